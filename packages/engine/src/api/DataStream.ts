@@ -1,0 +1,112 @@
+import type { ConnectorSpec } from '../connectors/registry.js';
+import { toFnSpec } from '../graph/fn.js';
+import type { GraphEdge } from '../graph/PipelineGraph.js';
+import type { WatermarkStrategy } from '../time/WatermarkStrategy.js';
+import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
+import type { Window } from '../windows/Window.js';
+import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from './functions.js';
+import { KeyedStream } from './KeyedStream.js';
+import type { OutputTag } from './OutputTag.js';
+import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment.js';
+import { WindowedStream } from './WindowedStream.js';
+
+/** A stream of records of type T (Flink's DataStream). Each call adds a node to the environment's graph. */
+export class DataStream<T> {
+  constructor(
+    readonly env: StreamExecutionEnvironment,
+    readonly nodeId: string,
+    /** Set when this stream is a side output of its node. */
+    readonly sideOutput?: string,
+  ) {}
+
+  /** @internal The edge that feeds a new node from this stream. */
+  edge(extra: Partial<GraphEdge> = {}): Omit<GraphEdge, 'target'> {
+    return { source: this.nodeId, targetInput: 0, partitioning: 'forward', ...(this.sideOutput !== undefined ? { sideOutput: this.sideOutput } : {}), ...extra };
+  }
+
+  /** @internal */
+  protected then<R>(type: string, config: Record<string, unknown>, name?: string): DataStream<R> {
+    return new DataStream<R>(this.env, this.env.addNode(type, config, name, [this.edge()]));
+  }
+
+  /** Names the node that produced this stream (shown on the canvas and in metrics). */
+  name(name: string): this {
+    const node = this.env.nodes.find((n) => n.id === this.nodeId);
+    if (node) node.name = name;
+    return this;
+  }
+
+  map<R>(fn: MapFunction<T, R>, name?: string): DataStream<R> {
+    return this.then('map', { fn: toFnSpec(fn) }, name);
+  }
+
+  filter(fn: FilterFunction<T>, name?: string): DataStream<T> {
+    return this.then('filter', { fn: toFnSpec(fn) }, name);
+  }
+
+  flatMap<R>(fn: FlatMapFunction<T, R>, name?: string): DataStream<R> {
+    return this.then('flatMap', { fn: toFnSpec(fn) }, name);
+  }
+
+  keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {
+    return new KeyedStream<T, K>(this, toFnSpec(keySelector));
+  }
+
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>, name?: string): DataStream<T> {
+    return this.then('assignTimestampsAndWatermarks', { watermarkStrategy: strategy.spec }, name ?? 'Timestamps/Watermarks');
+  }
+
+  /** Merges streams of the same type; the watermark is the minimum of the inputs. */
+  union(...others: DataStream<T>[]): DataStream<T> {
+    // A union is a node with several edges into one input; 'map' with identity keeps the graph simple to draw.
+    const id = this.env.addNode('union', {}, 'Union', [this.edge(), ...others.map((o) => o.edge())]);
+    return new DataStream<T>(this.env, id);
+  }
+
+  /** All records in one set of windows, without a key (Flink's windowAll: parallelism 1). */
+  windowAll<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, never, W> {
+    return new WindowedStream<T, never, W>(this, undefined, assigner);
+  }
+
+  getSideOutput<X>(tag: OutputTag<X>): DataStream<X> {
+    return new DataStream<X>(this.env, this.nodeId, tag.id);
+  }
+
+  sinkTo(sink: ConnectorSpec, name?: string): DataStreamSink {
+    const id = this.env.addNode('sink', { connector: sink.connector, config: sink.config }, name ?? sink.connector, [this.edge()]);
+    return new DataStreamSink(this.env, id);
+  }
+
+  /** Prints every record to the cell output (stdout outside a notebook). */
+  print(prefix?: string): DataStreamSink {
+    return this.sinkTo({ connector: 'print', config: prefix !== undefined ? { prefix } : {} }, 'Print');
+  }
+
+  /** Runs the pipeline (bounded input) and returns this stream's records in order. */
+  async executeAndCollect(limit?: number): Promise<T[]> {
+    const sinkName = `collect-${this.nodeId}`;
+    this.sinkTo({ connector: 'collect', config: { name: sinkName } }, 'Collect');
+    const out: T[] = [];
+    const client = this.env.executeAsync('executeAndCollect', {
+      collect: (sink: string, value: unknown) => {
+        if (sink !== sinkName) return;
+        if (limit === undefined || out.length < limit) out.push(value as T);
+        if (limit !== undefined && out.length >= limit) client.cancel();
+      },
+    });
+    await client.getJobExecutionResult();
+    return out;
+  }
+}
+
+export class DataStreamSink {
+  constructor(
+    readonly env: StreamExecutionEnvironment,
+    readonly nodeId: string,
+  ) {}
+  name(name: string): this {
+    const node = this.env.nodes.find((n) => n.id === this.nodeId);
+    if (node) node.name = name;
+    return this;
+  }
+}

@@ -1,0 +1,38 @@
+import { toFnSpec } from '../graph/fn.js';
+import type { FnSpec } from '../graph/PipelineGraph.js';
+import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
+import type { Window } from '../windows/Window.js';
+import { DataStream } from './DataStream.js';
+import type { ReduceFunction } from './functions.js';
+import { WindowedStream } from './WindowedStream.js';
+
+/** A stream partitioned by key (Flink's KeyedStream): state and timers downstream are per key. */
+export class KeyedStream<T, K> {
+  constructor(
+    readonly input: DataStream<T>,
+    readonly keySelector: FnSpec,
+  ) {}
+
+  get env() {
+    return this.input.env;
+  }
+
+  /** @internal The hash-partitioned edge into a keyed operator. */
+  keyedEdge(targetInput: 0 | 1 = 0) {
+    return this.input.edge({ partitioning: 'hash', keySelector: this.keySelector, targetInput });
+  }
+
+  /** @internal */
+  keyedNode<R>(type: string, config: Record<string, unknown>, name?: string): DataStream<R> {
+    return new DataStream<R>(this.env, this.env.addNode(type, config, name, [this.keyedEdge()]));
+  }
+
+  /** Rolling reduce: emits the running aggregate of the key for every record. */
+  reduce(fn: ReduceFunction<T>, name?: string): DataStream<T> {
+    return this.keyedNode('reduce', { fn: toFnSpec(fn) }, name);
+  }
+
+  window<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this.input, this.keySelector, assigner);
+  }
+}

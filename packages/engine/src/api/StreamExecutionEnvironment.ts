@@ -1,0 +1,131 @@
+import type { ConnectorSpec } from '../connectors/registry.js';
+import { GRAPH_VERSION, type GraphEdge, type GraphNode, type PipelineGraph } from '../graph/PipelineGraph.js';
+import { Job, type JobOptions, type JobStatus } from '../runtime/Job.js';
+import type { JobServices } from '../runtime/JobServices.js';
+import type { WatermarkStrategy } from '../time/WatermarkStrategy.js';
+import { DataStream } from './DataStream.js';
+
+export interface JobExecutionResult {
+  jobName: string;
+  status: JobStatus;
+  netRuntime: number;
+}
+
+/** A running job as seen by the program that submitted it (Flink's JobClient). */
+export interface JobClient {
+  readonly job: Job;
+  cancel(): void;
+  /** Resolves when the job ends. */
+  getJobExecutionResult(): Promise<JobExecutionResult>;
+}
+
+/** Set by a host (the notebook server's worker, the CLI) so that `execute()` runs jobs with the host's services. */
+export interface ExecutionHost {
+  services?: JobServices;
+  /** Called when a job is submitted; the host may keep it to cancel, checkpoint or read metrics. */
+  onJobSubmitted?(job: Job, name: string): void;
+  jobOptions?(): Omit<JobOptions, 'services'>;
+}
+
+let contextHost: ExecutionHost | undefined;
+
+/**
+ * Entry point of every pipeline (Flink's StreamExecutionEnvironment). It records the pipeline as a plain,
+ * versioned graph as you call the fluent API; `execute` runs that graph.
+ */
+export class StreamExecutionEnvironment {
+  /** @internal */ readonly nodes: GraphNode[] = [];
+  /** @internal */ readonly edges: GraphEdge[] = [];
+  private nextId = 0;
+  private autoWatermarkInterval = 200;
+  private maxParallelism = 128;
+  private executedNodes = 0;
+  readonly host: ExecutionHost | undefined;
+
+  constructor(host?: ExecutionHost) {
+    this.host = host ?? contextHost;
+  }
+
+  static getExecutionEnvironment(): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment();
+  }
+
+  /** For hosts: every environment created afterwards executes through `host`. */
+  static setContextHost(host: ExecutionHost | undefined): void {
+    contextHost = host;
+  }
+
+  getConfig(): { setAutoWatermarkInterval(ms: number): void; getAutoWatermarkInterval(): number } {
+    return {
+      setAutoWatermarkInterval: (ms: number) => {
+        this.autoWatermarkInterval = ms;
+      },
+      getAutoWatermarkInterval: () => this.autoWatermarkInterval,
+    };
+  }
+
+  setMaxParallelism(n: number): this {
+    this.maxParallelism = n;
+    return this;
+  }
+
+  /** @internal Adds a node fed by the given edges and returns its id. */
+  addNode(type: string, config: Record<string, unknown>, name: string | undefined, inputs: Omit<GraphEdge, 'target'>[]): string {
+    const id = `${type}-${++this.nextId}`;
+    this.nodes.push({ id, type, config, ...(name !== undefined ? { name } : {}) });
+    for (const e of inputs) this.edges.push({ ...e, target: id });
+    return id;
+  }
+
+  fromSource<T>(source: ConnectorSpec, watermarkStrategy: WatermarkStrategy<T>, sourceName?: string): DataStream<T> {
+    const id = this.addNode(
+      'source',
+      { connector: source.connector, config: source.config, watermarkStrategy: watermarkStrategy.spec },
+      sourceName ?? source.connector,
+      [],
+    );
+    return new DataStream<T>(this, id);
+  }
+
+  /** A bounded stream of the given elements. */
+  fromElements<T>(...elements: T[]): DataStream<T> {
+    return this.fromCollection(elements);
+  }
+
+  fromCollection<T>(elements: T[], name = 'elements'): DataStream<T> {
+    const id = this.addNode('source', { connector: 'elements', config: { elements } }, name, []);
+    return new DataStream<T>(this, id);
+  }
+
+  /** The pipeline built so far as plain, versioned JSON data. */
+  getPipeline(name?: string): PipelineGraph {
+    return {
+      version: GRAPH_VERSION,
+      ...(name !== undefined ? { name } : {}),
+      config: { autoWatermarkInterval: this.autoWatermarkInterval, maxParallelism: this.maxParallelism },
+      nodes: structuredClone(this.nodes),
+      edges: structuredClone(this.edges),
+    };
+  }
+
+  /** True when sinks were added since the last execute (hosts run such pipelines for the user). */
+  hasPendingPipeline(): boolean {
+    return this.nodes.length > this.executedNodes && this.nodes.some((n) => n.type === 'sink');
+  }
+
+  /** Starts the job and returns at once with a client to cancel it or await its end. */
+  executeAsync(jobName = 'Flowbook job', services?: JobServices): JobClient {
+    this.executedNodes = this.nodes.length;
+    const graph = this.getPipeline(jobName);
+    const job = new Job(graph, { ...(this.host?.jobOptions?.() ?? {}), services: { ...(this.host?.services ?? {}), ...(services ?? {}) } });
+    this.host?.onJobSubmitted?.(job, jobName);
+    const result = job.run().then((status) => ({ jobName, status, netRuntime: job.uptime() }));
+    result.catch(() => {});
+    return { job, cancel: () => job.cancel(), getJobExecutionResult: () => result };
+  }
+
+  /** Runs the job; resolves when it ends (bounded input) or is cancelled; rejects if it fails. */
+  async execute(jobName = 'Flowbook job'): Promise<JobExecutionResult> {
+    return this.executeAsync(jobName).getJobExecutionResult();
+  }
+}

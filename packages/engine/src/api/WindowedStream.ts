@@ -1,0 +1,71 @@
+import { toFnSpec } from '../graph/fn.js';
+import type { FnSpec } from '../graph/PipelineGraph.js';
+import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
+import type { Evictor } from '../windows/evictors/Evictor.js';
+import type { Trigger } from '../windows/triggers/Trigger.js';
+import type { Window } from '../windows/Window.js';
+import type { WindowFunctionSpec } from '../windows/WindowFunctionSpec.js';
+import { DataStream } from './DataStream.js';
+import type { AggregateFunction, ProcessWindowFunction, ReduceFunction } from './functions.js';
+import type { OutputTag } from './OutputTag.js';
+
+/** A keyed (or, from windowAll, non-keyed) stream cut into windows (Flink's WindowedStream / AllWindowedStream). */
+export class WindowedStream<T, K, W extends Window> {
+  private triggerSpec: Trigger | undefined;
+  private evictorSpec: Evictor | undefined;
+  private lateness: number | undefined;
+  private lateTag: string | undefined;
+
+  constructor(
+    private readonly input: DataStream<T>,
+    private readonly keySelector: FnSpec | undefined,
+    private readonly assigner: WindowAssigner<W>,
+  ) {}
+
+  trigger(trigger: Trigger<W>): this {
+    this.triggerSpec = trigger as Trigger;
+    return this;
+  }
+
+  evictor(evictor: Evictor<W>): this {
+    this.evictorSpec = evictor as Evictor;
+    return this;
+  }
+
+  allowedLateness(ms: number): this {
+    if (!(ms >= 0)) throw new Error('allowedLateness must be >= 0 ms');
+    this.lateness = ms;
+    return this;
+  }
+
+  sideOutputLateData(tag: OutputTag<T>): this {
+    this.lateTag = tag.id;
+    return this;
+  }
+
+  reduce<R = T>(fn: ReduceFunction<T>, windowFunction?: ProcessWindowFunction<T, R, K, W>, name?: string): DataStream<R> {
+    return this.build({ kind: 'reduce', reduce: toFnSpec(fn), ...(windowFunction ? { process: toFnSpec(windowFunction) } : {}) }, name);
+  }
+
+  aggregate<ACC, V, R = V>(fn: AggregateFunction<T, ACC, V>, windowFunction?: ProcessWindowFunction<V, R, K, W>, name?: string): DataStream<R> {
+    return this.build({ kind: 'aggregate', aggregate: toFnSpec(fn), ...(windowFunction ? { process: toFnSpec(windowFunction) } : {}) }, name);
+  }
+
+  process<R>(fn: ProcessWindowFunction<T, R, K, W>, name?: string): DataStream<R> {
+    return this.build({ kind: 'process', process: toFnSpec(fn) }, name);
+  }
+
+  private build<R>(fn: WindowFunctionSpec, name?: string): DataStream<R> {
+    const config: Record<string, unknown> = {
+      assigner: this.assigner.toSpec(),
+      function: fn,
+      ...(this.triggerSpec ? { trigger: this.triggerSpec.toSpec() } : {}),
+      ...(this.evictorSpec ? { evictor: this.evictorSpec.toSpec() } : {}),
+      ...(this.lateness !== undefined ? { allowedLateness: this.lateness } : {}),
+      ...(this.lateTag !== undefined ? { lateDataOutputTag: this.lateTag } : {}),
+    };
+    const edge = this.keySelector ? this.input.edge({ partitioning: 'hash', keySelector: this.keySelector }) : this.input.edge();
+    const id = this.input.env.addNode('window', config, name ?? `Window(${this.assigner.toSpec().kind})`, [edge]);
+    return new DataStream<R>(this.input.env, id);
+  }
+}

@@ -1,0 +1,47 @@
+/** What a source sees while it runs (Flink's SourceContext). */
+export interface SourceContext<T = unknown> {
+  /** Emits a record without a timestamp (a WatermarkStrategy's assigner may give it one). */
+  collect(value: T): void;
+  /** Emits a record with an event timestamp (ms). */
+  collectWithTimestamp(value: T, timestamp: number): void;
+  /** For sources that track event time themselves (e.g. per partition). */
+  emitWatermark(watermark: number): void;
+  markAsTemporarilyIdle(): void;
+  /** Sends a malformed input to the dead-letter output instead of failing the job. */
+  deadLetter(raw: unknown, error: string, position?: string): void;
+  isRunning(): boolean;
+  /** Lets timers and other jobs run; call between batches in a tight loop. */
+  yield(): Promise<void>;
+  /** Resolves after `ms` or as soon as the job is cancelled. */
+  sleep(ms: number): Promise<void>;
+  getCurrentProcessingTime(): number;
+  services: Record<string, unknown>;
+}
+
+/** A source of records. `run` returns when a bounded input is exhausted or the job is cancelled. */
+export interface SourceFunction<T = unknown> {
+  run(ctx: SourceContext<T>): Promise<void>;
+  cancel(): void;
+  /** Read position, stored in checkpoints so the source resumes where it was (resettable sources). */
+  snapshotState?(checkpointId: number): unknown;
+  restoreState?(state: unknown): void;
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+}
+
+export interface SinkContext {
+  services: Record<string, unknown>;
+  name: string;
+  getCurrentProcessingTime(): number;
+}
+
+/** A sink of records (Flink's SinkFunction / SinkWriter). */
+export interface SinkFunction<T = unknown> {
+  open?(ctx: SinkContext): void | Promise<void>;
+  invoke(value: T, timestamp: number): void;
+  /** End of input: flush buffered records. */
+  finish?(): void | Promise<void>;
+  close?(): void | Promise<void>;
+  snapshotState?(checkpointId: number): unknown;
+  restoreState?(state: unknown): void;
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { ConnectorDefinition } from '../registry.js';
+import type { SinkContext, SinkFunction } from '../SourceFunction.js';
+
+export const CollectConfig = z.object({ name: z.string().default('collect') });
+export type CollectConfig = z.input<typeof CollectConfig>;
+
+type CollectFn = (sink: string, value: unknown, timestamp: number) => void;
+
+/** The sink behind executeAndCollect(): hands records back to the caller through the job's services. */
+class CollectSinkFunction implements SinkFunction {
+  private collect: CollectFn | undefined;
+  constructor(private readonly name: string) {}
+  open(ctx: SinkContext): void {
+    this.collect = ctx.services.collect as CollectFn | undefined;
+  }
+  invoke(value: unknown, timestamp: number): void {
+    this.collect?.(this.name, value, timestamp);
+  }
+}
+
+export const collectConnector: ConnectorDefinition<CollectConfig> = {
+  name: 'collect',
+  description: 'Returns records to the program that runs the job (executeAndCollect)',
+  configSchema: CollectConfig as z.ZodType<CollectConfig>,
+  createSink: (config) => new CollectSinkFunction(config.name ?? 'collect'),
+};

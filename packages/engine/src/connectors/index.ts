@@ -1,0 +1,21 @@
+import { collectConnector } from './collect/collect.js';
+import { elementsConnector } from './generator/elements.js';
+import { salesGeneratorConnector } from './generator/sales.js';
+import { liveConnector } from './live/LiveSink.js';
+import { printConnector } from './print/print.js';
+import { registerConnector } from './registry.js';
+
+/** Built-in connectors; each lives in its own folder. */
+export function registerBuiltinConnectors(): void {
+  registerConnector(elementsConnector);
+  registerConnector(salesGeneratorConnector);
+  registerConnector(liveConnector);
+  registerConnector(printConnector);
+  registerConnector(collectConnector);
+}
+registerBuiltinConnectors();
+
+export { LiveSink } from './live/LiveSink.js';
+export { SalesGeneratorSource, salesLine } from './generator/sales.js';
+export * from './registry.js';
+export type * from './SourceFunction.js';

@@ -1,0 +1,73 @@
+import { getOperatorDefinition } from '../runtime/operatorRegistry.js';
+import type { PipelineGraph } from './PipelineGraph.js';
+
+export interface GraphIssue {
+  nodeId?: string;
+  message: string;
+}
+
+/** Thrown for a malformed pipeline; every issue names its node. */
+export class GraphValidationError extends Error {
+  constructor(readonly issues: GraphIssue[]) {
+    super('invalid pipeline:\n' + issues.map((i) => `  - ${i.nodeId !== undefined ? `node "${i.nodeId}": ` : ''}${i.message}`).join('\n'));
+    this.name = 'GraphValidationError';
+  }
+}
+
+/** Structural checks before a graph runs: known types, valid configs, connected inputs, keyed inputs, no cycles. */
+export function validateGraph(graph: PipelineGraph): GraphIssue[] {
+  const issues: GraphIssue[] = [];
+  const ids = new Set<string>();
+  for (const n of graph.nodes) {
+    if (ids.has(n.id)) issues.push({ nodeId: n.id, message: 'duplicate node id' });
+    ids.add(n.id);
+  }
+  for (const e of graph.edges) {
+    if (!ids.has(e.source)) issues.push({ nodeId: e.target, message: `edge from unknown node "${e.source}"` });
+    if (!ids.has(e.target)) issues.push({ nodeId: e.source, message: `edge to unknown node "${e.target}"` });
+    if (e.partitioning === 'hash' && e.keySelector === undefined) issues.push({ nodeId: e.target, message: 'hash-partitioned edge without key selector' });
+  }
+  for (const n of graph.nodes) {
+    const def = getOperatorDefinition(n.type);
+    if (def === undefined) {
+      issues.push({ nodeId: n.id, message: `unknown operator type "${n.type}"` });
+      continue;
+    }
+    const parsed = def.configSchema.safeParse(n.config);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) issues.push({ nodeId: n.id, message: `config.${i.path.join('.')}: ${i.message}` });
+    }
+    const incoming = graph.edges.filter((e) => e.target === n.id);
+    if (def.inputs === 0 && incoming.length > 0) issues.push({ nodeId: n.id, message: 'a source cannot have inputs' });
+    for (let input = 0; input < def.inputs; input++) {
+      const ins = incoming.filter((e) => e.targetInput === input);
+      if (ins.length === 0) issues.push({ nodeId: n.id, message: def.inputs === 2 ? `input ${input + 1} is not connected` : 'input is not connected' });
+      if (def.keyed === true && ins.some((e) => e.partitioning !== 'hash')) {
+        issues.push({ nodeId: n.id, message: `${n.type} needs a keyed input: add keyBy before it` });
+      }
+    }
+  }
+  // Cycles make no sense for a dataflow without iterations.
+  const state = new Map<string, number>();
+  const visit = (id: string): boolean => {
+    if (state.get(id) === 1) return true;
+    if (state.get(id) === 2) return false;
+    state.set(id, 1);
+    for (const e of graph.edges) if (e.source === id && visit(e.target)) return true;
+    state.set(id, 2);
+    return false;
+  };
+  for (const n of graph.nodes) {
+    if (visit(n.id)) {
+      issues.push({ nodeId: n.id, message: 'the pipeline has a cycle through this node' });
+      break;
+    }
+  }
+  if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source' });
+  return issues;
+}
+
+export function assertValidGraph(graph: PipelineGraph): void {
+  const issues = validateGraph(graph);
+  if (issues.length > 0) throw new GraphValidationError(issues);
+}

@@ -1,0 +1,49 @@
+// Flowbook engine: Apache Flink's DataStream semantics in TypeScript. Knows nothing of servers or browsers.
+import './connectors/index.js';
+
+export { StreamExecutionEnvironment, type ExecutionHost, type JobClient, type JobExecutionResult } from './api/StreamExecutionEnvironment.js';
+export { DataStream, DataStreamSink } from './api/DataStream.js';
+export { KeyedStream } from './api/KeyedStream.js';
+export { WindowedStream } from './api/WindowedStream.js';
+export { OutputTag } from './api/OutputTag.js';
+export { Time, Duration } from './api/Time.js';
+export type * from './api/functions.js';
+
+export * from './graph/PipelineGraph.js';
+export { migrateGraph } from './graph/migrateGraph.js';
+export { validateGraph, assertValidGraph, GraphValidationError, type GraphIssue } from './graph/validate.js';
+export { toFnSpec, resolveFn } from './graph/fn.js';
+
+export { Job, type JobOptions, type JobSnapshot, type JobStatus } from './runtime/Job.js';
+export type { JobServices } from './runtime/JobServices.js';
+export type { OperatorMetricsSnapshot } from './runtime/metrics.js';
+export { StreamOperator, type OperatorContext } from './runtime/StreamOperator.js';
+export { KeyedStreamOperator } from './runtime/KeyedStreamOperator.js';
+export type { Output } from './runtime/Output.js';
+export { listOperatorDefinitions, getOperatorDefinition, registerOperator, type OperatorDefinition } from './runtime/operatorRegistry.js';
+export { DEAD_LETTER_TAG, type DeadLetter } from './runtime/operators/SourceOperator.js';
+
+export { WatermarkStrategy, type WatermarkGenerator, type WatermarkOutput, type TimestampAssigner } from './time/WatermarkStrategy.js';
+export { ManualProcessingTimeService, SystemProcessingTimeService, type ProcessingTimeService } from './time/ProcessingTimeService.js';
+export { MAX_WATERMARK, MIN_WATERMARK, NO_TIMESTAMP } from './time/Watermark.js';
+
+export * from './state/StateDescriptor.js';
+export { StateTtlConfig } from './state/StateTtlConfig.js';
+export { assignToKeyGroup, keyGroupRange, DEFAULT_MAX_PARALLELISM } from './state/keyGroups.js';
+
+export { TimeWindow, GlobalWindow, type Window } from './windows/Window.js';
+export { WindowAssigner, MergingWindowAssigner } from './windows/assigners/WindowAssigner.js';
+export { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from './windows/assigners/TumblingWindows.js';
+export { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './windows/assigners/SlidingWindows.js';
+export { EventTimeSessionWindows, ProcessingTimeSessionWindows } from './windows/assigners/SessionWindows.js';
+export { GlobalWindows } from './windows/assigners/GlobalWindows.js';
+export { Trigger, TriggerResult, type TriggerContext, type OnMergeContext } from './windows/triggers/Trigger.js';
+export { EventTimeTrigger } from './windows/triggers/EventTimeTrigger.js';
+export { ProcessingTimeTrigger } from './windows/triggers/ProcessingTimeTrigger.js';
+export { NeverTrigger } from './windows/triggers/NeverTrigger.js';
+export type { Evictor, TimestampedValue } from './windows/evictors/Evictor.js';
+export { WindowOperator } from './windows/WindowOperator.js';
+
+export { LiveSink, SalesGeneratorSource, salesLine, registerConnector, getConnector, listConnectors, type ConnectorDefinition, type ConnectorSpec } from './connectors/index.js';
+export type { SourceFunction, SourceContext, SinkFunction, SinkContext } from './connectors/SourceFunction.js';
+export { SalesGenerator } from './connectors/generator/SalesGenerator.js';

@@ -1,0 +1,107 @@
+import type { OutputTag } from '../api/OutputTag.js';
+import type { KeySelector } from '../api/functions.js';
+import type { ProcessingTimeService } from '../time/ProcessingTimeService.js';
+import { MIN_WATERMARK } from '../time/Watermark.js';
+import type { JobServices } from './JobServices.js';
+import { OperatorMetrics } from './metrics.js';
+import { NOOP_OUTPUT, type Output } from './Output.js';
+
+export interface OperatorContext {
+  nodeId: string;
+  name: string;
+  processingTimeService: ProcessingTimeService;
+  maxParallelism: number;
+  services: JobServices;
+  /** keyBy selector per input (undefined for non-keyed inputs). */
+  keySelectors: (KeySelector<unknown, unknown> | undefined)[];
+  subtaskIndex: number;
+  parallelism: number;
+}
+
+/**
+ * Base of every operator, with the lifecycle hooks of Flink and Arroyo: open → processElement / processWatermark →
+ * snapshotState (at barriers) → finish (end of input) → close.
+ * Watermarks arrive per input channel; the operator's watermark is the minimum over non-idle channels and never goes back.
+ */
+export abstract class StreamOperator<OUT = unknown> {
+  output: Output<OUT> = NOOP_OUTPUT as Output<OUT>;
+  ctx!: OperatorContext;
+  readonly metrics = new OperatorMetrics();
+  currentWatermark = MIN_WATERMARK;
+  private channelWatermarks: number[] = [];
+  private channelIdle: boolean[] = [];
+
+  setup(ctx: OperatorContext, output: Output<OUT>, numChannels: number): void {
+    this.ctx = ctx;
+    this.output = output;
+    this.channelWatermarks = new Array(Math.max(1, numChannels)).fill(MIN_WATERMARK);
+    this.channelIdle = new Array(Math.max(1, numChannels)).fill(false);
+  }
+
+  open(): void {}
+
+  /** One record from input `input` (0, or 1 for the second input of connect/join). */
+  abstract processElement(value: unknown, timestamp: number, input: number): void;
+
+  /** Called when the combined watermark advances. Keyed operators fire timers first; then it is forwarded. */
+  processWatermark(watermark: number): void {
+    this.output.emitWatermark(watermark);
+  }
+
+  /** A watermark from one input channel. */
+  receiveWatermark(channel: number, watermark: number): void {
+    if (watermark <= this.channelWatermarks[channel]!) return;
+    this.channelWatermarks[channel] = watermark;
+    this.channelIdle[channel] = false;
+    this.advanceCombinedWatermark();
+  }
+
+  receiveIdle(channel: number, idle: boolean): void {
+    if (this.channelIdle[channel] === idle) return;
+    this.channelIdle[channel] = idle;
+    if (idle) this.advanceCombinedWatermark();
+    else if (this.channelIdle.every((i, c) => i || c === channel)) {
+      // The first input to become active again re-defines the minimum; it never moves the watermark back.
+      this.advanceCombinedWatermark();
+    }
+    if (this.channelIdle.every((i) => i)) this.output.emitIdle(true);
+    else if (!idle) this.output.emitIdle(false);
+  }
+
+  private advanceCombinedWatermark(): void {
+    let min = Number.POSITIVE_INFINITY;
+    let any = false;
+    for (let c = 0; c < this.channelWatermarks.length; c++) {
+      if (this.channelIdle[c]) continue;
+      any = true;
+      if (this.channelWatermarks[c]! < min) min = this.channelWatermarks[c]!;
+    }
+    if (!any || min <= this.currentWatermark) return;
+    this.currentWatermark = min;
+    this.metrics.watermark = min;
+    this.processWatermark(min);
+  }
+
+  /** End of all inputs: flush what is buffered. */
+  finish(): void {}
+
+  close(): void {}
+
+  /** Operator state at a checkpoint barrier; must be a JSON-serializable value (or undefined when stateless). */
+  snapshotState(_checkpointId: number): unknown {
+    return undefined;
+  }
+
+  initializeState(_state: unknown): void {}
+
+  notifyCheckpointComplete(_checkpointId: number): void {}
+
+  /** Number of state entries, for metrics. */
+  stateSize(): number {
+    return 0;
+  }
+
+  protected emitSide<X>(tag: OutputTag<X> | string, value: X, timestamp: number): void {
+    this.output.collectSide(typeof tag === 'string' ? tag : tag.id, value, timestamp);
+  }
+}

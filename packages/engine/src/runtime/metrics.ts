@@ -1,0 +1,23 @@
+/** Counters of one operator, read by the job for the UI and Prometheus. Plain numbers: no cost on the hot path. */
+export class OperatorMetrics {
+  recordsIn = 0;
+  recordsOut = 0;
+  lateRecordsDropped = 0;
+  deadLetters = 0;
+  /** Current watermark of the operator (combined over its inputs). */
+  watermark = Number.NEGATIVE_INFINITY;
+  /** Number of (key, namespace) state entries, sampled when metrics are read. */
+  stateEntries = 0;
+  errors = 0;
+}
+
+export interface OperatorMetricsSnapshot {
+  nodeId: string;
+  name: string;
+  recordsIn: number;
+  recordsOut: number;
+  lateRecordsDropped: number;
+  deadLetters: number;
+  watermark: number | null;
+  stateEntries: number;
+}

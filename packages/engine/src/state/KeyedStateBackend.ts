@@ -1,0 +1,366 @@
+import type { AggregateFunction, ReduceFunction } from '../api/functions.js';
+import type { ProcessingTimeService } from '../time/ProcessingTimeService.js';
+import { assignToKeyGroup, DEFAULT_MAX_PARALLELISM } from './keyGroups.js';
+import type {
+  AggregatingStateLike,
+  ListStateLike,
+  MapStateLike,
+  ReducingStateLike,
+  StateDescriptor,
+  StateKind,
+  ValueStateLike,
+} from './StateDescriptor.js';
+import type { StateTtlConfig } from './StateTtlConfig.js';
+
+/** The default namespace of state that is not scoped to a window (Flink's VoidNamespace). */
+export const VOID_NAMESPACE = '';
+
+interface Entry {
+  value: unknown;
+  /** Last access time for TTL; 0 when the state has no TTL. */
+  ts: number;
+}
+
+/** One state name's data: key → namespace → entry. */
+class StateTable {
+  readonly data = new Map<unknown, Map<string, Entry>>();
+  constructor(
+    readonly name: string,
+    readonly kind: StateKind,
+    readonly ttl: StateTtlConfig | undefined,
+  ) {}
+}
+
+export const KEYED_STATE_FORMAT_VERSION = 1;
+
+/** Keyed state snapshot, grouped by key group so it can be split across workers (rescaling). */
+export interface KeyedStateSnapshot {
+  formatVersion: number;
+  maxParallelism: number;
+  /** keyGroup → rows of [stateName, kind, key, namespace, value]. */
+  keyGroups: Record<number, [string, StateKind, unknown, string, unknown][]>;
+}
+
+/**
+ * Heap keyed state of one operator (Flink's HeapKeyedStateBackend). Every state access is scoped to the current key,
+ * set by the operator before it calls user code, and to a namespace (a window, or VOID_NAMESPACE).
+ */
+export class KeyedStateBackend {
+  private currentKey: unknown = undefined;
+  private readonly tables = new Map<string, StateTable>();
+
+  constructor(
+    private readonly pts: ProcessingTimeService,
+    readonly maxParallelism = DEFAULT_MAX_PARALLELISM,
+  ) {}
+
+  getCurrentKey(): unknown {
+    return this.currentKey;
+  }
+
+  setCurrentKey(key: unknown): void {
+    this.currentKey = key;
+  }
+
+  private table(descriptor: StateDescriptor): StateTable {
+    let t = this.tables.get(descriptor.name);
+    if (t === undefined) {
+      t = new StateTable(descriptor.name, descriptor.kind, descriptor.ttlConfig);
+      this.tables.set(descriptor.name, t);
+    } else if (t.kind !== descriptor.kind) {
+      throw new Error(`state "${descriptor.name}" was registered as ${t.kind} state, now requested as ${descriptor.kind}`);
+    }
+    return t;
+  }
+
+  /** Returns a state handle; `ns` scopes it further (window state). Handles read the current key on every call. */
+  getPartitionedState<S>(descriptor: StateDescriptor<S>, ns: () => string = () => VOID_NAMESPACE): S {
+    const t = this.table(descriptor);
+    const cell = new StateCell(this, t, ns, this.pts);
+    const d = descriptor as unknown as { reduceFunction?: ReduceFunction<unknown>; aggregateFunction?: AggregateFunction<unknown, unknown, unknown>; defaultValue?: unknown };
+    switch (descriptor.kind) {
+      case 'value':
+        return new HeapValueState(cell, d.defaultValue) as S;
+      case 'list':
+        return new HeapListState(cell) as S;
+      case 'map':
+        return new HeapMapState(cell) as S;
+      case 'reducing':
+        return new HeapReducingState(cell, d.reduceFunction!) as S;
+      case 'aggregating':
+        return new HeapAggregatingState(cell, d.aggregateFunction!) as S;
+    }
+  }
+
+  /** Merges the state of `sources` namespaces into `target` (session window merges). */
+  mergeNamespaces(descriptor: StateDescriptor, target: string, sources: string[]): void {
+    const t = this.table(descriptor);
+    const byNs = t.data.get(this.currentKey);
+    if (byNs === undefined) return;
+    const d = descriptor as unknown as { reduceFunction?: ReduceFunction<unknown>; aggregateFunction?: AggregateFunction<unknown, unknown, unknown> };
+    for (const src of sources) {
+      if (src === target) continue;
+      const e = byNs.get(src);
+      if (e === undefined) continue;
+      byNs.delete(src);
+      const cur = byNs.get(target);
+      if (cur === undefined) {
+        byNs.set(target, e);
+        continue;
+      }
+      switch (t.kind) {
+        case 'list':
+          (cur.value as unknown[]).push(...(e.value as unknown[]));
+          break;
+        case 'reducing':
+          cur.value = d.reduceFunction!(cur.value, e.value);
+          break;
+        case 'aggregating':
+          cur.value = d.aggregateFunction!.merge!(cur.value, e.value);
+          break;
+        case 'map':
+          for (const [k, v] of e.value as Map<unknown, unknown>) (cur.value as Map<unknown, unknown>).set(k, v);
+          break;
+        case 'value':
+          throw new Error(`value state "${t.name}" cannot be merged`);
+      }
+    }
+  }
+
+  /** Number of (key, namespace) entries across all states: the "state size" metric. */
+  numEntries(): number {
+    let n = 0;
+    for (const t of this.tables.values()) for (const byNs of t.data.values()) n += byNs.size;
+    return n;
+  }
+
+  keys(stateName: string): unknown[] {
+    return [...(this.tables.get(stateName)?.data.keys() ?? [])];
+  }
+
+  snapshot(): KeyedStateSnapshot {
+    const keyGroups: KeyedStateSnapshot['keyGroups'] = {};
+    for (const t of this.tables.values()) {
+      for (const [key, byNs] of t.data) {
+        const kg = assignToKeyGroup(key, this.maxParallelism);
+        const rows = (keyGroups[kg] ??= []);
+        for (const [ns, e] of byNs) rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value)]);
+      }
+    }
+    return { formatVersion: KEYED_STATE_FORMAT_VERSION, maxParallelism: this.maxParallelism, keyGroups };
+  }
+
+  /** Restores the given key groups (all when `owns` is omitted). */
+  restore(snapshot: KeyedStateSnapshot, owns: (keyGroup: number) => boolean = () => true): void {
+    if (snapshot.formatVersion !== KEYED_STATE_FORMAT_VERSION) throw new Error(`keyed state format ${snapshot.formatVersion} is not supported`);
+    if (snapshot.maxParallelism !== this.maxParallelism) {
+      throw new Error(`snapshot has maxParallelism ${snapshot.maxParallelism}, job has ${this.maxParallelism}: it cannot change after the first run`);
+    }
+    this.tables.clear();
+    const now = this.pts.getCurrentProcessingTime();
+    for (const [kgText, rows] of Object.entries(snapshot.keyGroups)) {
+      if (!owns(Number(kgText))) continue;
+      for (const [name, kind, key, ns, value] of rows) {
+        let t = this.tables.get(name);
+        if (t === undefined) {
+          t = new StateTable(name, kind, undefined);
+          this.tables.set(name, t);
+        }
+        let byNs = t.data.get(key);
+        if (byNs === undefined) t.data.set(key, (byNs = new Map()));
+        byNs.set(ns, { value: decode(kind, value), ts: now });
+      }
+    }
+  }
+
+  /** Called when a descriptor with TTL is first used after restore, so restored tables pick up their TTL. */
+  attachTtl(descriptor: StateDescriptor): void {
+    const t = this.tables.get(descriptor.name);
+    if (t !== undefined && descriptor.ttlConfig !== undefined && t.ttl === undefined) {
+      this.tables.set(descriptor.name, Object.assign(new StateTable(t.name, t.kind, descriptor.ttlConfig), { data: t.data }));
+    }
+  }
+}
+
+function encode(kind: StateKind, value: unknown): unknown {
+  return kind === 'map' ? [...(value as Map<unknown, unknown>)] : kind === 'list' ? [...(value as unknown[])] : value;
+}
+function decode(kind: StateKind, value: unknown): unknown {
+  return kind === 'map' ? new Map(value as [unknown, unknown][]) : value;
+}
+
+/** The (current key, namespace) slot of one state table, with TTL applied on access. */
+class StateCell {
+  constructor(
+    private readonly backend: KeyedStateBackend,
+    private readonly table: StateTable,
+    private readonly ns: () => string,
+    private readonly pts: ProcessingTimeService,
+  ) {}
+
+  get(): Entry | undefined {
+    const byNs = this.table.data.get(this.backend.getCurrentKey());
+    if (byNs === undefined) return undefined;
+    const e = byNs.get(this.ns());
+    if (e === undefined) return undefined;
+    const ttl = this.table.ttl;
+    if (ttl !== undefined) {
+      const now = this.pts.getCurrentProcessingTime();
+      if (e.ts + ttl.ttl <= now) {
+        if (ttl.stateVisibility === 'NeverReturnExpired') {
+          this.clear();
+          return undefined;
+        }
+      } else if (ttl.updateType === 'OnReadAndWrite') {
+        e.ts = now;
+      }
+    }
+    return e;
+  }
+
+  set(value: unknown): Entry {
+    const key = this.backend.getCurrentKey();
+    if (key === undefined) throw new Error(`keyed state "${this.table.name}" used outside a keyed context (use it after keyBy)`);
+    let byNs = this.table.data.get(key);
+    if (byNs === undefined) this.table.data.set(key, (byNs = new Map()));
+    const ns = this.ns();
+    const ts = this.table.ttl !== undefined ? this.pts.getCurrentProcessingTime() : 0;
+    let e = byNs.get(ns);
+    if (e === undefined) byNs.set(ns, (e = { value, ts }));
+    else {
+      e.value = value;
+      e.ts = ts;
+    }
+    return e;
+  }
+
+  touch(e: Entry): void {
+    if (this.table.ttl !== undefined) e.ts = this.pts.getCurrentProcessingTime();
+  }
+
+  clear(): void {
+    const key = this.backend.getCurrentKey();
+    const byNs = this.table.data.get(key);
+    if (byNs === undefined) return;
+    byNs.delete(this.ns());
+    if (byNs.size === 0) this.table.data.delete(key);
+  }
+}
+
+class HeapValueState<T> implements ValueStateLike<T> {
+  constructor(private readonly cell: StateCell, private readonly defaultValue: T | undefined) {}
+  value(): T | undefined {
+    const e = this.cell.get();
+    return e === undefined ? this.defaultValue : (e.value as T);
+  }
+  update(value: T | undefined): void {
+    if (value === undefined || value === null) this.cell.clear();
+    else this.cell.set(value);
+  }
+  clear(): void {
+    this.cell.clear();
+  }
+}
+
+class HeapListState<T> implements ListStateLike<T> {
+  constructor(private readonly cell: StateCell) {}
+  get(): T[] | undefined {
+    return this.cell.get()?.value as T[] | undefined;
+  }
+  add(value: T): void {
+    const e = this.cell.get();
+    if (e === undefined) this.cell.set([value]);
+    else {
+      (e.value as T[]).push(value);
+      this.cell.touch(e);
+    }
+  }
+  addAll(values: T[]): void {
+    for (const v of values) this.add(v);
+  }
+  update(values: T[]): void {
+    if (values.length === 0) this.cell.clear();
+    else this.cell.set([...values]);
+  }
+  clear(): void {
+    this.cell.clear();
+  }
+}
+
+class HeapMapState<K, V> implements MapStateLike<K, V> {
+  constructor(private readonly cell: StateCell) {}
+  private map(): Map<K, V> | undefined {
+    return this.cell.get()?.value as Map<K, V> | undefined;
+  }
+  private mapForWrite(): Map<K, V> {
+    const e = this.cell.get();
+    if (e === undefined) return this.cell.set(new Map()).value as Map<K, V>;
+    this.cell.touch(e);
+    return e.value as Map<K, V>;
+  }
+  get(key: K): V | undefined {
+    return this.map()?.get(key);
+  }
+  put(key: K, value: V): void {
+    this.mapForWrite().set(key, value);
+  }
+  putAll(entries: Iterable<[K, V]>): void {
+    const m = this.mapForWrite();
+    for (const [k, v] of entries) m.set(k, v);
+  }
+  remove(key: K): void {
+    const m = this.map();
+    if (m === undefined) return;
+    m.delete(key);
+    if (m.size === 0) this.cell.clear();
+  }
+  contains(key: K): boolean {
+    return this.map()?.has(key) ?? false;
+  }
+  entries(): [K, V][] {
+    return [...(this.map() ?? [])];
+  }
+  keys(): K[] {
+    return [...(this.map()?.keys() ?? [])];
+  }
+  values(): V[] {
+    return [...(this.map()?.values() ?? [])];
+  }
+  isEmpty(): boolean {
+    return (this.map()?.size ?? 0) === 0;
+  }
+  clear(): void {
+    this.cell.clear();
+  }
+}
+
+class HeapReducingState<T> implements ReducingStateLike<T> {
+  constructor(private readonly cell: StateCell, private readonly reduce: ReduceFunction<T>) {}
+  get(): T | undefined {
+    return this.cell.get()?.value as T | undefined;
+  }
+  add(value: T): void {
+    const e = this.cell.get();
+    if (e === undefined) this.cell.set(value);
+    else this.cell.set(this.reduce(e.value as T, value));
+  }
+  clear(): void {
+    this.cell.clear();
+  }
+}
+
+class HeapAggregatingState<IN, ACC, OUT> implements AggregatingStateLike<IN, OUT> {
+  constructor(private readonly cell: StateCell, private readonly agg: AggregateFunction<IN, ACC, OUT>) {}
+  get(): OUT | undefined {
+    const e = this.cell.get();
+    return e === undefined ? undefined : this.agg.getResult(e.value as ACC);
+  }
+  add(value: IN): void {
+    const e = this.cell.get();
+    const acc = e === undefined ? this.agg.createAccumulator() : (e.value as ACC);
+    this.cell.set(this.agg.add(value, acc));
+  }
+  clear(): void {
+    this.cell.clear();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './notebook.js';
+export * from './migrate.js';
+export * from './messages.js';

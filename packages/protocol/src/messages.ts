@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { CellId, NotebookName } from './notebook.js';
+
+/**
+ * Socket.io messages between server and web. Event names say what the message carries.
+ * Client → server events are validated on the server with these schemas; server → client payloads are typed by them.
+ */
+
+export const CellRef = z.object({ notebook: NotebookName, cellId: CellId });
+export type CellRef = z.infer<typeof CellRef>;
+
+// client → server
+export const NotebookJoin = z.object({ notebook: NotebookName });
+export type NotebookJoin = z.infer<typeof NotebookJoin>;
+export const CellRun = CellRef.extend({ source: z.string().max(1_000_000) });
+export type CellRun = z.infer<typeof CellRun>;
+export const CellCancel = CellRef;
+export type CellCancel = z.infer<typeof CellCancel>;
+
+export const CellStatus = z.enum(['ready', 'pending', 'running', 'finished', 'error', 'cancelled']);
+export type CellStatus = z.infer<typeof CellStatus>;
+
+// server → client
+export const CellStatusMessage = CellRef.extend({
+  jobId: z.string().optional(),
+  status: CellStatus,
+  startedAt: z.number().optional(),
+  finishedAt: z.number().optional(),
+  error: z.object({ message: z.string(), line: z.number().optional(), stack: z.string().optional() }).optional(),
+});
+export type CellStatusMessage = z.infer<typeof CellStatusMessage>;
+
+export const Row = z.record(z.string(), z.unknown());
+export type Row = z.infer<typeof Row>;
+
+/** New result rows of one live sink of a cell (append mode). */
+export const ResultAppend = CellRef.extend({
+  sink: z.string(),
+  rows: z.array(Row),
+  /** Rows the server received for this sink since the job started (rows may be coalesced or trimmed). */
+  total: z.number(),
+});
+export type ResultAppend = z.infer<typeof ResultAppend>;
+
+/** Lines printed by the job (print() sink, console.log in the cell). */
+export const CellLog = CellRef.extend({ lines: z.array(z.string()) });
+export type CellLog = z.infer<typeof CellLog>;
+
+export const JobMetrics = CellRef.extend({
+  jobId: z.string(),
+  recordsIn: z.number(),
+  recordsOut: z.number(),
+  lateRecordsDropped: z.number(),
+  deadLetters: z.number(),
+});
+export type JobMetrics = z.infer<typeof JobMetrics>;
+
+/** The socket.io event map, shared by server and web so both sides are typed by one module. */
+export interface ServerToClientEvents {
+  'cell.status': (msg: CellStatusMessage) => void;
+  'result.append': (msg: ResultAppend) => void;
+  'cell.log': (msg: CellLog) => void;
+  'job.metrics': (msg: JobMetrics) => void;
+}
+
+export type Ack = (res: { ok: true } | { ok: false; error: string }) => void;
+
+export interface ClientToServerEvents {
+  'notebook.join': (msg: NotebookJoin, ack?: Ack) => void;
+  'cell.run': (msg: CellRun, ack?: Ack) => void;
+  'cell.cancel': (msg: CellCancel, ack?: Ack) => void;
+}
+
+/** Server keeps at most this many rows per sink for late joiners, and sends at most one message per cell per interval. */
+export const RESULT_COALESCE_MS = 50;
+export const RESULT_ROWS_KEPT = 1000;

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Current notebook file format version. Older files are migrated on load (see migrate.ts). */
+export const NOTEBOOK_VERSION = 1;
+
+export const ChartType = z.enum(['line', 'bar', 'area', 'table']);
+export type ChartType = z.infer<typeof ChartType>;
+
+/** How a cell's result rows are drawn: Zeppelin-like keys / groups / values. */
+export const ChartSettings = z.object({
+  type: ChartType.default('line'),
+  /** Field on the x axis (a key). */
+  x: z.string().optional(),
+  /** Numeric fields drawn as values. */
+  y: z.array(z.string()).default([]),
+  /** Field whose distinct values become separate series (a group). */
+  series: z.string().optional(),
+});
+export type ChartSettings = z.infer<typeof ChartSettings>;
+
+export const CellId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'cell ids are 1-64 letters, digits, _ or -');
+
+export const MarkdownCell = z.object({
+  id: CellId,
+  type: z.literal('markdown'),
+  source: z.string(),
+});
+
+export const CodeCell = z.object({
+  id: CellId,
+  type: z.literal('code'),
+  language: z.literal('typescript').default('typescript'),
+  source: z.string(),
+  /** Chart settings per live sink name ('result' when the sink has no name). */
+  charts: z.record(z.string(), ChartSettings).default({}),
+});
+
+export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell]);
+export type Cell = z.infer<typeof Cell>;
+export type MarkdownCell = z.infer<typeof MarkdownCell>;
+export type CodeCell = z.infer<typeof CodeCell>;
+
+export const Notebook = z.object({
+  version: z.literal(NOTEBOOK_VERSION),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  cells: z.array(Cell),
+});
+export type Notebook = z.infer<typeof Notebook>;
+
+/** A notebook's name: its path relative to the notebooks folder, without `.flowbook.json`. */
+export const NotebookName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-][A-Za-z0-9 _.-]*(\/[A-Za-z0-9_-][A-Za-z0-9 _.-]*)*$/, 'notebook names use letters, digits, space, _ . - and / between folders')
+  .refine((s) => !s.split('/').some((part) => part === '..' || part === '.' || part.endsWith('.')), 'notebook names may not contain . or .. segments');
+export type NotebookName = z.infer<typeof NotebookName>;
+
+export const NotebookSummary = z.object({ name: NotebookName, title: z.string() });
+export type NotebookSummary = z.infer<typeof NotebookSummary>;
+
+/** A notebook file that could not be loaded: the file is named, the problem said. */
+export const NotebookLoadError = z.object({ file: z.string(), message: z.string() });
+export type NotebookLoadError = z.infer<typeof NotebookLoadError>;
+
+export const NotebookList = z.object({
+  notebooks: z.array(NotebookSummary),
+  errors: z.array(NotebookLoadError),
+});
+export type NotebookList = z.infer<typeof NotebookList>;
