@@ -52,6 +52,22 @@ export const JobMetrics = CellRef.extend({
   recordsOut: z.number(),
   lateRecordsDropped: z.number(),
   deadLetters: z.number(),
+  /** Per operator: records in/out, watermark, state entries (for the job graph). */
+  operators: z
+    .array(
+      z.object({
+        nodeId: z.string(),
+        type: z.string(),
+        name: z.string(),
+        recordsIn: z.number(),
+        recordsOut: z.number(),
+        lateRecordsDropped: z.number(),
+        deadLetters: z.number(),
+        watermark: z.number().nullable(),
+        stateEntries: z.number(),
+      }),
+    )
+    .default([]),
 });
 export type JobMetrics = z.infer<typeof JobMetrics>;
 

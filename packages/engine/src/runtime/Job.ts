@@ -306,6 +306,11 @@ export class Job {
     for (const t of this.tasks.values()) t.chain.forEach((op, i) => op.initializeState(snapshot.operators[`${t.nodeId}#${i}`]));
   }
 
+  /** Why the job failed, when it did. */
+  get failureCause(): unknown {
+    return this.failure;
+  }
+
   uptime(): number {
     return this.status === 'created' ? 0 : this.pts.getCurrentProcessingTime() - this.startedAt;
   }
@@ -327,6 +332,7 @@ export class Job {
       }
       out.push({
         nodeId: t.nodeId,
+        type: this.graph.nodes.find((n) => n.id === t.nodeId)!.type,
         name: t.name,
         recordsIn: head.metrics.recordsIn,
         recordsOut: tail.metrics.recordsOut,

@@ -13,6 +13,8 @@ export class OperatorMetrics {
 
 export interface OperatorMetricsSnapshot {
   nodeId: string;
+  /** The node's operator type ('source', 'window', 'sink', ...). */
+  type: string;
   name: string;
   recordsIn: number;
   recordsOut: number;

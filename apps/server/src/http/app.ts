@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { Notebook } from '@flowbook/protocol';
+import { COOKIE_NAME, isAuthorized, originAllowed } from '../auth/tokenAuth.js';
+import type { ServerConfig } from '../config.js';
+import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
+
+/** REST API and the web app. Every route needs the token; state-changing requests need a same-origin Origin. */
+export function createApp(config: ServerConfig, store: NotebookStore): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    next();
+  });
+
+  // `/?token=T` (the URL printed at start) becomes an HttpOnly cookie, then the token leaves the address bar.
+  app.get('/', (req, res, next) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    if (token === undefined) return next();
+    if (!isAuthorized(req, config.token)) return res.status(401).type('text/plain').send('Invalid token.');
+    res.cookie(COOKIE_NAME, token, { httpOnly: true, sameSite: 'strict', path: '/' });
+    res.redirect(302, '/');
+  });
+
+  app.use((req, res, next) => {
+    if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused' });
+    if (isAuthorized(req, config.token)) return next();
+    if (req.path.startsWith('/api/')) return res.status(401).json({ error: 'authentication required: send the token (Authorization: token <token>)' });
+    res.status(401).type('text/html').send(
+      '<!doctype html><title>Flowbook</title><body style="font-family:sans-serif;padding:2rem"><h1>Flowbook</h1>' +
+        '<p>Open the URL with the token that the server printed when it started (<code>http://HOST:PORT/?token=…</code>).</p></body>',
+    );
+  });
+
+  app.use(express.json({ limit: '5mb' }));
+
+  app.get('/api/notebooks', async (_req, res, next) => {
+    try {
+      res.json(await store.list());
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  app.get(/^\/api\/notebooks\/(.+)$/, async (req, res, next) => {
+    try {
+      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      res.json({ name, notebook: await store.read(name) });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  app.put(/^\/api\/notebooks\/(.+)$/, async (req, res, next) => {
+    try {
+      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      const parsed = Notebook.safeParse(req.body);
+      if (!parsed.success) {
+        return res.status(400).json({ error: 'invalid notebook: ' + parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      }
+      await store.write(name, parsed.data);
+      res.json({ ok: true });
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route' }));
+
+  // The web app, with index.html for client-side routes.
+  if (existsSync(config.webDir)) {
+    app.use(express.static(config.webDir, { index: false }));
+    app.get(/.*/, (_req, res) => res.sendFile(path.join(config.webDir, 'index.html')));
+  } else {
+    app.get(/.*/, (_req, res) => res.status(503).type('text/plain').send(`The web app is not built (${config.webDir} is missing): run "npm run build".`));
+  }
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof NotebookError) return res.status(err.status).json({ error: err.message });
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) return res.status(status).json({ error: (err as Error).message });
+    console.error(err);
+    res.status(500).json({ error: 'internal error: ' + (err as Error).message });
+  });
+  return app;
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import {
+  RESULT_COALESCE_MS,
+  RESULT_ROWS_KEPT,
+  type CellRef,
+  type CellStatus,
+  type CellStatusMessage,
+  type JobMetrics,
+  type Row,
+  type ServerToClientEvents,
+} from '@flowbook/protocol';
+import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
+
+/** Where the manager sends what cells produce: the socket.io room of the notebook. */
+export type Broadcast = <E extends keyof ServerToClientEvents>(notebook: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => void;
+
+export interface CellRun {
+  ref: CellRef;
+  jobId: string;
+  status: CellStatus;
+  startedAt: number;
+  finishedAt?: number;
+  error?: CellErrorInfo;
+  jobName?: string;
+  /** The last RESULT_ROWS_KEPT rows per sink, for clients that join later. */
+  results: Map<string, { rows: Row[]; total: number }>;
+  logs: string[];
+  metrics?: JobMetrics;
+  worker?: Worker;
+  killTimer?: NodeJS.Timeout;
+}
+
+const LOGS_KEPT = 500;
+const CANCEL_GRACE_MS = 1500;
+
+/**
+ * Runs each code cell in its own worker thread and relays what it produces to the notebook's room.
+ * One run per cell: re-running a cell tears down its previous job first.
+ */
+export class JobManager {
+  private readonly runs = new Map<string, CellRun>();
+  private readonly workerUrl: URL;
+  private readonly execArgv: string[];
+
+  constructor(
+    private readonly broadcast: Broadcast,
+    private readonly workerMemoryMb = 1024,
+  ) {
+    const dev = import.meta.url.endsWith('.ts');
+    this.workerUrl = new URL(dev ? './worker.ts' : './worker.js', import.meta.url);
+    // From sources (tests, dev), the worker loads TypeScript through tsx and the workspace packages' sources.
+    this.execArgv = dev ? ['--import', 'tsx', '--conditions=development'] : [];
+  }
+
+  private key(ref: CellRef): string {
+    return `${ref.notebook}\u0000${ref.cellId}`;
+  }
+
+  runsOf(notebook: string): CellRun[] {
+    return [...this.runs.values()].filter((r) => r.ref.notebook === notebook);
+  }
+
+  get(ref: CellRef): CellRun | undefined {
+    return this.runs.get(this.key(ref));
+  }
+
+  allRuns(): CellRun[] {
+    return [...this.runs.values()];
+  }
+
+  statusMessage(run: CellRun): CellStatusMessage {
+    return {
+      ...run.ref,
+      jobId: run.jobId,
+      status: run.status,
+      startedAt: run.startedAt,
+      ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
+      ...(run.error ? { error: run.error } : {}),
+    };
+  }
+
+  async run(ref: CellRef, source: string): Promise<CellRun> {
+    const previous = this.get(ref);
+    if (previous?.worker) await this.stop(previous, 'cancelled');
+    const run: CellRun = { ref, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [] };
+    this.runs.set(this.key(ref), run);
+    this.publishStatus(run);
+    const input: WorkerInput = { source, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS };
+    const worker = new Worker(this.workerUrl, {
+      workerData: input,
+      execArgv: this.execArgv,
+      resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
+      stdout: true,
+      stderr: true,
+    });
+    run.worker = worker;
+    run.status = 'running';
+    this.publishStatus(run);
+    const pipeOut = (chunk: Buffer) => this.appendLogs(run, chunk.toString('utf8').split('\n').filter(Boolean));
+    worker.stdout.on('data', pipeOut);
+    worker.stderr.on('data', pipeOut);
+    worker.on('message', (m: FromWorker) => this.onMessage(run, m));
+    worker.on('error', (e) => this.finish(run, 'error', { message: e.message, ...(e.stack ? { stack: e.stack } : {}) }));
+    worker.on('exit', (code) => {
+      if (run.status === 'running') {
+        this.finish(run, 'error', { message: `the cell's worker exited unexpectedly (code ${code})` });
+      }
+    });
+    return run;
+  }
+
+  private onMessage(run: CellRun, m: FromWorker): void {
+    if (this.get(run.ref) !== run) return; // a message from a run that was replaced
+    switch (m.type) {
+      case 'started':
+        run.jobName = m.jobName;
+        break;
+      case 'results': {
+        let r = run.results.get(m.sink);
+        if (r === undefined) run.results.set(m.sink, (r = { rows: [], total: 0 }));
+        r.total = m.total;
+        r.rows.push(...m.rows);
+        if (r.rows.length > RESULT_ROWS_KEPT) r.rows.splice(0, r.rows.length - RESULT_ROWS_KEPT);
+        const rows = m.rows.length > RESULT_ROWS_KEPT ? m.rows.slice(-RESULT_ROWS_KEPT) : m.rows;
+        this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total });
+        break;
+      }
+      case 'log':
+        this.appendLogs(run, m.lines);
+        break;
+      case 'metrics': {
+        const ops = m.operators;
+        run.metrics = {
+          ...run.ref,
+          jobId: run.jobId,
+          // Records read by the sources and written to the sinks.
+          recordsIn: ops.reduce((n, o) => n + (o.type === 'source' ? o.recordsIn : 0), 0),
+          recordsOut: ops.reduce((n, o) => n + (o.type === 'sink' ? o.recordsIn : 0), 0),
+          lateRecordsDropped: ops.reduce((n, o) => n + o.lateRecordsDropped, 0),
+          deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
+          operators: ops,
+        };
+        this.broadcast(run.ref.notebook, 'job.metrics', run.metrics);
+        break;
+      }
+      case 'done':
+        this.finish(run, m.status);
+        break;
+      case 'error':
+        this.finish(run, 'error', m.error);
+        break;
+    }
+  }
+
+  private appendLogs(run: CellRun, lines: string[]): void {
+    if (lines.length === 0) return;
+    run.logs.push(...lines);
+    if (run.logs.length > LOGS_KEPT) run.logs.splice(0, run.logs.length - LOGS_KEPT);
+    this.broadcast(run.ref.notebook, 'cell.log', { ...run.ref, lines });
+  }
+
+  private finish(run: CellRun, status: CellStatus, error?: CellErrorInfo): void {
+    if (run.status !== 'running' && run.status !== 'pending') return;
+    run.status = status;
+    run.finishedAt = Date.now();
+    if (error) run.error = error;
+    clearTimeout(run.killTimer);
+    const w = run.worker;
+    run.worker = undefined;
+    // Give the worker a moment to exit by itself; then make sure it is gone.
+    if (w) setTimeout(() => void w.terminate(), 200).unref();
+    this.publishStatus(run);
+  }
+
+  private publishStatus(run: CellRun): void {
+    this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run));
+  }
+
+  /** Cancels a cell's job: asks the worker to stop its jobs, and terminates it if user code does not yield (an endless loop). */
+  cancel(ref: CellRef): boolean {
+    const run = this.get(ref);
+    if (!run || !run.worker) return false;
+    void this.stop(run, 'cancelled');
+    return true;
+  }
+
+  private stop(run: CellRun, status: CellStatus): Promise<void> {
+    const w = run.worker;
+    if (!w) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+      w.postMessage({ type: 'cancel' } satisfies ToWorker);
+      run.killTimer = setTimeout(() => {
+        void w.terminate();
+        this.finish(run, status);
+      }, CANCEL_GRACE_MS);
+      run.killTimer.unref();
+      // The worker's own 'done' message finishes the run as cancelled; an exit without it is forced here.
+      w.once('exit', () => this.finish(run, status));
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.runs.values()].map((r) => (r.worker ? r.worker.terminate() : undefined)));
+  }
+}

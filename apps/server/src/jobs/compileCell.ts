@@ -1,0 +1,57 @@
+import { build } from 'esbuild';
+import type { CellErrorInfo } from './workerMessages.js';
+
+export const CELL_FILE = 'cell.ts';
+
+export class CellCompileError extends Error {
+  constructor(readonly info: CellErrorInfo) {
+    super(info.message);
+  }
+}
+
+/**
+ * Compiles a TypeScript cell to an ES module. `@flowbook/engine` is rewritten to the engine module the worker itself loaded,
+ * so the cell and the worker share one engine (and its execution host). Top-level await works (ESM).
+ */
+export async function compileCell(source: string, engineUrl: string): Promise<string> {
+  try {
+    const result = await build({
+      stdin: { contents: source, loader: 'ts', sourcefile: CELL_FILE },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'flowbook-engine',
+          setup(b) {
+            b.onResolve({ filter: /^@flowbook\/engine$/ }, () => ({ path: engineUrl, external: true }));
+            // Node built-ins stay imports; other packages are not available to cells.
+            b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, external: true }));
+          },
+        },
+      ],
+    });
+    return result.outputFiles[0]!.text;
+  } catch (e) {
+    const errors = (e as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors;
+    if (errors && errors.length > 0) {
+      const first = errors[0]!;
+      throw new CellCompileError({
+        message: errors.map((er) => (er.location ? `line ${er.location.line}: ${er.text}` : er.text)).join('\n'),
+        ...(first.location ? { line: first.location.line } : {}),
+      });
+    }
+    throw e;
+  }
+}
+
+/** The line in the cell a runtime error points at, from a stack trace mapped through the inline source map. */
+export function cellLineOf(stack: string | undefined): number | undefined {
+  if (!stack) return undefined;
+  const m = new RegExp(`${CELL_FILE.replace('.', '\\.')}:(\\d+):\\d+`).exec(stack);
+  return m ? Number(m[1]) : undefined;
+}

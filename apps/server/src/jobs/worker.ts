@@ -1,0 +1,125 @@
+// Runs one cell in a worker thread, so an endless loop or a crash in user code never takes the server down.
+import { writeFile, rm, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+import { StreamExecutionEnvironment, type Job } from '@flowbook/engine';
+import { cellLineOf, CellCompileError, compileCell } from './compileCell.js';
+import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
+
+// Stack traces of cell code point at the cell's own lines through the inline source map.
+process.setSourceMapsEnabled(true);
+
+const input = workerData as WorkerInput;
+const port = parentPort!;
+const send = (m: FromWorker) => port.postMessage(m);
+
+const jobs: Job[] = [];
+let cancelled = false;
+
+// Result rows are buffered per sink and flushed at most every flushMs: a fast job cannot flood the server.
+const pending = new Map<string, { rows: Record<string, unknown>[]; total: number }>();
+const MAX_PENDING_ROWS = 5000;
+let logLines: string[] = [];
+
+function toRow(value: unknown, timestamp: number): Record<string, unknown> {
+  const row: Record<string, unknown> =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : { value };
+  if (!('timestamp' in row) && Number.isFinite(timestamp)) row.timestamp = timestamp;
+  return row;
+}
+
+function flush(): void {
+  for (const [sink, p] of pending) {
+    if (p.rows.length === 0) continue;
+    send({ type: 'results', sink, rows: p.rows, total: p.total });
+    p.rows = [];
+  }
+  if (logLines.length > 0) {
+    send({ type: 'log', lines: logLines });
+    logLines = [];
+  }
+}
+
+const log = (line: string) => {
+  logLines.push(line);
+  if (logLines.length > 1000) logLines.splice(0, logLines.length - 1000);
+};
+const format = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : safeStringify(a))).join(' ');
+console.log = (...args: unknown[]) => log(format(args));
+console.info = console.log;
+console.warn = (...args: unknown[]) => log(format(args));
+console.error = (...args: unknown[]) => log(format(args));
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+StreamExecutionEnvironment.setContextHost({
+  services: {
+    live(sink: string, value: unknown, timestamp: number) {
+      let p = pending.get(sink);
+      if (p === undefined) pending.set(sink, (p = { rows: [], total: 0 }));
+      p.total++;
+      p.rows.push(toRow(value, timestamp));
+      // Keep the newest rows if the job produces faster than we flush.
+      if (p.rows.length > MAX_PENDING_ROWS) p.rows.splice(0, p.rows.length - MAX_PENDING_ROWS);
+    },
+    log,
+  },
+  onJobSubmitted(job, name) {
+    jobs.push(job);
+    if (cancelled) job.cancel();
+    send({ type: 'started', jobName: name });
+  },
+});
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'cancel') {
+    cancelled = true;
+    for (const j of jobs) j.cancel();
+  }
+});
+
+const flushTimer = setInterval(flush, input.flushMs);
+const metricsTimer = setInterval(() => {
+  for (const j of jobs) if (j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
+}, 1000);
+
+async function main(): Promise<void> {
+  const engineUrl = import.meta.resolve('@flowbook/engine');
+  const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
+  const file = path.join(dir, 'cell.mjs');
+  try {
+    const code = await compileCell(input.source, engineUrl);
+    await writeFile(file, code);
+    await import(pathToFileURL(file).href);
+    // The cell may have started jobs with executeAsync; wait for them too.
+    for (const j of jobs) {
+      while (j.status === 'running' || j.status === 'created') await new Promise((r) => setTimeout(r, 50));
+      if (j.status === 'failed') throw j.failureCause ?? new Error('job failed');
+    }
+    flush();
+    send({ type: 'done', status: cancelled ? 'cancelled' : 'finished' });
+  } catch (e) {
+    flush();
+    if (cancelled) send({ type: 'done', status: 'cancelled' });
+    else if (e instanceof CellCompileError) send({ type: 'error', error: e.info });
+    else {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const line = cellLineOf(err.stack);
+      send({ type: 'error', error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) } });
+    }
+  } finally {
+    clearInterval(flushTimer);
+    clearInterval(metricsTimer);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -1,0 +1,25 @@
+import type { OperatorMetricsSnapshot } from '@flowbook/engine';
+
+/** Messages between the job manager and a job's worker thread (server-internal). */
+export interface WorkerInput {
+  source: string;
+  cellId: string;
+  /** Coalescing interval for result rows, ms. */
+  flushMs: number;
+}
+
+export type ToWorker = { type: 'cancel' };
+
+export interface CellErrorInfo {
+  message: string;
+  line?: number;
+  stack?: string;
+}
+
+export type FromWorker =
+  | { type: 'started'; jobName: string }
+  | { type: 'results'; sink: string; rows: Record<string, unknown>[]; total: number }
+  | { type: 'log'; lines: string[] }
+  | { type: 'metrics'; operators: OperatorMetricsSnapshot[] }
+  | { type: 'done'; status: 'finished' | 'cancelled' }
+  | { type: 'error'; error: CellErrorInfo };

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { NotebookName, parseNotebook, serializeNotebook, type Notebook, type NotebookList } from '@flowbook/protocol';
+
+export const NOTEBOOK_SUFFIX = '.flowbook.json';
+
+export class NotebookError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Notebooks as files: `<dir>/<name>.flowbook.json`. Names are validated and resolved inside the folder (no traversal);
+ * writes are atomic (temp file, fsync, rename) so a crash never leaves half a notebook.
+ */
+export class NotebookStore {
+  constructor(readonly dir: string) {}
+
+  /** Path of a notebook; throws 400 for names that are not allowed, so `../x` never reaches the file system. */
+  pathOf(name: string): string {
+    const parsed = NotebookName.safeParse(name);
+    if (!parsed.success) throw new NotebookError(`invalid notebook name "${name}": ${parsed.error.issues[0]!.message}`, 400);
+    const file = path.resolve(this.dir, name + NOTEBOOK_SUFFIX);
+    const rel = path.relative(this.dir, file);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new NotebookError(`invalid notebook name "${name}"`, 400);
+    return file;
+  }
+
+  /** Every notebook that loads, and for each one that does not, the file and the problem. */
+  async list(): Promise<NotebookList> {
+    const out: NotebookList = { notebooks: [], errors: [] };
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (!entry.name.startsWith('.')) await walk(full);
+        } else if (entry.name.endsWith(NOTEBOOK_SUFFIX)) {
+          const rel = path.relative(this.dir, full);
+          const name = rel.slice(0, -NOTEBOOK_SUFFIX.length).split(path.sep).join('/');
+          try {
+            const nb = await this.readFile(full);
+            out.notebooks.push({ name, title: nb.title });
+          } catch (e) {
+            out.errors.push({ file: rel, message: (e as Error).message });
+          }
+        }
+      }
+    };
+    await walk(this.dir);
+    return out;
+  }
+
+  private async readFile(file: string): Promise<Notebook> {
+    const text = await fs.readFile(file, 'utf8');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`invalid JSON: ${(e as Error).message}`);
+    }
+    return parseNotebook(raw);
+  }
+
+  async read(name: string): Promise<Notebook> {
+    const file = this.pathOf(name);
+    try {
+      return await this.readFile(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotebookError(`notebook "${name}" not found`, 404);
+      throw new NotebookError(`${path.relative(this.dir, file)}: ${(e as Error).message}`, 422);
+    }
+  }
+
+  async write(name: string, notebook: Notebook): Promise<void> {
+    const file = this.pathOf(name);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(serializeNotebook(notebook), 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+    // Make the rename durable too.
+    const dirHandle = await fs.open(path.dirname(file), 'r');
+    try {
+      await dirHandle.sync();
+    } finally {
+      await dirHandle.close();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { ServerToClientEvents } from '@flowbook/protocol';
+import type { AddressInfo } from 'node:net';
+import type { ServerConfig } from './config.js';
+import { createApp } from './http/app.js';
+import { JobManager } from './jobs/JobManager.js';
+import { NotebookStore } from './notebooks/NotebookStore.js';
+import { attachHandlers, createSocketServer, roomOf } from './socket/sockets.js';
+
+export interface FlowbookServer {
+  http: HttpServer;
+  jobs: JobManager;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Wires the notebook store, the job manager, HTTP and socket.io, and starts listening. */
+export async function startServer(config: ServerConfig): Promise<FlowbookServer> {
+  const store = new NotebookStore(config.notebooksDir);
+  const app = createApp(config, store);
+  const http = createServer(app);
+  const io = createSocketServer(http, config);
+  const jobs = new JobManager((notebook, event, payload) => {
+    io.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
+  }, config.workerMemoryMb);
+  attachHandlers(io, jobs);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = http.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    http,
+    jobs,
+    url: `http://${host}:${port}/?token=${config.token}`,
+    async close() {
+      await jobs.shutdown();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
