@@ -10,6 +10,7 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
+import { bundleDevWorker } from './bundleDevWorker.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** Where the manager sends what cells produce: the socket.io room of the notebook. */
@@ -40,17 +41,16 @@ const CANCEL_GRACE_MS = 1500;
  */
 export class JobManager {
   private readonly runs = new Map<string, CellRun>();
-  private readonly workerUrl: URL;
-  private readonly execArgv: string[];
+  private workerUrl: Promise<URL> | undefined;
 
   constructor(
     private readonly broadcast: Broadcast,
     private readonly workerMemoryMb = 1024,
-  ) {
-    const dev = import.meta.url.endsWith('.ts');
-    this.workerUrl = new URL(dev ? './worker.ts' : './worker.js', import.meta.url);
-    // From sources (tests, dev), the worker loads TypeScript through tsx and the workspace packages' sources.
-    this.execArgv = dev ? ['--import', 'tsx', '--conditions=development'] : [];
+  ) {}
+
+  /** The compiled worker; when the server runs from TypeScript sources (tests, dev), it is bundled once with esbuild. */
+  private worker(): Promise<URL> {
+    return (this.workerUrl ??= import.meta.url.endsWith('.ts') ? bundleDevWorker() : Promise.resolve(new URL('./worker.js', import.meta.url)));
   }
 
   private key(ref: CellRef): string {
@@ -87,9 +87,8 @@ export class JobManager {
     this.runs.set(this.key(ref), run);
     this.publishStatus(run);
     const input: WorkerInput = { source, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS };
-    const worker = new Worker(this.workerUrl, {
+    const worker = new Worker(await this.worker(), {
       workerData: input,
-      execArgv: this.execArgv,
       resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
       stdout: true,
       stderr: true,

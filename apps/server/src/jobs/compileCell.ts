@@ -9,11 +9,16 @@ export class CellCompileError extends Error {
   }
 }
 
+/** Where the worker puts the engine module for cells: they must share one engine instance (and its execution host). */
+export const ENGINE_GLOBAL = '__flowbookEngine';
+
 /**
- * Compiles a TypeScript cell to an ES module. `@flowbook/engine` is rewritten to the engine module the worker itself loaded,
- * so the cell and the worker share one engine (and its execution host). Top-level await works (ESM).
+ * Compiles a TypeScript cell to an ES module. `import … from '@flowbook/engine'` becomes a module that re-exports the
+ * worker's own engine instance, so the cell and the worker share one engine. Top-level await works (ESM).
  */
-export async function compileCell(source: string, engineUrl: string): Promise<string> {
+export async function compileCell(source: string, engineExports: string[]): Promise<string> {
+  const engineModule =
+    `const e = globalThis.${ENGINE_GLOBAL};\n` + engineExports.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).map((n) => `export const ${n} = e.${n};`).join('\n');
   try {
     const result = await build({
       stdin: { contents: source, loader: 'ts', sourcefile: CELL_FILE },
@@ -28,7 +33,8 @@ export async function compileCell(source: string, engineUrl: string): Promise<st
         {
           name: 'flowbook-engine',
           setup(b) {
-            b.onResolve({ filter: /^@flowbook\/engine$/ }, () => ({ path: engineUrl, external: true }));
+            b.onResolve({ filter: /^@flowbook\/engine$/ }, () => ({ path: 'engine', namespace: 'flowbook-engine' }));
+            b.onLoad({ filter: /.*/, namespace: 'flowbook-engine' }, () => ({ contents: engineModule, loader: 'js' }));
             // Node built-ins stay imports; other packages are not available to cells.
             b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, external: true }));
           },

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import * as engine from '@flowbook/engine';
 import { StreamExecutionEnvironment, type Job } from '@flowbook/engine';
-import { cellLineOf, CellCompileError, compileCell } from './compileCell.js';
+import { cellLineOf, CellCompileError, compileCell, ENGINE_GLOBAL } from './compileCell.js';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
@@ -92,11 +93,11 @@ const metricsTimer = setInterval(() => {
 }, 1000);
 
 async function main(): Promise<void> {
-  const engineUrl = import.meta.resolve('@flowbook/engine');
+  (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
   const file = path.join(dir, 'cell.mjs');
   try {
-    const code = await compileCell(input.source, engineUrl);
+    const code = await compileCell(input.source, Object.keys(engine));
     await writeFile(file, code);
     await import(pathToFileURL(file).href);
     // The cell may have started jobs with executeAsync; wait for them too.

@@ -1,0 +1,17 @@
+import { mkdtemp, cp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type ServerConfig } from './config.js';
+import { startServer, type FlowbookServer } from './server.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Starts a real server on a free port with a copy of the sample notebooks, for tests. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<FlowbookServer & { config: ServerConfig; origin: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
+  await cp(path.join(repoRoot, 'notebooks'), dir, { recursive: true });
+  const config = { ...loadConfig({ PORT: '0', FLOWBOOK_TOKEN: 'test-token', FLOWBOOK_NOTEBOOKS: dir }), ...overrides };
+  const server = await startServer(config);
+  return { ...server, config, origin: new URL(server.url).origin };
+}
