@@ -8,6 +8,8 @@ export interface ServerConfig {
   token: string;
   notebooksDir: string;
   webDir: string;
+  /** A separate token for Prometheus scrapes of /metrics. */
+  metricsToken: string | undefined;
   /** Heap limit of each job's worker thread. */
   workerMemoryMb: number;
 }
@@ -22,6 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.HOST ?? '127.0.0.1',
     port,
     token: env.FLOWBOOK_TOKEN || randomBytes(24).toString('hex'),
+    metricsToken: env.FLOWBOOK_METRICS_TOKEN || undefined,
     notebooksDir: path.resolve(env.FLOWBOOK_NOTEBOOKS ?? path.join(repoRoot, 'notebooks')),
     webDir: path.resolve(env.FLOWBOOK_WEB_DIR ?? path.join(repoRoot, 'apps/web/dist')),
     workerMemoryMb: env.FLOWBOOK_WORKER_MEMORY_MB ? Number(env.FLOWBOOK_WORKER_MEMORY_MB) : 1024,

@@ -5,7 +5,8 @@ import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { JobManager } from './jobs/JobManager.js';
 import { NotebookStore } from './notebooks/NotebookStore.js';
-import { attachHandlers, createSocketServer, roomOf } from './socket/sockets.js';
+import { attachHandlers, createSocketServer, roomOf, type FlowbookIo } from './socket/sockets.js';
+import { createMetrics } from './http/metrics.js';
 
 export interface FlowbookServer {
   http: HttpServer;
@@ -17,12 +18,15 @@ export interface FlowbookServer {
 /** Wires the notebook store, the job manager, HTTP and socket.io, and starts listening. */
 export async function startServer(config: ServerConfig): Promise<FlowbookServer> {
   const store = new NotebookStore(config.notebooksDir);
-  const app = createApp(config, store);
-  const http = createServer(app);
-  const io = createSocketServer(http, config);
+  // The job manager broadcasts through socket.io, which needs the HTTP server, which needs the app: wire lazily.
+  let io: FlowbookIo | undefined;
   const jobs = new JobManager((notebook, event, payload) => {
-    io.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
+    io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
   }, config.workerMemoryMb);
+  const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
+  const app = createApp(config, store, jobs, metrics);
+  const http = createServer(app);
+  io = createSocketServer(http, config);
   attachHandlers(io, jobs);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -36,7 +40,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     url: `http://${host}:${port}/?token=${config.token}`,
     async close() {
       await jobs.shutdown();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => io!.close(() => resolve()));
     },
   };
 }

@@ -1,3 +1,4 @@
 export * from './notebook.js';
 export * from './migrate.js';
 export * from './messages.js';
+export * from './api.js';

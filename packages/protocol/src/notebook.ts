@@ -64,8 +64,10 @@ export type NotebookSummary = z.infer<typeof NotebookSummary>;
 export const NotebookLoadError = z.object({ file: z.string(), message: z.string() });
 export type NotebookLoadError = z.infer<typeof NotebookLoadError>;
 
-export const NotebookList = z.object({
-  notebooks: z.array(NotebookSummary),
-  errors: z.array(NotebookLoadError),
-});
+export const NotebookList = z
+  .object({
+    notebooks: z.array(NotebookSummary),
+    errors: z.array(NotebookLoadError),
+  })
+  .meta({ id: 'NotebookList' });
 export type NotebookList = z.infer<typeof NotebookList>;

@@ -5,9 +5,12 @@ import { Notebook } from '@flowbook/protocol';
 import { COOKIE_NAME, isAuthorized, originAllowed } from '../auth/tokenAuth.js';
 import type { ServerConfig } from '../config.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
+import type { Registry } from 'prom-client';
+import type { JobManager } from '../jobs/JobManager.js';
+import { apiV1 } from './apiV1.js';
 
 /** REST API and the web app. Every route needs the token; state-changing requests need a same-origin Origin. */
-export function createApp(config: ServerConfig, store: NotebookStore): express.Express {
+export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobManager, metrics: Registry): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -25,10 +28,21 @@ export function createApp(config: ServerConfig, store: NotebookStore): express.E
     res.redirect(302, '/');
   });
 
+  // Prometheus may use its own token (FLOWBOOK_METRICS_TOKEN) so it never holds the login token.
+  app.get('/metrics', async (req, res, next) => {
+    const ok = isAuthorized(req, config.token) || (config.metricsToken !== undefined && isAuthorized(req, config.metricsToken));
+    if (!ok) return res.status(401).json({ error: 'authentication required', code: 'unauthorized' });
+    try {
+      res.type(metrics.contentType).send(await metrics.metrics());
+    } catch (e) {
+      next(e);
+    }
+  });
+
   app.use((req, res, next) => {
     if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused' });
     if (isAuthorized(req, config.token)) return next();
-    if (req.path.startsWith('/api/')) return res.status(401).json({ error: 'authentication required: send the token (Authorization: token <token>)' });
+    if (req.path.startsWith('/api/')) return res.status(401).json({ error: 'authentication required: send the token (Authorization: token <token>)', code: 'unauthorized' });
     res.status(401).type('text/html').send(
       '<!doctype html><title>Flowbook</title><body style="font-family:sans-serif;padding:2rem"><h1>Flowbook</h1>' +
         '<p>Open the URL with the token that the server printed when it started (<code>http://HOST:PORT/?token=…</code>).</p></body>',
@@ -68,7 +82,8 @@ export function createApp(config: ServerConfig, store: NotebookStore): express.E
     }
   });
 
-  app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route' }));
+  app.use('/api/v1', apiV1(jobs, store));
+  app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route', code: 'not_found' }));
 
   // The web app, with index.html for client-side routes.
   if (existsSync(config.webDir)) {
@@ -79,11 +94,11 @@ export function createApp(config: ServerConfig, store: NotebookStore): express.E
   }
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (err instanceof NotebookError) return res.status(err.status).json({ error: err.message });
+    if (err instanceof NotebookError) return res.status(err.status).json({ error: err.message, code: err.status === 404 ? 'not_found' : 'invalid_notebook' });
     const status = (err as { status?: number }).status;
-    if (status && status >= 400 && status < 500) return res.status(status).json({ error: (err as Error).message });
+    if (status && status >= 400 && status < 500) return res.status(status).json({ error: (err as Error).message, code: 'bad_request' });
     console.error(err);
-    res.status(500).json({ error: 'internal error: ' + (err as Error).message });
+    res.status(500).json({ error: 'internal error: ' + (err as Error).message, code: 'internal' });
   });
   return app;
 }

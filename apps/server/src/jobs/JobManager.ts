@@ -10,6 +10,7 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
+import type { OperatorMetricsSnapshot } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
@@ -17,8 +18,11 @@ import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerM
 export type Broadcast = <E extends keyof ServerToClientEvents>(notebook: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => void;
 
 export interface CellRun {
-  ref: CellRef;
+  /** The notebook cell that runs this job; undefined for pipelines submitted through the REST API. */
+  ref: CellRef | undefined;
   jobId: string;
+  /** What runs: a cell's TypeScript or a pipeline graph. */
+  kind: 'cell' | 'graph';
   status: CellStatus;
   startedAt: number;
   finishedAt?: number;
@@ -28,11 +32,18 @@ export interface CellRun {
   results: Map<string, { rows: Row[]; total: number }>;
   logs: string[];
   metrics?: JobMetrics;
+  operators?: OperatorMetricsSnapshot[];
+  graph?: unknown;
+  /** Totals for Prometheus: result messages sent to browsers and rows coalesced into them. */
+  resultMessages: number;
+  resultRows: number;
   worker?: Worker;
   killTimer?: NodeJS.Timeout;
 }
 
 const LOGS_KEPT = 500;
+/** Finished jobs kept for the Jobs dashboard and the REST API. */
+const HISTORY_KEPT = 200;
 const CANCEL_GRACE_MS = 1500;
 
 /**
@@ -40,7 +51,10 @@ const CANCEL_GRACE_MS = 1500;
  * One run per cell: re-running a cell tears down its previous job first.
  */
 export class JobManager {
+  /** The current run of each cell. */
   private readonly runs = new Map<string, CellRun>();
+  /** Every job by id, newest last (bounded history). */
+  private readonly jobs = new Map<string, CellRun>();
   private workerUrl: Promise<URL> | undefined;
 
   constructor(
@@ -57,19 +71,23 @@ export class JobManager {
     return `${ref.notebook}\u0000${ref.cellId}`;
   }
 
-  runsOf(notebook: string): CellRun[] {
-    return [...this.runs.values()].filter((r) => r.ref.notebook === notebook);
+  runsOf(notebook: string): (CellRun & { ref: CellRef })[] {
+    return [...this.runs.values()].filter((r): r is CellRun & { ref: CellRef } => r.ref?.notebook === notebook);
+  }
+
+  byId(jobId: string): CellRun | undefined {
+    return this.jobs.get(jobId);
+  }
+
+  allJobs(): CellRun[] {
+    return [...this.jobs.values()];
   }
 
   get(ref: CellRef): CellRun | undefined {
     return this.runs.get(this.key(ref));
   }
 
-  allRuns(): CellRun[] {
-    return [...this.runs.values()];
-  }
-
-  statusMessage(run: CellRun): CellStatusMessage {
+  statusMessage(run: CellRun & { ref: CellRef }): CellStatusMessage {
     return {
       ...run.ref,
       jobId: run.jobId,
@@ -80,13 +98,37 @@ export class JobManager {
     };
   }
 
+  /** Runs a cell's code; re-running a cell first tears down its previous job. */
   async run(ref: CellRef, source: string): Promise<CellRun> {
     const previous = this.get(ref);
     if (previous?.worker) await this.stop(previous, 'cancelled');
-    const run: CellRun = { ref, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [] };
+    const run = this.newRun(ref, 'cell');
     this.runs.set(this.key(ref), run);
+    return this.startWorker(run, { source, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS });
+  }
+
+  /** Runs a pipeline graph (JSON) submitted through the REST API. */
+  async submitGraph(graph: unknown, name?: string): Promise<CellRun> {
+    const run = this.newRun(undefined, 'graph');
+    run.graph = graph;
+    if (name) run.jobName = name;
+    return this.startWorker(run, { graph, cellId: run.jobId.slice(0, 8), flushMs: RESULT_COALESCE_MS });
+  }
+
+  private newRun(ref: CellRef | undefined, kind: CellRun['kind']): CellRun {
+    const run: CellRun = { ref, kind, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [], resultMessages: 0, resultRows: 0 };
+    this.jobs.set(run.jobId, run);
+    if (this.jobs.size > HISTORY_KEPT) {
+      for (const [id, j] of this.jobs) {
+        if (this.jobs.size <= HISTORY_KEPT) break;
+        if (!j.worker) this.jobs.delete(id);
+      }
+    }
+    return run;
+  }
+
+  private async startWorker(run: CellRun, input: WorkerInput): Promise<CellRun> {
     this.publishStatus(run);
-    const input: WorkerInput = { source, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS };
     const worker = new Worker(await this.worker(), {
       workerData: input,
       resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
@@ -110,7 +152,7 @@ export class JobManager {
   }
 
   private onMessage(run: CellRun, m: FromWorker): void {
-    if (this.get(run.ref) !== run) return; // a message from a run that was replaced
+    if (run.status !== 'running') return; // a late message from a run that was cancelled or replaced
     switch (m.type) {
       case 'started':
         run.jobName = m.jobName;
@@ -122,7 +164,9 @@ export class JobManager {
         r.rows.push(...m.rows);
         if (r.rows.length > RESULT_ROWS_KEPT) r.rows.splice(0, r.rows.length - RESULT_ROWS_KEPT);
         const rows = m.rows.length > RESULT_ROWS_KEPT ? m.rows.slice(-RESULT_ROWS_KEPT) : m.rows;
-        this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total });
+        run.resultMessages++;
+        run.resultRows += m.rows.length;
+        if (run.ref) this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total });
         break;
       }
       case 'log':
@@ -130,6 +174,8 @@ export class JobManager {
         break;
       case 'metrics': {
         const ops = m.operators;
+        run.operators = ops;
+        if (!run.ref) break;
         run.metrics = {
           ...run.ref,
           jobId: run.jobId,
@@ -156,7 +202,7 @@ export class JobManager {
     if (lines.length === 0) return;
     run.logs.push(...lines);
     if (run.logs.length > LOGS_KEPT) run.logs.splice(0, run.logs.length - LOGS_KEPT);
-    this.broadcast(run.ref.notebook, 'cell.log', { ...run.ref, lines });
+    if (run.ref) this.broadcast(run.ref.notebook, 'cell.log', { ...run.ref, lines });
   }
 
   private finish(run: CellRun, status: CellStatus, error?: CellErrorInfo): void {
@@ -173,12 +219,17 @@ export class JobManager {
   }
 
   private publishStatus(run: CellRun): void {
-    this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run));
+    if (run.ref) this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run as CellRun & { ref: CellRef }));
   }
 
   /** Cancels a cell's job: asks the worker to stop its jobs, and terminates it if user code does not yield (an endless loop). */
   cancel(ref: CellRef): boolean {
     const run = this.get(ref);
+    return run ? this.cancelJob(run.jobId) : false;
+  }
+
+  cancelJob(jobId: string): boolean {
+    const run = this.jobs.get(jobId);
     if (!run || !run.worker) return false;
     void this.stop(run, 'cancelled');
     return true;
@@ -201,6 +252,6 @@ export class JobManager {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all([...this.runs.values()].map((r) => (r.worker ? r.worker.terminate() : undefined)));
+    await Promise.all([...this.jobs.values()].map((r) => (r.worker ? r.worker.terminate() : undefined)));
   }
 }

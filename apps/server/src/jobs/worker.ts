@@ -97,9 +97,17 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
   const file = path.join(dir, 'cell.mjs');
   try {
-    const code = await compileCell(input.source, Object.keys(engine));
-    await writeFile(file, code);
-    await import(pathToFileURL(file).href);
+    if (input.graph !== undefined) {
+      // A pipeline submitted as graph JSON: validate (errors name the node) and run it as it is.
+      const env = new StreamExecutionEnvironment();
+      const job = new engine.Job(engine.migrateGraph(input.graph), { services: env.host?.services ?? {} });
+      env.host?.onJobSubmitted?.(job, engine.migrateGraph(input.graph).name ?? 'pipeline');
+      await job.run();
+    } else {
+      const code = await compileCell(input.source ?? '', Object.keys(engine));
+      await writeFile(file, code);
+      await import(pathToFileURL(file).href);
+    }
     // The cell may have started jobs with executeAsync; wait for them too.
     for (const j of jobs) {
       while (j.status === 'running' || j.status === 'created') await new Promise((r) => setTimeout(r, 50));

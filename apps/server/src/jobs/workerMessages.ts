@@ -2,7 +2,10 @@ import type { OperatorMetricsSnapshot } from '@flowbook/engine';
 
 /** Messages between the job manager and a job's worker thread (server-internal). */
 export interface WorkerInput {
-  source: string;
+  /** A cell's TypeScript, or */
+  source?: string;
+  /** a pipeline graph (JSON) to run as it is. */
+  graph?: unknown;
   cellId: string;
   /** Coalescing interval for result rows, ms. */
   flushMs: number;

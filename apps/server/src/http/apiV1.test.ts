@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../testing.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const auth = { authorization: 'token test-token', 'content-type': 'application/json' };
+const api = (path: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
+
+const waitFor = async <T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out; last value: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+/** A small bounded pipeline as graph JSON: elements → map → keyBy → rolling reduce → live sink. */
+const graph = {
+  version: 1,
+  name: 'api test',
+  nodes: [
+    { id: 'src', type: 'source', config: { connector: 'elements', config: { elements: [1, 2, 3, 4, 5, 6] } } },
+    { id: 'double', type: 'map', config: { fn: { code: '(x) => ({ k: x % 2, v: x * 2 })' } } },
+    { id: 'sum', type: 'reduce', config: { fn: { code: '(a, b) => ({ k: a.k, v: a.v + b.v })' } } },
+    { id: 'out', type: 'sink', config: { connector: 'live', config: { name: 'sums' } } },
+  ],
+  edges: [
+    { source: 'src', target: 'double' },
+    { source: 'double', target: 'sum', partitioning: 'hash', keySelector: { code: '(r) => r.k' } },
+    { source: 'sum', target: 'out' },
+  ],
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+describe('REST API v1', () => {
+  it('needs the token and answers errors as JSON with a code', async () => {
+    const r = await fetch(`${server.origin}/api/v1/jobs`);
+    expect(r.status).toBe(401);
+    expect(await r.json()).toMatchObject({ code: 'unauthorized' });
+    const missing = await api('/jobs/nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ code: 'job_not_found', error: 'no job with id "nope"' });
+  });
+
+  it('runs a submitted pipeline graph and reports its operators', async () => {
+    const r = await api('/jobs', { method: 'POST', body: JSON.stringify({ graph }) });
+    expect(r.status).toBe(201);
+    const { jobId } = await r.json();
+    const job = await waitFor(
+      async () => (await api(`/jobs/${jobId}`)).json(),
+      (j) => j.status === 'finished',
+    );
+    expect(job.name).toBe('api test');
+    expect(job.kind).toBe('graph');
+    const list = await (await api('/jobs')).json();
+    expect(list.jobs.map((j: { jobId: string }) => j.jobId)).toContain(jobId);
+  });
+
+  it('refuses a malformed pipeline with a message naming the node', async () => {
+    const bad = structuredClone(graph);
+    bad.nodes[1]!.config = {} as never;
+    const r = await api('/jobs', { method: 'POST', body: JSON.stringify({ graph: bad }) });
+    expect(r.status).toBe(400);
+    const body = await r.json();
+    expect(body.code).toBe('invalid_pipeline');
+    expect(body.error).toMatch(/node "double"/);
+    const noKey = structuredClone(graph);
+    noKey.edges[1] = { source: 'double', target: 'sum' } as never;
+    const r2 = await api('/jobs', { method: 'POST', body: JSON.stringify({ graph: noKey }) });
+    expect((await r2.json()).error).toMatch(/node "sum".*keyBy/);
+  });
+
+  it('runs a notebook cell, cancels it, and refuses to cancel twice', async () => {
+    const r = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'sales-profit-per-month', cellId: 'profit' }) });
+    expect(r.status).toBe(201);
+    const { jobId } = await r.json();
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'running' && j.recordsIn > 0);
+    // Scrape /metrics while it runs: the source's counter grows between two scrapes.
+    const scrape = async () => {
+      const text = await (await fetch(`${server.origin}/metrics`, { headers: { authorization: 'token test-token' } })).text();
+      const line = text.split('\n').find((l) => l.startsWith('flowbook_operator_records_in_total') && l.includes(jobId) && l.includes('operator_type="source"'));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const first = await waitFor(scrape, (n) => n > 0);
+    const second = await waitFor(scrape, (n) => n > first, 5000);
+    expect(second).toBeGreaterThan(first);
+    const c = await api(`/jobs/${jobId}/cancel`, { method: 'POST' });
+    expect(c.status).toBe(202);
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+    const again = await api(`/jobs/${jobId}/cancel`, { method: 'POST' });
+    expect(again.status).toBe(409);
+    expect((await again.json()).code).toBe('job_not_running');
+  }, 40_000);
+
+  it('serves /metrics only with a token, in Prometheus format', async () => {
+    expect((await fetch(`${server.origin}/metrics`)).status).toBe(401);
+    const text = await (await fetch(`${server.origin}/metrics`, { headers: { authorization: 'token test-token' } })).text();
+    expect(text).toContain('# TYPE flowbook_socket_clients gauge');
+    expect(text).toContain('# TYPE flowbook_result_messages_sent_total counter');
+    expect(text).toContain('flowbook_process_resident_memory_bytes');
+  });
+
+  it('describes itself in OpenAPI generated from the schemas', async () => {
+    const doc = await (await api('/openapi.json')).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/jobs', '/api/v1/jobs/{id}', '/api/v1/jobs/{id}/cancel']));
+    expect(doc.paths['/api/v1/jobs'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/JobList' });
+    expect(doc.components.schemas.JobList.properties.jobs.type).toBe('array');
+    expect(doc.components.schemas.JobSummary.required).toContain('status');
+  });
+});

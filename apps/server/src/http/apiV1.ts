@@ -1,0 +1,158 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import {
+  ApiError,
+  JobDetail,
+  JobList,
+  JobSummary,
+  NotebookList,
+  RunNotebookResult,
+  SubmitPipeline,
+  Submitted,
+  type CodeCell,
+} from '@flowbook/protocol';
+import { GraphValidationError, migrateGraph, validateGraph } from '@flowbook/engine';
+import type { CellRun, JobManager } from '../jobs/JobManager.js';
+import type { NotebookStore } from '../notebooks/NotebookStore.js';
+
+function fail(res: Response, status: number, code: string, error: string): void {
+  res.status(status).json({ error, code } satisfies ApiError);
+}
+
+export function jobSummary(run: CellRun): JobSummary {
+  const ops = run.operators ?? [];
+  return {
+    jobId: run.jobId,
+    name: run.jobName ?? (run.ref ? `${run.ref.notebook} / ${run.ref.cellId}` : 'pipeline'),
+    kind: run.kind,
+    ...(run.ref ? { notebook: run.ref.notebook, cellId: run.ref.cellId } : {}),
+    status: run.status,
+    startedAt: run.startedAt,
+    ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
+    durationMs: (run.finishedAt ?? Date.now()) - run.startedAt,
+    recordsIn: ops.reduce((n, o) => n + (o.type === 'source' ? o.recordsIn : 0), 0),
+    recordsOut: ops.reduce((n, o) => n + (o.type === 'sink' ? o.recordsIn : 0), 0),
+    lateRecordsDropped: ops.reduce((n, o) => n + o.lateRecordsDropped, 0),
+    deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
+    ...(run.error ? { error: run.error.message } : {}),
+  };
+}
+
+function jobDetail(run: CellRun): JobDetail {
+  return {
+    ...jobSummary(run),
+    operators: run.operators ?? [],
+    ...(run.error?.stack ? { errorStack: run.error.stack } : {}),
+    ...(run.error?.line !== undefined ? { errorLine: run.error.line } : {}),
+    logs: run.logs.slice(-200),
+    ...(run.graph !== undefined ? { graph: run.graph } : {}),
+  };
+}
+
+/** `/api/v1`: the jobs and notebooks REST API (documented in openapi.json, generated from the same zod schemas). */
+export function apiV1(jobs: JobManager, store: NotebookStore): Router {
+  const r = Router();
+
+  r.get('/jobs', (req, res) => {
+    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+    const list = jobs
+      .allJobs()
+      .filter((j) => status === undefined || j.status === status)
+      .map(jobSummary)
+      .reverse();
+    res.json({ jobs: list } satisfies JobList);
+  });
+
+  r.get('/jobs/:id', (req, res) => {
+    const run = jobs.byId(req.params.id);
+    if (!run) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    res.json(jobDetail(run));
+  });
+
+  r.post('/jobs/:id/cancel', (req, res) => {
+    const run = jobs.byId(req.params.id);
+    if (!run) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    if (!jobs.cancelJob(run.jobId)) return fail(res, 409, 'job_not_running', `job "${run.jobId}" is ${run.status}`);
+    res.status(202).json({ jobId: run.jobId } satisfies Submitted);
+  });
+
+  r.post('/jobs', async (req, res, next) => {
+    try {
+      const body = SubmitPipeline.safeParse(req.body);
+      if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      if ('graph' in body.data) {
+        // Validate here so a malformed pipeline gets a 400 naming the node, not a failed job.
+        try {
+          const graph = migrateGraph(body.data.graph);
+          const issues = validateGraph(graph);
+          if (issues.length > 0) return fail(res, 400, 'invalid_pipeline', new GraphValidationError(issues).message);
+        } catch (e) {
+          return fail(res, 400, 'invalid_pipeline', (e as Error).message);
+        }
+        const run = await jobs.submitGraph(body.data.graph, body.data.name);
+        return res.status(201).json({ jobId: run.jobId } satisfies Submitted);
+      }
+      const { notebook, cellId } = body.data;
+      const nb = await store.read(notebook);
+      const cell = nb.cells.find((c) => c.id === cellId);
+      if (!cell || cell.type !== 'code') return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code cell "${cellId}"`);
+      const run = await jobs.run({ notebook, cellId }, cell.source);
+      res.status(201).json({ jobId: run.jobId } satisfies Submitted);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  r.get('/notebooks', async (_req, res, next) => {
+    try {
+      res.json((await store.list()) satisfies NotebookList);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  // Runs every code cell of a notebook, each as its own job (the headless-run story over HTTP).
+  r.post(/^\/notebooks\/(.+)\/run$/, async (req, res, next) => {
+    try {
+      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      const nb = await store.read(name);
+      const cells = nb.cells.filter((c): c is CodeCell => c.type === 'code');
+      const started = [];
+      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, c.source)).jobId });
+      res.status(201).json({ jobs: started } satisfies z.infer<typeof RunNotebookResult>);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  r.get('/openapi.json', (_req, res) => res.json(openApi()));
+  return r;
+}
+
+/** OpenAPI 3.1 description generated from the zod schemas the server validates with. */
+export function openApi(): Record<string, unknown> {
+  // Every API schema carries a meta id; the global registry turns them into components referenced by $ref.
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  const schema = (s: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(s)!.id}` });
+  const json = (s: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: schema(s) } } });
+  const err = (description: string) => json(ApiError, description);
+  const jobId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Flowbook REST API', version: '1', description: 'Jobs and notebooks. Authenticate with the header `Authorization: token <token>`.' },
+    components: { schemas, securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'Authorization' } } },
+    security: [{ token: [] }],
+    paths: {
+      '/api/v1/jobs': {
+        get: { summary: 'List jobs (newest first)', parameters: [{ name: 'status', in: 'query', schema: { type: 'string' } }], responses: { 200: json(JobList, 'jobs'), 401: err('no token') } },
+        post: { summary: 'Submit a pipeline graph or a notebook cell to run', requestBody: json(SubmitPipeline, 'what to run'), responses: { 201: json(Submitted, 'started'), 400: err('invalid request'), 404: err('unknown notebook or cell') } },
+      },
+      '/api/v1/jobs/{id}': { get: { summary: 'One job with its operators, metrics and errors', parameters: [jobId], responses: { 200: json(JobDetail, 'the job'), 404: err('unknown job') } } },
+      '/api/v1/jobs/{id}/cancel': { post: { summary: 'Cancel a running job', parameters: [jobId], responses: { 202: json(Submitted, 'cancelling'), 404: err('unknown job'), 409: err('not running') } } },
+      '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },
+      '/api/v1/notebooks/{name}/run': {
+        post: { summary: 'Run every code cell of a notebook', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: json(RunNotebookResult, 'started jobs'), 404: err('unknown notebook') } },
+      },
+    },
+  };
+}

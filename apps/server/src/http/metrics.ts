@@ -1,0 +1,76 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobManager } from '../jobs/JobManager.js';
+
+export interface SocketStats {
+  clients(): number;
+}
+
+/**
+ * Prometheus metrics, computed at scrape time from what the job manager already knows (no second bookkeeping).
+ * Counter-like values are exposed with `_total` names; they come from each job's own counters.
+ */
+export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'flowbook_' });
+  const labels = ['job_id', 'job', 'operator', 'operator_type'] as const;
+  type Op = NonNullable<ReturnType<JobManager['allJobs']>[number]['operators']>[number];
+  // Counters are read from the jobs' own counters at scrape time: reset, then set to the current total.
+  const perOperator = (name: string, help: string, pick: (o: Op) => number | null) => {
+    const isCounter = name.endsWith('_total');
+    const collect = function (this: Counter<(typeof labels)[number]> | Gauge<(typeof labels)[number]>) {
+      this.reset();
+      for (const run of jobs.allJobs()) {
+        if (run.status !== 'running') continue;
+        for (const o of run.operators ?? []) {
+          const v = pick(o);
+          if (v === null) continue;
+          const l = { job_id: run.jobId, job: run.jobName ?? run.ref?.cellId ?? 'pipeline', operator: o.nodeId, operator_type: o.type };
+          if (this instanceof Counter) this.inc(l, v);
+          else this.set(l, v);
+        }
+      }
+    };
+    return isCounter
+      ? new Counter({ name, help, labelNames: labels, registers: [registry], collect })
+      : new Gauge({ name, help, labelNames: labels, registers: [registry], collect });
+  };
+  perOperator('flowbook_operator_records_in_total', 'Records received by an operator', (o) => o.recordsIn);
+  perOperator('flowbook_operator_records_out_total', 'Records emitted by an operator', (o) => o.recordsOut);
+  perOperator('flowbook_operator_late_records_dropped_total', 'Late records dropped by a window operator', (o) => o.lateRecordsDropped);
+  perOperator('flowbook_operator_dead_letters_total', 'Malformed records sent to the dead-letter output', (o) => o.deadLetters);
+  perOperator('flowbook_operator_watermark_milliseconds', 'Current event-time watermark of an operator (epoch ms)', (o) => o.watermark);
+  perOperator('flowbook_operator_state_entries', 'Keyed state entries of an operator', (o) => o.stateEntries);
+  new Gauge({
+    name: 'flowbook_jobs',
+    help: 'Jobs by status',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const j of jobs.allJobs()) counts.set(j.status, (counts.get(j.status) ?? 0) + 1);
+      for (const [status, n] of counts) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'flowbook_socket_clients',
+    help: 'Connected browser sockets',
+    registers: [registry],
+    collect() {
+      this.set(sockets.clients());
+    },
+  });
+  const totals = (name: string, help: string, pick: (r: ReturnType<JobManager['allJobs']>[number]) => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(jobs.allJobs().reduce((n, r) => n + pick(r), 0));
+      },
+    });
+  totals('flowbook_result_messages_sent_total', 'result.append messages sent to browsers', (r) => r.resultMessages);
+  totals('flowbook_result_rows_coalesced_total', 'Result rows batched into result.append messages', (r) => r.resultRows);
+  return registry;
+}

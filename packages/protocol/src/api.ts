@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { CellStatus } from './messages.js';
+import { NotebookName } from './notebook.js';
+
+/** REST API v1 bodies (`/api/v1/...`): validated by the server, typed for the web, and turned into the OpenAPI description. */
+
+export const ApiError = z.object({ error: z.string(), code: z.string() }).meta({ id: 'ApiError' });
+export type ApiError = z.infer<typeof ApiError>;
+
+export const OperatorMetrics = z
+  .object({
+    nodeId: z.string(),
+    type: z.string(),
+    name: z.string(),
+    recordsIn: z.number(),
+    recordsOut: z.number(),
+    lateRecordsDropped: z.number(),
+    deadLetters: z.number(),
+    watermark: z.number().nullable(),
+    stateEntries: z.number(),
+  })
+  .meta({ id: 'OperatorMetrics' });
+export type OperatorMetrics = z.infer<typeof OperatorMetrics>;
+
+export const JobSummary = z
+  .object({
+    jobId: z.string(),
+    name: z.string(),
+    kind: z.enum(['cell', 'graph']),
+    notebook: z.string().optional(),
+    cellId: z.string().optional(),
+    status: CellStatus,
+    startedAt: z.number(),
+    finishedAt: z.number().optional(),
+    durationMs: z.number(),
+    recordsIn: z.number(),
+    recordsOut: z.number(),
+    lateRecordsDropped: z.number(),
+    deadLetters: z.number(),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'JobSummary' });
+export type JobSummary = z.infer<typeof JobSummary>;
+
+export const JobList = z.object({ jobs: z.array(JobSummary) }).meta({ id: 'JobList' });
+export type JobList = z.infer<typeof JobList>;
+
+export const JobDetail = JobSummary.extend({
+  operators: z.array(OperatorMetrics),
+  errorStack: z.string().optional(),
+  errorLine: z.number().optional(),
+  logs: z.array(z.string()),
+  /** The pipeline graph, when the job was submitted as one. */
+  graph: z.unknown().optional(),
+}).meta({ id: 'JobDetail' });
+export type JobDetail = z.infer<typeof JobDetail>;
+
+export const SubmitPipeline = z
+  .union([
+    z.object({ graph: z.record(z.string(), z.unknown()), name: z.string().optional() }),
+    z.object({ notebook: NotebookName, cellId: z.string() }),
+  ])
+  .meta({ id: 'SubmitPipeline' });
+export type SubmitPipeline = z.infer<typeof SubmitPipeline>;
+
+export const Submitted = z.object({ jobId: z.string() }).meta({ id: 'Submitted' });
+export type Submitted = z.infer<typeof Submitted>;
+
+export const RunNotebookResult = z.object({ jobs: z.array(z.object({ cellId: z.string(), jobId: z.string() })) }).meta({ id: 'RunNotebookResult' });
