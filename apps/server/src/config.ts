@@ -7,6 +7,8 @@ export interface ServerConfig {
   port: number;
   token: string;
   notebooksDir: string;
+  /** Server state: running jobs, checkpoints (`.flowbook/` by default). */
+  stateDir: string;
   webDir: string;
   /** A separate token for Prometheus scrapes of /metrics. */
   metricsToken: string | undefined;
@@ -26,6 +28,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     token: env.FLOWBOOK_TOKEN || randomBytes(24).toString('hex'),
     metricsToken: env.FLOWBOOK_METRICS_TOKEN || undefined,
     notebooksDir: path.resolve(env.FLOWBOOK_NOTEBOOKS ?? path.join(repoRoot, 'notebooks')),
+    stateDir: path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')),
     webDir: path.resolve(env.FLOWBOOK_WEB_DIR ?? path.join(repoRoot, 'apps/web/dist')),
     workerMemoryMb: env.FLOWBOOK_WORKER_MEMORY_MB ? Number(env.FLOWBOOK_WORKER_MEMORY_MB) : 1024,
   };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { JobManager } from './jobs/JobManager.js';
+import { RunningJobsFile } from './jobs/RunningJobsFile.js';
 import { NotebookStore } from './notebooks/NotebookStore.js';
 import { attachHandlers, createSocketServer, roomOf, type FlowbookIo } from './socket/sockets.js';
 import { createMetrics } from './http/metrics.js';
@@ -22,7 +23,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
   let io: FlowbookIo | undefined;
   const jobs = new JobManager((notebook, event, payload) => {
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
-  }, config.workerMemoryMb);
+  }, config.workerMemoryMb, new RunningJobsFile(config.stateDir));
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
   const app = createApp(config, store, jobs, metrics);
   const http = createServer(app);
@@ -32,6 +33,8 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
   });
+  const resumed = await jobs.resumeRunningJobs();
+  if (resumed.length > 0) console.log(`Resumed ${resumed.length} job(s) that were running when the server stopped.`);
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {

@@ -11,7 +11,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<FlowbookServer & { config: ServerConfig; origin: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
   await cp(path.join(repoRoot, 'notebooks'), dir, { recursive: true });
-  const config = { ...loadConfig({ PORT: '0', FLOWBOOK_TOKEN: 'test-token', FLOWBOOK_NOTEBOOKS: dir }), ...overrides };
+  const state = await mkdtemp(path.join(tmpdir(), 'flowbook-state-'));
+  const config = { ...loadConfig({ PORT: '0', FLOWBOOK_TOKEN: 'test-token', FLOWBOOK_NOTEBOOKS: dir, FLOWBOOK_STATE_DIR: state }), ...overrides };
   const server = await startServer(config);
   return { ...server, config, origin: new URL(server.url).origin };
 }

@@ -12,6 +12,7 @@ import {
 } from '@flowbook/protocol';
 import type { OperatorMetricsSnapshot } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
+import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** Where the manager sends what cells produce: the socket.io room of the notebook. */
@@ -34,6 +35,8 @@ export interface CellRun {
   metrics?: JobMetrics;
   operators?: OperatorMetricsSnapshot[];
   graph?: unknown;
+  /** Started again after a server restart. */
+  resumed?: boolean;
   /** Totals for Prometheus: result messages sent to browsers and rows coalesced into them. */
   resultMessages: number;
   resultRows: number;
@@ -57,10 +60,24 @@ export class JobManager {
   private readonly jobs = new Map<string, CellRun>();
   private workerUrl: Promise<URL> | undefined;
 
+  private shuttingDown = false;
+
   constructor(
     private readonly broadcast: Broadcast,
     private readonly workerMemoryMb = 1024,
+    private readonly runningFile?: RunningJobsFile,
   ) {}
+
+  /** Starts again the cells that were running when the previous server process stopped or died. */
+  async resumeRunningJobs(): Promise<CellRun[]> {
+    const resumed: CellRun[] = [];
+    for (const e of this.runningFile?.load() ?? []) {
+      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.source);
+      run.resumed = true;
+      resumed.push(run);
+    }
+    return resumed;
+  }
 
   /** The compiled worker; when the server runs from TypeScript sources (tests, dev), it is bundled once with esbuild. */
   private worker(): Promise<URL> {
@@ -104,6 +121,7 @@ export class JobManager {
     if (previous?.worker) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
     this.runs.set(this.key(ref), run);
+    this.runningFile?.set({ ...ref, source, jobId: run.jobId, startedAt: run.startedAt });
     return this.startWorker(run, { source, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS });
   }
 
@@ -210,6 +228,8 @@ export class JobManager {
     run.status = status;
     run.finishedAt = Date.now();
     if (error) run.error = error;
+    // A server shutting down leaves its running jobs in the file, to resume them at the next start.
+    if (run.ref && !this.shuttingDown && this.get(run.ref) === run) this.runningFile?.delete(run.ref);
     clearTimeout(run.killTimer);
     const w = run.worker;
     run.worker = undefined;
@@ -252,6 +272,7 @@ export class JobManager {
   }
 
   async shutdown(): Promise<void> {
+    this.shuttingDown = true;
     await Promise.all([...this.jobs.values()].map((r) => (r.worker ? r.worker.terminate() : undefined)));
   }
 }

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../testing.js';
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+/** Starts the real server in a child process and resolves with its origin once it printed its URL. */
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', path.join(repoRoot, 'apps/server/src/main.ts')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start:\n' + out)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, origin: m[1]! });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
+  });
+}
+
+const api = (origin: string, p: string, init: RequestInit = {}) =>
+  fetch(`${origin}/api/v1${p}`, { ...init, headers: { authorization: 'token t', 'content-type': 'application/json' } });
+
+async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get().catch(() => undefined as T);
+    if (v !== undefined && ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out; last: ${JSON.stringify(v)?.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('server restart', () => {
+  it('resumes the jobs that were running when the server was killed', async () => {
+    const notebooks = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
+    await cp(path.join(repoRoot, 'notebooks'), notebooks, { recursive: true });
+    const state = await mkdtemp(path.join(tmpdir(), 'flowbook-state-'));
+    const env = { PORT: '0', FLOWBOOK_TOKEN: 't', FLOWBOOK_NOTEBOOKS: notebooks, FLOWBOOK_STATE_DIR: state };
+
+    const first = await startServer(env);
+    const started = await (await api(first.origin, '/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'sales-profit-per-month', cellId: 'profit' }) })).json();
+    await waitFor(async () => (await api(first.origin, `/jobs/${started.jobId}`)).json(), (j) => j.status === 'running' && j.recordsIn > 0);
+    first.child.kill('SIGKILL');
+
+    const second = await startServer(env);
+    const jobs = await waitFor(
+      async () => (await api(second.origin, '/jobs?status=running')).json(),
+      (l) => l.jobs.some((j: { cellId?: string; recordsIn: number }) => j.cellId === 'profit' && j.recordsIn > 0),
+    );
+    const resumed = jobs.jobs.find((j: { cellId?: string }) => j.cellId === 'profit');
+    expect(resumed.notebook).toBe('sales-profit-per-month');
+    expect(resumed.jobId).not.toBe(started.jobId);
+    // Cancelling it removes it from the list of jobs to resume.
+    await api(second.origin, `/jobs/${resumed.jobId}/cancel`, { method: 'POST' });
+    await waitFor(async () => (await api(second.origin, `/jobs/${resumed.jobId}`)).json(), (j) => j.status === 'cancelled');
+    second.child.kill('SIGKILL');
+    const third = await startServer(env);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await (await api(third.origin, '/jobs')).json()).jobs).toEqual([]);
+  }, 90_000);
+});
