@@ -5,6 +5,7 @@ import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { JobManager } from './jobs/JobManager.js';
 import { RunningJobsFile } from './jobs/RunningJobsFile.js';
+import { cellOutputsOf } from './jobs/cellOutputs.js';
 import { NotebookStore } from './notebooks/NotebookStore.js';
 import { attachHandlers, createSocketServer, roomOf, type FlowbookIo } from './socket/sockets.js';
 import { createMetrics } from './http/metrics.js';
@@ -23,7 +24,9 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
   let io: FlowbookIo | undefined;
   const jobs = new JobManager((notebook, event, payload) => {
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
-  }, config.workerMemoryMb, new RunningJobsFile(config.stateDir));
+  }, config.workerMemoryMb, new RunningJobsFile(config.stateDir), (run) => {
+    void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
+  });
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
   const app = createApp(config, store, jobs, metrics);
   const http = createServer(app);

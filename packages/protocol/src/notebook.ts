@@ -26,6 +26,20 @@ export const MarkdownCell = z.object({
   source: z.string(),
 });
 
+/** Rows kept per sink in a saved notebook: enough to redraw the chart on reopen, bounded so files stay small. */
+export const SAVED_ROWS_PER_SINK = 1000;
+
+/** A code cell's last run as saved with the notebook (written by the server when the job ends). */
+export const CellOutputs = z.object({
+  status: z.enum(['finished', 'error', 'cancelled']),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  error: z.object({ message: z.string(), line: z.number().optional() }).optional(),
+  results: z.record(z.string(), z.object({ rows: z.array(z.record(z.string(), z.unknown())).max(SAVED_ROWS_PER_SINK), total: z.number() })).default({}),
+  logs: z.array(z.string()).default([]),
+});
+export type CellOutputs = z.infer<typeof CellOutputs>;
+
 export const CodeCell = z.object({
   id: CellId,
   type: z.literal('code'),
@@ -33,6 +47,8 @@ export const CodeCell = z.object({
   source: z.string(),
   /** Chart settings per live sink name ('result' when the sink has no name). */
   charts: z.record(z.string(), ChartSettings).default({}),
+  /** The last run's results; the server owns this field (clients' copies are ignored on save). */
+  outputs: CellOutputs.optional(),
 });
 
 export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell]);

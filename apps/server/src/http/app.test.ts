@@ -98,3 +98,23 @@ describe('HTTP API', () => {
     expect(r.status).toBe(403);
   });
 });
+
+describe('saved results', () => {
+  it('keeps the server-owned outputs when a client saves the notebook', async () => {
+    const name = 'outputs-kept';
+    const base = { version: 1, title: 'O', cells: [{ id: 'c1', type: 'code', source: '1', charts: {} }] };
+    const put = (body: unknown) =>
+      fetch(`${server.origin}/api/notebooks/${name}`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await put(base)).status).toBe(200);
+    const { NotebookStore } = await import('../notebooks/NotebookStore.js');
+    const store = new NotebookStore(server.config.notebooksDir);
+    const outputs = { status: 'finished' as const, startedAt: 1, finishedAt: 2, results: { s: { rows: [{ a: 1 }], total: 1 } }, logs: ['hi'] };
+    await store.saveOutputs(name, 'c1', outputs);
+    // A client that saves an edit (with no or stale outputs) does not erase them.
+    const edited = { ...base, cells: [{ ...base.cells[0], source: '2', outputs: { ...outputs, logs: ['forged'] } }] };
+    expect((await put(edited)).status).toBe(200);
+    const nb = (await (await fetch(`${server.origin}/api/notebooks/${name}`, { headers: auth })).json()).notebook;
+    expect(nb.cells[0].source).toBe('2');
+    expect(nb.cells[0].outputs).toEqual(outputs);
+  });
+});

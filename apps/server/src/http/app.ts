@@ -75,7 +75,7 @@ export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobM
       if (!parsed.success) {
         return res.status(400).json({ error: 'invalid notebook: ' + parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       }
-      await store.write(name, parsed.data);
+      await store.save(name, parsed.data);
       res.json({ ok: true });
     } catch (e) {
       next(e);

@@ -49,6 +49,16 @@ describe('running cells', () => {
     expect(rows.every((r) => (r.windowEnd as number) % 2000 === 0)).toBe(true);
     expect(await socket.emitWithAck('cell.cancel', { notebook: NB, cellId: 'profit' })).toEqual({ ok: true });
     await waitFor(() => statusOf('profit') === 'cancelled');
+    // The last results are saved with the notebook, to be shown when it is opened again.
+    const saved = async () => (await (await fetch(`${server.origin}/api/notebooks/${NB}`, { headers: { authorization: 'token test-token' } })).json()).notebook.cells[1].outputs;
+    let outputs = await saved();
+    for (let i = 0; i < 50 && outputs?.status !== 'cancelled'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      outputs = await saved();
+    }
+    expect(outputs.status).toBe('cancelled');
+    expect(outputs.results.profit.rows.length).toBeGreaterThan(0);
+    expect(outputs.results.profit.rows[0]).toMatchObject({ month: expect.any(String) });
   }, 40_000);
 
   it('reports a crashing cell with its line, and the server keeps serving', async () => {

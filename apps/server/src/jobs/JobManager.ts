@@ -66,6 +66,8 @@ export class JobManager {
     private readonly broadcast: Broadcast,
     private readonly workerMemoryMb = 1024,
     private readonly runningFile?: RunningJobsFile,
+    /** Called when a cell's run ends, to save its results with the notebook. */
+    private readonly onCellEnded?: (run: CellRun & { ref: CellRef }) => void,
   ) {}
 
   /** Starts again the cells that were running when the previous server process stopped or died. */
@@ -236,6 +238,7 @@ export class JobManager {
     // Give the worker a moment to exit by itself; then make sure it is gone.
     if (w) setTimeout(() => void w.terminate(), 200).unref();
     this.publishStatus(run);
+    if (run.ref && !this.shuttingDown) this.onCellEnded?.(run as CellRun & { ref: CellRef });
   }
 
   private publishStatus(run: CellRun): void {

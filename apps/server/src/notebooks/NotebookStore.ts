@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { NotebookName, parseNotebook, serializeNotebook, type Notebook, type NotebookList } from '@flowbook/protocol';
+import { NotebookName, parseNotebook, serializeNotebook, type CellOutputs, type Notebook, type NotebookList } from '@flowbook/protocol';
 
 export const NOTEBOOK_SUFFIX = '.flowbook.json';
 
@@ -81,6 +81,53 @@ export class NotebookStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotebookError(`notebook "${name}" not found`, 404);
       throw new NotebookError(`${path.relative(this.dir, file)}: ${(e as Error).message}`, 422);
     }
+  }
+
+  /** Per-file queue: saves from the browser and result saves from jobs never interleave. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private serialize<T>(file: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(file) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    this.queues.set(file, next.catch(() => {}));
+    return next;
+  }
+
+  /** Saves a notebook from a client. Cell outputs are the server's: the ones on disk are kept, the client's ignored. */
+  async save(name: string, notebook: Notebook): Promise<void> {
+    const file = this.pathOf(name);
+    await this.serialize(file, async () => {
+      let onDisk: Notebook | undefined;
+      try {
+        onDisk = await this.readFile(file);
+      } catch {
+        onDisk = undefined;
+      }
+      const outputs = new Map(onDisk?.cells.flatMap((c) => (c.type === 'code' && c.outputs ? [[c.id, c.outputs] as const] : [])) ?? []);
+      const cells = notebook.cells.map((c) => {
+        if (c.type !== 'code') return c;
+        const { outputs: _ignored, ...rest } = c;
+        const kept = outputs.get(c.id);
+        return kept ? { ...rest, outputs: kept } : rest;
+      });
+      await this.write(name, { ...notebook, cells });
+    });
+  }
+
+  /** Stores a cell's last run in its notebook (skipped if the notebook or the cell no longer exists). */
+  async saveOutputs(name: string, cellId: string, outputs: CellOutputs): Promise<void> {
+    const file = this.pathOf(name);
+    await this.serialize(file, async () => {
+      let nb: Notebook;
+      try {
+        nb = await this.readFile(file);
+      } catch {
+        return;
+      }
+      const cell = nb.cells.find((c) => c.id === cellId);
+      if (!cell || cell.type !== 'code') return;
+      cell.outputs = outputs;
+      await this.write(name, nb);
+    });
   }
 
   async write(name: string, notebook: Notebook): Promise<void> {
