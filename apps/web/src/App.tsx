@@ -1,0 +1,32 @@
+import { JobPage } from './jobs/JobPage.js';
+import { JobsPage } from './jobs/JobsPage.js';
+import { NotebookListPage } from './notebook/NotebookListPage.js';
+import { NotebookPage } from './notebook/NotebookPage.js';
+import { matchRoute, useRoute } from './router.js';
+
+/** The shell: a top bar and the page of the current route. */
+export function App() {
+  const [path, navigate] = useRoute();
+  const route = matchRoute(path);
+  const link = (to: string, label: string) => (
+    <a href={to} onClick={(e) => (e.preventDefault(), navigate(to))} className={path === to ? 'active' : undefined}>
+      {label}
+    </a>
+  );
+  return (
+    <>
+      <nav className="topbar">
+        <span className="brand">Flowbook</span>
+        {link('/', 'Notebooks')}
+        {link('/jobs', 'Jobs')}
+      </nav>
+      <main>
+        {route.page === 'list' && <NotebookListPage navigate={navigate} />}
+        {route.page === 'notebook' && <NotebookPage key={route.name} name={route.name} />}
+        {route.page === 'jobs' && <JobsPage navigate={navigate} />}
+        {route.page === 'job' && <JobPage key={route.id} jobId={route.id} navigate={navigate} />}
+        {route.page === 'notFound' && <div className="page">Page not found.</div>}
+      </main>
+    </>
+  );
+}

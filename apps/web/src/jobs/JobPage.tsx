@@ -1,0 +1,94 @@
+import { useState } from 'react';
+import { formatCount, formatDuration, formatTime, watermarkLag } from './format.js';
+import { cancelJob, useJob } from './useJobsApi.js';
+
+/** One job: status, its operators with live metrics, the error with the cell line, logs, and actions. */
+export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: string): void }) {
+  const { data: job, error, refresh } = useJob(jobId);
+  const [actionError, setActionError] = useState<string>();
+  if (error && !job) return <div className="jobs-page error">{error}</div>;
+  if (!job) return <div className="jobs-page">Loading…</div>;
+  return (
+    <div className="jobs-page" data-testid="job-page">
+      <p>
+        <a href="/jobs" onClick={(e) => (e.preventDefault(), navigate('/jobs'))}>
+          ← Jobs
+        </a>
+      </p>
+      <h1>
+        {job.name} <span className={`status status-${job.status}`} data-testid="job-status">{job.status}</span>
+      </h1>
+      <dl className="job-facts">
+        <dt>Job id</dt>
+        <dd>{job.jobId}</dd>
+        {job.notebook && (
+          <>
+            <dt>Cell</dt>
+            <dd>
+              <a href={`/notebook/${job.notebook}#cell-${job.cellId}`} onClick={(e) => (e.preventDefault(), navigate(`/notebook/${job.notebook}#cell-${job.cellId}`))}>
+                {job.notebook} / {job.cellId}
+              </a>
+            </dd>
+          </>
+        )}
+        <dt>Started</dt>
+        <dd>{formatTime(job.startedAt)}</dd>
+        <dt>Uptime</dt>
+        <dd>{formatDuration(job.durationMs)}</dd>
+      </dl>
+      {job.status === 'running' && (
+        <button
+          data-testid="job-cancel"
+          onClick={async () => {
+            setActionError(await cancelJob(job.jobId));
+            refresh();
+          }}
+        >
+          Cancel job
+        </button>
+      )}
+      {actionError && <p className="error">{actionError}</p>}
+      {job.error && (
+        <div className="job-error">
+          <h2>Exception{job.errorLine !== undefined ? ` (cell line ${job.errorLine})` : ''}</h2>
+          <pre>{job.errorStack ?? job.error}</pre>
+        </div>
+      )}
+      <h2>Operators</h2>
+      <table className="jobs-table" data-testid="job-operators">
+        <thead>
+          <tr>
+            <th>Operator</th>
+            <th>Type</th>
+            <th>Records in</th>
+            <th>Records out</th>
+            <th>Watermark lag</th>
+            <th>State entries</th>
+            <th>Late dropped</th>
+            <th>Dead letters</th>
+          </tr>
+        </thead>
+        <tbody>
+          {job.operators.map((o) => (
+            <tr key={o.nodeId}>
+              <td>{o.name}</td>
+              <td>{o.type}</td>
+              <td>{formatCount(o.recordsIn)}</td>
+              <td>{formatCount(o.recordsOut)}</td>
+              <td>{watermarkLag(o.watermark)}</td>
+              <td>{formatCount(o.stateEntries)}</td>
+              <td>{o.lateRecordsDropped}</td>
+              <td>{o.deadLetters}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {job.logs.length > 0 && (
+        <>
+          <h2>Log</h2>
+          <pre className="job-log">{job.logs.join('\n')}</pre>
+        </>
+      )}
+    </div>
+  );
+}

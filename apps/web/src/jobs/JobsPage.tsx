@@ -1,0 +1,84 @@
+import { useMemo, useState } from 'react';
+import type { JobSummary } from '@flowbook/protocol';
+import { formatCount, formatDuration, formatTime } from './format.js';
+import { useJobs } from './useJobsApi.js';
+
+type SortKey = 'startedAt' | 'name' | 'status' | 'recordsIn' | 'durationMs';
+
+/** Overview of every job, like Flink's dashboard: status, notebook and cell, uptime, throughput; filter and sort. */
+export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
+  const { data, error } = useJobs();
+  const [filter, setFilter] = useState('');
+  const [status, setStatus] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'startedAt', desc: true });
+  const jobs = useMemo(() => {
+    const q = filter.toLowerCase();
+    const list = (data?.jobs ?? []).filter(
+      (j) => (!status || j.status === status) && (!q || `${j.name} ${j.notebook ?? ''} ${j.cellId ?? ''}`.toLowerCase().includes(q)),
+    );
+    const dir = sort.desc ? -1 : 1;
+    return [...list].sort((a, b) => (a[sort.key] < b[sort.key] ? -dir : a[sort.key] > b[sort.key] ? dir : 0));
+  }, [data, filter, status, sort]);
+  const header = (key: SortKey, label: string) => (
+    <th onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : true }))} className="sortable">
+      {label}
+      {sort.key === key ? (sort.desc ? ' ▾' : ' ▴') : ''}
+    </th>
+  );
+  return (
+    <div className="jobs-page" data-testid="jobs-page">
+      <h1>Jobs</h1>
+      <div className="jobs-toolbar">
+        <input placeholder="Filter by name, notebook or cell" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Status">
+          <option value="">All statuses</option>
+          {['running', 'finished', 'error', 'cancelled'].map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        {error && <span className="error">{error}</span>}
+      </div>
+      <table className="jobs-table">
+        <thead>
+          <tr>
+            {header('name', 'Job')}
+            <th>Notebook / cell</th>
+            {header('status', 'Status')}
+            {header('startedAt', 'Started')}
+            {header('durationMs', 'Uptime')}
+            {header('recordsIn', 'Records in')}
+            <th>Records out</th>
+            <th>Late dropped</th>
+            <th>Dead letters</th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((j: JobSummary) => (
+            <tr key={j.jobId} data-testid={`job-row-${j.jobId}`} onClick={() => navigate(`/jobs/${j.jobId}`)} className="clickable">
+              <td>{j.name}</td>
+              <td>{j.notebook ? `${j.notebook} / ${j.cellId}` : '—'}</td>
+              <td>
+                <span className={`status status-${j.status}`}>{j.status}</span>
+              </td>
+              <td>{formatTime(j.startedAt)}</td>
+              <td>{formatDuration(j.durationMs)}</td>
+              <td data-testid={`job-records-in-${j.jobId}`}>{formatCount(j.recordsIn)}</td>
+              <td>{formatCount(j.recordsOut)}</td>
+              <td>{j.lateRecordsDropped}</td>
+              <td>{j.deadLetters}</td>
+            </tr>
+          ))}
+          {jobs.length === 0 && (
+            <tr>
+              <td colSpan={9} className="empty">
+                No jobs yet. Run a code cell in a notebook.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

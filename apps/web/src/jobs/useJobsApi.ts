@@ -1,0 +1,39 @@
+import { useEffect, useState } from 'react';
+import { JobDetail, JobList } from '@flowbook/protocol';
+
+/** Polls a JSON endpoint of the REST API every `intervalMs`, validating it with its schema. */
+function usePolled<T>(url: string | undefined, parse: (raw: unknown) => T, intervalMs = 1000): { data?: T; error?: string; refresh(): void } {
+  const [state, setState] = useState<{ data?: T; error?: string }>({});
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!url) return;
+    let stopped = false;
+    const load = async () => {
+      try {
+        const r = await fetch(url, { credentials: 'same-origin' });
+        const body = await r.json();
+        if (stopped) return;
+        if (!r.ok) setState({ error: body.error ?? `HTTP ${r.status}` });
+        else setState({ data: parse(body) });
+      } catch (e) {
+        if (!stopped) setState((s) => ({ ...s, error: (e as Error).message }));
+      }
+    };
+    void load();
+    const t = setInterval(load, intervalMs);
+    return () => {
+      stopped = true;
+      clearInterval(t);
+    };
+  }, [url, intervalMs, tick]);
+  return { ...state, refresh: () => setTick((n) => n + 1) };
+}
+
+export const useJobs = () => usePolled('/api/v1/jobs', (raw) => JobList.parse(raw));
+export const useJob = (id: string) => usePolled(`/api/v1/jobs/${encodeURIComponent(id)}`, (raw) => JobDetail.parse(raw));
+
+export async function cancelJob(id: string): Promise<string | undefined> {
+  const r = await fetch(`/api/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST', credentials: 'same-origin' });
+  if (r.ok) return undefined;
+  return (await r.json()).error ?? `HTTP ${r.status}`;
+}

@@ -1,0 +1,16 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+// The server runs on 8888 by default; `npm run dev -w @flowbook/web` proxies to it.
+export default defineConfig({
+  plugins: [react()],
+  resolve: { conditions: ['development'] },
+  build: { outDir: 'dist', chunkSizeWarningLimit: 8000, sourcemap: false },
+  worker: { format: 'es' },
+  server: {
+    proxy: {
+      '/api': 'http://127.0.0.1:8888',
+      '/socket.io': { target: 'ws://127.0.0.1:8888', ws: true },
+    },
+  },
+});
