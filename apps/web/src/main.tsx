@@ -1,8 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './monaco/setupMonaco.js';
+import { loadEngineTypes } from './monaco/engineTypes.js';
 import { App } from './App.js';
 import './styles.css';
+
+loadEngineTypes();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

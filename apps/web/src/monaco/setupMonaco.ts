@@ -23,6 +23,6 @@ ts.typescriptDefaults.setCompilerOptions({
   allowNonTsExtensions: true,
 });
 // Top-level await and imports are fine in cells; don't flag them as errors without the engine's types.
-ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: [1375, 1378, 2307, 2792] });
+ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: [1375, 1378, 2792] });
 
 export { monaco };

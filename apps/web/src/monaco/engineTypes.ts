@@ -1,0 +1,22 @@
+import { monaco } from './setupMonaco.js';
+
+// The engine's declaration files, built by `tsc -b` before the web build, bundled as text: IntelliSense for
+// `import … from '@flowbook/engine'` works offline.
+const files = import.meta.glob('../../../../packages/engine/dist/**/*.d.ts', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+
+let loaded = false;
+
+/** Registers the engine's types with Monaco's TypeScript service (once). */
+export function loadEngineTypes(): number {
+  if (loaded) return Object.keys(files).length;
+  loaded = true;
+  for (const [file, text] of Object.entries(files)) {
+    const rel = file.split('/packages/engine/dist/')[1]!;
+    monaco.typescript.typescriptDefaults.addExtraLib(text, `file:///node_modules/@flowbook/engine/${rel}`);
+  }
+  monaco.typescript.typescriptDefaults.addExtraLib(
+    JSON.stringify({ name: '@flowbook/engine', types: 'index.d.ts' }),
+    'file:///node_modules/@flowbook/engine/package.json',
+  );
+  return Object.keys(files).length;
+}
