@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Notebook } from '@flowbook/protocol';
 import { COOKIE_NAME, isAuthorized, originAllowed } from '../auth/tokenAuth.js';
 import type { ServerConfig } from '../config.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { Registry } from 'prom-client';
 import type { JobManager } from '../jobs/JobManager.js';
 import { apiV1 } from './apiV1.js';
+import { notebooksApi } from './notebooksApi.js';
+import { RevisionStore } from '../notebooks/RevisionStore.js';
 
 /** REST API and the web app. Every route needs the token; state-changing requests need a same-origin Origin. */
 export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobManager, metrics: Registry): express.Express {
@@ -51,37 +52,7 @@ export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobM
 
   app.use(express.json({ limit: '5mb' }));
 
-  app.get('/api/notebooks', async (_req, res, next) => {
-    try {
-      res.json(await store.list());
-    } catch (e) {
-      next(e);
-    }
-  });
-
-  app.get(/^\/api\/notebooks\/(.+)$/, async (req, res, next) => {
-    try {
-      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
-      res.json({ name, notebook: await store.read(name) });
-    } catch (e) {
-      next(e);
-    }
-  });
-
-  app.put(/^\/api\/notebooks\/(.+)$/, async (req, res, next) => {
-    try {
-      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
-      const parsed = Notebook.safeParse(req.body);
-      if (!parsed.success) {
-        return res.status(400).json({ error: 'invalid notebook: ' + parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-      }
-      await store.save(name, parsed.data);
-      res.json({ ok: true });
-    } catch (e) {
-      next(e);
-    }
-  });
-
+  app.use('/api/notebooks', notebooksApi(store, new RevisionStore(store)));
   app.use('/api/v1', apiV1(jobs, store));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route', code: 'not_found' }));
 

@@ -130,6 +130,45 @@ export class NotebookStore {
     });
   }
 
+  private async exists(file: string): Promise<boolean> {
+    return fs.access(file).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Creates a notebook; 409 if the name is taken. */
+  async create(name: string, notebook: Notebook): Promise<void> {
+    if (await this.exists(this.pathOf(name))) throw new NotebookError(`notebook "${name}" already exists`, 409);
+    await this.write(name, notebook);
+  }
+
+  /** Renames or moves (a name with folders) a notebook; 409 if the target exists. */
+  async rename(from: string, to: string): Promise<void> {
+    const src = this.pathOf(from);
+    const dst = this.pathOf(to);
+    if (!(await this.exists(src))) throw new NotebookError(`notebook "${from}" not found`, 404);
+    if (await this.exists(dst)) throw new NotebookError(`notebook "${to}" already exists`, 409);
+    await fs.mkdir(path.dirname(dst), { recursive: true });
+    await fs.rename(src, dst);
+  }
+
+  async duplicate(from: string, to: string, title?: string): Promise<void> {
+    const nb = await this.read(from);
+    await this.create(to, { ...nb, title: title ?? `${nb.title} (copy)` });
+  }
+
+  /** Moves a notebook to `.trash/` (recoverable by hand), never deletes the file. */
+  async trash(name: string): Promise<string> {
+    const src = this.pathOf(name);
+    if (!(await this.exists(src))) throw new NotebookError(`notebook "${name}" not found`, 404);
+    const rel = `.trash/${name}.${new Date().toISOString().replace(/[:.]/g, '-')}${NOTEBOOK_SUFFIX}`;
+    const dst = path.join(this.dir, rel);
+    await fs.mkdir(path.dirname(dst), { recursive: true });
+    await fs.rename(src, dst);
+    return rel;
+  }
+
   async write(name: string, notebook: Notebook): Promise<void> {
     const file = this.pathOf(name);
     await fs.mkdir(path.dirname(file), { recursive: true });
