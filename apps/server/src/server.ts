@@ -9,6 +9,7 @@ import { cellOutputsOf } from './jobs/cellOutputs.js';
 import { NotebookStore } from './notebooks/NotebookStore.js';
 import { attachHandlers, createSocketServer, roomOf, type FlowbookIo } from './socket/sockets.js';
 import { createMetrics } from './http/metrics.js';
+import { ShareStore } from './auth/ShareStore.js';
 
 export interface FlowbookServer {
   http: HttpServer;
@@ -28,9 +29,10 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
   });
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
-  const app = createApp(config, store, jobs, metrics);
+  const shares = new ShareStore(config.stateDir);
+  const app = createApp(config, store, jobs, metrics, shares);
   const http = createServer(app);
-  io = createSocketServer(http, config);
+  io = createSocketServer(http, config, shares);
   attachHandlers(io, jobs);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { COOKIE_NAME, isAuthorized, originAllowed } from '../auth/tokenAuth.js';
+import { identify, readerMayRequest, SHARE_COOKIE, type Identity } from '../auth/identity.js';
+import type { ShareStore } from '../auth/ShareStore.js';
+import { sharesApi } from './sharesApi.js';
 import type { ServerConfig } from '../config.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { Registry } from 'prom-client';
@@ -11,7 +14,7 @@ import { notebooksApi } from './notebooksApi.js';
 import { RevisionStore } from '../notebooks/RevisionStore.js';
 
 /** REST API and the web app. Every route needs the token; state-changing requests need a same-origin Origin. */
-export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobManager, metrics: Registry): express.Express {
+export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobManager, metrics: Registry, shares: ShareStore): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -40,9 +43,27 @@ export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobM
     }
   });
 
+  // A read-only share link: the signed token becomes a cookie that grants viewing one notebook, nothing more.
+  app.get('/share/:token', (req, res) => {
+    const share = shares.verify(req.params.token);
+    if (!share) return res.status(404).type('text/plain').send('This share link is invalid or has been revoked.');
+    res.cookie(SHARE_COOKIE, req.params.token, { httpOnly: true, sameSite: 'strict', path: '/' });
+    res.redirect(302, share.view === 'dashboard' ? `/dashboard/${share.notebook}` : `/notebook/${share.notebook}`);
+  });
+
   app.use((req, res, next) => {
-    if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused' });
-    if (isAuthorized(req, config.token)) return next();
+    if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused', code: 'forbidden' });
+    const identity = identify(req, config.token, shares);
+    if (identity?.role === 'owner') {
+      res.locals.identity = identity;
+      return next();
+    }
+    if (identity?.role === 'reader') {
+      // Checked here, on the server: hiding buttons in the UI is not a permission.
+      if (!readerMayRequest(req.method, req.path, identity.share)) return res.status(403).json({ error: 'this share link is read-only', code: 'forbidden' });
+      res.locals.identity = identity;
+      return next();
+    }
     if (req.path.startsWith('/api/')) return res.status(401).json({ error: 'authentication required: send the token (Authorization: token <token>)', code: 'unauthorized' });
     res.status(401).type('text/html').send(
       '<!doctype html><title>Flowbook</title><body style="font-family:sans-serif;padding:2rem"><h1>Flowbook</h1>' +
@@ -52,6 +73,11 @@ export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobM
 
   app.use(express.json({ limit: '5mb' }));
 
+  app.get('/api/whoami', (_req, res) => {
+    const id = res.locals.identity as Identity;
+    res.json(id.role === 'owner' ? { role: 'owner' } : { role: 'reader', notebook: id.share.notebook, view: id.share.view });
+  });
+  app.use('/api/shares', sharesApi(shares));
   app.use('/api/notebooks', notebooksApi(store, new RevisionStore(store)));
   app.use('/api/v1', apiV1(jobs, store));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route', code: 'not_found' }));
