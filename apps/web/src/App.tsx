@@ -3,11 +3,17 @@ import { JobsPage } from './jobs/JobsPage.js';
 import { NotebookListPage } from './notebook/NotebookListPage.js';
 import { NotebookPage } from './notebook/NotebookPage.js';
 import { matchRoute, useRoute } from './router.js';
+import { DashboardPage } from './dashboard/DashboardPage.js';
+import { useWhoami } from './api/useWhoami.js';
 
 /** The shell: a top bar and the page of the current route. */
 export function App() {
   const [path, navigate] = useRoute();
   const route = matchRoute(path);
+  const me = useWhoami();
+  const owner = me?.role === 'owner';
+  // A dashboard is made for wall screens: no top bar.
+  if (route.page === 'dashboard') return <DashboardPage key={route.name} name={route.name} canEdit={owner} />;
   const link = (to: string, label: string) => (
     <a href={to} onClick={(e) => (e.preventDefault(), navigate(to))} className={path === to ? 'active' : undefined}>
       {label}
@@ -17,8 +23,9 @@ export function App() {
     <>
       <nav className="topbar">
         <span className="brand">Flowbook</span>
-        {link('/', 'Notebooks')}
-        {link('/jobs', 'Jobs')}
+        {owner && link('/', 'Notebooks')}
+        {owner && link('/jobs', 'Jobs')}
+        {me?.role === 'reader' && <span className="muted">read-only link</span>}
       </nav>
       <main>
         {route.page === 'list' && <NotebookListPage navigate={navigate} />}

@@ -56,11 +56,27 @@ export type Cell = z.infer<typeof Cell>;
 export type MarkdownCell = z.infer<typeof MarkdownCell>;
 export type CodeCell = z.infer<typeof CodeCell>;
 
+/** One output on the dashboard: a code cell's live sink, placed on a 12-column grid. */
+export const DashboardItem = z.object({
+  cellId: CellId,
+  sink: z.string().min(1),
+  title: z.string().optional(),
+  /** Width in grid columns (1-12) and height in rows of 100 px. */
+  w: z.number().int().min(1).max(12).default(6),
+  h: z.number().int().min(1).max(12).default(3),
+});
+export type DashboardItem = z.infer<typeof DashboardItem>;
+
+export const Dashboard = z.object({ items: z.array(DashboardItem).default([]) });
+export type Dashboard = z.infer<typeof Dashboard>;
+
 export const Notebook = z.object({
   version: z.literal(NOTEBOOK_VERSION),
   title: z.string().min(1),
   description: z.string().optional(),
   cells: z.array(Cell),
+  /** The layout of `/dashboard/<notebook>`: chosen outputs, live, read-only. */
+  dashboard: Dashboard.optional(),
 });
 export type Notebook = z.infer<typeof Notebook>;
 

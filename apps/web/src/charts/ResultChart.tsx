@@ -8,7 +8,7 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'
 const formatX = (isTime: boolean) => (v: unknown) => (isTime && typeof v === 'number' ? new Date(v).toLocaleTimeString() : String(v));
 
 /** A live chart of a sink's rows, drawn per the cell's (or inferred) chart settings. Animation off: updates arrive often. */
-export const ResultChart = memo(function ResultChart({ rows, settings, testId }: { rows: Row[]; settings: ChartSettings; testId: string }) {
+export const ResultChart = memo(function ResultChart({ rows, settings, testId, height = 280 }: { rows: Row[]; settings: ChartSettings; testId: string; height?: number }) {
   const p = useMemo(() => pivot(rows, settings), [rows, settings]);
   const common = {
     data: p.data,
@@ -53,7 +53,7 @@ export const ResultChart = memo(function ResultChart({ rows, settings, testId }:
   }
   return (
     <div className="result-chart" data-testid={testId} data-points={p.points}>
-      <ResponsiveContainer width="100%" height={280}>
+      <ResponsiveContainer width="100%" height={height}>
         {chart}
       </ResponsiveContainer>
     </div>
