@@ -2,3 +2,4 @@ export * from './notebook.js';
 export * from './migrate.js';
 export * from './messages.js';
 export * from './api.js';
+export * from './params.js';

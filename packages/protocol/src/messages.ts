@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CellId, NotebookName } from './notebook.js';
+import { CellId, NotebookName, ParamValue } from './notebook.js';
 
 /**
  * Socket.io messages between server and web. Event names say what the message carries.
@@ -12,7 +12,11 @@ export type CellRef = z.infer<typeof CellRef>;
 // client → server
 export const NotebookJoin = z.object({ notebook: NotebookName });
 export type NotebookJoin = z.infer<typeof NotebookJoin>;
-export const CellRun = CellRef.extend({ source: z.string().max(1_000_000) });
+export const CellRun = CellRef.extend({
+  source: z.string().max(1_000_000),
+  /** Values of the notebook's and the cell's dynamic forms; the cell's code reads them as `params`. */
+  params: z.record(z.string(), ParamValue).default({}),
+});
 export type CellRun = z.infer<typeof CellRun>;
 export const CellCancel = CellRef;
 export type CellCancel = z.infer<typeof CellCancel>;

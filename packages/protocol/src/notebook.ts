@@ -26,6 +26,19 @@ export const MarkdownCell = z.object({
   source: z.string(),
 });
 
+/** A dynamic form input (Zeppelin's dynamic forms): shown above the cell; the code reads `params.<name>`. */
+export const ParamValue = z.union([z.string(), z.number(), z.boolean()]);
+export type ParamValue = z.infer<typeof ParamValue>;
+export const ParamDef = z.object({
+  name: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'parameter names are identifiers'),
+  type: z.enum(['text', 'number', 'select', 'checkbox', 'date']),
+  label: z.string().optional(),
+  default: ParamValue,
+  /** Choices of a select. */
+  options: z.array(z.string()).optional(),
+});
+export type ParamDef = z.infer<typeof ParamDef>;
+
 /** Rows kept per sink in a saved notebook: enough to redraw the chart on reopen, bounded so files stay small. */
 export const SAVED_ROWS_PER_SINK = 1000;
 
@@ -47,6 +60,9 @@ export const CodeCell = z.object({
   source: z.string(),
   /** Chart settings per live sink name ('result' when the sink has no name). */
   charts: z.record(z.string(), ChartSettings).default({}),
+  /** Dynamic form inputs of this cell, and their current values (saved, as Zeppelin does). */
+  params: z.array(ParamDef).optional(),
+  paramValues: z.record(z.string(), ParamValue).optional(),
   /** The last run's results; the server owns this field (clients' copies are ignored on save). */
   outputs: CellOutputs.optional(),
 });
@@ -75,6 +91,9 @@ export const Notebook = z.object({
   title: z.string().min(1),
   description: z.string().optional(),
   cells: z.array(Cell),
+  /** Notebook-wide dynamic form inputs, visible to every cell as `params.<name>` (a cell's own win). */
+  params: z.array(ParamDef).optional(),
+  paramValues: z.record(z.string(), ParamValue).optional(),
   /** The layout of `/dashboard/<notebook>`: chosen outputs, live, read-only. */
   dashboard: Dashboard.optional(),
 });

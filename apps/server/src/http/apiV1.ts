@@ -9,6 +9,7 @@ import {
   RunNotebookResult,
   SubmitPipeline,
   Submitted,
+  paramValuesOf,
   type CodeCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, validateGraph } from '@flowbook/engine';
@@ -96,7 +97,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore): Router {
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
       if (!cell || cell.type !== 'code') return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code cell "${cellId}"`);
-      const run = await jobs.run({ notebook, cellId }, cell.source);
+      const run = await jobs.run({ notebook, cellId }, cell.source, paramValuesOf(nb, cell));
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -118,7 +119,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore): Router {
       const nb = await store.read(name);
       const cells = nb.cells.filter((c): c is CodeCell => c.type === 'code');
       const started = [];
-      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, c.source)).jobId });
+      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, c.source, paramValuesOf(nb, c))).jobId });
       res.status(201).json({ jobs: started } satisfies z.infer<typeof RunNotebookResult>);
     } catch (e) {
       next(e);

@@ -86,6 +86,14 @@ describe('running cells', () => {
     expect(server.jobs.get({ notebook: NB, cellId: 'loop' })?.worker).toBeUndefined();
   });
 
+  it('passes dynamic form values to the cell as params', async () => {
+    const logs: string[] = [];
+    socket.on('cell.log', (m) => m.cellId === 'form' && logs.push(...m.lines));
+    await socket.emitWithAck('cell.run', { notebook: NB, cellId: 'form', source: 'declare const params: { city: string; n: number };\nconsole.log(`${params.city}:${params.n * 2}`);', params: { city: 'Oslo', n: 21 } });
+    await waitFor(() => statusOf('form') === 'finished');
+    await waitFor(() => logs.includes('Oslo:42'));
+  });
+
   it('validates socket messages', async () => {
     const ack = await socket.emitWithAck('cell.run', { notebook: '../etc', cellId: 'x', source: '' } as never);
     expect(ack.ok).toBe(false);

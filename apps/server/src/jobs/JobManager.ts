@@ -74,7 +74,7 @@ export class JobManager {
   async resumeRunningJobs(): Promise<CellRun[]> {
     const resumed: CellRun[] = [];
     for (const e of this.runningFile?.load() ?? []) {
-      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.source);
+      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.source, e.params);
       run.resumed = true;
       resumed.push(run);
     }
@@ -118,13 +118,13 @@ export class JobManager {
   }
 
   /** Runs a cell's code; re-running a cell first tears down its previous job. */
-  async run(ref: CellRef, source: string): Promise<CellRun> {
+  async run(ref: CellRef, source: string, params: Record<string, string | number | boolean> = {}): Promise<CellRun> {
     const previous = this.get(ref);
     if (previous?.worker) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
     this.runs.set(this.key(ref), run);
-    this.runningFile?.set({ ...ref, source, jobId: run.jobId, startedAt: run.startedAt });
-    return this.startWorker(run, { source, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS });
+    this.runningFile?.set({ ...ref, source, params, jobId: run.jobId, startedAt: run.startedAt });
+    return this.startWorker(run, { source, params, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS });
   }
 
   /** Runs a pipeline graph (JSON) submitted through the REST API. */

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { CellRef } from '@flowbook/protocol';
+import { CellRef, ParamValue } from '@flowbook/protocol';
 
-const Entry = CellRef.extend({ source: z.string(), jobId: z.string(), startedAt: z.number() });
-export type RunningJobEntry = z.infer<typeof Entry>;
+const Entry = CellRef.extend({ source: z.string(), params: z.record(z.string(), ParamValue).default({}), jobId: z.string(), startedAt: z.number() });
+export type RunningJobEntry = z.input<typeof Entry>;
 const FileFormat = z.object({ version: z.literal(1), jobs: z.array(Entry) });
 
 /**

@@ -94,6 +94,7 @@ const metricsTimer = setInterval(() => {
 
 async function main(): Promise<void> {
   (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
+  (globalThis as Record<string, unknown>).params = Object.freeze({ ...(input.params ?? {}) });
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
   const file = path.join(dir, 'cell.mjs');
   try {

@@ -6,6 +6,8 @@ export interface WorkerInput {
   source?: string;
   /** a pipeline graph (JSON) to run as it is. */
   graph?: unknown;
+  /** Dynamic form values, visible to the cell as the global `params`. */
+  params?: Record<string, string | number | boolean>;
   cellId: string;
   /** Coalescing interval for result rows, ms. */
   flushMs: number;

@@ -79,9 +79,9 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager): void {
     );
     socket.on(
       'cell.run',
-      handler(CellRun, async ({ notebook, cellId, source }) => {
+      handler(CellRun, async ({ notebook, cellId, source, params }) => {
         mayRun();
-        await jobs.run({ notebook, cellId }, source);
+        await jobs.run({ notebook, cellId }, source, params);
       }),
     );
     socket.on(
