@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { repoRoot, startServer, type RunningServer } from './support/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+const NB = 'sales-profit-per-month';
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('dashboard and read-only share link, in Chromium', () => {
+  it('puts a live output on the dashboard, then shares it read-only: the viewer sees it update and cannot run code', async () => {
+    const owner = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await owner.goto(server.url);
+    await owner.goto(`${server.origin}/notebook/${NB}`);
+    await owner.getByTestId('run-profit').click();
+    await owner.getByTestId('chart-profit').waitFor({ timeout: 20_000 });
+
+    await owner.goto(`${server.origin}/dashboard/${NB}`);
+    await owner.getByTestId('dashboard-edit').click();
+    await owner.getByTestId('dashboard-add-profit-profit').click();
+    await owner.getByTestId('dashboard-edit').click();
+    const chart = owner.getByTestId('dashboard-chart-profit-profit');
+    await chart.waitFor();
+    const points = async () => Number(await chart.getAttribute('data-points'));
+    const before = await points();
+    await expect.poll(points, { timeout: 15_000 }).toBeGreaterThan(before);
+    await owner.screenshot({ path: path.join(repoRoot, 'test-results', 'dashboard.png') });
+
+    // Share it read-only, and open the link in a fresh browser context (no owner cookie).
+    const share = await owner.evaluate(async (nb) => {
+      const r = await fetch('/api/shares', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notebook: nb, view: 'dashboard' }) });
+      return r.json();
+    }, NB);
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    await viewer.goto(`${server.origin}${share.url}`);
+    expect(new URL(viewer.url()).pathname).toBe(`/dashboard/${NB}`);
+    const vchart = viewer.getByTestId('dashboard-chart-profit-profit');
+    await vchart.waitFor({ timeout: 15_000 });
+    const vpoints = async () => Number(await vchart.getAttribute('data-points'));
+    const v0 = await vpoints();
+    await expect.poll(vpoints, { timeout: 15_000 }).toBeGreaterThan(v0);
+    expect(await viewer.getByTestId('dashboard-edit').count()).toBe(0);
+    // Trying to run code through the link is refused by the server, not just hidden.
+    const attempt = await viewer.evaluate(async (nb) => {
+      const put = await fetch(`/api/notebooks/${nb}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, title: 'hacked', cells: [] }) });
+      const jobs = await fetch('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notebook: nb, cellId: 'profit' }) });
+      return [put.status, jobs.status];
+    }, NB);
+    expect(attempt).toEqual([403, 403]);
+    await viewerContext.close();
+  });
+});
