@@ -8,7 +8,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 export function ensureChromium(): void {
   if (existsSync(CHROMIUM)) return;
   const cmd = 'apt-get update && apt-get install -y chromium';
-  if (process.getuid?.() !== 0) throw new Error(`Chromium is missing at ${CHROMIUM}. Install it with: sudo ${cmd}`);
+  // `sudo` must cover both commands, hence `sh -c`.
+  if (process.getuid?.() !== 0) throw new Error(`Chromium is missing at ${CHROMIUM}. Install it as root: sudo sh -c '${cmd}'`);
   execSync(cmd, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 

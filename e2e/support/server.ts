@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,12 +48,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     notebooksDir,
     child,
     output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+      });
+      // The copies of the notebooks and the state folder are this run's only: leave no temp folders behind.
+      await Promise.all([rm(notebooksDir, { recursive: true, force: true }), rm(stateDir, { recursive: true, force: true })]);
+    },
   };
 }

@@ -1,12 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { CellStatusMessage, DashboardItem, Notebook, ResultAppend } from '@flowbook/protocol';
+import type { DashboardItem, Notebook } from '@flowbook/protocol';
 import { getNotebook, saveNotebook } from '../api/rest.js';
-import { getSocket } from '../api/socket.js';
 import { inferSettings } from '../charts/pivot.js';
 import { ResultChart } from '../charts/ResultChart.js';
 import { ResultTable } from '../charts/ResultTable.js';
-import { createRafBatcher } from '../util/rafBatcher.js';
-import { applyRunEvents, fromSaved, type CellRunView, type RunEvent } from '../notebook/cellRuns.js';
+import { useLiveRuns } from '../notebook/useLiveRuns.js';
 import { availableOutputs, moveItem } from './layout.js';
 
 /**
@@ -16,7 +14,6 @@ import { availableOutputs, moveItem } from './layout.js';
 export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolean }) {
   const [notebook, setNotebook] = useState<Notebook>();
   const [error, setError] = useState<string>();
-  const [runs, setRuns] = useState<Record<string, CellRunView>>({});
   const [editing, setEditing] = useState(false);
 
   useEffect(() => {
@@ -24,38 +21,12 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
       (nb) => {
         setNotebook(nb);
         document.title = `${nb.title} — dashboard`;
-        const saved: Record<string, CellRunView> = {};
-        for (const c of nb.cells) if (c.type === 'code' && fromSaved(c)) saved[c.id] = fromSaved(c)!;
-        setRuns((r) => ({ ...saved, ...r }));
       },
       (e: Error) => setError(e.message),
     );
   }, [name]);
 
-  useEffect(() => {
-    const socket = getSocket();
-    const batcher = createRafBatcher<RunEvent>((events) => setRuns((r) => applyRunEvents(r, events)));
-    const mine = (m: { notebook: string }) => m.notebook === name;
-    const onStatus = (msg: CellStatusMessage) => {
-      if (mine(msg)) batcher.push({ kind: 'status', msg });
-    };
-    const onAppend = (msg: ResultAppend) => {
-      if (mine(msg)) batcher.push({ kind: 'append', msg });
-    };
-    const join = () => {
-      batcher.push({ kind: 'resync' } as RunEvent);
-      socket.emit('notebook.join', { notebook: name }, () => batcher.push({ kind: 'synced' } as RunEvent));
-    };
-    socket.on('cell.status', onStatus);
-    socket.on('result.append', onAppend);
-    socket.on('connect', join);
-    if (socket.connected) join();
-    return () => {
-      socket.off('cell.status', onStatus);
-      socket.off('result.append', onAppend);
-      socket.off('connect', join);
-    };
-  }, [name]);
+  const { runs } = useLiveRuns(name, notebook);
 
   const items = notebook?.dashboard?.items ?? [];
   const outputs = useMemo(() => (notebook ? availableOutputs(notebook, runs) : []), [notebook, runs]);

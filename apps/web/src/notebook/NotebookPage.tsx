@@ -4,8 +4,8 @@ import { getNotebook, saveNotebook } from '../api/rest.js';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
 import { MarkdownCell } from '../cells/MarkdownCell.js';
-import { createRafBatcher } from '../util/rafBatcher.js';
-import { applyRunEvents, fromSaved, type CellRunView, type RunEvent } from './cellRuns.js';
+import { applyRunEvents } from './cellRuns.js';
+import { useLiveRuns } from './useLiveRuns.js';
 
 const SAVE_DELAY_MS = 800;
 
@@ -13,7 +13,6 @@ const SAVE_DELAY_MS = 800;
 export function NotebookPage({ name }: { name: string }) {
   const [notebook, setNotebook] = useState<Notebook>();
   const [loadError, setLoadError] = useState<string>();
-  const [runs, setRuns] = useState<Record<string, CellRunView>>({});
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'unsaved' | string>('saved');
   const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
@@ -24,9 +23,6 @@ export function NotebookPage({ name }: { name: string }) {
         if (cancelled) return;
         setNotebook(nb);
         document.title = `${nb.title} — Flowbook`;
-        const saved: Record<string, CellRunView> = {};
-        for (const c of nb.cells) if (c.type === 'code' && fromSaved(c)) saved[c.id] = fromSaved(c)!;
-        setRuns((r) => ({ ...saved, ...r }));
       })
       .catch((e: Error) => setLoadError(e.message));
     return () => {
@@ -34,27 +30,7 @@ export function NotebookPage({ name }: { name: string }) {
     };
   }, [name]);
 
-  // Live updates: every socket message for this notebook is queued and applied once per animation frame.
-  useEffect(() => {
-    const socket = getSocket();
-    const batcher = createRafBatcher<RunEvent>((events) => setRuns((r) => applyRunEvents(r, events)));
-    const mine = (m: { notebook: string }) => m.notebook === name;
-    const onStatus = (msg: RunEvent['msg'] & { status: never }) => mine(msg) && batcher.push({ kind: 'status', msg });
-    const onAppend = (msg: Parameters<typeof batcher.push>[0]['msg']) => mine(msg) && batcher.push({ kind: 'append', msg } as RunEvent);
-    const onLog = (msg: Parameters<typeof batcher.push>[0]['msg']) => mine(msg) && batcher.push({ kind: 'log', msg } as RunEvent);
-    const join = () => socket.emit('notebook.join', { notebook: name });
-    socket.on('cell.status', onStatus as never);
-    socket.on('result.append', onAppend as never);
-    socket.on('cell.log', onLog as never);
-    socket.on('connect', join);
-    if (socket.connected) join();
-    return () => {
-      socket.off('cell.status', onStatus as never);
-      socket.off('result.append', onAppend as never);
-      socket.off('cell.log', onLog as never);
-      socket.off('connect', join);
-    };
-  }, [name]);
+  const { runs, setLive } = useLiveRuns(name, notebook);
 
   const update = useCallback(
     (fn: (nb: Notebook) => Notebook) => {
@@ -82,7 +58,11 @@ export function NotebookPage({ name }: { name: string }) {
 
   const runCell = (id: string) => {
     const cell = notebook.cells.find((c) => c.id === id);
-    if (cell?.type === 'code') getSocket().emit('cell.run', { notebook: name, cellId: id, source: cell.source });
+    if (cell?.type !== 'code') return;
+    // A run the server refuses (invalid message, unknown notebook) has no job and so no status: show why on the cell.
+    getSocket().emit('cell.run', { notebook: name, cellId: id, source: cell.source, params: {} }, (res) => {
+      if (!res.ok) setLive((r) => applyRunEvents(r, [{ kind: 'status', msg: { notebook: name, cellId: id, status: 'error', error: { message: res.error } } }]));
+    });
   };
 
   return (

@@ -8,11 +8,26 @@ export interface CellRunView {
   error?: CellStatusMessage['error'];
   results: Record<string, { rows: Row[]; total: number }>;
   logs: string[];
+  /** Set while (re)joining: the server's replay of this cell replaces what the page shows instead of adding to it. */
+  awaitingReplay?: boolean;
 }
 
-export type RunEvent = { kind: 'status'; msg: CellStatusMessage } | { kind: 'append'; msg: ResultAppend } | { kind: 'log'; msg: CellLog };
+/**
+ * `resync` is queued when the page (re)joins the notebook's room, `synced` when the server acknowledged the join.
+ * Between the two the server replays each running or recent cell: its status first, then all its buffered rows and logs.
+ */
+export type RunEvent =
+  | { kind: 'status'; msg: CellStatusMessage }
+  | { kind: 'append'; msg: ResultAppend }
+  | { kind: 'log'; msg: CellLog }
+  | { kind: 'resync' }
+  | { kind: 'synced' };
 
-export const ROWS_KEPT = 1000;
+/**
+ * Rows kept per sink. The chart draws at most the last 1,000 x values per series (see pivot); with a dozen series
+ * that needs far more than 1,000 rows, so the bound here only caps memory.
+ */
+export const ROWS_KEPT = 20_000;
 const LOGS_KEPT = 500;
 
 /** The saved outputs of a cell, as a run view (shown when a notebook is opened again). */
@@ -22,21 +37,29 @@ export function fromSaved(cell: CodeCell): CellRunView | undefined {
   return { status: o.status, startedAt: o.startedAt, finishedAt: o.finishedAt, ...(o.error ? { error: o.error } : {}), results: o.results, logs: o.logs };
 }
 
+const EMPTY: CellRunView = { status: 'ready', results: {}, logs: [] };
+
 /** Applies a batch of socket events to the runs, returning a new object only for cells that changed. */
 export function applyRunEvents(runs: Record<string, CellRunView>, events: RunEvent[]): Record<string, CellRunView> {
   const next = { ...runs };
   for (const e of events) {
+    if (e.kind === 'resync' || e.kind === 'synced') {
+      const awaiting = e.kind === 'resync';
+      for (const [id, run] of Object.entries(next)) if (run.awaitingReplay !== awaiting) next[id] = { ...run, awaitingReplay: awaiting };
+      continue;
+    }
     const id = e.msg.cellId;
-    const cur: CellRunView = next[id] ?? { status: 'ready', results: {}, logs: [] };
+    const cur = next[id] ?? EMPTY;
     if (e.kind === 'status') {
-      const fresh = e.msg.status === 'pending';
+      // A new run, or the replay of a run whose rows the page may already show: start from empty results either way.
+      const fresh = e.msg.status === 'pending' || cur.awaitingReplay === true;
       next[id] = {
         ...cur,
         status: e.msg.status,
         startedAt: e.msg.startedAt,
         finishedAt: e.msg.finishedAt,
         error: e.msg.error,
-        // A new run starts with empty results.
+        awaitingReplay: false,
         ...(fresh ? { results: {}, logs: [] } : {}),
       };
     } else if (e.kind === 'append') {

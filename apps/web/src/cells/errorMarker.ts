@@ -1,0 +1,24 @@
+import type * as Monaco from 'monaco-editor';
+
+const OWNER = 'flowbook-run';
+
+/** Underlines the line a run failed at (compile or runtime error) in the cell's editor; clears it when there is none. */
+export function showErrorMarker(monaco: typeof Monaco, editor: Monaco.editor.IStandaloneCodeEditor, error: { message: string; line?: number } | undefined): void {
+  const model = editor.getModel();
+  if (!model) return;
+  if (!error || error.line === undefined || error.line < 1 || error.line > model.getLineCount()) {
+    monaco.editor.setModelMarkers(model, OWNER, []);
+    return;
+  }
+  const line = error.line;
+  monaco.editor.setModelMarkers(model, OWNER, [
+    {
+      severity: monaco.MarkerSeverity.Error,
+      message: error.message,
+      startLineNumber: line,
+      startColumn: model.getLineFirstNonWhitespaceColumn(line) || 1,
+      endLineNumber: line,
+      endColumn: model.getLineMaxColumn(line),
+    },
+  ]);
+}

@@ -1,0 +1,50 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The result rows as the table shows them (it lists the last 100, newest first). */
+async function tableRows(): Promise<string[]> {
+  await page.getByTestId('view-profit-profit').selectOption('table');
+  const rows = await page.locator('[data-testid="sink-profit-profit"] .result-table tbody tr').allTextContents();
+  await page.getByTestId('view-profit-profit').selectOption('line');
+  return rows;
+}
+
+describe('live results across a lost connection', () => {
+  it('after the socket reconnects, the server replay replaces the rows: none doubled, none lost', async () => {
+    await page.goto(server.url);
+    await page.getByTestId('notebook-list').getByText('Sales profit per month').click();
+    await page.getByTestId('run-profit').click();
+    await expect.poll(async () => (await tableRows()).length, { timeout: 20_000, intervals: [500] }).toBeGreaterThanOrEqual(24);
+    const before = (await tableRows()).length;
+
+    // Chromium's offline mode drops the websocket; socket.io reconnects and joins the notebook again.
+    await page.context().setOffline(true);
+    await page.waitForTimeout(3_000);
+    await page.context().setOffline(false);
+    // Reconnecting may take a few seconds (socket.io backs off); then new windows arrive again.
+    await expect.poll(async () => (await tableRows()).length, { timeout: 30_000, intervals: [500] }).toBeGreaterThan(before + 12);
+
+    const rows = await tableRows();
+    expect(new Set(rows).size).toBe(rows.length);
+    expect(await page.getByTestId('status-profit').textContent()).toBe('running');
+    await page.getByTestId('cancel-profit').click();
+    await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 10_000 }).toBe('cancelled');
+  });
+});
