@@ -50,6 +50,9 @@ export const JobDetail = JobSummary.extend({
   errorStack: z.string().optional(),
   errorLine: z.number().optional(),
   logs: z.array(z.string()),
+  /** Status changes in order, with their times. */
+  timeline: z.array(z.object({ status: CellStatus, at: z.number() })),
+  resumed: z.boolean(),
   /** The pipeline graph, when the job was submitted as one. */
   graph: z.unknown().optional(),
 }).meta({ id: 'JobDetail' });

@@ -58,6 +58,7 @@ describe('REST API v1', () => {
       (j) => j.status === 'finished',
     );
     expect(job.name).toBe('api test');
+    expect(job.timeline.map((t: { status: string }) => t.status)).toEqual(['pending', 'running', 'finished']);
     expect(job.kind).toBe('graph');
     const list = await (await api('/jobs')).json();
     expect(list.jobs.map((j: { jobId: string }) => j.jobId)).toContain(jobId);

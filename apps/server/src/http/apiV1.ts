@@ -46,6 +46,8 @@ function jobDetail(run: CellRun): JobDetail {
     ...(run.error?.stack ? { errorStack: run.error.stack } : {}),
     ...(run.error?.line !== undefined ? { errorLine: run.error.line } : {}),
     logs: run.logs.slice(-200),
+    timeline: run.timeline,
+    resumed: run.resumed ?? false,
     ...(run.graph !== undefined ? { graph: run.graph } : {}),
   };
 }

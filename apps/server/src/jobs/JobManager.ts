@@ -37,6 +37,8 @@ export interface CellRun {
   graph?: unknown;
   /** Started again after a server restart. */
   resumed?: boolean;
+  /** Every status change with its time, for the job page's timeline. */
+  timeline: { status: CellStatus; at: number }[];
   /** Totals for Prometheus: result messages sent to browsers and rows coalesced into them. */
   resultMessages: number;
   resultRows: number;
@@ -136,7 +138,7 @@ export class JobManager {
   }
 
   private newRun(ref: CellRef | undefined, kind: CellRun['kind']): CellRun {
-    const run: CellRun = { ref, kind, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [], resultMessages: 0, resultRows: 0 };
+    const run: CellRun = { ref, kind, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [], resultMessages: 0, resultRows: 0, timeline: [] };
     this.jobs.set(run.jobId, run);
     if (this.jobs.size > HISTORY_KEPT) {
       for (const [id, j] of this.jobs) {
@@ -242,6 +244,7 @@ export class JobManager {
   }
 
   private publishStatus(run: CellRun): void {
+    if (run.timeline.at(-1)?.status !== run.status) run.timeline.push({ status: run.status, at: Date.now() });
     if (run.ref) this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run as CellRun & { ref: CellRef }));
   }
 

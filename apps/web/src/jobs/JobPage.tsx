@@ -54,6 +54,15 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
           <pre>{job.errorStack ?? job.error}</pre>
         </div>
       )}
+      <h2>Timeline</h2>
+      <ol className="job-timeline" data-testid="job-timeline">
+        {job.timeline.map((t, i) => (
+          <li key={i}>
+            <span className={`status status-${t.status}`}>{t.status}</span> <span className="muted">{formatTime(t.at)}</span>
+          </li>
+        ))}
+        {job.resumed && <li className="muted">resumed after a server restart</li>}
+      </ol>
       <h2>Operators</h2>
       <table className="jobs-table" data-testid="job-operators">
         <thead>

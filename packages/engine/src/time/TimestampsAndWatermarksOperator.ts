@@ -40,7 +40,6 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
       throw new Error(`timestamp assigner returned ${JSON.stringify(ts)} for ${safeJson(value)}: expected epoch milliseconds`);
     }
     this.generator.onEvent(value, ts, this);
-    this.metrics.recordsOut++;
     this.output.collect(value, ts);
   }
 

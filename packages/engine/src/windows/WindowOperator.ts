@@ -88,7 +88,6 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     this.collector = {
       ts: 0,
       collect(value: unknown) {
-        self.metrics.recordsOut++;
         self.output.collect(value, this.ts);
       },
     };

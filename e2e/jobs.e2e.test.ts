@@ -1,0 +1,53 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { repoRoot, startServer, type RunningServer } from './support/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('Jobs dashboard, in Chromium', () => {
+  it('shows the running sample with live numbers, opens its page, cancels it and sees the status change', async () => {
+    await page.goto(server.url);
+    await page.goto(`${server.origin}/notebook/sales-profit-per-month`);
+    await page.getByTestId('run-profit').click();
+    await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 20_000 }).toBe('running');
+
+    await page.getByRole('link', { name: 'Jobs' }).click();
+    const row = page.locator('[data-testid^="job-row-"]').first();
+    await row.waitFor();
+    const jobId = (await row.getAttribute('data-testid'))!.slice('job-row-'.length);
+    const recordsIn = async () => {
+      const t = (await page.getByTestId(`job-records-in-${jobId}`).textContent()) ?? '0';
+      return t.endsWith('K') ? Number(t.slice(0, -1)) * 1000 : Number(t);
+    };
+    await expect.poll(recordsIn, { timeout: 10_000 }).toBeGreaterThan(0);
+    const first = await recordsIn();
+    await expect.poll(recordsIn, { timeout: 10_000 }).toBeGreaterThan(first);
+
+    await row.click();
+    await page.getByTestId('job-page').waitFor();
+    expect(await page.getByTestId('job-status').textContent()).toBe('running');
+    await page.getByTestId('job-operators').getByText('window').first().waitFor({ timeout: 5000 });
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'job-page.png'), fullPage: true });
+    await page.getByTestId('job-cancel').click();
+    await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');
+    expect(await page.getByTestId('job-timeline').textContent()).toContain('cancelled');
+
+    // And back to the cell.
+    await page.getByRole('link', { name: 'sales-profit-per-month / profit' }).click();
+    await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 10_000 }).toBe('cancelled');
+  });
+});
