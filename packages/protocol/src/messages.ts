@@ -76,7 +76,19 @@ export const JobMetrics = CellRef.extend({
 export type JobMetrics = z.infer<typeof JobMetrics>;
 
 /** The socket.io event map, shared by server and web so both sides are typed by one module. */
+/** Where a viewer is: which cell they have selected (client → server). */
+export const PresenceUpdate = z.object({ notebook: NotebookName, cellId: CellId.optional(), name: z.string().max(40).optional() });
+export type PresenceUpdate = z.infer<typeof PresenceUpdate>;
+
+/** Everyone who has a notebook open, and the cell each one is on (server → clients of that notebook). */
+export const PresenceList = z.object({
+  notebook: NotebookName,
+  viewers: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'reader']), cellId: z.string().optional() })),
+});
+export type PresenceList = z.infer<typeof PresenceList>;
+
 export interface ServerToClientEvents {
+  presence: (msg: PresenceList) => void;
   'cell.status': (msg: CellStatusMessage) => void;
   'result.append': (msg: ResultAppend) => void;
   'cell.log': (msg: CellLog) => void;
@@ -89,6 +101,7 @@ export interface ClientToServerEvents {
   'notebook.join': (msg: NotebookJoin, ack?: Ack) => void;
   'cell.run': (msg: CellRun, ack?: Ack) => void;
   'cell.cancel': (msg: CellCancel, ack?: Ack) => void;
+  'presence.update': (msg: PresenceUpdate, ack?: Ack) => void;
 }
 
 /** Server keeps at most this many rows per sink for late joiners, and sends at most one message per cell per interval. */

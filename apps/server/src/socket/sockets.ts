@@ -4,6 +4,7 @@ import {
   CellCancel,
   CellRun,
   NotebookJoin,
+  PresenceUpdate,
   type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -15,13 +16,17 @@ import type { ShareStore } from '../auth/ShareStore.js';
 import type { ServerConfig } from '../config.js';
 import type { JobManager } from '../jobs/JobManager.js';
 
-export type FlowbookIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { identity: Identity }>;
+export interface SocketData {
+  identity: Identity;
+  presence: { notebook: string | undefined; cellId: string | undefined; name: string };
+}
+export type FlowbookIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export const roomOf = (notebook: string) => `nb:${notebook}`;
 
 /** socket.io with the same token as HTTP and an Origin check (cross-site websocket hijacking is refused). */
 export function createSocketServer(http: HttpServer, config: ServerConfig, shares: ShareStore): FlowbookIo {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+  const io: FlowbookIo = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
     serveClient: false,
     allowRequest: (req, callback) => {
       if (!originAllowed(req)) return callback('origin not allowed', false);
@@ -67,7 +72,16 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager): void {
       'notebook.join',
       handler(NotebookJoin, async ({ notebook }) => {
         if (!mayRead(notebook)) throw new Error(`not allowed to open "${notebook}"`);
+        if (presence.notebook && presence.notebook !== notebook) {
+          const left = presence.notebook;
+          await socket.leave(roomOf(left));
+          presence.notebook = undefined;
+          publishPresence(left);
+        }
         await socket.join(roomOf(notebook));
+        presence.notebook = notebook;
+        presence.cellId = undefined;
+        publishPresence(notebook);
         // Late joiners see what is running and the last rows of each result.
         for (const run of jobs.runsOf(notebook)) {
           socket.emit('cell.status', jobs.statusMessage(run));
@@ -77,6 +91,29 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager): void {
         }
       }),
     );
+    // Presence: who has which notebook open, on which cell. Rebroadcast to the notebook's room on every change.
+    const presence = { notebook: undefined as string | undefined, cellId: undefined as string | undefined, name: identity.role === 'owner' ? 'owner' : 'viewer' };
+    const publishPresence = (notebook: string) => {
+      const viewers = [...(io.sockets.adapter.rooms.get(roomOf(notebook)) ?? [])].flatMap((id) => {
+        const s = io.sockets.sockets.get(id);
+        const p = s?.data.presence;
+        return s && p && p.notebook === notebook ? [{ id: s.id, name: p.name, role: s.data.identity.role, ...(p.cellId ? { cellId: p.cellId } : {}) }] : [];
+      });
+      io.to(roomOf(notebook)).emit('presence', { notebook, viewers });
+    };
+    socket.data.presence = presence;
+    socket.on(
+      'presence.update',
+      handler(PresenceUpdate, ({ notebook, cellId, name }) => {
+        if (!mayRead(notebook)) throw new Error(`not allowed to open "${notebook}"`);
+        presence.cellId = cellId;
+        if (name) presence.name = name;
+        if (presence.notebook === notebook) publishPresence(notebook);
+      }),
+    );
+    socket.on('disconnect', () => {
+      if (presence.notebook) publishPresence(presence.notebook);
+    });
     socket.on(
       'cell.run',
       handler(CellRun, async ({ notebook, cellId, source, params }) => {

@@ -6,6 +6,7 @@ import { CodeCell } from '../cells/CodeCell.js';
 import { MarkdownCell } from '../cells/MarkdownCell.js';
 import { applyRunEvents } from './cellRuns.js';
 import { useLiveRuns } from './useLiveRuns.js';
+import { PresenceBar } from './PresenceBar.js';
 
 const SAVE_DELAY_MS = 800;
 
@@ -72,6 +73,7 @@ export function NotebookPage({ name }: { name: string }) {
         <span className="muted save-state" data-testid="save-state">
           {saveState}
         </span>
+        <PresenceBar notebook={name} />
       </header>
       {notebook.cells.map((cell) => (
         <section key={cell.id} id={`cell-${cell.id}`} className={`cell cell-${cell.type}`} data-testid={`cell-${cell.id}`}>

@@ -1,0 +1,45 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, PresenceList, ServerToClientEvents } from '@flowbook/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../testing.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const NB = 'sales-profit-per-month';
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function connect(): Promise<{ socket: Socket<ServerToClientEvents, ClientToServerEvents>; seen: PresenceList[] }> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
+  const seen: PresenceList[] = [];
+  socket.on('presence', (m) => seen.push(m));
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', resolve);
+    socket.on('connect_error', reject);
+  });
+  return { socket, seen };
+}
+
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 100 && !cond(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(cond()).toBe(true);
+};
+
+describe('presence', () => {
+  it('tells everyone in a notebook who else is there and on which cell', async () => {
+    const a = await connect();
+    const b = await connect();
+    await a.socket.emitWithAck('notebook.join', { notebook: NB });
+    await b.socket.emitWithAck('notebook.join', { notebook: NB });
+    await b.socket.emitWithAck('presence.update', { notebook: NB, cellId: 'profit', name: 'Bea' });
+    await until(() => a.seen.at(-1)?.viewers.some((v) => v.name === 'Bea' && v.cellId === 'profit') ?? false);
+    expect(a.seen.at(-1)!.viewers).toHaveLength(2);
+    b.socket.close();
+    await until(() => a.seen.at(-1)?.viewers.length === 1);
+    a.socket.close();
+  });
+});
