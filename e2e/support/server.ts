@@ -11,6 +11,7 @@ export interface RunningServer {
   origin: string;
   token: string;
   notebooksDir: string;
+  stateDir: string;
   child: ChildProcess;
   output(): string;
   stop(): Promise<void>;
@@ -46,6 +47,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     origin: new URL(url).origin,
     token,
     notebooksDir,
+    stateDir,
     child,
     output: () => out,
     stop: async () => {

@@ -10,6 +10,10 @@ import { NotebookStore } from './notebooks/NotebookStore.js';
 import { attachHandlers, createSocketServer, roomOf, type FlowbookIo } from './socket/sockets.js';
 import { createMetrics } from './http/metrics.js';
 import { ShareStore } from './auth/ShareStore.js';
+import { Sessions } from './auth/Sessions.js';
+import { PermissionStore } from './auth/PermissionStore.js';
+import { UserStore } from './auth/UserStore.js';
+import type { AuthContext } from './auth/identity.js';
 
 export interface FlowbookServer {
   http: HttpServer;
@@ -29,11 +33,17 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
   });
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
-  const shares = new ShareStore(config.stateDir);
-  const app = createApp(config, store, jobs, metrics, shares);
+  const auth: AuthContext = {
+    token: config.token,
+    shares: new ShareStore(config.stateDir),
+    sessions: new Sessions(config.stateDir),
+    permissions: new PermissionStore(config.stateDir),
+  };
+  const users = new UserStore(config.stateDir);
+  const app = createApp(config, { store, jobs, metrics, auth, users });
   const http = createServer(app);
-  io = createSocketServer(http, config, shares);
-  attachHandlers(io, jobs);
+  io = createSocketServer(http, auth);
+  attachHandlers(io, jobs, auth.permissions);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());

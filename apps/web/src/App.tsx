@@ -5,13 +5,16 @@ import { NotebookPage } from './notebook/NotebookPage.js';
 import { matchRoute, useRoute } from './router.js';
 import { DashboardPage } from './dashboard/DashboardPage.js';
 import { useWhoami } from './api/useWhoami.js';
+import { LoginPage } from './LoginPage.js';
 
 /** The shell: a top bar and the page of the current route. */
 export function App() {
   const [path, navigate] = useRoute();
   const route = matchRoute(path);
   const me = useWhoami();
-  const owner = me?.role === 'owner';
+  if (path.startsWith('/login')) return <LoginPage />;
+  // The token holder and logged-in users edit; their rights per notebook are checked by the server.
+  const owner = me?.role === 'owner' || me?.role === 'user';
   // A dashboard is made for wall screens: no top bar.
   if (route.page === 'dashboard') return <DashboardPage key={route.name} name={route.name} canEdit={owner} />;
   const link = (to: string, label: string) => (
@@ -26,6 +29,14 @@ export function App() {
         {owner && link('/', 'Notebooks')}
         {owner && link('/jobs', 'Jobs')}
         {me?.role === 'reader' && <span className="muted">read-only link</span>}
+        {me?.role === 'user' && (
+          <span className="topbar-user">
+            {me.name}{' '}
+            <a href="/login" onClick={(e) => (e.preventDefault(), void fetch('/api/logout', { method: 'POST' }).then(() => window.location.assign('/login')))}>
+              log out
+            </a>
+          </span>
+        )}
       </nav>
       <main>
         {route.page === 'list' && <NotebookListPage navigate={navigate} />}

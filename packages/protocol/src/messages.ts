@@ -83,7 +83,7 @@ export type PresenceUpdate = z.infer<typeof PresenceUpdate>;
 /** Everyone who has a notebook open, and the cell each one is on (server → clients of that notebook). */
 export const PresenceList = z.object({
   notebook: NotebookName,
-  viewers: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'reader']), cellId: z.string().optional() })),
+  viewers: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(['owner', 'user', 'reader']), cellId: z.string().optional() })),
 });
 export type PresenceList = z.infer<typeof PresenceList>;
 

@@ -30,9 +30,12 @@ describe('read-only share links', () => {
     expect(await (await as('/api/whoami')).json()).toEqual({ role: 'reader', notebook: NB, view: 'notebook' });
     expect((await as(`/api/notebooks/${NB}`)).status).toBe(200);
     expect((await as('/api/notebooks/private')).status).toBe(403);
-    expect((await as('/api/notebooks')).status).toBe(403);
-    expect((await as('/api/v1/jobs')).status).toBe(403);
-    expect((await as('/api/shares')).status).toBe(403);
+    // The list shows only the shared notebook.
+    expect((await (await as('/api/notebooks')).json()).notebooks.map((n: { name: string }) => n.name)).toEqual([NB]);
+    // Jobs and share links of other notebooks stay hidden; creating a link needs the notebook's owners.
+    expect((await (await as('/api/v1/jobs')).json()).jobs).toEqual([]);
+    expect((await (await as('/api/shares')).json()).shares).toEqual([]);
+    expect((await as('/api/shares', { method: 'POST', body: JSON.stringify({ notebook: NB }) })).status).toBe(403);
     expect((await as(`/api/notebooks/${NB}`, { method: 'PUT', body: JSON.stringify({ version: 1, title: 'x', cells: [] }) })).status).toBe(403);
 
     // Over the socket: can watch its notebook, cannot open another, cannot run or cancel.

@@ -14,6 +14,7 @@ import {
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, validateGraph } from '@flowbook/engine';
 import type { CellRun, JobManager } from '../jobs/JobManager.js';
+import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 
 function fail(res: Response, status: number, code: string, error: string): void {
@@ -53,14 +54,17 @@ function jobDetail(run: CellRun): JobDetail {
 }
 
 /** `/api/v1`: the jobs and notebooks REST API (documented in openapi.json, generated from the same zod schemas). */
-export function apiV1(jobs: JobManager, store: NotebookStore): Router {
+export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer): Router {
   const r = Router();
+  // A job is visible to whoever may read its notebook; pipelines submitted as graphs only to the token holder.
+  const mayRead = (res: Response, run: CellRun) => (run.ref ? authz.can(res, 'read', run.ref.notebook) : authz.identity(res).role === 'owner');
+  const mayRun = (res: Response, run: CellRun) => (run.ref ? authz.can(res, 'run', run.ref.notebook) : authz.identity(res).role === 'owner');
 
   r.get('/jobs', (req, res) => {
     const status = typeof req.query.status === 'string' ? req.query.status : undefined;
     const list = jobs
       .allJobs()
-      .filter((j) => status === undefined || j.status === status)
+      .filter((j) => (status === undefined || j.status === status) && mayRead(res, j))
       .map(jobSummary)
       .reverse();
     res.json({ jobs: list } satisfies JobList);
@@ -68,13 +72,14 @@ export function apiV1(jobs: JobManager, store: NotebookStore): Router {
 
   r.get('/jobs/:id', (req, res) => {
     const run = jobs.byId(req.params.id);
-    if (!run) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
     res.json(jobDetail(run));
   });
 
   r.post('/jobs/:id/cancel', (req, res) => {
     const run = jobs.byId(req.params.id);
-    if (!run) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    if (!mayRun(res, run)) return fail(res, 403, 'forbidden', `may not cancel job "${run.jobId}"`);
     if (!jobs.cancelJob(run.jobId)) return fail(res, 409, 'job_not_running', `job "${run.jobId}" is ${run.status}`);
     res.status(202).json({ jobId: run.jobId } satisfies Submitted);
   });
@@ -84,6 +89,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore): Router {
       const body = SubmitPipeline.safeParse(req.body);
       if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
       if ('graph' in body.data) {
+        if (authz.identity(res).role !== 'owner') return fail(res, 403, 'forbidden', 'submitting pipeline graphs needs the server token');
         // Validate here so a malformed pipeline gets a 400 naming the node, not a failed job.
         try {
           const graph = migrateGraph(body.data.graph);
@@ -96,6 +102,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore): Router {
         return res.status(201).json({ jobId: run.jobId } satisfies Submitted);
       }
       const { notebook, cellId } = body.data;
+      if (!authz.can(res, 'run', notebook)) return fail(res, 403, 'forbidden', `may not run cells of "${notebook}"`);
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
       if (!cell || cell.type !== 'code') return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code cell "${cellId}"`);
@@ -108,7 +115,8 @@ export function apiV1(jobs: JobManager, store: NotebookStore): Router {
 
   r.get('/notebooks', async (_req, res, next) => {
     try {
-      res.json((await store.list()) satisfies NotebookList);
+      const list = await store.list();
+      res.json({ notebooks: list.notebooks.filter((n) => authz.can(res, 'read', n.name)), errors: authz.identity(res).role === 'owner' ? list.errors : [] } satisfies NotebookList);
     } catch (e) {
       next(e);
     }
@@ -118,6 +126,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore): Router {
   r.post(/^\/notebooks\/(.+)\/run$/, async (req, res, next) => {
     try {
       const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      if (!authz.can(res, 'run', name)) return fail(res, 403, 'forbidden', `may not run "${name}"`);
       const nb = await store.read(name);
       const cells = nb.cells.filter((c): c is CodeCell => c.type === 'code');
       const started = [];

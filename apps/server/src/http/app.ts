@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { COOKIE_NAME, isAuthorized, originAllowed } from '../auth/tokenAuth.js';
-import { identify, readerMayRequest, SHARE_COOKIE, type Identity } from '../auth/identity.js';
-import type { ShareStore } from '../auth/ShareStore.js';
+import { identify, SHARE_COOKIE, type AuthContext, type Identity } from '../auth/identity.js';
+import { authorizer } from '../auth/authorize.js';
+import { SESSION_COOKIE } from '../auth/Sessions.js';
+import type { UserStore } from '../auth/UserStore.js';
 import { sharesApi } from './sharesApi.js';
 import type { ServerConfig } from '../config.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
@@ -14,7 +16,17 @@ import { notebooksApi } from './notebooksApi.js';
 import { RevisionStore } from '../notebooks/RevisionStore.js';
 
 /** REST API and the web app. Every route needs the token; state-changing requests need a same-origin Origin. */
-export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobManager, metrics: Registry, shares: ShareStore): express.Express {
+export interface AppDeps {
+  store: NotebookStore;
+  jobs: JobManager;
+  metrics: Registry;
+  auth: AuthContext;
+  users: UserStore;
+}
+
+export function createApp(config: ServerConfig, { store, jobs, metrics, auth, users }: AppDeps): express.Express {
+  const { shares } = auth;
+  const authz = authorizer(auth.permissions);
   const app = express();
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
@@ -51,23 +63,42 @@ export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobM
     res.redirect(302, share.view === 'dashboard' ? `/dashboard/${share.notebook}` : `/notebook/${share.notebook}`);
   });
 
+  // Users of the local user store log in with a password; the session is a signed HttpOnly cookie.
+  app.post('/api/login', express.json(), (req, res) => {
+    if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused', code: 'forbidden' });
+    const { name, password } = (req.body ?? {}) as { name?: unknown; password?: unknown };
+    if (typeof name !== 'string' || typeof password !== 'string' || !users.check(name, password)) {
+      return res.status(401).json({ error: 'wrong user name or password', code: 'unauthorized' });
+    }
+    res.cookie(SESSION_COOKIE, auth.sessions.issue(name), { httpOnly: true, sameSite: 'strict', path: '/' });
+    res.json({ role: 'user', name });
+  });
+  app.post('/api/logout', (_req, res) => {
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(COOKIE_NAME, { path: '/' });
+    res.json({ ok: true });
+  });
+
+  // The login page and the app's static assets are public (they hold no data); everything else needs an identity.
+  if (existsSync(config.webDir)) {
+    app.use('/assets', express.static(path.join(config.webDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
+    app.get('/login', (_req, res) => res.sendFile(path.join(config.webDir, 'index.html')));
+  }
+
   app.use((req, res, next) => {
     if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused', code: 'forbidden' });
-    const identity = identify(req, config.token, shares);
-    if (identity?.role === 'owner') {
-      res.locals.identity = identity;
-      return next();
-    }
-    if (identity?.role === 'reader') {
-      // Checked here, on the server: hiding buttons in the UI is not a permission.
-      if (!readerMayRequest(req.method, req.path, identity.share)) return res.status(403).json({ error: 'this share link is read-only', code: 'forbidden' });
+    const identity = identify(req, auth);
+    if (identity) {
+      // Every route checks what this identity may do with the notebook it touches (auth/identity.ts `can`).
       res.locals.identity = identity;
       return next();
     }
     if (req.path.startsWith('/api/')) return res.status(401).json({ error: 'authentication required: send the token (Authorization: token <token>)', code: 'unauthorized' });
     res.status(401).type('text/html').send(
       '<!doctype html><title>Flowbook</title><body style="font-family:sans-serif;padding:2rem"><h1>Flowbook</h1>' +
-        '<p>Open the URL with the token that the server printed when it started (<code>http://HOST:PORT/?token=…</code>).</p></body>',
+        '<p>Open the URL with the token that the server printed when it started (<code>http://HOST:PORT/?token=…</code>).</p>' +
+        (users.names().length > 0 ? '<p>Or <a href="/login">log in</a> with your user name and password.</p>' : '') +
+        '</body>',
     );
   });
 
@@ -75,11 +106,11 @@ export function createApp(config: ServerConfig, store: NotebookStore, jobs: JobM
 
   app.get('/api/whoami', (_req, res) => {
     const id = res.locals.identity as Identity;
-    res.json(id.role === 'owner' ? { role: 'owner' } : { role: 'reader', notebook: id.share.notebook, view: id.share.view });
+    res.json(id.role === 'reader' ? { role: 'reader', notebook: id.share.notebook, view: id.share.view } : id.role === 'user' ? { role: 'user', name: id.name } : { role: 'owner' });
   });
-  app.use('/api/shares', sharesApi(shares));
-  app.use('/api/notebooks', notebooksApi(store, new RevisionStore(store)));
-  app.use('/api/v1', apiV1(jobs, store));
+  app.use('/api/shares', sharesApi(shares, authz));
+  app.use('/api/notebooks', notebooksApi(store, new RevisionStore(store), authz, auth.permissions));
+  app.use('/api/v1', apiV1(jobs, store, authz));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route', code: 'not_found' }));
 
   // The web app, with index.html for client-side routes.

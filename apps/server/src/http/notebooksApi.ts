@@ -4,6 +4,8 @@ import { Notebook, NotebookName, NOTEBOOK_VERSION, serializeNotebook } from '@fl
 import { importNotebook } from '../notebooks/importers/importNotebook.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { RevisionStore } from '../notebooks/RevisionStore.js';
+import type { Authorizer } from '../auth/authorize.js';
+import { NotebookPermissions, type PermissionStore } from '../auth/PermissionStore.js';
 
 const nameParam = (req: Request) => decodeURIComponent((req.params as Record<string, string>)[0]!);
 
@@ -14,20 +16,34 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 }
 
 /** The notebooks the UI works with: read, save, create, rename/move, duplicate, trash, import, export, revisions. */
-export function notebooksApi(store: NotebookStore, revisions: RevisionStore): Router {
+export function notebooksApi(store: NotebookStore, revisions: RevisionStore, authz: Authorizer, permissions: PermissionStore): Router {
   const r = Router();
+  // A user who creates a notebook owns it (Zeppelin does the same); the token holder's notebooks stay open to all.
+  const claim = (res: import('express').Response, name: string) => {
+    const id = authz.identity(res);
+    if (id.role === 'user') permissions.set(name, { owners: [id.name], writers: [id.name], runners: [id.name], readers: [id.name] });
+  };
   const wrap =
     (fn: (req: Request, res: import('express').Response) => Promise<unknown>) =>
     (req: Request, res: import('express').Response, next: import('express').NextFunction) =>
       fn(req, res).catch(next);
 
-  r.get('/', wrap(async (_req, res) => res.json(await store.list())));
+  r.get(
+    '/',
+    wrap(async (_req, res) => {
+      const list = await store.list();
+      // Each user sees the notebooks they may read; load errors only go to the server's owner.
+      res.json({ notebooks: list.notebooks.filter((n) => authz.can(res, 'read', n.name)), errors: authz.identity(res).role === 'owner' ? list.errors : [] });
+    }),
+  );
 
   r.post(
     '/',
     wrap(async (req, res) => {
       const { name, title } = parseBody(z.object({ name: NotebookName, title: z.string().min(1).optional() }), req.body);
+      if (authz.identity(res).role === 'reader') authz.needAdmin(res);
       await store.create(name, { version: NOTEBOOK_VERSION, title: title ?? name.split('/').pop()!, cells: [{ id: 'cell-1', type: 'markdown', source: `# ${title ?? name}` }] });
+      claim(res, name);
       res.status(201).json({ name });
     }),
   );
@@ -44,7 +60,9 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore): Ro
       }
       const derived = body.filename.replace(/\.(flowbook\.json|zpln|ipynb|json)$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '-').replace(/^[.-]+/, '');
       const name = body.name ?? (derived || 'imported');
+      if (authz.identity(res).role === 'reader') authz.needAdmin(res);
       await store.create(name, notebook);
+      claim(res, name);
       res.status(201).json({ name, cells: notebook.cells.length });
     }),
   );
@@ -53,6 +71,7 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore): Ro
     /^\/(.+)\/export$/,
     wrap(async (req, res) => {
       const name = nameParam(req);
+      authz.need(res, 'read', name);
       const nb = await store.read(name);
       res.setHeader('Content-Disposition', `attachment; filename="${name.split('/').pop()}.flowbook.json"`);
       res.type('application/json').send(serializeNotebook(nb));
@@ -63,7 +82,9 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore): Ro
     /^\/(.+)\/rename$/,
     wrap(async (req, res) => {
       const { to } = parseBody(z.object({ to: NotebookName }), req.body);
+      authz.need(res, 'manage', nameParam(req));
       await store.rename(nameParam(req), to);
+      permissions.set(to, permissions.get(nameParam(req)));
       res.json({ name: to });
     }),
   );
@@ -72,43 +93,85 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore): Ro
     /^\/(.+)\/duplicate$/,
     wrap(async (req, res) => {
       const { to } = parseBody(z.object({ to: NotebookName }), req.body);
+      authz.need(res, 'read', nameParam(req));
       await store.duplicate(nameParam(req), to);
+      claim(res, to);
       res.status(201).json({ name: to });
     }),
   );
 
-  r.get(/^\/(.+)\/revisions$/, wrap(async (req, res) => res.json({ revisions: await revisions.list(nameParam(req)) })));
+  r.get(
+    /^\/(.+)\/revisions$/,
+    wrap(async (req, res) => {
+      authz.need(res, 'read', nameParam(req));
+      res.json({ revisions: await revisions.list(nameParam(req)) });
+    }),
+  );
   r.post(
     /^\/(.+)\/revisions$/,
     wrap(async (req, res) => {
       const { message } = parseBody(z.object({ message: z.string().min(1).max(200) }), req.body);
+      authz.need(res, 'write', nameParam(req));
       res.status(201).json(await revisions.save(nameParam(req), message));
     }),
   );
   r.get(
     /^\/(.+)\/revisions\/([^/]+)$/,
-    wrap(async (req, res) => res.json(await revisions.diff(nameParam(req), (req.params as Record<string, string>)[1]!))),
+    wrap(async (req, res) => {
+      authz.need(res, 'read', nameParam(req));
+      res.json(await revisions.diff(nameParam(req), (req.params as Record<string, string>)[1]!));
+    }),
   );
   r.post(
     /^\/(.+)\/revisions\/([^/]+)\/restore$/,
     wrap(async (req, res) => {
+      authz.need(res, 'write', nameParam(req));
       await revisions.restore(nameParam(req), (req.params as Record<string, string>)[1]!);
       res.json({ ok: true });
     }),
   );
 
-  r.get(/^\/(.+)$/, wrap(async (req, res) => res.json({ name: nameParam(req), notebook: await store.read(nameParam(req)) })));
+  r.get(
+    /^\/(.+)\/permissions$/,
+    wrap(async (req, res) => {
+      authz.need(res, 'read', nameParam(req));
+      res.json(permissions.get(nameParam(req)));
+    }),
+  );
+  r.put(
+    /^\/(.+)\/permissions$/,
+    wrap(async (req, res) => {
+      authz.need(res, 'manage', nameParam(req));
+      permissions.set(nameParam(req), parseBody(NotebookPermissions, req.body));
+      res.json(permissions.get(nameParam(req)));
+    }),
+  );
+
+  r.get(
+    /^\/(.+)$/,
+    wrap(async (req, res) => {
+      authz.need(res, 'read', nameParam(req));
+      res.json({ name: nameParam(req), notebook: await store.read(nameParam(req)) });
+    }),
+  );
 
   r.put(
     /^\/(.+)$/,
     wrap(async (req, res) => {
       const parsed = Notebook.safeParse(req.body);
+      authz.need(res, 'write', nameParam(req));
       if (!parsed.success) throw new NotebookError('invalid notebook: ' + parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 400);
       await store.save(nameParam(req), parsed.data);
       res.json({ ok: true });
     }),
   );
 
-  r.delete(/^\/(.+)$/, wrap(async (req, res) => res.json({ trashedTo: await store.trash(nameParam(req)) })));
+  r.delete(
+    /^\/(.+)$/,
+    wrap(async (req, res) => {
+      authz.need(res, 'manage', nameParam(req));
+      res.json({ trashedTo: await store.trash(nameParam(req)) });
+    }),
+  );
   return r;
 }

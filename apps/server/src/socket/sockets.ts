@@ -11,9 +11,8 @@ import {
 } from '@flowbook/protocol';
 import type { z } from 'zod';
 import { originAllowed } from '../auth/tokenAuth.js';
-import { identify, type Identity } from '../auth/identity.js';
-import type { ShareStore } from '../auth/ShareStore.js';
-import type { ServerConfig } from '../config.js';
+import { can, describe, identify, type AuthContext, type Identity } from '../auth/identity.js';
+import type { PermissionStore } from '../auth/PermissionStore.js';
 import type { JobManager } from '../jobs/JobManager.js';
 
 export interface SocketData {
@@ -25,17 +24,17 @@ export type FlowbookIo = Server<ClientToServerEvents, ServerToClientEvents, Reco
 export const roomOf = (notebook: string) => `nb:${notebook}`;
 
 /** socket.io with the same token as HTTP and an Origin check (cross-site websocket hijacking is refused). */
-export function createSocketServer(http: HttpServer, config: ServerConfig, shares: ShareStore): FlowbookIo {
+export function createSocketServer(http: HttpServer, auth: AuthContext): FlowbookIo {
   const io: FlowbookIo = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(http, {
     serveClient: false,
     allowRequest: (req, callback) => {
       if (!originAllowed(req)) return callback('origin not allowed', false);
-      if (!identify(req, config.token, shares)) return callback('authentication required', false);
+      if (!identify(req, auth)) return callback('authentication required', false);
       callback(null, true);
     },
   });
   io.use((socket, next) => {
-    const identity = identify(socket.request, config.token, shares);
+    const identity = identify(socket.request, auth);
     if (!identity) return next(new Error('authentication required'));
     socket.data.identity = identity;
     next();
@@ -60,13 +59,14 @@ function handler<S extends z.ZodType>(schema: S, fn: (msg: z.output<S>) => Promi
   };
 }
 
-export function attachHandlers(io: FlowbookIo, jobs: JobManager): void {
+export function attachHandlers(io: FlowbookIo, jobs: JobManager, permissions: PermissionStore): void {
   io.on('connection', (socket) => {
     const identity = socket.data.identity;
     // Read-only viewers see their one notebook live and can neither run nor cancel (checked here, not only in the UI).
-    const mayRead = (notebook: string) => identity.role === 'owner' || identity.share.notebook === notebook;
-    const mayRun = () => {
-      if (identity.role !== 'owner') throw new Error('read-only: this share link cannot run or cancel cells');
+    const mayRead = (notebook: string) => can(identity, 'read', notebook, permissions);
+    const mayRun = (notebook: string) => {
+      if (identity.role === 'reader') throw new Error('read-only: this share link cannot run or cancel cells');
+      if (!can(identity, 'run', notebook, permissions)) throw new Error(`${describe(identity)} may not run cells of "${notebook}"`);
     };
     socket.on(
       'notebook.join',
@@ -92,7 +92,7 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager): void {
       }),
     );
     // Presence: who has which notebook open, on which cell. Rebroadcast to the notebook's room on every change.
-    const presence = { notebook: undefined as string | undefined, cellId: undefined as string | undefined, name: identity.role === 'owner' ? 'owner' : 'viewer' };
+    const presence = { notebook: undefined as string | undefined, cellId: undefined as string | undefined, name: describe(identity) };
     const publishPresence = (notebook: string) => {
       const viewers = [...(io.sockets.adapter.rooms.get(roomOf(notebook)) ?? [])].flatMap((id) => {
         const s = io.sockets.sockets.get(id);
@@ -117,14 +117,14 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager): void {
     socket.on(
       'cell.run',
       handler(CellRun, async ({ notebook, cellId, source, params }) => {
-        mayRun();
+        mayRun(notebook);
         await jobs.run({ notebook, cellId }, source, params);
       }),
     );
     socket.on(
       'cell.cancel',
       handler(CellCancel, ({ notebook, cellId }) => {
-        mayRun();
+        mayRun(notebook);
         if (!jobs.cancel({ notebook, cellId })) throw new Error('the cell is not running');
       }),
     );

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 
-export type Whoami = { role: 'owner' } | { role: 'reader'; notebook: string; view: 'notebook' | 'dashboard' };
+export type Whoami = { role: 'owner' } | { role: 'user'; name: string } | { role: 'reader'; notebook: string; view: 'notebook' | 'dashboard' };
 
 /** Who this browser is to the server: the owner, or a read-only viewer through a share link. */
 export function useWhoami(): Whoami | undefined {

@@ -1,0 +1,80 @@
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const User = z.object({ name: z.string(), passwordHash: z.string(), createdAt: z.number() });
+const UsersFile = z.object({ version: z.literal(1), users: z.array(User) });
+export const UserName = z.string().regex(/^[a-z][a-z0-9_.-]{0,31}$/, 'user names are 1-32 lowercase letters, digits, _ . - (starting with a letter)');
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+
+/** Hashes with scrypt and a random salt: `scrypt$N$r$p$salt$hash` (parameters kept so they can be raised later). */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [kind, N, r, p, salt, hash] = stored.split('$');
+  if (kind !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const got = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p) });
+  return timingSafeEqual(expected, got);
+}
+
+/** The local user store (`<state>/users.json`), managed with `npm run user -- add <name>`; passwords are never stored in clear. */
+export class UserStore {
+  private readonly file: string;
+  constructor(stateDir: string) {
+    mkdirSync(stateDir, { recursive: true });
+    this.file = path.join(stateDir, 'users.json');
+  }
+
+  private load(): z.infer<typeof User>[] {
+    return existsSync(this.file) ? UsersFile.parse(JSON.parse(readFileSync(this.file, 'utf8'))).users : [];
+  }
+
+  private save(users: z.infer<typeof User>[]): void {
+    writeFileSync(`${this.file}.tmp`, JSON.stringify({ version: 1, users }, null, 2), { mode: 0o600 });
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+
+  names(): string[] {
+    return this.load().map((u) => u.name);
+  }
+
+  add(name: string, password: string): void {
+    UserName.parse(name);
+    if (password.length < 8) throw new Error('passwords need at least 8 characters');
+    const users = this.load();
+    if (users.some((u) => u.name === name)) throw new Error(`user "${name}" exists`);
+    users.push({ name, passwordHash: hashPassword(password), createdAt: Date.now() });
+    this.save(users);
+  }
+
+  setPassword(name: string, password: string): void {
+    if (password.length < 8) throw new Error('passwords need at least 8 characters');
+    const users = this.load();
+    const u = users.find((x) => x.name === name);
+    if (!u) throw new Error(`no user "${name}"`);
+    u.passwordHash = hashPassword(password);
+    this.save(users);
+  }
+
+  remove(name: string): boolean {
+    const users = this.load();
+    const next = users.filter((u) => u.name !== name);
+    if (next.length === users.length) return false;
+    this.save(next);
+    return true;
+  }
+
+  /** Checks a login; the same work is done for unknown users so timing does not reveal which names exist. */
+  check(name: string, password: string): boolean {
+    const u = this.load().find((x) => x.name === name);
+    const ok = verifyPassword(password, u?.passwordHash ?? hashPassword('not-a-user-password'));
+    return u !== undefined && ok;
+  }
+}

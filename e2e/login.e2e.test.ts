@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
+import { repoRoot, startServer, type RunningServer } from './support/server.js';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer();
+  // The documented way to create a user: the CLI, password from the environment.
+  execFileSync(process.execPath, [path.join(repoRoot, 'apps/server/dist/cli/users.js'), 'add', 'alice'], {
+    env: { ...process.env, FLOWBOOK_STATE_DIR: server.stateDir, FLOWBOOK_PASSWORD: 'correct horse' },
+  });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('password login, in Chromium', () => {
+  it('refuses a wrong password, logs in with the right one, and logs out', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.origin}/login`);
+    await page.getByTestId('login-name').fill('alice');
+    await page.getByTestId('login-password').fill('wrong horse');
+    await page.getByTestId('login-submit').click();
+    await page.getByText('wrong user name or password').waitFor();
+    await page.getByTestId('login-password').fill('correct horse');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('notebook-list').getByText('Sales profit per month').waitFor();
+    expect(await page.locator('.topbar-user').textContent()).toContain('alice');
+    await page.getByRole('link', { name: 'log out' }).click();
+    await page.getByTestId('login').waitFor();
+    const r = await page.evaluate(() => fetch('/api/notebooks').then((x) => x.status));
+    expect(r).toBe(401);
+  });
+});
