@@ -2,6 +2,10 @@ import { memo, useMemo } from 'react';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartSettings, Row } from '@flowbook/protocol';
 import { pivot } from './pivot.js';
+import { UPlotChart } from './UPlotChart.js';
+
+/** Above this many plotted points an SVG chart cannot keep 50 fps at 10 updates a second (measured: README). */
+export const SVG_POINT_BUDGET = 2000;
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5', '#0d9488', '#9333ea'];
 
@@ -10,6 +14,14 @@ const formatX = (isTime: boolean) => (v: unknown) => (isTime && typeof v === 'nu
 /** A live chart of a sink's rows, drawn per the cell's (or inferred) chart settings. Animation off: updates arrive often. */
 export const ResultChart = memo(function ResultChart({ rows, settings, testId, height = 280 }: { rows: Row[]; settings: ChartSettings; testId: string; height?: number }) {
   const p = useMemo(() => pivot(rows, settings), [rows, settings]);
+  // Large live line/area charts go to a canvas renderer with the same data and look (see UPlotChart).
+  if ((settings.type === 'line' || settings.type === 'area') && p.points > SVG_POINT_BUDGET) {
+    return (
+      <div className="result-chart" data-testid={testId} data-points={p.points} data-renderer="canvas">
+        <UPlotChart pivot={p} height={height} area={settings.type === 'area'} />
+      </div>
+    );
+  }
   const common = {
     data: p.data,
     margin: { top: 8, right: 24, bottom: 8, left: 8 },
