@@ -6,6 +6,7 @@ import { matchRoute, useRoute } from './router.js';
 import { DashboardPage } from './dashboard/DashboardPage.js';
 import { useWhoami } from './api/useWhoami.js';
 import { LoginPage } from './LoginPage.js';
+import { ChartBench } from './charts/ChartBench.js';
 
 /** The shell: a top bar and the page of the current route. */
 export function App() {
@@ -13,6 +14,7 @@ export function App() {
   const route = matchRoute(path);
   const me = useWhoami();
   if (path.startsWith('/login')) return <LoginPage />;
+  if (path.startsWith('/bench/charts')) return <ChartBench />;
   // The token holder and logged-in users edit; their rights per notebook are checked by the server.
   const owner = me?.role === 'owner' || me?.role === 'user';
   // A dashboard is made for wall screens: no top bar.

@@ -12,10 +12,10 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'
 const formatX = (isTime: boolean) => (v: unknown) => (isTime && typeof v === 'number' ? new Date(v).toLocaleTimeString() : String(v));
 
 /** A live chart of a sink's rows, drawn per the cell's (or inferred) chart settings. Animation off: updates arrive often. */
-export const ResultChart = memo(function ResultChart({ rows, settings, testId, height = 280 }: { rows: Row[]; settings: ChartSettings; testId: string; height?: number }) {
+export const ResultChart = memo(function ResultChart({ rows, settings, testId, height = 280, forceSvg = false }: { rows: Row[]; settings: ChartSettings; testId: string; height?: number; forceSvg?: boolean }) {
   const p = useMemo(() => pivot(rows, settings), [rows, settings]);
   // Large live line/area charts go to a canvas renderer with the same data and look (see UPlotChart).
-  if ((settings.type === 'line' || settings.type === 'area') && p.points > SVG_POINT_BUDGET) {
+  if (!forceSvg && (settings.type === 'line' || settings.type === 'area') && p.points > SVG_POINT_BUDGET) {
     return (
       <div className="result-chart" data-testid={testId} data-points={p.points} data-renderer="canvas">
         <UPlotChart pivot={p} height={height} area={settings.type === 'area'} />
