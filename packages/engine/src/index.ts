@@ -41,7 +41,14 @@ export { Trigger, TriggerResult, type TriggerContext, type OnMergeContext } from
 export { EventTimeTrigger } from './windows/triggers/EventTimeTrigger.js';
 export { ProcessingTimeTrigger } from './windows/triggers/ProcessingTimeTrigger.js';
 export { NeverTrigger } from './windows/triggers/NeverTrigger.js';
+export { CountTrigger } from './windows/triggers/CountTrigger.js';
+export { PurgingTrigger } from './windows/triggers/PurgingTrigger.js';
+export { ContinuousEventTimeTrigger } from './windows/triggers/ContinuousEventTimeTrigger.js';
+export { ContinuousProcessingTimeTrigger } from './windows/triggers/ContinuousProcessingTimeTrigger.js';
 export type { Evictor, TimestampedValue } from './windows/evictors/Evictor.js';
+export { CountEvictor } from './windows/evictors/CountEvictor.js';
+export { TimeEvictor } from './windows/evictors/TimeEvictor.js';
+export { DeltaEvictor, type DeltaFunction } from './windows/evictors/DeltaEvictor.js';
 export { WindowOperator } from './windows/WindowOperator.js';
 
 export { LiveSink, SalesGeneratorSource, salesLine, registerConnector, getConnector, listConnectors, type ConnectorDefinition, type ConnectorSpec } from './connectors/index.js';

@@ -7,6 +7,8 @@ import type { Timer } from '../time/TimerQueue.js';
 import { StreamOperator } from './StreamOperator.js';
 
 export interface KeyedOperatorSnapshot<N> {
+  /** The operator's watermark at the checkpoint (null before the first one). */
+  watermark: number | null;
   keyed: KeyedStateSnapshot;
   timers: TimerSnapshot<N>;
   extra?: unknown;
@@ -67,6 +69,7 @@ export abstract class KeyedStreamOperator<OUT = unknown, N = string> extends Str
     const timers = this.timerService.snapshot();
     const plain = (t: { timestamp: number; key: unknown; namespace: N }) => ({ ...t, namespace: this.namespaceToJSON(t.namespace) });
     return {
+      watermark: Number.isFinite(this.currentWatermark) ? this.currentWatermark : null,
       keyed: this.backend.snapshot(),
       timers: { eventTime: timers.eventTime.map(plain), processingTime: timers.processingTime.map(plain) },
       extra: this.snapshotExtra(),
@@ -86,6 +89,10 @@ export abstract class KeyedStreamOperator<OUT = unknown, N = string> extends Str
     if (state === undefined) return;
     const s = state as KeyedOperatorSnapshot<unknown>;
     this.backend.restore(s.keyed);
+    if (typeof s.watermark === 'number') {
+      this.restoreWatermark(s.watermark);
+      this.timerService.currentWatermark = s.watermark;
+    }
     const back = (t: { timestamp: number; key: unknown; namespace: unknown }) => ({ ...t, namespace: this.namespaceFromJSON(t.namespace) });
     this.timerService.restore({ eventTime: s.timers.eventTime.map(back), processingTime: s.timers.processingTime.map(back) });
     this.restoreExtra(s.extra);

@@ -82,6 +82,17 @@ export abstract class StreamOperator<OUT = unknown> {
     this.processWatermark(min);
   }
 
+  /**
+   * Restores the watermark an operator had at a checkpoint, so that lateness is judged after recovery as it was
+   * before (each input starts from it; the watermark still never goes back).
+   */
+  restoreWatermark(watermark: number): void {
+    if (!(watermark > this.currentWatermark)) return;
+    this.currentWatermark = watermark;
+    this.metrics.watermark = watermark;
+    this.channelWatermarks.fill(watermark);
+  }
+
   /** End of all inputs: flush what is buffered. */
   finish(): void {}
 

@@ -27,7 +27,8 @@ class StateTable {
   constructor(
     readonly name: string,
     readonly kind: StateKind,
-    readonly ttl: StateTtlConfig | undefined,
+    /** Set when a descriptor with TTL first asks for the table (it may have been created by a restore). */
+    public ttl: StateTtlConfig | undefined,
   ) {}
 }
 
@@ -67,6 +68,8 @@ export class KeyedStateBackend {
     if (t === undefined) {
       t = new StateTable(descriptor.name, descriptor.kind, descriptor.ttlConfig);
       this.tables.set(descriptor.name, t);
+    } else if (t.ttl === undefined && descriptor.ttlConfig !== undefined) {
+      t.ttl = descriptor.ttlConfig;
     } else if (t.kind !== descriptor.kind) {
       throw new Error(`state "${descriptor.name}" was registered as ${t.kind} state, now requested as ${descriptor.kind}`);
     }
@@ -156,7 +159,8 @@ export class KeyedStateBackend {
     if (snapshot.maxParallelism !== this.maxParallelism) {
       throw new Error(`snapshot has maxParallelism ${snapshot.maxParallelism}, job has ${this.maxParallelism}: it cannot change after the first run`);
     }
-    this.tables.clear();
+    // State handles taken before the restore (in open()) keep their table objects: refill them in place.
+    for (const t of this.tables.values()) t.data.clear();
     const now = this.pts.getCurrentProcessingTime();
     for (const [kgText, rows] of Object.entries(snapshot.keyGroups)) {
       if (!owns(Number(kgText))) continue;
@@ -176,9 +180,7 @@ export class KeyedStateBackend {
   /** Called when a descriptor with TTL is first used after restore, so restored tables pick up their TTL. */
   attachTtl(descriptor: StateDescriptor): void {
     const t = this.tables.get(descriptor.name);
-    if (t !== undefined && descriptor.ttlConfig !== undefined && t.ttl === undefined) {
-      this.tables.set(descriptor.name, Object.assign(new StateTable(t.name, t.kind, descriptor.ttlConfig), { data: t.data }));
-    }
+    if (t !== undefined && descriptor.ttlConfig !== undefined && t.ttl === undefined) t.ttl = descriptor.ttlConfig;
   }
 }
 

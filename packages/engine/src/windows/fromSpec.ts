@@ -8,6 +8,13 @@ import { EventTimeTrigger } from './triggers/EventTimeTrigger.js';
 import { NeverTrigger } from './triggers/NeverTrigger.js';
 import { ProcessingTimeTrigger } from './triggers/ProcessingTimeTrigger.js';
 import type { Trigger, TriggerSpec } from './triggers/Trigger.js';
+import { CountTrigger } from './triggers/CountTrigger.js';
+import { PurgingTrigger } from './triggers/PurgingTrigger.js';
+import { ContinuousEventTimeTrigger } from './triggers/ContinuousEventTimeTrigger.js';
+import { ContinuousProcessingTimeTrigger } from './triggers/ContinuousProcessingTimeTrigger.js';
+import { CountEvictor } from './evictors/CountEvictor.js';
+import { TimeEvictor } from './evictors/TimeEvictor.js';
+import { DeltaEvictor } from './evictors/DeltaEvictor.js';
 
 /** Rebuilds a window assigner from its graph JSON. */
 export function assignerFromSpec(raw: Record<string, unknown>): WindowAssigner {
@@ -39,6 +46,14 @@ export function triggerFromSpec(raw: Record<string, unknown>): Trigger {
       return ProcessingTimeTrigger.create();
     case 'never':
       return NeverTrigger.create();
+    case 'count':
+      return CountTrigger.of(s.maxCount);
+    case 'purging':
+      return PurgingTrigger.of(triggerFromSpec(s.nested as unknown as Record<string, unknown>));
+    case 'continuousEventTime':
+      return ContinuousEventTimeTrigger.of(s.interval);
+    case 'continuousProcessingTime':
+      return ContinuousProcessingTimeTrigger.of(s.interval);
     default:
       throw new Error(`unknown trigger kind ${JSON.stringify((raw as { kind?: unknown }).kind)}`);
   }
@@ -47,5 +62,14 @@ export function triggerFromSpec(raw: Record<string, unknown>): Trigger {
 /** Rebuilds an evictor from its graph JSON. */
 export function evictorFromSpec(raw: Record<string, unknown>): Evictor {
   const s = raw as EvictorSpec;
-  throw new Error(`unknown evictor kind ${JSON.stringify(s.kind)}`);
+  switch (s.kind) {
+    case 'count':
+      return CountEvictor.of(s.maxCount, s.doEvictAfter ?? false);
+    case 'time':
+      return TimeEvictor.of(s.windowSize, s.doEvictAfter ?? false);
+    case 'delta':
+      return DeltaEvictor.fromSpec(s.threshold, s.deltaFunction, s.doEvictAfter ?? false);
+    default:
+      throw new Error(`unknown evictor kind ${JSON.stringify((raw as { kind?: unknown }).kind)}`);
+  }
 }
