@@ -4,7 +4,7 @@ import type { GraphEdge } from '../graph/PipelineGraph.js';
 import type { WatermarkStrategy } from '../time/WatermarkStrategy.js';
 import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
 import type { Window } from '../windows/Window.js';
-import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction } from './functions.js';
+import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction, ProcessFunction } from './functions.js';
 import { KeyedStream } from './KeyedStream.js';
 import type { OutputTag } from './OutputTag.js';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment.js';
@@ -46,6 +46,11 @@ export class DataStream<T> {
 
   flatMap<R>(fn: FlatMapFunction<T, R>, name?: string): DataStream<R> {
     return this.then('flatMap', { fn: toFnSpec(fn) }, name);
+  }
+
+  /** Runs a ProcessFunction per record; use ctx.output(tag, value) for side outputs. */
+  process<R>(fn: ProcessFunction<T, R>, name?: string): DataStream<R> {
+    return this.then('process', { fn: toFnSpec(fn) }, name ?? 'Process');
   }
 
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {

@@ -3,7 +3,7 @@ import type { FnSpec } from '../graph/PipelineGraph.js';
 import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
 import type { Window } from '../windows/Window.js';
 import { DataStream } from './DataStream.js';
-import type { ReduceFunction } from './functions.js';
+import type { KeyedProcessFunction, ReduceFunction } from './functions.js';
 import { WindowedStream } from './WindowedStream.js';
 
 /** A stream partitioned by key (Flink's KeyedStream): state and timers downstream are per key. */
@@ -30,6 +30,11 @@ export class KeyedStream<T, K> {
   /** Rolling reduce: emits the running aggregate of the key for every record. */
   reduce(fn: ReduceFunction<T>, name?: string): DataStream<T> {
     return this.keyedNode('reduce', { fn: toFnSpec(fn) }, name);
+  }
+
+  /** Runs a KeyedProcessFunction: keyed state, timers, side outputs. */
+  process<R>(fn: KeyedProcessFunction<K, T, R>, name?: string): DataStream<R> {
+    return this.keyedNode('keyedProcess', { fn: toFnSpec(fn) }, name ?? 'KeyedProcess');
   }
 
   window<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, K, W> {

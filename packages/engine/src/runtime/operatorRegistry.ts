@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { FilterFunction, FlatMapFunction, MapFunction, ReduceFunction } from '../api/functions.js';
+import type { FilterFunction, FlatMapFunction, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from '../api/functions.js';
+import { KeyedProcessOperator } from './operators/KeyedProcessOperator.js';
+import { ProcessOperator } from './operators/ProcessOperator.js';
 import { parseConnectorConfig } from '../connectors/registry.js';
 import { resolveFn } from '../graph/fn.js';
 import { FnSpec, type GraphConfig, type GraphNode } from '../graph/PipelineGraph.js';
@@ -170,6 +172,26 @@ registerOperator({
     if (!def.createSink) throw new Error(`${nodeName(node)}: connector "${c.connector}" has no sink`);
     return [new SinkOperator(def.createSink(config))];
   },
+});
+
+registerOperator({
+  type: 'process',
+  category: 'transformations',
+  description: 'A ProcessFunction: any logic per record, with side outputs',
+  inputs: 1,
+  keyed: false,
+  configSchema: fnConfig,
+  create: (c, node) => [new ProcessOperator(resolveFn<ProcessFunction<unknown, unknown>>(c.fn, nodeName(node)))],
+});
+
+registerOperator({
+  type: 'keyedProcess',
+  category: 'keyed and windows',
+  description: 'A KeyedProcessFunction: keyed state and event/processing-time timers',
+  inputs: 1,
+  keyed: true,
+  configSchema: fnConfig,
+  create: (c, node) => [new KeyedProcessOperator(resolveFn<KeyedProcessFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)))],
 });
 
 registerOperator({
