@@ -6,6 +6,10 @@ export { DataStream, DataStreamSink } from './api/DataStream.js';
 export { KeyedStream } from './api/KeyedStream.js';
 export { WindowedStream } from './api/WindowedStream.js';
 export { OutputTag } from './api/OutputTag.js';
+export { ConnectedStreams } from './api/ConnectedStreams.js';
+export { JoinedStreams } from './api/JoinedStreams.js';
+export { IntervalJoin } from './api/IntervalJoin.js';
+export { OperatorTestHarness, type HarnessOutput } from './testing/OperatorTestHarness.js';
 export { Time, Duration } from './api/Time.js';
 export type * from './api/functions.js';
 

@@ -6,6 +6,8 @@ import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
 import type { Window } from '../windows/Window.js';
 import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction, ProcessFunction } from './functions.js';
 import { KeyedStream } from './KeyedStream.js';
+import { ConnectedStreams } from './ConnectedStreams.js';
+import { JoinedStreams } from './JoinedStreams.js';
 import type { OutputTag } from './OutputTag.js';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment.js';
 import { WindowedStream } from './WindowedStream.js';
@@ -51,6 +53,16 @@ export class DataStream<T> {
   /** Runs a ProcessFunction per record; use ctx.output(tag, value) for side outputs. */
   process<R>(fn: ProcessFunction<T, R>, name?: string): DataStream<R> {
     return this.then('process', { fn: toFnSpec(fn) }, name ?? 'Process');
+  }
+
+  /** Processes this stream and `other` together: `connect(b).keyBy(k1, k2).process(KeyedCoProcessFunction)`. */
+  connect<B>(other: DataStream<B>): ConnectedStreams<T, B> {
+    return new ConnectedStreams<T, B>(this, other);
+  }
+
+  /** A window join: `join(b).where(k1).equalTo(k2).window(assigner).apply((a, b) => …)`. */
+  join<B>(other: DataStream<B>): JoinedStreams<T, B> {
+    return new JoinedStreams<T, B>(this, other);
   }
 
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {

@@ -5,6 +5,7 @@ import type { Window } from '../windows/Window.js';
 import { DataStream } from './DataStream.js';
 import type { KeyedProcessFunction, ReduceFunction } from './functions.js';
 import { WindowedStream } from './WindowedStream.js';
+import { IntervalJoin } from './IntervalJoin.js';
 
 /** A stream partitioned by key (Flink's KeyedStream): state and timers downstream are per key. */
 export class KeyedStream<T, K> {
@@ -35,6 +36,11 @@ export class KeyedStream<T, K> {
   /** Runs a KeyedProcessFunction: keyed state, timers, side outputs. */
   process<R>(fn: KeyedProcessFunction<K, T, R>, name?: string): DataStream<R> {
     return this.keyedNode('keyedProcess', { fn: toFnSpec(fn) }, name ?? 'KeyedProcess');
+  }
+
+  /** Joins with another keyed stream on time intervals: `.intervalJoin(b).between(-5000, 5000).process(fn)`. */
+  intervalJoin<B>(other: KeyedStream<B, K>): IntervalJoin<T, B, K> {
+    return new IntervalJoin<T, B, K>(this, other);
   }
 
   window<W extends Window>(assigner: WindowAssigner<W>): WindowedStream<T, K, W> {

@@ -1,5 +1,19 @@
 import { z } from 'zod';
-import type { FilterFunction, FlatMapFunction, KeyedProcessFunction, MapFunction, ProcessFunction, ReduceFunction } from '../api/functions.js';
+import type {
+  CoProcessFunction,
+  FilterFunction,
+  FlatMapFunction,
+  JoinFunction,
+  KeyedCoProcessFunction,
+  KeyedProcessFunction,
+  MapFunction,
+  ProcessFunction,
+  ProcessJoinFunction,
+  ReduceFunction,
+} from '../api/functions.js';
+import { CoProcessOperator } from './operators/CoProcessOperator.js';
+import { IntervalJoinOperator } from './operators/IntervalJoinOperator.js';
+import { WindowJoinOperator } from './operators/WindowJoinOperator.js';
 import { KeyedProcessOperator } from './operators/KeyedProcessOperator.js';
 import { ProcessOperator } from './operators/ProcessOperator.js';
 import { parseConnectorConfig } from '../connectors/registry.js';
@@ -192,6 +206,70 @@ registerOperator({
   keyed: true,
   configSchema: fnConfig,
   create: (c, node) => [new KeyedProcessOperator(resolveFn<KeyedProcessFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)))],
+});
+
+registerOperator({
+  type: 'coProcess',
+  category: 'joins',
+  description: 'Two connected streams, one function with processElement1/processElement2',
+  inputs: 2,
+  keyed: false,
+  configSchema: fnConfig,
+  create: (c, node) => [new CoProcessOperator(resolveFn<CoProcessFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)), false)],
+});
+
+registerOperator({
+  type: 'keyedCoProcess',
+  category: 'joins',
+  description: 'Two connected keyed streams: shared keyed state and timers',
+  inputs: 2,
+  keyed: true,
+  configSchema: fnConfig,
+  create: (c, node) => [new CoProcessOperator(resolveFn<KeyedCoProcessFunction<unknown, unknown, unknown, unknown>>(c.fn, nodeName(node)), true)],
+});
+
+registerOperator({
+  type: 'windowJoin',
+  category: 'joins',
+  description: 'Joins elements of the same key in the same window',
+  inputs: 2,
+  keyed: true,
+  configSchema: z.object({
+    assigner: z.record(z.string(), z.unknown()),
+    trigger: z.record(z.string(), z.unknown()).optional(),
+    allowedLateness: z.number().nonnegative().optional(),
+    fn: FnSpec,
+  }),
+  create: (c, node) => [
+    new WindowJoinOperator(assignerFromSpec(c.assigner), resolveFn<JoinFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)), c.trigger ? triggerFromSpec(c.trigger) : undefined, c.allowedLateness),
+  ],
+});
+
+registerOperator({
+  type: 'intervalJoin',
+  category: 'joins',
+  description: 'Joins each left element with right elements of the same key within a time interval',
+  inputs: 2,
+  keyed: true,
+  configSchema: z.object({
+    lowerBound: z.number(),
+    upperBound: z.number(),
+    lowerBoundInclusive: z.boolean().default(true),
+    upperBoundInclusive: z.boolean().default(true),
+    leftLateDataOutputTag: z.string().optional(),
+    rightLateDataOutputTag: z.string().optional(),
+    fn: FnSpec,
+  }),
+  create: (c, node) => [
+    new IntervalJoinOperator(resolveFn<ProcessJoinFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)), {
+      lowerBound: c.lowerBound,
+      upperBound: c.upperBound,
+      lowerBoundInclusive: c.lowerBoundInclusive,
+      upperBoundInclusive: c.upperBoundInclusive,
+      ...(c.leftLateDataOutputTag ? { leftLateDataOutputTag: c.leftLateDataOutputTag } : {}),
+      ...(c.rightLateDataOutputTag ? { rightLateDataOutputTag: c.rightLateDataOutputTag } : {}),
+    }),
+  ],
 });
 
 registerOperator({
