@@ -25,6 +25,8 @@ export interface ExecutionHost {
   /** Called when a job is submitted; the host may keep it to cancel, checkpoint or read metrics. */
   onJobSubmitted?(job: Job, name: string): void;
   jobOptions?(): Omit<JobOptions, 'services'>;
+  /** Lets a host rewrite the graph before it runs (e.g. the CLI's --input replaces a source with a file). */
+  transformGraph?(graph: PipelineGraph): PipelineGraph;
 }
 
 let contextHost: ExecutionHost | undefined;
@@ -116,7 +118,8 @@ export class StreamExecutionEnvironment {
   /** Starts the job and returns at once with a client to cancel it or await its end. */
   executeAsync(jobName = 'Flowbook job', services?: JobServices): JobClient {
     this.executedNodes = this.nodes.length;
-    const graph = this.getPipeline(jobName);
+    const built = this.getPipeline(jobName);
+    const graph = this.host?.transformGraph ? this.host.transformGraph(built) : built;
     const job = new Job(graph, { ...(this.host?.jobOptions?.() ?? {}), services: { ...(this.host?.services ?? {}), ...(services ?? {}) } });
     this.host?.onJobSubmitted?.(job, jobName);
     const result = job.run().then((status) => ({ jobName, status, netRuntime: job.uptime() }));

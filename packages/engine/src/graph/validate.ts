@@ -1,4 +1,5 @@
 import { getOperatorDefinition } from '../runtime/operatorRegistry.js';
+import { parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
 
 export interface GraphIssue {
@@ -61,6 +62,36 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     if (visit(n.id)) {
       issues.push({ nodeId: n.id, message: 'the pipeline has a cycle through this node' });
       break;
+    }
+  }
+  // Connectors must exist and their configs must be valid.
+  for (const n of graph.nodes) {
+    if ((n.type !== 'source' && n.type !== 'sink') || typeof n.config.connector !== 'string') continue;
+    try {
+      parseConnectorConfig(n.config.connector, n.config.config, `connector`);
+    } catch (e) {
+      issues.push({ nodeId: n.id, message: (e as Error).message });
+    }
+  }
+  // An event-time window never fires without watermarks: some path upstream must assign timestamps and watermarks.
+  const hasWatermarks = (id: string, seen = new Set<string>()): boolean => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    const node = graph.nodes.find((x) => x.id === id);
+    if (!node) return false;
+    if (node.type === 'assignTimestampsAndWatermarks') return true;
+    const ws = node.config.watermarkStrategy as { kind?: string } | undefined;
+    if (node.type === 'source') return ws !== undefined && ws.kind !== 'noWatermarks';
+    const ins = graph.edges.filter((e) => e.target === id);
+    return ins.length > 0 && ins.every((e) => hasWatermarks(e.source, seen));
+  };
+  for (const n of graph.nodes) {
+    const assigner = n.config.assigner as { time?: string; kind?: string } | undefined;
+    if ((n.type === 'window' || n.type === 'windowJoin') && assigner?.time === 'event') {
+      const ins = graph.edges.filter((e) => e.target === n.id);
+      if (ins.length > 0 && !ins.every((e) => hasWatermarks(e.source))) {
+        issues.push({ nodeId: n.id, message: 'an event-time window needs timestamps and watermarks upstream: use fromSource(..., WatermarkStrategy.forBoundedOutOfOrderness(...)) or assignTimestampsAndWatermarks' });
+      }
     }
   }
   if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source' });

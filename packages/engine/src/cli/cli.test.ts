@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/flowbook.mjs');
+const exec = promisify(execFile);
+const flowbook = (args: string[], cwd: string) =>
+  exec(process.execPath, [bin, ...args], { cwd }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+const jsonl = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+const pipeline = {
+  version: 1,
+  name: 'totals',
+  nodes: [
+    { id: 'src', name: 'orders', type: 'source', config: { connector: 'elements', config: { elements: [] }, watermarkStrategy: { kind: 'boundedOutOfOrderness', maxOutOfOrderness: 0, timestampAssigner: { code: '(o) => o.t' } } } },
+    { id: 'win', type: 'window', config: { assigner: { kind: 'tumbling', time: 'event', size: 1000 }, function: { kind: 'reduce', reduce: { code: '(a, b) => ({ ...a, amount: a.amount + b.amount })' } } } },
+    { id: 'out', type: 'sink', config: { connector: 'live', config: { name: 'totals' } } },
+  ],
+  edges: [
+    { source: 'src', target: 'win', partitioning: 'hash', keySelector: { code: '(o) => o.customer' } },
+    { source: 'win', target: 'out' },
+  ],
+};
+
+describe('flowbook run (headless CLI)', () => {
+  it('runs a pipeline file with an input replaced by a JSONL file and writes each sink as JSONL', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    writeFileSync(path.join(dir, 'totals.pipeline.json'), JSON.stringify(pipeline));
+    writeFileSync(
+      path.join(dir, 'orders.jsonl'),
+      [{ customer: 'a', amount: 5, t: 100 }, { customer: 'b', amount: 1, t: 200 }, { customer: 'a', amount: 2, t: 900 }, { customer: 'a', amount: 4, t: 1500 }].map((o) => JSON.stringify(o)).join('\n'),
+    );
+    const r = await flowbook(['run', 'totals.pipeline.json', '--input', 'orders=orders.jsonl', '--output', 'out'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const rows = jsonl(path.join(dir, 'out/totals.jsonl'));
+    expect(rows.map((o: { customer: string; amount: number }) => `${o.customer}:${o.amount}`).sort()).toEqual(['a:4', 'a:7', 'b:1']);
+  });
+
+  it('runs the code cells of a notebook', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    const nb = {
+      version: 1,
+      title: 'CLI',
+      cells: [
+        { id: 'intro', type: 'markdown', source: '# x' },
+        {
+          id: 'wc',
+          type: 'code',
+          source: `import { StreamExecutionEnvironment, LiveSink } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+env.fromElements('a b', 'b c b')
+  .flatMap((line: string, out) => line.split(' ').forEach((w) => out.collect({ word: w, n: 1 })))
+  .keyBy((w) => w.word)
+  .reduce((a, b) => ({ word: a.word, n: a.n + b.n }))
+  .sinkTo(new LiveSink('counts'));
+await env.execute('word count');`,
+        },
+      ],
+    };
+    writeFileSync(path.join(dir, 'wc.flowbook.json'), JSON.stringify(nb));
+    const r = await flowbook(['run', 'wc.flowbook.json', '--output', 'o'], dir);
+    expect(r.code).toBe(0);
+    const rows = jsonl(path.join(dir, 'o/counts.jsonl'));
+    expect(rows.at(-1)).toEqual({ word: 'b', n: 3 });
+    expect(rows).toContainEqual({ word: 'c', n: 1 });
+  });
+
+  it('exits non-zero with a message naming the node for an invalid pipeline', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    const bad = structuredClone(pipeline);
+    bad.edges[0] = { source: 'src', target: 'win' } as never;
+    (bad.nodes[2] as { config: unknown }).config = { connector: 'nope' };
+    writeFileSync(path.join(dir, 'bad.pipeline.json'), JSON.stringify(bad));
+    const r = await flowbook(['run', 'bad.pipeline.json'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid pipeline/);
+    expect(r.stderr).toMatch(/node "out"/);
+    const missing = await flowbook(['run', 'bad.pipeline.json', '--input', 'nosuch=x.jsonl'], dir);
+    expect(missing.code).not.toBe(0);
+  });
+});

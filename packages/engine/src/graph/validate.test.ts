@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { StreamExecutionEnvironment, TumblingEventTimeWindows, validateGraph, WatermarkStrategy, type PipelineGraph } from '../index.js';
+
+const base = (): PipelineGraph => ({
+  version: 1,
+  config: { autoWatermarkInterval: 200, maxParallelism: 128 },
+  nodes: [
+    { id: 'src', type: 'source', config: { connector: 'elements', config: { elements: [1] } } },
+    { id: 'm', type: 'map', config: { fn: { code: '(x) => x' } } },
+    { id: 'out', type: 'sink', config: { connector: 'print', config: {} } },
+  ],
+  edges: [
+    { source: 'src', target: 'm', targetInput: 0, partitioning: 'forward' },
+    { source: 'm', target: 'out', targetInput: 0, partitioning: 'forward' },
+  ],
+});
+
+describe('validateGraph', () => {
+  it('accepts a good pipeline', () => {
+    expect(validateGraph(base())).toEqual([]);
+  });
+  it('names the node for unknown types, bad configs, unknown connectors and unconnected inputs', () => {
+    const g = base();
+    g.nodes.push({ id: 'x', type: 'teleport', config: {} });
+    g.nodes[1]!.config = {};
+    g.nodes[2]!.config = { connector: 'nope' };
+    g.nodes.push({ id: 'lonely', type: 'filter', config: { fn: { code: '() => true' } } });
+    const issues = validateGraph(g);
+    expect(issues).toContainEqual({ nodeId: 'x', message: 'unknown operator type "teleport"' });
+    expect(issues.find((i) => i.nodeId === 'm')?.message).toMatch(/config\.fn/);
+    expect(issues.find((i) => i.nodeId === 'out')?.message).toMatch(/unknown connector "nope"/);
+    expect(issues).toContainEqual({ nodeId: 'lonely', message: 'input is not connected' });
+  });
+  it('needs keyBy before keyed operators and watermarks before event-time windows', () => {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env
+      .fromElements({ k: 'a', t: 1 })
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(1000))
+      .reduce((a) => a)
+      .print();
+    const g = env.getPipeline();
+    const win = g.nodes.find((n) => n.type === 'window')!;
+    expect(validateGraph(g)).toEqual([{ nodeId: win.id, message: expect.stringMatching(/event-time window needs timestamps and watermarks/) }]);
+    const ok = StreamExecutionEnvironment.getExecutionEnvironment();
+    ok.fromElements({ k: 'a', t: 1 })
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ k: string; t: number }>().withTimestampAssigner((e) => e.t))
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(1000))
+      .reduce((a) => a)
+      .print();
+    expect(validateGraph(ok.getPipeline())).toEqual([]);
+    const g2 = base();
+    g2.nodes[1] = { id: 'm', type: 'reduce', config: { fn: { code: '(a) => a' } } };
+    expect(validateGraph(g2)).toEqual([{ nodeId: 'm', message: 'reduce needs a keyed input: add keyBy before it' }]);
+  });
+});
