@@ -6,7 +6,7 @@ import type { Trigger } from '../windows/triggers/Trigger.js';
 import type { Window } from '../windows/Window.js';
 import type { WindowFunctionSpec } from '../windows/WindowFunctionSpec.js';
 import { DataStream } from './DataStream.js';
-import type { AggregateFunction, ProcessWindowFunction, ReduceFunction } from './functions.js';
+import type { AggregateFunction, ProcessAllWindowFunction, ProcessWindowFunction, ReduceFunction } from './functions.js';
 import type { OutputTag } from './OutputTag.js';
 
 /** A keyed (or, from windowAll, non-keyed) stream cut into windows (Flink's WindowedStream / AllWindowedStream). */
@@ -43,15 +43,16 @@ export class WindowedStream<T, K, W extends Window> {
     return this;
   }
 
-  reduce<R = T>(fn: ReduceFunction<T>, windowFunction?: ProcessWindowFunction<T, R, K, W>, name?: string): DataStream<R> {
+  reduce<R = T>(fn: ReduceFunction<T>, windowFunction?: ProcessWindowFunction<T, R, K, W> | ProcessAllWindowFunction<T, R, W>, name?: string): DataStream<R> {
     return this.build({ kind: 'reduce', reduce: toFnSpec(fn), ...(windowFunction ? { process: toFnSpec(windowFunction) } : {}) }, name);
   }
 
-  aggregate<ACC, V, R = V>(fn: AggregateFunction<T, ACC, V>, windowFunction?: ProcessWindowFunction<V, R, K, W>, name?: string): DataStream<R> {
+  aggregate<ACC, V, R = V>(fn: AggregateFunction<T, ACC, V>, windowFunction?: ProcessWindowFunction<V, R, K, W> | ProcessAllWindowFunction<V, R, W>, name?: string): DataStream<R> {
     return this.build({ kind: 'aggregate', aggregate: toFnSpec(fn), ...(windowFunction ? { process: toFnSpec(windowFunction) } : {}) }, name);
   }
 
-  process<R>(fn: ProcessWindowFunction<T, R, K, W>, name?: string): DataStream<R> {
+  /** On keyed windows a ProcessWindowFunction, process(key, ctx, elements, out); on windowAll a ProcessAllWindowFunction, process(ctx, elements, out). */
+  process<R>(fn: ProcessWindowFunction<T, R, K, W> | ProcessAllWindowFunction<T, R, W>, name?: string): DataStream<R> {
     return this.build({ kind: 'process', process: toFnSpec(fn) }, name);
   }
 
@@ -63,6 +64,7 @@ export class WindowedStream<T, K, W extends Window> {
       ...(this.evictorSpec ? { evictor: this.evictorSpec.toSpec() } : {}),
       ...(this.lateness !== undefined ? { allowedLateness: this.lateness } : {}),
       ...(this.lateTag !== undefined ? { lateDataOutputTag: this.lateTag } : {}),
+      ...(this.keySelector ? {} : { allWindow: true }),
     };
     const edge = this.keySelector ? this.input.edge({ partitioning: 'hash', keySelector: this.keySelector }) : this.input.edge();
     const id = this.input.env.addNode('window', config, name ?? `Window(${this.assigner.toSpec().kind})`, [edge]);

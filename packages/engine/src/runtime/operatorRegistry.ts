@@ -148,6 +148,8 @@ export const WindowNodeConfig = z.object({
   evictor: z.record(z.string(), z.unknown()).optional(),
   allowedLateness: z.number().nonnegative().optional(),
   lateDataOutputTag: z.string().optional(),
+  /** Set by windowAll: the function is a ProcessAllWindowFunction. */
+  allWindow: z.boolean().optional(),
   function: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('reduce'), reduce: FnSpec, process: FnSpec.optional() }),
     z.object({ kind: z.literal('aggregate'), aggregate: FnSpec, process: FnSpec.optional() }),
@@ -170,6 +172,7 @@ registerOperator({
       ...(c.allowedLateness !== undefined ? { allowedLateness: c.allowedLateness } : {}),
       ...(c.lateDataOutputTag !== undefined ? { lateDataOutputTag: c.lateDataOutputTag } : {}),
       fn: c.function,
+      ...(c.allWindow ? { allWindow: true } : {}),
     }),
   ],
 });

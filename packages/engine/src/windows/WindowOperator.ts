@@ -1,4 +1,4 @@
-import type { AggregateFunction, Collector, ProcessWindowContext, ProcessWindowFunction, ReduceFunction } from '../api/functions.js';
+import type { AggregateFunction, Collector, ProcessAllWindowFunction, ProcessWindowContext, ProcessWindowFunction, ReduceFunction } from '../api/functions.js';
 import { resolveFn } from '../graph/fn.js';
 import { KeyedStreamOperator } from '../runtime/KeyedStreamOperator.js';
 import {
@@ -27,6 +27,8 @@ export interface WindowOperatorOptions {
   /** Side output tag id for late elements; without it they are counted as dropped. */
   lateDataOutputTag?: string;
   fn: WindowFunctionSpec;
+  /** windowAll: the window function is a ProcessAllWindowFunction, process(context, elements, out). */
+  allWindow?: boolean;
 }
 
 type WindowEmitter = (key: unknown, window: Window, contents: unknown) => void;
@@ -142,6 +144,13 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
       };
     } else {
       finalize = (c) => c as unknown[];
+    }
+    if (pwf !== undefined && this.options.allWindow) {
+      const all = pwf as unknown as ProcessAllWindowFunction<unknown, unknown, Window>;
+      return (_key, window, contents) => {
+        out.ts = window.maxTimestamp();
+        all.process(ctx, finalize(contents), out);
+      };
     }
     if (pwf !== undefined) {
       return (key, window, contents) => {

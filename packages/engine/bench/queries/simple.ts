@@ -1,0 +1,60 @@
+import { filter, from, lastValueFrom, map, toArray } from 'rxjs';
+import type { Bid, NexmarkEvent } from '../../src/index.js';
+import { runEngine, type Query } from '../harness.js';
+
+/** q0: pass-through. */
+export const q0: Query<NexmarkEvent> = {
+  name: 'q0',
+  windowed: false,
+  compare: 'checksum',
+  engine: (ev) => runEngine(ev, (s) => s.map((e) => e)),
+  loop: (ev) => {
+    const out = new Array<NexmarkEvent>(ev.length);
+    for (let i = 0; i < ev.length; i++) out[i] = ev[i]!;
+    return out;
+  },
+  rxjs: (ev) => lastValueFrom(from(ev).pipe(map((e) => e), toArray())),
+};
+
+type Q1 = { auction: number; bidder: number; price: number; t: number };
+/** q1: currency conversion, dollars to euros. */
+export const q1: Query<Q1> = {
+  name: 'q1',
+  windowed: false,
+  compare: 'checksum',
+  engine: (ev) => runEngine(ev, (s) => s.filter((e) => e.bid !== undefined).map((e) => ({ auction: e.bid!.auction, bidder: e.bid!.bidder, price: Math.floor(e.bid!.price * 0.908), t: e.t }))),
+  loop: (ev) => {
+    const out: Q1[] = [];
+    for (const e of ev) if (e.bid) out.push({ auction: e.bid.auction, bidder: e.bid.bidder, price: Math.floor(e.bid.price * 0.908), t: e.t });
+    return out;
+  },
+  rxjs: (ev) =>
+    lastValueFrom(
+      from(ev).pipe(
+        filter((e) => e.bid !== undefined),
+        map((e) => ({ auction: e.bid!.auction, bidder: e.bid!.bidder, price: Math.floor(e.bid!.price * 0.908), t: e.t })),
+        toArray(),
+      ),
+    ),
+};
+
+type Q2 = { auction: number; price: number };
+/** q2: selection, bids on auctions whose id is a multiple of 123. */
+export const q2: Query<Q2> = {
+  name: 'q2',
+  windowed: false,
+  engine: (ev) => runEngine(ev, (s) => s.filter((e) => e.bid !== undefined && e.bid.auction % 123 === 0).map((e) => ({ auction: e.bid!.auction, price: e.bid!.price }))),
+  loop: (ev) => {
+    const out: Q2[] = [];
+    for (const e of ev) if (e.bid && e.bid.auction % 123 === 0) out.push({ auction: e.bid.auction, price: e.bid.price });
+    return out;
+  },
+  rxjs: (ev) =>
+    lastValueFrom(
+      from(ev).pipe(
+        filter((e) => e.bid !== undefined && (e.bid as Bid).auction % 123 === 0),
+        map((e) => ({ auction: e.bid!.auction, price: e.bid!.price })),
+        toArray(),
+      ),
+    ),
+};
