@@ -8,17 +8,14 @@ export interface Timer<N> {
 /** Min-heap of distinct timestamps, each with its timers deduplicated by (key, namespace). */
 export class TimerQueue<N> {
   private readonly heap: number[] = [];
-  private readonly byTime = new Map<number, Map<string, Timer<N>>>();
+  /** timestamp → key → namespace key → timer: nested maps, so no id string is built per registration. */
+  private readonly byTime = new Map<number, Map<unknown, Map<string, Timer<N>>>>();
   private count = 0;
 
   constructor(private readonly namespaceKey: (ns: N) => string) {}
 
   get size(): number {
     return this.count;
-  }
-
-  private id(key: unknown, ns: N): string {
-    return (typeof key === 'number' ? 'n' : 's') + String(key) + '\u0000' + this.namespaceKey(ns);
   }
 
   /** Returns true if the timer was new. */
@@ -29,16 +26,21 @@ export class TimerQueue<N> {
       this.byTime.set(timestamp, at);
       this.push(timestamp);
     }
-    const id = this.id(key, namespace);
-    if (at.has(id)) return false;
-    at.set(id, { timestamp, key, namespace });
+    let forKey = at.get(key);
+    if (forKey === undefined) at.set(key, (forKey = new Map()));
+    const ns = this.namespaceKey(namespace);
+    if (forKey.has(ns)) return false;
+    forKey.set(ns, { timestamp, key, namespace });
     this.count++;
     return true;
   }
 
   delete(timestamp: number, key: unknown, namespace: N): void {
-    const at = this.byTime.get(timestamp);
-    if (at !== undefined && at.delete(this.id(key, namespace))) this.count--;
+    const forKey = this.byTime.get(timestamp)?.get(key);
+    if (forKey !== undefined && forKey.delete(this.namespaceKey(namespace))) {
+      this.count--;
+      if (forKey.size === 0) this.byTime.get(timestamp)!.delete(key);
+    }
     // Empty timestamps stay in the heap and are skipped when polled.
   }
 
@@ -61,13 +63,15 @@ export class TimerQueue<N> {
     const at = this.byTime.get(ts)!;
     this.byTime.delete(ts);
     this.pop();
-    this.count -= at.size;
-    return [...at.values()];
+    const out: Timer<N>[] = [];
+    for (const forKey of at.values()) for (const t of forKey.values()) out.push(t);
+    this.count -= out.length;
+    return out;
   }
 
   all(): Timer<N>[] {
     const out: Timer<N>[] = [];
-    for (const at of this.byTime.values()) for (const t of at.values()) out.push(t);
+    for (const at of this.byTime.values()) for (const forKey of at.values()) for (const t of forKey.values()) out.push(t);
     return out.sort((a, b) => a.timestamp - b.timestamp);
   }
 

@@ -4,12 +4,12 @@ import { KeyedStreamOperator } from '../runtime/KeyedStreamOperator.js';
 import {
   AggregatingStateDescriptor,
   ListStateDescriptor,
-  MapStateDescriptor,
   ReducingStateDescriptor,
+  ValueStateDescriptor,
   type AppendingStateLike,
   type ListStateLike,
-  type MapStateLike,
   type StateDescriptor,
+  type ValueStateLike,
 } from '../state/StateDescriptor.js';
 import { VOID_NAMESPACE } from '../state/KeyedStateBackend.js';
 import type { Timer } from '../time/TimerQueue.js';
@@ -55,7 +55,8 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   /** The namespace the contents state reads: the window, or its state window when merging. */
   private stateNs = VOID_NAMESPACE;
   private readonly triggerStates = new Map<string, unknown>();
-  private mergingSets: MapStateLike<string, [number, number, number, number]> | undefined;
+  /** Per key: the merging window set as [windowStart, windowEnd, stateWindowStart, stateWindowEnd] rows (small: one per open session). */
+  private mergingSets: ValueStateLike<[number, number, number, number][]> | undefined;
   private readonly collector: Collector<unknown> & { ts: number };
   private readonly processContext: ProcessWindowContext<Window>;
   private readonly assignerContext = { getCurrentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime() };
@@ -109,7 +110,7 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     super.open();
     this.contents = this.backend.getPartitionedState(this.contentsDescriptor, () => this.stateNs) as never;
     if (this.assigner.isMerging()) {
-      this.mergingSets = this.backend.getPartitionedState(new MapStateDescriptor<string, [number, number, number, number]>('merging-window-set'));
+      this.mergingSets = this.backend.getPartitionedState(new ValueStateDescriptor<[number, number, number, number][]>('merging-window-set'));
     }
     this.emit = this.buildEmitter();
     this.processFn?.open?.(this.runtimeContext());
@@ -301,16 +302,20 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
 
   private loadMergingSet(): Map<string, [TimeWindow, TimeWindow]> {
     const m = new Map<string, [TimeWindow, TimeWindow]>();
-    for (const [, [ws, we, ss, se]] of this.mergingSets!.entries()) {
+    for (const [ws, we, ss, se] of this.mergingSets!.value() ?? []) {
       const w = new TimeWindow(ws, we);
-      m.set(w.key, [w, new TimeWindow(ss, se)]);
+      m.set(w.key, [w, ss === ws && se === we ? w : new TimeWindow(ss, se)]);
     }
     return m;
   }
 
   private persistMergingSet(set: Map<string, [TimeWindow, TimeWindow]>): void {
-    this.mergingSets!.clear();
-    if (set.size > 0) this.mergingSets!.putAll([...set].map(([k, [w, s]]) => [k, [w.start, w.end, s.start, s.end]] as [string, [number, number, number, number]]));
+    if (set.size === 0) this.mergingSets!.clear();
+    else {
+      const rows: [number, number, number, number][] = [];
+      for (const [w, sw] of set.values()) rows.push([w.start, w.end, sw.start, sw.end]);
+      this.mergingSets!.update(rows);
+    }
   }
 
   private addToMergingSet(set: Map<string, [TimeWindow, TimeWindow]>, newWindow: TimeWindow, key: unknown): TimeWindow {

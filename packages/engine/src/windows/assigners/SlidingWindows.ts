@@ -9,25 +9,42 @@ function check(size: number, slide: number, offset: number): void {
   if (Math.abs(offset) >= slide) throw new Error(`sliding windows need |offset| < slide, got offset ${offset}, slide ${slide}`);
 }
 
-/** Every window of `size` that starts at a multiple of `slide` (+offset) and contains the timestamp. */
-function slidingWindows(timestamp: number, size: number, slide: number, offset: number): TimeWindow[] {
-  const out: TimeWindow[] = [];
-  const lastStart = TimeWindow.getWindowStartWithOffset(timestamp, offset, slide);
-  for (let start = lastStart; start > timestamp - size; start -= slide) out.push(new TimeWindow(start, start + size));
-  return out;
+/**
+ * Every window of `size` that starts at a multiple of `slide` (+offset) and contains the timestamp. All timestamps of one
+ * slide get the same windows when size is a multiple of slide, so the last list is reused (windows are immutable).
+ */
+class SlidingWindowCache {
+  private lastStart = Number.NaN;
+  private last: TimeWindow[] = [];
+  constructor(
+    private readonly size: number,
+    private readonly slide: number,
+    private readonly offset: number,
+  ) {}
+  windows(timestamp: number): TimeWindow[] {
+    const lastStart = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.slide);
+    if (lastStart === this.lastStart && this.size % this.slide === 0) return this.last;
+    const out: TimeWindow[] = [];
+    for (let start = lastStart; start > timestamp - this.size; start -= this.slide) out.push(new TimeWindow(start, start + this.size));
+    this.lastStart = lastStart;
+    this.last = out;
+    return out;
+  }
 }
 
 export class SlidingEventTimeWindows extends WindowAssigner<TimeWindow> {
+  private readonly cache: SlidingWindowCache;
   private constructor(readonly size: number, readonly slide: number, readonly offset: number) {
     super();
     check(size, slide, offset);
+    this.cache = new SlidingWindowCache(size, slide, offset);
   }
   static of(size: number, slide: number, offset = 0): SlidingEventTimeWindows {
     return new SlidingEventTimeWindows(size, slide, offset);
   }
   assignWindows(_e: unknown, timestamp: number): TimeWindow[] {
     checkTimestamp(timestamp, 'SlidingEventTimeWindows');
-    return slidingWindows(timestamp, this.size, this.slide, this.offset);
+    return this.cache.windows(timestamp);
   }
   getDefaultTrigger(): Trigger<TimeWindow> {
     return EventTimeTrigger.create();
@@ -41,15 +58,17 @@ export class SlidingEventTimeWindows extends WindowAssigner<TimeWindow> {
 }
 
 export class SlidingProcessingTimeWindows extends WindowAssigner<TimeWindow> {
+  private readonly cache: SlidingWindowCache;
   private constructor(readonly size: number, readonly slide: number, readonly offset: number) {
     super();
     check(size, slide, offset);
+    this.cache = new SlidingWindowCache(size, slide, offset);
   }
   static of(size: number, slide: number, offset = 0): SlidingProcessingTimeWindows {
     return new SlidingProcessingTimeWindows(size, slide, offset);
   }
   assignWindows(_e: unknown, _ts: number, ctx: WindowAssignerContext): TimeWindow[] {
-    return slidingWindows(ctx.getCurrentProcessingTime(), this.size, this.slide, this.offset);
+    return this.cache.windows(ctx.getCurrentProcessingTime());
   }
   getDefaultTrigger(): Trigger<TimeWindow> {
     return ProcessingTimeTrigger.create();

@@ -11,6 +11,8 @@ function checkSize(size: number, offset: number): void {
 
 /** Fixed-size, non-overlapping windows by event time: [start, start + size). */
 export class TumblingEventTimeWindows extends WindowAssigner<TimeWindow> {
+  /** Consecutive elements mostly fall in the same window: reuse it (windows are immutable values). */
+  private last: TimeWindow[] = [];
   private constructor(readonly size: number, readonly offset: number) {
     super();
     checkSize(size, offset);
@@ -21,7 +23,8 @@ export class TumblingEventTimeWindows extends WindowAssigner<TimeWindow> {
   assignWindows(_e: unknown, timestamp: number): TimeWindow[] {
     checkTimestamp(timestamp, 'TumblingEventTimeWindows');
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    if (this.last[0]?.start !== start) this.last = [new TimeWindow(start, start + this.size)];
+    return this.last;
   }
   getDefaultTrigger(): Trigger<TimeWindow> {
     return EventTimeTrigger.create();
@@ -36,6 +39,7 @@ export class TumblingEventTimeWindows extends WindowAssigner<TimeWindow> {
 
 /** Fixed-size, non-overlapping windows by the machine's clock. */
 export class TumblingProcessingTimeWindows extends WindowAssigner<TimeWindow> {
+  private last: TimeWindow[] = [];
   private constructor(readonly size: number, readonly offset: number) {
     super();
     checkSize(size, offset);
@@ -46,7 +50,8 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<TimeWindow> {
   assignWindows(_e: unknown, _ts: number, ctx: WindowAssignerContext): TimeWindow[] {
     const now = ctx.getCurrentProcessingTime();
     const start = TimeWindow.getWindowStartWithOffset(now, this.offset, this.size);
-    return [new TimeWindow(start, start + this.size)];
+    if (this.last[0]?.start !== start) this.last = [new TimeWindow(start, start + this.size)];
+    return this.last;
   }
   getDefaultTrigger(): Trigger<TimeWindow> {
     return ProcessingTimeTrigger.create();
