@@ -3,7 +3,7 @@ import type { FnSpec } from '../graph/PipelineGraph.js';
 import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
 import type { Window } from '../windows/Window.js';
 import { DataStream } from './DataStream.js';
-import type { KeyedProcessFunction, ReduceFunction } from './functions.js';
+import type { AggregateFunction, KeyedProcessFunction, ReduceFunction } from './functions.js';
 import { WindowedStream } from './WindowedStream.js';
 import { IntervalJoin } from './IntervalJoin.js';
 
@@ -31,6 +31,34 @@ export class KeyedStream<T, K> {
   /** Rolling reduce: emits the running aggregate of the key for every record. */
   reduce(fn: ReduceFunction<T>, name?: string): DataStream<T> {
     return this.keyedNode('reduce', { fn: toFnSpec(fn) }, name);
+  }
+
+  /** Rolling aggregate per key with an AggregateFunction. */
+  aggregate<ACC, R>(fn: AggregateFunction<T, ACC, R>, name?: string): DataStream<R> {
+    return this.keyedNode('aggregate', { fn: toFnSpec(fn) }, name);
+  }
+
+  /** Rolling sum of a numeric field (Flink's sum(field)): emits the element with the field replaced by the running sum. */
+  sum(field: keyof T & string): DataStream<T> {
+    return this.reduce(new Function('a', 'b', `return { ...a, ${JSON.stringify(field)}: a[${JSON.stringify(field)}] + b[${JSON.stringify(field)}] };`) as ReduceFunction<T>, `Sum(${field})`);
+  }
+
+  /** Rolling minimum of a field (Flink's min): the first element with the field set to the minimum so far. */
+  min(field: keyof T & string): DataStream<T> {
+    return this.reduce(new Function('a', 'b', `return { ...a, ${JSON.stringify(field)}: Math.min(a[${JSON.stringify(field)}], b[${JSON.stringify(field)}]) };`) as ReduceFunction<T>, `Min(${field})`);
+  }
+
+  max(field: keyof T & string): DataStream<T> {
+    return this.reduce(new Function('a', 'b', `return { ...a, ${JSON.stringify(field)}: Math.max(a[${JSON.stringify(field)}], b[${JSON.stringify(field)}]) };`) as ReduceFunction<T>, `Max(${field})`);
+  }
+
+  /** The element with the smallest value of the field so far (Flink's minBy; the first one on ties). */
+  minBy(field: keyof T & string): DataStream<T> {
+    return this.reduce(new Function('a', 'b', `return b[${JSON.stringify(field)}] < a[${JSON.stringify(field)}] ? b : a;`) as ReduceFunction<T>, `MinBy(${field})`);
+  }
+
+  maxBy(field: keyof T & string): DataStream<T> {
+    return this.reduce(new Function('a', 'b', `return b[${JSON.stringify(field)}] > a[${JSON.stringify(field)}] ? b : a;`) as ReduceFunction<T>, `MaxBy(${field})`);
   }
 
   /** Runs a KeyedProcessFunction: keyed state, timers, side outputs. */

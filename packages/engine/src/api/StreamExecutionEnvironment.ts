@@ -94,6 +94,12 @@ export class StreamExecutionEnvironment {
     return this.fromCollection(elements);
   }
 
+  /** The numbers from..to, inclusive (Flink's fromSequence). */
+  fromSequence(from: number, to: number): DataStream<number> {
+    if (!(to >= from)) throw new Error(`fromSequence: to (${to}) must be >= from (${from})`);
+    return this.fromCollection(Array.from({ length: to - from + 1 }, (_, i) => from + i), 'sequence');
+  }
+
   fromCollection<T>(elements: T[], name = 'elements'): DataStream<T> {
     const id = this.addNode('source', { connector: 'elements', config: { elements } }, name, []);
     return new DataStream<T>(this, id);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  AggregateFunction,
   CoProcessFunction,
   FilterFunction,
   FlatMapFunction,
@@ -12,6 +13,7 @@ import type {
   ReduceFunction,
 } from '../api/functions.js';
 import { CoProcessOperator } from './operators/CoProcessOperator.js';
+import { KeyedAggregateOperator } from './operators/KeyedAggregateOperator.js';
 import { IntervalJoinOperator } from './operators/IntervalJoinOperator.js';
 import { WindowJoinOperator } from './operators/WindowJoinOperator.js';
 import { KeyedProcessOperator } from './operators/KeyedProcessOperator.js';
@@ -189,6 +191,16 @@ registerOperator({
     if (!def.createSink) throw new Error(`${nodeName(node)}: connector "${c.connector}" has no sink`);
     return [new SinkOperator(def.createSink(config))];
   },
+});
+
+registerOperator({
+  type: 'aggregate',
+  category: 'keyed and windows',
+  description: 'Rolling aggregate per key (AggregateFunction)',
+  inputs: 1,
+  keyed: true,
+  configSchema: fnConfig,
+  create: (c, node) => [new KeyedAggregateOperator(resolveFn<AggregateFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)))],
 });
 
 registerOperator({
