@@ -22,6 +22,9 @@ describe('dashboard and read-only share link, in Chromium', () => {
     const owner = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await owner.goto(server.url);
     await owner.goto(`${server.origin}/notebook/${NB}`);
+    // The sample's first code cell serves the sales lines on port 9181; the pipeline cell reads them.
+    await owner.getByTestId('run-server').click();
+    await expect.poll(() => owner.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
     await owner.getByTestId('run-profit').click();
     await owner.getByTestId('chart-profit').waitFor({ timeout: 20_000 });
 

@@ -22,6 +22,9 @@ describe('Jobs dashboard, in Chromium', () => {
   it('shows the running sample with live numbers, opens its page, cancels it and sees the status change', async () => {
     await page.goto(server.url);
     await page.goto(`${server.origin}/notebook/sales-profit-per-month`);
+    // The sample's first code cell serves the sales lines on port 9181; the pipeline cell reads them.
+    await page.getByTestId('run-server').click();
+    await expect.poll(() => page.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
     await page.getByTestId('run-profit').click();
     await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 20_000 }).toBe('running');
 

@@ -30,6 +30,9 @@ describe('live results across a lost connection', () => {
   it('after the socket reconnects, the server replay replaces the rows: none doubled, none lost', async () => {
     await page.goto(server.url);
     await page.getByTestId('notebook-list').getByText('Sales profit per month').click();
+    // The sample's first code cell serves the sales lines on port 9181; the pipeline cell reads them.
+    await page.getByTestId('run-server').click();
+    await expect.poll(() => page.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
     await page.getByTestId('run-profit').click();
     await expect.poll(async () => (await tableRows()).length, { timeout: 20_000, intervals: [500] }).toBeGreaterThanOrEqual(24);
     const before = (await tableRows()).length;

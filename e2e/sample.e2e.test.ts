@@ -39,6 +39,9 @@ describe('the sample notebook, in Chromium', () => {
     expect(await page.getByTestId('markdown-intro').locator('h1').textContent()).toBe('Sales profit per month');
     // Monaco is loaded from the app's own bundle.
     await page.locator('.monaco-editor').first().waitFor();
+    // The sample's first code cell serves the sales lines on port 9181; the pipeline cell reads them.
+    await page.getByTestId('run-server').click();
+    await expect.poll(() => page.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
     await page.getByTestId('run-profit').click();
     await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 20_000 }).toBe('running');
     await page.getByTestId('chart-profit').waitFor({ timeout: 20_000 });

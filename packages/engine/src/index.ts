@@ -61,3 +61,5 @@ export { SalesGenerator } from './connectors/generator/SalesGenerator.js';
 export { Nexmark } from './connectors/generator/nexmark/nexmark.js';
 export { NexmarkGenerator, type NexmarkConfig } from './connectors/generator/nexmark/NexmarkGenerator.js';
 export type { Person, Auction, Bid, NexmarkEvent } from './connectors/generator/nexmark/model.js';
+export { SocketText, SocketTextSource } from './connectors/socket/socketText.js';
+export { ReplayServer, type ReplayOptions } from './connectors/socket/ReplayServer.js';

@@ -79,7 +79,7 @@ describe('REST API v1', () => {
   });
 
   it('runs a notebook cell, cancels it, and refuses to cancel twice', async () => {
-    const r = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'sales-profit-per-month', cellId: 'profit' }) });
+    const r = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'generated-sales', cellId: 'profit' }) });
     expect(r.status).toBe(201);
     const { jobId } = await r.json();
     await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'running' && j.recordsIn > 0);

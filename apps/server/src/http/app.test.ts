@@ -39,7 +39,7 @@ describe('HTTP API', () => {
     const list = await (await fetch(`${server.origin}/api/notebooks`, { headers: auth })).json();
     expect(list.notebooks).toContainEqual({ name: 'sales-profit-per-month', title: 'Sales profit per month' });
     const nb = await (await fetch(`${server.origin}/api/notebooks/sales-profit-per-month`, { headers: auth })).json();
-    expect(nb.notebook.cells.map((c: { type: string }) => c.type)).toEqual(['markdown', 'code']);
+    expect(nb.notebook.cells.map((c: { id: string }) => c.id)).toEqual(['intro', 'server', 'profit']);
   });
 
   it('names a malformed notebook file and still lists the others', async () => {

@@ -9,7 +9,7 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 const statuses: CellStatusMessage[] = [];
 const results: ResultAppend[] = [];
-const NB = 'sales-profit-per-month';
+const NB = 'generated-sales';
 
 const waitFor = async (cond: () => boolean, ms = 20_000) => {
   const end = Date.now() + ms;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   RESULT_COALESCE_MS,
@@ -70,6 +71,8 @@ export class JobManager {
     private readonly runningFile?: RunningJobsFile,
     /** Called when a cell's run ends, to save its results with the notebook. */
     private readonly onCellEnded?: (run: CellRun & { ref: CellRef }) => void,
+    /** The notebooks folder: cells get their notebook's folder as `notebookDir`. */
+    private readonly notebooksDir?: string,
   ) {}
 
   /** Starts again the cells that were running when the previous server process stopped or died. */
@@ -126,7 +129,8 @@ export class JobManager {
     const run = this.newRun(ref, 'cell');
     this.runs.set(this.key(ref), run);
     this.runningFile?.set({ ...ref, source, params, jobId: run.jobId, startedAt: run.startedAt });
-    return this.startWorker(run, { source, params, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS });
+    const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
+    return this.startWorker(run, { source, params, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS, ...(notebookDir ? { notebookDir } : {}) });
   }
 
   /** Runs a pipeline graph (JSON) submitted through the REST API. */

@@ -55,7 +55,7 @@ describe('server restart', () => {
     const env = { PORT: '0', FLOWBOOK_TOKEN: 't', FLOWBOOK_NOTEBOOKS: notebooks, FLOWBOOK_STATE_DIR: state };
 
     const first = await startServer(env);
-    const started = await (await api(first.origin, '/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'sales-profit-per-month', cellId: 'profit' }) })).json();
+    const started = await (await api(first.origin, '/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'generated-sales', cellId: 'profit' }) })).json();
     await waitFor(async () => (await api(first.origin, `/jobs/${started.jobId}`)).json(), (j) => j.status === 'running' && j.recordsIn > 0);
     first.child.kill('SIGKILL');
 
@@ -65,7 +65,7 @@ describe('server restart', () => {
       (l) => l.jobs.some((j: { cellId?: string; recordsIn: number }) => j.cellId === 'profit' && j.recordsIn > 0),
     );
     const resumed = jobs.jobs.find((j: { cellId?: string }) => j.cellId === 'profit');
-    expect(resumed.notebook).toBe('sales-profit-per-month');
+    expect(resumed.notebook).toBe('generated-sales');
     expect(resumed.jobId).not.toBe(started.jobId);
     // Cancelling it removes it from the list of jobs to resume.
     await api(second.origin, `/jobs/${resumed.jobId}/cancel`, { method: 'POST' });

@@ -95,6 +95,7 @@ const metricsTimer = setInterval(() => {
 async function main(): Promise<void> {
   (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
   (globalThis as Record<string, unknown>).params = Object.freeze({ ...(input.params ?? {}) });
+  (globalThis as Record<string, unknown>).notebookDir = input.notebookDir ?? process.cwd();
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
   const file = path.join(dir, 'cell.mjs');
   try {

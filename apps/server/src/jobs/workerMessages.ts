@@ -6,6 +6,8 @@ export interface WorkerInput {
   source?: string;
   /** a pipeline graph (JSON) to run as it is. */
   graph?: unknown;
+  /** The folder of the cell's notebook, visible to the cell as the global `notebookDir` (for data files next to it). */
+  notebookDir?: string;
   /** Dynamic form values, visible to the cell as the global `params`. */
   params?: Record<string, string | number | boolean>;
   cellId: string;

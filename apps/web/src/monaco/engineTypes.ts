@@ -14,6 +14,11 @@ export function loadEngineTypes(): number {
     const rel = file.split('/packages/engine/dist/')[1]!;
     monaco.typescript.typescriptDefaults.addExtraLib(text, `file:///node_modules/@flowbook/engine/${rel}`);
   }
+  // Globals a cell gets from the server: its dynamic form values and its notebook's folder.
+  monaco.typescript.typescriptDefaults.addExtraLib(
+    'declare const params: Readonly<Record<string, string | number | boolean>>;\n/** The folder of this notebook (for data files next to it). */\ndeclare const notebookDir: string;\n',
+    'file:///flowbook-globals.d.ts',
+  );
   monaco.typescript.typescriptDefaults.addExtraLib(
     JSON.stringify({ name: '@flowbook/engine', types: 'index.d.ts' }),
     'file:///node_modules/@flowbook/engine/package.json',

@@ -94,6 +94,12 @@ export class StreamExecutionEnvironment {
     return this.fromCollection(elements);
   }
 
+  /** Lines from a TCP server, as in Flink: `socketTextStream('localhost', 9181)`; maxRetry −1 retries forever. */
+  socketTextStream(hostname: string, port: number, delimiter = '\n', maxRetry = -1, retryDelayMs = 500): DataStream<string> {
+    const id = this.addNode('source', { connector: 'socket-text', config: { host: hostname, port, delimiter, maxRetry, retryDelayMs } }, `Socket ${hostname}:${port}`, []);
+    return new DataStream<string>(this, id);
+  }
+
   /** The numbers from..to, inclusive (Flink's fromSequence). */
   fromSequence(from: number, to: number): DataStream<number> {
     if (!(to >= from)) throw new Error(`fromSequence: to (${to}) must be >= from (${from})`);

@@ -87,3 +87,31 @@ await env.execute('word count');`,
     expect(missing.code).not.toBe(0);
   });
 });
+
+describe('flowbook replay', () => {
+  it('serves a file’s lines over TCP until stopped', async () => {
+    const { spawn } = await import('node:child_process');
+    const { connect } = await import('node:net');
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-replay-'));
+    writeFileSync(path.join(dir, 'lines.txt'), 'one\ntwo\nthree\n');
+    const child = spawn(process.execPath, [bin, 'replay', '--port', '0', 'lines.txt', '--rate', '0'], { cwd: dir });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /on port (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+    });
+    const text = await new Promise<string>((resolve) => {
+      let got = '';
+      const s = connect({ host: '127.0.0.1', port });
+      s.on('data', (d) => (got += d));
+      s.on('close', () => resolve(got));
+    });
+    expect(text).toBe('one\ntwo\nthree\n');
+    child.kill('SIGINT');
+    await new Promise((r) => child.once('exit', r));
+  });
+});

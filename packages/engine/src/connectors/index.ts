@@ -4,6 +4,7 @@ import { salesGeneratorConnector } from './generator/sales.js';
 import { liveConnector } from './live/LiveSink.js';
 import { printConnector } from './print/print.js';
 import { registerConnector } from './registry.js';
+import { socketTextConnector } from './socket/socketText.js';
 import { nexmarkConnector } from './generator/nexmark/nexmark.js';
 
 /** Built-in connectors; each lives in its own folder. */
@@ -14,6 +15,7 @@ export function registerBuiltinConnectors(): void {
   registerConnector(printConnector);
   registerConnector(collectConnector);
   registerConnector(nexmarkConnector);
+  registerConnector(socketTextConnector);
 }
 registerBuiltinConnectors();
 
