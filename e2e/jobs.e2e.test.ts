@@ -44,6 +44,10 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('job-page').waitFor();
     expect(await page.getByTestId('job-status').textContent()).toBe('running');
     await page.getByTestId('job-operators').getByText('window').first().waitFor({ timeout: 5000 });
+    // The sample checkpoints every 2 s: the history fills, and a savepoint can be taken.
+    await page.getByTestId('job-checkpoints').locator('tbody tr').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('job-savepoint').click();
+    expect(await page.getByTestId('job-savepoint-path').textContent({ timeout: 10_000 })).toMatch(/savepoint-/);
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'job-page.png'), fullPage: true });
     await page.getByTestId('job-cancel').click();
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');

@@ -1,4 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import path from 'node:path';
 import type { ServerToClientEvents } from '@flowbook/protocol';
 import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
@@ -31,7 +32,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
   }, config.workerMemoryMb, new RunningJobsFile(config.stateDir), (run) => {
     void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
-  }, config.notebooksDir);
+  }, config.notebooksDir, path.join(config.stateDir, 'checkpoints'));
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
   const auth: AuthContext = {
     token: config.token,

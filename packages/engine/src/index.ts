@@ -63,3 +63,5 @@ export { NexmarkGenerator, type NexmarkConfig } from './connectors/generator/nex
 export type { Person, Auction, Bid, NexmarkEvent } from './connectors/generator/nexmark/model.js';
 export { SocketText, SocketTextSource } from './connectors/socket/socketText.js';
 export { ReplayServer, type ReplayOptions } from './connectors/socket/ReplayServer.js';
+export { FsCheckpointStorage, type CompletedCheckpoint } from './checkpoint/CheckpointStorage.js';
+export { CheckpointCoordinator, type CheckpointStats, type CheckpointConfig } from './checkpoint/CheckpointCoordinator.js';

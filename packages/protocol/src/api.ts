@@ -53,6 +53,16 @@ export const JobDetail = JobSummary.extend({
   /** Status changes in order, with their times. */
   timeline: z.array(z.object({ status: CellStatus, at: z.number() })),
   resumed: z.boolean(),
+  /** Checkpoints of jobs that enableCheckpointing(...): history, declined count, and the checkpoint it was restored from. */
+  checkpoints: z
+    .object({
+      history: z.array(
+        z.object({ id: z.number(), status: z.enum(['completed', 'failed']), triggeredAt: z.number(), durationMs: z.number(), sizeBytes: z.number(), error: z.string().optional() }),
+      ),
+      declined: z.number(),
+      restoredFrom: z.number().optional(),
+    })
+    .optional(),
   /** The pipeline graph, when the job was submitted as one. */
   graph: z.unknown().optional(),
 }).meta({ id: 'JobDetail' });
@@ -68,5 +78,8 @@ export type SubmitPipeline = z.infer<typeof SubmitPipeline>;
 
 export const Submitted = z.object({ jobId: z.string() }).meta({ id: 'Submitted' });
 export type Submitted = z.infer<typeof Submitted>;
+
+export const SavepointRequest = z.object({ stop: z.boolean().default(false) }).meta({ id: 'SavepointRequest' });
+export const SavepointResult = z.object({ jobId: z.string(), path: z.string(), stopped: z.boolean() }).meta({ id: 'SavepointResult' });
 
 export const RunNotebookResult = z.object({ jobs: z.array(z.object({ cellId: z.string(), jobId: z.string() })) }).meta({ id: 'RunNotebookResult' });

@@ -10,6 +10,8 @@ import {
   SubmitPipeline,
   Submitted,
   paramValuesOf,
+  SavepointRequest,
+  SavepointResult,
   type CodeCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, validateGraph } from '@flowbook/engine';
@@ -48,6 +50,7 @@ function jobDetail(run: CellRun): JobDetail {
     ...(run.error?.line !== undefined ? { errorLine: run.error.line } : {}),
     logs: run.logs.slice(-200),
     timeline: run.timeline,
+    ...(run.checkpoints ? { checkpoints: run.checkpoints } : {}),
     resumed: run.resumed ?? false,
     ...(run.graph !== undefined ? { graph: run.graph } : {}),
   };
@@ -82,6 +85,29 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     if (!mayRun(res, run)) return fail(res, 403, 'forbidden', `may not cancel job "${run.jobId}"`);
     if (!jobs.cancelJob(run.jobId)) return fail(res, 409, 'job_not_running', `job "${run.jobId}" is ${run.status}`);
     res.status(202).json({ jobId: run.jobId } satisfies Submitted);
+  });
+
+  r.get('/jobs/:id/checkpoints', (req, res) => {
+    const run = jobs.byId(req.params.id);
+    if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    res.json(run.checkpoints ?? { history: [], declined: 0 });
+  });
+
+  // A savepoint of a running job (stop: true stops it afterwards, Flink's stop-with-savepoint).
+  r.post('/jobs/:id/savepoints', async (req, res, next) => {
+    try {
+      const run = jobs.byId(req.params.id);
+      if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+      if (!mayRun(res, run)) return fail(res, 403, 'forbidden', `may not take savepoints of job "${run.jobId}"`);
+      const body = SavepointRequest.safeParse(req.body ?? {});
+      if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues[0]!.message);
+      if (run.status !== 'running') return fail(res, 409, 'job_not_running', `job "${run.jobId}" is ${run.status}`);
+      const r = await jobs.savepoint(run.jobId, body.data.stop);
+      if (!r.path) return fail(res, 409, 'savepoint_failed', r.error ?? 'savepoint failed');
+      res.status(201).json({ jobId: run.jobId, path: r.path, stopped: body.data.stop });
+    } catch (e) {
+      next(e);
+    }
   });
 
   r.post('/jobs', async (req, res, next) => {
@@ -161,6 +187,10 @@ export function openApi(): Record<string, unknown> {
       },
       '/api/v1/jobs/{id}': { get: { summary: 'One job with its operators, metrics and errors', parameters: [jobId], responses: { 200: json(JobDetail, 'the job'), 404: err('unknown job') } } },
       '/api/v1/jobs/{id}/cancel': { post: { summary: 'Cancel a running job', parameters: [jobId], responses: { 202: json(Submitted, 'cancelling'), 404: err('unknown job'), 409: err('not running') } } },
+      '/api/v1/jobs/{id}/savepoints': {
+        post: { summary: 'Take a savepoint; with {"stop": true} stop the job after it (stop-with-savepoint)', parameters: [jobId], requestBody: json(SavepointRequest, 'options'), responses: { 201: json(SavepointResult, 'written'), 404: err('unknown job'), 409: err('not running, or the savepoint failed') } },
+      },
+      '/api/v1/jobs/{id}/checkpoints': { get: { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: { description: 'history, declined count' }, 404: err('unknown job') } } },
       '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },
       '/api/v1/notebooks/{name}/run': {
         post: { summary: 'Run every code cell of a notebook', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: json(RunNotebookResult, 'started jobs'), 404: err('unknown notebook') } },

@@ -11,7 +11,7 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
-import type { OperatorMetricsSnapshot } from '@flowbook/engine';
+import type { CheckpointStats, OperatorMetricsSnapshot } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
@@ -38,6 +38,8 @@ export interface CellRun {
   graph?: unknown;
   /** Started again after a server restart. */
   resumed?: boolean;
+  /** Checkpoint history reported by the worker (jobs that enableCheckpointing). */
+  checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
   /** Every status change with its time, for the job page's timeline. */
   timeline: { status: CellStatus; at: number }[];
   /** Totals for Prometheus: result messages sent to browsers and rows coalesced into them. */
@@ -73,13 +75,17 @@ export class JobManager {
     private readonly onCellEnded?: (run: CellRun & { ref: CellRef }) => void,
     /** The notebooks folder: cells get their notebook's folder as `notebookDir`. */
     private readonly notebooksDir?: string,
+    /** Where cells' checkpoints and savepoints go: <checkpointsDir>/<notebook>/<cell>/. */
+    private readonly checkpointsDir?: string,
   ) {}
+
+  private readonly savepointRequests = new Map<string, (r: { path?: string; error?: string }) => void>();
 
   /** Starts again the cells that were running when the previous server process stopped or died. */
   async resumeRunningJobs(): Promise<CellRun[]> {
     const resumed: CellRun[] = [];
     for (const e of this.runningFile?.load() ?? []) {
-      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.source, e.params);
+      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.source, e.params, true);
       run.resumed = true;
       resumed.push(run);
     }
@@ -123,14 +129,22 @@ export class JobManager {
   }
 
   /** Runs a cell's code; re-running a cell first tears down its previous job. */
-  async run(ref: CellRef, source: string, params: Record<string, string | number | boolean> = {}): Promise<CellRun> {
+  async run(ref: CellRef, source: string, params: Record<string, string | number | boolean> = {}, restoreLatest = false): Promise<CellRun> {
     const previous = this.get(ref);
     if (previous?.worker) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
     this.runs.set(this.key(ref), run);
     this.runningFile?.set({ ...ref, source, params, jobId: run.jobId, startedAt: run.startedAt });
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
-    return this.startWorker(run, { source, params, cellId: ref.cellId, flushMs: RESULT_COALESCE_MS, ...(notebookDir ? { notebookDir } : {}) });
+    const checkpointDir = this.checkpointsDir ? path.join(this.checkpointsDir, ref.notebook, ref.cellId) : undefined;
+    return this.startWorker(run, {
+      source,
+      params,
+      cellId: ref.cellId,
+      flushMs: RESULT_COALESCE_MS,
+      ...(notebookDir ? { notebookDir } : {}),
+      ...(checkpointDir ? { checkpointDir, restoreLatest } : {}),
+    });
   }
 
   /** Runs a pipeline graph (JSON) submitted through the REST API. */
@@ -215,6 +229,13 @@ export class JobManager {
         this.broadcast(run.ref.notebook, 'job.metrics', run.metrics);
         break;
       }
+      case 'checkpoints':
+        run.checkpoints = { history: m.history, declined: m.declined, ...(m.restoredFrom !== undefined ? { restoredFrom: m.restoredFrom } : {}) };
+        break;
+      case 'savepoint':
+        this.savepointRequests.get(m.requestId)?.(m);
+        this.savepointRequests.delete(m.requestId);
+        break;
       case 'done':
         this.finish(run, m.status);
         break;
@@ -256,6 +277,24 @@ export class JobManager {
   cancel(ref: CellRef): boolean {
     const run = this.get(ref);
     return run ? this.cancelJob(run.jobId) : false;
+  }
+
+  /** Takes a savepoint of a running job (and stops it when `stop`); resolves with where it was written. */
+  savepoint(jobId: string, stop: boolean): Promise<{ path?: string; error?: string }> {
+    const run = this.jobs.get(jobId);
+    if (!run?.worker) return Promise.resolve({ error: 'the job is not running' });
+    const requestId = randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.savepointRequests.delete(requestId);
+        resolve({ error: 'savepoint timed out' });
+      }, 60_000);
+      this.savepointRequests.set(requestId, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      run.worker!.postMessage({ type: 'savepoint', requestId, stop } satisfies ToWorker);
+    });
   }
 
   cancelJob(jobId: string): boolean {

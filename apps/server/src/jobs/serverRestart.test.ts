@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,7 +47,43 @@ async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 30_
   }
 }
 
+const CHECKPOINTED = `import { StreamExecutionEnvironment, SalesGenerator, WatermarkStrategy, LiveSink } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment().enableCheckpointing(200);
+env.fromSource(new SalesGenerator({ ratePerSecond: 1000 }), WatermarkStrategy.noWatermarks<string>(), 'sales')
+  .map((l) => ({ month: l.split(',')[1], n: 1 }))
+  .keyBy((s) => s.month)
+  .reduce((a, b) => ({ month: a.month, n: a.n + b.n }))
+  .sinkTo(new LiveSink('counts'));
+await env.execute('checkpointed');`;
+
 describe('server restart', () => {
+  it('resumes a checkpointed job from its latest checkpoint', async () => {
+    const notebooks = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
+    await writeFile(path.join(notebooks, 'chk.flowbook.json'), JSON.stringify({ version: 1, title: 'Chk', cells: [{ id: 'c', type: 'code', source: CHECKPOINTED, charts: {} }] }));
+    const state = await mkdtemp(path.join(tmpdir(), 'flowbook-state-'));
+    const env = { PORT: '0', FLOWBOOK_TOKEN: 't', FLOWBOOK_NOTEBOOKS: notebooks, FLOWBOOK_STATE_DIR: state };
+    const first = await startServer(env);
+    const { jobId } = await (await api(first.origin, '/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'chk', cellId: 'c' }) })).json();
+    const before = await waitFor(
+      async () => (await api(first.origin, `/jobs/${jobId}`)).json(),
+      (j) => (j.checkpoints?.history ?? []).filter((h: { status: string }) => h.status === 'completed').length >= 3,
+    );
+    const lastBefore = before.checkpoints.history.filter((h: { status: string }) => h.status === 'completed').at(-1).id;
+    first.child.kill('SIGKILL');
+    const second = await startServer(env);
+    const resumed = await waitFor(
+      async () => {
+        const list = (await (await api(second.origin, '/jobs?status=running')).json()).jobs;
+        return list.length ? (await api(second.origin, `/jobs/${list[0].jobId}`)).json() : undefined;
+      },
+      (j) => j?.checkpoints?.restoredFrom !== undefined,
+    );
+    // Restored from a checkpoint at least as new as the last one seen completed (one may have finished after).
+    expect(resumed.checkpoints.restoredFrom).toBeGreaterThanOrEqual(lastBefore);
+    second.child.kill('SIGKILL');
+  }, 90_000);
+
+
   it('resumes the jobs that were running when the server was killed', async () => {
     const notebooks = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
     await cp(path.join(repoRoot, 'notebooks'), notebooks, { recursive: true });

@@ -18,6 +18,11 @@ const send = (m: FromWorker) => port.postMessage(m);
 
 const jobs: Job[] = [];
 let cancelled = false;
+const storage = input.checkpointDir ? new engine.FsCheckpointStorage(input.checkpointDir) : undefined;
+const coordinators = new Map<Job, engine.CheckpointCoordinator>();
+// Resumed after a server restart: the first job starts from the latest complete checkpoint.
+let restoreFrom: engine.JobSnapshot | undefined = input.restoreLatest && storage ? await storage.latest() : undefined;
+const restoredFrom = restoreFrom?.checkpointId;
 
 // Result rows are buffered per sink and flushed at most every flushMs: a fast job cannot flood the server.
 const pending = new Map<string, { rows: Record<string, unknown>[]; total: number }>();
@@ -73,9 +78,20 @@ StreamExecutionEnvironment.setContextHost({
     },
     log,
   },
+  jobOptions() {
+    const r = restoreFrom;
+    restoreFrom = undefined;
+    return r ? { restoreFrom: r } : {};
+  },
   onJobSubmitted(job, name) {
     jobs.push(job);
     if (cancelled) job.cancel();
+    const interval = job.graph.config.checkpointInterval;
+    if (interval && storage) {
+      const c = new engine.CheckpointCoordinator(job, storage, { intervalMs: interval, timeoutMs: 60_000 }, (restoredFrom ?? 0) + 1);
+      coordinators.set(job, c);
+      c.start();
+    }
     send({ type: 'started', jobName: name });
   },
 });
@@ -84,12 +100,38 @@ port.on('message', (m: ToWorker) => {
   if (m.type === 'cancel') {
     cancelled = true;
     for (const j of jobs) j.cancel();
-  }
+  } else if (m.type === 'savepoint') pendingSavepoints.push(savepoint(m.requestId, m.stop));
 });
+/** The worker reports 'done' only after savepoints in progress are written (stop-with-savepoint ends the job first). */
+const pendingSavepoints: Promise<void>[] = [];
+
+/** A savepoint: a consistent snapshot of the running job, written next to its checkpoints; with stop, the job ends. */
+async function savepoint(requestId: string, stop: boolean): Promise<void> {
+  const job = jobs.find((j) => j.status === 'running');
+  if (!job || !storage) {
+    send({ type: 'savepoint', requestId, error: !job ? 'no running job' : 'this job has no checkpoint storage' });
+    return;
+  }
+  try {
+    const snapshot = job.snapshot(Date.now());
+    if (stop) {
+      cancelled = true;
+      job.cancel();
+    }
+    const written = await storage.write(snapshot, 'savepoint');
+    send({ type: 'savepoint', requestId, path: written.path });
+  } catch (e) {
+    send({ type: 'savepoint', requestId, error: (e as Error).message });
+  }
+}
 
 const flushTimer = setInterval(flush, input.flushMs);
 const metricsTimer = setInterval(() => {
   for (const j of jobs) if (j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
+  for (const [j, c] of coordinators) {
+    send({ type: 'checkpoints', history: c.history.slice(-50), declined: c.declined, ...(restoredFrom !== undefined ? { restoredFrom } : {}) });
+    if (j.status !== 'running') c.stop();
+  }
 }, 1000);
 
 async function main(): Promise<void> {
@@ -115,6 +157,7 @@ async function main(): Promise<void> {
       while (j.status === 'running' || j.status === 'created') await new Promise((r) => setTimeout(r, 50));
       if (j.status === 'failed') throw j.failureCause ?? new Error('job failed');
     }
+    await Promise.all(pendingSavepoints);
     flush();
     send({ type: 'done', status: cancelled ? 'cancelled' : 'finished' });
   } catch (e) {

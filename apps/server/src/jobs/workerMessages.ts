@@ -1,4 +1,4 @@
-import type { OperatorMetricsSnapshot } from '@flowbook/engine';
+import type { CheckpointStats, OperatorMetricsSnapshot } from '@flowbook/engine';
 
 /** Messages between the job manager and a job's worker thread (server-internal). */
 export interface WorkerInput {
@@ -8,6 +8,10 @@ export interface WorkerInput {
   graph?: unknown;
   /** The folder of the cell's notebook, visible to the cell as the global `notebookDir` (for data files next to it). */
   notebookDir?: string;
+  /** Where this cell's checkpoints go; jobs that enableCheckpointing(...) are checkpointed there. */
+  checkpointDir?: string;
+  /** Start the first job from the latest complete checkpoint (a job resumed after a server restart). */
+  restoreLatest?: boolean;
   /** Dynamic form values, visible to the cell as the global `params`. */
   params?: Record<string, string | number | boolean>;
   cellId: string;
@@ -15,7 +19,7 @@ export interface WorkerInput {
   flushMs: number;
 }
 
-export type ToWorker = { type: 'cancel' };
+export type ToWorker = { type: 'cancel' } | { type: 'savepoint'; requestId: string; stop: boolean };
 
 export interface CellErrorInfo {
   message: string;
@@ -28,5 +32,7 @@ export type FromWorker =
   | { type: 'results'; sink: string; rows: Record<string, unknown>[]; total: number }
   | { type: 'log'; lines: string[] }
   | { type: 'metrics'; operators: OperatorMetricsSnapshot[] }
+  | { type: 'checkpoints'; history: CheckpointStats[]; declined: number; restoredFrom?: number }
+  | { type: 'savepoint'; requestId: string; path?: string; error?: string }
   | { type: 'done'; status: 'finished' | 'cancelled' }
   | { type: 'error'; error: CellErrorInfo };

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { formatCount, formatDuration, formatTime, watermarkLag } from './format.js';
-import { cancelJob, useJob } from './useJobsApi.js';
+import { cancelJob, takeSavepoint, useJob } from './useJobsApi.js';
 
 /** One job: status, its operators with live metrics, the error with the cell line, logs, and actions. */
 export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: string): void }) {
   const { data: job, error, refresh } = useJob(jobId);
   const [actionError, setActionError] = useState<string>();
+  const [savepoint, setSavepoint] = useState<string>();
   if (error && !job) return <div className="jobs-page error">{error}</div>;
   if (!job) return <div className="jobs-page">Loading…</div>;
   return (
@@ -37,15 +38,47 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
         <dd>{formatDuration(job.durationMs)}</dd>
       </dl>
       {job.status === 'running' && (
-        <button
-          data-testid="job-cancel"
-          onClick={async () => {
-            setActionError(await cancelJob(job.jobId));
-            refresh();
-          }}
-        >
-          Cancel job
-        </button>
+        <div className="job-actions">
+          <button
+            data-testid="job-cancel"
+            onClick={async () => {
+              setActionError(await cancelJob(job.jobId));
+              refresh();
+            }}
+          >
+            Cancel job
+          </button>
+          {job.checkpoints && (
+            <>
+              <button
+                data-testid="job-savepoint"
+                onClick={async () => {
+                  const r = await takeSavepoint(job.jobId, false);
+                  setActionError(r.error);
+                  setSavepoint(r.path);
+                }}
+              >
+                Savepoint
+              </button>
+              <button
+                data-testid="job-stop-savepoint"
+                onClick={async () => {
+                  const r = await takeSavepoint(job.jobId, true);
+                  setActionError(r.error);
+                  setSavepoint(r.path);
+                  refresh();
+                }}
+              >
+                Stop with savepoint
+              </button>
+            </>
+          )}
+        </div>
+      )}
+      {savepoint && (
+        <p className="muted" data-testid="job-savepoint-path">
+          Savepoint written to <code>{savepoint}</code>
+        </p>
       )}
       {actionError && <p className="error">{actionError}</p>}
       {job.error && (
@@ -63,6 +96,43 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
         ))}
         {job.resumed && <li className="muted">resumed after a server restart</li>}
       </ol>
+      {job.checkpoints && (
+        <>
+          <h2>
+            Checkpoints{' '}
+            <span className="muted">
+              {job.checkpoints.history.filter((h) => h.status === 'completed').length} completed, {job.checkpoints.declined} declined
+              {job.checkpoints.restoredFrom !== undefined ? `, restored from checkpoint ${job.checkpoints.restoredFrom}` : ''}
+            </span>
+          </h2>
+          <table className="jobs-table" data-testid="job-checkpoints">
+            <thead>
+              <tr>
+                <th>Id</th>
+                <th>Status</th>
+                <th>Triggered</th>
+                <th>Duration</th>
+                <th>Size</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...job.checkpoints.history].reverse().slice(0, 10).map((h) => (
+                <tr key={h.id}>
+                  <td>{h.id}</td>
+                  <td>
+                    <span className={`status status-${h.status === 'completed' ? 'finished' : 'error'}`} title={h.error}>
+                      {h.status}
+                    </span>
+                  </td>
+                  <td>{formatTime(h.triggeredAt)}</td>
+                  <td>{h.durationMs} ms</td>
+                  <td>{(h.sizeBytes / 1024).toFixed(1)} KiB</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h2>Operators</h2>
       <table className="jobs-table" data-testid="job-operators">
         <thead>

@@ -41,6 +41,7 @@ export class StreamExecutionEnvironment {
   private nextId = 0;
   private autoWatermarkInterval = 200;
   private maxParallelism = 128;
+  private checkpointInterval: number | undefined;
   private executedNodes = 0;
   readonly host: ExecutionHost | undefined;
 
@@ -64,6 +65,13 @@ export class StreamExecutionEnvironment {
       },
       getAutoWatermarkInterval: () => this.autoWatermarkInterval,
     };
+  }
+
+  /** Takes a checkpoint every `intervalMs` (Flink's enableCheckpointing); the host decides where they are stored. */
+  enableCheckpointing(intervalMs: number): this {
+    if (!(intervalMs > 0)) throw new Error('enableCheckpointing needs an interval > 0 ms');
+    this.checkpointInterval = intervalMs;
+    return this;
   }
 
   setMaxParallelism(n: number): this {
@@ -116,7 +124,11 @@ export class StreamExecutionEnvironment {
     return {
       version: GRAPH_VERSION,
       ...(name !== undefined ? { name } : {}),
-      config: { autoWatermarkInterval: this.autoWatermarkInterval, maxParallelism: this.maxParallelism },
+      config: {
+        autoWatermarkInterval: this.autoWatermarkInterval,
+        maxParallelism: this.maxParallelism,
+        ...(this.checkpointInterval !== undefined ? { checkpointInterval: this.checkpointInterval } : {}),
+      },
       nodes: structuredClone(this.nodes),
       edges: structuredClone(this.edges),
     };

@@ -41,6 +41,8 @@ export type GraphEdge = z.infer<typeof GraphEdge>;
 export const GraphConfig = z.object({
   autoWatermarkInterval: z.number().int().nonnegative().default(200),
   maxParallelism: z.number().int().positive().max(32768).default(128),
+  /** Periodic checkpoints every this many ms (env.enableCheckpointing); off when absent. */
+  checkpointInterval: z.number().int().positive().optional(),
 });
 export type GraphConfig = z.infer<typeof GraphConfig>;
 

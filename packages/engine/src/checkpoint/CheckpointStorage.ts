@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { JobSnapshot } from '../runtime/Job.js';
+
+export interface CompletedCheckpoint {
+  id: number;
+  path: string;
+  timestamp: number;
+  sizeBytes: number;
+}
+
+/**
+ * Checkpoints in a local directory: `chk-<n>/state.json` written to a temp name, fsynced and renamed, then
+ * `_manifest.json` (with the state's SHA-256) written last, so a torn checkpoint — no manifest, or a checksum that
+ * does not match — is never used: it is skipped with a warning and the previous complete one is taken.
+ */
+export class FsCheckpointStorage {
+  constructor(
+    readonly dir: string,
+    private readonly retained = 3,
+    private readonly warn: (msg: string) => void = (m) => console.warn(m),
+  ) {}
+
+  private async writeDurable(file: string, data: string): Promise<void> {
+    const tmp = `${file}.tmp`;
+    const h = await fs.open(tmp, 'w');
+    try {
+      await h.writeFile(data);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    await fs.rename(tmp, file);
+  }
+
+  /**
+   * Writes a snapshot. It is serialized before the first await, so later changes to live state cannot leak into it;
+   * the file writes then run while the job goes on.
+   */
+  async write(snapshot: JobSnapshot, kind: 'chk' | 'savepoint' = 'chk'): Promise<CompletedCheckpoint> {
+    const state = JSON.stringify(snapshot);
+    const name = kind === 'chk' ? `chk-${snapshot.checkpointId}` : `savepoint-${snapshot.checkpointId}-${Date.now()}`;
+    const dir = path.join(this.dir, name);
+    await fs.mkdir(dir, { recursive: true });
+    await this.writeDurable(path.join(dir, 'state.json'), state);
+    const sha256 = createHash('sha256').update(state).digest('hex');
+    await this.writeDurable(path.join(dir, '_manifest.json'), JSON.stringify({ formatVersion: 1, checkpointId: snapshot.checkpointId, timestamp: snapshot.timestamp, sha256, sizeBytes: state.length }));
+    if (kind === 'chk') await this.prune();
+    return { id: snapshot.checkpointId, path: dir, timestamp: snapshot.timestamp, sizeBytes: state.length };
+  }
+
+  private async checkpointDirs(): Promise<{ id: number; dir: string }[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .map((n) => /^chk-(\d+)$/.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ id: Number(m[1]), dir: path.join(this.dir, m[0]) }))
+      .sort((a, b) => b.id - a.id);
+  }
+
+  /** Keeps the newest `retained` complete checkpoints. */
+  private async prune(): Promise<void> {
+    const dirs = await this.checkpointDirs();
+    for (const d of dirs.slice(this.retained)) await fs.rm(d.dir, { recursive: true, force: true });
+  }
+
+  /** Reads one checkpoint or savepoint directory, verifying its manifest. */
+  async read(dir: string): Promise<JobSnapshot> {
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, '_manifest.json'), 'utf8')) as { sha256: string; formatVersion: number };
+    if (manifest.formatVersion !== 1) throw new Error(`${dir}: checkpoint format ${manifest.formatVersion} is not supported`);
+    const state = await fs.readFile(path.join(dir, 'state.json'), 'utf8');
+    if (createHash('sha256').update(state).digest('hex') !== manifest.sha256) throw new Error(`${dir}: state does not match its manifest checksum`);
+    return JSON.parse(state) as JobSnapshot;
+  }
+
+  /** The newest complete checkpoint, skipping torn or corrupt ones (with a warning). */
+  async latest(): Promise<JobSnapshot | undefined> {
+    for (const d of await this.checkpointDirs()) {
+      try {
+        return await this.read(d.dir);
+      } catch (e) {
+        this.warn(`skipping checkpoint ${d.dir}: ${(e as Error).message}`);
+      }
+    }
+    return undefined;
+  }
+}
