@@ -44,6 +44,8 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('job-page').waitFor();
     expect(await page.getByTestId('job-status').textContent()).toBe('running');
     await page.getByTestId('job-operators').getByText('window').first().waitFor({ timeout: 5000 });
+    // The job graph shows each operator with live numbers.
+    await page.getByTestId('job-graph').getByText('Window(tumbling)').waitFor();
     // The sample checkpoints every 2 s: the history fills, and a savepoint can be taken.
     await page.getByTestId('job-checkpoints').locator('tbody tr').first().waitFor({ timeout: 10_000 });
     await page.getByTestId('job-savepoint').click();

@@ -196,6 +196,7 @@ export class JobManager {
     switch (m.type) {
       case 'started':
         run.jobName = m.jobName;
+        run.graph = m.graph;
         break;
       case 'results': {
         let r = run.results.get(m.sink);

@@ -92,7 +92,7 @@ StreamExecutionEnvironment.setContextHost({
       coordinators.set(job, c);
       c.start();
     }
-    send({ type: 'started', jobName: name });
+    send({ type: 'started', jobName: name, graph: job.graph });
   },
 });
 

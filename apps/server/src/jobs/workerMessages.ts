@@ -28,7 +28,7 @@ export interface CellErrorInfo {
 }
 
 export type FromWorker =
-  | { type: 'started'; jobName: string }
+  | { type: 'started'; jobName: string; graph: unknown }
   | { type: 'results'; sink: string; rows: Record<string, unknown>[]; total: number }
   | { type: 'log'; lines: string[] }
   | { type: 'metrics'; operators: OperatorMetricsSnapshot[] }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { formatCount, formatDuration, formatTime, watermarkLag } from './format.js';
 import { cancelJob, takeSavepoint, useJob } from './useJobsApi.js';
+import { JobGraph } from './JobGraph.js';
+import type { GraphJson } from './graphLayout.js';
 
 /** One job: status, its operators with live metrics, the error with the cell line, logs, and actions. */
 export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: string): void }) {
@@ -86,6 +88,12 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
           <h2>Exception{job.errorLine !== undefined ? ` (cell line ${job.errorLine})` : ''}</h2>
           <pre>{job.errorStack ?? job.error}</pre>
         </div>
+      )}
+      {job.graph !== undefined && (
+        <>
+          <h2>Job graph</h2>
+          <JobGraph graph={job.graph as GraphJson} operators={job.operators} />
+        </>
       )}
       <h2>Timeline</h2>
       <ol className="job-timeline" data-testid="job-timeline">

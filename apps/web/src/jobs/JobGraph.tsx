@@ -1,0 +1,50 @@
+import { Background, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useMemo } from 'react';
+import type { OperatorMetrics } from '@flowbook/protocol';
+import { formatCount, watermarkLag } from './format.js';
+import { layoutGraph, type GraphJson } from './graphLayout.js';
+
+type OpData = { label: string; type: string; metrics?: OperatorMetrics };
+
+/** One operator: its name and type, and live records in/out, watermark lag and state size. */
+const OperatorNode = memo(function OperatorNode({ data }: NodeProps<Node<OpData>>) {
+  const m = data.metrics;
+  return (
+    <div className={`op-node op-${data.type}`} data-testid={`op-node-${data.label}`}>
+      <Handle type="target" position={Position.Left} />
+      <div className="op-title">{data.label}</div>
+      <div className="op-type">{data.type}</div>
+      {m && (
+        <div className="op-metrics">
+          in {formatCount(m.recordsIn)} · out {formatCount(m.recordsOut)}
+          {m.stateEntries > 0 && ` · state ${formatCount(m.stateEntries)}`}
+          {m.watermark !== null && ` · lag ${watermarkLag(m.watermark)}`}
+        </div>
+      )}
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+});
+
+const nodeTypes = { operator: OperatorNode };
+
+/** The job's pipeline as a read-only React Flow graph with live per-operator metrics (refreshed with the job). */
+export function JobGraph({ graph, operators }: { graph: GraphJson; operators: OperatorMetrics[] }) {
+  const layout = useMemo(() => layoutGraph(graph, operators), [graph, operators]);
+  const nodes: Node<OpData>[] = layout.nodes.map((n) => ({
+    id: n.id,
+    type: 'operator',
+    position: { x: n.x, y: n.y },
+    data: { label: n.label, type: n.type, ...(n.metrics ? { metrics: n.metrics } : {}) },
+    draggable: false,
+  }));
+  const edges: Edge[] = layout.edges.map((e) => ({ ...e, animated: true }));
+  return (
+    <div className="job-graph" data-testid="job-graph">
+      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView nodesConnectable={false} elementsSelectable={false} proOptions={{ hideAttribution: true }}>
+        <Background />
+      </ReactFlow>
+    </div>
+  );
+}
