@@ -30,6 +30,8 @@ class StateTable {
     /** Set when a descriptor with TTL first asks for the table (it may have been created by a restore). */
     public ttl: StateTtlConfig | undefined,
   ) {}
+  /** Restored rows carried TTL timestamps: keep writing them even before a TTL descriptor asks for this table. */
+  restoredWithTtl = false;
 }
 
 export const KEYED_STATE_FORMAT_VERSION = 1;
@@ -38,8 +40,8 @@ export const KEYED_STATE_FORMAT_VERSION = 1;
 export interface KeyedStateSnapshot {
   formatVersion: number;
   maxParallelism: number;
-  /** keyGroup → rows of [stateName, kind, key, namespace, value]. */
-  keyGroups: Record<number, [string, StateKind, unknown, string, unknown][]>;
+  /** keyGroup → rows of [stateName, kind, key, namespace, value, lastAccess?]; lastAccess only for TTL state (Flink's TtlValue). */
+  keyGroups: Record<number, [string, StateKind, unknown, string, unknown, number?][]>;
 }
 
 /**
@@ -147,7 +149,10 @@ export class KeyedStateBackend {
       for (const [key, byNs] of t.data) {
         const kg = assignToKeyGroup(key, this.maxParallelism);
         const rows = (keyGroups[kg] ??= []);
-        for (const [ns, e] of byNs) rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value)]);
+        for (const [ns, e] of byNs) {
+          if (t.ttl === undefined && !t.restoredWithTtl) rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value)]);
+          else rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value), e.ts]);
+        }
       }
     }
     return { formatVersion: KEYED_STATE_FORMAT_VERSION, maxParallelism: this.maxParallelism, keyGroups };
@@ -164,7 +169,7 @@ export class KeyedStateBackend {
     const now = this.pts.getCurrentProcessingTime();
     for (const [kgText, rows] of Object.entries(snapshot.keyGroups)) {
       if (!owns(Number(kgText))) continue;
-      for (const [name, kind, key, ns, value] of rows) {
+      for (const [name, kind, key, ns, value, lastAccess] of rows) {
         let t = this.tables.get(name);
         if (t === undefined) {
           t = new StateTable(name, kind, undefined);
@@ -172,7 +177,9 @@ export class KeyedStateBackend {
         }
         let byNs = t.data.get(key);
         if (byNs === undefined) t.data.set(key, (byNs = new Map()));
-        byNs.set(ns, { value: decode(kind, value), ts: now });
+        // TTL keeps counting from the last access before the snapshot, as Flink restores TtlValue timestamps.
+        byNs.set(ns, { value: decode(kind, value), ts: lastAccess ?? now });
+        if (lastAccess !== undefined) t.restoredWithTtl = true;
       }
     }
   }

@@ -59,9 +59,9 @@ describe('ValueState with TTL', () => {
     expect(s.value()).toBe(7);
     clock.advanceTo(150);
     expect(s.value()).toBe(7); // read at 60 moved expiry to 160
-    clock.advanceTo(259);
+    clock.advanceTo(249); // read at 150 moved expiry to 250
     expect(s.value()).toBe(7);
-    clock.advanceTo(359);
+    clock.advanceTo(349); // read at 249 moved expiry to 349: due now
     expect(s.value()).toBeUndefined();
   });
 
@@ -217,22 +217,56 @@ describe('ReducingState and AggregatingState with TTL', () => {
 });
 
 describe('TTL across snapshot and restore', () => {
-  it('restored TTL state expires one ttl after the restore', () => {
+  it('restored TTL state keeps its last-access time (Flink snapshots TtlValue timestamps)', () => {
     const { clock, backend } = setup();
     const d = new ValueStateDescriptor<number>('v').enableTimeToLive(onWrite());
-    backend.getPartitionedState(d).update(1);
+    clock.advanceTo(40);
+    backend.getPartitionedState(d).update(1); // written at 40 → expires at 140
     const snap = JSON.parse(JSON.stringify(backend.snapshot()));
-    const clock2 = new ManualProcessingTimeService(1000);
+    const clock2 = new ManualProcessingTimeService(100);
     const restored = new KeyedStateBackend(clock2);
     restored.restore(snap);
     restored.setCurrentKey('k');
     const s = restored.getPartitionedState(d);
     expect(s.value()).toBe(1);
-    clock2.advanceTo(1099);
+    clock2.advanceTo(139);
     expect(s.value()).toBe(1);
-    clock2.advanceTo(1100);
+    clock2.advanceTo(140);
     expect(s.value()).toBeUndefined();
-    void clock;
+  });
+
+  it('state restored past its expiry is not returned', () => {
+    const { backend } = setup();
+    const d = new ListStateDescriptor<number>('l').enableTimeToLive(onWrite());
+    backend.getPartitionedState(d).add(1);
+    const restored = new KeyedStateBackend(new ManualProcessingTimeService(500));
+    restored.restore(JSON.parse(JSON.stringify(backend.snapshot())));
+    restored.setCurrentKey('k');
+    expect(restored.getPartitionedState(d).get()).toBeUndefined();
+  });
+
+  it('a restore followed by a snapshot, before the state is used, keeps the timestamps', () => {
+    const { clock, backend } = setup();
+    const d = new ValueStateDescriptor<number>('v').enableTimeToLive(onWrite());
+    clock.advanceTo(30);
+    backend.getPartitionedState(d).update(1);
+    const first = new KeyedStateBackend(new ManualProcessingTimeService(60));
+    first.restore(JSON.parse(JSON.stringify(backend.snapshot())));
+    const clock3 = new ManualProcessingTimeService(120);
+    const second = new KeyedStateBackend(clock3);
+    second.restore(JSON.parse(JSON.stringify(first.snapshot())));
+    second.setCurrentKey('k');
+    const s = second.getPartitionedState(d);
+    expect(s.value()).toBe(1);
+    clock3.advanceTo(130); // 30 + 100
+    expect(s.value()).toBeUndefined();
+  });
+
+  it('state without TTL snapshots no timestamps', () => {
+    const { backend } = setup();
+    backend.getPartitionedState(new ValueStateDescriptor<number>('plain')).update(3);
+    const rows = Object.values(backend.snapshot().keyGroups).flat();
+    expect(rows).toEqual([['plain', 'value', 'k', '', 3]]);
   });
 });
 

@@ -25,7 +25,8 @@ export class ContinuousEventTimeTrigger extends Trigger<Window> {
     if (w.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
     ctx.registerEventTimeTimer(w.maxTimestamp());
     const state = this.fireTime(ctx);
-    if (state.get() === undefined) this.registerNext(timestamp - (((timestamp % this.interval) + this.interval) % this.interval), w, ctx, state);
+    // As in Flink: timestamp - (timestamp % interval), which truncates toward zero for negative timestamps.
+    if (state.get() === undefined) this.registerNext(timestamp - (timestamp % this.interval), w, ctx, state);
     return TriggerResult.CONTINUE;
   }
   onEventTime(time: number, w: Window, ctx: TriggerContext): TriggerResult {
