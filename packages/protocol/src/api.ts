@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CellStatus } from './messages.js';
+import { CellStatus, OperatorMetrics } from './messages.js';
 import { NotebookName } from './notebook.js';
 
 /** REST API v1 bodies (`/api/v1/...`): validated by the server, typed for the web, and turned into the OpenAPI description. */
@@ -7,20 +7,6 @@ import { NotebookName } from './notebook.js';
 export const ApiError = z.object({ error: z.string(), code: z.string() }).meta({ id: 'ApiError' });
 export type ApiError = z.infer<typeof ApiError>;
 
-export const OperatorMetrics = z
-  .object({
-    nodeId: z.string(),
-    type: z.string(),
-    name: z.string(),
-    recordsIn: z.number(),
-    recordsOut: z.number(),
-    lateRecordsDropped: z.number(),
-    deadLetters: z.number(),
-    watermark: z.number().nullable(),
-    stateEntries: z.number(),
-  })
-  .meta({ id: 'OperatorMetrics' });
-export type OperatorMetrics = z.infer<typeof OperatorMetrics>;
 
 export const JobSummary = z
   .object({

@@ -50,6 +50,21 @@ export type ResultAppend = z.infer<typeof ResultAppend>;
 export const CellLog = CellRef.extend({ lines: z.array(z.string()) });
 export type CellLog = z.infer<typeof CellLog>;
 
+export const OperatorMetrics = z
+  .object({
+    nodeId: z.string(),
+    type: z.string(),
+    name: z.string(),
+    recordsIn: z.number(),
+    recordsOut: z.number(),
+    lateRecordsDropped: z.number(),
+    deadLetters: z.number(),
+    watermark: z.number().nullable(),
+    stateEntries: z.number(),
+  })
+  .meta({ id: 'OperatorMetrics' });
+export type OperatorMetrics = z.infer<typeof OperatorMetrics>;
+
 export const JobMetrics = CellRef.extend({
   jobId: z.string(),
   recordsIn: z.number(),
@@ -58,19 +73,7 @@ export const JobMetrics = CellRef.extend({
   deadLetters: z.number(),
   /** Per operator: records in/out, watermark, state entries (for the job graph). */
   operators: z
-    .array(
-      z.object({
-        nodeId: z.string(),
-        type: z.string(),
-        name: z.string(),
-        recordsIn: z.number(),
-        recordsOut: z.number(),
-        lateRecordsDropped: z.number(),
-        deadLetters: z.number(),
-        watermark: z.number().nullable(),
-        stateEntries: z.number(),
-      }),
-    )
+    .array(OperatorMetrics)
     .default([]),
 });
 export type JobMetrics = z.infer<typeof JobMetrics>;

@@ -1,12 +1,7 @@
 // Runs one cell in a worker thread, so an endless loop or a crash in user code never takes the server down.
-import { writeFile, rm, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as engine from '@flowbook/engine';
-import { StreamExecutionEnvironment, type Job } from '@flowbook/engine';
-import { cellLineOf, CellCompileError, compileCell, ENGINE_GLOBAL } from './compileCell.js';
+import { cellLineOf, CellCompileError, runCellCode, StreamExecutionEnvironment, type Job } from '@flowbook/engine';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
@@ -135,22 +130,18 @@ const metricsTimer = setInterval(() => {
 }, 1000);
 
 async function main(): Promise<void> {
-  (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
   (globalThis as Record<string, unknown>).params = Object.freeze({ ...(input.params ?? {}) });
   (globalThis as Record<string, unknown>).notebookDir = input.notebookDir ?? process.cwd();
-  const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
-  const file = path.join(dir, 'cell.mjs');
   try {
     if (input.graph !== undefined) {
       // A pipeline submitted as graph JSON: validate (errors name the node) and run it as it is.
       const env = new StreamExecutionEnvironment();
-      const job = new engine.Job(engine.migrateGraph(input.graph), { services: env.host?.services ?? {} });
-      env.host?.onJobSubmitted?.(job, engine.migrateGraph(input.graph).name ?? 'pipeline');
+      const graph = engine.migrateGraph(input.graph);
+      const job = new engine.Job(graph, { services: env.host?.services ?? {} });
+      env.host?.onJobSubmitted?.(job, graph.name ?? 'pipeline');
       await job.run();
     } else {
-      const code = await compileCell(input.source ?? '', Object.keys(engine));
-      await writeFile(file, code);
-      await import(pathToFileURL(file).href);
+      await runCellCode(input.source ?? '', engine as unknown as Record<string, unknown>);
     }
     // The cell may have started jobs with executeAsync; wait for them too.
     for (const j of jobs) {
@@ -172,7 +163,6 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(flushTimer);
     clearInterval(metricsTimer);
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

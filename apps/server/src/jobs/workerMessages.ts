@@ -21,11 +21,8 @@ export interface WorkerInput {
 
 export type ToWorker = { type: 'cancel' } | { type: 'savepoint'; requestId: string; stop: boolean };
 
-export interface CellErrorInfo {
-  message: string;
-  line?: number;
-  stack?: string;
-}
+export type { CellErrorInfo } from '@flowbook/engine';
+import type { CellErrorInfo } from '@flowbook/engine';
 
 export type FromWorker =
   | { type: 'started'; jobName: string; graph: unknown }

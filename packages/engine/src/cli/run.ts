@@ -4,7 +4,7 @@ import { z } from 'zod';
 import * as engine from '../index.js';
 import type { Job } from '../runtime/Job.js';
 import type { PipelineGraph } from '../graph/PipelineGraph.js';
-import { runCellCode } from './runNotebookCode.js';
+import { runCellCode } from '../cells/runCellCode.js';
 
 export interface RunOptions {
   file: string;
@@ -87,7 +87,9 @@ export async function run(opts: RunOptions): Promise<{ files: string[] }> {
       if (!nb.success) throw new Error(`${opts.file}: not a notebook: ${nb.error.issues[0]?.message}`);
       for (const cell of nb.data.cells.filter((c) => c.type === 'code')) {
         log(`running cell ${cell.id}`);
-        await runCellCode(cell.source, engine as unknown as Record<string, unknown>, `${path.basename(opts.file)}#${cell.id}`);
+        await runCellCode(cell.source, engine as unknown as Record<string, unknown>, `${path.basename(opts.file)}#${cell.id}.ts`).catch((e: Error) => {
+          throw new Error(`${path.basename(opts.file)}, cell ${cell.id}: ${e.message}`);
+        });
       }
     } else {
       const graph = substituteInputs(engine.migrateGraph(raw), opts.inputs);

@@ -1,5 +1,5 @@
-import type { Collector, CoProcessFunction, KeyedCoProcessFunction, OnTimerContext, TimerService } from '../../api/functions.js';
-import { VOID_NAMESPACE } from '../../state/KeyedStateBackend.js';
+import type { Collector, CoProcessFunction, KeyedCoProcessFunction, OnTimerContext } from '../../api/functions.js';
+import { userTimerService } from '../userTimerService.js';
 import type { Timer } from '../../time/TimerQueue.js';
 import { NO_TIMESTAMP } from '../../time/Watermark.js';
 import { KeyedStreamOperator } from '../KeyedStreamOperator.js';
@@ -27,14 +27,7 @@ export class CoProcessOperator extends KeyedStreamOperator<unknown, string> {
     const needKey = () => {
       if (!this.keyed) throw new Error('timers need keyed streams: connect(...).keyBy(key1, key2).process(...)');
     };
-    const timers: TimerService = {
-      currentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime(),
-      currentWatermark: () => this.currentWatermark,
-      registerEventTimeTimer: (t) => (needKey(), this.timerService.registerEventTimeTimer(VOID_NAMESPACE, t)),
-      registerProcessingTimeTimer: (t) => (needKey(), this.timerService.registerProcessingTimeTimer(VOID_NAMESPACE, t)),
-      deleteEventTimeTimer: (t) => (needKey(), this.timerService.deleteEventTimeTimer(VOID_NAMESPACE, t)),
-      deleteProcessingTimeTimer: (t) => (needKey(), this.timerService.deleteProcessingTimeTimer(VOID_NAMESPACE, t)),
-    };
+    const timers = userTimerService(this, needKey);
     this.context = {
       timestamp: () => (this.ts === NO_TIMESTAMP ? undefined : this.ts),
       timerService: () => timers,

@@ -1,5 +1,5 @@
-import type { Collector, KeyedProcessFunction, OnTimerContext, TimerService } from '../../api/functions.js';
-import { VOID_NAMESPACE } from '../../state/KeyedStateBackend.js';
+import type { Collector, KeyedProcessFunction, OnTimerContext } from '../../api/functions.js';
+import { userTimerService } from '../userTimerService.js';
 import type { Timer } from '../../time/TimerQueue.js';
 import { NO_TIMESTAMP } from '../../time/Watermark.js';
 import { KeyedStreamOperator } from '../KeyedStreamOperator.js';
@@ -18,14 +18,7 @@ export class KeyedProcessOperator extends KeyedStreamOperator<unknown, string> {
     super();
     if (typeof fn?.processElement !== 'function') throw new Error('a KeyedProcessFunction needs processElement(value, ctx, out)');
     this.out = { collect: (v) => this.output.collect(v, this.ts) };
-    const timers: TimerService = {
-      currentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime(),
-      currentWatermark: () => this.currentWatermark,
-      registerEventTimeTimer: (t) => this.timerService.registerEventTimeTimer(VOID_NAMESPACE, t),
-      registerProcessingTimeTimer: (t) => this.timerService.registerProcessingTimeTimer(VOID_NAMESPACE, t),
-      deleteEventTimeTimer: (t) => this.timerService.deleteEventTimeTimer(VOID_NAMESPACE, t),
-      deleteProcessingTimeTimer: (t) => this.timerService.deleteProcessingTimeTimer(VOID_NAMESPACE, t),
-    };
+    const timers = userTimerService(this);
     this.context = {
       timestamp: () => (this.ts === NO_TIMESTAMP ? undefined : this.ts),
       timerService: () => timers,

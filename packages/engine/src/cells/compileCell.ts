@@ -1,5 +1,11 @@
 import { build } from 'esbuild';
-import type { CellErrorInfo } from './workerMessages.js';
+
+/** A cell's error as the notebook shows it: the message and, when known, the cell line. */
+export interface CellErrorInfo {
+  message: string;
+  line?: number;
+  stack?: string;
+}
 
 export const CELL_FILE = 'cell.ts';
 
@@ -9,19 +15,19 @@ export class CellCompileError extends Error {
   }
 }
 
-/** Where the worker puts the engine module for cells: they must share one engine instance (and its execution host). */
+/** Where the host puts the engine module for cells: they must share one engine instance (and its execution host). */
 export const ENGINE_GLOBAL = '__flowbookEngine';
 
 /**
  * Compiles a TypeScript cell to an ES module. `import … from '@flowbook/engine'` becomes a module that re-exports the
  * worker's own engine instance, so the cell and the worker share one engine. Top-level await works (ESM).
  */
-export async function compileCell(source: string, engineExports: string[]): Promise<string> {
+export async function compileCell(source: string, engineExports: string[], sourcefile = CELL_FILE): Promise<string> {
   const engineModule =
     `const e = globalThis.${ENGINE_GLOBAL};\n` + engineExports.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).map((n) => `export const ${n} = e.${n};`).join('\n');
   try {
     const result = await build({
-      stdin: { contents: source, loader: 'ts', sourcefile: CELL_FILE },
+      stdin: { contents: source, loader: 'ts', sourcefile },
       bundle: true,
       write: false,
       format: 'esm',
@@ -56,8 +62,8 @@ export async function compileCell(source: string, engineExports: string[]): Prom
 }
 
 /** The line in the cell a runtime error points at, from a stack trace mapped through the inline source map. */
-export function cellLineOf(stack: string | undefined): number | undefined {
+export function cellLineOf(stack: string | undefined, sourcefile = CELL_FILE): number | undefined {
   if (!stack) return undefined;
-  const m = new RegExp(`${CELL_FILE.replace('.', '\\.')}:(\\d+):\\d+`).exec(stack);
+  const m = new RegExp(`${sourcefile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+):\\d+`).exec(stack);
   return m ? Number(m[1]) : undefined;
 }

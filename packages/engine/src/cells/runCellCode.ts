@@ -1,0 +1,23 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compileCell, ENGINE_GLOBAL } from './compileCell.js';
+
+/**
+ * Runs a notebook code cell (TypeScript) in this process: compiled with esbuild (inline source map, so stack traces
+ * name cell lines), `@flowbook/engine` resolved to the engine instance given here, so the cell's environments execute
+ * through the host set on it. Compile errors throw CellCompileError with the line.
+ */
+export async function runCellCode(source: string, engine: Record<string, unknown>, sourcefile?: string): Promise<void> {
+  (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
+  const code = await compileCell(source, Object.keys(engine), sourcefile);
+  const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
+  try {
+    const file = path.join(dir, 'cell.mjs');
+    await writeFile(file, code);
+    await import(pathToFileURL(file).href);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
