@@ -1,7 +1,9 @@
 // Flowbook engine: Apache Flink's DataStream semantics in TypeScript. Knows nothing of servers or browsers.
 import './connectors/index.js';
 
-export { StreamExecutionEnvironment, type ExecutionHost, type JobClient, type JobExecutionResult } from './api/StreamExecutionEnvironment.js';
+export { StreamExecutionEnvironment, executeGraph, type ExecutionHost, type JobClient, type JobExecutionResult } from './api/StreamExecutionEnvironment.js';
+export { JobExecution, type RestartInfo } from './runtime/JobExecution.js';
+export { RestartStrategies, RestartStrategyConfig, RestartBackoff, effectiveRestartStrategy, type RestartStrategy } from './restart/RestartStrategy.js';
 export { DataStream, DataStreamSink } from './api/DataStream.js';
 export { KeyedStream } from './api/KeyedStream.js';
 export { WindowedStream } from './api/WindowedStream.js';

@@ -24,6 +24,12 @@ export const JobSummary = z
     lateRecordsDropped: z.number(),
     deadLetters: z.number(),
     error: z.string().optional(),
+    /** Times the job was restarted after a failure (restart strategy). */
+    restarts: z.number(),
+    /** The newest completed checkpoint. */
+    lastCheckpoint: z.object({ id: z.number(), completedAt: z.number(), durationMs: z.number(), sizeBytes: z.number() }).optional(),
+    /** How far event time is behind the wall clock at the sinks (ms), for event-time jobs. */
+    watermarkLagMs: z.number().optional(),
   })
   .meta({ id: 'JobSummary' });
 export type JobSummary = z.infer<typeof JobSummary>;
@@ -51,6 +57,18 @@ export const JobDetail = JobSummary.extend({
     .optional(),
   /** The pipeline graph, when the job was submitted as one. */
   graph: z.unknown().optional(),
+  /** Failures in order, including those the job restarted from; `line` is the user's cell line. */
+  exceptions: z.array(z.object({ at: z.number(), attempt: z.number(), message: z.string(), line: z.number().optional(), stack: z.string().optional() })),
+  /** How the job runs (from its graph's config). */
+  config: z
+    .object({
+      parallelism: z.number(),
+      maxParallelism: z.number(),
+      autoWatermarkInterval: z.number(),
+      checkpointInterval: z.number().optional(),
+      restartStrategy: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
 }).meta({ id: 'JobDetail' });
 export type JobDetail = z.infer<typeof JobDetail>;
 

@@ -31,6 +31,9 @@ export const CellStatusMessage = CellRef.extend({
   startedAt: z.number().optional(),
   finishedAt: z.number().optional(),
   error: z.object({ message: z.string(), line: z.number().optional(), stack: z.string().optional() }).optional(),
+  /** Restarts after failures so far (restart strategy), and the last failure's message. */
+  restarts: z.number().optional(),
+  lastFailure: z.string().optional(),
 });
 export type CellStatusMessage = z.infer<typeof CellStatusMessage>;
 

@@ -2,6 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import {
   ApiError,
+  CellId,
   JobDetail,
   JobList,
   JobSummary,
@@ -39,6 +40,33 @@ export function jobSummary(run: CellRun): JobSummary {
     lateRecordsDropped: ops.reduce((n, o) => n + o.lateRecordsDropped, 0),
     deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
     ...(run.error ? { error: run.error.message } : {}),
+    restarts: run.restarts,
+    ...lastCheckpoint(run),
+    ...watermarkLag(run),
+  };
+}
+
+function lastCheckpoint(run: CellRun): Pick<JobSummary, 'lastCheckpoint'> {
+  const c = run.checkpoints?.history.filter((h) => h.status === 'completed').at(-1);
+  return c ? { lastCheckpoint: { id: c.id, completedAt: c.triggeredAt + c.durationMs, durationMs: c.durationMs, sizeBytes: c.sizeBytes } } : {};
+}
+
+/** Event time behind wall clock at the sinks; only for jobs whose watermark is a real time (not the end-of-input one). */
+function watermarkLag(run: CellRun): Pick<JobSummary, 'watermarkLagMs'> {
+  if (run.status !== 'running') return {};
+  const wms = (run.operators ?? []).filter((o) => o.type === 'sink' && o.watermark !== null && o.watermark > 0 && o.watermark < Number.MAX_SAFE_INTEGER).map((o) => o.watermark!);
+  return wms.length > 0 ? { watermarkLagMs: Math.max(0, Date.now() - Math.min(...wms)) } : {};
+}
+
+function jobConfig(run: CellRun): JobDetail['config'] {
+  const g = run.graph as { config?: { autoWatermarkInterval?: number; maxParallelism?: number; checkpointInterval?: number } } | undefined;
+  if (!g?.config) return undefined;
+  return {
+    parallelism: 1,
+    maxParallelism: g.config.maxParallelism ?? 128,
+    autoWatermarkInterval: g.config.autoWatermarkInterval ?? 200,
+    ...(g.config.checkpointInterval !== undefined ? { checkpointInterval: g.config.checkpointInterval } : {}),
+    ...(run.restartStrategy ? { restartStrategy: run.restartStrategy } : {}),
   };
 }
 
@@ -53,6 +81,8 @@ function jobDetail(run: CellRun): JobDetail {
     ...(run.checkpoints ? { checkpoints: run.checkpoints } : {}),
     resumed: run.resumed ?? false,
     ...(run.graph !== undefined ? { graph: run.graph } : {}),
+    exceptions: run.exceptions,
+    ...(jobConfig(run) ? { config: jobConfig(run) } : {}),
   };
 }
 
@@ -163,6 +193,26 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     }
   });
 
+  // Clears the saved outputs of some code cells (`{"cellIds": [...]}`) or of all; running cells keep theirs.
+  r.post(/^\/notebooks\/(.+)\/clear-outputs$/, async (req, res, next) => {
+    try {
+      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      if (!authz.can(res, 'run', name)) return fail(res, 403, 'forbidden', `may not clear the outputs of "${name}"`);
+      const body = z.object({ cellIds: z.array(CellId).max(10_000).optional() }).safeParse(req.body ?? {});
+      if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      const nb = await store.read(name);
+      const wanted = body.data.cellIds;
+      const codeCells = nb.cells.filter((c) => c.type === 'code' && (!wanted || wanted.includes(c.id))).map((c) => c.id);
+      const cleared: string[] = [];
+      const running: string[] = [];
+      for (const cellId of codeCells) (jobs.clearOutputs({ notebook: name, cellId }) ? cleared : running).push(cellId);
+      await store.clearOutputs(name, cleared);
+      res.json({ cleared, running });
+    } catch (e) {
+      next(e);
+    }
+  });
+
   r.get('/openapi.json', (_req, res) => res.json(openApi()));
   return r;
 }
@@ -194,6 +244,13 @@ export function openApi(): Record<string, unknown> {
       '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },
       '/api/v1/notebooks/{name}/run': {
         post: { summary: 'Run every code cell of a notebook', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: json(RunNotebookResult, 'started jobs'), 404: err('unknown notebook') } },
+      },
+      '/api/v1/notebooks/{name}/clear-outputs': {
+        post: {
+          summary: 'Clear the saved outputs of the given code cells ({"cellIds": [...]}), or of all; running cells keep theirs',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: { description: '{"cleared": [cell ids], "running": [cell ids left alone]}' }, 403: err('may not run this notebook'), 404: err('unknown notebook') },
+        },
       },
     },
   };

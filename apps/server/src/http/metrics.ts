@@ -70,6 +70,42 @@ export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry 
         this.inc(jobs.allJobs().reduce((n, r) => n + pick(r), 0));
       },
     });
+  const perJob = (name: string, help: string, pick: (r: ReturnType<JobManager['allJobs']>[number]) => number | undefined) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['job_id', 'job'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const r of jobs.allJobs()) {
+          const v = pick(r);
+          if (v !== undefined) this.inc({ job_id: r.jobId, job: r.jobName ?? r.ref?.cellId ?? 'pipeline' }, v);
+        }
+      },
+    });
+  perJob('flowbook_job_restarts_total', 'Restarts of a job after failures (restart strategy)', (r) => r.restarts);
+  perJob('flowbook_job_checkpoints_completed_total', 'Completed checkpoints of a job', (r) => r.checkpoints?.history.filter((h) => h.status === 'completed').length);
+  perJob('flowbook_job_checkpoints_failed_total', 'Declined or failed checkpoints of a job', (r) => r.checkpoints?.declined);
+  const lastCk = (r: ReturnType<JobManager['allJobs']>[number]) => r.checkpoints?.history.filter((h) => h.status === 'completed').at(-1);
+  for (const [name, help, pick] of [
+    ['flowbook_job_last_checkpoint_duration_seconds', 'Duration of the newest completed checkpoint', (r: ReturnType<JobManager['allJobs']>[number]) => (lastCk(r) ? lastCk(r)!.durationMs / 1000 : undefined)],
+    ['flowbook_job_last_checkpoint_size_bytes', 'Size of the newest completed checkpoint', (r: ReturnType<JobManager['allJobs']>[number]) => lastCk(r)?.sizeBytes],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['job_id', 'job'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const r of jobs.allJobs()) {
+          const v = r.status === 'running' ? pick(r) : undefined;
+          if (v !== undefined) this.set({ job_id: r.jobId, job: r.jobName ?? r.ref?.cellId ?? 'pipeline' }, v);
+        }
+      },
+    });
+  }
   totals('flowbook_result_messages_sent_total', 'result.append messages sent to browsers', (r) => r.resultMessages);
   totals('flowbook_result_rows_coalesced_total', 'Result rows batched into result.append messages', (r) => r.resultRows);
   return registry;

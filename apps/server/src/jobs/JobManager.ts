@@ -40,6 +40,10 @@ export interface CellRun {
   resumed?: boolean;
   /** Checkpoint history reported by the worker (jobs that enableCheckpointing). */
   checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
+  /** Restarts after failures (restart strategy), and every failure with its attempt. */
+  restarts: number;
+  exceptions: { at: number; attempt: number; message: string; line?: number; stack?: string }[];
+  restartStrategy?: Record<string, unknown>;
   /** Every status change with its time, for the job page's timeline. */
   timeline: { status: CellStatus; at: number }[];
   /** Totals for Prometheus: result messages sent to browsers and rows coalesced into them. */
@@ -125,6 +129,7 @@ export class JobManager {
       startedAt: run.startedAt,
       ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
       ...(run.error ? { error: run.error } : {}),
+      ...(run.restarts > 0 ? { restarts: run.restarts, lastFailure: run.exceptions.at(-1)!.message } : {}),
     };
   }
 
@@ -156,7 +161,7 @@ export class JobManager {
   }
 
   private newRun(ref: CellRef | undefined, kind: CellRun['kind']): CellRun {
-    const run: CellRun = { ref, kind, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [], resultMessages: 0, resultRows: 0, timeline: [] };
+    const run: CellRun = { ref, kind, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [], resultMessages: 0, resultRows: 0, timeline: [], restarts: 0, exceptions: [] };
     this.jobs.set(run.jobId, run);
     if (this.jobs.size > HISTORY_KEPT) {
       for (const [id, j] of this.jobs) {
@@ -197,7 +202,18 @@ export class JobManager {
       case 'started':
         run.jobName = m.jobName;
         run.graph = m.graph;
+        run.restartStrategy = m.restartStrategy;
         break;
+      case 'restart': {
+        // The job failed and restarts from its latest checkpoint: the cell keeps running, and says so in its log.
+        run.restarts = m.attempt;
+        run.exceptions.push({ at: Date.now(), attempt: m.attempt - 1, ...m.error });
+        if (run.exceptions.length > 100) run.exceptions.shift();
+        const from = m.restoreCheckpointId !== undefined ? `checkpoint ${m.restoreCheckpointId}` : 'the beginning (no checkpoint yet)';
+        this.appendLogs(run, [`job failed: ${m.error.message}${m.error.line !== undefined ? ` (line ${m.error.line})` : ''}; restart ${m.attempt} in ${m.delayMs} ms from ${from}`]);
+        if (run.ref) this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run as CellRun & { ref: CellRef }));
+        break;
+      }
       case 'results': {
         let r = run.results.get(m.sink);
         if (r === undefined) run.results.set(m.sink, (r = { rows: [], total: 0 }));
@@ -257,7 +273,10 @@ export class JobManager {
     if (run.status !== 'running' && run.status !== 'pending') return;
     run.status = status;
     run.finishedAt = Date.now();
-    if (error) run.error = error;
+    if (error) {
+      run.error = error;
+      run.exceptions.push({ at: run.finishedAt, attempt: run.restarts, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.stack ? { stack: error.stack } : {}) });
+    }
     // A server shutting down leaves its running jobs in the file, to resume them at the next start.
     if (run.ref && !this.shuttingDown && this.get(run.ref) === run) this.runningFile?.delete(run.ref);
     clearTimeout(run.killTimer);
@@ -272,6 +291,18 @@ export class JobManager {
   private publishStatus(run: CellRun): void {
     if (run.timeline.at(-1)?.status !== run.status) run.timeline.push({ status: run.status, at: Date.now() });
     if (run.ref) this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run as CellRun & { ref: CellRef }));
+  }
+
+  /**
+   * Forgets a cell's last run once its outputs are cleared: late joiners get no replay of it, and everyone in the
+   * notebook's room is told the cell is 'ready' (empty) again. A running cell is left alone (false).
+   */
+  clearOutputs(ref: CellRef): boolean {
+    const run = this.get(ref);
+    if (run && (run.worker || run.status === 'pending' || run.status === 'running')) return false;
+    this.runs.delete(this.key(ref));
+    this.broadcast(ref.notebook, 'cell.status', { ...ref, status: 'ready' });
+    return true;
   }
 
   /** Cancels a cell's job: asks the worker to stop its jobs, and terminates it if user code does not yield (an endless loop). */

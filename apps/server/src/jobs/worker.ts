@@ -1,7 +1,7 @@
 // Runs one cell in a worker thread, so an endless loop or a crash in user code never takes the server down.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as engine from '@flowbook/engine';
-import { cellLineOf, CellCompileError, runCellCode, StreamExecutionEnvironment, type Job } from '@flowbook/engine';
+import { cellLineOf, CellCompileError, runCellCode, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
@@ -11,7 +11,9 @@ const input = workerData as WorkerInput;
 const port = parentPort!;
 const send = (m: FromWorker) => port.postMessage(m);
 
-const jobs: Job[] = [];
+/** The jobs the cell submitted, each across its restarts. */
+const clients: JobClient[] = [];
+const currentJobs = () => clients.map((c) => c.job);
 let cancelled = false;
 const storage = input.checkpointDir ? new engine.FsCheckpointStorage(input.checkpointDir) : undefined;
 const coordinators = new Map<Job, engine.CheckpointCoordinator>();
@@ -78,23 +80,44 @@ StreamExecutionEnvironment.setContextHost({
     restoreFrom = undefined;
     return r ? { restoreFrom: r } : {};
   },
-  onJobSubmitted(job, name) {
-    jobs.push(job);
-    if (cancelled) job.cancel();
+  onExecution(client) {
+    clients.push(client);
+    if (cancelled) client.cancel();
+  },
+  onJobSubmitted(job, name, attempt) {
     const interval = job.graph.config.checkpointInterval;
     if (interval && storage) {
-      const c = new engine.CheckpointCoordinator(job, storage, { intervalMs: interval, timeoutMs: 60_000 }, (restoredFrom ?? 0) + 1);
+      // Checkpoint ids go on across restarts, so a restart never overwrites the checkpoint it restored.
+      const c = new engine.CheckpointCoordinator(job, storage, { intervalMs: interval, timeoutMs: 60_000 }, nextCheckpointId());
       coordinators.set(job, c);
       c.start();
     }
-    send({ type: 'started', jobName: name, graph: job.graph });
+    if (attempt === 0) send({ type: 'started', jobName: name, graph: job.graph, restartStrategy: engine.effectiveRestartStrategy(job.graph.config.restartStrategy, interval !== undefined) });
   },
+  onRestart(info) {
+    const err = info.error instanceof Error ? info.error : new Error(String(info.error));
+    const line = cellLineOf(err.stack);
+    send({
+      type: 'restart',
+      attempt: info.attempt,
+      delayMs: info.delayMs,
+      error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) },
+      ...(info.restoreCheckpointId !== undefined ? { restoreCheckpointId: info.restoreCheckpointId } : {}),
+    });
+  },
+  ...(storage ? { latestCheckpoint: () => storage.latest() } : {}),
 });
+
+function nextCheckpointId(): number {
+  let max = restoredFrom ?? 0;
+  for (const c of coordinators.values()) for (const h of c.history) max = Math.max(max, h.id);
+  return max + 1;
+}
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'cancel') {
     cancelled = true;
-    for (const j of jobs) j.cancel();
+    for (const c of clients) c.cancel();
   } else if (m.type === 'savepoint') pendingSavepoints.push(savepoint(m.requestId, m.stop));
 });
 /** The worker reports 'done' only after savepoints in progress are written (stop-with-savepoint ends the job first). */
@@ -102,7 +125,7 @@ const pendingSavepoints: Promise<void>[] = [];
 
 /** A savepoint: a consistent snapshot of the running job, written next to its checkpoints; with stop, the job ends. */
 async function savepoint(requestId: string, stop: boolean): Promise<void> {
-  const job = jobs.find((j) => j.status === 'running');
+  const job = currentJobs().find((j) => j.status === 'running');
   if (!job || !storage) {
     send({ type: 'savepoint', requestId, error: !job ? 'no running job' : 'this job has no checkpoint storage' });
     return;
@@ -111,7 +134,7 @@ async function savepoint(requestId: string, stop: boolean): Promise<void> {
     const snapshot = job.snapshot(Date.now());
     if (stop) {
       cancelled = true;
-      job.cancel();
+      for (const c of clients) if (c.job === job) c.cancel();
     }
     const written = await storage.write(snapshot, 'savepoint');
     send({ type: 'savepoint', requestId, path: written.path });
@@ -122,11 +145,14 @@ async function savepoint(requestId: string, stop: boolean): Promise<void> {
 
 const flushTimer = setInterval(flush, input.flushMs);
 const metricsTimer = setInterval(() => {
-  for (const j of jobs) if (j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
-  for (const [j, c] of coordinators) {
-    send({ type: 'checkpoints', history: c.history.slice(-50), declined: c.declined, ...(restoredFrom !== undefined ? { restoredFrom } : {}) });
-    if (j.status !== 'running') c.stop();
+  for (const j of currentJobs()) if (j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
+  if (coordinators.size > 0) {
+    // One history across attempts, as Flink's checkpoint statistics span restarts.
+    const all = [...coordinators.values()];
+    const history = all.flatMap((c) => c.history).sort((a, b) => a.id - b.id).slice(-50);
+    send({ type: 'checkpoints', history, declined: all.reduce((n, c) => n + c.declined, 0), ...(restoredFrom !== undefined ? { restoredFrom } : {}) });
   }
+  for (const [j, c] of coordinators) if (j.status !== 'running' && j.status !== 'created') c.stop();
 }, 1000);
 
 async function main(): Promise<void> {
@@ -137,17 +163,12 @@ async function main(): Promise<void> {
       // A pipeline submitted as graph JSON: validate (errors name the node) and run it as it is.
       const env = new StreamExecutionEnvironment();
       const graph = engine.migrateGraph(input.graph);
-      const job = new engine.Job(graph, { services: env.host?.services ?? {} });
-      env.host?.onJobSubmitted?.(job, graph.name ?? 'pipeline');
-      await job.run();
+      await engine.executeGraph(graph, graph.name ?? 'pipeline', env.host).getJobExecutionResult();
     } else {
       await runCellCode(input.source ?? '', engine as unknown as Record<string, unknown>);
     }
     // The cell may have started jobs with executeAsync; wait for them too.
-    for (const j of jobs) {
-      while (j.status === 'running' || j.status === 'created') await new Promise((r) => setTimeout(r, 50));
-      if (j.status === 'failed') throw j.failureCause ?? new Error('job failed');
-    }
+    for (const c of clients) await c.getJobExecutionResult();
     await Promise.all(pendingSavepoints);
     flush();
     send({ type: 'done', status: cancelled ? 'cancelled' : 'finished' });

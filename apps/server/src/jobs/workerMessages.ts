@@ -22,10 +22,11 @@ export interface WorkerInput {
 export type ToWorker = { type: 'cancel' } | { type: 'savepoint'; requestId: string; stop: boolean };
 
 export type { CellErrorInfo } from '@flowbook/engine';
-import type { CellErrorInfo } from '@flowbook/engine';
+import type { CellErrorInfo, RestartStrategy } from '@flowbook/engine';
 
 export type FromWorker =
-  | { type: 'started'; jobName: string; graph: unknown }
+  | { type: 'started'; jobName: string; graph: unknown; restartStrategy: RestartStrategy }
+  | { type: 'restart'; attempt: number; delayMs: number; error: CellErrorInfo; restoreCheckpointId?: number }
   | { type: 'results'; sink: string; rows: Record<string, unknown>[]; total: number }
   | { type: 'log'; lines: string[] }
   | { type: 'metrics'; operators: OperatorMetricsSnapshot[] }

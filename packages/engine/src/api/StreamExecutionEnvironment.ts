@@ -1,6 +1,9 @@
+import type { z } from 'zod';
 import type { ConnectorSpec } from '../connectors/registry.js';
 import { GRAPH_VERSION, type GraphEdge, type GraphNode, type PipelineGraph } from '../graph/PipelineGraph.js';
-import { Job, type JobOptions, type JobStatus } from '../runtime/Job.js';
+import type { Job, JobOptions, JobSnapshot, JobStatus } from '../runtime/Job.js';
+import { JobExecution, type RestartInfo } from '../runtime/JobExecution.js';
+import { RestartStrategyConfig } from '../restart/RestartStrategy.js';
 import type { JobServices } from '../runtime/JobServices.js';
 import type { WatermarkStrategy } from '../time/WatermarkStrategy.js';
 import { DataStream } from './DataStream.js';
@@ -13,7 +16,9 @@ export interface JobExecutionResult {
 
 /** A running job as seen by the program that submitted it (Flink's JobClient). */
 export interface JobClient {
+  /** The attempt running now (a restart replaces it). */
   readonly job: Job;
+  readonly execution: JobExecution;
   cancel(): void;
   /** Resolves when the job ends. */
   getJobExecutionResult(): Promise<JobExecutionResult>;
@@ -22,8 +27,14 @@ export interface JobClient {
 /** Set by a host (the notebook server's worker, the CLI) so that `execute()` runs jobs with the host's services. */
 export interface ExecutionHost {
   services?: JobServices;
-  /** Called when a job is submitted; the host may keep it to cancel, checkpoint or read metrics. */
-  onJobSubmitted?(job: Job, name: string): void;
+  /** Called for each attempt of a submitted job; the host may keep it to checkpoint or read metrics. */
+  onJobSubmitted?(job: Job, name: string, attempt: number): void;
+  /** Called once per submitted job, with the client that cancels it across restarts. */
+  onExecution?(client: JobClient, name: string): void;
+  /** A failed job is about to restart (restart strategy). */
+  onRestart?(info: RestartInfo, name: string): void;
+  /** The latest completed checkpoint, which a restart resumes from. */
+  latestCheckpoint?(): Promise<JobSnapshot | undefined>;
   jobOptions?(): Omit<JobOptions, 'services'>;
   /** Lets a host rewrite the graph before it runs (e.g. the CLI's --input replaces a source with a file). */
   transformGraph?(graph: PipelineGraph): PipelineGraph;
@@ -42,6 +53,7 @@ export class StreamExecutionEnvironment {
   private autoWatermarkInterval = 200;
   private maxParallelism = 128;
   private checkpointInterval: number | undefined;
+  private restartStrategy: z.output<typeof RestartStrategyConfig> | undefined;
   private executedNodes = 0;
   readonly host: ExecutionHost | undefined;
 
@@ -71,6 +83,12 @@ export class StreamExecutionEnvironment {
   enableCheckpointing(intervalMs: number): this {
     if (!(intervalMs > 0)) throw new Error('enableCheckpointing needs an interval > 0 ms');
     this.checkpointInterval = intervalMs;
+    return this;
+  }
+
+  /** Flink's setRestartStrategy: e.g. `RestartStrategies.fixedDelayRestart(3, 1000)`. */
+  setRestartStrategy(strategy: RestartStrategyConfig): this {
+    this.restartStrategy = RestartStrategyConfig.parse(strategy);
     return this;
   }
 
@@ -128,6 +146,7 @@ export class StreamExecutionEnvironment {
         autoWatermarkInterval: this.autoWatermarkInterval,
         maxParallelism: this.maxParallelism,
         ...(this.checkpointInterval !== undefined ? { checkpointInterval: this.checkpointInterval } : {}),
+        ...(this.restartStrategy !== undefined ? { restartStrategy: this.restartStrategy } : {}),
       },
       nodes: structuredClone(this.nodes),
       edges: structuredClone(this.edges),
@@ -144,15 +163,36 @@ export class StreamExecutionEnvironment {
     this.executedNodes = this.nodes.length;
     const built = this.getPipeline(jobName);
     const graph = this.host?.transformGraph ? this.host.transformGraph(built) : built;
-    const job = new Job(graph, { ...(this.host?.jobOptions?.() ?? {}), services: { ...(this.host?.services ?? {}), ...(services ?? {}) } });
-    this.host?.onJobSubmitted?.(job, jobName);
-    const result = job.run().then((status) => ({ jobName, status, netRuntime: job.uptime() }));
-    result.catch(() => {});
-    return { job, cancel: () => job.cancel(), getJobExecutionResult: () => result };
+    return executeGraph(graph, jobName, this.host, services);
   }
 
   /** Runs the job; resolves when it ends (bounded input) or is cancelled; rejects if it fails. */
   async execute(jobName = 'Flowbook job'): Promise<JobExecutionResult> {
     return this.executeAsync(jobName).getJobExecutionResult();
   }
+}
+
+/** Runs a graph through a host, restarting it after failures as its restart strategy allows. */
+export function executeGraph(graph: PipelineGraph, jobName: string, host: ExecutionHost | undefined, services?: JobServices): JobClient {
+  const execution = new JobExecution(
+    graph,
+    { ...(host?.jobOptions?.() ?? {}), services: { ...(host?.services ?? {}), ...(services ?? {}) } },
+    {
+      onAttempt: (job, attempt) => host?.onJobSubmitted?.(job, jobName, attempt),
+      onRestart: (info) => host?.onRestart?.(info, jobName),
+      ...(host?.latestCheckpoint ? { latestCheckpoint: () => host.latestCheckpoint!() } : {}),
+    },
+  );
+  const client: JobClient = {
+    get job() {
+      return execution.job;
+    },
+    execution,
+    cancel: () => execution.cancel(),
+    getJobExecutionResult: () => result,
+  };
+  const result = execution.run().then((status) => ({ jobName, status, netRuntime: execution.job.uptime() }));
+  result.catch(() => {});
+  host?.onExecution?.(client, jobName);
+  return client;
 }

@@ -2,7 +2,6 @@ import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'no
 import path from 'node:path';
 import { z } from 'zod';
 import * as engine from '../index.js';
-import type { Job } from '../runtime/Job.js';
 import type { PipelineGraph } from '../graph/PipelineGraph.js';
 import { runCellCode } from '../cells/runCellCode.js';
 
@@ -65,13 +64,13 @@ export async function run(opts: RunOptions): Promise<{ files: string[] }> {
     s.write(JSON.stringify(value) + '\n');
   };
   const log = opts.log ?? ((l: string) => process.stdout.write(l + '\n'));
-  const jobs: Job[] = [];
+  const jobs: { cancel(): void; getJobExecutionResult(): Promise<unknown> }[] = [];
   const services = { live: write, collect: write, log: (line: string) => write('print', line) };
   engine.StreamExecutionEnvironment.setContextHost({
     services,
     transformGraph: (g) => substituteInputs(g, opts.inputs),
-    onJobSubmitted: (job) => {
-      jobs.push(job);
+    onExecution: (client) => {
+      jobs.push(client);
     },
   });
   const timer = opts.timeoutMs ? setTimeout(() => jobs.forEach((j) => j.cancel()), opts.timeoutMs) : undefined;
@@ -95,14 +94,11 @@ export async function run(opts: RunOptions): Promise<{ files: string[] }> {
       const graph = substituteInputs(engine.migrateGraph(raw), opts.inputs);
       const issues = engine.validateGraph(graph);
       if (issues.length > 0) throw new engine.GraphValidationError(issues);
-      const job = new engine.Job(graph, { services });
-      jobs.push(job);
-      await job.run();
+      // Same path as env.execute(): the graph's restart strategy applies.
+      await engine.executeGraph(graph, graph.name ?? path.basename(opts.file), { services, onExecution: (c) => jobs.push(c) }).getJobExecutionResult();
     }
-    for (const j of jobs) {
-      while (j.status === 'running') await new Promise((r) => setTimeout(r, 20));
-      if (j.status === 'failed') throw j.failureCause;
-    }
+    // Jobs a cell started with executeAsync: wait for them too (a failure after its restarts rejects).
+    for (const j of jobs) await j.getJobExecutionResult();
   } finally {
     clearTimeout(timer);
     engine.StreamExecutionEnvironment.setContextHost(undefined);

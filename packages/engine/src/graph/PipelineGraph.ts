@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RestartStrategyConfig } from '../restart/RestartStrategy.js';
 
 /** Current pipeline graph format version; older graphs are migrated by `migrateGraph`. */
 export const GRAPH_VERSION = 1;
@@ -43,6 +44,8 @@ export const GraphConfig = z.object({
   maxParallelism: z.number().int().positive().max(32768).default(128),
   /** Periodic checkpoints every this many ms (env.enableCheckpointing); off when absent. */
   checkpointInterval: z.number().int().positive().optional(),
+  /** What happens when the job fails (env.setRestartStrategy); the default depends on checkpointing, as in Flink. */
+  restartStrategy: RestartStrategyConfig.optional(),
 });
 export type GraphConfig = z.infer<typeof GraphConfig>;
 
