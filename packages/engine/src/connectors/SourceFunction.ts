@@ -31,7 +31,13 @@ export interface SourceFunction<T = unknown> {
 export interface SinkContext {
   services: Record<string, unknown>;
   name: string;
+  /** The graph node's id: stable across restarts, so a sink can name its transactions by it. */
+  nodeId: string;
   getCurrentProcessingTime(): number;
+  /** Periodic checkpoints are on: an exactly-once sink commits when a checkpoint completes. */
+  checkpointing: boolean;
+  /** Fails the job from the sink's background work (a flush that was rejected). */
+  failJob(error: unknown): void;
 }
 
 /** A sink of records (Flink's SinkFunction / SinkWriter). */
@@ -42,6 +48,7 @@ export interface SinkFunction<T = unknown> {
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;
   snapshotState?(checkpointId: number): unknown;
-  restoreState?(state: unknown): void;
+  /** May be async: an exactly-once sink commits the transactions its checkpoint left pending. */
+  restoreState?(state: unknown): void | Promise<void>;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
 }

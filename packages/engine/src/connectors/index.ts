@@ -6,6 +6,7 @@ import { printConnector } from './print/print.js';
 import { registerConnector } from './registry.js';
 import { socketTextConnector } from './socket/socketText.js';
 import { nexmarkConnector } from './generator/nexmark/nexmark.js';
+import { postgresConnector } from './postgres/PostgresSink.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -16,6 +17,7 @@ export function registerBuiltinConnectors(): void {
   registerConnector(collectConnector);
   registerConnector(nexmarkConnector);
   registerConnector(socketTextConnector);
+  registerConnector(postgresConnector);
 }
 registerBuiltinConnectors();
 

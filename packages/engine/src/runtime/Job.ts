@@ -155,6 +155,8 @@ export class Job {
             keySelectors: i === 0 ? keySelectors : [],
             subtaskIndex: 0,
             parallelism: 1,
+            checkpointing: graph.config.checkpointInterval !== undefined,
+            failJob: (e) => this.fail(e),
           },
           out,
           i === 0 ? task.numChannels : 1,
@@ -241,7 +243,7 @@ export class Job {
   }
 
   private async drainSinks(order: Task[]): Promise<void> {
-    for (const t of order) for (const op of t.chain) if (op instanceof SinkOperator) await Promise.all(op.pending);
+    for (const t of order) for (const op of t.chain) if (op instanceof SinkOperator) await op.drain();
   }
 
   /** Stops the sources; `run()` then resolves with 'cancelled'. */

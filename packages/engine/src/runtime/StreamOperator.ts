@@ -16,6 +16,10 @@ export interface OperatorContext {
   keySelectors: (KeySelector<unknown, unknown> | undefined)[];
   subtaskIndex: number;
   parallelism: number;
+  /** Periodic checkpoints are on: exactly-once sinks commit at checkpoints instead of flushing on their own. */
+  checkpointing: boolean;
+  /** Fails the job from asynchronous work (a sink's commit that was rejected). */
+  failJob(error: unknown): void;
 }
 
 /**

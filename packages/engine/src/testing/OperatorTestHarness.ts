@@ -13,6 +13,8 @@ export interface HarnessOptions {
   /** Input channels (watermark min is over channels). */
   channels?: number;
   maxParallelism?: number;
+  /** Tells sinks that checkpoints are on (exactly-once sinks then commit at checkpoints). */
+  checkpointing?: boolean;
   /** Processing time to start at. */
   startTime?: number;
 }
@@ -66,6 +68,10 @@ export class OperatorTestHarness {
         keySelectors: this.options.keySelectors ?? [],
         subtaskIndex: 0,
         parallelism: 1,
+        checkpointing: this.options.checkpointing ?? false,
+        failJob: (e) => {
+          throw e;
+        },
       },
       out,
       this.options.channels ?? 1,

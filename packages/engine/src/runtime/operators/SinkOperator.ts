@@ -1,36 +1,65 @@
 import type { SinkFunction } from '../../connectors/SourceFunction.js';
 import { StreamOperator } from '../StreamOperator.js';
 
-/** Hands records to a connector's sink function. */
+/** Hands records to a connector's sink function, and tracks the sink's asynchronous work (opens, commits, flushes). */
 export class SinkOperator extends StreamOperator<never> {
-  pending: Promise<void>[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly failures: unknown[] = [];
   constructor(readonly sink: SinkFunction) {
     super();
   }
+
+  /** A rejected commit or flush fails the job (and the restart strategy restores from the last checkpoint). */
+  private track(r: void | Promise<void>): void {
+    if (!(r instanceof Promise)) return;
+    const p = r.then(
+      () => {
+        this.inFlight.delete(p);
+      },
+      (e: unknown) => {
+        this.inFlight.delete(p);
+        this.failures.push(e);
+        this.ctx.failJob(e);
+      },
+    );
+    this.inFlight.add(p);
+  }
+
+  /** Waits for the sink's asynchronous work; rejects with its first failure. */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    if (this.failures.length > 0) throw this.failures[0];
+  }
+
   override open(): void {
-    const r = this.sink.open?.({ services: this.ctx.services, name: this.ctx.name, getCurrentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime() });
-    if (r instanceof Promise) this.pending.push(r);
+    this.track(
+      this.sink.open?.({
+        services: this.ctx.services,
+        name: this.ctx.name,
+        nodeId: this.ctx.nodeId,
+        getCurrentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime(),
+        checkpointing: this.ctx.checkpointing,
+        failJob: (e) => this.ctx.failJob(e),
+      }),
+    );
   }
   processElement(value: unknown, timestamp: number): void {
     this.sink.invoke(value, timestamp);
   }
   override processWatermark(): void {}
   override finish(): void {
-    const r = this.sink.finish?.();
-    if (r instanceof Promise) this.pending.push(r);
+    this.track(this.sink.finish?.());
   }
   override close(): void {
-    const r = this.sink.close?.();
-    if (r instanceof Promise) this.pending.push(r);
+    this.track(this.sink.close?.());
   }
   override snapshotState(checkpointId: number): unknown {
     return this.sink.snapshotState?.(checkpointId);
   }
   override initializeState(state: unknown): void {
-    if (state !== undefined) this.sink.restoreState?.(state);
+    if (state !== undefined) this.track(this.sink.restoreState?.(state));
   }
   override notifyCheckpointComplete(checkpointId: number): void {
-    const r = this.sink.notifyCheckpointComplete?.(checkpointId);
-    if (r instanceof Promise) this.pending.push(r);
+    this.track(this.sink.notifyCheckpointComplete?.(checkpointId));
   }
 }

@@ -1,0 +1,116 @@
+import type { SinkContext, SinkFunction } from './SourceFunction.js';
+
+/** The id a transaction gets when bounded input ends: above every checkpoint id, so nothing after it commits twice. */
+export const FINAL_TRANSACTION_ID = Number.MAX_SAFE_INTEGER;
+
+interface TwoPhaseState<TXN> {
+  /** Identifies this sink's lineage of transactions across restores (a fresh run gets a new one). */
+  transactionalIdPrefix: string;
+  /** Pre-committed transactions not yet known to be committed, oldest first. */
+  pending: { checkpointId: number; txn: TXN }[];
+}
+
+/**
+ * Flink's TwoPhaseCommitSinkFunction: records go into the current transaction; at a checkpoint barrier the
+ * transaction is pre-committed and kept in the checkpoint; when the checkpoint completes it is committed. After a
+ * failure, the restored pending transactions are committed again, so `commit` must be idempotent (the subclass
+ * records which transactions it committed, atomically with their data). Without checkpointing, each transaction is
+ * committed as soon as it is pre-committed (`flushEvery`), which is at-least-once in Flink's terms.
+ *
+ * Transactions are plain data (they go into the checkpoint JSON).
+ */
+export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
+  protected ctx!: SinkContext;
+  protected transactionalIdPrefix = '';
+  private current: TXN | undefined;
+  private pending: { checkpointId: number; txn: TXN }[] = [];
+  /** Commits run one after another, in checkpoint order. */
+  private commitChain: Promise<void> = Promise.resolve();
+  private flushTimer: ReturnType<typeof setInterval> | undefined;
+  private autoCommitSeq = 0;
+
+  protected abstract beginTransaction(): TXN;
+  protected abstract invokeInTransaction(txn: TXN, value: IN, timestamp: number): void;
+  /** Records buffered in the transaction (for size-based flushing without checkpoints). */
+  protected abstract transactionSize(txn: TXN): number;
+  /** At the barrier: make the transaction ready to commit (flush, close files). Synchronous: the snapshot is taken now. */
+  protected preCommit(_txn: TXN): void {}
+  /** Makes the transaction durable and visible; must be idempotent (called again after a restore). */
+  protected abstract commit(txn: TXN, checkpointId: number): Promise<void>;
+  protected abort(_txn: TXN): void {}
+  /** Without checkpointing: commit when this many records are buffered, or every `flushIntervalMs`. */
+  protected flushEvery = { records: 1000, intervalMs: 1000 };
+
+  open(ctx: SinkContext): void | Promise<void> {
+    this.ctx = ctx;
+    this.transactionalIdPrefix ||= `${ctx.nodeId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    this.current = this.beginTransaction();
+    if (!ctx.checkpointing) {
+      this.flushTimer = setInterval(() => this.autoCommit(), this.flushEvery.intervalMs);
+      this.flushTimer.unref?.();
+    }
+  }
+
+  invoke(value: IN, timestamp: number): void {
+    this.invokeInTransaction(this.current!, value, timestamp);
+    if (!this.ctx.checkpointing && this.transactionSize(this.current!) >= this.flushEvery.records) this.autoCommit();
+  }
+
+  /** Without checkpoints: each full transaction commits at once, under increasing ids. */
+  private autoCommit(): void {
+    if (this.current === undefined || this.transactionSize(this.current) === 0) return;
+    const txn = this.current;
+    this.preCommit(txn);
+    this.current = this.beginTransaction();
+    const id = ++this.autoCommitSeq;
+    this.enqueueCommit(txn, id).catch((e: unknown) => this.ctx.failJob(e));
+  }
+
+  private enqueueCommit(txn: TXN, checkpointId: number): Promise<void> {
+    const next = this.commitChain.then(() => this.commit(txn, checkpointId));
+    // A failed commit must not block later ones forever; the caller sees (and fails the job on) this one's error.
+    this.commitChain = next.catch(() => {});
+    return next;
+  }
+
+  snapshotState(checkpointId: number): TwoPhaseState<TXN> {
+    const txn = this.current!;
+    this.preCommit(txn);
+    this.pending.push({ checkpointId, txn });
+    this.current = this.beginTransaction();
+    return structuredClone({ transactionalIdPrefix: this.transactionalIdPrefix, pending: this.pending });
+  }
+
+  notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    const ready = this.pending.filter((p) => p.checkpointId <= checkpointId);
+    this.pending = this.pending.filter((p) => p.checkpointId > checkpointId);
+    return Promise.all(ready.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
+  }
+
+  /** Commits what the checkpoint had pre-committed: its checkpoint completed, or the job would not restore it. */
+  restoreState(state: unknown): Promise<void> {
+    const s = state as TwoPhaseState<TXN>;
+    this.transactionalIdPrefix = s.transactionalIdPrefix;
+    const recovered = s.pending;
+    return Promise.all(recovered.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
+  }
+
+  /** End of bounded input: everything left commits as the final transaction. */
+  finish(): Promise<void> {
+    clearInterval(this.flushTimer);
+    const txn = this.current!;
+    this.current = this.beginTransaction();
+    this.preCommit(txn);
+    const pending = this.pending;
+    this.pending = [];
+    return Promise.all([...pending.map((p) => this.enqueueCommit(p.txn, p.checkpointId)), this.enqueueCommit(txn, FINAL_TRANSACTION_ID)]).then(() => {});
+  }
+
+  close(): void | Promise<void> {
+    clearInterval(this.flushTimer);
+    // Cancelled or failed: what was not pre-committed is dropped; a restore replays it from the source.
+    if (this.current !== undefined) this.abort(this.current);
+    this.current = undefined;
+    return this.commitChain;
+  }
+}
