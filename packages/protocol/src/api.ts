@@ -86,4 +86,14 @@ export type Submitted = z.infer<typeof Submitted>;
 export const SavepointRequest = z.object({ stop: z.boolean().default(false) }).meta({ id: 'SavepointRequest' });
 export const SavepointResult = z.object({ jobId: z.string(), path: z.string(), stopped: z.boolean() }).meta({ id: 'SavepointResult' });
 
+export const RestorePoint = z
+  .object({ kind: z.enum(['checkpoint', 'savepoint']), name: z.string(), id: z.number(), timestamp: z.number(), sizeBytes: z.number() })
+  .meta({ id: 'RestorePoint' });
+export type RestorePoint = z.infer<typeof RestorePoint>;
+export const RestorePoints = z.object({ restorePoints: z.array(RestorePoint) }).meta({ id: 'RestorePoints' });
+export type RestorePoints = z.infer<typeof RestorePoints>;
+/** Restart a cell's job: from the latest checkpoint, a named checkpoint or savepoint, or from scratch ('none'). */
+export const RestartRequest = z.object({ from: z.string().default('latest') }).meta({ id: 'RestartRequest' });
+export type RestartRequest = z.input<typeof RestartRequest>;
+
 export const RunNotebookResult = z.object({ jobs: z.array(z.object({ cellId: z.string(), jobId: z.string() })) }).meta({ id: 'RunNotebookResult' });

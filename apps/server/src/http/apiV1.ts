@@ -13,6 +13,8 @@ import {
   paramValuesOf,
   SavepointRequest,
   SavepointResult,
+  RestartRequest,
+  RestorePoints,
   type CodeCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, validateGraph } from '@flowbook/engine';
@@ -115,6 +117,36 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     if (!mayRun(res, run)) return fail(res, 403, 'forbidden', `may not cancel job "${run.jobId}"`);
     if (!jobs.cancelJob(run.jobId)) return fail(res, 409, 'job_not_running', `job "${run.jobId}" is ${run.status}`);
     res.status(202).json({ jobId: run.jobId } satisfies Submitted);
+  });
+
+  r.get('/jobs/:id/restore-points', async (req, res, next) => {
+    try {
+      const run = jobs.byId(req.params.id);
+      if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+      res.json({ restorePoints: run.ref ? await jobs.restorePoints(run.ref) : [] } satisfies RestorePoints);
+    } catch (e) {
+      next(e);
+    }
+  });
+
+  // Runs a cell's job again, resuming from the latest checkpoint, a named checkpoint or savepoint, or from scratch.
+  r.post('/jobs/:id/restart', async (req, res, next) => {
+    try {
+      const run = jobs.byId(req.params.id);
+      if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+      if (!mayRun(res, run)) return fail(res, 403, 'forbidden', `may not restart job "${run.jobId}"`);
+      const body = RestartRequest.safeParse(req.body ?? {});
+      if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues[0]!.message);
+      if (!run.ref || run.source === undefined) return fail(res, 409, 'not_restartable', 'only notebook cell jobs keep checkpoints to restart from');
+      const from = body.data.from;
+      if (from !== 'latest' && from !== 'none' && !(await jobs.restorePoints(run.ref)).some((p) => p.name === from)) {
+        return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
+      }
+      const next = await jobs.run(run.ref, run.source, run.params ?? {}, from === 'none' ? false : from);
+      res.status(201).json({ jobId: next.jobId } satisfies Submitted);
+    } catch (e) {
+      next(e);
+    }
   });
 
   r.get('/jobs/:id/checkpoints', (req, res) => {
@@ -239,6 +271,15 @@ export function openApi(): Record<string, unknown> {
       '/api/v1/jobs/{id}/cancel': { post: { summary: 'Cancel a running job', parameters: [jobId], responses: { 202: json(Submitted, 'cancelling'), 404: err('unknown job'), 409: err('not running') } } },
       '/api/v1/jobs/{id}/savepoints': {
         post: { summary: 'Take a savepoint; with {"stop": true} stop the job after it (stop-with-savepoint)', parameters: [jobId], requestBody: json(SavepointRequest, 'options'), responses: { 201: json(SavepointResult, 'written'), 404: err('unknown job'), 409: err('not running, or the savepoint failed') } },
+      },
+      '/api/v1/jobs/{id}/restore-points': { get: { summary: 'Complete checkpoints and savepoints a cell job can resume from, newest first', parameters: [jobId], responses: { 200: json(RestorePoints, 'restore points'), 404: err('unknown job') } } },
+      '/api/v1/jobs/{id}/restart': {
+        post: {
+          summary: 'Run a cell job again from {"from": "latest"} (its newest checkpoint), a restore point name, or "none" (from scratch)',
+          parameters: [jobId],
+          requestBody: json(RestartRequest, 'where to resume from'),
+          responses: { 201: json(Submitted, 'the new job'), 404: err('unknown job or restore point'), 409: err('not a cell job') },
+        },
       },
       '/api/v1/jobs/{id}/checkpoints': { get: { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: { description: 'history, declined count' }, 404: err('unknown job') } } },
       '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },

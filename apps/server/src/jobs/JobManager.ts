@@ -11,7 +11,7 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
-import type { CheckpointStats, OperatorMetricsSnapshot } from '@flowbook/engine';
+import { FsCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
@@ -40,6 +40,9 @@ export interface CellRun {
   resumed?: boolean;
   /** Checkpoint history reported by the worker (jobs that enableCheckpointing). */
   checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
+  /** What ran, so the job can be restarted from a checkpoint. */
+  source?: string;
+  params?: Record<string, string | number | boolean>;
   /** Restarts after failures (restart strategy), and every failure with its attempt. */
   restarts: number;
   exceptions: { at: number; attempt: number; message: string; line?: number; stack?: string }[];
@@ -134,10 +137,18 @@ export class JobManager {
   }
 
   /** Runs a cell's code; re-running a cell first tears down its previous job. */
-  async run(ref: CellRef, source: string, params: Record<string, string | number | boolean> = {}, restoreLatest = false): Promise<CellRun> {
+  /**
+   * Runs a cell's code; re-running a cell first tears down its previous job. `restore` resumes its state: 'latest'
+   * (the newest complete checkpoint) or the name of one of the cell's checkpoints or savepoints.
+   */
+  async run(ref: CellRef, source: string, params: Record<string, string | number | boolean> = {}, restore: boolean | 'latest' | string = false): Promise<CellRun> {
     const previous = this.get(ref);
     if (previous?.worker) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
+    run.source = source;
+    run.params = params;
+    const restoreLatest = restore === true || restore === 'latest';
+    const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
     this.runs.set(this.key(ref), run);
     this.runningFile?.set({ ...ref, source, params, jobId: run.jobId, startedAt: run.startedAt });
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
@@ -148,7 +159,7 @@ export class JobManager {
       cellId: ref.cellId,
       flushMs: RESULT_COALESCE_MS,
       ...(notebookDir ? { notebookDir } : {}),
-      ...(checkpointDir ? { checkpointDir, restoreLatest } : {}),
+      ...(checkpointDir ? { checkpointDir, restoreLatest, ...(restoreFrom ? { restoreFrom } : {}) } : {}),
     });
   }
 
@@ -350,6 +361,12 @@ export class JobManager {
       // The worker's own 'done' message finishes the run as cancelled; an exit without it is forced here.
       w.once('exit', () => this.finish(run, status));
     });
+  }
+
+  /** The checkpoints and savepoints a cell's job can be resumed from, newest first. */
+  async restorePoints(ref: CellRef): Promise<RestorePoint[]> {
+    if (!this.checkpointsDir) return [];
+    return new FsCheckpointStorage(path.join(this.checkpointsDir, ref.notebook, ref.cellId), 3, () => {}).restorePoints();
   }
 
   async shutdown(): Promise<void> {

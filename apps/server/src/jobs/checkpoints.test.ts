@@ -58,4 +58,30 @@ describe('checkpoints and savepoints of a running cell', () => {
     const again = await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: '{}' });
     expect(again.status).toBe(409);
   }, 40_000);
+
+  it('lists restore points and restarts a cell job from its latest checkpoint or a savepoint', async () => {
+    const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'chk', cellId: 'c' }) })).json();
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => (j.checkpoints?.history ?? []).some((h: { status: string }) => h.status === 'completed'));
+    const sp = await (await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: JSON.stringify({ stop: true }) })).json();
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+    const { restorePoints } = await (await api(`/jobs/${jobId}/restore-points`)).json();
+    const savepoint = restorePoints.find((p: { kind: string }) => p.kind === 'savepoint');
+    expect(savepoint.name).toBe(path.basename(sp.path));
+    const latestChk = restorePoints.filter((p: { kind: string }) => p.kind === 'checkpoint').sort((a: { id: number }, b: { id: number }) => b.id - a.id)[0];
+    expect(latestChk).toBeDefined();
+
+    const unknown = await api(`/jobs/${jobId}/restart`, { method: 'POST', body: JSON.stringify({ from: '../../etc' }) });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).code).toBe('restore_point_not_found');
+
+    const fromSp = await api(`/jobs/${jobId}/restart`, { method: 'POST', body: JSON.stringify({ from: savepoint.name }) });
+    expect(fromSp.status).toBe(201);
+    const resumed = await waitFor(async () => (await api(`/jobs/${(await fromSp.clone().json()).jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined);
+    expect(resumed.checkpoints.restoredFrom).toBe(savepoint.id);
+    await api(`/jobs/${resumed.jobId}/cancel`, { method: 'POST' });
+
+    const graphJob = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ graph: { version: 1, nodes: [{ id: 's', type: 'source', config: { connector: 'elements', config: { elements: [1] } } }, { id: 'k', type: 'sink', config: { connector: 'print', config: {} } }], edges: [{ source: 's', target: 'k' }] } }) })).json();
+    const notCell = await api(`/jobs/${graphJob.jobId}/restart`, { method: 'POST', body: '{}' });
+    expect(notCell.status).toBe(409);
+  }, 40_000);
 });

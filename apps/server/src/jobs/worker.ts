@@ -18,7 +18,13 @@ let cancelled = false;
 const storage = input.checkpointDir ? new engine.FsCheckpointStorage(input.checkpointDir) : undefined;
 const coordinators = new Map<Job, engine.CheckpointCoordinator>();
 // Resumed after a server restart: the first job starts from the latest complete checkpoint.
-let restoreFrom: engine.JobSnapshot | undefined = input.restoreLatest && storage ? await storage.latest() : undefined;
+let restoreFrom: engine.JobSnapshot | undefined = !storage
+  ? undefined
+  : input.restoreFrom
+    ? await storage.readByName(input.restoreFrom)
+    : input.restoreLatest
+      ? await storage.latest()
+      : undefined;
 const restoredFrom = restoreFrom?.checkpointId;
 
 // Result rows are buffered per sink and flushed at most every flushMs: a fast job cannot flood the server.

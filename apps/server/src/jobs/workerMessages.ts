@@ -10,8 +10,9 @@ export interface WorkerInput {
   notebookDir?: string;
   /** Where this cell's checkpoints go; jobs that enableCheckpointing(...) are checkpointed there. */
   checkpointDir?: string;
-  /** Start the first job from the latest complete checkpoint (a job resumed after a server restart). */
+  /** Start the first job from the latest complete checkpoint (a job resumed after a server restart), or from a named checkpoint or savepoint of the cell. */
   restoreLatest?: boolean;
+  restoreFrom?: string;
   /** Dynamic form values, visible to the cell as the global `params`. */
   params?: Record<string, string | number | boolean>;
   cellId: string;

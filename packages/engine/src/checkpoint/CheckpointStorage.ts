@@ -3,6 +3,16 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { JobSnapshot } from '../runtime/Job.js';
 
+/** A complete checkpoint or savepoint a job can resume from. */
+export interface RestorePoint {
+  kind: 'checkpoint' | 'savepoint';
+  /** Folder name inside the job's storage, e.g. chk-12 or savepoint-40-1732... */
+  name: string;
+  id: number;
+  timestamp: number;
+  sizeBytes: number;
+}
+
 export interface CompletedCheckpoint {
   id: number;
   path: string;
@@ -77,6 +87,34 @@ export class FsCheckpointStorage {
     const state = await fs.readFile(path.join(dir, 'state.json'), 'utf8');
     if (createHash('sha256').update(state).digest('hex') !== manifest.sha256) throw new Error(`${dir}: state does not match its manifest checksum`);
     return JSON.parse(state) as JobSnapshot;
+  }
+
+  /** Complete checkpoints and savepoints, newest first: what a job can be resumed from. */
+  async restorePoints(): Promise<RestorePoint[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const points: RestorePoint[] = [];
+    for (const name of names) {
+      const kind = name.startsWith('chk-') ? 'checkpoint' : name.startsWith('savepoint-') ? 'savepoint' : undefined;
+      if (!kind) continue;
+      try {
+        const m = JSON.parse(await fs.readFile(path.join(this.dir, name, '_manifest.json'), 'utf8')) as { checkpointId: number; timestamp: number; sizeBytes: number };
+        points.push({ kind, name, id: m.checkpointId, timestamp: m.timestamp, sizeBytes: m.sizeBytes });
+      } catch {
+        // No manifest: torn, never offered.
+      }
+    }
+    return points.sort((a, b) => b.timestamp - a.timestamp);
+  }
+
+  /** Reads a checkpoint or savepoint by its folder name (never a path outside this storage). */
+  async readByName(name: string): Promise<JobSnapshot> {
+    if (!/^(chk-\d+|savepoint-\d+-\d+)$/.test(name)) throw new Error(`"${name}" is not a checkpoint or savepoint name`);
+    return this.read(path.join(this.dir, name));
   }
 
   /** The newest complete checkpoint, skipping torn or corrupt ones (with a warning). */
