@@ -39,6 +39,8 @@ describe('Jobs dashboard, in Chromium', () => {
     await expect.poll(recordsIn, { timeout: 10_000 }).toBeGreaterThan(0);
     const first = await recordsIn();
     await expect.poll(recordsIn, { timeout: 10_000 }).toBeGreaterThan(first);
+    // Throughput from consecutive polls.
+    await expect.poll(async () => page.getByTestId(`job-in-rate-${jobId}`).textContent(), { timeout: 10_000 }).toMatch(/^[1-9][\d.]*K?\/s$/);
 
     await row.click();
     await page.getByTestId('job-page').waitFor();
@@ -48,12 +50,27 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('job-graph').getByText('Window(tumbling)').waitFor();
     // The sample checkpoints every 2 s: the history fills, and a savepoint can be taken.
     await page.getByTestId('job-checkpoints').locator('tbody tr').first().waitFor({ timeout: 10_000 });
+    // Configuration: the sample checkpoints every 2 s, so it restarts with exponential delay (Flink's default then).
+    await page.getByTestId('job-config').locator('summary').click();
+    expect(await page.getByTestId('job-config').textContent()).toMatch(/2000 ms.*exponential delay/);
+    expect(await page.getByTestId('job-restarts').textContent()).toBe('0');
+    await page.getByTestId('checkpoint-chart').locator('svg').first().waitFor({ timeout: 10_000 });
     await page.getByTestId('job-savepoint').click();
     expect(await page.getByTestId('job-savepoint-path').textContent({ timeout: 10_000 })).toMatch(/savepoint-/);
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'job-page.png'), fullPage: true });
     await page.getByTestId('job-cancel').click();
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');
     expect(await page.getByTestId('job-timeline').textContent()).toContain('cancelled');
+    // Restart from the savepoint just taken: a new job starts restored from it.
+    await page.getByTestId('job-restart-from').locator('option', { hasText: 'savepoint' }).first().waitFor({ state: 'attached', timeout: 10_000 });
+    const spValue = await page.getByTestId('job-restart-from').locator('option', { hasText: 'savepoint' }).first().getAttribute('value');
+    await page.getByTestId('job-restart-from').selectOption(spValue!);
+    await page.getByTestId('job-restart').click();
+    await expect.poll(() => page.url(), { timeout: 10_000 }).not.toContain(jobId);
+    await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('running');
+    await page.getByText(/restored from checkpoint \d+/).waitFor({ timeout: 10_000 });
+    await page.getByTestId('job-cancel').click();
+    await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');
 
     // And back to the cell.
     await page.getByRole('link', { name: 'sales-profit-per-month / profit' }).click();

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import { formatCount, formatDuration, formatTime, watermarkLag } from './format.js';
-import { cancelJob, takeSavepoint, useJob } from './useJobsApi.js';
+import { CheckpointChart } from './CheckpointChart.js';
+import { formatBytes, formatCount, formatDuration, formatTime, watermarkLag } from './format.js';
+import { cancelJob, restartJob, takeSavepoint, useJob, useRestorePoints } from './useJobsApi.js';
 import { JobGraph } from './JobGraph.js';
 import type { GraphJson } from './graphLayout.js';
 
@@ -9,6 +10,8 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
   const { data: job, error, refresh } = useJob(jobId);
   const [actionError, setActionError] = useState<string>();
   const [savepoint, setSavepoint] = useState<string>();
+  const [restartFrom, setRestartFrom] = useState('latest');
+  const restorePoints = useRestorePoints(jobId, job?.kind === 'cell');
   if (error && !job) return <div className="jobs-page error">{error}</div>;
   if (!job) return <div className="jobs-page">Loading…</div>;
   return (
@@ -38,7 +41,26 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
         <dd>{formatTime(job.startedAt)}</dd>
         <dt>Uptime</dt>
         <dd>{formatDuration(job.durationMs)}</dd>
+        <dt>Restarts</dt>
+        <dd data-testid="job-restarts">{job.restarts}</dd>
       </dl>
+      {job.config && (
+        <details className="job-config" data-testid="job-config">
+          <summary>Configuration</summary>
+          <dl className="job-facts">
+            <dt>Parallelism</dt>
+            <dd>
+              {job.config.parallelism} (max {job.config.maxParallelism})
+            </dd>
+            <dt>Checkpoint interval</dt>
+            <dd>{job.config.checkpointInterval !== undefined ? `${job.config.checkpointInterval} ms` : 'checkpointing off'}</dd>
+            <dt>Restart strategy</dt>
+            <dd>{describeRestartStrategy(job.config.restartStrategy)}</dd>
+            <dt>Watermark interval</dt>
+            <dd>{job.config.autoWatermarkInterval} ms</dd>
+          </dl>
+        </details>
+      )}
       {job.status === 'running' && (
         <div className="job-actions">
           <button
@@ -77,16 +99,50 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
           )}
         </div>
       )}
+      {job.kind === 'cell' && job.status !== 'running' && job.status !== 'pending' && (
+        <div className="job-actions">
+          <label>
+            Restart from{' '}
+            <select value={restartFrom} onChange={(e) => setRestartFrom(e.target.value)} data-testid="job-restart-from">
+              <option value="latest">latest checkpoint</option>
+              {(restorePoints.data?.restorePoints ?? []).map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.kind} {p.id} · {formatTime(p.timestamp)} · {formatBytes(p.sizeBytes)}
+                </option>
+              ))}
+              <option value="none">nothing (fresh state)</option>
+            </select>
+          </label>{' '}
+          <button
+            data-testid="job-restart"
+            onClick={async () => {
+              const r = await restartJob(job.jobId, restartFrom);
+              setActionError(r.error);
+              if (r.jobId) navigate(`/jobs/${r.jobId}`);
+            }}
+          >
+            Restart
+          </button>
+        </div>
+      )}
       {savepoint && (
         <p className="muted" data-testid="job-savepoint-path">
           Savepoint written to <code>{savepoint}</code>
         </p>
       )}
       {actionError && <p className="error">{actionError}</p>}
-      {job.error && (
-        <div className="job-error">
-          <h2>Exception{job.errorLine !== undefined ? ` (cell line ${job.errorLine})` : ''}</h2>
-          <pre>{job.errorStack ?? job.error}</pre>
+      {job.exceptions.length > 0 && (
+        <div className="job-error" data-testid="job-exceptions">
+          <h2>Exceptions</h2>
+          {[...job.exceptions].reverse().map((x, i) => (
+            <details key={i} open={i === 0}>
+              <summary>
+                <span className="muted">{formatTime(x.at)} · attempt {x.attempt}</span> {x.message}
+                {x.line !== undefined ? ` (cell line ${x.line})` : ''}
+              </summary>
+              {x.stack && <pre>{x.stack}</pre>}
+            </details>
+          ))}
         </div>
       )}
       {job.graph !== undefined && (
@@ -113,6 +169,7 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
               {job.checkpoints.restoredFrom !== undefined ? `, restored from checkpoint ${job.checkpoints.restoredFrom}` : ''}
             </span>
           </h2>
+          {job.checkpoints.history.length > 1 && <CheckpointChart history={job.checkpoints.history} />}
           <table className="jobs-table" data-testid="job-checkpoints">
             <thead>
               <tr>
@@ -178,4 +235,18 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
       )}
     </div>
   );
+}
+
+function describeRestartStrategy(s: Record<string, unknown> | undefined): string {
+  if (!s) return 'none';
+  switch (s.type) {
+    case 'fixed-delay':
+      return `fixed delay: ${s.attempts} attempts, ${s.delayMs} ms apart`;
+    case 'exponential-delay':
+      return `exponential delay: ${s.initialBackoffMs} ms × ${s.backoffMultiplier} up to ${s.maxBackoffMs} ms`;
+    case 'failure-rate':
+      return `failure rate: at most ${s.maxFailuresPerInterval} per ${s.failureRateIntervalMs} ms, ${s.delayMs} ms delay`;
+    default:
+      return 'no restart';
+  }
 }

@@ -1,13 +1,29 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { JobSummary } from '@flowbook/protocol';
-import { formatCount, formatDuration, formatTime } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatTime } from './format.js';
+import { formatRate, ratesBetween, type CounterSample, type Rates } from './rates.js';
 import { useJobs } from './useJobsApi.js';
 
-type SortKey = 'startedAt' | 'name' | 'status' | 'recordsIn' | 'durationMs';
+type SortKey = 'startedAt' | 'name' | 'status' | 'recordsIn' | 'durationMs' | 'restarts';
 
 /** Overview of every job, like Flink's dashboard: status, notebook and cell, uptime, throughput; filter and sort. */
 export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
   const { data, error } = useJobs();
+  // Throughput from consecutive polls of each job's cumulative counters.
+  const samples = useRef(new Map<string, { prev?: CounterSample; cur?: CounterSample }>());
+  const rates = useMemo(() => {
+    const out = new Map<string, Rates>();
+    const now = Date.now();
+    for (const j of data?.jobs ?? []) {
+      const s = samples.current.get(j.jobId) ?? {};
+      s.prev = s.cur;
+      s.cur = { at: now, recordsIn: j.recordsIn, recordsOut: j.recordsOut };
+      samples.current.set(j.jobId, s);
+      const r = j.status === 'running' && s.cur ? ratesBetween(s.prev, s.cur) : undefined;
+      if (r) out.set(j.jobId, r);
+    }
+    return out;
+  }, [data]);
   const [filter, setFilter] = useState('');
   const [status, setStatus] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: 'startedAt', desc: true });
@@ -49,7 +65,12 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
             {header('startedAt', 'Started')}
             {header('durationMs', 'Uptime')}
             {header('recordsIn', 'Records in')}
+            <th>In/s</th>
             <th>Records out</th>
+            <th>Out/s</th>
+            <th>Watermark lag</th>
+            <th>Last checkpoint</th>
+            {header('restarts', 'Restarts')}
             <th>Late dropped</th>
             <th>Dead letters</th>
           </tr>
@@ -65,14 +86,23 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
               <td>{formatTime(j.startedAt)}</td>
               <td>{formatDuration(j.durationMs)}</td>
               <td data-testid={`job-records-in-${j.jobId}`}>{formatCount(j.recordsIn)}</td>
+              <td data-testid={`job-in-rate-${j.jobId}`}>{formatRate(rates.get(j.jobId)?.inPerSecond)}</td>
               <td>{formatCount(j.recordsOut)}</td>
+              <td>{formatRate(rates.get(j.jobId)?.outPerSecond)}</td>
+              <td>{j.watermarkLagMs !== undefined ? formatDuration(j.watermarkLagMs) : '—'}</td>
+              <td title={j.lastCheckpoint ? `checkpoint ${j.lastCheckpoint.id}` : undefined}>
+                {j.lastCheckpoint
+                  ? `${formatDuration(Date.now() - j.lastCheckpoint.completedAt)} ago · ${j.lastCheckpoint.durationMs} ms · ${formatBytes(j.lastCheckpoint.sizeBytes)}`
+                  : '—'}
+              </td>
+              <td className={j.restarts > 0 ? 'warn' : undefined}>{j.restarts}</td>
               <td>{j.lateRecordsDropped}</td>
               <td>{j.deadLetters}</td>
             </tr>
           ))}
           {jobs.length === 0 && (
             <tr>
-              <td colSpan={9} className="empty">
+              <td colSpan={14} className="empty">
                 No jobs yet. Run a code cell in a notebook.
               </td>
             </tr>

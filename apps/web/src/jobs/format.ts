@@ -21,3 +21,7 @@ export function watermarkLag(watermark: number | null, now = Date.now()): string
   if (watermark >= Number.MAX_SAFE_INTEGER) return 'end of input';
   return formatDuration(Math.max(0, now - watermark));
 }
+
+export function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} B`;
+}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { JobDetail, JobList } from '@flowbook/protocol';
+import { JobDetail, JobList, RestorePoints } from '@flowbook/protocol';
 
 /** Polls a JSON endpoint of the REST API every `intervalMs`, validating it with its schema. */
 function usePolled<T>(url: string | undefined, parse: (raw: unknown) => T, intervalMs = 1000): { data?: T; error?: string; refresh(): void } {
@@ -48,4 +48,19 @@ export async function takeSavepoint(id: string, stop: boolean): Promise<{ path?:
   });
   const body = await r.json();
   return r.ok ? { path: body.path } : { error: body.error ?? `HTTP ${r.status}` };
+}
+
+export const useRestorePoints = (id: string, enabled: boolean) =>
+  usePolled(enabled ? `/api/v1/jobs/${encodeURIComponent(id)}/restore-points` : undefined, (raw) => RestorePoints.parse(raw), 5000);
+
+/** Runs a cell job again from a restore point ('latest', a checkpoint or savepoint name, or 'none'); resolves with the new job id. */
+export async function restartJob(id: string, from: string): Promise<{ jobId?: string; error?: string }> {
+  const r = await fetch(`/api/v1/jobs/${encodeURIComponent(id)}/restart`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from }),
+  });
+  const body = await r.json();
+  return r.ok ? { jobId: body.jobId } : { error: body.error ?? `HTTP ${r.status}` };
 }
