@@ -12,6 +12,8 @@ export interface ServerConfig {
   webDir: string;
   /** A separate token for Prometheus scrapes of /metrics. */
   metricsToken: string | undefined;
+  /** Where checkpoints go: `<stateDir>/checkpoints` by default, or a postgresql:// URL (FLOWBOOK_CHECKPOINTS) shared across machines. */
+  checkpoints: string;
   /** Heap limit of each job's worker thread. */
   workerMemoryMb: number;
 }
@@ -30,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     notebooksDir: path.resolve(env.FLOWBOOK_NOTEBOOKS ?? path.join(repoRoot, 'notebooks')),
     stateDir: path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')),
     webDir: path.resolve(env.FLOWBOOK_WEB_DIR ?? path.join(repoRoot, 'apps/web/dist')),
+    checkpoints: env.FLOWBOOK_CHECKPOINTS || path.join(path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')), 'checkpoints'),
     workerMemoryMb: env.FLOWBOOK_WORKER_MEMORY_MB ? Number(env.FLOWBOOK_WORKER_MEMORY_MB) : 1024,
   };
 }

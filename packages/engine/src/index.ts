@@ -67,7 +67,9 @@ export { SocketText, SocketTextSource } from './connectors/socket/socketText.js'
 export { ReplayServer, type ReplayOptions } from './connectors/socket/ReplayServer.js';
 export { PostgresSink, PostgresSinkFunction, PostgresSinkConfig } from './connectors/postgres/PostgresSink.js';
 export { TwoPhaseCommitSink, FINAL_TRANSACTION_ID } from './connectors/TwoPhaseCommitSink.js';
-export { FsCheckpointStorage, type CompletedCheckpoint, type RestorePoint } from './checkpoint/CheckpointStorage.js';
+export { FsCheckpointStorage, type CheckpointStorage, type CompletedCheckpoint, type RestorePoint } from './checkpoint/CheckpointStorage.js';
+export { PgCheckpointStorage } from './checkpoint/PgCheckpointStorage.js';
+export { openCheckpointStorage, isPostgresLocation } from './checkpoint/openCheckpointStorage.js';
 export { CheckpointCoordinator, type CheckpointStats, type CheckpointConfig } from './checkpoint/CheckpointCoordinator.js';
 export { compileCell, cellLineOf, CellCompileError, ENGINE_GLOBAL, CELL_FILE, type CellErrorInfo } from './cells/compileCell.js';
 export { runCellCode } from './cells/runCellCode.js';

@@ -11,7 +11,7 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
-import { FsCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint } from '@flowbook/engine';
+import { openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
@@ -82,7 +82,7 @@ export class JobManager {
     private readonly onCellEnded?: (run: CellRun & { ref: CellRef }) => void,
     /** The notebooks folder: cells get their notebook's folder as `notebookDir`. */
     private readonly notebooksDir?: string,
-    /** Where cells' checkpoints and savepoints go: <checkpointsDir>/<notebook>/<cell>/. */
+    /** Where cells' checkpoints and savepoints go: a folder (<dir>/<notebook>/<cell>/) or a postgresql:// URL. */
     private readonly checkpointsDir?: string,
   ) {}
 
@@ -152,14 +152,14 @@ export class JobManager {
     this.runs.set(this.key(ref), run);
     this.runningFile?.set({ ...ref, source, params, jobId: run.jobId, startedAt: run.startedAt });
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
-    const checkpointDir = this.checkpointsDir ? path.join(this.checkpointsDir, ref.notebook, ref.cellId) : undefined;
+    const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
     return this.startWorker(run, {
       source,
       params,
       cellId: ref.cellId,
       flushMs: RESULT_COALESCE_MS,
       ...(notebookDir ? { notebookDir } : {}),
-      ...(checkpointDir ? { checkpointDir, restoreLatest, ...(restoreFrom ? { restoreFrom } : {}) } : {}),
+      ...(checkpointStorage ? { checkpointStorage, restoreLatest, ...(restoreFrom ? { restoreFrom } : {}) } : {}),
     });
   }
 
@@ -366,7 +366,12 @@ export class JobManager {
   /** The checkpoints and savepoints a cell's job can be resumed from, newest first. */
   async restorePoints(ref: CellRef): Promise<RestorePoint[]> {
     if (!this.checkpointsDir) return [];
-    return new FsCheckpointStorage(path.join(this.checkpointsDir, ref.notebook, ref.cellId), 3, () => {}).restorePoints();
+    const storage = openCheckpointStorage(this.checkpointsDir, `${ref.notebook}/${ref.cellId}`, () => {});
+    try {
+      return await storage.restorePoints();
+    } finally {
+      await storage.close?.();
+    }
   }
 
   async shutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../testing.js';
 
@@ -83,5 +84,34 @@ describe('checkpoints and savepoints of a running cell', () => {
     const graphJob = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ graph: { version: 1, nodes: [{ id: 's', type: 'source', config: { connector: 'elements', config: { elements: [1] } } }, { id: 'k', type: 'sink', config: { connector: 'print', config: {} } }], edges: [{ source: 's', target: 'k' }] } }) })).json();
     const notCell = await api(`/jobs/${graphJob.jobId}/restart`, { method: 'POST', body: '{}' });
     expect(notCell.status).toBe(409);
+  }, 40_000);
+
+  it('keeps checkpoints in PostgreSQL when FLOWBOOK_CHECKPOINTS is a postgresql:// URL, and restarts from them', async () => {
+    const url = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+    const pgServer = await startTestServer({ checkpoints: url });
+    const name = `pgchk-${Date.now().toString(36)}`;
+    const h = { authorization: 'token test-token', 'content-type': 'application/json' };
+    const call = (p: string, init: RequestInit = {}) => fetch(`${pgServer.origin}/api/v1${p}`, { ...init, headers: h });
+    try {
+      await fetch(`${pgServer.origin}/api/notebooks/${name}`, { method: 'PUT', headers: h, body: JSON.stringify({ version: 1, title: 'PG', cells: [{ id: 'c', type: 'code', source: CELL, charts: {} }] }) });
+      const { jobId } = await (await call('/jobs', { method: 'POST', body: JSON.stringify({ notebook: name, cellId: 'c' }) })).json();
+      await waitFor(async () => (await call(`/jobs/${jobId}`)).json(), (j) => (j.checkpoints?.history ?? []).filter((x: { status: string }) => x.status === 'completed').length >= 2);
+      await call(`/jobs/${jobId}/cancel`, { method: 'POST' });
+      await waitFor(async () => (await call(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+      const { restorePoints } = await (await call(`/jobs/${jobId}/restore-points`)).json();
+      expect(restorePoints.length).toBeGreaterThanOrEqual(2);
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      const rows = (await db.query('SELECT name FROM flowbook_checkpoints WHERE job_key = $1', [`${name}/c`])).rows.map((r) => r.name);
+      expect(rows.sort()).toEqual(restorePoints.map((p: { name: string }) => p.name).sort());
+      const again = await (await call(`/jobs/${jobId}/restart`, { method: 'POST', body: JSON.stringify({ from: 'latest' }) })).json();
+      const resumed = await waitFor(async () => (await call(`/jobs/${again.jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined);
+      expect(resumed.checkpoints.restoredFrom).toBe(Math.max(...restorePoints.map((p: { id: number }) => p.id)));
+      await call(`/jobs/${again.jobId}/cancel`, { method: 'POST' });
+      await db.query('DELETE FROM flowbook_checkpoints WHERE job_key = $1', [`${name}/c`]);
+      await db.end();
+    } finally {
+      await pgServer.close();
+    }
   }, 40_000);
 });

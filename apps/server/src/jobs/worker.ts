@@ -15,7 +15,7 @@ const send = (m: FromWorker) => port.postMessage(m);
 const clients: JobClient[] = [];
 const currentJobs = () => clients.map((c) => c.job);
 let cancelled = false;
-const storage = input.checkpointDir ? new engine.FsCheckpointStorage(input.checkpointDir) : undefined;
+const storage = input.checkpointStorage ? engine.openCheckpointStorage(input.checkpointStorage.location, input.checkpointStorage.jobKey) : undefined;
 const coordinators = new Map<Job, engine.CheckpointCoordinator>();
 // Resumed after a server restart: the first job starts from the latest complete checkpoint.
 let restoreFrom: engine.JobSnapshot | undefined = !storage

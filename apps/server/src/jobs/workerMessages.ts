@@ -9,7 +9,7 @@ export interface WorkerInput {
   /** The folder of the cell's notebook, visible to the cell as the global `notebookDir` (for data files next to it). */
   notebookDir?: string;
   /** Where this cell's checkpoints go; jobs that enableCheckpointing(...) are checkpointed there. */
-  checkpointDir?: string;
+  checkpointStorage?: { location: string; jobKey: string };
   /** Start the first job from the latest complete checkpoint (a job resumed after a server restart), or from a named checkpoint or savepoint of the cell. */
   restoreLatest?: boolean;
   restoreFrom?: string;

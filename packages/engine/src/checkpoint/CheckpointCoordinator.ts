@@ -1,5 +1,5 @@
 import type { Job } from '../runtime/Job.js';
-import type { FsCheckpointStorage } from './CheckpointStorage.js';
+import type { CheckpointStorage } from './CheckpointStorage.js';
 
 export interface CheckpointStats {
   id: number;
@@ -34,7 +34,7 @@ export class CheckpointCoordinator {
 
   constructor(
     private readonly job: Job,
-    private readonly storage: FsCheckpointStorage,
+    private readonly storage: CheckpointStorage,
     private readonly config: CheckpointConfig,
     firstId = 1,
   ) {

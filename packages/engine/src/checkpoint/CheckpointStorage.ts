@@ -13,6 +13,15 @@ export interface RestorePoint {
   sizeBytes: number;
 }
 
+/** Where checkpoints and savepoints of one job (a notebook cell) are kept: a local folder or a PostgreSQL table. */
+export interface CheckpointStorage {
+  write(snapshot: JobSnapshot, kind?: 'chk' | 'savepoint'): Promise<CompletedCheckpoint>;
+  /** The newest complete checkpoint, skipping corrupt ones with a warning. */
+  latest(): Promise<JobSnapshot | undefined>;
+  restorePoints(): Promise<RestorePoint[]>;
+  readByName(name: string): Promise<JobSnapshot>;
+}
+
 export interface CompletedCheckpoint {
   id: number;
   path: string;
@@ -25,7 +34,7 @@ export interface CompletedCheckpoint {
  * `_manifest.json` (with the state's SHA-256) written last, so a torn checkpoint — no manifest, or a checksum that
  * does not match — is never used: it is skipped with a warning and the previous complete one is taken.
  */
-export class FsCheckpointStorage {
+export class FsCheckpointStorage implements CheckpointStorage {
   constructor(
     readonly dir: string,
     private readonly retained = 3,
