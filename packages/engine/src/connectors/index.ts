@@ -7,6 +7,7 @@ import { registerConnector } from './registry.js';
 import { socketTextConnector } from './socket/socketText.js';
 import { nexmarkConnector } from './generator/nexmark/nexmark.js';
 import { postgresConnector } from './postgres/PostgresSink.js';
+import { fileSinkConnector, fileSourceConnector } from './file/index.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -18,6 +19,8 @@ export function registerBuiltinConnectors(): void {
   registerConnector(nexmarkConnector);
   registerConnector(socketTextConnector);
   registerConnector(postgresConnector);
+  registerConnector(fileSourceConnector);
+  registerConnector(fileSinkConnector);
 }
 registerBuiltinConnectors();
 
