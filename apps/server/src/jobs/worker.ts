@@ -81,6 +81,8 @@ StreamExecutionEnvironment.setContextHost({
     },
     log,
   },
+  // Malformed records are shown under the cell ("dead letters"), not only counted.
+  transformGraph: (graph) => engine.withDeadLetterSink(graph),
   jobOptions() {
     const r = restoreFrom;
     restoreFrom = undefined;
@@ -150,8 +152,9 @@ async function savepoint(requestId: string, stop: boolean): Promise<void> {
 }
 
 const flushTimer = setInterval(flush, input.flushMs);
-const metricsTimer = setInterval(() => {
-  for (const j of currentJobs()) if (j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
+/** Metrics and checkpoint history to the server: every second, and once more when the cell ends (final counts). */
+function reportMetrics(final = false): void {
+  for (const j of currentJobs()) if (final || j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
   if (coordinators.size > 0) {
     // One history across attempts, as Flink's checkpoint statistics span restarts.
     const all = [...coordinators.values()];
@@ -159,7 +162,8 @@ const metricsTimer = setInterval(() => {
     send({ type: 'checkpoints', history, declined: all.reduce((n, c) => n + c.declined, 0), ...(restoredFrom !== undefined ? { restoredFrom } : {}) });
   }
   for (const [j, c] of coordinators) if (j.status !== 'running' && j.status !== 'created') c.stop();
-}, 1000);
+}
+const metricsTimer = setInterval(reportMetrics, 1000);
 
 async function main(): Promise<void> {
   (globalThis as Record<string, unknown>).params = Object.freeze({ ...(input.params ?? {}) });
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
     if (input.graph !== undefined) {
       // A pipeline submitted as graph JSON: validate (errors name the node) and run it as it is.
       const env = new StreamExecutionEnvironment();
-      const graph = engine.migrateGraph(input.graph);
+      const graph = engine.withDeadLetterSink(engine.migrateGraph(input.graph));
       await engine.executeGraph(graph, graph.name ?? 'pipeline', env.host).getJobExecutionResult();
     } else {
       await runCellCode(input.source ?? '', engine as unknown as Record<string, unknown>);
@@ -177,9 +181,11 @@ async function main(): Promise<void> {
     for (const c of clients) await c.getJobExecutionResult();
     await Promise.all(pendingSavepoints);
     flush();
+    reportMetrics(true);
     send({ type: 'done', status: cancelled ? 'cancelled' : 'finished' });
   } catch (e) {
     flush();
+    reportMetrics(true);
     if (cancelled) send({ type: 'done', status: 'cancelled' });
     else if (e instanceof CellCompileError) send({ type: 'error', error: e.info });
     else {
