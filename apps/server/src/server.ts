@@ -6,6 +6,7 @@ import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { JobManager } from './jobs/JobManager.js';
 import { RunningJobsFile } from './jobs/RunningJobsFile.js';
+import { SecretsFile } from './jobs/SecretsFile.js';
 import { cellOutputsOf } from './jobs/cellOutputs.js';
 import { NotebookStore } from './notebooks/NotebookStore.js';
 import { attachHandlers, createSocketServer, roomOf, type FlowbookIo } from './socket/sockets.js';
@@ -32,7 +33,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
   }, config.workerMemoryMb, new RunningJobsFile(config.stateDir), (run) => {
     void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
-  }, config.notebooksDir, config.checkpoints);
+  }, config.notebooksDir, config.checkpoints, new SecretsFile(config.secretsFile));
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
   const auth: AuthContext = {
     token: config.token,

@@ -20,6 +20,7 @@ export { migrateGraph } from './graph/migrateGraph.js';
 export { validateGraph, assertValidGraph, GraphValidationError, type GraphIssue } from './graph/validate.js';
 export { toFnSpec, resolveFn } from './graph/fn.js';
 export { withDeadLetterSink, DEAD_LETTER_SINK } from './graph/deadLetterSink.js';
+export { setSecretLookup, resolveSecrets, redactSecrets, type SecretLookup } from './connectors/secrets.js';
 
 export { Job, type JobOptions, type JobSnapshot, type JobStatus } from './runtime/Job.js';
 export type { JobServices } from './runtime/JobServices.js';

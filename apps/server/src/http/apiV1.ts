@@ -17,7 +17,7 @@ import {
   RestorePoints,
   type CodeCell,
 } from '@flowbook/protocol';
-import { GraphValidationError, migrateGraph, validateGraph } from '@flowbook/engine';
+import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
 import type { CellRun, JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
@@ -82,7 +82,8 @@ function jobDetail(run: CellRun): JobDetail {
     timeline: run.timeline,
     ...(run.checkpoints ? { checkpoints: run.checkpoints } : {}),
     resumed: run.resumed ?? false,
-    ...(run.graph !== undefined ? { graph: run.graph } : {}),
+    // Passwords a user typed into a connector config are masked before the graph leaves the server.
+    ...(run.graph !== undefined ? { graph: redactSecrets(run.graph) } : {}),
     exceptions: run.exceptions,
     ...(jobConfig(run) ? { config: jobConfig(run) } : {}),
   };

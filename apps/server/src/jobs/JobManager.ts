@@ -14,6 +14,7 @@ import {
 import { openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
+import type { SecretsFile } from './SecretsFile.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** Where the manager sends what cells produce: the socket.io room of the notebook. */
@@ -84,6 +85,8 @@ export class JobManager {
     private readonly notebooksDir?: string,
     /** Where cells' checkpoints and savepoints go: a folder (<dir>/<notebook>/<cell>/) or a postgresql:// URL. */
     private readonly checkpointsDir?: string,
+    /** Values for `${secret:NAME}` in connector configs, read at each job start. */
+    private readonly secrets?: SecretsFile,
   ) {}
 
   private readonly savepointRequests = new Map<string, (r: { path?: string; error?: string }) => void>();
@@ -185,6 +188,13 @@ export class JobManager {
 
   private async startWorker(run: CellRun, input: WorkerInput): Promise<CellRun> {
     this.publishStatus(run);
+    try {
+      const secrets = this.secrets?.load();
+      if (secrets && Object.keys(secrets).length > 0) input = { ...input, secrets };
+    } catch (e) {
+      this.finish(run, 'error', { message: (e as Error).message });
+      return run;
+    }
     const worker = new Worker(await this.worker(), {
       workerData: input,
       resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },

@@ -27,6 +27,9 @@ let restoreFrom: engine.JobSnapshot | undefined = !storage
       : undefined;
 const restoredFrom = restoreFrom?.checkpointId;
 
+// `${secret:NAME}` in connector configs: from the server's secrets file, given to this worker only.
+engine.setSecretLookup((kind, name) => (kind === 'secret' ? input.secrets?.[name] : process.env[name]));
+
 // Result rows are buffered per sink and flushed at most every flushMs: a fast job cannot flood the server.
 const pending = new Map<string, { rows: Record<string, unknown>[]; total: number }>();
 const MAX_PENDING_ROWS = 5000;

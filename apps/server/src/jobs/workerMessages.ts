@@ -16,6 +16,8 @@ export interface WorkerInput {
   /** Dynamic form values, visible to the cell as the global `params`. */
   params?: Record<string, string | number | boolean>;
   cellId: string;
+  /** Values for `${secret:NAME}` placeholders in connector configs (from the server's secrets file). */
+  secrets?: Record<string, string>;
   /** Coalescing interval for result rows, ms. */
   flushMs: number;
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { SinkFunction, SourceFunction } from './SourceFunction.js';
+import { resolveSecrets } from './secrets.js';
 
 /**
  * A connector: its config schema (which also generates its form on the canvas) and the factory of its source and/or sink.
@@ -29,11 +30,14 @@ export function listConnectors(): ConnectorDefinition<unknown>[] {
   return [...connectors.values()] as ConnectorDefinition<unknown>[];
 }
 
-/** Validates a connector config against its schema; the error names the node and the field. */
-export function parseConnectorConfig(name: string, config: unknown, where: string): { def: ConnectorDefinition<unknown>; config: unknown } {
+/**
+ * Validates a connector config against its schema; the error names the node and the field. With `resolve`,
+ * `${env:NAME}` and `${secret:NAME}` placeholders are replaced first (when the job starts, not when it is validated).
+ */
+export function parseConnectorConfig(name: string, config: unknown, where: string, resolve = false): { def: ConnectorDefinition<unknown>; config: unknown } {
   const def = getConnector(name);
   if (def === undefined) throw new Error(`${where}: unknown connector "${name}" (known: ${[...connectors.keys()].join(', ')})`);
-  const parsed = def.configSchema.safeParse(config ?? {});
+  const parsed = def.configSchema.safeParse(resolve ? resolveSecrets(config ?? {}, where) : (config ?? {}));
   if (!parsed.success) {
     throw new Error(`${where}: invalid ${name} config: ` + parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; '));
   }

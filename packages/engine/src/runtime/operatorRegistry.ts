@@ -84,7 +84,7 @@ registerOperator({
   keyed: false,
   configSchema: z.object({ connector: z.string(), config: z.unknown().optional(), watermarkStrategy: WatermarkStrategySpecSchema.optional() }),
   create(c, node, graph) {
-    const { def, config } = parseConnectorConfig(c.connector, c.config, nodeName(node));
+    const { def, config } = parseConnectorConfig(c.connector, c.config, nodeName(node), true);
     if (!def.createSource) throw new Error(`${nodeName(node)}: connector "${c.connector}" has no source`);
     const ops: StreamOperator[] = [new SourceOperator(def.createSource(config))];
     if (c.watermarkStrategy) {
@@ -187,7 +187,7 @@ registerOperator({
   keyed: 'optional',
   configSchema: z.object({ connector: z.string(), config: z.unknown().optional() }),
   create(c, node) {
-    const { def, config } = parseConnectorConfig(c.connector, c.config, nodeName(node));
+    const { def, config } = parseConnectorConfig(c.connector, c.config, nodeName(node), true);
     if (!def.createSink) throw new Error(`${nodeName(node)}: connector "${c.connector}" has no sink`);
     return [new SinkOperator(def.createSink(config))];
   },
