@@ -23,6 +23,7 @@ export { withDeadLetterSink, DEAD_LETTER_SINK } from './graph/deadLetterSink.js'
 export { setSecretLookup, resolveSecrets, redactSecrets, type SecretLookup } from './connectors/secrets.js';
 
 export { Job, type JobOptions, type JobSnapshot, type JobStatus } from './runtime/Job.js';
+export { DataTap, type TappedRecord } from './runtime/DataTap.js';
 export type { JobServices } from './runtime/JobServices.js';
 export type { OperatorMetricsSnapshot } from './runtime/metrics.js';
 export { StreamOperator, type OperatorContext } from './runtime/StreamOperator.js';

@@ -11,6 +11,7 @@ import { DEAD_LETTER_TAG, SourceOperator } from './operators/SourceOperator.js';
 import { SinkOperator } from './operators/SinkOperator.js';
 import type { Output } from './Output.js';
 import type { StreamOperator } from './StreamOperator.js';
+import { DataTap } from './DataTap.js';
 
 export type JobStatus = 'created' | 'running' | 'finished' | 'failed' | 'cancelled';
 
@@ -34,6 +35,8 @@ interface Task {
   nodeId: string;
   name: string;
   chain: StreamOperator[];
+  /** The output of the chain's last operator (what a data tap on this node sees). */
+  tailOutput?: FanOutput;
   /** Channels feeding the head operator; the task finishes when all have ended. */
   numChannels: number;
   endedChannels: number;
@@ -60,8 +63,9 @@ class ChannelOutput implements Output {
   collectSide(): void {}
 }
 
-/** Fans one operator's output out to its edges; counts records out and dead letters. */
+/** Fans one operator's output out to its edges; counts records out and dead letters; feeds an open data tap. */
 class FanOutput implements Output {
+  tap: DataTap | undefined;
   constructor(
     private readonly op: StreamOperator,
     private readonly main: Output[],
@@ -69,6 +73,7 @@ class FanOutput implements Output {
   ) {}
   collect(value: unknown, timestamp: number): void {
     this.op.metrics.recordsOut++;
+    if (this.tap !== undefined) this.tap.push(value, timestamp, this.op.currentWatermark);
     const m = this.main;
     for (let i = 0; i < m.length; i++) m[i]!.collect(value, timestamp);
   }
@@ -82,6 +87,7 @@ class FanOutput implements Output {
   }
   collectSide(tag: string, value: unknown, timestamp: number): void {
     if (tag === DEAD_LETTER_TAG && !(this.op instanceof SourceOperator)) this.op.metrics.deadLetters++;
+    if (this.tap !== undefined) this.tap.push(value, timestamp, this.op.currentWatermark, tag);
     const outs = this.side.get(tag);
     if (outs !== undefined) for (const o of outs) o.collect(value, timestamp);
   }
@@ -144,7 +150,8 @@ export class Job {
       for (let i = 0; i < chain.length; i++) {
         const op = chain[i]!;
         const isTail = i === chain.length - 1;
-        const out: Output = isTail ? new FanOutput(op, main, side) : new FanOutput(op, [new ChannelOutput(chain[i + 1]!, 0, 0)], side);
+        const out = isTail ? new FanOutput(op, main, side) : new FanOutput(op, [new ChannelOutput(chain[i + 1]!, 0, 0)], side);
+        if (isTail) task.tailOutput = out;
         op.setup(
           {
             nodeId: node.id,
@@ -306,6 +313,38 @@ export class Job {
   private restore(snapshot: JobSnapshot): void {
     if (snapshot.formatVersion !== 1) throw new Error(`snapshot format ${snapshot.formatVersion} is not supported`);
     for (const t of this.tasks.values()) t.chain.forEach((op, i) => op.initializeState(snapshot.operators[`${t.nodeId}#${i}`]));
+  }
+
+  /**
+   * Opens (or resizes) a data tap on a node's output and returns it; capacity 0 closes it. Sinks emit nothing, so a
+   * tap on a sink shows what it receives.
+   */
+  tap(nodeId: string, capacity: number): DataTap | undefined {
+    const task = this.tasks.get(nodeId);
+    if (!task) throw new Error(`no node "${nodeId}" in this job`);
+    const head = task.chain[0]!;
+    if (head instanceof SinkOperator) {
+      // A sink has no output: tap its input instead, by wrapping the edges that feed it.
+      return this.tapSinkInput(task, capacity);
+    }
+    const out = task.tailOutput!;
+    if (capacity <= 0) return (out.tap = undefined);
+    if (out.tap?.capacity !== capacity) out.tap = new DataTap(capacity);
+    return out.tap;
+  }
+
+  private readonly sinkTaps = new Map<string, DataTap>();
+  private tapSinkInput(task: Task, capacity: number): DataTap | undefined {
+    const sink = task.chain[0] as SinkOperator;
+    if (capacity <= 0) {
+      this.sinkTaps.delete(task.nodeId);
+      sink.tap = undefined;
+      return undefined;
+    }
+    let tap = this.sinkTaps.get(task.nodeId);
+    if (tap?.capacity !== capacity) this.sinkTaps.set(task.nodeId, (tap = new DataTap(capacity)));
+    sink.tap = tap;
+    return tap;
   }
 
   /** Why the job failed, when it did. */

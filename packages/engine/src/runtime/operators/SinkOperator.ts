@@ -1,9 +1,12 @@
 import type { SinkFunction } from '../../connectors/SourceFunction.js';
 import { StreamOperator } from '../StreamOperator.js';
+import type { DataTap } from '../DataTap.js';
 
 /** Hands records to a connector's sink function, and tracks the sink's asynchronous work (opens, commits, flushes). */
 export class SinkOperator extends StreamOperator<never> {
   private readonly inFlight = new Set<Promise<void>>();
+  /** An open data tap on what this sink receives. */
+  tap: DataTap | undefined;
   private readonly failures: unknown[] = [];
   constructor(readonly sink: SinkFunction) {
     super();
@@ -44,6 +47,7 @@ export class SinkOperator extends StreamOperator<never> {
     );
   }
   processElement(value: unknown, timestamp: number): void {
+    if (this.tap !== undefined) this.tap.push(value, timestamp, this.currentWatermark);
     this.sink.invoke(value, timestamp);
   }
   override processWatermark(): void {}
