@@ -100,6 +100,27 @@ describe('REST API v1', () => {
     expect((await again.json()).code).toBe('job_not_running');
   }, 40_000);
 
+  it('clears saved outputs of cells that do not run, and leaves running cells alone', async () => {
+    const notebook = async () => (await (await fetch(`${server.origin}/api/notebooks/generated-sales`, { headers: auth })).json()).notebook;
+    const clear = (body: unknown) => api('/notebooks/generated-sales/clear-outputs', { method: 'POST', body: JSON.stringify(body) });
+    const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'generated-sales', cellId: 'profit' }) })).json();
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'running' && j.recordsOut > 0);
+    expect(await (await clear({ cellIds: ['profit'] })).json()).toEqual({ cleared: [], running: ['profit'] });
+    await api(`/jobs/${jobId}/cancel`, { method: 'POST' });
+    const job = await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+    // The ended run is saved with the notebook (this run's, not the one an earlier test left there)...
+    await waitFor(notebook, (nb) => nb.cells[1].outputs?.startedAt === job.startedAt);
+    expect(server.jobs.runsOf('generated-sales')).toHaveLength(1);
+    // ...and clearing removes it from the file and from what late joiners are replayed.
+    const r = await clear({});
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ cleared: ['profit'], running: [] });
+    expect((await notebook()).cells[1].outputs).toBeUndefined();
+    expect(server.jobs.runsOf('generated-sales')).toHaveLength(0);
+    expect((await clear({ cellIds: ['not a valid id!'] })).status).toBe(400);
+    expect((await api('/notebooks/no-such-notebook/clear-outputs', { method: 'POST', body: '{}' })).status).toBe(404);
+  }, 40_000);
+
   it('serves /metrics only with a token, in Prometheus format', async () => {
     expect((await fetch(`${server.origin}/metrics`)).status).toBe(401);
     const text = await (await fetch(`${server.origin}/metrics`, { headers: { authorization: 'token test-token' } })).text();

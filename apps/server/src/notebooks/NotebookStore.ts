@@ -130,6 +130,21 @@ export class NotebookStore {
     });
   }
 
+  /** Removes the saved outputs of these code cells (of every code cell when `cellIds` is undefined). */
+  async clearOutputs(name: string, cellIds: readonly string[] | undefined): Promise<void> {
+    const file = this.pathOf(name);
+    await this.serialize(file, async () => {
+      const nb = await this.read(name);
+      let changed = false;
+      for (const cell of nb.cells) {
+        if (cell.type !== 'code' || !cell.outputs || (cellIds && !cellIds.includes(cell.id))) continue;
+        delete cell.outputs;
+        changed = true;
+      }
+      if (changed) await this.write(name, nb);
+    });
+  }
+
   private async exists(file: string): Promise<boolean> {
     return fs.access(file).then(
       () => true,

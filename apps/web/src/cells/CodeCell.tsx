@@ -1,4 +1,5 @@
 import Editor, { type OnMount } from '@monaco-editor/react';
+import type * as Monaco from 'monaco-editor';
 import { useEffect, useRef, useState } from 'react';
 import type { ChartSettings, CodeCell as CodeCellModel } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
@@ -9,18 +10,31 @@ import { SinkOutput } from './SinkOutput.js';
 interface Props {
   cell: CodeCellModel;
   run: CellRunView | undefined;
+  /** The source cannot be edited (no 'write' right). */
   readOnly: boolean;
+  /** Run and Cancel are offered ('run' right). */
+  canRun: boolean;
   onChange(source: string): void;
   onChartChange(sink: string, settings: ChartSettings): void;
   onRun(): void;
+  /** Shift+Enter in the editor: run, then the page selects the next cell. */
+  onRunAndAdvance(): void;
   onCancel(): void;
+  /** The editor once mounted (undefined when unmounted), so the page can focus it (Enter in command mode). */
+  onEditor(editor: Monaco.editor.IStandaloneCodeEditor | undefined): void;
 }
 
 /** A TypeScript cell: Monaco editor, run controls, status and run time, error, log, and live results per sink. */
-export function CodeCell({ cell, run, readOnly, onChange, onChartChange, onRun, onCancel }: Props) {
+export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onEditor }: Props) {
   const running = run?.status === 'running' || run?.status === 'pending';
+  // Monaco's commands are registered once at mount: they call the latest props through refs.
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
+  const onAdvanceRef = useRef(onRunAndAdvance);
+  onAdvanceRef.current = onRunAndAdvance;
+  const onEditorRef = useRef(onEditor);
+  onEditorRef.current = onEditor;
+  useEffect(() => () => onEditorRef.current(undefined), []);
   const lines = cell.source.split('\n').length;
   const [mounted, setMounted] = useState<Parameters<OnMount>>();
   useEffect(() => {
@@ -28,22 +42,28 @@ export function CodeCell({ cell, run, readOnly, onChange, onChartChange, onRun, 
   }, [mounted, run?.error]);
   const onMount: OnMount = (editor, monaco) => {
     setMounted([editor, monaco]);
-    // Shift+Enter runs the cell, as in Jupyter and Zeppelin; Ctrl/Cmd+Enter too.
-    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => onRunRef.current());
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
+    // Shift+Enter runs the cell and moves on, as in Jupyter; Ctrl/Cmd+Enter runs it in place. Actions, not addCommand:
+    // addCommand's keybindings are global to all editors of the page, so every cell would run the last-mounted one.
+    const actions = [
+      editor.addAction({ id: 'flowbook.runAndAdvance', label: 'Run cell and select the next', keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter], run: () => onAdvanceRef.current() }),
+      editor.addAction({ id: 'flowbook.run', label: 'Run cell', keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => onRunRef.current() }),
+    ];
+    editor.onDidDispose(() => actions.forEach((a) => a.dispose()));
+    onEditorRef.current(editor);
   };
   return (
     <div className="code-cell">
       <div className="cell-toolbar">
-        {!running ? (
-          <button className="run" data-testid={`run-${cell.id}`} onClick={onRun} disabled={readOnly} title="Run (Shift+Enter)">
-            ▶ Run
-          </button>
-        ) : (
-          <button className="cancel" data-testid={`cancel-${cell.id}`} onClick={onCancel} disabled={readOnly} title="Cancel the job">
-            ■ Cancel
-          </button>
-        )}
+        {canRun &&
+          (!running ? (
+            <button className="run" data-testid={`run-${cell.id}`} onClick={onRun} title="Run (Shift+Enter, Ctrl+Enter)">
+              ▶ Run
+            </button>
+          ) : (
+            <button className="cancel" data-testid={`cancel-${cell.id}`} onClick={onCancel} title="Cancel the job">
+              ■ Cancel
+            </button>
+          ))}
         <span className={`status status-${run?.status ?? 'ready'}`} data-testid={`status-${cell.id}`}>
           {run?.status ?? 'ready'}
         </span>
@@ -56,7 +76,7 @@ export function CodeCell({ cell, run, readOnly, onChange, onChartChange, onRun, 
           value={cell.source}
           onChange={(v) => onChange(v ?? '')}
           onMount={onMount}
-          options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2 }}
+          options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true }}
         />
       </div>
       {run?.error && (

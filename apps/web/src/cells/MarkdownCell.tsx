@@ -1,34 +1,59 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { renderMarkdown } from './renderMarkdown.js';
 
-/** Rendered markdown (sanitized); double-click to edit the source, click outside to render again. */
-export function MarkdownCell({ id, source, readOnly, onChange }: { id: string; source: string; readOnly: boolean; onChange(source: string): void }) {
-  const [editing, setEditing] = useState(false);
+/** How editing ended: focus went elsewhere, Esc or Ctrl+Enter (stay on the cell), Shift+Enter (go to the next cell). */
+export type MarkdownDone = 'blur' | 'stay' | 'advance';
+
+interface Props {
+  id: string;
+  source: string;
+  readOnly: boolean;
+  /** Edit mode is the page's (Enter in command mode starts it too), so it is a prop. */
+  editing: boolean;
+  onChange(source: string): void;
+  onEdit(): void;
+  onDone(how: MarkdownDone): void;
+}
+
+/** Rendered markdown (sanitized); double-click or Enter edits the source; Esc, Shift+Enter or a click outside render it. */
+export function MarkdownCell({ id, source, readOnly, editing, onChange, onEdit, onDone }: Props) {
   const html = useMemo(() => renderMarkdown(source), [source]);
-  if (editing) {
+  if (editing && !readOnly) {
     return (
       <textarea
         className="markdown-editor"
         data-testid={`markdown-editor-${id}`}
         autoFocus
         value={source}
+        placeholder="Markdown"
         rows={Math.max(4, source.split('\n').length + 1)}
         onChange={(e) => onChange(e.target.value)}
-        onBlur={() => setEditing(false)}
+        onBlur={() => onDone('blur')}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && e.shiftKey) {
+          const mod = e.ctrlKey || e.metaKey;
+          if (e.key === 'Escape' || (e.key === 'Enter' && mod)) {
             e.preventDefault();
-            setEditing(false);
+            onDone('stay');
+          } else if (e.key === 'Enter' && e.shiftKey) {
+            e.preventDefault();
+            onDone('advance');
           }
         }}
       />
+    );
+  }
+  if (source.trim() === '') {
+    return (
+      <div className="markdown markdown-empty muted" data-testid={`markdown-${id}`} onDoubleClick={() => !readOnly && onEdit()}>
+        {readOnly ? 'Empty markdown cell' : 'Empty markdown cell — double-click or press Enter to edit'}
+      </div>
     );
   }
   return (
     <div
       className="markdown"
       data-testid={`markdown-${id}`}
-      onDoubleClick={() => !readOnly && setEditing(true)}
+      onDoubleClick={() => !readOnly && onEdit()}
       title={readOnly ? undefined : 'Double-click to edit'}
       dangerouslySetInnerHTML={{ __html: html }}
     />

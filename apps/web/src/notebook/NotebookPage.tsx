@@ -1,28 +1,105 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Cell, ChartSettings, Notebook } from '@flowbook/protocol';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
+import type * as Monaco from 'monaco-editor';
+import { paramValuesOf, type Cell, type ChartSettings, type Notebook } from '@flowbook/protocol';
 import { getNotebook, saveNotebook } from '../api/rest.js';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
-import { MarkdownCell } from '../cells/MarkdownCell.js';
+import { MarkdownCell, type MarkdownDone } from '../cells/MarkdownCell.js';
 import { applyRunEvents } from './cellRuns.js';
 import { useLiveRuns } from './useLiveRuns.js';
 import { PresenceBar } from './PresenceBar.js';
+import { useNotebookAccess } from './access.js';
+import { AddCellBar } from './AddCellBar.js';
+import { CellActions } from './CellActions.js';
+import { NotebookToolbar } from './NotebookToolbar.js';
+import { clearOutputs } from './clearOutputs.js';
+import { createKeymap, type NotebookCommand } from './keymap.js';
+import {
+  cellsToRun,
+  changeCellType,
+  deleteCell,
+  duplicateCell,
+  emptyCell,
+  emptyHistory,
+  insertCell,
+  moveCell,
+  newCellId,
+  record,
+  redo,
+  removedCodeCells,
+  selectionAfterDelete,
+  stripOutputs,
+  undo,
+  type CellHistory,
+  type CellType,
+} from './cellOps.js';
 
 const SAVE_DELAY_MS = 800;
+const NOTICE_MS = 6000;
 
-/** A notebook: its cells in order, live results from the server, edits saved shortly after typing stops. */
+/** JupyterLab's two modes: an editor has the keyboard (edit), or the notebook does and keys are commands. */
+type Mode = 'command' | 'edit';
+/** Where keyboard focus goes once a cell is selected: the cell itself (command mode) or its editor (edit mode). */
+type FocusTarget = 'cell' | 'editor';
+
+const isRunning = (status: string | undefined) => status === 'running' || status === 'pending';
+
+/** Height of the sticky top bar and notebook toolbar, which cover the top of the page. */
+const STICKY_PX = 100;
+const MIN_VISIBLE_PX = 48;
+
+/**
+ * Scrolls a newly selected cell into view, but not one that already shows enough of itself: a tall cell that fills the
+ * screen would otherwise jump to its top or bottom on every selection.
+ */
+function scrollIntoViewIfHidden(el: HTMLElement) {
+  const r = el.getBoundingClientRect();
+  const top = STICKY_PX;
+  const bottom = window.innerHeight;
+  if (r.top >= top && r.bottom <= bottom) return;
+  const visible = Math.min(r.bottom, bottom) - Math.max(r.top, top);
+  if (r.height > bottom - top && visible >= MIN_VISIBLE_PX) return;
+  el.scrollIntoView({ block: r.height > bottom - top ? 'start' : 'nearest' });
+}
+
+/**
+ * A notebook: its cells in order, live results from the server, edits saved shortly after typing stops. Cells are
+ * selected, added, deleted, moved, duplicated and retyped with JupyterLab's keyboard model; cell operations undo.
+ */
 export function NotebookPage({ name }: { name: string }) {
+  const access = useNotebookAccess(name);
   const [notebook, setNotebook] = useState<Notebook>();
   const [loadError, setLoadError] = useState<string>();
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'unsaved' | string>('saved');
+  const [selected, setSelected] = useState<string>();
+  const [mode, setMode] = useState<Mode>('command');
+  const [editingMarkdown, setEditingMarkdown] = useState<string>();
+  const [history, setHistory] = useState<CellHistory>(emptyHistory);
+  const [notice, setNotice] = useState<string>();
+
+  // Keyboard commands can follow each other faster than React renders: they read and write these refs, which always
+  // hold the latest notebook, selection and history; the state above is what renders.
+  const nbRef = useRef<Notebook>(undefined);
+  const selRef = useRef<string>(undefined);
+  const historyRef = useRef(history);
+  const accessRef = useRef(access);
+  accessRef.current = access;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const editors = useRef(new Map<string, Monaco.editor.IStandaloneCodeEditor>());
+  const pendingFocus = useRef<{ id: string; target: FocusTarget }>(undefined);
   const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const dirty = useRef(false);
+  const saveSeq = useRef(0);
 
   useEffect(() => {
     let cancelled = false;
     getNotebook(name)
       .then((nb) => {
         if (cancelled) return;
+        nbRef.current = nb;
         setNotebook(nb);
+        selRef.current = nb.cells[0]?.id;
+        setSelected(selRef.current);
         document.title = `${nb.title} — Flowbook`;
       })
       .catch((e: Error) => setLoadError(e.message));
@@ -32,68 +109,390 @@ export function NotebookPage({ name }: { name: string }) {
   }, [name]);
 
   const { runs, setLive } = useLiveRuns(name, notebook);
+  const runsRef = useRef(runs);
+  runsRef.current = runs;
 
-  const update = useCallback(
-    (fn: (nb: Notebook) => Notebook) => {
-      setNotebook((nb) => {
-        if (!nb) return nb;
-        const next = fn(nb);
-        setSaveState('unsaved');
-        clearTimeout(saveTimer.current);
-        saveTimer.current = setTimeout(() => {
-          setSaveState('saving');
-          saveNotebook(name, next)
-            .then(() => setSaveState('saved'))
-            .catch((e: Error) => setSaveState(`not saved: ${e.message}`));
-        }, SAVE_DELAY_MS);
-        return next;
-      });
+  const flushSave = useCallback(() => {
+    clearTimeout(saveTimer.current);
+    const nb = nbRef.current;
+    if (!dirty.current || !nb) return;
+    dirty.current = false;
+    const seq = ++saveSeq.current;
+    setSaveState('saving');
+    saveNotebook(name, nb).then(
+      () => {
+        if (seq === saveSeq.current && !dirty.current) setSaveState('saved');
+      },
+      (e: Error) => setSaveState(`not saved: ${e.message}`),
+    );
+  }, [name]);
+  // Leaving the page (another route) saves what is still waiting for the typing pause.
+  useEffect(() => () => flushSave(), [flushSave]);
+
+  /** Shows `next`; saves it after a pause in typing, unless `save` is false (local-only changes) or this viewer may not write. */
+  const commit = useCallback(
+    (next: Notebook, save = true) => {
+      nbRef.current = next;
+      setNotebook(next);
+      if (!save || !accessRef.current.write) return;
+      dirty.current = true;
+      setSaveState('unsaved');
+      clearTimeout(saveTimer.current);
+      saveTimer.current = setTimeout(flushSave, SAVE_DELAY_MS);
     },
-    [name],
+    [flushSave],
   );
 
-  const setCell = (id: string, fn: (c: Cell) => Cell) => update((nb) => ({ ...nb, cells: nb.cells.map((c) => (c.id === id ? fn(c) : c)) }));
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(undefined), NOTICE_MS);
+    return () => clearTimeout(t);
+  }, [notice]);
 
-  if (loadError) return <div className="page error" data-testid="notebook-error">{loadError}</div>;
-  if (!notebook) return <div className="page">Loading…</div>;
+  /** Moves focus where the last selection asked for, once that cell (or its editor) exists. */
+  const applyPendingFocus = useCallback(() => {
+    const p = pendingFocus.current;
+    if (!p) return;
+    if (p.target === 'editor') {
+      const editor = editors.current.get(p.id);
+      if (!editor) return; // focused in onEditor when Monaco has mounted
+      pendingFocus.current = undefined;
+      editor.focus();
+      return;
+    }
+    const el = document.getElementById(`cell-${p.id}`);
+    if (!el) return;
+    pendingFocus.current = undefined;
+    el.focus({ preventScroll: true });
+    scrollIntoViewIfHidden(el);
+  }, []);
+  useLayoutEffect(applyPendingFocus);
+
+  const select = useCallback(
+    (id: string | undefined, focus?: FocusTarget) => {
+      selRef.current = id;
+      setSelected(id);
+      if (!id || !focus) return;
+      const cell = nbRef.current?.cells.find((c) => c.id === id);
+      if (focus === 'editor' && cell?.type === 'markdown') {
+        // The textarea focuses itself when it appears; readers have none and stay on the cell.
+        if (accessRef.current.write) return setEditingMarkdown(id);
+        focus = 'cell';
+      }
+      pendingFocus.current = { id, target: focus };
+      applyPendingFocus();
+    },
+    [applyPendingFocus],
+  );
+
+  // ---- runs ----
 
   const runCell = (id: string) => {
-    const cell = notebook.cells.find((c) => c.id === id);
-    if (cell?.type !== 'code') return;
+    const nb = nbRef.current;
+    const cell = nb?.cells.find((c) => c.id === id);
+    if (!nb || cell?.type !== 'code' || !accessRef.current.run) return;
+    // What runs is what the file will say: save pending edits now rather than after the typing pause.
+    flushSave();
     // A run the server refuses (invalid message, unknown notebook) has no job and so no status: show why on the cell.
-    getSocket().emit('cell.run', { notebook: name, cellId: id, source: cell.source, params: {} }, (res) => {
+    getSocket().emit('cell.run', { notebook: name, cellId: id, source: cell.source, params: paramValuesOf(nb, cell) }, (res) => {
       if (!res.ok) setLive((r) => applyRunEvents(r, [{ kind: 'status', msg: { notebook: name, cellId: id, status: 'error', error: { message: res.error } } }]));
     });
   };
 
+  const cancelCell = (id: string) => getSocket().emit('cell.cancel', { notebook: name, cellId: id });
+
+  /** Streaming jobs never end, so "run all" starts the cells in order rather than waiting for each (as the REST /run does). */
+  const runMany = (which: 'all' | 'above' | 'below') => {
+    for (const c of cellsToRun(nbRef.current?.cells ?? [], which, selRef.current)) runCell(c.id);
+  };
+
+  const clear = (ids?: string[]) => {
+    clearOutputs(name, ids).then(
+      ({ cleared, running }) => {
+        const nb = nbRef.current;
+        if (nb) commit({ ...nb, cells: stripOutputs(nb.cells, cleared) }, false);
+        // The server tells everyone in the notebook the same; this makes it immediate here.
+        setLive((r) => applyRunEvents(r, cleared.map((cellId) => ({ kind: 'status', msg: { notebook: name, cellId, status: 'ready' } }))));
+        setNotice(running.length > 0 ? `${running.length} running cell${running.length > 1 ? 's keep their' : ' keeps its'} output (cancel first).` : undefined);
+      },
+      (e: Error) => setNotice(`Could not clear outputs: ${e.message}`),
+    );
+  };
+
+  // ---- cell operations (undoable) ----
+
+  /** A code cell deleted or turned into markdown has no Cancel button any more: its job is cancelled with it. */
+  const cancelRemoved = (before: readonly Cell[], after: readonly Cell[]) => {
+    for (const id of removedCodeCells(before, after)) if (isRunning(runsRef.current[id]?.status)) cancelCell(id);
+  };
+
+  const operate = (fn: (cells: Cell[]) => Cell[], selectAfter: string | undefined, focus: FocusTarget = 'cell') => {
+    const nb = nbRef.current;
+    if (!nb || !accessRef.current.write) return;
+    const after = fn(nb.cells);
+    historyRef.current = record(historyRef.current, { cells: nb.cells, selected: selRef.current });
+    setHistory(historyRef.current);
+    cancelRemoved(nb.cells, after);
+    commit({ ...nb, cells: after });
+    select(selectAfter, focus);
+  };
+
+  const cells = () => nbRef.current?.cells ?? [];
+  const indexOf = (id: string | undefined) => cells().findIndex((c) => c.id === id);
+
+  const insertAt = (index: number, type: CellType, focus: FocusTarget) => {
+    const id = newCellId(cells());
+    operate((cs) => insertCell(cs, index, emptyCell(type, id)), id, focus);
+  };
+  const insertRelative = (offset: 0 | 1, type: CellType, focus: FocusTarget) => {
+    const i = indexOf(selRef.current);
+    insertAt(i < 0 ? (offset === 0 ? 0 : cells().length) : i + offset, type, focus);
+  };
+  const remove = (id: string) => operate((cs) => deleteCell(cs, id), selectionAfterDelete(cells(), id));
+  const move = (id: string, delta: -1 | 1) => operate((cs) => moveCell(cs, id, delta), id);
+  const duplicate = (id: string) => {
+    const copy = newCellId(cells());
+    operate((cs) => duplicateCell(cs, id, copy), copy);
+  };
+  const retype = (id: string, type: CellType) => {
+    const cell = cells().find((c) => c.id === id);
+    if (cell && cell.type !== type) operate((cs) => changeCellType(cs, id, type), id);
+  };
+
+  const step = (direction: 'undo' | 'redo') => {
+    const nb = nbRef.current;
+    if (!nb || !accessRef.current.write) return;
+    const r = (direction === 'undo' ? undo : redo)(historyRef.current, { cells: nb.cells, selected: selRef.current });
+    if (!r) return;
+    historyRef.current = r.history;
+    setHistory(r.history);
+    cancelRemoved(nb.cells, r.state.cells);
+    commit({ ...nb, cells: r.state.cells });
+    select(r.state.selected ?? r.state.cells[0]?.id, 'cell');
+  };
+
+  /** Runs the selected cell (markdown: renders it), then stays, selects the next cell, or inserts a code cell below. */
+  const runSelected = (then: 'stay' | 'advance' | 'insert', id = selRef.current) => {
+    const i = indexOf(id);
+    if (!id || i < 0) return;
+    runCell(id);
+    if (editingMarkdown === id) setEditingMarkdown(undefined);
+    if (then === 'insert') insertAt(i + 1, 'code', 'editor');
+    // On the last cell Shift+Enter stays where it is (Zeppelin-like) instead of adding cells to the file as Jupyter does.
+    else if (then === 'advance' && i + 1 < cells().length) select(cells()[i + 1]!.id, 'cell');
+  };
+
+  const setCell = (id: string, fn: (c: Cell) => Cell) => {
+    const nb = nbRef.current;
+    if (nb) commit({ ...nb, cells: nb.cells.map((c) => (c.id === id ? fn(c) : c)) });
+  };
+
+  const exec = (command: NotebookCommand) => {
+    const id = selRef.current;
+    const i = indexOf(id);
+    switch (command) {
+      case 'enterEdit':
+        if (id) select(id, 'editor');
+        break;
+      case 'insertAbove':
+        insertRelative(0, 'code', 'cell');
+        break;
+      case 'insertBelow':
+        insertRelative(1, 'code', 'cell');
+        break;
+      case 'delete':
+        if (id) remove(id);
+        break;
+      case 'toMarkdown':
+        if (id) retype(id, 'markdown');
+        break;
+      case 'toCode':
+        if (id) retype(id, 'code');
+        break;
+      case 'selectPrev':
+        select(cells()[Math.max(0, i - 1)]?.id, 'cell');
+        break;
+      case 'selectNext':
+        select(cells()[i < 0 ? 0 : Math.min(cells().length - 1, i + 1)]?.id, 'cell');
+        break;
+      case 'run':
+        runSelected('stay');
+        break;
+      case 'runAndAdvance':
+        runSelected('advance');
+        break;
+      case 'runAndInsert':
+        runSelected('insert');
+        break;
+      case 'undo':
+      case 'redo':
+        step(command);
+        break;
+    }
+  };
+
+  // The document listener is registered once; it calls this render's commands.
+  const commandsRef = useRef({ exec, leaveEditor: () => {} });
+  commandsRef.current = { exec, leaveEditor: () => select(selRef.current, 'cell') };
+
+  useEffect(() => {
+    const keymap = createKeymap();
+    const onKeyDown = (e: KeyboardEvent) => {
+      const root = containerRef.current;
+      const target = e.target as HTMLElement | null;
+      if (!root || !target || e.defaultPrevented || e.isComposing) return;
+      // Keys typed on the page background count too (nothing focused yet, or the focused cell was deleted).
+      if (target !== document.body && !root.contains(target)) return;
+      if (target.closest('.monaco-editor')) {
+        // Monaco keeps Esc while it has a widget open (suggestions, find); otherwise Esc leaves the editor.
+        if (e.key === 'Escape' && !e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          commandsRef.current.leaveEditor();
+        }
+        return;
+      }
+      if (target.closest('textarea, input, select, [contenteditable]:not([contenteditable="false"])')) return;
+      if ((e.key === 'Enter' || e.key === ' ') && target.closest('button, a, summary')) return;
+      const command = keymap.press(e, Date.now());
+      if (!command) return;
+      e.preventDefault();
+      commandsRef.current.exec(command);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  /** Focus decides the mode: in an editor is edit mode, anywhere else in a cell is command mode; either selects the cell. */
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const target = e.target as HTMLElement;
+    const section = target.closest<HTMLElement>('section[data-cell-id]');
+    if (!section) return;
+    const id = section.dataset.cellId!;
+    if (id !== selRef.current) {
+      selRef.current = id;
+      setSelected(id);
+    }
+    setMode(target.closest('.monaco-editor, .markdown-editor') ? 'edit' : 'command');
+  };
+  const onBlur = (e: FocusEvent<HTMLDivElement>) => {
+    if (!e.relatedTarget || !containerRef.current?.contains(e.relatedTarget as Node)) setMode('command');
+  };
+
+  const onMarkdownDone = (id: string, how: MarkdownDone) => {
+    setEditingMarkdown((cur) => (cur === id ? undefined : cur));
+    if (how === 'stay') select(id, 'cell');
+    else if (how === 'advance') select(cells()[indexOf(id) + 1]?.id ?? id, 'cell');
+  };
+
+  const onEditor = (id: string, editor: Monaco.editor.IStandaloneCodeEditor | undefined) => {
+    if (!editor) {
+      editors.current.delete(id);
+      return;
+    }
+    editors.current.set(id, editor);
+    applyPendingFocus();
+  };
+
+  if (loadError) return <div className="page error" data-testid="notebook-error">{loadError}</div>;
+  if (!notebook) return <div className="page">Loading…</div>;
+
+  const canEdit = access.write || access.run;
   return (
-    <div className="page notebook" data-testid="notebook">
+    <div ref={containerRef} className={`page notebook${access.write ? ' editable' : ''}`} data-testid="notebook" data-mode={mode} onFocus={onFocus} onBlur={onBlur}>
       <header className="notebook-header">
         <h1>{notebook.title}</h1>
-        <span className="muted save-state" data-testid="save-state">
-          {saveState}
-        </span>
+        {access.write ? (
+          <span className="muted save-state" data-testid="save-state">
+            {saveState}
+          </span>
+        ) : (
+          access.known && (
+            <span className="read-only-badge" data-testid="read-only">
+              {access.run ? 'run only' : 'read-only'}
+            </span>
+          )
+        )}
         <PresenceBar notebook={name} />
       </header>
-      {notebook.cells.map((cell) => (
-        <section key={cell.id} id={`cell-${cell.id}`} className={`cell cell-${cell.type}`} data-testid={`cell-${cell.id}`}>
-          {cell.type === 'markdown' ? (
-            <MarkdownCell id={cell.id} source={cell.source} readOnly={false} onChange={(source) => setCell(cell.id, (c) => ({ ...c, source }))} />
-          ) : (
-            <CodeCell
-              cell={cell}
-              run={runs[cell.id]}
-              readOnly={false}
-              onChange={(source) => setCell(cell.id, (c) => ({ ...c, source }))}
-              onChartChange={(sink, settings: ChartSettings) =>
-                setCell(cell.id, (c) => (c.type === 'code' ? { ...c, charts: { ...c.charts, [sink]: settings } } : c))
-              }
-              onRun={() => runCell(cell.id)}
-              onCancel={() => getSocket().emit('cell.cancel', { notebook: name, cellId: cell.id })}
-            />
-          )}
-        </section>
-      ))}
+      {canEdit && (
+        <NotebookToolbar
+          access={access}
+          canUndo={history.past.length > 0}
+          canRedo={history.future.length > 0}
+          hasSelection={selected !== undefined}
+          onInsert={(type) => insertRelative(1, type, 'editor')}
+          onRun={runMany}
+          onClearAll={() => clear()}
+          onUndo={() => step('undo')}
+          onRedo={() => step('redo')}
+        />
+      )}
+      {notice && (
+        <div className="notice" data-testid="notice" role="status">
+          {notice}
+        </div>
+      )}
+      {notebook.cells.length === 0 && <p className="muted empty-notebook">This notebook has no cells{access.write ? ': add one.' : '.'}</p>}
+      {notebook.cells.map((cell, i) => {
+        const run = runs[cell.id];
+        const isSelected = cell.id === selected;
+        return (
+          <Fragment key={cell.id}>
+            {access.write && <AddCellBar index={i} onAdd={(type) => insertAt(i, type, 'editor')} />}
+            <section
+              id={`cell-${cell.id}`}
+              data-cell-id={cell.id}
+              data-testid={`cell-${cell.id}`}
+              tabIndex={-1}
+              className={`cell cell-${cell.type}${isSelected ? ' selected' : ''}${isSelected && mode === 'edit' ? ' edit-mode' : ''}`}
+            >
+              {canEdit && (
+                <CellActions
+                  id={cell.id}
+                  type={cell.type}
+                  access={access}
+                  first={i === 0}
+                  last={i === notebook.cells.length - 1}
+                  clearable={run !== undefined && run.status !== 'ready'}
+                  running={isRunning(run?.status)}
+                  onMove={(delta) => move(cell.id, delta)}
+                  onDuplicate={() => duplicate(cell.id)}
+                  onChangeType={(type) => retype(cell.id, type)}
+                  onClear={() => clear([cell.id])}
+                  onDelete={() => remove(cell.id)}
+                />
+              )}
+              {cell.type === 'markdown' ? (
+                <MarkdownCell
+                  id={cell.id}
+                  source={cell.source}
+                  readOnly={!access.write}
+                  editing={editingMarkdown === cell.id}
+                  onChange={(source) => setCell(cell.id, (c) => ({ ...c, source }))}
+                  onEdit={() => select(cell.id, 'editor')}
+                  onDone={(how) => onMarkdownDone(cell.id, how)}
+                />
+              ) : (
+                <CodeCell
+                  cell={cell}
+                  run={run}
+                  readOnly={!access.write}
+                  canRun={access.run}
+                  onChange={(source) => setCell(cell.id, (c) => ({ ...c, source }))}
+                  onChartChange={(sink, settings: ChartSettings) =>
+                    setCell(cell.id, (c) => (c.type === 'code' ? { ...c, charts: { ...c.charts, [sink]: settings } } : c))
+                  }
+                  onRun={() => runCell(cell.id)}
+                  onRunAndAdvance={() => runSelected('advance', cell.id)}
+                  onCancel={() => cancelCell(cell.id)}
+                  onEditor={(editor) => onEditor(cell.id, editor)}
+                />
+              )}
+            </section>
+          </Fragment>
+        );
+      })}
+      {access.write && <AddCellBar index={notebook.cells.length} onAdd={(type) => insertAt(notebook.cells.length, type, 'editor')} />}
     </div>
   );
 }

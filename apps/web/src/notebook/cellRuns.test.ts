@@ -68,3 +68,15 @@ describe('applyRunEvents', () => {
     expect(runs.c!.awaitingReplay).toBe(false);
   });
 });
+
+describe('clearing a cell', () => {
+  it("a 'ready' status empties the cell's results, logs and times", () => {
+    let runs = applyRunEvents({}, [
+      { kind: 'status', msg: { ...ref, status: 'finished', startedAt: 1, finishedAt: 2 } },
+      { kind: 'append', msg: { ...ref, sink: 's', rows: [{ a: 1 }], total: 1 } },
+      { kind: 'log', msg: { ...ref, lines: ['x'] } },
+    ]);
+    runs = applyRunEvents(runs, [{ kind: 'status', msg: { ...ref, status: 'ready' } }]);
+    expect(runs.c).toEqual({ status: 'ready', results: {}, logs: [] });
+  });
+});

@@ -50,7 +50,10 @@ export function applyRunEvents(runs: Record<string, CellRunView>, events: RunEve
     }
     const id = e.msg.cellId;
     const cur = next[id] ?? EMPTY;
-    if (e.kind === 'status') {
+    if (e.kind === 'status' && e.msg.status === 'ready') {
+      // The cell's outputs were cleared (server-side too): an empty entry, which also hides the outputs saved in the file.
+      next[id] = { ...EMPTY };
+    } else if (e.kind === 'status') {
       // A new run, or the replay of a run whose rows the page may already show: start from empty results either way.
       const fresh = e.msg.status === 'pending' || cur.awaitingReplay === true;
       next[id] = {

@@ -1,0 +1,15 @@
+import type { CellType } from './cellOps.js';
+
+/** The thin gap between two cells: hovering it offers a new code or markdown cell right there. */
+export function AddCellBar({ index, onAdd }: { index: number; onAdd(type: CellType): void }) {
+  return (
+    <div className="add-cell" data-testid={`add-cell-${index}`}>
+      <button data-testid={`add-code-${index}`} onClick={() => onAdd('code')} title="Insert a code cell here">
+        + Code
+      </button>
+      <button data-testid={`add-markdown-${index}`} onClick={() => onAdd('markdown')} title="Insert a markdown cell here">
+        + Markdown
+      </button>
+    </div>
+  );
+}
