@@ -48,6 +48,12 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('job-operators').getByText('window').first().waitFor({ timeout: 5000 });
     // The job graph shows each operator with live numbers.
     await page.getByTestId('job-graph').getByText('Window(tumbling)').waitFor();
+    // Clicking an operator opens its live data tap: the records it emits, newest first.
+    await page.getByTestId('job-graph').getByText('Socket localhost:9181').click();
+    await page.getByTestId('tap-records').getByText(/\d\d-\d\d-2018,\w+,Category\d/).first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('tap-search').fill('January');
+    await expect.poll(async () => (await page.getByTestId('tap-records').locator('tbody tr code').allTextContents()).every((t) => t.includes('January'))).toBe(true);
+    await page.getByTestId('tap-pause').click();
     // The sample checkpoints every 2 s: the history fills, and a savepoint can be taken.
     await page.getByTestId('job-checkpoints').locator('tbody tr').first().waitFor({ timeout: 10_000 });
     // Configuration: the sample checkpoints every 2 s, so it restarts with exponential delay (Flink's default then).

@@ -96,4 +96,17 @@ export type RestorePoints = z.infer<typeof RestorePoints>;
 export const RestartRequest = z.object({ from: z.string().default('latest') }).meta({ id: 'RestartRequest' });
 export type RestartRequest = z.input<typeof RestartRequest>;
 
+/** A node's data tap: the last records it emitted, with event time and watermark (`seq` counts every record seen). */
+export const TapRecords = z
+  .object({
+    nodeId: z.string(),
+    seq: z.number(),
+    capacity: z.number(),
+    records: z.array(
+      z.object({ seq: z.number(), value: z.unknown(), timestamp: z.number().nullable(), watermark: z.number().nullable(), at: z.number(), tag: z.string().optional() }),
+    ),
+  })
+  .meta({ id: 'TapRecords' });
+export type TapRecords = z.infer<typeof TapRecords>;
+
 export const RunNotebookResult = z.object({ jobs: z.array(z.object({ cellId: z.string(), jobId: z.string() })) }).meta({ id: 'RunNotebookResult' });

@@ -15,6 +15,7 @@ import {
   SavepointResult,
   RestartRequest,
   RestorePoints,
+  TapRecords,
   type CodeCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
@@ -150,6 +151,22 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     }
   });
 
+  // A node's live data tap: opened on first read, closed by the job when nobody reads it for 30 s.
+  r.get('/jobs/:id/taps/:nodeId', async (req, res, next) => {
+    try {
+      const run = jobs.byId(req.params.id);
+      if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+      if (run.status !== 'running') return fail(res, 409, 'job_not_running', `job "${run.jobId}" is ${run.status}`);
+      const q = z.object({ n: z.coerce.number().int().min(1).max(10_000).default(100), after: z.coerce.number().int().min(-1).default(-1) }).safeParse(req.query);
+      if (!q.success) return fail(res, 400, 'invalid_request', q.error.issues[0]!.message);
+      const r = await jobs.tap(run.jobId, req.params.nodeId, q.data.n, q.data.after);
+      if (r.error !== undefined) return fail(res, /no node/.test(r.error) ? 404 : 409, /no node/.test(r.error) ? 'node_not_found' : 'tap_failed', r.error);
+      res.json({ nodeId: req.params.nodeId, seq: r.seq!, capacity: q.data.n, records: redactSecrets(r.records!) } satisfies TapRecords);
+    } catch (e) {
+      next(e);
+    }
+  });
+
   r.get('/jobs/:id/checkpoints', (req, res) => {
     const run = jobs.byId(req.params.id);
     if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
@@ -280,6 +297,13 @@ export function openApi(): Record<string, unknown> {
           parameters: [jobId],
           requestBody: json(RestartRequest, 'where to resume from'),
           responses: { 201: json(Submitted, 'the new job'), 404: err('unknown job or restore point'), 409: err('not a cell job') },
+        },
+      },
+      '/api/v1/jobs/{id}/taps/{nodeId}': {
+        get: {
+          summary: 'Live data tap of one operator: its last n records (?n=100) after sequence ?after=, with event time and watermark',
+          parameters: [jobId, { name: 'nodeId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'n', in: 'query', schema: { type: 'integer' } }, { name: 'after', in: 'query', schema: { type: 'integer' } }],
+          responses: { 200: json(TapRecords, 'records'), 404: err('unknown job or node'), 409: err('not running') },
         },
       },
       '/api/v1/jobs/{id}/checkpoints': { get: { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: { description: 'history, declined count' }, 404: err('unknown job') } } },

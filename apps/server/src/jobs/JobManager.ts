@@ -11,7 +11,7 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
-import { openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint } from '@flowbook/engine';
+import { openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { SecretsFile } from './SecretsFile.js';
@@ -90,6 +90,7 @@ export class JobManager {
   ) {}
 
   private readonly savepointRequests = new Map<string, (r: { path?: string; error?: string }) => void>();
+  private readonly tapRequests = new Map<string, (r: { records?: TappedRecord[]; seq?: number; error?: string }) => void>();
 
   /** Starts again the cells that were running when the previous server process stopped or died. */
   async resumeRunningJobs(): Promise<CellRun[]> {
@@ -274,6 +275,10 @@ export class JobManager {
         this.savepointRequests.get(m.requestId)?.(m);
         this.savepointRequests.delete(m.requestId);
         break;
+      case 'tap':
+        this.tapRequests.get(m.requestId)?.(m);
+        this.tapRequests.delete(m.requestId);
+        break;
       case 'done':
         this.finish(run, m.status);
         break;
@@ -347,6 +352,24 @@ export class JobManager {
         resolve(r);
       });
       run.worker!.postMessage({ type: 'savepoint', requestId, stop } satisfies ToWorker);
+    });
+  }
+
+  /** Reads a node's data tap of a running job (opening it on first read): records after `afterSeq`, newest last. */
+  tap(jobId: string, nodeId: string, capacity: number, afterSeq: number): Promise<{ records?: TappedRecord[]; seq?: number; error?: string }> {
+    const run = this.jobs.get(jobId);
+    if (!run?.worker) return Promise.resolve({ error: 'the job is not running' });
+    const requestId = randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.tapRequests.delete(requestId);
+        resolve({ error: 'the job did not answer (busy in user code?)' });
+      }, 5000);
+      this.tapRequests.set(requestId, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      run.worker!.postMessage({ type: 'tap', requestId, nodeId, capacity, afterSeq } satisfies ToWorker);
     });
   }
 

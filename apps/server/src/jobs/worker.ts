@@ -130,7 +130,46 @@ port.on('message', (m: ToWorker) => {
     cancelled = true;
     for (const c of clients) c.cancel();
   } else if (m.type === 'savepoint') pendingSavepoints.push(savepoint(m.requestId, m.stop));
+  else if (m.type === 'tap') readTap(m);
 });
+
+/** Open taps and when they were last read: a tap nobody reads for a while is closed, so the job runs at full speed again. */
+const tapReads = new Map<string, number>();
+const TAP_IDLE_MS = 30_000;
+const MAX_TAP_VALUE_CHARS = 4000;
+
+function readTap(m: Extract<ToWorker, { type: 'tap' }>): void {
+  const job = currentJobs().find((j) => j.status === 'running') ?? currentJobs().at(-1);
+  if (!job) return send({ type: 'tap', requestId: m.requestId, error: 'the job has not started' });
+  try {
+    // A restart replaces the Job: the tap is opened again on the current attempt.
+    const tap = job.tap(m.nodeId, m.capacity)!;
+    tapReads.set(m.nodeId, Date.now());
+    // Values cross to the server as JSON (user objects may hold functions); very large ones are cut.
+    const records = tap.records(m.afterSeq).map((r) => {
+      let json = safeStringify(r.value);
+      if (json.length > MAX_TAP_VALUE_CHARS) json = JSON.stringify(json.slice(0, MAX_TAP_VALUE_CHARS) + '…');
+      let value: unknown;
+      try {
+        value = JSON.parse(json);
+      } catch {
+        value = json;
+      }
+      return { ...r, value };
+    });
+    send({ type: 'tap', requestId: m.requestId, records, seq: tap.seq });
+  } catch (e) {
+    send({ type: 'tap', requestId: m.requestId, error: (e as Error).message });
+  }
+}
+const tapTimer = setInterval(() => {
+  for (const [nodeId, at] of tapReads) {
+    if (Date.now() - at < TAP_IDLE_MS) continue;
+    tapReads.delete(nodeId);
+    for (const j of currentJobs()) if (j.status === 'running') j.tap(nodeId, 0);
+  }
+}, 5000);
+tapTimer.unref();
 /** The worker reports 'done' only after savepoints in progress are written (stop-with-savepoint ends the job first). */
 const pendingSavepoints: Promise<void>[] = [];
 

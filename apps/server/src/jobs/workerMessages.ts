@@ -22,10 +22,14 @@ export interface WorkerInput {
   flushMs: number;
 }
 
-export type ToWorker = { type: 'cancel' } | { type: 'savepoint'; requestId: string; stop: boolean };
+export type ToWorker =
+  | { type: 'cancel' }
+  | { type: 'savepoint'; requestId: string; stop: boolean }
+  /** Opens (or keeps open) a data tap on a node and asks for its records after `afterSeq`. */
+  | { type: 'tap'; requestId: string; nodeId: string; capacity: number; afterSeq: number };
 
 export type { CellErrorInfo } from '@flowbook/engine';
-import type { CellErrorInfo, RestartStrategy } from '@flowbook/engine';
+import type { CellErrorInfo, RestartStrategy, TappedRecord } from '@flowbook/engine';
 
 export type FromWorker =
   | { type: 'started'; jobName: string; graph: unknown; restartStrategy: RestartStrategy }
@@ -35,5 +39,6 @@ export type FromWorker =
   | { type: 'metrics'; operators: OperatorMetricsSnapshot[] }
   | { type: 'checkpoints'; history: CheckpointStats[]; declined: number; restoredFrom?: number }
   | { type: 'savepoint'; requestId: string; path?: string; error?: string }
+  | { type: 'tap'; requestId: string; records?: TappedRecord[]; seq?: number; error?: string }
   | { type: 'done'; status: 'finished' | 'cancelled' }
   | { type: 'error'; error: CellErrorInfo };

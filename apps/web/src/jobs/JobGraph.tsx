@@ -20,6 +20,8 @@ const OperatorNode = memo(function OperatorNode({ data }: NodeProps<Node<OpData>
           in {formatCount(m.recordsIn)} · out {formatCount(m.recordsOut)}
           {m.stateEntries > 0 && ` · state ${formatCount(m.stateEntries)}`}
           {m.watermark !== null && ` · lag ${watermarkLag(m.watermark)}`}
+          {m.deadLetters > 0 && <span className="op-dead"> · {formatCount(m.deadLetters)} dead letters</span>}
+          {m.lateRecordsDropped > 0 && <span className="op-dead"> · {formatCount(m.lateRecordsDropped)} late dropped</span>}
         </div>
       )}
       <Handle type="source" position={Position.Right} />
@@ -30,7 +32,7 @@ const OperatorNode = memo(function OperatorNode({ data }: NodeProps<Node<OpData>
 const nodeTypes = { operator: OperatorNode };
 
 /** The job's pipeline as a read-only React Flow graph with live per-operator metrics (refreshed with the job). */
-export function JobGraph({ graph, operators }: { graph: GraphJson; operators: OperatorMetrics[] }) {
+export function JobGraph({ graph, operators, onNodeClick }: { graph: GraphJson; operators: OperatorMetrics[]; onNodeClick?(nodeId: string, label: string): void }) {
   const layout = useMemo(() => layoutGraph(graph, operators), [graph, operators]);
   const nodes: Node<OpData>[] = layout.nodes.map((n) => ({
     id: n.id,
@@ -42,7 +44,16 @@ export function JobGraph({ graph, operators }: { graph: GraphJson; operators: Op
   const edges: Edge[] = layout.edges.map((e) => ({ ...e, animated: true }));
   return (
     <div className="job-graph" data-testid="job-graph">
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView nodesConnectable={false} elementsSelectable={false} proOptions={{ hideAttribution: true }}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        nodesConnectable={false}
+        elementsSelectable={false}
+        proOptions={{ hideAttribution: true }}
+        {...(onNodeClick ? { onNodeClick: (_e: unknown, n: Node<OpData>) => onNodeClick(n.id, n.data.label) } : {})}
+      >
         <Background />
       </ReactFlow>
     </div>

@@ -3,6 +3,7 @@ import { CheckpointChart } from './CheckpointChart.js';
 import { formatBytes, formatCount, formatDuration, formatTime, watermarkLag } from './format.js';
 import { cancelJob, restartJob, takeSavepoint, useJob, useRestorePoints } from './useJobsApi.js';
 import { JobGraph } from './JobGraph.js';
+import { TapPanel } from './TapPanel.js';
 import type { GraphJson } from './graphLayout.js';
 
 /** One job: status, its operators with live metrics, the error with the cell line, logs, and actions. */
@@ -11,6 +12,7 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
   const [actionError, setActionError] = useState<string>();
   const [savepoint, setSavepoint] = useState<string>();
   const [restartFrom, setRestartFrom] = useState('latest');
+  const [tapped, setTapped] = useState<{ nodeId: string; label: string }>();
   const restorePoints = useRestorePoints(jobId, job?.kind === 'cell');
   if (error && !job) return <div className="jobs-page error">{error}</div>;
   if (!job) return <div className="jobs-page">Loading…</div>;
@@ -148,7 +150,9 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
       {job.graph !== undefined && (
         <>
           <h2>Job graph</h2>
-          <JobGraph graph={job.graph as GraphJson} operators={job.operators} />
+          {job.status === 'running' && <p className="muted">Click an operator to open its live data tap.</p>}
+          <JobGraph graph={job.graph as GraphJson} operators={job.operators} {...(job.status === 'running' ? { onNodeClick: (nodeId: string, label: string) => setTapped({ nodeId, label }) } : {})} />
+          {tapped && job.status === 'running' && <TapPanel jobId={job.jobId} nodeId={tapped.nodeId} label={tapped.label} onClose={() => setTapped(undefined)} />}
         </>
       )}
       <h2>Timeline</h2>

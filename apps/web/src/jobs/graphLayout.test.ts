@@ -24,4 +24,21 @@ describe('layoutGraph', () => {
     expect(nodes.find((n) => n.id === 'win')!.metrics?.recordsIn).toBe(5);
     expect(edges.map((e) => e.label)).toEqual([undefined, 'keyBy', undefined]);
   });
+
+  it('leaves out the server\'s dead-letter sink and its edges', () => {
+    const g = {
+      nodes: [
+        { id: 'src', type: 'source' },
+        { id: 'out', type: 'sink' },
+        { id: '__dead-letters', type: 'sink', name: 'dead letters' },
+      ],
+      edges: [
+        { source: 'src', target: 'out' },
+        { source: 'src', target: '__dead-letters', sideOutput: 'dead-letter' },
+      ],
+    };
+    const { nodes, edges } = layoutGraph(g, []);
+    expect(nodes.map((n) => n.id)).toEqual(['src', 'out']);
+    expect(edges).toHaveLength(1);
+  });
 });

@@ -19,7 +19,11 @@ export const NODE_W = 200;
 export const NODE_H = 86;
 
 /** Left-to-right layout of a pipeline graph with dagre (no hand-made layout), with each node's live metrics attached. */
-export function layoutGraph(graph: GraphJson, operators: OperatorMetrics[]): { nodes: LaidOutNode[]; edges: { id: string; source: string; target: string; label?: string }[] } {
+export function layoutGraph(full: GraphJson, operators: OperatorMetrics[]): { nodes: LaidOutNode[]; edges: { id: string; source: string; target: string; label?: string }[] } {
+  // The server's own dead-letter sink would draw an edge from every operator: its records show under the cell and
+  // each node shows its dead-letter count, so it is left out of the picture.
+  const hidden = new Set(full.nodes.filter((n) => n.id.startsWith('__dead-letters')).map((n) => n.id));
+  const graph = hidden.size === 0 ? full : { nodes: full.nodes.filter((n) => !hidden.has(n.id)), edges: full.edges.filter((e) => !hidden.has(e.target)) };
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 60 });
   g.setDefaultEdgeLabel(() => ({}));
