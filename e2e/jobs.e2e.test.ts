@@ -81,5 +81,13 @@ describe('Jobs dashboard, in Chromium', () => {
     // And back to the cell.
     await page.getByRole('link', { name: 'sales-profit-per-month / profit' }).click();
     await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 10_000 }).toBe('cancelled');
+    // From the cell: "Resume from…" the latest checkpoint; the cell links to its new job, which says it was restored.
+    await page.getByTestId('resume-profit').locator('summary').click();
+    await page.getByTestId('resume-latest-profit').click();
+    await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 10_000 }).toBe('running');
+    await page.getByTestId('job-link-profit').click();
+    await page.getByText(/restored from checkpoint \d+/).waitFor({ timeout: 10_000 });
+    await page.getByTestId('job-cancel').click();
+    await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');
   });
 });

@@ -16,6 +16,8 @@ export const CellRun = CellRef.extend({
   source: z.string().max(1_000_000),
   /** Values of the notebook's and the cell's dynamic forms; the cell's code reads them as `params`. */
   params: z.record(z.string(), ParamValue).default({}),
+  /** Resume the cell's state: 'latest' (newest complete checkpoint) or the name of a checkpoint or savepoint. */
+  restore: z.string().regex(/^(latest|chk-\d+|savepoint-\d+-\d+)$/).optional(),
 });
 export type CellRun = z.infer<typeof CellRun>;
 export const CellCancel = CellRef;

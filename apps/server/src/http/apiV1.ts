@@ -243,6 +243,19 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     }
   });
 
+  // What a cell's job can resume from (checkpoints and savepoints kept for the cell, also after a server restart).
+  r.get(/^\/notebooks\/(.+)\/cells\/([^/]+)\/restore-points$/, async (req, res, next) => {
+    try {
+      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      const cellId = CellId.safeParse(decodeURIComponent((req.params as Record<string, string>)[1]!));
+      if (!cellId.success) return fail(res, 400, 'invalid_request', 'invalid cell id');
+      if (!authz.can(res, 'read', name)) return fail(res, 404, 'notebook_not_found', `no notebook "${name}"`);
+      res.json({ restorePoints: await jobs.restorePoints({ notebook: name, cellId: cellId.data }) } satisfies RestorePoints);
+    } catch (e) {
+      next(e);
+    }
+  });
+
   // Clears the saved outputs of some code cells (`{"cellIds": [...]}`) or of all; running cells keep theirs.
   r.post(/^\/notebooks\/(.+)\/clear-outputs$/, async (req, res, next) => {
     try {
@@ -310,6 +323,13 @@ export function openApi(): Record<string, unknown> {
       '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },
       '/api/v1/notebooks/{name}/run': {
         post: { summary: 'Run every code cell of a notebook', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: json(RunNotebookResult, 'started jobs'), 404: err('unknown notebook') } },
+      },
+      '/api/v1/notebooks/{name}/cells/{cellId}/restore-points': {
+        get: {
+          summary: "Checkpoints and savepoints a cell's job can resume from (cell.run with restore: 'latest' or a name)",
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }, { name: 'cellId', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { 200: json(RestorePoints, 'restore points'), 404: err('unknown notebook') },
+        },
       },
       '/api/v1/notebooks/{name}/clear-outputs': {
         post: {

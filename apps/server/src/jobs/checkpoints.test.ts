@@ -68,6 +68,9 @@ describe('checkpoints and savepoints of a running cell', () => {
     const { restorePoints } = await (await api(`/jobs/${jobId}/restore-points`)).json();
     const savepoint = restorePoints.find((p: { kind: string }) => p.kind === 'savepoint');
     expect(savepoint.name).toBe(path.basename(sp.path));
+    // The same list by notebook cell (what the cell's "Resume from…" menu reads, also after a server restart).
+    const byCell = await (await api('/notebooks/chk/cells/c/restore-points')).json();
+    expect(byCell.restorePoints).toEqual(restorePoints);
     const latestChk = restorePoints.filter((p: { kind: string }) => p.kind === 'checkpoint').sort((a: { id: number }, b: { id: number }) => b.id - a.id)[0];
     expect(latestChk).toBeDefined();
 

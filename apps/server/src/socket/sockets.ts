@@ -116,9 +116,9 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager, permissions: Pe
     });
     socket.on(
       'cell.run',
-      handler(CellRun, async ({ notebook, cellId, source, params }) => {
+      handler(CellRun, async ({ notebook, cellId, source, params, restore }) => {
         mayRun(notebook);
-        await jobs.run({ notebook, cellId }, source, params);
+        await jobs.run({ notebook, cellId }, source, params, restore ?? false);
       }),
     );
     socket.on(

@@ -5,6 +5,7 @@ import type { ChartSettings, CodeCell as CodeCellModel } from '@flowbook/protoco
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { showErrorMarker } from './errorMarker.js';
 import { RunTime } from './RunTime.js';
+import { ResumeMenu } from './ResumeMenu.js';
 import { SinkOutput } from './SinkOutput.js';
 
 interface Props {
@@ -20,12 +21,15 @@ interface Props {
   /** Shift+Enter in the editor: run, then the page selects the next cell. */
   onRunAndAdvance(): void;
   onCancel(): void;
+  /** Runs the cell again from a checkpoint or savepoint ('latest' or its name). */
+  onResume?(restore: string): void;
+  notebook: string;
   /** The editor once mounted (undefined when unmounted), so the page can focus it (Enter in command mode). */
   onEditor(editor: Monaco.editor.IStandaloneCodeEditor | undefined): void;
 }
 
 /** A TypeScript cell: Monaco editor, run controls, status and run time, error, log, and live results per sink. */
-export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onEditor }: Props) {
+export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor }: Props) {
   const running = run?.status === 'running' || run?.status === 'pending';
   // Monaco's commands are registered once at mount: they call the latest props through refs.
   const onRunRef = useRef(onRun);
@@ -64,10 +68,21 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
               ■ Cancel
             </button>
           ))}
+        {canRun && !running && onResume && <ResumeMenu notebook={notebook} cellId={cell.id} onResume={onResume} />}
         <span className={`status status-${run?.status ?? 'ready'}`} data-testid={`status-${cell.id}`}>
           {run?.status ?? 'ready'}
         </span>
         <RunTime cellId={cell.id} startedAt={run?.startedAt} finishedAt={run?.finishedAt} running={running} />
+        {run?.restarts !== undefined && run.restarts > 0 && (
+          <span className="status status-error" title={run.lastFailure} data-testid={`restarts-${cell.id}`}>
+            {run.restarts} restart{run.restarts > 1 ? 's' : ''}
+          </span>
+        )}
+        {run?.jobId && (
+          <a className="job-link muted" href={`/jobs/${run.jobId}`} data-testid={`job-link-${cell.id}`}>
+            job ↗
+          </a>
+        )}
       </div>
       <div className="editor" style={{ height: Math.min(600, Math.max(80, lines * 19 + 16)) }}>
         <Editor

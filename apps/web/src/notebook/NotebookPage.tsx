@@ -187,14 +187,14 @@ export function NotebookPage({ name }: { name: string }) {
 
   // ---- runs ----
 
-  const runCell = (id: string) => {
+  const runCell = (id: string, restore?: string) => {
     const nb = nbRef.current;
     const cell = nb?.cells.find((c) => c.id === id);
     if (!nb || cell?.type !== 'code' || !accessRef.current.run) return;
     // What runs is what the file will say: save pending edits now rather than after the typing pause.
     flushSave();
     // A run the server refuses (invalid message, unknown notebook) has no job and so no status: show why on the cell.
-    getSocket().emit('cell.run', { notebook: name, cellId: id, source: cell.source, params: paramValuesOf(nb, cell) }, (res) => {
+    getSocket().emit('cell.run', { notebook: name, cellId: id, source: cell.source, params: paramValuesOf(nb, cell), ...(restore ? { restore } : {}) }, (res) => {
       if (!res.ok) setLive((r) => applyRunEvents(r, [{ kind: 'status', msg: { notebook: name, cellId: id, status: 'error', error: { message: res.error } } }]));
     });
   };
@@ -485,6 +485,8 @@ export function NotebookPage({ name }: { name: string }) {
                   onRun={() => runCell(cell.id)}
                   onRunAndAdvance={() => runSelected('advance', cell.id)}
                   onCancel={() => cancelCell(cell.id)}
+                  onResume={(restore) => runCell(cell.id, restore)}
+                  notebook={name}
                   onEditor={(editor) => onEditor(cell.id, editor)}
                 />
               )}

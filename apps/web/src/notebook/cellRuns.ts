@@ -6,6 +6,10 @@ export interface CellRunView {
   startedAt?: number;
   finishedAt?: number;
   error?: CellStatusMessage['error'];
+  /** The job running (or that ran) the cell, for a link to its page; restarts after failures so far. */
+  jobId?: string;
+  restarts?: number;
+  lastFailure?: string;
   results: Record<string, { rows: Row[]; total: number }>;
   logs: string[];
   /** Set while (re)joining: the server's replay of this cell replaces what the page shows instead of adding to it. */
@@ -62,6 +66,9 @@ export function applyRunEvents(runs: Record<string, CellRunView>, events: RunEve
         startedAt: e.msg.startedAt,
         finishedAt: e.msg.finishedAt,
         error: e.msg.error,
+        jobId: e.msg.jobId,
+        restarts: e.msg.restarts,
+        lastFailure: e.msg.lastFailure,
         awaitingReplay: false,
         ...(fresh ? { results: {}, logs: [] } : {}),
       };
