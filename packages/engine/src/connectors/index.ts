@@ -8,6 +8,8 @@ import { socketTextConnector } from './socket/socketText.js';
 import { nexmarkConnector } from './generator/nexmark/nexmark.js';
 import { postgresConnector } from './postgres/PostgresSink.js';
 import { fileSinkConnector, fileSourceConnector } from './file/index.js';
+import { mqttConnector } from './mqtt/mqtt.js';
+import { iotSensorsConnector } from './generator/iot/iotSensors.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -21,6 +23,8 @@ export function registerBuiltinConnectors(): void {
   registerConnector(postgresConnector);
   registerConnector(fileSourceConnector);
   registerConnector(fileSinkConnector);
+  registerConnector(mqttConnector);
+  registerConnector(iotSensorsConnector);
 }
 registerBuiltinConnectors();
 
