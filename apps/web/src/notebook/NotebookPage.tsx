@@ -12,6 +12,7 @@ import { useNotebookAccess } from './access.js';
 import { AddCellBar } from './AddCellBar.js';
 import { CellActions } from './CellActions.js';
 import { NotebookToolbar } from './NotebookToolbar.js';
+import { ParamForm } from '../cells/ParamForm.js';
 import { clearOutputs } from './clearOutputs.js';
 import { createKeymap, type NotebookCommand } from './keymap.js';
 import {
@@ -427,6 +428,24 @@ export function NotebookPage({ name }: { name: string }) {
           onRedo={() => step('redo')}
         />
       )}
+      <ParamForm
+        scope="notebook"
+        defs={notebook.params ?? []}
+        values={notebook.paramValues ?? {}}
+        canChange={access.run}
+        canEdit={access.write}
+        onValue={(n, v) => {
+          const nb = nbRef.current;
+          if (!nb) return;
+          commit({ ...nb, paramValues: { ...nb.paramValues, [n]: v } });
+          // Every cell that ran (or runs) with the old value runs again with the new one.
+          for (const c of nb.cells) if (c.type === 'code' && runsRef.current[c.id] && runsRef.current[c.id]!.status !== 'ready') runCell(c.id);
+        }}
+        onDefs={(params) => {
+          const nb = nbRef.current;
+          if (nb) commit({ ...nb, params });
+        }}
+      />
       {notice && (
         <div className="notice" data-testid="notice" role="status">
           {notice}
@@ -473,6 +492,20 @@ export function NotebookPage({ name }: { name: string }) {
                   onDone={(how) => onMarkdownDone(cell.id, how)}
                 />
               ) : (
+                <>
+                <ParamForm
+                  scope={cell.id}
+                  defs={cell.params ?? []}
+                  values={cell.paramValues ?? {}}
+                  canChange={access.run}
+                  canEdit={access.write && isSelected}
+                  onValue={(n, v) => {
+                    setCell(cell.id, (c) => (c.type === 'code' ? { ...c, paramValues: { ...c.paramValues, [n]: v } } : c));
+                    // Zeppelin's dynamic forms: a changed value re-runs the cell with it.
+                    runCell(cell.id);
+                  }}
+                  onDefs={(params) => setCell(cell.id, (c) => (c.type === 'code' ? { ...c, params } : c))}
+                />
                 <CodeCell
                   cell={cell}
                   run={run}
@@ -489,6 +522,7 @@ export function NotebookPage({ name }: { name: string }) {
                   notebook={name}
                   onEditor={(editor) => onEditor(cell.id, editor)}
                 />
+                </>
               )}
             </section>
           </Fragment>
