@@ -3,18 +3,40 @@ import { z } from 'zod';
 /** Current notebook file format version. Older files are migrated on load (see migrate.ts). */
 export const NOTEBOOK_VERSION = 1;
 
-export const ChartType = z.enum(['line', 'bar', 'area', 'table']);
+export const ChartType = z.enum(['line', 'bar', 'area', 'pie', 'scatter', 'table', 'number']);
 export type ChartType = z.infer<typeof ChartType>;
 
-/** How a cell's result rows are drawn: Zeppelin-like keys / groups / values. */
+/** How the rows of one key (and group) are combined into a value, as in Zeppelin's pivot. */
+export const Aggregation = z.enum(['sum', 'count', 'avg', 'min', 'max']);
+export type Aggregation = z.infer<typeof Aggregation>;
+
+/**
+ * How live rows make up the result: 'append' keeps every row (windowed results: each window adds rows); 'update' keeps
+ * only the latest row per `updateKey` (keyed aggregates that are re-emitted as they change).
+ */
+export const ResultMode = z.enum(['append', 'update']);
+export type ResultMode = z.infer<typeof ResultMode>;
+
+/**
+ * How a cell's result rows are drawn: Zeppelin-like keys / groups / values. Every field added after the first release
+ * has a default or is optional, so settings saved by older versions still parse.
+ */
 export const ChartSettings = z.object({
+  /** 'number' is the single-value view: the latest value of one field, large. */
   type: ChartType.default('line'),
   /** Field on the x axis (a key). */
   x: z.string().optional(),
-  /** Numeric fields drawn as values. */
+  /** Fields drawn as values. */
   y: z.array(z.string()).default([]),
-  /** Field whose distinct values become separate series (a group). */
-  series: z.string().optional(),
+  /** Aggregation of each value, by position in `y`; a missing entry means 'sum'. */
+  aggs: z.array(Aggregation).default([]),
+  /** Field whose distinct values become separate series (a group); null: no groups (undefined: inferred from the rows). */
+  series: z.string().nullable().optional(),
+  mode: ResultMode.default('append'),
+  /** Fields identifying a row in 'update' mode; empty: the key and group fields. */
+  updateKey: z.array(z.string()).default([]),
+  /** Field shown by the single-value view; undefined: the first value. */
+  valueField: z.string().optional(),
 });
 export type ChartSettings = z.infer<typeof ChartSettings>;
 

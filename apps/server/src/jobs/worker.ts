@@ -42,7 +42,25 @@ function toRow(value: unknown, timestamp: number): Record<string, unknown> {
   return row;
 }
 
+/**
+ * Rows go out at most once per flushMs, but at once when the last message is older than that (a leading-edge
+ * throttle): a window that fires once a second reaches the chart without waiting for a timer tick, while a job
+ * emitting a million rows a second still sends only one message per interval.
+ */
+let lastFlush = 0;
+let flushScheduled = false;
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  const wait = lastFlush + input.flushMs - Date.now();
+  // setImmediate lets the rest of the current batch of records join this message.
+  if (wait <= 0) setImmediate(flush);
+  else setTimeout(flush, wait);
+}
+
 function flush(): void {
+  flushScheduled = false;
+  lastFlush = Date.now();
   for (const [sink, p] of pending) {
     if (p.rows.length === 0) continue;
     send({ type: 'results', sink, rows: p.rows, total: p.total });
@@ -56,6 +74,7 @@ function flush(): void {
 
 const log = (line: string) => {
   logLines.push(line);
+  scheduleFlush();
   if (logLines.length > 1000) logLines.splice(0, logLines.length - 1000);
 };
 const format = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : safeStringify(a))).join(' ');
@@ -81,6 +100,7 @@ StreamExecutionEnvironment.setContextHost({
       p.rows.push(toRow(value, timestamp));
       // Keep the newest rows if the job produces faster than we flush.
       if (p.rows.length > MAX_PENDING_ROWS) p.rows.splice(0, p.rows.length - MAX_PENDING_ROWS);
+      scheduleFlush();
     },
     log,
   },
@@ -193,7 +213,6 @@ async function savepoint(requestId: string, stop: boolean): Promise<void> {
   }
 }
 
-const flushTimer = setInterval(flush, input.flushMs);
 /** Metrics and checkpoint history to the server: every second, and once more when the cell ends (final counts). */
 function reportMetrics(final = false): void {
   for (const j of currentJobs()) if (final || j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
@@ -236,7 +255,6 @@ async function main(): Promise<void> {
       send({ type: 'error', error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) } });
     }
   } finally {
-    clearInterval(flushTimer);
     clearInterval(metricsTimer);
   }
 }

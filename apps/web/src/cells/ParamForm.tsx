@@ -94,6 +94,8 @@ export function ParamForm({
   canEdit,
   onValue,
   onDefs,
+  editing: controlled,
+  onEditing,
 }: {
   scope: string;
   defs: ParamDef[];
@@ -102,9 +104,16 @@ export function ParamForm({
   canEdit: boolean;
   onValue(name: string, value: ParamValue): void;
   onDefs(defs: ParamDef[]): void;
+  /** Controlled editing (a cell's toolbar opens it); otherwise the form has its own toggle button. */
+  editing?: boolean;
+  onEditing?(editing: boolean): void;
 }) {
-  const [editing, setEditing] = useState(false);
-  if (defs.length === 0 && !canEdit) return null;
+  const [own, setOwn] = useState(false);
+  const editing = controlled ?? own;
+  const setEditing = (f: (e: boolean) => boolean) => (onEditing ? onEditing(f(editing)) : setOwn(f));
+  // Nothing to show: no inputs and not editing. (A form that appears only on selection would move the Run button
+  // under the pointer between mousedown and click.)
+  if (defs.length === 0 && !(canEdit && (editing || controlled === undefined))) return null;
   return (
     <div className="param-form" data-testid={`params-${scope}`}>
       {defs.map((d) => (
@@ -113,8 +122,8 @@ export function ParamForm({
           <ParamInput def={d} value={d.name in values ? values[d.name]! : d.default} disabled={!canChange} onCommit={(v) => onValue(d.name, v)} testId={`param-${scope}-${d.name}`} />
         </label>
       ))}
-      {canEdit && (
-        <button className="icon-button param-toggle" onClick={() => setEditing((e) => !e)} data-testid={`param-edit-${scope}`} title="Add or remove form inputs">
+      {canEdit && (controlled === undefined || editing) && (
+        <button className="icon-button param-toggle" onClick={() => setEditing((e) => !e)} data-testid={controlled === undefined ? `param-edit-${scope}` : `param-done-${scope}`} title="Add or remove form inputs">
           {editing ? 'Done' : defs.length === 0 ? '+ form input' : 'Edit form'}
         </button>
       )}

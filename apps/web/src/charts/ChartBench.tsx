@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Row } from '@flowbook/protocol';
+import { ChartSettings, type Row } from '@flowbook/protocol';
 import { ResultChart, SVG_POINT_BUDGET } from './ResultChart.js';
+
+const SETTINGS = ChartSettings.parse({ type: 'line', x: 'windowEnd', y: ['value'], series: 'key' });
 
 /**
  * `/bench/charts?series=10&points=1000&hz=10&renderer=svg|auto`: a live chart fed synthetic rows at a fixed rate,
@@ -56,7 +58,7 @@ export function ChartBench() {
       <p className="muted">
         {series} series × {points} points, {hz} updates/s, renderer: {forceSvg || series * points <= SVG_POINT_BUDGET ? 'svg' : 'canvas'}
       </p>
-      <ResultChart rows={rows} settings={{ type: 'line', x: 'windowEnd', y: ['value'], series: 'key' }} testId="bench-chart" forceSvg={forceSvg} />
+      <ResultChart rows={rows} settings={SETTINGS} testId="bench-chart" forceSvg={forceSvg} />
     </div>
   );
 }

@@ -1,19 +1,34 @@
 import { memo, useMemo } from 'react';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartSettings, Row } from '@flowbook/protocol';
+import { categoryInterval, formatValue, formatX } from './axisFormat.js';
+import { colorAt } from './colors.js';
+import { PieView } from './PieView.js';
 import { pivot } from './pivot.js';
+import { ScatterView } from './ScatterView.js';
 import { UPlotChart } from './UPlotChart.js';
 
 /** Above this many plotted points an SVG chart cannot keep 50 fps at 10 updates a second (measured: README). */
 export const SVG_POINT_BUDGET = 2000;
 
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5', '#0d9488', '#9333ea'];
-
-const formatX = (isTime: boolean) => (v: unknown) => (isTime && typeof v === 'number' ? new Date(v).toLocaleTimeString() : String(v));
+interface Props {
+  rows: Row[];
+  settings: ChartSettings;
+  testId: string;
+  height?: number;
+  forceSvg?: boolean;
+}
 
 /** A live chart of a sink's rows, drawn per the cell's (or inferred) chart settings. Animation off: updates arrive often. */
-export const ResultChart = memo(function ResultChart({ rows, settings, testId, height = 280, forceSvg = false }: { rows: Row[]; settings: ChartSettings; testId: string; height?: number; forceSvg?: boolean }) {
+export const ResultChart = memo(function ResultChart(props: Props) {
+  if (props.settings.type === 'scatter') return <ScatterView rows={props.rows} settings={props.settings} testId={props.testId} height={props.height ?? 280} maxRows={SVG_POINT_BUDGET} />;
+  return <PivotChart {...props} />;
+});
+
+/** The chart kinds drawn from the pivot (keys × groups × aggregated values): line, area, bar and pie. */
+function PivotChart({ rows, settings, testId, height = 280, forceSvg = false }: Props) {
   const p = useMemo(() => pivot(rows, settings), [rows, settings]);
+  if (settings.type === 'pie') return <PieView pivot={p} testId={testId} height={height} />;
   // Large live line/area charts go to a canvas renderer with the same data and look (see UPlotChart).
   if (!forceSvg && (settings.type === 'line' || settings.type === 'area') && p.points > SVG_POINT_BUDGET) {
     return (
@@ -28,19 +43,18 @@ export const ResultChart = memo(function ResultChart({ rows, settings, testId, h
   };
   const axes = [
     <CartesianGrid key="g" strokeDasharray="3 3" stroke="#e5e7eb" />,
-    <XAxis key="x" dataKey="x" tickFormatter={formatX(p.xIsTime)} minTickGap={24} fontSize={12} />,
-    <YAxis key="y" fontSize={12} width={56} />,
-    <Tooltip key="t" labelFormatter={formatX(p.xIsTime)} isAnimationActive={false} />,
+    <XAxis key="x" dataKey="x" tickFormatter={formatX(p.xIsTime)} minTickGap={24} interval={categoryInterval(p.data.length, p.data.some((d) => typeof d.x === 'string'))} fontSize={12} />,
+    <YAxis key="y" fontSize={12} width={56} tickFormatter={formatValue} />,
+    <Tooltip key="t" labelFormatter={formatX(p.xIsTime)} formatter={formatValue} isAnimationActive={false} />,
     <Legend key="l" wrapperStyle={{ fontSize: 12 }} />,
   ];
-  const color = (i: number) => COLORS[i % COLORS.length]!;
   let chart;
   if (settings.type === 'bar') {
     chart = (
       <BarChart {...common}>
         {axes}
         {p.seriesKeys.map((k, i) => (
-          <Bar key={k} dataKey={k} fill={color(i)} isAnimationActive={false} />
+          <Bar key={k} dataKey={k} fill={colorAt(i)} isAnimationActive={false} />
         ))}
       </BarChart>
     );
@@ -49,7 +63,7 @@ export const ResultChart = memo(function ResultChart({ rows, settings, testId, h
       <AreaChart {...common}>
         {axes}
         {p.seriesKeys.map((k, i) => (
-          <Area key={k} dataKey={k} stroke={color(i)} fill={color(i)} fillOpacity={0.15} isAnimationActive={false} connectNulls />
+          <Area key={k} dataKey={k} stroke={colorAt(i)} fill={colorAt(i)} fillOpacity={0.15} isAnimationActive={false} connectNulls />
         ))}
       </AreaChart>
     );
@@ -58,7 +72,7 @@ export const ResultChart = memo(function ResultChart({ rows, settings, testId, h
       <LineChart {...common}>
         {axes}
         {p.seriesKeys.map((k, i) => (
-          <Line key={k} dataKey={k} stroke={color(i)} dot={false} strokeWidth={1.8} isAnimationActive={false} connectNulls />
+          <Line key={k} dataKey={k} stroke={colorAt(i)} dot={false} strokeWidth={1.8} isAnimationActive={false} connectNulls />
         ))}
       </LineChart>
     );
@@ -70,4 +84,4 @@ export const ResultChart = memo(function ResultChart({ rows, settings, testId, h
       </ResponsiveContainer>
     </div>
   );
-});
+}

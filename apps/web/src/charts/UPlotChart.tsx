@@ -1,10 +1,9 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { colorAt } from './colors.js';
 import type { PivotResult } from './pivot.js';
 import { toColumns } from './toColumns.js';
-
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5', '#0d9488', '#9333ea'];
 
 /**
  * Canvas line/area chart for large live results. Recharts (SVG) holds 50 fps only up to ~2-3 K points at 10 Hz; uPlot
@@ -26,7 +25,7 @@ export function UPlotChart({ pivot, height, area }: { pivot: PivotResult; height
       series: [
         {},
         ...pivot.seriesKeys.map((k, i) => {
-          const color = COLORS[i % COLORS.length]!;
+          const color = colorAt(i);
           return { label: k, stroke: color, width: 1.5, spanGaps: true, ...(area ? { fill: color + '22' } : {}), points: { show: false } };
         }),
       ],

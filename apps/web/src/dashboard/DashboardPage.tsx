@@ -2,8 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DashboardItem, Notebook } from '@flowbook/protocol';
 import { getNotebook, saveNotebook } from '../api/rest.js';
 import { inferSettings } from '../charts/pivot.js';
-import { ResultChart } from '../charts/ResultChart.js';
-import { ResultTable } from '../charts/ResultTable.js';
+import { ResultDisplay } from '../charts/ResultDisplay.js';
 import { useLiveRuns } from '../notebook/useLiveRuns.js';
 import { availableOutputs, moveItem } from './layout.js';
 
@@ -91,11 +90,7 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
                   </span>
                 )}
               </div>
-              {settings.type === 'table' ? (
-                <ResultTable rows={rows} />
-              ) : (
-                <ResultChart rows={rows} settings={settings} testId={`dashboard-chart-${item.cellId}-${item.sink}`} height={item.h * 100 - 48} />
-              )}
+              <ResultDisplay rows={rows} settings={settings} testId={`dashboard-chart-${item.cellId}-${item.sink}`} height={item.h * 100 - 48} />
             </section>
           );
         })}

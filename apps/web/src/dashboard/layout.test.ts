@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ChartSettings } from '@flowbook/protocol';
 import { availableOutputs, moveItem } from './layout.js';
 
 describe('dashboard layout', () => {
@@ -8,7 +9,7 @@ describe('dashboard layout', () => {
       title: 't',
       cells: [
         { id: 'm', type: 'markdown' as const, source: '' },
-        { id: 'a', type: 'code' as const, language: 'typescript' as const, source: '', charts: { profit: { type: 'line' as const, y: [] } } },
+        { id: 'a', type: 'code' as const, language: 'typescript' as const, source: '', charts: { profit: ChartSettings.parse({ type: 'line', y: [] }) } },
       ],
     };
     const runs = { a: { status: 'running' as const, results: { other: { rows: [], total: 0 } }, logs: [] } };

@@ -16,10 +16,12 @@ interface Props {
   onChangeType(type: CellType): void;
   onClear(): void;
   onDelete(): void;
+  /** Shows the editor of the cell's dynamic form (code cells). */
+  onEditForm?(): void;
 }
 
 /** A cell's own toolbar (top right, shown when the cell is selected or hovered): type, move, duplicate, clear, delete. */
-export function CellActions({ id, type, access, first, last, clearable, running, onMove, onDuplicate, onChangeType, onClear, onDelete }: Props) {
+export function CellActions({ id, type, access, first, last, clearable, running, onMove, onDuplicate, onChangeType, onClear, onDelete, onEditForm }: Props) {
   return (
     <div className="cell-actions" data-testid={`cell-actions-${id}`}>
       {access.write && (
@@ -47,6 +49,11 @@ export function CellActions({ id, type, access, first, last, clearable, running,
             <CopyIcon />
           </button>
         </>
+      )}
+      {access.write && type === 'code' && onEditForm && (
+        <button className="icon-button" data-testid={`param-edit-${id}`} aria-label="Form inputs" title="Add or edit form inputs (params.<name>)" onClick={onEditForm}>
+          ƒ(x)
+        </button>
       )}
       {access.run && type === 'code' && (
         <button

@@ -83,6 +83,8 @@ export function NotebookPage({ name }: { name: string }) {
   const nbRef = useRef<Notebook>(undefined);
   const selRef = useRef<string>(undefined);
   const historyRef = useRef(history);
+  /** The code cell whose form inputs are being edited. */
+  const [formEditing, setFormEditing] = useState<string>();
   const accessRef = useRef(access);
   accessRef.current = access;
   const containerRef = useRef<HTMLDivElement>(null);
@@ -479,6 +481,7 @@ export function NotebookPage({ name }: { name: string }) {
                   onChangeType={(type) => retype(cell.id, type)}
                   onClear={() => clear([cell.id])}
                   onDelete={() => remove(cell.id)}
+                  onEditForm={() => setFormEditing((f) => (f === cell.id ? undefined : cell.id))}
                 />
               )}
               {cell.type === 'markdown' ? (
@@ -498,7 +501,9 @@ export function NotebookPage({ name }: { name: string }) {
                   defs={cell.params ?? []}
                   values={cell.paramValues ?? {}}
                   canChange={access.run}
-                  canEdit={access.write && isSelected}
+                  canEdit={access.write}
+                  editing={formEditing === cell.id}
+                  onEditing={(e) => setFormEditing(e ? cell.id : undefined)}
                   onValue={(n, v) => {
                     setCell(cell.id, (c) => (c.type === 'code' ? { ...c, paramValues: { ...c.paramValues, [n]: v } } : c));
                     // Zeppelin's dynamic forms: a changed value re-runs the cell with it.

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { CellLog, CellStatusMessage, Notebook, ResultAppend } from '@flowbook/protocol';
 import { getSocket } from '../api/socket.js';
 import { createRafBatcher } from '../util/rafBatcher.js';
+import { probeLatency } from '../util/latencyProbe.js';
 import { applyRunEvents, fromSaved, type CellRunView, type RunEvent } from './cellRuns.js';
 
 /**
@@ -14,7 +15,10 @@ export function useLiveRuns(name: string, notebook: Notebook | undefined) {
 
   useEffect(() => {
     const socket = getSocket();
-    const batcher = createRafBatcher<RunEvent>((events) => setLive((r) => applyRunEvents(r, events)));
+    const batcher = createRafBatcher<RunEvent>((events) => {
+      setLive((r) => applyRunEvents(r, events));
+      probeLatency(events.flatMap((e) => (e.kind === 'append' ? [e.msg] : [])));
+    });
     const mine = (m: { notebook: string }) => m.notebook === name;
     const onStatus = (msg: CellStatusMessage) => mine(msg) && batcher.push({ kind: 'status', msg });
     const onAppend = (msg: ResultAppend) => mine(msg) && batcher.push({ kind: 'append', msg });
