@@ -1,4 +1,5 @@
 import { JobPage } from './jobs/JobPage.js';
+import { PipelinePage } from './canvas/PipelinePage.js';
 import { JobsPage } from './jobs/JobsPage.js';
 import { NotebookListPage } from './notebook/NotebookListPage.js';
 import { NotebookPage } from './notebook/NotebookPage.js';
@@ -30,6 +31,7 @@ export function App() {
         <span className="brand">Flowbook</span>
         {owner && link('/', 'Notebooks')}
         {owner && link('/jobs', 'Jobs')}
+        {owner && link('/pipeline', 'Pipeline')}
         {me?.role === 'reader' && <span className="muted">read-only link</span>}
         {me?.role === 'user' && (
           <span className="topbar-user">
@@ -45,6 +47,7 @@ export function App() {
         {route.page === 'notebook' && <NotebookPage key={route.name} name={route.name} />}
         {route.page === 'jobs' && <JobsPage navigate={navigate} />}
         {route.page === 'job' && <JobPage key={route.id} jobId={route.id} navigate={navigate} />}
+        {route.page === 'pipeline' && <PipelinePage navigate={navigate} />}
         {route.page === 'notFound' && <div className="page">Page not found.</div>}
       </main>
     </>

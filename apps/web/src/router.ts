@@ -18,7 +18,7 @@ export function useRoute(): [string, Navigate] {
   return [path, navigate];
 }
 
-export type Route = { page: 'list' } | { page: 'notebook'; name: string } | { page: 'dashboard'; name: string } | { page: 'jobs' } | { page: 'job'; id: string } | { page: 'notFound' };
+export type Route = { page: 'list' } | { page: 'notebook'; name: string } | { page: 'dashboard'; name: string } | { page: 'jobs' } | { page: 'job'; id: string } | { page: 'pipeline' } | { page: 'notFound' };
 
 export function matchRoute(path: string): Route {
   const p = decodeURIComponent(path.split('#')[0]!.split('?')[0]!);
@@ -26,6 +26,7 @@ export function matchRoute(path: string): Route {
   if (p.startsWith('/notebook/')) return { page: 'notebook', name: p.slice('/notebook/'.length) };
   if (p.startsWith('/dashboard/')) return { page: 'dashboard', name: p.slice('/dashboard/'.length) };
   if (p === '/jobs') return { page: 'jobs' };
+  if (p === '/pipeline') return { page: 'pipeline' };
   if (p.startsWith('/jobs/')) return { page: 'job', id: p.slice('/jobs/'.length) };
   return { page: 'notFound' };
 }

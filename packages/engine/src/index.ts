@@ -20,6 +20,9 @@ export { migrateGraph } from './graph/migrateGraph.js';
 export { validateGraph, assertValidGraph, GraphValidationError, type GraphIssue } from './graph/validate.js';
 export { toFnSpec, resolveFn } from './graph/fn.js';
 export { withDeadLetterSink, DEAD_LETTER_SINK } from './graph/deadLetterSink.js';
+export { buildCatalog, registerCatalogConnectors, catalogEntryFor, schemaDefaults, humanize, CATALOG_GROUPS, type Catalog, type CatalogEntry, type CatalogConnector, type CatalogGroup, type JsonSchema, type FieldKind } from './graph/catalog.js';
+export { BUILTIN_CATALOG } from './graph/catalog.generated.js';
+export { toCode, defaultNodeName, ToCodeError, type ToCodeOptions } from './graph/toCode.js';
 export { setSecretLookup, resolveSecrets, redactSecrets, type SecretLookup } from './connectors/secrets.js';
 
 export { Job, type JobOptions, type JobSnapshot, type JobStatus } from './runtime/Job.js';
@@ -70,6 +73,7 @@ export { SocketText, SocketTextSource } from './connectors/socket/socketText.js'
 export { ReplayServer, type ReplayOptions } from './connectors/socket/ReplayServer.js';
 export { PostgresSink, PostgresSinkFunction, PostgresSinkConfig } from './connectors/postgres/PostgresSink.js';
 export { TwoPhaseCommitSink, FINAL_TRANSACTION_ID } from './connectors/TwoPhaseCommitSink.js';
+export { KafkaSource, KafkaSourceBuilder, KafkaSink, KafkaSinkSpec, KafkaSinkBuilder, OffsetsInitializer, KafkaSourceFunction, KafkaSinkWriter, KafkaConfig, KafkaSourceConfig, KafkaSinkConfig, KafkaSourceState, KafkaSinkState, type KafkaRecord } from './connectors/kafka/index.js';
 export { MqttSource, MqttSink, MqttSourceFunction, MqttSinkFunction, type MqttMessage, type MqttSourceConfig, type MqttSinkConfig } from './connectors/mqtt/mqtt.js';
 export { IotSensors, IotSensorsSource, IotSensorGenerator, type IotReading, type IotSensorsConfig, type IotGeneratorOptions, type IotGeneratorSnapshot } from './connectors/generator/iot/iotSensors.js';
 export { FileSource, FileSourceFunction, FileSourceConfig, FileSink, FileSinkFunction, FileSinkConfig, csvField, csvRow, type FileSourceState, type FilePosition, type FileSinkState, type PendingPart } from './connectors/file/index.js';

@@ -9,6 +9,7 @@ import { nexmarkConnector } from './generator/nexmark/nexmark.js';
 import { postgresConnector } from './postgres/PostgresSink.js';
 import { fileSinkConnector, fileSourceConnector } from './file/index.js';
 import { mqttConnector } from './mqtt/mqtt.js';
+import { kafkaConnector } from './kafka/index.js';
 import { iotSensorsConnector } from './generator/iot/iotSensors.js';
 
 /** Built-in connectors; each lives in its own folder. */
@@ -25,6 +26,7 @@ export function registerBuiltinConnectors(): void {
   registerConnector(fileSinkConnector);
   registerConnector(mqttConnector);
   registerConnector(iotSensorsConnector);
+  registerConnector(kafkaConnector);
 }
 registerBuiltinConnectors();
 

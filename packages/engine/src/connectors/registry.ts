@@ -12,6 +12,8 @@ export interface ConnectorDefinition<C = unknown> {
   configSchema: z.ZodType<C>;
   createSource?(config: C): SourceFunction;
   createSink?(config: C): SinkFunction;
+  /** The source emits watermarks itself (Kafka's per-partition watermarks): it runs with WatermarkStrategy.noWatermarks(). */
+  emitsWatermarks?: boolean;
   /** Bounded sources end; unbounded ones run until cancelled. */
   bounded?(config: C): boolean;
 }

@@ -7,7 +7,8 @@ export type SecretLookup = (kind: 'env' | 'secret', name: string) => string | un
 
 const PLACEHOLDER = /\$\{(env|secret):([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
-let lookup: SecretLookup = (kind, name) => (kind === 'env' ? process.env[name] : undefined);
+// globalThis.process: this module is also loaded in the browser (schemas for the canvas), where there is no process.
+let lookup: SecretLookup = (kind, name) => (kind === 'env' ? (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[name] : undefined);
 
 /** For hosts: where `${secret:NAME}` comes from (and `${env:NAME}`, if it should not be process.env). */
 export function setSecretLookup(fn: SecretLookup): void {

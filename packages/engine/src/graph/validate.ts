@@ -1,5 +1,5 @@
 import { getOperatorDefinition } from '../runtime/operatorRegistry.js';
-import { parseConnectorConfig } from '../connectors/registry.js';
+import { getConnector, parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
 
 export interface GraphIssue {
@@ -81,9 +81,15 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     if (!node) return false;
     if (node.type === 'assignTimestampsAndWatermarks') return true;
     const ws = node.config.watermarkStrategy as { kind?: string } | undefined;
-    if (node.type === 'source') return ws !== undefined && ws.kind !== 'noWatermarks';
+    if (node.type === 'source') {
+      if (ws !== undefined && ws.kind !== 'noWatermarks') return true;
+      // A source that emits its own watermarks (Kafka's per-partition ones) needs no strategy, nor an assigner that drops them.
+      const def = typeof node.config.connector === 'string' ? getConnector(node.config.connector) : undefined;
+      return (ws as { timestampAssigner?: unknown } | undefined)?.timestampAssigner === undefined && def?.emitsWatermarks === true;
+    }
     const ins = graph.edges.filter((e) => e.target === id);
-    return ins.length > 0 && ins.every((e) => hasWatermarks(e.source, seen));
+    // Each input is its own path (a copy of `seen`): inputs that share an ancestor (a diamond) both reach it.
+    return ins.length > 0 && ins.every((e) => hasWatermarks(e.source, new Set(seen)));
   };
   for (const n of graph.nodes) {
     const assigner = n.config.assigner as { time?: string; kind?: string } | undefined;

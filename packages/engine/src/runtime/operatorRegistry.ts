@@ -87,8 +87,11 @@ registerOperator({
     const { def, config } = parseConnectorConfig(c.connector, c.config, nodeName(node), true);
     if (!def.createSource) throw new Error(`${nodeName(node)}: connector "${c.connector}" has no source`);
     const ops: StreamOperator[] = [new SourceOperator(def.createSource(config))];
-    if (c.watermarkStrategy) {
-      ops.push(new TimestampsAndWatermarksOperator(WatermarkStrategy.fromSpec(c.watermarkStrategy as WatermarkStrategySpec), graph.autoWatermarkInterval));
+    const ws = c.watermarkStrategy as WatermarkStrategySpec | undefined;
+    // noWatermarks() without a timestamp assigner changes nothing, except that it would drop the watermarks a source
+    // emits itself (Kafka's per-partition watermarks): leave the assigner out then.
+    if (ws && !(ws.kind === 'noWatermarks' && ws.timestampAssigner === undefined)) {
+      ops.push(new TimestampsAndWatermarksOperator(WatermarkStrategy.fromSpec(ws), graph.autoWatermarkInterval));
     }
     return ops;
   },

@@ -10,7 +10,7 @@ export interface ProcessingTimeService {
 }
 
 export class SystemProcessingTimeService implements ProcessingTimeService {
-  private readonly handles = new Set<NodeJS.Timeout>();
+  private readonly handles = new Set<ReturnType<typeof setTimeout>>();
   private stopped = false;
   /** Guards against callbacks re-entering user code: set by the job while an element is processed. */
   constructor(private readonly onError: (e: unknown) => void = (e) => { throw e; }) {}

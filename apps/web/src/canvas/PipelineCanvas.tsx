@@ -1,0 +1,384 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type Connection as FlowConnection,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import type { OperatorMetrics } from '@flowbook/protocol';
+import './canvas.css';
+import { CodeView } from './CodeView.js';
+import { catalog as builtinCatalog, catalogEntryFor, type Catalog, type CatalogEntry, type GraphEdge, type GraphNode, type PipelineGraph, type PipelineGraphInput } from './engine.js';
+import {
+  addNode,
+  connect,
+  connectionProblem,
+  copyFragment,
+  edgeKey,
+  normalizeGraph,
+  pasteFragment,
+  removeElements,
+  setPositions,
+  updateEdge,
+  updateNode,
+  type Fragment,
+  type XY,
+} from './graphOps.js';
+import { emptyHistory, record, redo, undo, type History } from './history.js';
+import { DRAG_TYPE, Palette } from './Palette.js';
+import { PipelineNode } from './PipelineNode.js';
+import { SettingsPanel } from './SettingsPanel.js';
+import { shortcutFor, type CanvasAction } from './shortcuts.js';
+import { layoutPositions, toFlowEdges, toFlowNodes } from './toFlow.js';
+import { validatePipeline } from './validation.js';
+
+export interface PipelineCanvasProps {
+  graph: PipelineGraphInput;
+  onChange(graph: PipelineGraph): void;
+  readOnly?: boolean;
+  /** Live per-operator metrics of the running job, by node id; drawn on the nodes, never part of the graph. */
+  metrics?: readonly OperatorMetrics[];
+  /** Shows Deploy, enabled while the graph validates. */
+  onDeploy?(graph: PipelineGraph): void;
+  /** Shows Stop (while a deployed job runs). */
+  onStop?(): void;
+  /** Defaults to the engine's built-in catalog. */
+  catalog?: Catalog;
+}
+
+const nodeTypes = { pipeline: PipelineNode };
+/** About half a node: a dropped node is centred on the cursor. */
+const DROP_OFFSET: XY = { x: 100, y: 36 };
+
+// The clipboard is shared by every canvas on the page, so nodes can be copied from one pipeline into another.
+let clipboard: Fragment | undefined;
+
+interface Selection {
+  nodes: ReadonlySet<string>;
+  edges: ReadonlySet<string>;
+}
+const NOTHING: Selection = { nodes: new Set(), edges: new Set() };
+
+/** The editable pipeline canvas over the engine's PipelineGraph (drag, connect, edit, validate, deploy). */
+export function PipelineCanvas(props: PipelineCanvasProps) {
+  return (
+    <ReactFlowProvider>
+      <CanvasInner {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDeploy, onStop, catalog = builtinCatalog }: PipelineCanvasProps) {
+  const graph = useMemo(() => normalizeGraph(input), [input]);
+  const rf = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const flowArea = useRef<HTMLDivElement>(null);
+  // Handlers read the newest graph through this ref: several edits can land before the parent re-renders.
+  const current = useRef(graph);
+  current.current = graph;
+  const [history, setHistory] = useState<History<PipelineGraph>>(emptyHistory);
+  const [picked, setSelection] = useState<Selection>(NOTHING);
+  // Undo, redo or a parent's change can remove selected elements: the selection is what still exists.
+  const selection = useMemo<Selection>(() => {
+    const nodeIds = new Set(graph.nodes.map((n) => n.id));
+    const edgeKeys = new Set(graph.edges.map(edgeKey));
+    return { nodes: new Set([...picked.nodes].filter((id) => nodeIds.has(id))), edges: new Set([...picked.edges].filter((k) => edgeKeys.has(k))) };
+  }, [picked, graph]);
+  const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
+  const [showCode, setShowCode] = useState(false);
+  const [notice, setNotice] = useState<string>();
+  // Fit a pipeline that opens with nodes; an empty canvas must not jump to fit the first node dropped on it.
+  const [fitOnOpen] = useState(() => graph.nodes.length > 0);
+  const dragStart = useRef<PipelineGraph>(undefined);
+  const pastes = useRef(0);
+
+  const entryOf = useCallback((n: GraphNode) => catalogEntryFor(catalog, n), [catalog]);
+  const validation = useMemo(() => validatePipeline(graph, catalog), [graph, catalog]);
+  const metricsById = useMemo(() => new Map((metrics ?? []).map((m) => [m.nodeId, m])), [metrics]);
+
+  const commit = useCallback(
+    (next: PipelineGraph, key?: string) => {
+      const before = current.current;
+      if (next === before) return;
+      setHistory((h) => record(h, before, key));
+      current.current = next;
+      onChange(next);
+    },
+    [onChange],
+  );
+
+  const say = (text: string) => {
+    setNotice(text);
+    setTimeout(() => setNotice((n) => (n === text ? undefined : n)), 3000);
+  };
+
+  const nodes = useMemo(
+    () =>
+      toFlowNodes(graph, { catalog, issues: validation.byNode, metrics: metricsById, selected: selection.nodes, readOnly }).map((n) => {
+        const m = measured.get(n.id);
+        return m ? { ...n, measured: m } : n;
+      }),
+    [graph, catalog, validation, metricsById, selection.nodes, readOnly, measured],
+  );
+  const edges = useMemo(() => toFlowEdges(graph, selection.edges, metricsById.size > 0), [graph, selection.edges, metricsById]);
+
+  const onNodesChange = (changes: NodeChange[]) => {
+    const positions = new Map<string, XY>();
+    let dragging = false;
+    let nextSel: Set<string> | undefined;
+    let nextMeasured: Map<string, { width: number; height: number }> | undefined;
+    for (const c of changes) {
+      if (c.type === 'position' && c.position) {
+        positions.set(c.id, c.position);
+        dragging ||= c.dragging === true;
+      } else if (c.type === 'dimensions' && c.dimensions) {
+        nextMeasured ??= new Map(measured);
+        nextMeasured.set(c.id, c.dimensions);
+      } else if (c.type === 'select') {
+        nextSel ??= new Set(selection.nodes);
+        if (c.selected) nextSel.add(c.id);
+        else nextSel.delete(c.id);
+      }
+    }
+    if (nextMeasured) setMeasured(nextMeasured);
+    if (nextSel) setSelection((s) => ({ ...s, nodes: nextSel! }));
+    if (positions.size > 0 && !readOnly) {
+      const next = setPositions(current.current, positions);
+      if (dragging) {
+        // While dragging, positions follow the pointer without history; the drop is one undo step.
+        dragStart.current ??= current.current;
+        current.current = next;
+        onChange(next);
+      } else {
+        const before = dragStart.current ?? current.current;
+        dragStart.current = undefined;
+        setHistory((h) => record(h, before));
+        current.current = next;
+        onChange(next);
+      }
+    }
+  };
+
+  const onEdgesChange = (changes: EdgeChange[]) => {
+    const sel = new Set(selection.edges);
+    let changed = false;
+    for (const c of changes) {
+      if (c.type !== 'select') continue;
+      changed = true;
+      if (c.selected) sel.add(c.id);
+      else sel.delete(c.id);
+    }
+    if (changed) setSelection((s) => ({ ...s, edges: sel }));
+  };
+
+  // Two-input nodes have target handles in0 and in1; the handle is the edge's targetInput.
+  const toConnection = (c: { source: string; target: string; targetHandle?: string | null }) => ({
+    source: c.source,
+    target: c.target,
+    targetInput: (c.targetHandle === 'in1' ? 1 : 0) as 0 | 1,
+  });
+  const isValidConnection: IsValidConnection = (c) => connectionProblem(current.current, toConnection(c), entryOf) === undefined;
+  const onConnect = (c: FlowConnection) => {
+    const conn = toConnection(c);
+    const problem = connectionProblem(current.current, conn, entryOf);
+    if (problem) return say(`Cannot connect: ${problem}`);
+    const target = current.current.nodes.find((n) => n.id === conn.target)!;
+    commit(connect(current.current, conn, entryOf(target)));
+  };
+
+  const place = (entry: CatalogEntry, position: XY) => {
+    const { graph: next, id } = addNode(current.current, entry, position);
+    commit(next);
+    setSelection({ nodes: new Set([id]), edges: new Set() });
+    wrapper.current?.focus({ preventScroll: true });
+  };
+  const onDrop = (e: DragEvent) => {
+    const id = e.dataTransfer.getData(DRAG_TYPE);
+    const entry = catalog.entries.find((x) => x.id === id);
+    if (!entry || readOnly) return;
+    e.preventDefault();
+    const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+    place(entry, { x: p.x - DROP_OFFSET.x, y: p.y - DROP_OFFSET.y });
+  };
+  const addAtCenter = (entry: CatalogEntry) => {
+    const box = flowArea.current!.getBoundingClientRect();
+    const p = rf.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+    const shift = (current.current.nodes.length % 5) * 24;
+    place(entry, { x: p.x - DROP_OFFSET.x + shift, y: p.y - DROP_OFFSET.y + shift });
+  };
+
+  const run = (action: CanvasAction) => {
+    const g = current.current;
+    switch (action) {
+      case 'delete':
+        if (selection.nodes.size + selection.edges.size === 0) return;
+        commit(removeElements(g, selection.nodes, selection.edges));
+        setSelection(NOTHING);
+        return;
+      case 'undo':
+      case 'redo': {
+        const step = action === 'undo' ? undo(history, g) : redo(history, g);
+        if (!step) return;
+        setHistory(step.history);
+        current.current = step.value;
+        onChange(step.value);
+        return;
+      }
+      case 'copy':
+      case 'cut':
+        if (selection.nodes.size === 0) return;
+        clipboard = copyFragment(g, selection.nodes);
+        pastes.current = 0;
+        if (action === 'cut') run('delete');
+        return;
+      case 'paste': {
+        if (!clipboard || clipboard.nodes.length === 0) return;
+        const step = 40 * ++pastes.current;
+        const { graph: next, ids } = pasteFragment(g, clipboard, { x: step, y: step });
+        commit(next);
+        setSelection({ nodes: new Set(ids), edges: new Set() });
+        return;
+      }
+      case 'selectAll':
+        setSelection({ nodes: new Set(g.nodes.map((n) => n.id)), edges: new Set(g.edges.map(edgeKey)) });
+        return;
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const action = shortcutFor(e);
+    if (!action || (readOnly && action !== 'copy' && action !== 'selectAll')) return;
+    e.preventDefault();
+    run(action);
+    // Deleting or undoing can remove the focused node; keep the keyboard on the canvas for the next shortcut.
+    wrapper.current?.focus({ preventScroll: true });
+  };
+
+  const autoLayout = () => {
+    commit(setPositions(current.current, layoutPositions(current.current)), 'layout');
+    // Fit once React Flow has the new positions.
+    requestAnimationFrame(() => void rf.fitView({ padding: 0.2, duration: 250 }));
+  };
+
+  const onNode = (id: string, patch: Partial<Pick<GraphNode, 'name' | 'config'>>, field: string) => commit(updateNode(current.current, id, patch), `node:${id}:${field}`);
+  const onEdge = (key: string, patch: Partial<GraphEdge>, field: string) => {
+    const old = current.current.edges.find((e) => edgeKey(e) === key);
+    commit(updateEdge(current.current, key, patch), `edge:${old?.source}->${old?.target}:${field}`);
+    // The key names the side output: keep the edited edge selected when it changes.
+    const updated = old && edgeKey({ ...old, ...patch, ...(patch.sideOutput === '' ? { sideOutput: undefined } : {}) });
+    if (updated && updated !== key) setSelection((s) => ({ ...s, edges: new Set([...s.edges].map((k) => (k === key ? updated : k))) }));
+  };
+
+  const focusNode = (id: string) => {
+    setSelection({ nodes: new Set([id]), edges: new Set() });
+    const n = nodes.find((x) => x.id === id);
+    if (n) void rf.setCenter(n.position.x + 100, n.position.y + 40, { zoom: rf.getZoom(), duration: 250 });
+  };
+
+  const issues = validation.issues;
+  const labelOf = (id: string | undefined) => (id === undefined ? 'pipeline' : (graph.nodes.find((n) => n.id === id)?.name ?? id));
+  return (
+    <div className={`pl-canvas${readOnly ? ' pl-readonly' : ''}`} ref={wrapper} tabIndex={-1} onKeyDown={onKeyDown} data-testid="pl-canvas">
+      <div className="pl-toolbar">
+        <button onClick={() => run('undo')} disabled={readOnly || history.past.length === 0} title="Undo (Ctrl+Z)" data-testid="pl-undo">
+          ↶ Undo
+        </button>
+        <button onClick={() => run('redo')} disabled={readOnly || history.future.length === 0} title="Redo (Ctrl+Shift+Z)" data-testid="pl-redo">
+          ↷ Redo
+        </button>
+        <button onClick={autoLayout} disabled={readOnly || graph.nodes.length === 0} title="Arrange the pipeline left to right" data-testid="pl-layout">
+          Auto-layout
+        </button>
+        <button onClick={() => void rf.fitView({ padding: 0.2, duration: 250 })} title="Fit the pipeline into view" data-testid="pl-fit">
+          Fit view
+        </button>
+        <button onClick={() => setShowCode(true)} disabled={graph.nodes.length === 0} data-testid="pl-show-code">
+          Show as code
+        </button>
+        <span className="spacer" />
+        {notice && (
+          <span className="pl-notice" data-testid="pl-notice">
+            {notice}
+          </span>
+        )}
+        <span className={issues.length > 0 ? 'pl-issue-count error' : 'pl-issue-count ok'} data-testid="pl-issue-count">
+          {issues.length > 0 ? `${issues.length} problem${issues.length === 1 ? '' : 's'}` : graph.nodes.length > 0 ? 'valid' : ''}
+        </span>
+        {onStop && (
+          <button className="cancel" onClick={onStop} data-testid="pl-stop">
+            ■ Stop
+          </button>
+        )}
+        {onDeploy && (
+          <button
+            className="run"
+            onClick={() => onDeploy(current.current)}
+            disabled={issues.length > 0}
+            title={issues.length > 0 ? 'Fix the problems listed below first' : 'Run this pipeline as a job'}
+            data-testid="pl-deploy"
+          >
+            ▶ Deploy
+          </button>
+        )}
+      </div>
+      <div className="pl-body">
+        {!readOnly && <Palette catalog={catalog} onAdd={addAtCenter} disabled={readOnly} />}
+        <div
+          className="pl-flow"
+          ref={flowArea}
+          onDragOver={(e) => {
+            if (readOnly || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+            e.preventDefault();
+            e.dataTransfer.dropEffect = 'copy';
+          }}
+          onDrop={onDrop}
+          // Clicks on the canvas take the keyboard from the settings fields, so Delete deletes the selection.
+          onMouseDownCapture={(e) => (e.target as Element).closest('input, textarea, select, .monaco-editor') || wrapper.current?.focus({ preventScroll: true })}
+        >
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            isValidConnection={isValidConnection}
+            onPaneClick={() => setSelection(NOTHING)}
+            nodesDraggable={!readOnly}
+            nodesConnectable={!readOnly}
+            elementsSelectable
+            deleteKeyCode={null}
+            selectionKeyCode="Shift"
+            multiSelectionKeyCode={['Meta', 'Control']}
+            fitView={fitOnOpen}
+            fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={16} />
+            <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => ((n.data as { issues?: string[] }).issues?.length ? '#fca5a5' : '#cbd5e1')} />
+            <Controls showInteractive={false} />
+          </ReactFlow>
+          {graph.nodes.length === 0 && <div className="pl-empty">{readOnly ? 'This pipeline is empty.' : 'Drag a source, operators and a sink from the palette here.'}</div>}
+          {issues.length > 0 && graph.nodes.length > 0 && (
+            <ul className="pl-issues" data-testid="pl-issues">
+              {issues.map((i, k) => (
+                <li key={k} onClick={() => i.nodeId !== undefined && focusNode(i.nodeId)} className={i.nodeId !== undefined ? 'clickable' : undefined}>
+                  <strong>{labelOf(i.nodeId)}</strong>: {i.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+        <SettingsPanel graph={graph} catalog={catalog} nodeIds={selection.nodes} edgeKeys={selection.edges} issues={validation.byNode} readOnly={readOnly} onNode={onNode} onEdge={onEdge} />
+      </div>
+      {showCode && <CodeView graph={graph} onClose={() => setShowCode(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+import type { Message, Producer } from 'kafkajs';
+import { z } from 'zod';
+import { resolveFn } from '../../graph/fn.js';
+import type { SinkContext, SinkFunction } from '../SourceFunction.js';
+import { createKafkaClient, jobLogger, loadKafkaJs } from './client.js';
+import { KafkaSinkConfig, parseRoleConfig, type KafkaSinkConfigParsed } from './config.js';
+
+/** A serialized record waiting to be acknowledged by the broker. */
+interface OutMessage {
+  key: string | null;
+  value: string | Buffer | null;
+  timestamp?: string;
+}
+
+const StoredMessage = z.object({
+  key: z.string().nullable(),
+  value: z.string().nullable(),
+  /** The value is base64 of bytes (format 'bytes'). */
+  base64: z.boolean().optional(),
+  timestamp: z.string().optional(),
+});
+/** Checkpointed state: records handed to the sink but not yet acknowledged by Kafka, oldest first. */
+export const KafkaSinkState = z.object({ unacked: z.array(StoredMessage) });
+export type KafkaSinkState = z.infer<typeof KafkaSinkState>;
+
+/**
+ * Writes records to a Kafka topic at least once (Flink's KafkaSink with DeliveryGuarantee.AT_LEAST_ONCE, built as its
+ * AsyncSinkWriter): records are buffered and sent in batches, one produce request at a time so that order is kept.
+ * A checkpoint cannot wait for acknowledgements (snapshots are synchronous), so it stores the records not yet
+ * acknowledged instead, and a sink restored from it sends them again: everything before a completed checkpoint is
+ * either acknowledged or in that checkpoint.
+ */
+export class KafkaSinkWriter implements SinkFunction {
+  private readonly c: KafkaSinkConfigParsed;
+  private readonly keyOf: (value: unknown) => unknown;
+  private producer: Producer | undefined;
+  private connected: Promise<void> = Promise.resolve();
+  private buffer: OutMessage[] = [];
+  /** Batches handed to the producer and not yet acknowledged, in send order. */
+  private readonly inFlight = new Set<OutMessage[]>();
+  /** Tail of the sequential send chain; never rejects (failures are kept in `error`). */
+  private chain: Promise<void> = Promise.resolve();
+  private readonly flushedAtCheckpoint = new Map<number, Promise<void>>();
+  private error: Error | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private log: (line: string) => void = () => {};
+  private failJob: (e: unknown) => void = () => {};
+
+  constructor(config: unknown) {
+    this.c = parseRoleConfig(KafkaSinkConfig, config, 'sink');
+    const { keyField, keySelector } = this.c;
+    if (keySelector !== undefined) this.keyOf = resolveFn<(v: unknown) => unknown>(keySelector, 'kafka sink key selector');
+    else if (keyField !== undefined) this.keyOf = (v) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[keyField] : undefined);
+    else this.keyOf = () => null;
+  }
+
+  open(ctx: SinkContext): Promise<void> {
+    this.log = jobLogger(ctx.services);
+    this.failJob = ctx.failJob;
+    // Records that arrive before the producer is connected wait in the buffer; sends wait for `connected`.
+    this.connected = (async () => {
+      const { Partitioners } = await loadKafkaJs();
+      const kafka = await createKafkaClient(this.c, this.log);
+      this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+      await this.producer.connect();
+    })().catch((e: unknown) => this.failed(e));
+    return this.connected;
+  }
+
+  invoke(value: unknown, timestamp: number): void {
+    if (this.error) throw this.error;
+    this.buffer.push(this.serialize(value, timestamp));
+    if (this.buffer.length >= this.c.batchSize || this.c.lingerMs === 0) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.c.lingerMs);
+  }
+
+  /** Sends the buffer as one batch after those already sent; resolves when every batch so far is acknowledged (or failed). */
+  private flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length === 0) return this.chain;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.inFlight.add(batch);
+    this.chain = this.chain.then(async () => {
+      await this.connected;
+      // After a failure the remaining batches stay unacknowledged: the job fails and recovers from a checkpoint.
+      if (this.error || this.producer === undefined) return;
+      try {
+        await this.producer.send({ topic: this.c.topic, messages: batch as Message[] });
+        this.inFlight.delete(batch);
+      } catch (e) {
+        this.failed(e);
+      }
+    });
+    return this.chain;
+  }
+
+  /** End of input: everything is sent and acknowledged before the job finishes, or the job fails. */
+  finish(): Promise<void> {
+    const done = this.flush().then(() => {
+      if (this.error) throw this.error;
+    });
+    // Marked handled here; the runtime awaits (and reports) it when the job drains its sinks.
+    done.catch(() => {});
+    return done;
+  }
+
+  snapshotState(checkpointId: number): KafkaSinkState {
+    // A sink that failed to write must not let a checkpoint complete; the job fails on the next record.
+    if (this.error) throw this.error;
+    this.flushedAtCheckpoint.set(checkpointId, this.flush());
+    const unacked: KafkaSinkState['unacked'] = [];
+    for (const batch of this.inFlight) {
+      for (const m of batch) {
+        const bytes = Buffer.isBuffer(m.value);
+        unacked.push({
+          key: m.key,
+          value: m.value === null ? null : bytes ? (m.value as Buffer).toString('base64') : (m.value as string),
+          ...(bytes ? { base64: true } : {}),
+          ...(m.timestamp !== undefined ? { timestamp: m.timestamp } : {}),
+        });
+      }
+    }
+    return { unacked };
+  }
+
+  restoreState(state: unknown): void {
+    const parsed = KafkaSinkState.safeParse(state);
+    if (!parsed.success) throw new Error(`kafka sink: cannot restore from this checkpoint: ${parsed.error.issues[0]?.message}`);
+    // Records a failed run may not have delivered: send them again, before anything new (at least once).
+    this.buffer.unshift(
+      ...parsed.data.unacked.map((m) => ({
+        key: m.key,
+        value: m.value !== null && m.base64 ? Buffer.from(m.value, 'base64') : m.value,
+        ...(m.timestamp !== undefined ? { timestamp: m.timestamp } : {}),
+      })),
+    );
+    if (this.buffer.length > 0) void this.flush();
+  }
+
+  /** Resolves once everything sent up to that checkpoint is acknowledged (never rejects: failures surface on the next record). */
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    const flushed = this.flushedAtCheckpoint.get(checkpointId);
+    for (const id of [...this.flushedAtCheckpoint.keys()]) if (id <= checkpointId) this.flushedAtCheckpoint.delete(id);
+    await flushed;
+  }
+
+  /** Waits for sends in flight (not the buffer: only finish() delivers it), then disconnects; never rejects. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    // A producer still connecting would otherwise be left open.
+    await this.connected;
+    await this.chain;
+    await this.producer?.disconnect().catch((e: Error) => this.log(`kafka sink: disconnect failed: ${e.message}`));
+  }
+
+  /** The number of records not yet acknowledged (buffered or in flight). */
+  get pendingRecords(): number {
+    let n = this.buffer.length;
+    for (const b of this.inFlight) n += b.length;
+    return n;
+  }
+
+  private serialize(value: unknown, timestamp: number): OutMessage {
+    const key = toKey(this.keyOf(value));
+    let out: string | Buffer | null;
+    if (value === null || value === undefined) out = null;
+    else if (this.c.format === 'json') {
+      try {
+        out = JSON.stringify(value);
+      } catch (e) {
+        throw new Error(`kafka sink ${this.c.topic}: cannot serialize a record as JSON: ${(e as Error).message}`);
+      }
+    } else if (this.c.format === 'string') out = typeof value === 'string' ? value : String(value);
+    else if (value instanceof Uint8Array) out = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    else if (typeof value === 'string') out = Buffer.from(value, 'utf8');
+    else throw new Error(`kafka sink ${this.c.topic}: format "bytes" needs Uint8Array or string records, got ${typeof value}`);
+    // The record's event time becomes the Kafka timestamp; records without one get the broker's time.
+    return { key, value: out, ...(Number.isFinite(timestamp) ? { timestamp: String(Math.trunc(timestamp)) } : {}) };
+  }
+
+  /** Fails the job now (the restart strategy restores from the last checkpoint, whose unacknowledged records are sent again). */
+  private failed(e: unknown): void {
+    if (this.error) return;
+    this.error = this.kafkaError(e);
+    this.failJob(this.error);
+  }
+
+  private kafkaError(e: unknown): Error {
+    return new Error(`kafka sink ${this.c.topic} (${this.c.brokers.join(',')}): ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
+}
+
+function toKey(k: unknown): string | null {
+  if (k === null || k === undefined) return null;
+  if (typeof k === 'string') return k;
+  if (typeof k === 'object') return JSON.stringify(k);
+  return String(k);
+}
