@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../testing.js';
+import { UserStore } from '../auth/UserStore.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
@@ -59,5 +60,57 @@ describe('notebook files', () => {
     const { revisions } = await (await call('GET', '/rev/revisions')).json();
     expect(revisions.map((r: { message: string }) => r.message)).toEqual(['before restoring "first"', 'first']);
     expect((await call('GET', '/rev/revisions/../../x')).status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('notebook files: access in the list, share links, revisions across renames', () => {
+  const as = (cookie: string, method: string, p: string, body?: unknown) =>
+    fetch(`${server.origin}${p}`, { method, headers: { cookie, 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const login = async (name: string, password: string) => {
+    const r = await fetch(`${server.origin}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+    return r.headers.get('set-cookie')!.split(';')[0]!;
+  };
+  type Listed = { name: string; access: { run: boolean; write: boolean; manage: boolean } };
+
+  it('lists with each notebook what the caller may do with it', async () => {
+    const users = new UserStore(server.config.stateDir);
+    users.add('carol', 'carol-password');
+    users.add('dave', 'dave-password1');
+    const carol = await login('carol', 'carol-password');
+    const dave = await login('dave', 'dave-password1');
+    expect((await as(carol, 'POST', '/api/notebooks', { name: 'carols', title: 'Carol' })).status).toBe(201);
+    await as(carol, 'PUT', '/api/notebooks/carols/permissions', { owners: ['carol'], writers: ['carol'], runners: ['carol', 'dave'], readers: ['carol', 'dave'] });
+    const find = async (who: string | undefined, name: string) => {
+      const r = who ? await as(who, 'GET', '/api/notebooks') : await call('GET', '');
+      return ((await r.json()).notebooks as Listed[]).find((n) => n.name === name)?.access;
+    };
+    expect(await find(undefined, 'carols')).toEqual({ run: true, write: true, manage: true });
+    expect(await find(carol, 'carols')).toEqual({ run: true, write: true, manage: true });
+    expect(await find(dave, 'carols')).toEqual({ run: true, write: false, manage: false });
+    // A sample notebook has no roles set: everyone may do everything, as in Zeppelin.
+    expect(await find(dave, 'generated-sales')).toEqual({ run: true, write: true, manage: true });
+  });
+
+  it('refuses a read-only share link that tries to duplicate its notebook into a new file', async () => {
+    const share = await (await fetch(`${server.origin}/api/shares`, { method: 'POST', headers, body: JSON.stringify({ notebook: 'generated-sales' }) })).json();
+    const cookie = `flowbook_share=${share.url.slice('/share/'.length)}`;
+    const listed = (await (await as(cookie, 'GET', '/api/notebooks')).json()).notebooks as Listed[];
+    expect(listed).toEqual([{ name: 'generated-sales', title: 'Generated sales', access: { run: false, write: false, manage: false } }]);
+    const r = await as(cookie, 'POST', '/api/notebooks/generated-sales/duplicate', { to: 'copied-by-viewer' });
+    expect(r.status).toBe(403);
+    expect(existsSync(path.join(server.config.notebooksDir, 'copied-by-viewer.flowbook.json'))).toBe(false);
+  });
+
+  it('moves revisions with a renamed notebook, leaving those of notebooks in a same-named folder', async () => {
+    await call('POST', '', { name: 'moving', title: 'Moving' });
+    await call('POST', '', { name: 'moving/inner', title: 'Inner' });
+    await call('POST', '/moving/revisions', { message: 'outer rev' });
+    await call('POST', '/moving/inner/revisions', { message: 'inner rev' });
+    expect((await call('POST', '/moving/rename', { to: 'archive/moved' })).status).toBe(200);
+    const messages = async (name: string) => ((await (await call('GET', `/${name}/revisions`)).json()).revisions as { message: string }[]).map((r) => r.message);
+    expect(await messages('archive/moved')).toEqual(['outer rev']);
+    expect(await messages('moving/inner')).toEqual(['inner rev']);
+    const [rev] = (await (await call('GET', '/archive/moved/revisions')).json()).revisions;
+    expect((await call('GET', `/archive/moved/revisions/${rev.id}`)).status).toBe(200);
   });
 });

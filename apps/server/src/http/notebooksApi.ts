@@ -32,8 +32,12 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     '/',
     wrap(async (_req, res) => {
       const list = await store.list();
-      // Each user sees the notebooks they may read; load errors only go to the server's owner.
-      res.json({ notebooks: list.notebooks.filter((n) => authz.can(res, 'read', n.name)), errors: authz.identity(res).role === 'owner' ? list.errors : [] });
+      // Each user sees the notebooks they may read; load errors only go to the server's owner. What the caller may do
+      // with each one comes along, so the UI shows only allowed actions without a request per notebook.
+      const notebooks = list.notebooks
+        .filter((n) => authz.can(res, 'read', n.name))
+        .map((n) => ({ ...n, access: { run: authz.can(res, 'run', n.name), write: authz.can(res, 'write', n.name), manage: authz.can(res, 'manage', n.name) } }));
+      res.json({ notebooks, errors: authz.identity(res).role === 'owner' ? list.errors : [] });
     }),
   );
 
@@ -85,6 +89,8 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
       authz.need(res, 'manage', nameParam(req));
       await store.rename(nameParam(req), to);
       permissions.set(to, permissions.get(nameParam(req)));
+      // Revisions belong to the notebook, not to its old name.
+      await revisions.rename(nameParam(req), to);
       res.json({ name: to });
     }),
   );
@@ -94,6 +100,8 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     wrap(async (req, res) => {
       const { to } = parseBody(z.object({ to: NotebookName }), req.body);
       authz.need(res, 'read', nameParam(req));
+      // Duplicating creates a file: a read-only share link may not (as for create and import).
+      if (authz.identity(res).role === 'reader') authz.needAdmin(res);
       await store.duplicate(nameParam(req), to);
       claim(res, to);
       res.status(201).json({ name: to });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { serializeNotebook, type Notebook } from '@flowbook/protocol';
+import { isRunnable, serializeNotebook, type Notebook } from '@flowbook/protocol';
 import { NotebookError, type NotebookStore } from './NotebookStore.js';
 
 export interface RevisionInfo {
@@ -61,9 +61,28 @@ export class RevisionStore {
   async diff(name: string, id: string): Promise<{ revision: RevisionInfo; diff: string }> {
     const rev = await this.load(name, id);
     const current = await this.store.read(name);
-    const strip = (nb: Notebook) => serializeNotebook({ ...nb, cells: nb.cells.map((c) => (c.type === 'code' ? { ...c, outputs: undefined } : c)) });
+    const strip = (nb: Notebook) => serializeNotebook({ ...nb, cells: nb.cells.map((c) => (isRunnable(c) ? { ...c, outputs: undefined } : c)) });
     const diff = createTwoFilesPatch(`${name} (${rev.message})`, `${name} (current)`, strip(rev.notebook), strip(current));
     return { revision: { id: rev.id, message: rev.message, createdAt: rev.createdAt }, diff };
+  }
+
+  /**
+   * Moves a notebook's revisions with it when it is renamed or moved to another folder. File by file: the folder of
+   * notebook `a` also holds the folders of notebooks `a/…`, which stay where they are.
+   */
+  async rename(from: string, to: string): Promise<void> {
+    const src = this.dirOf(from);
+    const dst = this.dirOf(to);
+    let files: string[];
+    try {
+      files = (await fs.readdir(src, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name);
+    } catch {
+      return;
+    }
+    if (files.length === 0) return;
+    await fs.mkdir(dst, { recursive: true });
+    for (const f of files) await fs.rename(path.join(src, f), path.join(dst, f));
+    await fs.rmdir(src).catch(() => {}); // only when empty: it may still hold other notebooks' folders
   }
 
   async restore(name: string, id: string): Promise<void> {
