@@ -13,7 +13,9 @@ export type CellRef = z.infer<typeof CellRef>;
 export const NotebookJoin = z.object({ notebook: NotebookName });
 export type NotebookJoin = z.infer<typeof NotebookJoin>;
 export const CellRun = CellRef.extend({
-  source: z.string().max(1_000_000),
+  /** What runs: a code cell's TypeScript, or (pipeline cells) the graph JSON as drawn. */
+  source: z.string().max(1_000_000).default(''),
+  graph: z.record(z.string(), z.unknown()).optional(),
   /** Values of the notebook's and the cell's dynamic forms; the cell's code reads them as `params`. */
   params: z.record(z.string(), ParamValue).default({}),
   /** Resume the cell's state: 'latest' (newest complete checkpoint) or the name of a checkpoint or savepoint. */

@@ -89,10 +89,28 @@ export const CodeCell = z.object({
   outputs: CellOutputs.optional(),
 });
 
-export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell]);
+/**
+ * A pipeline drawn on the canvas: the engine's PipelineGraph JSON (migrated and validated by the engine; the protocol
+ * does not depend on it). It runs like a code cell: live sinks, charts, dead letters, checkpoints.
+ */
+export const PipelineCell = z.object({
+  id: CellId,
+  type: z.literal('pipeline'),
+  graph: z.record(z.string(), z.unknown()),
+  charts: z.record(z.string(), ChartSettings).default({}),
+  params: z.array(ParamDef).optional(),
+  paramValues: z.record(z.string(), ParamValue).optional(),
+  outputs: CellOutputs.optional(),
+});
+
+export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell, PipelineCell]);
 export type Cell = z.infer<typeof Cell>;
 export type MarkdownCell = z.infer<typeof MarkdownCell>;
 export type CodeCell = z.infer<typeof CodeCell>;
+export type PipelineCell = z.infer<typeof PipelineCell>;
+/** Cells that run a job (code or pipeline): they have charts, forms and outputs. */
+export type RunnableCell = CodeCell | PipelineCell;
+export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline';
 
 /** One output on the dashboard: a code cell's live sink, placed on a 12-column grid. */
 export const DashboardItem = z.object({

@@ -1,7 +1,7 @@
-import type { CodeCell, Notebook, ParamValue } from './notebook.js';
+import type { Notebook, ParamValue, RunnableCell } from './notebook.js';
 
 /** The `params` a cell runs with: notebook-wide defaults and values, then the cell's own (the cell's win). */
-export function paramValuesOf(notebook: Notebook, cell: CodeCell): Record<string, ParamValue> {
+export function paramValuesOf(notebook: Notebook, cell: RunnableCell): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};
   for (const p of notebook.params ?? []) out[p.name] = p.default;
   Object.assign(out, notebook.paramValues ?? {});

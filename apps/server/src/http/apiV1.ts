@@ -16,12 +16,18 @@ import {
   RestartRequest,
   RestorePoints,
   TapRecords,
-  type CodeCell,
+  isRunnable,
+  type RunnableCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
-import type { CellRun, JobManager } from '../jobs/JobManager.js';
+import type { CellProgram, CellRun, JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
+
+/** What a runnable cell runs: its code, or its graph. */
+function programOf(cell: RunnableCell): CellProgram {
+  return cell.type === 'code' ? cell.source : { graph: cell.graph };
+}
 
 function fail(res: Response, status: number, code: string, error: string): void {
   res.status(status).json({ error, code } satisfies ApiError);
@@ -139,12 +145,12 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       if (!mayRun(res, run)) return fail(res, 403, 'forbidden', `may not restart job "${run.jobId}"`);
       const body = RestartRequest.safeParse(req.body ?? {});
       if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues[0]!.message);
-      if (!run.ref || run.source === undefined) return fail(res, 409, 'not_restartable', 'only notebook cell jobs keep checkpoints to restart from');
+      if (!run.ref || run.program === undefined) return fail(res, 409, 'not_restartable', 'only notebook cell jobs keep checkpoints to restart from');
       const from = body.data.from;
       if (from !== 'latest' && from !== 'none' && !(await jobs.restorePoints(run.ref)).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
-      const next = await jobs.run(run.ref, run.source, run.params ?? {}, from === 'none' ? false : from);
+      const next = await jobs.run(run.ref, run.program, run.params ?? {}, from === 'none' ? false : from);
       res.status(201).json({ jobId: next.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -211,8 +217,8 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       if (!authz.can(res, 'run', notebook)) return fail(res, 403, 'forbidden', `may not run cells of "${notebook}"`);
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
-      if (!cell || cell.type !== 'code') return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code cell "${cellId}"`);
-      const run = await jobs.run({ notebook, cellId }, cell.source, paramValuesOf(nb, cell));
+      if (!cell || !isRunnable(cell)) return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code or pipeline cell "${cellId}"`);
+      const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell));
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -234,9 +240,9 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
       if (!authz.can(res, 'run', name)) return fail(res, 403, 'forbidden', `may not run "${name}"`);
       const nb = await store.read(name);
-      const cells = nb.cells.filter((c): c is CodeCell => c.type === 'code');
+      const cells = nb.cells.filter(isRunnable);
       const started = [];
-      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, c.source, paramValuesOf(nb, c))).jobId });
+      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c))).jobId });
       res.status(201).json({ jobs: started } satisfies z.infer<typeof RunNotebookResult>);
     } catch (e) {
       next(e);
@@ -265,7 +271,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
       const nb = await store.read(name);
       const wanted = body.data.cellIds;
-      const codeCells = nb.cells.filter((c) => c.type === 'code' && (!wanted || wanted.includes(c.id))).map((c) => c.id);
+      const codeCells = nb.cells.filter((c) => isRunnable(c) && (!wanted || wanted.includes(c.id))).map((c) => c.id);
       const cleared: string[] = [];
       const running: string[] = [];
       for (const cellId of codeCells) (jobs.clearOutputs({ notebook: name, cellId }) ? cleared : running).push(cellId);

@@ -37,9 +37,10 @@ describe('HTTP API', () => {
 
   it('lists notebooks and reads the sample', async () => {
     const list = await (await fetch(`${server.origin}/api/notebooks`, { headers: auth })).json();
-    expect(list.notebooks).toContainEqual({ name: 'sales-profit-per-month', title: 'Sales profit per month' });
+    // Each entry says what the caller may do with it (the token holder: everything).
+    expect(list.notebooks).toContainEqual({ name: 'sales-profit-per-month', title: 'Sales profit per month', access: { run: true, write: true, manage: true } });
     const nb = await (await fetch(`${server.origin}/api/notebooks/sales-profit-per-month`, { headers: auth })).json();
-    expect(nb.notebook.cells.map((c: { id: string }) => c.id)).toEqual(['intro', 'server', 'profit']);
+    expect(nb.notebook.cells.map((c: { id: string }) => c.id)).toEqual(['intro', 'server', 'profit', 'canvas-intro', 'canvas']);
   });
 
   it('names a malformed notebook file and still lists the others', async () => {

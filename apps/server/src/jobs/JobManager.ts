@@ -17,6 +17,9 @@ import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { SecretsFile } from './SecretsFile.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
+/** What a cell runs: a code cell's TypeScript, or a pipeline cell's graph JSON as drawn (node ids kept, so metrics map onto the canvas). */
+export type CellProgram = string | { graph: Record<string, unknown> };
+
 /** Where the manager sends what cells produce: the socket.io room of the notebook. */
 export type Broadcast = <E extends keyof ServerToClientEvents>(notebook: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => void;
 
@@ -42,7 +45,7 @@ export interface CellRun {
   /** Checkpoint history reported by the worker (jobs that enableCheckpointing). */
   checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
   /** What ran, so the job can be restarted from a checkpoint. */
-  source?: string;
+  program?: CellProgram;
   params?: Record<string, string | number | boolean>;
   /** Restarts after failures (restart strategy), and every failure with its attempt. */
   restarts: number;
@@ -96,7 +99,7 @@ export class JobManager {
   async resumeRunningJobs(): Promise<CellRun[]> {
     const resumed: CellRun[] = [];
     for (const e of this.runningFile?.load() ?? []) {
-      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.source, e.params, true);
+      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.graph ? { graph: e.graph } : e.source, e.params, true);
       run.resumed = true;
       resumed.push(run);
     }
@@ -145,20 +148,22 @@ export class JobManager {
    * Runs a cell's code; re-running a cell first tears down its previous job. `restore` resumes its state: 'latest'
    * (the newest complete checkpoint) or the name of one of the cell's checkpoints or savepoints.
    */
-  async run(ref: CellRef, source: string, params: Record<string, string | number | boolean> = {}, restore: boolean | 'latest' | string = false): Promise<CellRun> {
+  async run(ref: CellRef, program: CellProgram, params: Record<string, string | number | boolean> = {}, restore: boolean | 'latest' | string = false): Promise<CellRun> {
+    const source = typeof program === 'string' ? program : '';
+    const graph = typeof program === 'string' ? undefined : program.graph;
     const previous = this.get(ref);
     if (previous?.worker) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
-    run.source = source;
+    run.program = program;
     run.params = params;
     const restoreLatest = restore === true || restore === 'latest';
     const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
     this.runs.set(this.key(ref), run);
-    this.runningFile?.set({ ...ref, source, params, jobId: run.jobId, startedAt: run.startedAt });
+    this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
     const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
     return this.startWorker(run, {
-      source,
+      ...(graph ? { graph } : { source }),
       params,
       cellId: ref.cellId,
       flushMs: RESULT_COALESCE_MS,

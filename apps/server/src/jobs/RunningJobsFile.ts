@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CellRef, ParamValue } from '@flowbook/protocol';
 
-const Entry = CellRef.extend({ source: z.string(), params: z.record(z.string(), ParamValue).default({}), jobId: z.string(), startedAt: z.number() });
+// A code cell's source, or a pipeline cell's graph.
+const Entry = CellRef.extend({ source: z.string(), graph: z.record(z.string(), z.unknown()).optional(), params: z.record(z.string(), ParamValue).default({}), jobId: z.string(), startedAt: z.number() });
 export type RunningJobEntry = z.input<typeof Entry>;
 const FileFormat = z.object({ version: z.literal(1), jobs: z.array(Entry) });
 

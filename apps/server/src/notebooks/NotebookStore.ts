@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { NotebookName, parseNotebook, serializeNotebook, type CellOutputs, type Notebook, type NotebookList } from '@flowbook/protocol';
+import { isRunnable, NotebookName, parseNotebook, serializeNotebook, type CellOutputs, type Notebook, type NotebookList } from '@flowbook/protocol';
 
 export const NOTEBOOK_SUFFIX = '.flowbook.json';
 
@@ -102,9 +102,9 @@ export class NotebookStore {
       } catch {
         onDisk = undefined;
       }
-      const outputs = new Map(onDisk?.cells.flatMap((c) => (c.type === 'code' && c.outputs ? [[c.id, c.outputs] as const] : [])) ?? []);
+      const outputs = new Map(onDisk?.cells.flatMap((c) => (isRunnable(c) && c.outputs ? [[c.id, c.outputs] as const] : [])) ?? []);
       const cells = notebook.cells.map((c) => {
-        if (c.type !== 'code') return c;
+        if (!isRunnable(c)) return c;
         const { outputs: _ignored, ...rest } = c;
         const kept = outputs.get(c.id);
         return kept ? { ...rest, outputs: kept } : rest;
@@ -124,7 +124,7 @@ export class NotebookStore {
         return;
       }
       const cell = nb.cells.find((c) => c.id === cellId);
-      if (!cell || cell.type !== 'code') return;
+      if (!cell || !isRunnable(cell)) return;
       cell.outputs = outputs;
       await this.write(name, nb);
     });
@@ -137,7 +137,7 @@ export class NotebookStore {
       const nb = await this.read(name);
       let changed = false;
       for (const cell of nb.cells) {
-        if (cell.type !== 'code' || !cell.outputs || (cellIds && !cellIds.includes(cell.id))) continue;
+        if (!isRunnable(cell) || !cell.outputs || (cellIds && !cellIds.includes(cell.id))) continue;
         delete cell.outputs;
         changed = true;
       }

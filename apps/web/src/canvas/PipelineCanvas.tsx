@@ -328,7 +328,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
           </button>
         )}
       </div>
-      <div className="pl-body">
+      <div className={`pl-body${readOnly ? " pl-body-readonly" : ""}`}>
         {!readOnly && <Palette catalog={catalog} onAdd={addAtCenter} disabled={readOnly} />}
         <div
           className="pl-flow"

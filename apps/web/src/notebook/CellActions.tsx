@@ -35,6 +35,8 @@ export function CellActions({ id, type, access, first, last, clearable, running,
         >
           <option value="code">Code</option>
           <option value="markdown">Markdown</option>
+          {/* A pipeline can become code ("Show as code"); text cannot become a drawing. */}
+          {type === 'pipeline' && <option value="pipeline">Pipeline</option>}
         </select>
       )}
       {access.write && (
@@ -55,7 +57,7 @@ export function CellActions({ id, type, access, first, last, clearable, running,
           ƒ(x)
         </button>
       )}
-      {access.run && type === 'code' && (
+      {access.run && type !== 'markdown' && (
         <button
           className="icon-button"
           data-testid={`clear-${id}`}

@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type * as Monaco from 'monaco-editor';
-import { paramValuesOf, type Cell, type ChartSettings, type Notebook } from '@flowbook/protocol';
+import { isRunnable, paramValuesOf, type Cell, type ChartSettings, type Notebook } from '@flowbook/protocol';
 import { getNotebook, saveNotebook } from '../api/rest.js';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
@@ -8,11 +8,23 @@ import { MarkdownCell, type MarkdownDone } from '../cells/MarkdownCell.js';
 import { applyRunEvents } from './cellRuns.js';
 import { useLiveRuns } from './useLiveRuns.js';
 import { PresenceBar } from './PresenceBar.js';
+import { NotebookMenu } from '../files/NotebookMenu.js';
 import { useNotebookAccess } from './access.js';
 import { AddCellBar } from './AddCellBar.js';
 import { CellActions } from './CellActions.js';
 import { NotebookToolbar } from './NotebookToolbar.js';
 import { ParamForm } from '../cells/ParamForm.js';
+import { PipelineCellView } from '../cells/PipelineCellView.js';
+import { toCode } from '../canvas/engine.js';
+
+/** A pipeline cell turned into a code cell: the engine's code for its graph (what "Show as code" shows). */
+const pipelineToCode = (graph: Record<string, unknown>) => {
+  try {
+    return toCode(graph as never);
+  } catch (e) {
+    return `// This pipeline could not be turned into code: ${(e as Error).message}\n`;
+  }
+};
 import { clearOutputs } from './clearOutputs.js';
 import { createKeymap, type NotebookCommand } from './keymap.js';
 import {
@@ -193,11 +205,12 @@ export function NotebookPage({ name }: { name: string }) {
   const runCell = (id: string, restore?: string) => {
     const nb = nbRef.current;
     const cell = nb?.cells.find((c) => c.id === id);
-    if (!nb || cell?.type !== 'code' || !accessRef.current.run) return;
+    if (!nb || !cell || !isRunnable(cell) || !accessRef.current.run) return;
     // What runs is what the file will say: save pending edits now rather than after the typing pause.
     flushSave();
     // A run the server refuses (invalid message, unknown notebook) has no job and so no status: show why on the cell.
-    getSocket().emit('cell.run', { notebook: name, cellId: id, source: cell.source, params: paramValuesOf(nb, cell), ...(restore ? { restore } : {}) }, (res) => {
+    const program = cell.type === 'code' ? { source: cell.source } : { source: '', graph: cell.graph };
+    getSocket().emit('cell.run', { notebook: name, cellId: id, ...program, params: paramValuesOf(nb, cell), ...(restore ? { restore } : {}) }, (res) => {
       if (!res.ok) setLive((r) => applyRunEvents(r, [{ kind: 'status', msg: { notebook: name, cellId: id, status: 'error', error: { message: res.error } } }]));
     });
   };
@@ -259,7 +272,7 @@ export function NotebookPage({ name }: { name: string }) {
   };
   const retype = (id: string, type: CellType) => {
     const cell = cells().find((c) => c.id === id);
-    if (cell && cell.type !== type) operate((cs) => changeCellType(cs, id, type), id);
+    if (cell && cell.type !== type) operate((cs) => changeCellType(cs, id, type, pipelineToCode), id);
   };
 
   const step = (direction: 'undo' | 'redo') => {
@@ -354,7 +367,8 @@ export function NotebookPage({ name }: { name: string }) {
         }
         return;
       }
-      if (target.closest('textarea, input, select, [contenteditable]:not([contenteditable="false"])')) return;
+      // Inputs, and the pipeline canvas (its own Delete, undo and copy/paste keys).
+      if (target.closest('textarea, input, select, [contenteditable]:not([contenteditable="false"]), .pl-canvas')) return;
       if ((e.key === 'Enter' || e.key === ' ') && target.closest('button, a, summary')) return;
       const command = keymap.press(e, Date.now());
       if (!command) return;
@@ -404,6 +418,7 @@ export function NotebookPage({ name }: { name: string }) {
     <div ref={containerRef} className={`page notebook${access.write ? ' editable' : ''}`} data-testid="notebook" data-mode={mode} onFocus={onFocus} onBlur={onBlur}>
       <header className="notebook-header">
         <h1>{notebook.title}</h1>
+        <NotebookMenu name={name} saved={saveState === 'saved'} />
         {access.write ? (
           <span className="muted save-state" data-testid="save-state">
             {saveState}
@@ -441,7 +456,7 @@ export function NotebookPage({ name }: { name: string }) {
           if (!nb) return;
           commit({ ...nb, paramValues: { ...nb.paramValues, [n]: v } });
           // Every cell that ran (or runs) with the old value runs again with the new one.
-          for (const c of nb.cells) if (c.type === 'code' && runsRef.current[c.id] && runsRef.current[c.id]!.status !== 'ready') runCell(c.id);
+          for (const c of nb.cells) if (isRunnable(c) && runsRef.current[c.id] && runsRef.current[c.id]!.status !== 'ready') runCell(c.id);
         }}
         onDefs={(params) => {
           const nb = nbRef.current;
@@ -494,6 +509,19 @@ export function NotebookPage({ name }: { name: string }) {
                   onEdit={() => select(cell.id, 'editor')}
                   onDone={(how) => onMarkdownDone(cell.id, how)}
                 />
+              ) : cell.type === 'pipeline' ? (
+                <PipelineCellView
+                  cell={cell}
+                  run={run}
+                  notebook={name}
+                  readOnly={!access.write}
+                  canRun={access.run}
+                  onGraph={(graph) => setCell(cell.id, (c) => (c.type === 'pipeline' ? { ...c, graph } : c))}
+                  onChartChange={(sink, settings: ChartSettings) => setCell(cell.id, (c) => (isRunnable(c) ? { ...c, charts: { ...c.charts, [sink]: settings } } : c))}
+                  onRun={() => runCell(cell.id)}
+                  onCancel={() => cancelCell(cell.id)}
+                  onResume={(restore) => runCell(cell.id, restore)}
+                />
               ) : (
                 <>
                 <ParamForm
@@ -505,11 +533,11 @@ export function NotebookPage({ name }: { name: string }) {
                   editing={formEditing === cell.id}
                   onEditing={(e) => setFormEditing(e ? cell.id : undefined)}
                   onValue={(n, v) => {
-                    setCell(cell.id, (c) => (c.type === 'code' ? { ...c, paramValues: { ...c.paramValues, [n]: v } } : c));
+                    setCell(cell.id, (c) => (isRunnable(c) ? { ...c, paramValues: { ...c.paramValues, [n]: v } } : c));
                     // Zeppelin's dynamic forms: a changed value re-runs the cell with it.
                     runCell(cell.id);
                   }}
-                  onDefs={(params) => setCell(cell.id, (c) => (c.type === 'code' ? { ...c, params } : c))}
+                  onDefs={(params) => setCell(cell.id, (c) => (isRunnable(c) ? { ...c, params } : c))}
                 />
                 <CodeCell
                   cell={cell}
@@ -518,7 +546,7 @@ export function NotebookPage({ name }: { name: string }) {
                   canRun={access.run}
                   onChange={(source) => setCell(cell.id, (c) => ({ ...c, source }))}
                   onChartChange={(sink, settings: ChartSettings) =>
-                    setCell(cell.id, (c) => (c.type === 'code' ? { ...c, charts: { ...c.charts, [sink]: settings } } : c))
+                    setCell(cell.id, (c) => (isRunnable(c) ? { ...c, charts: { ...c.charts, [sink]: settings } } : c))
                   }
                   onRun={() => runCell(cell.id)}
                   onRunAndAdvance={() => runSelected('advance', cell.id)}

@@ -161,7 +161,7 @@ describe('undo of cell operations', () => {
     const typed = afterDelete.map((c) => (c.id === 'b' ? { ...c, source: 'edited' } : c));
     const restored = restoreStructure(before, typed);
     expect(ids(restored)).toEqual(['intro', 'a', 'b', 'end']);
-    expect(restored.find((c) => c.id === 'b')!.source).toBe('edited');
+    expect((restored.find((c) => c.id === 'b') as { source: string }).source).toBe('edited');
     // Undoing a type change gives the old type (and its charts) with today's text.
     const charted = [code('c', 'old', { charts: { s: chart('bar') } })];
     const asMarkdown: Cell[] = [{ id: 'c', type: 'markdown', source: 'new text' }];

@@ -22,8 +22,12 @@ export function newCellId(cells: readonly Cell[], random: () => number = Math.ra
 }
 
 export function emptyCell(type: CellType, id: string): Cell {
+  if (type === 'pipeline') return { id, type: 'pipeline', graph: { version: 1, nodes: [], edges: [] }, charts: {} };
   return type === 'code' ? { id, type: 'code', language: 'typescript', source: '', charts: {} } : { id, type: 'markdown', source: '' };
 }
+
+/** A cell's text: a pipeline cell has none (its graph turns into code through the canvas's "Show as code"). */
+export const textOf = (c: Cell): string => (c.type === 'pipeline' ? '' : c.source);
 
 /** Inserts `cell` at `index` (clamped to the ends). */
 export function insertCell(cells: readonly Cell[], index: number, cell: Cell): Cell[] {
@@ -52,7 +56,7 @@ export function duplicateCell(cells: readonly Cell[], id: string, newId: string)
   if (index < 0) return [...cells];
   const original = cells[index]!;
   let copy: Cell;
-  if (original.type === 'code') {
+  if (original.type !== 'markdown') {
     const { outputs: _outputs, ...rest } = original;
     copy = structuredClone({ ...rest, id: newId });
   } else {
@@ -65,12 +69,14 @@ export function duplicateCell(cells: readonly Cell[], id: string, newId: string)
  * Changes a cell to markdown or code, keeping its id and source. What only a code cell has (charts, form inputs,
  * outputs) is dropped on the way to markdown; a code cell made from markdown starts with none.
  */
-export function changeCellType(cells: readonly Cell[], id: string, type: CellType): Cell[] {
+export function changeCellType(cells: readonly Cell[], id: string, type: CellType, pipelineToCode: (graph: Record<string, unknown>) => string = () => ''): Cell[] {
   return cells.map((c) => {
-    if (c.id !== id || c.type === type) return c;
+    // Text cannot become a drawn pipeline; a pipeline becomes code through its generated source.
+    if (c.id !== id || c.type === type || type === 'pipeline') return c;
+    const source = c.type === 'pipeline' ? pipelineToCode(c.graph) : c.source;
     return type === 'code'
-      ? ({ id: c.id, type: 'code', language: 'typescript', source: c.source, charts: {} } satisfies CodeCell)
-      : ({ id: c.id, type: 'markdown', source: c.source } satisfies MarkdownCell);
+      ? ({ id: c.id, type: 'code', language: 'typescript', source, charts: c.type === 'pipeline' ? c.charts : {} } satisfies CodeCell)
+      : ({ id: c.id, type: 'markdown', source } satisfies MarkdownCell);
   });
 }
 
@@ -116,7 +122,7 @@ export function restoreStructure(snapshot: readonly Cell[], current: readonly Ce
     if (!c) return s;
     if (c.type === s.type) return c;
     // Undoing a type change: the old type (with the charts it had), today's text.
-    return { ...s, source: c.source };
+    return s.type === 'pipeline' ? s : { ...s, source: textOf(c) };
   });
 }
 

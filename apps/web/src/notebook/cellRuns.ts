@@ -1,4 +1,4 @@
-import type { CellLog, CellStatusMessage, CodeCell, ResultAppend, Row } from '@flowbook/protocol';
+import type { CellLog, CellStatusMessage, JobMetrics, OperatorMetrics, ResultAppend, Row, RunnableCell } from '@flowbook/protocol';
 
 /** What the page knows about a code cell's current or last run. */
 export interface CellRunView {
@@ -10,6 +10,8 @@ export interface CellRunView {
   jobId?: string;
   restarts?: number;
   lastFailure?: string;
+  /** Per-operator metrics of the running job (job.metrics), drawn on a pipeline cell's canvas. */
+  operators?: OperatorMetrics[];
   results: Record<string, { rows: Row[]; total: number }>;
   logs: string[];
   /** Set while (re)joining: the server's replay of this cell replaces what the page shows instead of adding to it. */
@@ -24,6 +26,7 @@ export type RunEvent =
   | { kind: 'status'; msg: CellStatusMessage }
   | { kind: 'append'; msg: ResultAppend }
   | { kind: 'log'; msg: CellLog }
+  | { kind: 'metrics'; msg: JobMetrics }
   | { kind: 'resync' }
   | { kind: 'synced' };
 
@@ -35,7 +38,7 @@ export const ROWS_KEPT = 20_000;
 const LOGS_KEPT = 500;
 
 /** The saved outputs of a cell, as a run view (shown when a notebook is opened again). */
-export function fromSaved(cell: CodeCell): CellRunView | undefined {
+export function fromSaved(cell: RunnableCell): CellRunView | undefined {
   const o = cell.outputs;
   if (!o) return undefined;
   return { status: o.status, startedAt: o.startedAt, finishedAt: o.finishedAt, ...(o.error ? { error: o.error } : {}), results: o.results, logs: o.logs };
@@ -72,6 +75,8 @@ export function applyRunEvents(runs: Record<string, CellRunView>, events: RunEve
         awaitingReplay: false,
         ...(fresh ? { results: {}, logs: [] } : {}),
       };
+    } else if (e.kind === 'metrics') {
+      if (cur.jobId === undefined || cur.jobId === e.msg.jobId) next[id] = { ...cur, operators: e.msg.operators };
     } else if (e.kind === 'append') {
       const prev = cur.results[e.msg.sink]?.rows ?? [];
       let rows = prev.concat(e.msg.rows);

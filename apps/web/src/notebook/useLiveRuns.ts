@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { CellLog, CellStatusMessage, Notebook, ResultAppend } from '@flowbook/protocol';
+import { isRunnable, type CellLog, type CellStatusMessage, type JobMetrics, type Notebook, type ResultAppend } from '@flowbook/protocol';
 import { getSocket } from '../api/socket.js';
 import { createRafBatcher } from '../util/rafBatcher.js';
 import { probeLatency } from '../util/latencyProbe.js';
@@ -23,6 +23,7 @@ export function useLiveRuns(name: string, notebook: Notebook | undefined) {
     const onStatus = (msg: CellStatusMessage) => mine(msg) && batcher.push({ kind: 'status', msg });
     const onAppend = (msg: ResultAppend) => mine(msg) && batcher.push({ kind: 'append', msg });
     const onLog = (msg: CellLog) => mine(msg) && batcher.push({ kind: 'log', msg });
+    const onMetrics = (msg: JobMetrics) => mine(msg) && batcher.push({ kind: 'metrics', msg });
     // On every (re)connect the server replays what it buffered: that replay replaces what the page shows.
     const join = () => {
       batcher.push({ kind: 'resync' });
@@ -31,12 +32,14 @@ export function useLiveRuns(name: string, notebook: Notebook | undefined) {
     socket.on('cell.status', onStatus);
     socket.on('result.append', onAppend);
     socket.on('cell.log', onLog);
+    socket.on('job.metrics', onMetrics);
     socket.on('connect', join);
     if (socket.connected) join();
     return () => {
       socket.off('cell.status', onStatus);
       socket.off('result.append', onAppend);
       socket.off('cell.log', onLog);
+      socket.off('job.metrics', onMetrics);
       socket.off('connect', join);
     };
   }, [name]);
@@ -44,7 +47,7 @@ export function useLiveRuns(name: string, notebook: Notebook | undefined) {
   const runs = useMemo(() => {
     const merged: Record<string, CellRunView> = {};
     for (const c of notebook?.cells ?? []) {
-      const saved = c.type === 'code' ? fromSaved(c) : undefined;
+      const saved = isRunnable(c) ? fromSaved(c) : undefined;
       if (saved) merged[c.id] = saved;
     }
     return { ...merged, ...live };

@@ -1,4 +1,4 @@
-import type { Cell, Notebook } from '@flowbook/protocol';
+import type { Cell, MarkdownCell, Notebook } from '@flowbook/protocol';
 import { NOTEBOOK_VERSION } from '@flowbook/protocol';
 import { cellIdFor } from './cellIdFor.js';
 
@@ -18,7 +18,7 @@ export function fromJupyter(raw: unknown, fallbackTitle: string): Notebook {
     if (c.cell_type === 'code') cells.push({ id, type: 'code', language: 'typescript', source, charts: {} });
     else cells.push({ id, type: 'markdown', source });
   });
-  const heading = cells.find((c) => c.type === 'markdown' && /^#\s+\S/.test(c.source));
+  const heading = cells.find((c): c is MarkdownCell => c.type === 'markdown' && /^#\s+\S/.test(c.source));
   const title = nb.metadata?.title ?? (heading ? heading.source.split('\n')[0]!.replace(/^#\s+/, '').trim() : fallbackTitle);
   return { version: NOTEBOOK_VERSION, title, cells };
 }
