@@ -11,7 +11,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
 import type { OperatorMetrics } from '@flowbook/protocol';
 import './canvas.css';
 import { CodeView } from './CodeView.js';
@@ -51,6 +51,10 @@ export interface PipelineCanvasProps {
   onStop?(): void;
   /** Defaults to the engine's built-in catalog. */
   catalog?: Catalog;
+  /** The one selected node (or undefined): a running pipeline cell opens its data tap. */
+  onSelectNode?(nodeId: string | undefined): void;
+  /** Records per second leaving each node, drawn on its outgoing edges while a job runs. */
+  edgeRates?: ReadonlyMap<string, number>;
 }
 
 const nodeTypes = { pipeline: PipelineNode };
@@ -75,7 +79,7 @@ export function PipelineCanvas(props: PipelineCanvasProps) {
   );
 }
 
-function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDeploy, onStop, catalog = builtinCatalog }: PipelineCanvasProps) {
+function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDeploy, onStop, catalog = builtinCatalog, onSelectNode, edgeRates }: PipelineCanvasProps) {
   const graph = useMemo(() => normalizeGraph(input), [input]);
   const rf = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -91,6 +95,8 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
     const edgeKeys = new Set(graph.edges.map(edgeKey));
     return { nodes: new Set([...picked.nodes].filter((id) => nodeIds.has(id))), edges: new Set([...picked.edges].filter((k) => edgeKeys.has(k))) };
   }, [picked, graph]);
+  const onlyNode = selection.nodes.size === 1 ? [...selection.nodes][0] : undefined;
+  useEffect(() => onSelectNode?.(onlyNode), [onlyNode, onSelectNode]);
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
   const [showCode, setShowCode] = useState(false);
   const [notice, setNotice] = useState<string>();
@@ -127,7 +133,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
       }),
     [graph, catalog, validation, metricsById, selection.nodes, readOnly, measured],
   );
-  const edges = useMemo(() => toFlowEdges(graph, selection.edges, metricsById.size > 0), [graph, selection.edges, metricsById]);
+  const edges = useMemo(() => toFlowEdges(graph, selection.edges, metricsById.size > 0, edgeRates), [graph, selection.edges, metricsById, edgeRates]);
 
   const onNodesChange = (changes: NodeChange[]) => {
     const positions = new Map<string, XY>();

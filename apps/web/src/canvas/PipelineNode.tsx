@@ -35,6 +35,9 @@ export const PipelineNode = memo(function PipelineNode({ id, data, selected }: N
         <div className="pl-node-metrics" data-testid={`pl-metrics-${id}`}>
           in {formatCount(m.recordsIn)} · out {formatCount(m.recordsOut)}
           {m.watermark !== null && ` · lag ${watermarkLag(m.watermark)}`}
+          {m.stateEntries > 0 && ` · state ${formatCount(m.stateEntries)}`}
+          {m.deadLetters > 0 && <span className="pl-node-bad"> · {formatCount(m.deadLetters)} dead letters</span>}
+          {m.lateRecordsDropped > 0 && <span className="pl-node-bad"> · {formatCount(m.lateRecordsDropped)} late dropped</span>}
         </div>
       )}
       {invalid && (

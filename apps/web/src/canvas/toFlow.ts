@@ -1,3 +1,4 @@
+import { formatRate } from '../jobs/rates.js';
 import type { Edge, Node } from '@xyflow/react';
 import type { OperatorMetrics } from '@flowbook/protocol';
 import { layoutGraph } from '../jobs/graphLayout.js';
@@ -80,12 +81,14 @@ export function toFlowNodes(
   });
 }
 
-export function toFlowEdges(graph: PipelineGraph, selected: ReadonlySet<string>, animated: boolean): Edge[] {
+export function toFlowEdges(graph: PipelineGraph, selected: ReadonlySet<string>, animated: boolean, rates?: ReadonlyMap<string, number>): Edge[] {
   return graph.edges.map((e) => {
     const id = edgeKey(e);
     const label = e.partitioning === 'hash' ? 'keyBy' : e.partitioning !== 'forward' ? e.partitioning : undefined;
     const side = e.sideOutput !== undefined ? `side: ${e.sideOutput}` : undefined;
-    const text = [side, label].filter(Boolean).join(' · ');
+    // Throughput of a running job: what the source node emits per second (side outputs are not counted in it).
+    const rate = e.sideOutput === undefined ? rates?.get(e.source) : undefined;
+    const text = [side, label, rate !== undefined ? formatRate(rate) : undefined].filter(Boolean).join(' · ');
     return {
       id,
       source: e.source,

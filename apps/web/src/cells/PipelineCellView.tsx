@@ -1,5 +1,8 @@
-import type { ChartSettings, PipelineCell } from '@flowbook/protocol';
+import { useMemo, useRef, useState } from 'react';
+import type { ChartSettings, OperatorMetrics, PipelineCell } from '@flowbook/protocol';
 import { PipelineCanvas } from '../canvas/PipelineCanvas.js';
+import { migrateGraph } from '../canvas/engine.js';
+import { TapPanel } from '../jobs/TapPanel.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { ResumeMenu } from './ResumeMenu.js';
 import { RunTime } from './RunTime.js';
@@ -22,8 +25,53 @@ interface Props {
  * A pipeline cell: the drag-and-drop canvas embedded in the notebook. Deploy runs the graph as drawn (node ids kept,
  * so the running job's per-operator metrics are drawn on its nodes); its live sinks chart below like a code cell's.
  */
+/** Records per second each node emitted between the two latest metrics reports (drawn on its outgoing edges). */
+function useEdgeRates(operators: OperatorMetrics[] | undefined): ReadonlyMap<string, number> | undefined {
+  const prev = useRef<{ at: number; out: Map<string, number> }>(undefined);
+  return useMemo(() => {
+    if (!operators) return undefined;
+    const now = Date.now();
+    const out = new Map(operators.map((o) => [o.nodeId, o.recordsOut]));
+    const p = prev.current;
+    prev.current = { at: now, out };
+    if (!p || now <= p.at) return undefined;
+    const rates = new Map<string, number>();
+    for (const [id, n] of out) {
+      const before = p.out.get(id);
+      if (before !== undefined && n >= before) rates.set(id, ((n - before) * 1000) / (now - p.at));
+    }
+    return rates;
+  }, [operators]);
+}
+
+/** Downloads the graph alone as `<cell>.pipeline.json` (plain, versioned PipelineGraph JSON). */
+function exportPipeline(cell: PipelineCell): void {
+  const blob = new Blob([JSON.stringify(cell.graph, null, 2) + '\n'], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${(cell.graph.name as string | undefined)?.replace(/[^\w.-]+/g, '-') || cell.id}.pipeline.json`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // Revoked later: revoking at once can cancel the download before the browser has read the blob.
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
 export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGraph, onChartChange, onRun, onCancel, onResume }: Props) {
   const running = run?.status === 'running' || run?.status === 'pending';
+  const [tapped, setTapped] = useState<string>();
+  const [importError, setImportError] = useState<string>();
+  const rates = useEdgeRates(running ? run?.operators : undefined);
+  const importPipeline = async (file: File) => {
+    try {
+      // Migrated and checked by the engine's schema: a bad file is refused with the reason, the cell is unchanged.
+      const graph = migrateGraph(JSON.parse(await file.text()));
+      onGraph(graph as unknown as Record<string, unknown>);
+      setImportError(undefined);
+    } catch (e) {
+      setImportError(`${file.name}: ${(e as Error).message}`);
+    }
+  };
   return (
     <div className="pipeline-cell">
       <div className="cell-toolbar">
@@ -47,15 +95,33 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
             job ↗
           </a>
         )}
+        <span className="pipeline-file-actions">
+          <button className="icon-button" onClick={() => exportPipeline(cell)} data-testid={`export-pipeline-${cell.id}`} title="Download this pipeline as .pipeline.json">
+            Export
+          </button>
+          {!readOnly && !running && (
+            <label className="icon-button" title="Replace this pipeline with a .pipeline.json file">
+              Import
+              <input type="file" accept=".json,application/json" hidden data-testid={`import-pipeline-${cell.id}`} onChange={(e) => e.target.files?.[0] && void importPipeline(e.target.files[0])} />
+            </label>
+          )}
+        </span>
       </div>
+      {importError && <p className="error">{importError}</p>}
       <div className="pipeline-cell-canvas" data-testid={`canvas-${cell.id}`}>
         <PipelineCanvas
           graph={cell.graph as never}
           onChange={(g) => onGraph(g as unknown as Record<string, unknown>)}
           readOnly={readOnly || running}
           {...(running && run?.operators ? { metrics: run.operators } : {})}
+          {...(rates ? { edgeRates: rates } : {})}
+          onSelectNode={setTapped}
         />
       </div>
+      {running && !tapped && <p className="muted pipeline-hint">Select a node to open its live data tap.</p>}
+      {running && tapped && run?.jobId && (
+        <TapPanel jobId={run.jobId} nodeId={tapped} label={String((cell.graph.nodes as { id: string; name?: string }[] | undefined)?.find((n) => n.id === tapped)?.name ?? tapped)} onClose={() => setTapped(undefined)} />
+      )}
       {run?.error && (
         <div className="cell-error" data-testid={`error-${cell.id}`}>
           <strong>Error:</strong> {run.error.message}
