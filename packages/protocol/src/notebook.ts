@@ -103,11 +103,21 @@ export const PipelineCell = z.object({
   outputs: CellOutputs.optional(),
 });
 
-export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell, PipelineCell]);
+/** A result-only view of another cell's live output (Zeppelin's "chart" of a paragraph), with its own chart settings. */
+export const ChartCell = z.object({
+  id: CellId,
+  type: z.literal('chart'),
+  /** The cell and the live sink shown; unset until chosen. */
+  of: z.object({ cellId: CellId, sink: z.string() }).optional(),
+  settings: ChartSettings.optional(),
+});
+
+export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell, PipelineCell, ChartCell]);
 export type Cell = z.infer<typeof Cell>;
 export type MarkdownCell = z.infer<typeof MarkdownCell>;
 export type CodeCell = z.infer<typeof CodeCell>;
 export type PipelineCell = z.infer<typeof PipelineCell>;
+export type ChartCell = z.infer<typeof ChartCell>;
 /** Cells that run a job (code or pipeline): they have charts, forms and outputs. */
 export type RunnableCell = CodeCell | PipelineCell;
 export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline';

@@ -13,6 +13,9 @@ export function AddCellBar({ index, onAdd }: { index: number; onAdd(type: CellTy
       <button data-testid={`add-pipeline-${index}`} onClick={() => onAdd('pipeline')} title="Insert a pipeline (drag-and-drop canvas) here">
         + Pipeline
       </button>
+      <button data-testid={`add-chart-${index}`} onClick={() => onAdd('chart')} title="Insert a chart of another cell's output here">
+        + Chart
+      </button>
     </div>
   );
 }

@@ -37,6 +37,7 @@ export function CellActions({ id, type, access, first, last, clearable, running,
           <option value="markdown">Markdown</option>
           {/* A pipeline can become code ("Show as code"); text cannot become a drawing. */}
           {type === 'pipeline' && <option value="pipeline">Pipeline</option>}
+          {type === 'chart' && <option value="chart">Chart</option>}
         </select>
       )}
       {access.write && (

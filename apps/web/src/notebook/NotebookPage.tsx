@@ -15,6 +15,7 @@ import { CellActions } from './CellActions.js';
 import { NotebookToolbar } from './NotebookToolbar.js';
 import { ParamForm } from '../cells/ParamForm.js';
 import { PipelineCellView } from '../cells/PipelineCellView.js';
+import { ChartCellView } from '../cells/ChartCellView.js';
 import { toCode } from '../canvas/engine.js';
 
 /** A pipeline cell turned into a code cell: the engine's code for its graph (what "Show as code" shows). */
@@ -509,6 +510,8 @@ export function NotebookPage({ name }: { name: string }) {
                   onEdit={() => select(cell.id, 'editor')}
                   onDone={(how) => onMarkdownDone(cell.id, how)}
                 />
+              ) : cell.type === 'chart' ? (
+                <ChartCellView cell={cell} cells={notebook.cells} runs={runs} readOnly={!access.write} onChange={(next) => setCell(cell.id, () => next)} />
               ) : cell.type === 'pipeline' ? (
                 <PipelineCellView
                   cell={cell}

@@ -29,6 +29,9 @@ export function NotebookToolbar({ access, canUndo, canRedo, hasSelection, onInse
           <button data-testid="insert-pipeline" onClick={() => onInsert('pipeline')} title="Insert a pipeline cell (drag-and-drop canvas) below the selected one">
             + Pipeline
           </button>
+          <button data-testid="insert-chart" onClick={() => onInsert('chart')} title="Insert a chart of another cell's output below the selected one">
+            + Chart
+          </button>
         </div>
       )}
       {access.run && (

@@ -23,11 +23,12 @@ export function newCellId(cells: readonly Cell[], random: () => number = Math.ra
 
 export function emptyCell(type: CellType, id: string): Cell {
   if (type === 'pipeline') return { id, type: 'pipeline', graph: { version: 1, nodes: [], edges: [] }, charts: {} };
+  if (type === 'chart') return { id, type: 'chart' };
   return type === 'code' ? { id, type: 'code', language: 'typescript', source: '', charts: {} } : { id, type: 'markdown', source: '' };
 }
 
 /** A cell's text: a pipeline cell has none (its graph turns into code through the canvas's "Show as code"). */
-export const textOf = (c: Cell): string => (c.type === 'pipeline' ? '' : c.source);
+export const textOf = (c: Cell): string => (c.type === 'pipeline' || c.type === 'chart' ? '' : c.source);
 
 /** Inserts `cell` at `index` (clamped to the ends). */
 export function insertCell(cells: readonly Cell[], index: number, cell: Cell): Cell[] {
@@ -56,7 +57,7 @@ export function duplicateCell(cells: readonly Cell[], id: string, newId: string)
   if (index < 0) return [...cells];
   const original = cells[index]!;
   let copy: Cell;
-  if (original.type !== 'markdown') {
+  if (original.type === 'code' || original.type === 'pipeline') {
     const { outputs: _outputs, ...rest } = original;
     copy = structuredClone({ ...rest, id: newId });
   } else {
@@ -72,8 +73,8 @@ export function duplicateCell(cells: readonly Cell[], id: string, newId: string)
 export function changeCellType(cells: readonly Cell[], id: string, type: CellType, pipelineToCode: (graph: Record<string, unknown>) => string = () => ''): Cell[] {
   return cells.map((c) => {
     // Text cannot become a drawn pipeline; a pipeline becomes code through its generated source.
-    if (c.id !== id || c.type === type || type === 'pipeline') return c;
-    const source = c.type === 'pipeline' ? pipelineToCode(c.graph) : c.source;
+    if (c.id !== id || c.type === type || type === 'pipeline' || type === 'chart') return c;
+    const source = c.type === 'pipeline' ? pipelineToCode(c.graph) : textOf(c);
     return type === 'code'
       ? ({ id: c.id, type: 'code', language: 'typescript', source, charts: c.type === 'pipeline' ? c.charts : {} } satisfies CodeCell)
       : ({ id: c.id, type: 'markdown', source } satisfies MarkdownCell);
@@ -122,7 +123,7 @@ export function restoreStructure(snapshot: readonly Cell[], current: readonly Ce
     if (!c) return s;
     if (c.type === s.type) return c;
     // Undoing a type change: the old type (with the charts it had), today's text.
-    return s.type === 'pipeline' ? s : { ...s, source: textOf(c) };
+    return s.type === 'pipeline' || s.type === 'chart' ? s : { ...s, source: textOf(c) };
   });
 }
 
