@@ -46,12 +46,22 @@ export class CheckpointCoordinator {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops triggering; resolves once the checkpoint in flight, if any, has completed or failed. */
+  stop(): Promise<void> {
     clearInterval(this.timer);
+    return this.current.then(() => undefined);
   }
 
+  private current: Promise<unknown> = Promise.resolve();
+
   /** Takes one checkpoint now (unless one is in flight or within the min pause); resolves with its stats. */
-  async trigger(): Promise<CheckpointStats | undefined> {
+  trigger(): Promise<CheckpointStats | undefined> {
+    const p = this.triggerNow();
+    this.current = p.catch(() => undefined);
+    return p;
+  }
+
+  private async triggerNow(): Promise<CheckpointStats | undefined> {
     if (this.inFlight || this.job.status !== 'running') return undefined;
     if (this.config.minPauseMs && Date.now() - this.lastCompletedAt < this.config.minPauseMs) return undefined;
     this.inFlight = true;

@@ -44,7 +44,7 @@ describe('checkpoints', () => {
     await new Promise((r) => setTimeout(r, 250));
     job.cancel();
     await running;
-    coordinator.stop();
+    await coordinator.stop();
     const completed = coordinator.history.filter((h) => h.status === 'completed');
     expect(completed.length).toBeGreaterThanOrEqual(2);
     expect(readdirSync(dir).filter((n) => n.startsWith('chk-')).length).toBe(2); // retained

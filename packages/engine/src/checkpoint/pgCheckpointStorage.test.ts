@@ -53,7 +53,7 @@ describe('PostgreSQL checkpoint storage', () => {
     await new Promise((r) => setTimeout(r, 300));
     job.cancel();
     await running;
-    coordinator.stop();
+    await coordinator.stop();
     const completed = coordinator.history.filter((h) => h.status === 'completed');
     expect(completed.length).toBeGreaterThanOrEqual(2);
     // A second storage object (as on another machine) sees the same checkpoints; only the newest 2 are retained.
@@ -82,4 +82,20 @@ describe('PostgreSQL checkpoint storage', () => {
     expect((await s.readByName(name)).operators).toEqual({ 'x#0': { n: 3 } });
     await expect(s.readByName('chk-999999')).rejects.toThrow('no checkpoint or savepoint "chk-999999"');
   });
+
+  it('declines checkpoints while PostgreSQL is unreachable, with the reason, and the job keeps running', async () => {
+    const down = new PgCheckpointStorage('postgresql://postgres@127.0.0.1:1/test', `${jobKey}-down`);
+    storages.push(down);
+    const job = new Job(graph, { services: { collect: () => {} } });
+    const coordinator = new CheckpointCoordinator(job, down, { intervalMs: 1_000_000 });
+    const running = job.run();
+    await new Promise((r) => setTimeout(r, 30));
+    const stats = await coordinator.trigger();
+    expect(stats?.status).toBe('failed');
+    expect(stats?.error).toMatch(/ECONNREFUSED|connect/);
+    expect(coordinator.declined).toBe(1);
+    await running;
+    expect(job.status).toBe('finished');
+  });
 });
+
