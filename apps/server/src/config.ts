@@ -14,6 +14,8 @@ export interface ServerConfig {
   metricsToken: string | undefined;
   /** Where checkpoints go: `<stateDir>/checkpoints` by default, or a postgresql:// URL (FLOWBOOK_CHECKPOINTS) shared across machines. */
   checkpoints: string;
+  /** Rows kept per chart series of each live sink for clients that join later (memory bound). */
+  resultPointsPerSeries: number;
   /** JSON file of secrets for `${secret:NAME}` in connector configs. */
   secretsFile: string;
   /** Heap limit of each job's worker thread. */
@@ -35,6 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     stateDir: path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')),
     webDir: path.resolve(env.FLOWBOOK_WEB_DIR ?? path.join(repoRoot, 'apps/web/dist')),
     checkpoints: env.FLOWBOOK_CHECKPOINTS || path.join(path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')), 'checkpoints'),
+    resultPointsPerSeries: env.FLOWBOOK_RESULT_POINTS_PER_SERIES ? Number(env.FLOWBOOK_RESULT_POINTS_PER_SERIES) : 1000,
     secretsFile: path.resolve(env.FLOWBOOK_SECRETS_FILE ?? path.join(path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')), 'secrets.json')),
     workerMemoryMb: env.FLOWBOOK_WORKER_MEMORY_MB ? Number(env.FLOWBOOK_WORKER_MEMORY_MB) : 1024,
   };

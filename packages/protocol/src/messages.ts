@@ -18,6 +18,8 @@ export const CellRun = CellRef.extend({
   graph: z.record(z.string(), z.unknown()).optional(),
   /** Values of the notebook's and the cell's dynamic forms; the cell's code reads them as `params`. */
   params: z.record(z.string(), ParamValue).default({}),
+  /** The series field of each sink's chart: the server keeps the newest rows per series (a memory bound, not a filter). */
+  series: z.record(z.string(), z.string()).optional(),
   /** Resume the cell's state: 'latest' (newest complete checkpoint) or the name of a checkpoint or savepoint. */
   restore: z.string().regex(/^(latest|chk-\d+|savepoint-\d+-\d+)$/).optional(),
 });

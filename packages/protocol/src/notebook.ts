@@ -122,6 +122,11 @@ export type ChartCell = z.infer<typeof ChartCell>;
 export type RunnableCell = CodeCell | PipelineCell;
 export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline';
 
+/** The series (group) field of each sink's chart settings, where one is set. */
+export function seriesOf(cell: RunnableCell): Record<string, string> {
+  return Object.fromEntries(Object.entries(cell.charts).flatMap(([sink, s]) => (typeof s.series === 'string' ? [[sink, s.series]] : [])));
+}
+
 /** One output on the dashboard: a code cell's live sink, placed on a 12-column grid. */
 export const DashboardItem = z.object({
   cellId: CellId,

@@ -17,6 +17,7 @@ import {
   RestorePoints,
   TapRecords,
   isRunnable,
+  seriesOf,
   type RunnableCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
@@ -218,7 +219,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
       if (!cell || !isRunnable(cell)) return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code or pipeline cell "${cellId}"`);
-      const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell));
+      const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell), false, seriesOf(cell));
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -242,7 +243,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const nb = await store.read(name);
       const cells = nb.cells.filter(isRunnable);
       const started = [];
-      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c))).jobId });
+      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c), false, seriesOf(c))).jobId });
       res.status(201).json({ jobs: started } satisfies z.infer<typeof RunNotebookResult>);
     } catch (e) {
       next(e);

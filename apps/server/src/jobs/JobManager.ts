@@ -15,6 +15,7 @@ import { openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapsh
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { SecretsFile } from './SecretsFile.js';
+import { appendBounded } from './resultWindow.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** What a cell runs: a code cell's TypeScript, or a pipeline cell's graph JSON as drawn (node ids kept, so metrics map onto the canvas). */
@@ -34,7 +35,7 @@ export interface CellRun {
   finishedAt?: number;
   error?: CellErrorInfo;
   jobName?: string;
-  /** The last RESULT_ROWS_KEPT rows per sink, for clients that join later. */
+  /** The newest rows per sink (bounded per series of its chart), for clients that join later. */
   results: Map<string, { rows: Row[]; total: number }>;
   logs: string[];
   metrics?: JobMetrics;
@@ -44,6 +45,8 @@ export interface CellRun {
   resumed?: boolean;
   /** Checkpoint history reported by the worker (jobs that enableCheckpointing). */
   checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
+  /** Each sink's chart series field, so the kept rows are bounded per series. */
+  seriesBySink?: Record<string, string>;
   /** What ran, so the job can be restarted from a checkpoint. */
   program?: CellProgram;
   params?: Record<string, string | number | boolean>;
@@ -90,7 +93,11 @@ export class JobManager {
     private readonly checkpointsDir?: string,
     /** Values for `${secret:NAME}` in connector configs, read at each job start. */
     private readonly secrets?: SecretsFile,
+    /** Rows kept per series of each sink for clients that join later (FLOWBOOK_RESULT_POINTS_PER_SERIES). */
+    private readonly pointsPerSeries = RESULT_ROWS_KEPT,
   ) {}
+
+
 
   private readonly savepointRequests = new Map<string, (r: { path?: string; error?: string }) => void>();
   private readonly tapRequests = new Map<string, (r: { records?: TappedRecord[]; seq?: number; error?: string }) => void>();
@@ -148,13 +155,20 @@ export class JobManager {
    * Runs a cell's code; re-running a cell first tears down its previous job. `restore` resumes its state: 'latest'
    * (the newest complete checkpoint) or the name of one of the cell's checkpoints or savepoints.
    */
-  async run(ref: CellRef, program: CellProgram, params: Record<string, string | number | boolean> = {}, restore: boolean | 'latest' | string = false): Promise<CellRun> {
+  async run(
+    ref: CellRef,
+    program: CellProgram,
+    params: Record<string, string | number | boolean> = {},
+    restore: boolean | 'latest' | string = false,
+    seriesBySink?: Record<string, string>,
+  ): Promise<CellRun> {
     const source = typeof program === 'string' ? program : '';
     const graph = typeof program === 'string' ? undefined : program.graph;
     const previous = this.get(ref);
     if (previous?.worker) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
     run.program = program;
+    if (seriesBySink) run.seriesBySink = seriesBySink;
     run.params = params;
     const restoreLatest = restore === true || restore === 'latest';
     const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
@@ -245,9 +259,8 @@ export class JobManager {
         let r = run.results.get(m.sink);
         if (r === undefined) run.results.set(m.sink, (r = { rows: [], total: 0 }));
         r.total = m.total;
-        r.rows.push(...m.rows);
-        if (r.rows.length > RESULT_ROWS_KEPT) r.rows.splice(0, r.rows.length - RESULT_ROWS_KEPT);
-        const rows = m.rows.length > RESULT_ROWS_KEPT ? m.rows.slice(-RESULT_ROWS_KEPT) : m.rows;
+        r.rows = appendBounded(r.rows, m.rows, this.pointsPerSeries, run.seriesBySink?.[m.sink]);
+        const rows = m.rows.length > RESULT_ROWS_KEPT * 20 ? m.rows.slice(-RESULT_ROWS_KEPT * 20) : m.rows;
         run.resultMessages++;
         run.resultRows += m.rows.length;
         if (run.ref) this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total });

@@ -116,9 +116,9 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager, permissions: Pe
     });
     socket.on(
       'cell.run',
-      handler(CellRun, async ({ notebook, cellId, source, graph, params, restore }) => {
+      handler(CellRun, async ({ notebook, cellId, source, graph, params, restore, series }) => {
         mayRun(notebook);
-        await jobs.run({ notebook, cellId }, graph ? { graph } : source, params, restore ?? false);
+        await jobs.run({ notebook, cellId }, graph ? { graph } : source, params, restore ?? false, series);
       }),
     );
     socket.on(

@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type * as Monaco from 'monaco-editor';
-import { isRunnable, paramValuesOf, type Cell, type ChartSettings, type Notebook } from '@flowbook/protocol';
+import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook } from '@flowbook/protocol';
 import { getNotebook, saveNotebook } from '../api/rest.js';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
@@ -211,7 +211,7 @@ export function NotebookPage({ name }: { name: string }) {
     flushSave();
     // A run the server refuses (invalid message, unknown notebook) has no job and so no status: show why on the cell.
     const program = cell.type === 'code' ? { source: cell.source } : { source: '', graph: cell.graph };
-    getSocket().emit('cell.run', { notebook: name, cellId: id, ...program, params: paramValuesOf(nb, cell), ...(restore ? { restore } : {}) }, (res) => {
+    getSocket().emit('cell.run', { notebook: name, cellId: id, ...program, params: paramValuesOf(nb, cell), series: seriesOf(cell), ...(restore ? { restore } : {}) }, (res) => {
       if (!res.ok) setLive((r) => applyRunEvents(r, [{ kind: 'status', msg: { notebook: name, cellId: id, status: 'error', error: { message: res.error } } }]));
     });
   };
