@@ -12,6 +12,12 @@ export interface ConnectorDefinition<C = unknown> {
   configSchema: z.ZodType<C>;
   createSource?(config: C): SourceFunction;
   createSink?(config: C): SinkFunction;
+  /** Fields of the records the source emits (checked against sinks' field references along the graph). */
+  outputFields?: string[];
+  /** A boolean config option that makes the source emit something else (e.g. `valueOnly`): fields then unknown. */
+  outputFieldsUnless?: string;
+  /** A sink's config options that name fields of its input records (a key field, table columns). */
+  fieldRefs?: string[];
   /** The source emits watermarks itself (Kafka's per-partition watermarks): it runs with WatermarkStrategy.noWatermarks(). */
   emitsWatermarks?: boolean;
   /** Bounded sources end; unbounded ones run until cancelled. */

@@ -3822,6 +3822,12 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Nexmark auction events (persons, auctions, bids) for demos and benchmarks",
       "source": true,
       "sink": false,
+      "outputFields": [
+        "person",
+        "auction",
+        "bid",
+        "t"
+      ],
       "configSchema": {
         "type": "object",
         "properties": {
@@ -3902,6 +3908,10 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Rows into a PostgreSQL table (exactly-once with checkpointing; insert or upsert)",
       "source": false,
       "sink": true,
+      "fieldRefs": [
+        "columns",
+        "keyColumns"
+      ],
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4025,6 +4035,9 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Writes JSON Lines or CSV part files to a directory, exactly once with checkpoints",
       "source": false,
       "sink": true,
+      "fieldRefs": [
+        "columns"
+      ],
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4092,6 +4105,17 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "MQTT broker: subscribe to topics (source) or publish records (sink)",
       "source": true,
       "sink": true,
+      "outputFields": [
+        "topic",
+        "payload",
+        "qos",
+        "retain",
+        "receivedAt"
+      ],
+      "outputFieldsUnless": "payloadOnly",
+      "fieldRefs": [
+        "payloadField"
+      ],
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4235,6 +4259,13 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Generated IoT sensor readings (temperature, humidity) with optional out-of-order, late and malformed readings",
       "source": true,
       "sink": false,
+      "outputFields": [
+        "sensorId",
+        "site",
+        "temperature",
+        "humidity",
+        "timestamp"
+      ],
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4333,6 +4364,19 @@ export const BUILTIN_CATALOG: Catalog = {
       "source": true,
       "sink": true,
       "emitsWatermarks": true,
+      "outputFields": [
+        "topic",
+        "partition",
+        "offset",
+        "key",
+        "value",
+        "headers",
+        "timestamp"
+      ],
+      "outputFieldsUnless": "valueOnly",
+      "fieldRefs": [
+        "keyField"
+      ],
       "configSchema": {
         "type": "object",
         "properties": {

@@ -75,6 +75,10 @@ export interface CatalogConnector {
   sink: boolean;
   /** The source emits its own watermarks (Kafka's per-partition ones). */
   emitsWatermarks?: boolean;
+  /** Record fields a source emits, and the config options of a sink that name fields (see graph/recordFields.ts). */
+  outputFields?: string[];
+  outputFieldsUnless?: string;
+  fieldRefs?: string[];
   configSchema: JsonSchema;
 }
 
@@ -332,6 +336,9 @@ export function buildCatalog(operators: OperatorDefinition[] = listOperatorDefin
       source: !!c.createSource,
       sink: !!c.createSink,
       ...(c.emitsWatermarks ? { emitsWatermarks: true } : {}),
+      ...(c.outputFields ? { outputFields: c.outputFields } : {}),
+      ...(c.outputFieldsUnless ? { outputFieldsUnless: c.outputFieldsUnless } : {}),
+      ...(c.fieldRefs ? { fieldRefs: c.fieldRefs } : {}),
       configSchema: toJsonSchema(c.configSchema),
     })),
   };
@@ -354,7 +361,15 @@ export function renderCatalogModule(catalog: Catalog): string {
 export function registerCatalogConnectors(catalog: Catalog): void {
   for (const c of catalog.connectors) {
     if (getConnector(c.name)) continue;
-    registerConnector({ name: c.name, description: c.description, ...(c.emitsWatermarks ? { emitsWatermarks: true } : {}), configSchema: z.fromJSONSchema(c.configSchema as z.core.JSONSchema.JSONSchema) });
+    registerConnector({
+      name: c.name,
+      description: c.description,
+      ...(c.emitsWatermarks ? { emitsWatermarks: true } : {}),
+      ...(c.outputFields ? { outputFields: c.outputFields } : {}),
+      ...(c.outputFieldsUnless ? { outputFieldsUnless: c.outputFieldsUnless } : {}),
+      ...(c.fieldRefs ? { fieldRefs: c.fieldRefs } : {}),
+      configSchema: z.fromJSONSchema(c.configSchema as z.core.JSONSchema.JSONSchema),
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { getOperatorDefinition } from '../runtime/operatorRegistry.js';
 import { getConnector, parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
+import { recordFieldIssues } from './recordFields.js';
 
 export interface GraphIssue {
   nodeId?: string;
@@ -101,6 +102,7 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     }
   }
   if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source' });
+  issues.push(...recordFieldIssues(graph));
   return issues;
 }
 

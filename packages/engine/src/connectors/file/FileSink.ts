@@ -291,6 +291,7 @@ export class FileSinkFunction implements SinkFunction {
 
 export const fileSinkConnector: ConnectorDefinition<FileSinkConfig> = {
   name: 'file-sink',
+  fieldRefs: ['columns'],
   description: 'Writes JSON Lines or CSV part files to a directory, exactly once with checkpoints',
   configSchema: FileSinkConfig as z.ZodType<FileSinkConfig>,
   createSink: (c) => new FileSinkFunction(c),

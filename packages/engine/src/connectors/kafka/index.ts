@@ -17,6 +17,9 @@ export { KafkaConfig, KafkaSourceConfig, KafkaSinkConfig, type StartFrom, type F
  */
 export const kafkaConnector: ConnectorDefinition<KafkaConfig> & { emitsWatermarks: boolean } = {
   name: 'kafka',
+  outputFields: ['topic', 'partition', 'offset', 'key', 'value', 'headers', 'timestamp'],
+  outputFieldsUnless: 'valueOnly',
+  fieldRefs: ['keyField'],
   description: 'Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once sink',
   configSchema: KafkaConfig as z.ZodType<KafkaConfig>,
   createSource: (config) => new KafkaSourceFunction(config),

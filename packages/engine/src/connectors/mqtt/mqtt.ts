@@ -10,6 +10,9 @@ export { MqttSourceFunction, type MqttMessage } from './MqttSourceFunction.js';
 
 export const mqttConnector: ConnectorDefinition<MqttConfig> = {
   name: 'mqtt',
+  outputFields: ['topic', 'payload', 'qos', 'retain', 'receivedAt'],
+  outputFieldsUnless: 'payloadOnly',
+  fieldRefs: ['payloadField'],
   description: 'MQTT broker: subscribe to topics (source) or publish records (sink)',
   configSchema: MqttConfig as z.ZodType<MqttConfig>,
   // The flat config has both roles' fields; each role function re-validates what it needs (e.g. topics for the source).

@@ -172,6 +172,7 @@ export class PostgresSinkFunction extends TwoPhaseCommitSink<Row, Txn> {
 
 export const postgresConnector: ConnectorDefinition<PostgresSinkConfig> = {
   name: 'postgres',
+  fieldRefs: ['columns', 'keyColumns'],
   description: 'Rows into a PostgreSQL table (exactly-once with checkpointing; insert or upsert)',
   configSchema: PostgresSinkConfig as z.ZodType<PostgresSinkConfig>,
   createSink: (c) => new PostgresSinkFunction(c),

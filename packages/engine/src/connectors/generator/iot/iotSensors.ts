@@ -80,6 +80,7 @@ export class IotSensorsSource implements SourceFunction<IotReading> {
 
 export const iotSensorsConnector: ConnectorDefinition<IotSensorsConfig> = {
   name: 'iot-sensors',
+  outputFields: ['sensorId', 'site', 'temperature', 'humidity', 'timestamp'],
   description: 'Generated IoT sensor readings (temperature, humidity) with optional out-of-order, late and malformed readings',
   configSchema: IotSensorsConfig as z.ZodType<IotSensorsConfig>,
   createSource: (c) => new IotSensorsSource(c),
