@@ -1,5 +1,16 @@
 import { filter, from, groupBy, lastValueFrom, map, mergeMap, reduce, toArray } from 'rxjs';
-import { TumblingEventTimeWindows, ValueStateDescriptor, type Auction, type KeyedCoProcessFunction, type NexmarkEvent, type Person, type ValueStateLike } from '../../src/index.js';
+import {
+  SlidingEventTimeWindows,
+  TumblingEventTimeWindows,
+  ValueStateDescriptor,
+  type Auction,
+  type Bid,
+  type KeyedCoProcessFunction,
+  type NexmarkEvent,
+  type Person,
+  type TimeWindow,
+  type ValueStateLike,
+} from '../../src/index.js';
 import { runEngine, TUMBLE, windowStart, type Query } from '../harness.js';
 
 type Q3 = { name: string; city: string; state: string; auction: number };
@@ -138,3 +149,146 @@ export const q8: Query<Q8> = {
 function distinct(rows: Q8[]): Q8[] {
   return [...new Map(rows.map((r) => [`${r.windowStart}/${r.id}`, r])).values()];
 }
+
+// ---- q4: average closing price per category ----
+
+/** Nexmark's q4 window of winning bids (Beam's NexmarkConfiguration: windowSizeSec 10, windowPeriodSec 5). */
+const Q4_SIZE = 10_000;
+const Q4_PERIOD = 5_000;
+/** The longest an auction runs in the generator (expires = dateTime + 10..30 s). */
+const MAX_AUCTION_MS = 30_000;
+/** A bid can win an auction (Beam's WinningBids): at or above the reserve, made while the auction was open. */
+const q4Valid = (a: Auction, b: Bid) => b.price >= a.reserve && b.dateTime >= a.dateTime && b.dateTime <= a.expires;
+type Q4 = { category: number; windowEnd: number; avgPrice: number };
+type Q4Winner = { auction: number; category: number; price: number };
+type Q4State = { auction?: Auction; best: number; pending?: Bid[] };
+
+/**
+ * q4 average closing price per category, as Nexmark defines it (Beam's Query4): the winning bid of each auction (the
+ * highest valid bid, known when the auction expires), then the mean winning price per category over sliding windows
+ * of 10 s every 5 s. The engine joins auctions and bids on the auction id in a KeyedCoProcessFunction with an
+ * event-time timer at the auction's expiry; no event is later than the watermark delay, so no valid bid arrives after
+ * its auction closed and the loop and RxJS can compute the winners from the whole input.
+ */
+export const q4: Query<Q4> = {
+  name: 'q4',
+  windowed: true,
+  engine: (ev) =>
+    runEngine(ev, (s) => {
+      const auctions = s.filter((e) => e.auction !== undefined).map((e) => e.auction!);
+      const bids = s.filter((e) => e.bid !== undefined).map((e) => e.bid!);
+      return auctions
+        .connect(bids)
+        .keyBy(
+          (a) => a.id,
+          (b) => b.auction,
+        )
+        .process<Q4Winner>({
+          open(ctx) {
+            (this as { st?: ValueStateLike<Q4State> }).st = ctx.getState(new ValueStateDescriptor<Q4State>('q4'));
+          },
+          processElement1(a, ctx) {
+            const s = (this as { st?: ValueStateLike<Q4State> }).st!;
+            let best = -1;
+            for (const b of s.value()?.pending ?? []) if (q4Valid(a, b) && b.price > best) best = b.price;
+            s.update({ auction: a, best });
+            ctx.timerService().registerEventTimeTimer(a.expires);
+          },
+          processElement2(b, ctx) {
+            const s = (this as { st?: ValueStateLike<Q4State> }).st!;
+            const st = s.value();
+            if (st?.auction !== undefined) {
+              if (b.price > st.best && q4Valid(st.auction, b)) st.best = b.price;
+              return;
+            }
+            // The auction has not arrived (or has closed): keep the bid until no auction that it could win can come.
+            if (st === undefined) s.update({ best: -1, pending: [b] });
+            else st.pending!.push(b);
+            ctx.timerService().registerEventTimeTimer(b.dateTime + MAX_AUCTION_MS);
+          },
+          onTimer(ts, _ctx, out) {
+            const s = (this as { st?: ValueStateLike<Q4State> }).st!;
+            const st = s.value();
+            if (st?.auction === undefined) return s.clear();
+            if (ts !== st.auction.expires) return;
+            if (st.best >= 0) out.collect({ auction: st.auction.id, category: st.auction.category, price: st.best });
+            s.clear();
+          },
+        } as KeyedCoProcessFunction<unknown, Auction, Bid, Q4Winner>)
+        .keyBy((w) => w.category)
+        .window(SlidingEventTimeWindows.of(Q4_SIZE, Q4_PERIOD))
+        .aggregate<{ sum: number; n: number }, { sum: number; n: number }, Q4>(
+          {
+            createAccumulator: () => ({ sum: 0, n: 0 }),
+            add: (w, acc) => ({ sum: acc.sum + (w as unknown as Q4Winner).price, n: acc.n + 1 }),
+            getResult: (acc) => acc,
+            merge: (a, b) => ({ sum: a.sum + b.sum, n: a.n + b.n }),
+          },
+          {
+            process(category, ctx, [acc], out) {
+              out.collect({ category: category as number, windowEnd: (ctx.window as TimeWindow).end, avgPrice: Math.round(acc!.sum / acc!.n) });
+            },
+          },
+        );
+    }),
+  loop: (ev) => {
+    const auctions = new Map<number, Auction>();
+    const best = new Map<number, number>();
+    const pending = new Map<number, Bid[]>();
+    const win = (a: Auction, b: Bid) => {
+      if (q4Valid(a, b) && b.price > (best.get(a.id) ?? -1)) best.set(a.id, b.price);
+    };
+    for (const e of ev) {
+      if (e.auction) {
+        auctions.set(e.auction.id, e.auction);
+        for (const b of pending.get(e.auction.id) ?? []) win(e.auction, b);
+        pending.delete(e.auction.id);
+      } else if (e.bid) {
+        const a = auctions.get(e.bid.auction);
+        if (a) win(a, e.bid);
+        else pending.set(e.bid.auction, [...(pending.get(e.bid.auction) ?? []), e.bid]);
+      }
+    }
+    const sums = new Map<string, { category: number; windowEnd: number; sum: number; n: number }>();
+    for (const [id, price] of best) {
+      const a = auctions.get(id)!;
+      for (let start = windowStart(a.expires, Q4_PERIOD); start > a.expires - Q4_SIZE; start -= Q4_PERIOD) {
+        const k = `${a.category}/${start + Q4_SIZE}`;
+        const s = sums.get(k) ?? sums.set(k, { category: a.category, windowEnd: start + Q4_SIZE, sum: 0, n: 0 }).get(k)!;
+        s.sum += price;
+        s.n++;
+      }
+    }
+    return [...sums.values()].map((s) => ({ category: s.category, windowEnd: s.windowEnd, avgPrice: Math.round(s.sum / s.n) }));
+  },
+  rxjs: (ev) =>
+    lastValueFrom(
+      from(ev).pipe(
+        filter((e) => e.auction !== undefined || e.bid !== undefined),
+        groupBy((e) => (e.auction ? e.auction.id : e.bid!.auction)),
+        mergeMap((g) =>
+          g.pipe(
+            reduce((st: { a?: Auction; bids: Bid[] }, e) => (e.auction ? { ...st, a: e.auction } : (st.bids.push(e.bid!), st)), { bids: [] }),
+            mergeMap((st) => {
+              const a = st.a;
+              if (!a) return [];
+              let price = -1;
+              for (const b of st.bids) if (q4Valid(a, b) && b.price > price) price = b.price;
+              if (price < 0) return [];
+              const rows: { category: number; windowEnd: number; price: number }[] = [];
+              for (let start = windowStart(a.expires, Q4_PERIOD); start > a.expires - Q4_SIZE; start -= Q4_PERIOD) rows.push({ category: a.category, windowEnd: start + Q4_SIZE, price });
+              return from(rows);
+            }),
+          ),
+        ),
+        groupBy((r) => `${r.category}/${r.windowEnd}`),
+        mergeMap((g) =>
+          g.pipe(
+            reduce((acc: { category: number; windowEnd: number; sum: number; n: number } | undefined, r) => (acc ? { ...acc, sum: acc.sum + r.price, n: acc.n + 1 } : { category: r.category, windowEnd: r.windowEnd, sum: r.price, n: 1 }), undefined),
+            map((acc) => ({ category: acc!.category, windowEnd: acc!.windowEnd, avgPrice: Math.round(acc!.sum / acc!.n) })),
+          ),
+        ),
+        toArray(),
+      ),
+    ),
+};

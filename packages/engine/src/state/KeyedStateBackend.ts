@@ -21,9 +21,12 @@ interface Entry {
   ts: number;
 }
 
-/** One state name's data: key → namespace → entry. */
+/**
+ * One state name's data: namespace → key → entry. Namespace first: there are few namespaces (the default one, or the
+ * open windows) and many keys, so a key costs one map entry, not a map of its own.
+ */
 class StateTable {
-  readonly data = new Map<unknown, Map<string, Entry>>();
+  readonly data = new Map<string, Map<unknown, Entry>>();
   constructor(
     readonly name: string,
     readonly kind: StateKind,
@@ -79,7 +82,7 @@ export class KeyedStateBackend {
   }
 
   /** Returns a state handle; `ns` scopes it further (window state). Handles read the current key on every call. */
-  getPartitionedState<S>(descriptor: StateDescriptor<S>, ns: () => string = () => VOID_NAMESPACE): S {
+  getPartitionedState<S>(descriptor: StateDescriptor<S>, ns?: () => string): S {
     const t = this.table(descriptor);
     const cell = new StateCell(this, t, ns, this.pts);
     const d = descriptor as unknown as { reduceFunction?: ReduceFunction<unknown>; aggregateFunction?: AggregateFunction<unknown, unknown, unknown>; defaultValue?: unknown };
@@ -100,17 +103,20 @@ export class KeyedStateBackend {
   /** Merges the state of `sources` namespaces into `target` (session window merges). */
   mergeNamespaces(descriptor: StateDescriptor, target: string, sources: string[]): void {
     const t = this.table(descriptor);
-    const byNs = t.data.get(this.currentKey);
-    if (byNs === undefined) return;
+    const key = this.currentKey;
     const d = descriptor as unknown as { reduceFunction?: ReduceFunction<unknown>; aggregateFunction?: AggregateFunction<unknown, unknown, unknown> };
     for (const src of sources) {
       if (src === target) continue;
-      const e = byNs.get(src);
+      const srcKeys = t.data.get(src);
+      const e = srcKeys?.get(key);
       if (e === undefined) continue;
-      byNs.delete(src);
-      const cur = byNs.get(target);
+      srcKeys!.delete(key);
+      if (srcKeys!.size === 0) t.data.delete(src);
+      let targetKeys = t.data.get(target);
+      const cur = targetKeys?.get(key);
       if (cur === undefined) {
-        byNs.set(target, e);
+        if (targetKeys === undefined) t.data.set(target, (targetKeys = new Map()));
+        targetKeys.set(key, e);
         continue;
       }
       switch (t.kind) {
@@ -135,21 +141,22 @@ export class KeyedStateBackend {
   /** Number of (key, namespace) entries across all states: the "state size" metric. */
   numEntries(): number {
     let n = 0;
-    for (const t of this.tables.values()) for (const byNs of t.data.values()) n += byNs.size;
+    for (const t of this.tables.values()) for (const byKey of t.data.values()) n += byKey.size;
     return n;
   }
 
   keys(stateName: string): unknown[] {
-    return [...(this.tables.get(stateName)?.data.keys() ?? [])];
+    const keys = new Set<unknown>();
+    for (const byKey of this.tables.get(stateName)?.data.values() ?? []) for (const k of byKey.keys()) keys.add(k);
+    return [...keys];
   }
 
   snapshot(): KeyedStateSnapshot {
     const keyGroups: KeyedStateSnapshot['keyGroups'] = {};
     for (const t of this.tables.values()) {
-      for (const [key, byNs] of t.data) {
-        const kg = assignToKeyGroup(key, this.maxParallelism);
-        const rows = (keyGroups[kg] ??= []);
-        for (const [ns, e] of byNs) {
+      for (const [ns, byKey] of t.data) {
+        for (const [key, e] of byKey) {
+          const rows = (keyGroups[assignToKeyGroup(key, this.maxParallelism)] ??= []);
           if (t.ttl === undefined && !t.restoredWithTtl) rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value)]);
           else rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value), e.ts]);
         }
@@ -175,13 +182,26 @@ export class KeyedStateBackend {
           t = new StateTable(name, kind, undefined);
           this.tables.set(name, t);
         }
-        let byNs = t.data.get(key);
-        if (byNs === undefined) t.data.set(key, (byNs = new Map()));
+        let byKey = t.data.get(ns);
+        if (byKey === undefined) t.data.set(ns, (byKey = new Map()));
         // TTL keeps counting from the last access before the snapshot, as Flink restores TtlValue timestamps.
-        byNs.set(ns, { value: decode(kind, value), ts: lastAccess ?? now });
+        byKey.set(key, { value: decode(kind, value), ts: lastAccess ?? now });
         if (lastAccess !== undefined) t.restoredWithTtl = true;
       }
     }
+  }
+
+  /**
+   * Removes every entry of state `name` and returns them: for operators that keep some state in their own structures
+   * (the window fast paths) and restore it from a checkpoint written in this backend's format.
+   */
+  takeState(name: string): { key: unknown; namespace: string; value: unknown }[] {
+    const t = this.tables.get(name);
+    if (t === undefined) return [];
+    const out: { key: unknown; namespace: string; value: unknown }[] = [];
+    for (const [namespace, byKey] of t.data) for (const [key, e] of byKey) out.push({ key, namespace, value: e.value });
+    t.data.clear();
+    return out;
   }
 
   /** Called when a descriptor with TTL is first used after restore, so restored tables pick up their TTL. */
@@ -203,14 +223,19 @@ class StateCell {
   constructor(
     private readonly backend: KeyedStateBackend,
     private readonly table: StateTable,
-    private readonly ns: () => string,
+    /** The namespace, read on every access (window state); undefined for the default namespace. */
+    private readonly ns: (() => string) | undefined,
     private readonly pts: ProcessingTimeService,
   ) {}
 
+  private namespace(): string {
+    return this.ns === undefined ? VOID_NAMESPACE : this.ns();
+  }
+
   get(): Entry | undefined {
-    const byNs = this.table.data.get(this.backend.getCurrentKey());
-    if (byNs === undefined) return undefined;
-    const e = byNs.get(this.ns());
+    const byKey = this.table.data.get(this.namespace());
+    if (byKey === undefined) return undefined;
+    const e = byKey.get(this.backend.getCurrentKey());
     if (e === undefined) return undefined;
     const ttl = this.table.ttl;
     if (ttl !== undefined) {
@@ -230,12 +255,12 @@ class StateCell {
   set(value: unknown): Entry {
     const key = this.backend.getCurrentKey();
     if (key === undefined) throw new Error(`keyed state "${this.table.name}" used outside a keyed context (use it after keyBy)`);
-    let byNs = this.table.data.get(key);
-    if (byNs === undefined) this.table.data.set(key, (byNs = new Map()));
-    const ns = this.ns();
+    const ns = this.namespace();
+    let byKey = this.table.data.get(ns);
+    if (byKey === undefined) this.table.data.set(ns, (byKey = new Map()));
     const ts = this.table.ttl !== undefined ? this.pts.getCurrentProcessingTime() : 0;
-    let e = byNs.get(ns);
-    if (e === undefined) byNs.set(ns, (e = { value, ts }));
+    let e = byKey.get(key);
+    if (e === undefined) byKey.set(key, (e = { value, ts }));
     else {
       e.value = value;
       e.ts = ts;
@@ -243,16 +268,22 @@ class StateCell {
     return e;
   }
 
+  /** Updates the value of an entry `get()` returned (no second lookup). */
+  update(e: Entry, value: unknown): void {
+    e.value = value;
+    if (this.table.ttl !== undefined) e.ts = this.pts.getCurrentProcessingTime();
+  }
+
   touch(e: Entry): void {
     if (this.table.ttl !== undefined) e.ts = this.pts.getCurrentProcessingTime();
   }
 
   clear(): void {
-    const key = this.backend.getCurrentKey();
-    const byNs = this.table.data.get(key);
-    if (byNs === undefined) return;
-    byNs.delete(this.ns());
-    if (byNs.size === 0) this.table.data.delete(key);
+    const ns = this.namespace();
+    const byKey = this.table.data.get(ns);
+    if (byKey === undefined) return;
+    byKey.delete(this.backend.getCurrentKey());
+    if (byKey.size === 0) this.table.data.delete(ns);
   }
 }
 
@@ -351,7 +382,7 @@ class HeapReducingState<T> implements ReducingStateLike<T> {
   add(value: T): void {
     const e = this.cell.get();
     if (e === undefined) this.cell.set(value);
-    else this.cell.set(this.reduce(e.value as T, value));
+    else this.cell.update(e, this.reduce(e.value as T, value));
   }
   clear(): void {
     this.cell.clear();
@@ -366,8 +397,8 @@ class HeapAggregatingState<IN, ACC, OUT> implements AggregatingStateLike<IN, OUT
   }
   add(value: IN): void {
     const e = this.cell.get();
-    const acc = e === undefined ? this.agg.createAccumulator() : (e.value as ACC);
-    this.cell.set(this.agg.add(value, acc));
+    if (e === undefined) this.cell.set(this.agg.add(value, this.agg.createAccumulator()));
+    else this.cell.update(e, this.agg.add(value, e.value as ACC));
   }
   clear(): void {
     this.cell.clear();

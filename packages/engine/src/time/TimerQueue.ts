@@ -5,11 +5,45 @@ export interface Timer<N> {
   readonly namespace: N;
 }
 
-/** Min-heap of distinct timestamps, each with its timers deduplicated by (key, namespace). */
+/** A timer with its namespace's identity, as the queue stores it. */
+class TimerEntry<N> implements Timer<N> {
+  constructor(
+    readonly timestamp: number,
+    readonly key: unknown,
+    readonly namespace: N,
+    readonly nsKey: string,
+  ) {}
+}
+
+/** Timers of one key at one timestamp: one timer, or several by namespace key. */
+type KeyTimers<N> = TimerEntry<N> | Map<string, TimerEntry<N>>;
+/** Timers of one timestamp: one timer (the common case), or several by key. */
+type Bucket<N> = TimerEntry<N> | Map<unknown, KeyTimers<N>>;
+
+/** Keys compare as Map keys do (SameValueZero). */
+const sameKey = (a: unknown, b: unknown) => a === b || (a !== a && b !== b);
+
+/** All timers of one timestamp, in the heap and the map at once; `timers` is undefined once they are gone. */
+class TimeSlot<N> {
+  timers: Bucket<N> | undefined;
+  constructor(
+    readonly timestamp: number,
+    first: TimerEntry<N>,
+  ) {
+    this.timers = first;
+  }
+}
+
+/**
+ * Min-heap of distinct timestamps, each with its timers deduplicated by (key, namespace). A timestamp with a single
+ * timer holds just that timer; maps by key (and by namespace under a key) are made only when a second timer comes.
+ * The heap holds the timestamps' slots themselves, so taking the earliest one needs no map lookup.
+ */
 export class TimerQueue<N> {
-  private readonly heap: number[] = [];
-  /** timestamp → key → namespace key → timer: nested maps, so no id string is built per registration. */
-  private readonly byTime = new Map<number, Map<unknown, Map<string, Timer<N>>>>();
+  /** Heap order by timestamp, in two parallel arrays (timestamps as plain doubles, and their slots). */
+  private readonly heapTs: number[] = [];
+  private readonly heapSlots: TimeSlot<N>[] = [];
+  private readonly byTime = new Map<number, TimeSlot<N>>();
   private count = 0;
 
   constructor(private readonly namespaceKey: (ns: N) => string) {}
@@ -20,95 +54,157 @@ export class TimerQueue<N> {
 
   /** Returns true if the timer was new. */
   add(timestamp: number, key: unknown, namespace: N): boolean {
-    let at = this.byTime.get(timestamp);
-    if (at === undefined) {
-      at = new Map();
-      this.byTime.set(timestamp, at);
-      this.push(timestamp);
+    const nsKey = this.namespaceKey(namespace);
+    const slot = this.byTime.get(timestamp);
+    if (slot === undefined) {
+      const fresh = new TimeSlot(timestamp, new TimerEntry(timestamp, key, namespace, nsKey));
+      this.byTime.set(timestamp, fresh);
+      this.push(timestamp, fresh);
+      this.count++;
+      return true;
     }
-    let forKey = at.get(key);
-    if (forKey === undefined) at.set(key, (forKey = new Map()));
-    const ns = this.namespaceKey(namespace);
-    if (forKey.has(ns)) return false;
-    forKey.set(ns, { timestamp, key, namespace });
+    const b = slot.timers!;
+    let byKey: Map<unknown, KeyTimers<N>>;
+    if (b instanceof TimerEntry) {
+      if (sameKey(b.key, key) && b.nsKey === nsKey) return false;
+      byKey = new Map<unknown, KeyTimers<N>>([[b.key, b]]);
+      slot.timers = byKey;
+    } else byKey = b;
+    const kt = byKey.get(key);
+    const t = new TimerEntry(timestamp, key, namespace, nsKey);
+    if (kt === undefined) byKey.set(key, t);
+    else if (kt instanceof TimerEntry) {
+      if (kt.nsKey === nsKey) return false;
+      byKey.set(
+        key,
+        new Map([
+          [kt.nsKey, kt],
+          [nsKey, t],
+        ]),
+      );
+    } else {
+      if (kt.has(nsKey)) return false;
+      kt.set(nsKey, t);
+    }
     this.count++;
     return true;
   }
 
   delete(timestamp: number, key: unknown, namespace: N): void {
-    const forKey = this.byTime.get(timestamp)?.get(key);
-    if (forKey !== undefined && forKey.delete(this.namespaceKey(namespace))) {
-      this.count--;
-      if (forKey.size === 0) this.byTime.get(timestamp)!.delete(key);
+    const slot = this.byTime.get(timestamp);
+    if (slot === undefined) return;
+    const b = slot.timers!;
+    const nsKey = this.namespaceKey(namespace);
+    // An emptied timestamp leaves the map; its slot stays in the heap and is skipped when polled.
+    if (b instanceof TimerEntry) {
+      if (sameKey(b.key, key) && b.nsKey === nsKey) {
+        slot.timers = undefined;
+        this.byTime.delete(timestamp);
+        this.count--;
+      }
+      return;
     }
-    // Empty timestamps stay in the heap and are skipped when polled.
+    const kt = b.get(key);
+    if (kt === undefined) return;
+    if (kt instanceof TimerEntry) {
+      if (kt.nsKey !== nsKey) return;
+      b.delete(key);
+    } else {
+      if (!kt.delete(nsKey)) return;
+      if (kt.size === 0) b.delete(key);
+    }
+    this.count--;
+    if (b.size === 0) {
+      slot.timers = undefined;
+      this.byTime.delete(timestamp);
+    }
   }
 
   /** Earliest timestamp with a live timer, or +Infinity. */
   peekTimestamp(): number {
-    while (this.heap.length > 0) {
-      const ts = this.heap[0]!;
-      const at = this.byTime.get(ts);
-      if (at !== undefined && at.size > 0) return ts;
-      this.byTime.delete(ts);
+    const slots = this.heapSlots;
+    while (slots.length > 0) {
+      if (slots[0]!.timers !== undefined) return this.heapTs[0]!;
       this.pop();
     }
     return Number.POSITIVE_INFINITY;
   }
 
-  /** Removes and returns the timers of the earliest timestamp if it is <= `upTo`, in registration order. */
+  /** Removes and returns the timers of the earliest timestamp if it is <= `upTo`, in registration order (by key). */
   pollUpTo(upTo: number): Timer<N>[] | undefined {
     const ts = this.peekTimestamp();
     if (ts > upTo || ts === Number.POSITIVE_INFINITY) return undefined;
-    const at = this.byTime.get(ts)!;
-    this.byTime.delete(ts);
+    const slot = this.heapSlots[0]!;
+    const b = slot.timers!;
+    slot.timers = undefined;
+    this.byTime.delete(slot.timestamp);
     this.pop();
     const out: Timer<N>[] = [];
-    for (const forKey of at.values()) for (const t of forKey.values()) out.push(t);
+    collect(b, out);
     this.count -= out.length;
     return out;
   }
 
   all(): Timer<N>[] {
     const out: Timer<N>[] = [];
-    for (const at of this.byTime.values()) for (const forKey of at.values()) for (const t of forKey.values()) out.push(t);
+    for (const slot of this.byTime.values()) collect(slot.timers!, out);
     return out.sort((a, b) => a.timestamp - b.timestamp);
   }
 
   clear(): void {
-    this.heap.length = 0;
+    this.heapTs.length = 0;
+    this.heapSlots.length = 0;
     this.byTime.clear();
     this.count = 0;
   }
 
-  private push(v: number): void {
-    const h = this.heap;
-    h.push(v);
-    let i = h.length - 1;
+  private push(t: number, slot: TimeSlot<N>): void {
+    const hts = this.heapTs;
+    const hs = this.heapSlots;
+    let i = hts.length;
+    hts.push(t);
+    hs.push(slot);
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (h[p]! <= v) break;
-      h[i] = h[p]!;
+      if (hts[p]! <= t) break;
+      hts[i] = hts[p]!;
+      hs[i] = hs[p]!;
       i = p;
     }
-    h[i] = v;
+    hts[i] = t;
+    hs[i] = slot;
   }
 
   private pop(): void {
-    const h = this.heap;
-    const last = h.pop()!;
-    if (h.length === 0) return;
+    const hts = this.heapTs;
+    const hs = this.heapSlots;
+    const lastT = hts.pop()!;
+    const lastS = hs.pop()!;
+    const n = hts.length;
+    if (n === 0) return;
     let i = 0;
-    const n = h.length;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && h[r]! < h[l]! ? r : l;
-      if (h[c]! >= last) break;
-      h[i] = h[c]!;
+      const c = r < n && hts[r]! < hts[l]! ? r : l;
+      if (hts[c]! >= lastT) break;
+      hts[i] = hts[c]!;
+      hs[i] = hs[c]!;
       i = c;
     }
-    h[i] = last;
+    hts[i] = lastT;
+    hs[i] = lastS;
+  }
+}
+
+function collect<N>(b: Bucket<N>, out: Timer<N>[]): void {
+  if (b instanceof TimerEntry) {
+    out.push(b);
+    return;
+  }
+  for (const kt of b.values()) {
+    if (kt instanceof TimerEntry) out.push(kt);
+    else for (const t of kt.values()) out.push(t);
   }
 }

@@ -12,11 +12,21 @@ import {
   type ValueStateLike,
 } from '../state/StateDescriptor.js';
 import { VOID_NAMESPACE } from '../state/KeyedStateBackend.js';
+import { assignToKeyGroup } from '../state/keyGroups.js';
 import type { Timer } from '../time/TimerQueue.js';
-import type { MergingWindowAssigner, WindowAssigner } from './assigners/WindowAssigner.js';
+import type { KeyedOperatorSnapshot } from '../runtime/KeyedStreamOperator.js';
+import { AlignedWindows, type FastWindowHost } from './AlignedWindows.js';
+import { StaticGapSessionWindows } from './assigners/SessionWindows.js';
+import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './assigners/SlidingWindows.js';
+import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from './assigners/TumblingWindows.js';
+import { checkTimestamp, type MergingWindowAssigner, type WindowAssigner } from './assigners/WindowAssigner.js';
 import type { Evictor, EvictorContext, TimestampedValue } from './evictors/Evictor.js';
+import { SessionWindowState } from './SessionWindowState.js';
+import { EventTimeTrigger } from './triggers/EventTimeTrigger.js';
+import { ProcessingTimeTrigger } from './triggers/ProcessingTimeTrigger.js';
 import { isFire, isPurge, type OnMergeContext, type Trigger, type TriggerResult } from './triggers/Trigger.js';
 import { TimeWindow, windowFromJSON, type Window } from './Window.js';
+import { CONTENTS_AGGREGATE, CONTENTS_LIST, CONTENTS_REDUCE, WindowContents } from './WindowContents.js';
 import type { WindowFunctionSpec } from './WindowFunctionSpec.js';
 
 export interface WindowOperatorOptions {
@@ -29,16 +39,61 @@ export interface WindowOperatorOptions {
   fn: WindowFunctionSpec;
   /** windowAll: the window function is a ProcessAllWindowFunction, process(context, elements, out). */
   allWindow?: boolean;
+  /** Always use the generic path (state namespaced by window, a timer per key and window): for tests that compare the paths. */
+  genericPath?: boolean;
 }
 
-type WindowEmitter = (key: unknown, window: Window, contents: unknown) => void;
+/** Name and kind of the keyed state holding window contents, and of the merging window set (the checkpoint format). */
+const CONTENTS_STATE = 'window-contents';
+const MERGING_SET_STATE = 'merging-window-set';
+
+/** Which fast path applies: windows with the default trigger and no evictor (see AlignedWindows, SessionWindowState). */
+type FastPlan =
+  | { kind: 'aligned'; size: number; slide: number; offset: number; eventTime: boolean; assignerName: string }
+  | { kind: 'session'; gap: number };
+
+function fastPlanFor(assigner: WindowAssigner, trigger: Trigger, evictor: Evictor | undefined): FastPlan | undefined {
+  if (evictor !== undefined) return undefined;
+  const triggerProto = Object.getPrototypeOf(trigger);
+  if (assigner.isEventTime() ? triggerProto !== EventTimeTrigger.prototype : triggerProto !== ProcessingTimeTrigger.prototype) return undefined;
+  if (assigner instanceof TumblingEventTimeWindows) return { kind: 'aligned', size: assigner.size, slide: assigner.size, offset: assigner.offset, eventTime: true, assignerName: 'TumblingEventTimeWindows' };
+  if (assigner instanceof SlidingEventTimeWindows) return { kind: 'aligned', size: assigner.size, slide: assigner.slide, offset: assigner.offset, eventTime: true, assignerName: 'SlidingEventTimeWindows' };
+  if (assigner instanceof TumblingProcessingTimeWindows) return { kind: 'aligned', size: assigner.size, slide: assigner.size, offset: assigner.offset, eventTime: false, assignerName: 'TumblingProcessingTimeWindows' };
+  if (assigner instanceof SlidingProcessingTimeWindows) return { kind: 'aligned', size: assigner.size, slide: assigner.slide, offset: assigner.offset, eventTime: false, assignerName: 'SlidingProcessingTimeWindows' };
+  if (assigner instanceof StaticGapSessionWindows && assigner.isEventTime()) return { kind: 'session', gap: assigner.gap };
+  return undefined;
+}
+
+/** How stored contents become the values a window function sees (no evictor: as they are; with one: re-aggregated). */
+const FINALIZE_LIST = 0;
+const FINALIZE_SINGLE = 1;
+const FINALIZE_EVICTED_REDUCE = 2;
+const FINALIZE_EVICTED_AGGREGATE = 3;
+/** Who gets a window's values: the output directly, a ProcessWindowFunction, or a ProcessAllWindowFunction. */
+const EMIT_COLLECT = 0;
+const EMIT_PROCESS = 1;
+const EMIT_PROCESS_ALL = 2;
+
+/** The Collector window functions emit to; results carry the window's maxTimestamp. */
+class WindowCollector implements Collector<unknown> {
+  ts = 0;
+  constructor(private readonly op: WindowOperator) {}
+  collect(value: unknown): void {
+    this.op.output.collect(value, this.ts);
+  }
+}
 
 /**
  * Flink's WindowOperator (and EvictingWindowOperator when an evictor is set): assigns elements to windows, keeps
  * their contents in keyed state namespaced by window, and asks the trigger when to fire and purge.
  * Event-time windows are cleaned up at maxTimestamp + allowedLateness.
+ *
+ * Tumbling and sliding windows and static-gap event-time sessions with the default trigger and no evictor take a fast
+ * path (AlignedWindows, SessionWindowState) with the same results, side outputs and checkpoint format: the contents
+ * live in per-key tables instead of a state namespace per window, and the default trigger's timers are implied by the
+ * windows' ends.
  */
-export class WindowOperator extends KeyedStreamOperator<unknown, Window> implements OnMergeContext, EvictorContext {
+export class WindowOperator extends KeyedStreamOperator<unknown, Window> implements OnMergeContext, EvictorContext, FastWindowHost {
   private readonly assigner: WindowAssigner;
   private readonly trigger: Trigger;
   private readonly evictor: Evictor | undefined;
@@ -46,7 +101,11 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   private readonly lateTag: string | undefined;
   private readonly contentsDescriptor: StateDescriptor;
   private contents!: AppendingStateLike<unknown, unknown> & { clear(): void };
-  private emit!: WindowEmitter;
+  // The emitter: plain fields and methods (no closures made per operator), so call sites stay monomorphic across jobs.
+  private finalizeKind = FINALIZE_LIST;
+  private emitKind = EMIT_COLLECT;
+  private evictedReduce: ReduceFunction<unknown> | undefined;
+  private evictedAggregate: AggregateFunction<unknown, unknown, unknown> | undefined;
   private processFn: ProcessWindowFunction<unknown, unknown, unknown, Window> | undefined;
 
   /** The (key, window) the trigger context and window-scoped state refer to. */
@@ -57,9 +116,13 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   private readonly triggerStates = new Map<string, unknown>();
   /** Per key: the merging window set as [windowStart, windowEnd, stateWindowStart, stateWindowEnd] rows (small: one per open session). */
   private mergingSets: ValueStateLike<[number, number, number, number][]> | undefined;
-  private readonly collector: Collector<unknown> & { ts: number };
+  private readonly collector: WindowCollector;
   private readonly processContext: ProcessWindowContext<Window>;
   private readonly assignerContext = { getCurrentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime() };
+  private readonly fastPlan: FastPlan | undefined;
+  private fastContents: WindowContents | undefined;
+  private aligned: AlignedWindows | undefined;
+  private sessions: SessionWindowState | undefined;
 
   constructor(private readonly options: WindowOperatorOptions) {
     super();
@@ -87,13 +150,9 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
       if (this.assigner.isMerging() && typeof agg.merge !== 'function') throw new Error('an AggregateFunction on session windows needs merge()');
       this.contentsDescriptor = new AggregatingStateDescriptor('window-contents', agg);
     }
+    this.fastPlan = options.genericPath ? undefined : fastPlanFor(this.assigner, this.trigger, this.evictor);
+    this.collector = new WindowCollector(this);
     const self = this;
-    this.collector = {
-      ts: 0,
-      collect(value: unknown) {
-        self.output.collect(value, this.ts);
-      },
-    };
     this.processContext = {
       get window() {
         return self.ctxWindow;
@@ -112,61 +171,123 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     if (this.assigner.isMerging()) {
       this.mergingSets = this.backend.getPartitionedState(new ValueStateDescriptor<[number, number, number, number][]>('merging-window-set'));
     }
-    this.emit = this.buildEmitter();
+    this.buildEmitter();
     this.processFn?.open?.(this.runtimeContext());
+    const plan = this.fastPlan;
+    if (plan !== undefined) {
+      const fn = this.options.fn;
+      const contents =
+        fn.kind === 'process'
+          ? new WindowContents(CONTENTS_LIST, undefined, undefined, CONTENTS_STATE)
+          : fn.kind === 'reduce'
+            ? new WindowContents(CONTENTS_REDUCE, resolveFn<ReduceFunction<unknown>>(fn.reduce, 'window reduce'), undefined, CONTENTS_STATE)
+            : new WindowContents(CONTENTS_AGGREGATE, undefined, resolveFn<AggregateFunction<unknown, unknown, unknown>>(fn.aggregate, 'window aggregate'), CONTENTS_STATE);
+      this.fastContents = contents;
+      if (plan.kind === 'aligned') {
+        this.aligned = new AlignedWindows(plan.size, plan.slide, plan.offset, this.allowedLateness, plan.eventTime, contents, this, this.ctx.processingTimeService);
+      } else {
+        this.sessions = new SessionWindowState(plan.gap, this.allowedLateness, contents, this);
+      }
+    }
   }
 
-  private buildEmitter(): WindowEmitter {
+  /** FastWindowHost: the default trigger fired for `key` in `window`. */
+  fireWindow(key: unknown, window: TimeWindow, stored: unknown): void {
+    this.backend.setCurrentKey(key);
+    this.ctxKey = key;
+    this.ctxWindow = window;
+    this.emit(key, window, this.fastContents!.result(stored));
+  }
+
+  /** FastWindowHost: Flink's clearAllState (the contents are gone already; the default trigger's timers are implied). */
+  clearWindow(key: unknown, window: TimeWindow): void {
+    const pf = this.processFn;
+    if (pf?.clear === undefined) return;
+    this.backend.setCurrentKey(key);
+    this.ctxKey = key;
+    this.ctxWindow = window;
+    pf.clear(this.processContext);
+  }
+
+  private buildEmitter(): void {
     const fn = this.options.fn;
-    const out = this.collector;
     const pwf = fn.process ? resolveFn<ProcessWindowFunction<unknown, unknown, unknown, Window>>(fn.process, 'process window function') : undefined;
     if (pwf !== undefined && typeof pwf.process !== 'function') throw new Error('a ProcessWindowFunction needs a process(key, context, elements, out) method');
     this.processFn = pwf;
-    const ctx = this.processContext;
     // Turn the stored contents into the value(s) the user function sees.
-    let finalize: (contents: unknown) => unknown[];
     if (this.evictor === undefined) {
-      finalize = fn.kind === 'process' ? (c) => c as unknown[] : (c) => [c];
+      this.finalizeKind = fn.kind === 'process' ? FINALIZE_LIST : FINALIZE_SINGLE;
     } else if (fn.kind === 'reduce') {
-      const reduce = resolveFn<ReduceFunction<unknown>>(fn.reduce, 'window reduce');
-      finalize = (c) => {
-        const vs = c as unknown[];
+      this.finalizeKind = FINALIZE_EVICTED_REDUCE;
+      this.evictedReduce = resolveFn<ReduceFunction<unknown>>(fn.reduce, 'window reduce');
+    } else if (fn.kind === 'aggregate') {
+      this.finalizeKind = FINALIZE_EVICTED_AGGREGATE;
+      this.evictedAggregate = resolveFn<AggregateFunction<unknown, unknown, unknown>>(fn.aggregate, 'window aggregate');
+    } else {
+      this.finalizeKind = FINALIZE_LIST;
+    }
+    this.emitKind = pwf === undefined ? EMIT_COLLECT : this.options.allWindow ? EMIT_PROCESS_ALL : EMIT_PROCESS;
+  }
+
+  private finalize(contents: unknown): unknown[] {
+    switch (this.finalizeKind) {
+      case FINALIZE_LIST:
+        return contents as unknown[];
+      case FINALIZE_SINGLE:
+        return [contents];
+      case FINALIZE_EVICTED_REDUCE: {
+        const vs = contents as unknown[];
         if (vs.length === 0) return [];
+        const reduce = this.evictedReduce!;
         let acc = vs[0];
         for (let i = 1; i < vs.length; i++) acc = reduce(acc, vs[i]);
         return [acc];
-      };
-    } else if (fn.kind === 'aggregate') {
-      const agg = resolveFn<AggregateFunction<unknown, unknown, unknown>>(fn.aggregate, 'window aggregate');
-      finalize = (c) => {
+      }
+      default: {
+        const agg = this.evictedAggregate!;
         let acc = agg.createAccumulator();
-        for (const v of c as unknown[]) acc = agg.add(v, acc);
+        for (const v of contents as unknown[]) acc = agg.add(v, acc);
         return [agg.getResult(acc)];
-      };
+      }
+    }
+  }
+
+  /** Hands a window's contents to the window function (or straight to the output), stamped with maxTimestamp. */
+  private emit(key: unknown, window: Window, contents: unknown): void {
+    const out = this.collector;
+    out.ts = window.maxTimestamp();
+    if (this.emitKind === EMIT_COLLECT) {
+      if (this.finalizeKind === FINALIZE_SINGLE) out.collect(contents);
+      else for (const v of this.finalize(contents)) out.collect(v);
+    } else if (this.emitKind === EMIT_PROCESS) {
+      this.processFn!.process(key, this.processContext, this.finalize(contents), out);
     } else {
-      finalize = (c) => c as unknown[];
+      (this.processFn as unknown as ProcessAllWindowFunction<unknown, unknown, Window>).process(this.processContext, this.finalize(contents), out);
     }
-    if (pwf !== undefined && this.options.allWindow) {
-      const all = pwf as unknown as ProcessAllWindowFunction<unknown, unknown, Window>;
-      return (_key, window, contents) => {
-        out.ts = window.maxTimestamp();
-        all.process(ctx, finalize(contents), out);
-      };
-    }
-    if (pwf !== undefined) {
-      return (key, window, contents) => {
-        out.ts = window.maxTimestamp();
-        pwf.process(key, ctx, finalize(contents), out);
-      };
-    }
-    return (_key, window, contents) => {
-      out.ts = window.maxTimestamp();
-      for (const v of finalize(contents)) out.collect(v);
-    };
   }
 
   processElement(value: unknown, timestamp: number, input: number): void {
     const key = this.setKeyContextElement(value, input);
+    if (this.fastPlan !== undefined) {
+      let added: boolean;
+      if (this.aligned !== undefined) {
+        const plan = this.fastPlan as { eventTime: boolean; assignerName: string };
+        if (plan.eventTime) {
+          checkTimestamp(timestamp, plan.assignerName);
+          added = this.aligned.add(key, value, timestamp);
+        } else {
+          added = this.aligned.add(key, value, this.ctx.processingTimeService.getCurrentProcessingTime());
+        }
+      } else {
+        checkTimestamp(timestamp, 'EventTimeSessionWindows');
+        added = this.sessions!.add(key, value, timestamp);
+      }
+      if (!added && this.isElementLate(timestamp)) {
+        if (this.lateTag !== undefined) this.output.collectSide(this.lateTag, value, timestamp);
+        else this.metrics.lateRecordsDropped++;
+      }
+      return;
+    }
     const windows = this.assigner.assignWindows(value, timestamp, this.assignerContext);
     let skipped = true;
     if (this.assigner.isMerging()) {
@@ -233,6 +354,57 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     );
     this.evictor.evictAfter(records, records.length, window, this);
     (this.contents as ListStateLike<TimestampedValue>).update(records);
+  }
+
+  override processWatermark(watermark: number): void {
+    // Fast paths: windows fire when the watermark passes them (their timers are implied); then timers, then forward.
+    if (this.sessions !== undefined) this.sessions.advance(watermark);
+    else if (this.aligned !== undefined && this.assigner.isEventTime()) this.aligned.advance(watermark);
+    super.processWatermark(watermark);
+  }
+
+  override snapshotState(checkpointId: number): KeyedOperatorSnapshot<unknown> {
+    const s = super.snapshotState(checkpointId);
+    const contents = this.fastContents;
+    if (contents === undefined) return s;
+    // The fast paths write what the generic path would: contents by (key, window), the merging window sets, timers.
+    const groups = s.keyed.keyGroups;
+    const rows = (key: unknown) => (groups[assignToKeyGroup(key, this.backend.maxParallelism)] ??= []);
+    const row = (key: unknown, ns: string, value: unknown) => rows(key).push([CONTENTS_STATE, contents.stateKind, key, ns, value]);
+    const timers = this.assigner.isEventTime() ? s.timers.eventTime : s.timers.processingTime;
+    const timer = (timestamp: number, key: unknown, window: TimeWindow) => timers.push({ timestamp, key, namespace: window.toJSON() });
+    if (this.aligned !== undefined) this.aligned.snapshot(row, timer);
+    else this.sessions!.snapshot((key, set) => rows(key).push([MERGING_SET_STATE, 'value', key, VOID_NAMESPACE, set]), row, timer);
+    timers.sort((a, b) => a.timestamp - b.timestamp);
+    return s;
+  }
+
+  override initializeState(state: unknown): void {
+    super.initializeState(state);
+    if (state === undefined || this.fastContents === undefined) return;
+    // Window contents (and session window sets) come back from the keyed state into the fast path's structures.
+    const contents = this.backend.takeState(CONTENTS_STATE);
+    if (this.aligned !== undefined) this.aligned.restore(contents, this.currentWatermark);
+    else {
+      const sets = new Map<unknown, [number, number, number, number][]>();
+      for (const r of this.backend.takeState(MERGING_SET_STATE)) sets.set(r.key, r.value as [number, number, number, number][]);
+      const byKey = new Map<unknown, Map<string, unknown>>();
+      for (const r of contents) {
+        let m = byKey.get(r.key);
+        if (m === undefined) byKey.set(r.key, (m = new Map()));
+        m.set(r.namespace, r.value);
+      }
+      this.sessions!.restore(sets, byKey, this.currentWatermark);
+    }
+    // Their timers are implied by the windows.
+    this.timerService.restore({ eventTime: [], processingTime: [] });
+  }
+
+  override stateSize(): number {
+    let n = super.stateSize();
+    if (this.aligned !== undefined) n += this.aligned.entries;
+    if (this.sessions !== undefined) n += this.sessions.sessions + this.sessions.numKeys;
+    return n;
   }
 
   onEventTime(timer: Timer<Window>): void {
@@ -429,6 +601,7 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   }
 
   override close(): void {
+    this.aligned?.shutdown();
     this.processFn?.close?.();
     super.close();
   }

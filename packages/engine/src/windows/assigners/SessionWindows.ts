@@ -32,7 +32,8 @@ abstract class SessionAssigner extends MergingWindowAssigner {
   }
 }
 
-class StaticGapSessionWindows extends SessionAssigner {
+/** Session windows with a fixed gap (the window fast path recognizes them). */
+export class StaticGapSessionWindows extends SessionAssigner {
   constructor(readonly gap: number, eventTime: boolean) {
     super(eventTime);
     if (!(gap > 0)) throw new Error(`session windows need a gap > 0, got ${gap}`);

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { TimerQueue, type Timer } from './TimerQueue.js';
+
+const plain = (ts: Timer<string>[] | undefined) => ts?.map((t) => `${t.timestamp}/${String(t.key)}/${t.namespace}`);
+
+describe('TimerQueue', () => {
+  it('keeps one timer per (timestamp, key, namespace) and polls timestamps in order, by key within one', () => {
+    const q = new TimerQueue<string>((ns) => ns);
+    expect(q.add(20, 'a', '')).toBe(true);
+    expect(q.add(10, 'b', '')).toBe(true);
+    expect(q.add(20, 'b', 'w1')).toBe(true);
+    expect(q.add(20, 'a', 'w1')).toBe(true);
+    expect(q.add(20, 'a', '')).toBe(false);
+    expect(q.add(20, 'a', 'w1')).toBe(false);
+    expect(q.add(10, 'b', '')).toBe(false);
+    expect(q.add(Number.NaN, Number.NaN, '')).toBe(true);
+    expect(q.add(Number.NaN, Number.NaN, '')).toBe(false);
+    q.delete(Number.NaN, Number.NaN, '');
+    expect(q.size).toBe(4);
+    expect(q.peekTimestamp()).toBe(10);
+    expect(plain(q.pollUpTo(9))).toBeUndefined();
+    expect(plain(q.pollUpTo(10))).toEqual(['10/b/']);
+    expect(plain(q.pollUpTo(100))).toEqual(['20/a/', '20/a/w1', '20/b/w1']);
+    expect(q.pollUpTo(Number.POSITIVE_INFINITY)).toBeUndefined();
+    expect(q.size).toBe(0);
+    expect(q.peekTimestamp()).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('deletes timers; an emptied timestamp is skipped, and the same timestamp can be used again', () => {
+    const q = new TimerQueue<string>((ns) => ns);
+    q.add(5, 1, '');
+    q.add(7, 1, '');
+    q.add(7, 2, 'x');
+    q.delete(5, 1, '');
+    q.delete(5, 1, ''); // twice: no effect
+    q.delete(7, 3, ''); // unknown: no effect
+    q.delete(7, 2, 'x');
+    expect(q.size).toBe(1);
+    expect(q.peekTimestamp()).toBe(7);
+    q.add(5, 9, '');
+    expect(plain(q.all())).toEqual(['5/9/', '7/1/']);
+    expect(plain(q.pollUpTo(10))).toEqual(['5/9/']);
+    q.delete(7, 1, '');
+    expect(q.pollUpTo(10)).toBeUndefined();
+    q.add(7, 4, '');
+    expect(plain(q.pollUpTo(10))).toEqual(['7/4/']);
+  });
+
+  it('orders many timers as a sort would', () => {
+    const q = new TimerQueue<string>((ns) => ns);
+    const expected: string[] = [];
+    let x = 12345;
+    for (let i = 0; i < 2000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      const ts = 1.7e12 + (x % 500);
+      if (q.add(ts, i % 37, '')) expected.push(`${ts}/${i % 37}`);
+    }
+    const got: string[] = [];
+    for (let t = q.pollUpTo(Number.POSITIVE_INFINITY); t !== undefined; t = q.pollUpTo(Number.POSITIVE_INFINITY)) got.push(...t.map((e) => `${e.timestamp}/${String(e.key)}`));
+    expect(got.map((s) => Number(s.split('/')[0]))).toEqual([...got.map((s) => Number(s.split('/')[0]))].sort((a, b) => a - b));
+    expect([...got].sort()).toEqual([...expected].sort());
+  });
+});
