@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { JobSnapshot } from '../runtime/Job.js';
+import { stringifyInSlices } from './chunkedJson.js';
 
 /** A complete checkpoint or savepoint a job can resume from. */
 export interface RestorePoint {
@@ -54,19 +55,48 @@ export class FsCheckpointStorage implements CheckpointStorage {
   }
 
   /**
-   * Writes a snapshot. It is serialized before the first await, so later changes to live state cannot leak into it;
-   * the file writes then run while the job goes on.
+   * Writes a snapshot (a private deep copy of the job's state, so it may be serialized while the job goes on): JSON
+   * in time slices between the job's event-loop turns, written and hashed as it comes, fsynced, renamed.
    */
   async write(snapshot: JobSnapshot, kind: 'chk' | 'savepoint' = 'chk'): Promise<CompletedCheckpoint> {
-    const state = JSON.stringify(snapshot);
     const name = kind === 'chk' ? `chk-${snapshot.checkpointId}` : `savepoint-${snapshot.checkpointId}-${Date.now()}`;
     const dir = path.join(this.dir, name);
     await fs.mkdir(dir, { recursive: true });
-    await this.writeDurable(path.join(dir, 'state.json'), state);
-    const sha256 = createHash('sha256').update(state).digest('hex');
-    await this.writeDurable(path.join(dir, '_manifest.json'), JSON.stringify({ formatVersion: 1, checkpointId: snapshot.checkpointId, timestamp: snapshot.timestamp, sha256, sizeBytes: state.length }));
+    const { sha256, size } = await this.writeSnapshotFile(path.join(dir, 'state.json'), snapshot);
+    await this.writeDurable(path.join(dir, '_manifest.json'), JSON.stringify({ formatVersion: 1, checkpointId: snapshot.checkpointId, timestamp: snapshot.timestamp, sha256, sizeBytes: size }));
     if (kind === 'chk') await this.prune();
-    return { id: snapshot.checkpointId, path: dir, timestamp: snapshot.timestamp, sizeBytes: state.length };
+    return { id: snapshot.checkpointId, path: dir, timestamp: snapshot.timestamp, sizeBytes: size };
+  }
+
+  private async writeSnapshotFile(file: string, snapshot: JobSnapshot): Promise<{ sha256: string; size: number }> {
+    const tmp = `${file}.tmp`;
+    const hash = createHash('sha256');
+    const h = await fs.open(tmp, 'w');
+    let size = 0;
+    try {
+      let batch: string[] = [];
+      let batchLength = 0;
+      const pending: string[] = [];
+      await stringifyInSlices(snapshot, (part) => {
+        hash.update(part);
+        size += part.length;
+        batch.push(part);
+        batchLength += part.length;
+        // Joined in 1 MB pieces: one 100 MB join would be a pause of its own.
+        if (batchLength >= 1 << 20) {
+          pending.push(batch.join(''));
+          batch = [];
+          batchLength = 0;
+        }
+      });
+      pending.push(batch.join(''));
+      for (const piece of pending) await h.write(piece);
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+    await fs.rename(tmp, file);
+    return { sha256: hash.digest('hex'), size };
   }
 
   private async checkpointDirs(): Promise<{ id: number; dir: string }[]> {

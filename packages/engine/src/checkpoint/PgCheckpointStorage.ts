@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { JobSnapshot } from '../runtime/Job.js';
 import type { CheckpointStorage, CompletedCheckpoint, RestorePoint } from './CheckpointStorage.js';
+import { stringifyInSlices } from './chunkedJson.js';
 
 const TABLE = 'flowbook_checkpoints';
 
@@ -35,7 +36,10 @@ export class PgCheckpointStorage implements CheckpointStorage {
   }
 
   async write(snapshot: JobSnapshot, kind: 'chk' | 'savepoint' = 'chk'): Promise<CompletedCheckpoint> {
-    const state = JSON.stringify(snapshot);
+    // Serialized in time slices (the snapshot is a private copy): the job keeps running meanwhile.
+    const parts: string[] = [];
+    await stringifyInSlices(snapshot, (p) => void parts.push(p));
+    const state = parts.join('');
     const name = kind === 'chk' ? `chk-${snapshot.checkpointId}` : `savepoint-${snapshot.checkpointId}-${Date.now()}`;
     const sha256 = createHash('sha256').update(state).digest('hex');
     const db = await this.db();
