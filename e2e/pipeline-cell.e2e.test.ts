@@ -86,4 +86,56 @@ describe('pipeline cells in a notebook, in Chromium', () => {
     await expect.poll(async () => (await saved())[2]?.type, { timeout: 10_000 }).toBe('code');
     expect((await saved())[2]!.source).toContain('StreamExecutionEnvironment');
   });
+
+  it('runs a drawn pipeline and the code it turns into: identical output', async () => {
+    // A bounded, seeded pipeline: the same records every run.
+    const graph = {
+      version: 1,
+      name: 'bounded sales',
+      config: { autoWatermarkInterval: 200, maxParallelism: 128 },
+      nodes: [
+        { id: 'src', type: 'source', name: 'sales', config: { connector: 'sales-generator', config: { ratePerSecond: 0, count: 300, seed: 5 } } },
+        { id: 'parse', type: 'map', config: { fn: { code: "(l) => { const f = l.split(','); return { month: f[1], profit: Number(f[4]) }; }" } } },
+        { id: 'sum', type: 'reduce', config: { fn: { code: '(a, b) => ({ month: a.month, profit: a.profit + b.profit })' } } },
+        { id: 'out', type: 'sink', config: { connector: 'live', config: { name: 'out' } } },
+      ],
+      edges: [
+        { source: 'src', target: 'parse' },
+        { source: 'parse', target: 'sum', partitioning: 'hash', keySelector: { code: '(s) => s.month' } },
+        { source: 'sum', target: 'out' },
+      ],
+    };
+    const file = path.join(repoRoot, 'test-results', 'bounded.pipeline.json');
+    writeFileSync(file, JSON.stringify(graph));
+    await page.goto(`${server.origin}/notebook/generated-sales`);
+    await page.getByTestId('cell-profit').click();
+    await page.getByTestId('insert-pipeline').click();
+    type Saved = { id: string; type: string; outputs?: { status: string; results: Record<string, { rows: unknown[]; total: number }> } };
+    const cells = async () => (await page.evaluate(async () => ((await (await fetch('/api/notebooks/generated-sales')).json()) as { notebook: { cells: unknown[] } }).notebook.cells)) as Saved[];
+    // Earlier tests may have left cells in this notebook: the new one is the pipeline cell.
+    await expect.poll(async () => (await cells()).some((c) => c.type === 'pipeline'), { timeout: 10_000 }).toBe(true);
+    const drawn = (await cells()).find((c) => c.type === 'pipeline')!.id;
+    await page.getByTestId(`import-pipeline-${drawn}`).setInputFiles(file);
+    await page.getByTestId(`canvas-${drawn}`).getByTestId('pl-node-sum').waitFor();
+    await page.getByTestId(`run-${drawn}`).click();
+    await expect.poll(async () => (await cells()).find((c) => c.id === drawn)?.outputs?.status, { timeout: 20_000 }).toBe('finished');
+    const drawnRows = (await cells()).find((c) => c.id === drawn)!.outputs!.results.out!;
+    expect(drawnRows.total).toBe(300);
+
+    // Duplicate it, turn the copy into code ("Show as code"), run that.
+    await page.getByTestId(`cell-${drawn}`).click();
+    const before = new Set((await cells()).map((c) => c.id));
+    await page.getByTestId(`duplicate-${drawn}`).click();
+    await expect.poll(async () => (await cells()).filter((c) => !before.has(c.id)).length, { timeout: 10_000 }).toBe(1);
+    const coded = (await cells()).find((c) => !before.has(c.id))!.id;
+    await page.getByTestId(`cell-${coded}`).click();
+    await page.getByTestId(`cell-type-${coded}`).selectOption('code');
+    await expect.poll(async () => (await cells()).find((c) => c.id === coded)?.type, { timeout: 10_000 }).toBe('code');
+    await page.getByTestId(`run-${coded}`).click();
+    await expect.poll(async () => (await cells()).find((c) => c.id === coded)?.outputs?.status, { timeout: 20_000 }).toBe('finished');
+    const codedRows = (await cells()).find((c) => c.id === coded)!.outputs!.results.out!;
+    expect(codedRows.total).toBe(300);
+    expect(codedRows.rows).toEqual(drawnRows.rows);
+  });
 });
+
