@@ -16,3 +16,14 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   const server = await startServer(config);
   return { ...server, config, origin: new URL(server.url).origin };
 }
+
+/** Polls `get` until `ok` holds (tests of running jobs); the error shows the last value seen. */
+export async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error('timed out; last: ' + JSON.stringify(v)?.slice(0, 500));
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { startTestServer, waitFor } from '../testing.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const auth = { authorization: 'token test-token', 'content-type': 'application/json' };
 const api = (path: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
 
-const waitFor = async <T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out; last value: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 /** A small bounded pipeline as graph JSON: elements → map → keyBy → rolling reduce → live sink. */
 const graph = {

@@ -1,19 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { startTestServer, waitFor } from '../testing.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 const api = (p: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${p}`, { ...init, headers });
 
-async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error('timed out: ' + JSON.stringify(v).slice(0, 300));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   server = await startTestServer();

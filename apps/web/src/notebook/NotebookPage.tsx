@@ -17,15 +17,6 @@ import { ParamForm } from '../cells/ParamForm.js';
 import { PipelineCellView } from '../cells/PipelineCellView.js';
 import { ChartCellView } from '../cells/ChartCellView.js';
 import { toCode } from '../canvas/engine.js';
-
-/** A pipeline cell turned into a code cell: the engine's code for its graph (what "Show as code" shows). */
-const pipelineToCode = (graph: Record<string, unknown>) => {
-  try {
-    return toCode(graph as never);
-  } catch (e) {
-    return `// This pipeline could not be turned into code: ${(e as Error).message}\n`;
-  }
-};
 import { clearOutputs } from './clearOutputs.js';
 import { createKeymap, type NotebookCommand } from './keymap.js';
 import {
@@ -47,6 +38,15 @@ import {
   type CellHistory,
   type CellType,
 } from './cellOps.js';
+
+/** A pipeline cell turned into a code cell: the engine's code for its graph (what "Show as code" shows). */
+const pipelineToCode = (graph: Record<string, unknown>) => {
+  try {
+    return toCode(graph as never);
+  } catch (e) {
+    return `// This pipeline could not be turned into code: ${(e as Error).message}\n`;
+  }
+};
 
 const SAVE_DELAY_MS = 800;
 const NOTICE_MS = 6000;
