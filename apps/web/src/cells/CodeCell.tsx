@@ -4,8 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ChartSettings, CodeCell as CodeCellModel } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { showErrorMarker } from './errorMarker.js';
-import { RunTime } from './RunTime.js';
-import { ResumeMenu } from './ResumeMenu.js';
+import { RunBar } from './RunBar.js';
 import { SinkOutput } from './SinkOutput.js';
 
 interface Props {
@@ -30,7 +29,6 @@ interface Props {
 
 /** A TypeScript cell: Monaco editor, run controls, status and run time, error, log, and live results per sink. */
 export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor }: Props) {
-  const running = run?.status === 'running' || run?.status === 'pending';
   // Monaco's commands are registered once at mount: they call the latest props through refs.
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
@@ -57,33 +55,7 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
   };
   return (
     <div className="code-cell">
-      <div className="cell-toolbar">
-        {canRun &&
-          (!running ? (
-            <button className="run" data-testid={`run-${cell.id}`} onClick={onRun} title="Run (Shift+Enter, Ctrl+Enter)">
-              ▶ Run
-            </button>
-          ) : (
-            <button className="cancel" data-testid={`cancel-${cell.id}`} onClick={onCancel} title="Cancel the job">
-              ■ Cancel
-            </button>
-          ))}
-        {canRun && !running && onResume && <ResumeMenu notebook={notebook} cellId={cell.id} onResume={onResume} />}
-        <span className={`status status-${run?.status ?? 'ready'}`} data-testid={`status-${cell.id}`}>
-          {run?.status ?? 'ready'}
-        </span>
-        <RunTime cellId={cell.id} startedAt={run?.startedAt} finishedAt={run?.finishedAt} running={running} />
-        {run?.restarts !== undefined && run.restarts > 0 && (
-          <span className="status status-error" title={run.lastFailure} data-testid={`restarts-${cell.id}`}>
-            {run.restarts} restart{run.restarts > 1 ? 's' : ''}
-          </span>
-        )}
-        {run?.jobId && (
-          <a className="job-link muted" href={`/jobs/${run.jobId}`} data-testid={`job-link-${cell.id}`}>
-            job ↗
-          </a>
-        )}
-      </div>
+      <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} {...(onResume ? { onResume } : {})} runTitle="Run (Shift+Enter, Ctrl+Enter)" />
       <div className="editor" style={{ height: Math.min(600, Math.max(80, lines * 19 + 16)) }}>
         <Editor
           language="typescript"

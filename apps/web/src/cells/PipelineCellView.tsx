@@ -4,8 +4,7 @@ import { PipelineCanvas } from '../canvas/PipelineCanvas.js';
 import { migrateGraph } from '../canvas/engine.js';
 import { TapPanel } from '../jobs/TapPanel.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
-import { ResumeMenu } from './ResumeMenu.js';
-import { RunTime } from './RunTime.js';
+import { RunBar } from './RunBar.js';
 import { SinkOutput } from './SinkOutput.js';
 
 interface Props {
@@ -74,27 +73,7 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
   };
   return (
     <div className="pipeline-cell">
-      <div className="cell-toolbar">
-        {canRun &&
-          (!running ? (
-            <button className="run" data-testid={`run-${cell.id}`} onClick={onRun} title="Deploy the pipeline">
-              ▶ Run
-            </button>
-          ) : (
-            <button className="cancel" data-testid={`cancel-${cell.id}`} onClick={onCancel} title="Stop the job">
-              ■ Cancel
-            </button>
-          ))}
-        {canRun && !running && <ResumeMenu notebook={notebook} cellId={cell.id} onResume={onResume} />}
-        <span className={`status status-${run?.status ?? 'ready'}`} data-testid={`status-${cell.id}`}>
-          {run?.status ?? 'ready'}
-        </span>
-        <RunTime cellId={cell.id} startedAt={run?.startedAt} finishedAt={run?.finishedAt} running={running} />
-        {run?.jobId && (
-          <a className="job-link muted" href={`/jobs/${run.jobId}`} data-testid={`job-link-${cell.id}`}>
-            job ↗
-          </a>
-        )}
+      <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} onResume={onResume} runTitle="Deploy the pipeline">
         <span className="pipeline-file-actions">
           <button className="icon-button" onClick={() => exportPipeline(cell)} data-testid={`export-pipeline-${cell.id}`} title="Download this pipeline as .pipeline.json">
             Export
@@ -106,7 +85,7 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
             </label>
           )}
         </span>
-      </div>
+      </RunBar>
       {importError && <p className="error">{importError}</p>}
       <div className="pipeline-cell-canvas" data-testid={`canvas-${cell.id}`}>
         <PipelineCanvas
