@@ -169,6 +169,8 @@ describe('pipeline cells in a notebook, in Chromium', () => {
     await page.getByTestId(`run-${id}`).click();
     // Event time follows the wall clock here: the watermark trails it by about the out-of-orderness bound.
     await expect.poll(async () => (await canvas.getByTestId('pl-metrics-src').textContent()) ?? '', { timeout: 15_000 }).toMatch(/lag \d+s/);
+    // A source reading 40 readings a second leaves the job thread mostly idle: no backpressure.
+    await expect.poll(async () => (await canvas.getByTestId('pl-bp-src').textContent()) ?? '', { timeout: 10_000 }).toMatch(/backpressure ok · busy \d+%/);
     const windowsOut = async () => Number(/out (\d+)/.exec((await canvas.getByTestId('pl-metrics-win').textContent()) ?? '')?.[1] ?? 0);
     await expect.poll(windowsOut, { timeout: 15_000 }).toBeGreaterThan(0);
     const first = await windowsOut();

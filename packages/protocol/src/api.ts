@@ -30,6 +30,8 @@ export const JobSummary = z
     lastCheckpoint: z.object({ id: z.number(), completedAt: z.number(), durationMs: z.number(), sizeBytes: z.number() }).optional(),
     /** How far event time is behind the wall clock at the sinks (ms), for event-time jobs. */
     watermarkLagMs: z.number().optional(),
+    /** Share of the last second the job's thread was busy; near 1 its sources are back-pressured. */
+    busy: z.number().optional(),
   })
   .meta({ id: 'JobSummary' });
 export type JobSummary = z.infer<typeof JobSummary>;

@@ -84,8 +84,19 @@ export const JobMetrics = CellRef.extend({
   operators: z
     .array(OperatorMetrics)
     .default([]),
+  /**
+   * Share of the last second the job's thread was busy (0–1). A job runs on one thread, so when it is saturated the
+   * sources are the ones held back: this is what Flink shows as backpressure on the upstream tasks.
+   */
+  busy: z.number().optional(),
 });
 export type JobMetrics = z.infer<typeof JobMetrics>;
+
+/** Backpressure level from the job thread's busy share, with Flink's thresholds (10 % and 50 % of time back-pressured). */
+export function backpressureLevel(busy: number | undefined): 'ok' | 'low' | 'high' | undefined {
+  if (busy === undefined) return undefined;
+  return busy >= 0.95 ? 'high' : busy >= 0.8 ? 'low' : 'ok';
+}
 
 /** The socket.io event map, shared by server and web so both sides are typed by one module. */
 /** Where a viewer is: which cell they have selected (client → server). */

@@ -51,6 +51,7 @@ export function jobSummary(run: CellRun): JobSummary {
     deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
     ...(run.error ? { error: run.error.message } : {}),
     restarts: run.restarts,
+    ...(run.status === 'running' && run.busy !== undefined ? { busy: run.busy } : {}),
     ...lastCheckpoint(run),
     ...watermarkLag(run),
   };

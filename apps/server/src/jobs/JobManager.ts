@@ -45,6 +45,8 @@ export interface CellRun {
   resumed?: boolean;
   /** Checkpoint history reported by the worker (jobs that enableCheckpointing). */
   checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
+  /** Share of the last second the job's thread was busy (backpressure on its sources when near 1). */
+  busy?: number;
   /** Each sink's chart series field, so the kept rows are bounded per series. */
   seriesBySink?: Record<string, string>;
   /** What ran, so the job can be restarted from a checkpoint. */
@@ -272,6 +274,7 @@ export class JobManager {
       case 'metrics': {
         const ops = m.operators;
         run.operators = ops;
+        if (m.busy !== undefined) run.busy = m.busy;
         if (!run.ref) break;
         run.metrics = {
           ...run.ref,
@@ -282,6 +285,7 @@ export class JobManager {
           lateRecordsDropped: ops.reduce((n, o) => n + o.lateRecordsDropped, 0),
           deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
           operators: ops,
+          ...(m.busy !== undefined ? { busy: m.busy } : {}),
         };
         this.broadcast(run.ref.notebook, 'job.metrics', run.metrics);
         break;

@@ -214,8 +214,13 @@ async function savepoint(requestId: string, stop: boolean): Promise<void> {
 }
 
 /** Metrics and checkpoint history to the server: every second, and once more when the cell ends (final counts). */
+let lastElu = performance.eventLoopUtilization();
 function reportMetrics(final = false): void {
-  for (const j of currentJobs()) if (final || j.status === 'running') send({ type: 'metrics', operators: j.metrics() });
+  // How busy this thread (the job's only thread) was since the last report: near 1, the sources are held back.
+  const elu = performance.eventLoopUtilization();
+  const busy = performance.eventLoopUtilization(elu, lastElu).utilization;
+  lastElu = elu;
+  for (const j of currentJobs()) if (final || j.status === 'running') send({ type: 'metrics', operators: j.metrics(), busy });
   if (coordinators.size > 0) {
     // One history across attempts, as Flink's checkpoint statistics span restarts.
     const all = [...coordinators.values()];

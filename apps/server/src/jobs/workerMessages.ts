@@ -36,7 +36,7 @@ export type FromWorker =
   | { type: 'restart'; attempt: number; delayMs: number; error: CellErrorInfo; restoreCheckpointId?: number }
   | { type: 'results'; sink: string; rows: Record<string, unknown>[]; total: number }
   | { type: 'log'; lines: string[] }
-  | { type: 'metrics'; operators: OperatorMetricsSnapshot[] }
+  | { type: 'metrics'; operators: OperatorMetricsSnapshot[]; busy?: number }
   | { type: 'checkpoints'; history: CheckpointStats[]; declined: number; restoredFrom?: number }
   | { type: 'savepoint'; requestId: string; path?: string; error?: string }
   | { type: 'tap'; requestId: string; records?: TappedRecord[]; seq?: number; error?: string }

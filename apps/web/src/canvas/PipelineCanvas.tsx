@@ -55,6 +55,8 @@ export interface PipelineCanvasProps {
   onSelectNode?(nodeId: string | undefined): void;
   /** Records per second leaving each node, drawn on its outgoing edges while a job runs. */
   edgeRates?: ReadonlyMap<string, number>;
+  /** The running job's busy share (0–1): sources show their backpressure from it. */
+  busy?: number;
 }
 
 const nodeTypes = { pipeline: PipelineNode };
@@ -79,7 +81,7 @@ export function PipelineCanvas(props: PipelineCanvasProps) {
   );
 }
 
-function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDeploy, onStop, catalog = builtinCatalog, onSelectNode, edgeRates }: PipelineCanvasProps) {
+function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDeploy, onStop, catalog = builtinCatalog, onSelectNode, edgeRates, busy }: PipelineCanvasProps) {
   const graph = useMemo(() => normalizeGraph(input), [input]);
   const rf = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -127,11 +129,11 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
 
   const nodes = useMemo(
     () =>
-      toFlowNodes(graph, { catalog, issues: validation.byNode, metrics: metricsById, selected: selection.nodes, readOnly }).map((n) => {
+      toFlowNodes(graph, { catalog, issues: validation.byNode, metrics: metricsById, selected: selection.nodes, readOnly, ...(busy !== undefined ? { busy } : {}) }).map((n) => {
         const m = measured.get(n.id);
         return m ? { ...n, measured: m } : n;
       }),
-    [graph, catalog, validation, metricsById, selection.nodes, readOnly, measured],
+    [graph, catalog, validation, metricsById, selection.nodes, readOnly, measured, busy],
   );
   const edges = useMemo(() => toFlowEdges(graph, selection.edges, metricsById.size > 0, edgeRates), [graph, selection.edges, metricsById, edgeRates]);
 

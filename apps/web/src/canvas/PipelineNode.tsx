@@ -12,7 +12,7 @@ export const PipelineNode = memo(function PipelineNode({ id, data, selected }: N
   const invalid = data.issues.length > 0;
   return (
     <div
-      className={`pl-node pl-group-${(entry?.group ?? 'transformations').replace(/\W+/g, '-')}${inputs === 2 ? ' pl-node-two-inputs' : ''}${selected ? ' selected' : ''}${invalid ? ' pl-node-invalid' : ''}`}
+      className={`pl-node pl-group-${(entry?.group ?? 'transformations').replace(/\W+/g, '-')}${inputs === 2 ? ' pl-node-two-inputs' : ''}${selected ? ' selected' : ''}${invalid ? ' pl-node-invalid' : ''}${data.backpressure ? ` pl-bp-${data.backpressure.level}` : ''}`}
       data-testid={`pl-node-${id}`}
       title={invalid ? data.issues.join('\n') : entry?.description}
     >
@@ -38,6 +38,11 @@ export const PipelineNode = memo(function PipelineNode({ id, data, selected }: N
           {m.stateEntries > 0 && ` · state ${formatCount(m.stateEntries)}`}
           {m.deadLetters > 0 && <span className="pl-node-bad"> · {formatCount(m.deadLetters)} dead letters</span>}
           {m.lateRecordsDropped > 0 && <span className="pl-node-bad"> · {formatCount(m.lateRecordsDropped)} late dropped</span>}
+          {data.backpressure && (
+            <div className="pl-node-bp" data-testid={`pl-bp-${id}`} title="A job runs on one thread: when it is busy nearly all the time, its sources are held back (backpressure)">
+              backpressure {data.backpressure.level} · busy {Math.round(data.backpressure.busy * 100)}%
+            </div>
+          )}
         </div>
       )}
       {invalid && (

@@ -1,3 +1,4 @@
+import { backpressureLevel } from '@flowbook/protocol';
 import { formatRate } from '../jobs/rates.js';
 import type { Edge, Node } from '@xyflow/react';
 import type { OperatorMetrics } from '@flowbook/protocol';
@@ -14,6 +15,8 @@ export type PipelineNodeData = {
   summary: string;
   issues: string[];
   metrics?: OperatorMetrics;
+  /** Sources of a running job: how much they are held back by a saturated job thread. */
+  backpressure?: { level: 'ok' | 'low' | 'high'; busy: number };
 };
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
 
@@ -56,8 +59,9 @@ export function nodeSummary(n: GraphNode): string {
 
 export function toFlowNodes(
   graph: PipelineGraph,
-  opts: { catalog: Catalog; issues: ReadonlyMap<string, string[]>; metrics: ReadonlyMap<string, OperatorMetrics>; selected: ReadonlySet<string>; readOnly: boolean },
+  opts: { catalog: Catalog; issues: ReadonlyMap<string, string[]>; metrics: ReadonlyMap<string, OperatorMetrics>; selected: ReadonlySet<string>; readOnly: boolean; busy?: number },
 ): PipelineFlowNode[] {
+  const level = backpressureLevel(opts.busy);
   const missing = graph.nodes.some((n) => !n.position);
   const fallback = missing ? layoutPositions(graph) : new Map<string, XY>();
   return graph.nodes.map((n) => {
@@ -76,6 +80,7 @@ export function toFlowNodes(
         summary: nodeSummary(n),
         issues: opts.issues.get(n.id) ?? [],
         ...(metrics ? { metrics } : {}),
+        ...(metrics && level && n.type === 'source' ? { backpressure: { level, busy: opts.busy! } } : {}),
       },
     };
   });

@@ -94,6 +94,7 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
           readOnly={readOnly || running}
           {...(running && run?.operators ? { metrics: run.operators } : {})}
           {...(rates ? { edgeRates: rates } : {})}
+          {...(running && run?.busy !== undefined ? { busy: run.busy } : {})}
           onSelectNode={setTapped}
         />
       </div>

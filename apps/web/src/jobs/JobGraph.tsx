@@ -1,17 +1,17 @@
 import { Background, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useMemo } from 'react';
-import type { OperatorMetrics } from '@flowbook/protocol';
+import { backpressureLevel, type OperatorMetrics } from '@flowbook/protocol';
 import { formatCount, watermarkLag } from './format.js';
 import { layoutGraph, type GraphJson } from './graphLayout.js';
 
-type OpData = { label: string; type: string; metrics?: OperatorMetrics };
+type OpData = { label: string; type: string; metrics?: OperatorMetrics; backpressure?: 'ok' | 'low' | 'high'; busy?: number };
 
 /** One operator: its name and type, and live records in/out, watermark lag and state size. */
 const OperatorNode = memo(function OperatorNode({ data }: NodeProps<Node<OpData>>) {
   const m = data.metrics;
   return (
-    <div className={`op-node op-${data.type}`} data-testid={`op-node-${data.label}`}>
+    <div className={`op-node op-${data.type}${data.backpressure ? ` pl-bp-${data.backpressure}` : ''}`} data-testid={`op-node-${data.label}`}>
       <Handle type="target" position={Position.Left} />
       <div className="op-title">{data.label}</div>
       <div className="op-type">{data.type}</div>
@@ -22,6 +22,11 @@ const OperatorNode = memo(function OperatorNode({ data }: NodeProps<Node<OpData>
           {m.watermark !== null && ` · lag ${watermarkLag(m.watermark)}`}
           {m.deadLetters > 0 && <span className="op-dead"> · {formatCount(m.deadLetters)} dead letters</span>}
           {m.lateRecordsDropped > 0 && <span className="op-dead"> · {formatCount(m.lateRecordsDropped)} late dropped</span>}
+          {data.backpressure && (
+            <div className="pl-node-bp" title="A job runs on one thread: when it is busy nearly all the time, its sources are held back (backpressure)">
+              backpressure {data.backpressure} · busy {Math.round((data.busy ?? 0) * 100)}%
+            </div>
+          )}
         </div>
       )}
       <Handle type="source" position={Position.Right} />
@@ -32,13 +37,14 @@ const OperatorNode = memo(function OperatorNode({ data }: NodeProps<Node<OpData>
 const nodeTypes = { operator: OperatorNode };
 
 /** The job's pipeline as a read-only React Flow graph with live per-operator metrics (refreshed with the job). */
-export function JobGraph({ graph, operators, onNodeClick }: { graph: GraphJson; operators: OperatorMetrics[]; onNodeClick?(nodeId: string, label: string): void }) {
+export function JobGraph({ graph, operators, onNodeClick, busy }: { graph: GraphJson; operators: OperatorMetrics[]; onNodeClick?(nodeId: string, label: string): void; busy?: number }) {
+  const level = backpressureLevel(busy);
   const layout = useMemo(() => layoutGraph(graph, operators), [graph, operators]);
   const nodes: Node<OpData>[] = layout.nodes.map((n) => ({
     id: n.id,
     type: 'operator',
     position: { x: n.x, y: n.y },
-    data: { label: n.label, type: n.type, ...(n.metrics ? { metrics: n.metrics } : {}) },
+    data: { label: n.label, type: n.type, ...(n.metrics ? { metrics: n.metrics } : {}), ...(level && n.type === 'source' ? { backpressure: level, busy: busy! } : {}) },
     draggable: false,
   }));
   const edges: Edge[] = layout.edges.map((e) => ({ ...e, animated: true }));

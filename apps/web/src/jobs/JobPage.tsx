@@ -151,7 +151,7 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
         <>
           <h2>Job graph</h2>
           {job.status === 'running' && <p className="muted">Click an operator to open its live data tap.</p>}
-          <JobGraph graph={job.graph as GraphJson} operators={job.operators} {...(job.status === 'running' ? { onNodeClick: (nodeId: string, label: string) => setTapped({ nodeId, label }) } : {})} />
+          <JobGraph graph={job.graph as GraphJson} operators={job.operators} {...(job.busy !== undefined ? { busy: job.busy } : {})} {...(job.status === 'running' ? { onNodeClick: (nodeId: string, label: string) => setTapped({ nodeId, label }) } : {})} />
           {tapped && job.status === 'running' && <TapPanel jobId={job.jobId} nodeId={tapped.nodeId} label={tapped.label} onClose={() => setTapped(undefined)} />}
         </>
       )}

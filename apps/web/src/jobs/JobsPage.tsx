@@ -68,6 +68,7 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
             <th>In/s</th>
             <th>Records out</th>
             <th>Out/s</th>
+            <th title="Share of the last second the job's thread was busy; near 100 % its sources are held back">Busy</th>
             <th>Watermark lag</th>
             <th>Last checkpoint</th>
             {header('restarts', 'Restarts')}
@@ -89,6 +90,7 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
               <td data-testid={`job-in-rate-${j.jobId}`}>{formatRate(rates.get(j.jobId)?.inPerSecond)}</td>
               <td>{formatCount(j.recordsOut)}</td>
               <td>{formatRate(rates.get(j.jobId)?.outPerSecond)}</td>
+              <td className={j.busy !== undefined && j.busy >= 0.8 ? 'warn' : undefined}>{j.busy !== undefined ? `${Math.round(j.busy * 100)} %` : '—'}</td>
               <td>{j.watermarkLagMs !== undefined ? formatDuration(j.watermarkLagMs) : '—'}</td>
               <td title={j.lastCheckpoint ? `checkpoint ${j.lastCheckpoint.id}` : undefined}>
                 {j.lastCheckpoint
@@ -102,7 +104,7 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
           ))}
           {jobs.length === 0 && (
             <tr>
-              <td colSpan={14} className="empty">
+              <td colSpan={15} className="empty">
                 No jobs yet. Run a code cell in a notebook.
               </td>
             </tr>

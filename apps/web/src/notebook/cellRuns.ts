@@ -12,6 +12,8 @@ export interface CellRunView {
   lastFailure?: string;
   /** Per-operator metrics of the running job (job.metrics), drawn on a pipeline cell's canvas. */
   operators?: OperatorMetrics[];
+  /** Share of the last second the job's thread was busy (backpressure on its sources when near 1). */
+  busy?: number;
   results: Record<string, { rows: Row[]; total: number }>;
   logs: string[];
   /** Set while (re)joining: the server's replay of this cell replaces what the page shows instead of adding to it. */
@@ -76,7 +78,7 @@ export function applyRunEvents(runs: Record<string, CellRunView>, events: RunEve
         ...(fresh ? { results: {}, logs: [] } : {}),
       };
     } else if (e.kind === 'metrics') {
-      if (cur.jobId === undefined || cur.jobId === e.msg.jobId) next[id] = { ...cur, operators: e.msg.operators };
+      if (cur.jobId === undefined || cur.jobId === e.msg.jobId) next[id] = { ...cur, operators: e.msg.operators, ...(e.msg.busy !== undefined ? { busy: e.msg.busy } : {}) };
     } else if (e.kind === 'append') {
       const prev = cur.results[e.msg.sink]?.rows ?? [];
       let rows = prev.concat(e.msg.rows);
