@@ -92,7 +92,7 @@ export const JobMetrics = CellRef.extend({
 });
 export type JobMetrics = z.infer<typeof JobMetrics>;
 
-/** Backpressure level from the job thread's busy share, with Flink's thresholds (10 % and 50 % of time back-pressured). */
+/** Backpressure level from the job thread's busy share: high from 95 % busy, low from 80 % (like Flink's ok / low / high). */
 export function backpressureLevel(busy: number | undefined): 'ok' | 'low' | 'high' | undefined {
   if (busy === undefined) return undefined;
   return busy >= 0.95 ? 'high' : busy >= 0.8 ? 'low' : 'ok';
