@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { OperatorMetrics } from '@flowbook/protocol';
 import { cancelJob } from '../jobs/useJobsApi.js';
+import { useEdgeRates } from './edgeRates.js';
 import { fetchJob, submitPipeline } from './deploy.js';
 import type { PipelineGraph } from './engine.js';
 import { EMPTY_GRAPH } from './graphOps.js';
@@ -12,6 +13,7 @@ interface JobView {
   status: string;
   operators: OperatorMetrics[];
   error?: string;
+  busy?: number;
 }
 
 const ENDED = new Set(['finished', 'error', 'failed', 'cancelled']);
@@ -43,13 +45,14 @@ export function PipelinePage({ navigate }: { navigate?: (path: string) => void }
 
   // The running job's status and per-operator metrics, polled: the canvas draws them on the nodes.
   const jobId = job?.jobId;
+  const edgeRates = useEdgeRates(job?.status === 'running' ? job.operators : undefined);
   useEffect(() => {
     if (!jobId) return;
     let stopped = false;
     const poll = async () => {
       const d = await fetchJob(jobId).catch(() => undefined);
       if (stopped || !d) return;
-      setJob({ jobId, status: d.status, operators: d.operators, ...(d.error ? { error: d.error } : {}) });
+      setJob({ jobId, status: d.status, operators: d.operators, ...(d.error ? { error: d.error } : {}), ...(d.busy !== undefined ? { busy: d.busy } : {}) });
       if (ENDED.has(d.status)) clearInterval(timer);
     };
     const timer = setInterval(poll, 1000);
@@ -96,6 +99,8 @@ export function PipelinePage({ navigate }: { navigate?: (path: string) => void }
         graph={graph}
         onChange={change}
         metrics={job?.operators}
+        {...(edgeRates ? { edgeRates } : {})}
+        {...(running && job?.busy !== undefined ? { busy: job.busy } : {})}
         onDeploy={running ? undefined : (g) => void deploy(g)}
         onStop={running ? () => void stop() : undefined}
       />

@@ -1,6 +1,7 @@
-import { useMemo, useRef, useState } from 'react';
-import type { ChartSettings, OperatorMetrics, PipelineCell } from '@flowbook/protocol';
+import { useState } from 'react';
+import type { ChartSettings, PipelineCell } from '@flowbook/protocol';
 import { PipelineCanvas } from '../canvas/PipelineCanvas.js';
+import { useEdgeRates } from '../canvas/edgeRates.js';
 import { migrateGraph } from '../canvas/engine.js';
 import { TapPanel } from '../jobs/TapPanel.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
@@ -24,25 +25,6 @@ interface Props {
  * A pipeline cell: the drag-and-drop canvas embedded in the notebook. Deploy runs the graph as drawn (node ids kept,
  * so the running job's per-operator metrics are drawn on its nodes); its live sinks chart below like a code cell's.
  */
-/** Records per second each node emitted between the two latest metrics reports (drawn on its outgoing edges). */
-function useEdgeRates(operators: OperatorMetrics[] | undefined): ReadonlyMap<string, number> | undefined {
-  const prev = useRef<{ at: number; out: Map<string, number> }>(undefined);
-  return useMemo(() => {
-    if (!operators) return undefined;
-    const now = Date.now();
-    const out = new Map(operators.map((o) => [o.nodeId, o.recordsOut]));
-    const p = prev.current;
-    prev.current = { at: now, out };
-    if (!p || now <= p.at) return undefined;
-    const rates = new Map<string, number>();
-    for (const [id, n] of out) {
-      const before = p.out.get(id);
-      if (before !== undefined && n >= before) rates.set(id, ((n - before) * 1000) / (now - p.at));
-    }
-    return rates;
-  }, [operators]);
-}
-
 /** Downloads the graph alone as `<cell>.pipeline.json` (plain, versioned PipelineGraph JSON). */
 function exportPipeline(cell: PipelineCell): void {
   const blob = new Blob([JSON.stringify(cell.graph, null, 2) + '\n'], { type: 'application/json' });
