@@ -77,19 +77,21 @@ export class FsCheckpointStorage implements CheckpointStorage {
       let batch: string[] = [];
       let batchLength = 0;
       const pending: string[] = [];
+      // Parts are joined (and hashed) in 1 MB pieces: hashing millions of tiny parts, or one 100 MB join, would cost more.
+      const flush = () => {
+        const piece = batch.join('');
+        hash.update(piece);
+        pending.push(piece);
+        batch = [];
+        batchLength = 0;
+      };
       await stringifyInSlices(snapshot, (part) => {
-        hash.update(part);
         size += part.length;
         batch.push(part);
         batchLength += part.length;
-        // Joined in 1 MB pieces: one 100 MB join would be a pause of its own.
-        if (batchLength >= 1 << 20) {
-          pending.push(batch.join(''));
-          batch = [];
-          batchLength = 0;
-        }
+        if (batchLength >= 1 << 20) flush();
       });
-      pending.push(batch.join(''));
+      flush();
       for (const piece of pending) await h.write(piece);
       await h.sync();
     } finally {

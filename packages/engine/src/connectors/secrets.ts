@@ -24,9 +24,24 @@ export function resolveSecrets<T>(value: T, where: string): T {
       return v;
     }) as T;
   }
-  if (Array.isArray(value)) return value.map((v) => resolveSecrets(v, where)) as T;
+  // Copies only what holds a placeholder: a config may carry millions of elements (fromCollection).
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v !== 'string' && (v === null || typeof v !== 'object')) continue;
+      const r = resolveSecrets(v, where);
+      if (r !== v) (out ??= [...value])[i] = r;
+    }
+    return (out ?? value) as T;
+  }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveSecrets(v, where)])) as T;
+    let out: Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(value)) {
+      const r = resolveSecrets(v, where);
+      if (r !== v) (out ??= { ...(value as Record<string, unknown>) })[k] = r;
+    }
+    return (out ?? value) as T;
   }
   return value;
 }
