@@ -45,12 +45,14 @@ try {
   const last = withChk.checkpoints.at(-1);
 
   // Restore: read the newest checkpoint and start a job from it (the source resumes where it was; keyed state is back).
+  // The job's graph is built outside the timing: this bench's source carries its 5 M input elements in the graph.
   const t0 = performance.now();
   const snapshot = await new FsCheckpointStorage(dir, 1, () => {}).latest();
   const read = performance.now() - t0;
   const job = new Job(graph(), { services: { collect: () => {} }, restoreFrom: snapshot! });
+  const t1 = performance.now();
   const running = job.run(); // opens and restores synchronously, then the source starts
-  const restored = performance.now() - t0;
+  const restored = read + (performance.now() - t1);
   job.cancel();
   await running;
 
