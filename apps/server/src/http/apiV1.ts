@@ -152,7 +152,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       if (from !== 'latest' && from !== 'none' && !(await jobs.restorePoints(run.ref)).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
-      const next = await jobs.run(run.ref, run.program, run.params ?? {}, from === 'none' ? false : from);
+      const next = await jobs.run(run.ref, run.program, run.params ?? {}, from === 'none' ? false : from, run.seriesBySink);
       res.status(201).json({ jobId: next.jobId } satisfies Submitted);
     } catch (e) {
       next(e);

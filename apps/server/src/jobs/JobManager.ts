@@ -108,7 +108,7 @@ export class JobManager {
   async resumeRunningJobs(): Promise<CellRun[]> {
     const resumed: CellRun[] = [];
     for (const e of this.runningFile?.load() ?? []) {
-      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.graph ? { graph: e.graph } : e.source, e.params, true);
+      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.graph ? { graph: e.graph } : e.source, e.params, true, e.series);
       run.resumed = true;
       resumed.push(run);
     }
@@ -175,7 +175,7 @@ export class JobManager {
     const restoreLatest = restore === true || restore === 'latest';
     const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
     this.runs.set(this.key(ref), run);
-    this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
+    this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
     const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
     return this.startWorker(run, {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CellRef, ParamValue } from '@flowbook/protocol';
 
 // A code cell's source, or a pipeline cell's graph.
-const Entry = CellRef.extend({ source: z.string(), graph: z.record(z.string(), z.unknown()).optional(), params: z.record(z.string(), ParamValue).default({}), jobId: z.string(), startedAt: z.number() });
+const Entry = CellRef.extend({ source: z.string(), graph: z.record(z.string(), z.unknown()).optional(), series: z.record(z.string(), z.string()).optional(), params: z.record(z.string(), ParamValue).default({}), jobId: z.string(), startedAt: z.number() });
 export type RunningJobEntry = z.input<typeof Entry>;
 const FileFormat = z.object({ version: z.literal(1), jobs: z.array(Entry) });
 
