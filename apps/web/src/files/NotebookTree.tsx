@@ -3,6 +3,7 @@ import { exportUrl, type NotebookFile } from '../api/rest.js';
 import type { Navigate } from '../router.js';
 import { ErrorLine } from './Modal.js';
 import { baseName, nameProblem, type FolderNode } from './names.js';
+import { useAction } from './useAction.js';
 
 export interface RowActions {
   /** Anyone but a share-link viewer may duplicate what they can read. */
@@ -87,20 +88,9 @@ type RowMode = { kind: 'view' } | { kind: 'rename'; to: string } | { kind: 'conf
 function NotebookRow({ notebook, navigate, highlight, canCreate, onRename, onDuplicate, onTrash }: TreeProps & { notebook: NotebookFile }) {
   const { name, title, access } = notebook;
   const [mode, setMode] = useState<RowMode>({ kind: 'view' });
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
+  const { busy, error, setError, act: run } = useAction();
   const act = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-      setMode({ kind: 'view' });
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(fn)) setMode({ kind: 'view' });
   };
 
   let actions: ReactNode;

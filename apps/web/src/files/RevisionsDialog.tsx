@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { listRevisions, restoreRevision, revisionDiff, saveRevision, type Revision } from '../api/rest.js';
 import { diffLines, diffStats, type DiffLine } from './diff.js';
 import { ErrorLine, Modal } from './Modal.js';
+import { useAction } from './useAction.js';
 
 export const formatTime = (ms: number) => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -18,25 +19,13 @@ interface Props {
 export function RevisionsDialog({ name, canWrite, saved, onRestored, onClose }: Props) {
   const [revisions, setRevisions] = useState<Revision[]>();
   const [message, setMessage] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction();
   const [shown, setShown] = useState<{ revision: Revision; lines: DiffLine[] }>();
   const [confirming, setConfirming] = useState<string>();
 
   const reload = useCallback(() => listRevisions(name).then(setRevisions, (e: Error) => setError(e.message)), [name]);
   useEffect(() => void reload(), [reload]);
 
-  const act = async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const save = () =>
     act(async () => {

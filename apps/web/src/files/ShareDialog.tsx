@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { createShareLink, listShareLinks, revokeShareLink, type ShareLink } from '../api/rest.js';
 import { ErrorLine, Modal } from './Modal.js';
 import { formatTime } from './RevisionsDialog.js';
+import { useAction } from './useAction.js';
 
 /** Copies text; falls back to a selected hidden textarea where the async clipboard API is unavailable (plain http). */
 async function copyText(text: string): Promise<void> {
@@ -26,25 +27,13 @@ async function copyText(text: string): Promise<void> {
 export function ShareDialog({ name, onClose }: { name: string; onClose(): void }) {
   const [links, setLinks] = useState<ShareLink[]>();
   const [view, setView] = useState<ShareLink['view']>('notebook');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, act } = useAction();
   const [copied, setCopied] = useState<string>();
   const [revoking, setRevoking] = useState<string>();
 
   const reload = useCallback(() => listShareLinks(name).then(setLinks, (e: Error) => setError(e.message)), [name]);
   useEffect(() => void reload(), [reload]);
 
-  const act = async (fn: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await fn();
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
   const absolute = (l: ShareLink) => new URL(l.url, window.location.origin).href;
 
   return (
