@@ -21,7 +21,7 @@ import {
   type RunnableCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
-import type { CellProgram, CellRun, JobManager } from '../jobs/JobManager.js';
+import { completedCheckpoints, type CellProgram, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 
@@ -58,7 +58,7 @@ export function jobSummary(run: CellRun): JobSummary {
 }
 
 function lastCheckpoint(run: CellRun): Pick<JobSummary, 'lastCheckpoint'> {
-  const c = run.checkpoints?.history.filter((h) => h.status === 'completed').at(-1);
+  const c = completedCheckpoints(run).at(-1);
   return c ? { lastCheckpoint: { id: c.id, completedAt: c.triggeredAt + c.durationMs, durationMs: c.durationMs, sizeBytes: c.sizeBytes } } : {};
 }
 

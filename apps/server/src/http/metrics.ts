@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobManager } from '../jobs/JobManager.js';
+import { completedCheckpoints, jobLabel, type JobManager } from '../jobs/JobManager.js';
 
 export interface SocketStats {
   clients(): number;
@@ -24,7 +24,7 @@ export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry 
         for (const o of run.operators ?? []) {
           const v = pick(o);
           if (v === null) continue;
-          const l = { job_id: run.jobId, job: run.jobName ?? run.ref?.cellId ?? 'pipeline', operator: o.nodeId, operator_type: o.type };
+          const l = { job_id: run.jobId, job: jobLabel(run), operator: o.nodeId, operator_type: o.type };
           if (this instanceof Counter) this.inc(l, v);
           else this.set(l, v);
         }
@@ -70,42 +70,33 @@ export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry 
         this.inc(jobs.allJobs().reduce((n, r) => n + pick(r), 0));
       },
     });
-  const perJob = (name: string, help: string, pick: (r: ReturnType<JobManager['allJobs']>[number]) => number | undefined) =>
-    new Counter({
-      name,
-      help,
-      labelNames: ['job_id', 'job'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const r of jobs.allJobs()) {
-          const v = pick(r);
-          if (v !== undefined) this.inc({ job_id: r.jobId, job: r.jobName ?? r.ref?.cellId ?? 'pipeline' }, v);
-        }
-      },
-    });
+  // Per job: counters (`_total`) over every job kept, gauges only for running jobs (as the per-operator ones).
+  type Run = ReturnType<JobManager['allJobs']>[number];
+  const perJob = (name: string, help: string, pick: (r: Run) => number | undefined) => {
+    const isCounter = name.endsWith('_total');
+    const collect = function (this: Counter<'job_id' | 'job'> | Gauge<'job_id' | 'job'>) {
+      this.reset();
+      for (const r of jobs.allJobs()) {
+        if (!isCounter && r.status !== 'running') continue;
+        const v = pick(r);
+        if (v === undefined) continue;
+        const l = { job_id: r.jobId, job: jobLabel(r) };
+        if (this instanceof Counter) this.inc(l, v);
+        else this.set(l, v);
+      }
+    };
+    return isCounter
+      ? new Counter({ name, help, labelNames: ['job_id', 'job'], registers: [registry], collect })
+      : new Gauge({ name, help, labelNames: ['job_id', 'job'], registers: [registry], collect });
+  };
   perJob('flowbook_job_restarts_total', 'Restarts of a job after failures (restart strategy)', (r) => r.restarts);
-  perJob('flowbook_job_checkpoints_completed_total', 'Completed checkpoints of a job', (r) => r.checkpoints?.history.filter((h) => h.status === 'completed').length);
+  perJob('flowbook_job_checkpoints_completed_total', 'Completed checkpoints of a job', (r) => (r.checkpoints ? completedCheckpoints(r).length : undefined));
   perJob('flowbook_job_checkpoints_failed_total', 'Declined or failed checkpoints of a job', (r) => r.checkpoints?.declined);
-  const lastCk = (r: ReturnType<JobManager['allJobs']>[number]) => r.checkpoints?.history.filter((h) => h.status === 'completed').at(-1);
-  for (const [name, help, pick] of [
-    ['flowbook_job_last_checkpoint_duration_seconds', 'Duration of the newest completed checkpoint', (r: ReturnType<JobManager['allJobs']>[number]) => (lastCk(r) ? lastCk(r)!.durationMs / 1000 : undefined)],
-    ['flowbook_job_last_checkpoint_size_bytes', 'Size of the newest completed checkpoint', (r: ReturnType<JobManager['allJobs']>[number]) => lastCk(r)?.sizeBytes],
-  ] as const) {
-    new Gauge({
-      name,
-      help,
-      labelNames: ['job_id', 'job'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const r of jobs.allJobs()) {
-          const v = r.status === 'running' ? pick(r) : undefined;
-          if (v !== undefined) this.set({ job_id: r.jobId, job: r.jobName ?? r.ref?.cellId ?? 'pipeline' }, v);
-        }
-      },
-    });
-  }
+  perJob('flowbook_job_last_checkpoint_duration_seconds', 'Duration of the newest completed checkpoint', (r) => {
+    const c = completedCheckpoints(r).at(-1);
+    return c ? c.durationMs / 1000 : undefined;
+  });
+  perJob('flowbook_job_last_checkpoint_size_bytes', 'Size of the newest completed checkpoint', (r) => completedCheckpoints(r).at(-1)?.sizeBytes);
   totals('flowbook_result_messages_sent_total', 'result.append messages sent to browsers', (r) => r.resultMessages);
   totals('flowbook_result_rows_coalesced_total', 'Result rows batched into result.append messages', (r) => r.resultRows);
   return registry;

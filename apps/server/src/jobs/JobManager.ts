@@ -65,6 +65,16 @@ export interface CellRun {
   killTimer?: NodeJS.Timeout;
 }
 
+/** A run's completed checkpoints (its history also holds declined ones), oldest first. */
+export function completedCheckpoints(run: CellRun): CheckpointStats[] {
+  return run.checkpoints?.history.filter((h) => h.status === 'completed') ?? [];
+}
+
+/** How a job is named in metrics and lists: its job name, else its cell, else 'pipeline'. */
+export function jobLabel(run: CellRun): string {
+  return run.jobName ?? run.ref?.cellId ?? 'pipeline';
+}
+
 const LOGS_KEPT = 500;
 /** Finished jobs kept for the Jobs dashboard and the REST API. */
 const HISTORY_KEPT = 200;
