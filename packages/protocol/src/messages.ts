@@ -64,6 +64,8 @@ export const OperatorMetrics = z
     nodeId: z.string(),
     type: z.string(),
     name: z.string(),
+    /** Subtasks of the node when more than one. */
+    parallelism: z.number().int().positive().optional(),
     recordsIn: z.number(),
     recordsOut: z.number(),
     lateRecordsDropped: z.number(),

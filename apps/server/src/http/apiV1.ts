@@ -70,10 +70,10 @@ function watermarkLag(run: CellRun): Pick<JobSummary, 'watermarkLagMs'> {
 }
 
 function jobConfig(run: CellRun): JobDetail['config'] {
-  const g = run.graph as { config?: { autoWatermarkInterval?: number; maxParallelism?: number; checkpointInterval?: number } } | undefined;
+  const g = run.graph as { config?: { autoWatermarkInterval?: number; maxParallelism?: number; parallelism?: number; checkpointInterval?: number } } | undefined;
   if (!g?.config) return undefined;
   return {
-    parallelism: 1,
+    parallelism: g.config.parallelism ?? 1,
     maxParallelism: g.config.maxParallelism ?? 128,
     autoWatermarkInterval: g.config.autoWatermarkInterval ?? 200,
     ...(g.config.checkpointInterval !== undefined ? { checkpointInterval: g.config.checkpointInterval } : {}),

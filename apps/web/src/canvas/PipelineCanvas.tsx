@@ -275,7 +275,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
     requestAnimationFrame(() => void rf.fitView({ padding: 0.2, duration: 250 }));
   };
 
-  const onNode = (id: string, patch: Partial<Pick<GraphNode, 'name' | 'config'>>, field: string) => commit(updateNode(current.current, id, patch), `node:${id}:${field}`);
+  const onNode = (id: string, patch: Partial<Pick<GraphNode, 'name' | 'config' | 'parallelism'>>, field: string) => commit(updateNode(current.current, id, patch), `node:${id}:${field}`);
   const onEdge = (key: string, patch: Partial<GraphEdge>, field: string) => {
     const old = current.current.edges.find((e) => edgeKey(e) === key);
     commit(updateEdge(current.current, key, patch), `edge:${old?.source}->${old?.target}:${field}`);

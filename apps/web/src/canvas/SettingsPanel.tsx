@@ -11,7 +11,7 @@ interface Props {
   issues: ReadonlyMap<string, string[]>;
   readOnly: boolean;
   /** `field` groups typing into one undo step. */
-  onNode(id: string, patch: Partial<Pick<GraphNode, 'name' | 'config'>>, field: string): void;
+  onNode(id: string, patch: Partial<Pick<GraphNode, 'name' | 'config' | 'parallelism'>>, field: string): void;
   onEdge(key: string, patch: Partial<GraphEdge>, field: string): void;
 }
 
@@ -52,6 +52,24 @@ function NodeSettings({ node, catalog, issues, readOnly, onNode }: { node: Graph
         <span className="pl-label">Name</span>
         <input type="text" value={node.name ?? ''} placeholder={entry?.label} disabled={readOnly} onChange={(e) => onNode(node.id, { name: e.target.value }, 'name')} data-testid="field-name" />
       </label>
+      {node.type !== 'source' && node.type !== 'sink' && (
+        <label className="pl-field" title="Parallel subtasks of this operator; keyed state is split between them by key group. Empty: the job's parallelism.">
+          <span className="pl-label">Parallelism</span>
+          <input
+            type="number"
+            min={1}
+            step={1}
+            value={node.parallelism ?? ''}
+            placeholder="job default"
+            disabled={readOnly}
+            onChange={(e) => {
+              const n = e.target.valueAsNumber;
+              onNode(node.id, { parallelism: Number.isInteger(n) && n >= 1 ? n : undefined }, 'parallelism');
+            }}
+            data-testid="field-parallelism"
+          />
+        </label>
+      )}
       {issues.length > 0 && (
         <ul className="pl-issues-inline" data-testid="pl-settings-issues">
           {issues.map((m, i) => (

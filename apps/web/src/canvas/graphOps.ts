@@ -100,7 +100,7 @@ export function removeElements(graph: PipelineGraph, nodeIds: ReadonlySet<string
   });
 }
 
-export function updateNode(graph: PipelineGraph, id: string, patch: Partial<Pick<GraphNode, 'name' | 'config'>>): PipelineGraph {
+export function updateNode(graph: PipelineGraph, id: string, patch: Partial<Pick<GraphNode, 'name' | 'config' | 'parallelism'>>): PipelineGraph {
   return {
     ...graph,
     nodes: graph.nodes.map((n) => {
@@ -108,6 +108,8 @@ export function updateNode(graph: PipelineGraph, id: string, patch: Partial<Pick
       const next: GraphNode = { ...n, ...patch };
       // An empty name is no name: the canvas then shows the operator's label.
       if (next.name === undefined || next.name === '') delete next.name;
+      // No parallelism of its own: the node runs with the job's.
+      if (next.parallelism === undefined) delete next.parallelism;
       return next;
     }),
   };

@@ -14,7 +14,10 @@ const OperatorNode = memo(function OperatorNode({ data }: NodeProps<Node<OpData>
     <div className={`op-node op-${data.type}${data.backpressure ? ` pl-bp-${data.backpressure}` : ''}`} data-testid={`op-node-${data.label}`}>
       <Handle type="target" position={Position.Left} />
       <div className="op-title">{data.label}</div>
-      <div className="op-type">{data.type}</div>
+      <div className="op-type">
+        {data.type}
+        {m?.parallelism !== undefined && <span title="parallel subtasks"> ×{m.parallelism}</span>}
+      </div>
       {m && (
         <div className="op-metrics">
           in {formatCount(m.recordsIn)} · out {formatCount(m.recordsOut)}

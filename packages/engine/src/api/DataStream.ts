@@ -38,6 +38,14 @@ export class DataStream<T> {
     return this;
   }
 
+  /** Runs the node that produced this stream as `parallelism` subtasks (Flink's setParallelism); keyed state is split by key group. */
+  setParallelism(parallelism: number): this {
+    if (!Number.isInteger(parallelism) || parallelism < 1) throw new Error(`setParallelism: ${parallelism} is not a positive integer`);
+    const node = this.env.nodes.find((n) => n.id === this.nodeId);
+    if (node) node.parallelism = parallelism;
+    return this;
+  }
+
   map<R>(fn: MapFunction<T, R>, name?: string): DataStream<R> {
     return this.then('map', { fn: toFnSpec(fn) }, name);
   }
@@ -124,6 +132,12 @@ export class DataStreamSink {
   name(name: string): this {
     const node = this.env.nodes.find((n) => n.id === this.nodeId);
     if (node) node.name = name;
+    return this;
+  }
+  /** Sinks run as one subtask; setParallelism(1) is accepted for Flink code that sets it. */
+  setParallelism(parallelism: number): this {
+    const node = this.env.nodes.find((n) => n.id === this.nodeId);
+    if (node) node.parallelism = parallelism;
     return this;
   }
 }

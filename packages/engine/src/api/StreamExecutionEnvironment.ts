@@ -52,6 +52,7 @@ export class StreamExecutionEnvironment {
   private nextId = 0;
   private autoWatermarkInterval = 200;
   private maxParallelism = 128;
+  private parallelism: number | undefined;
   private checkpointInterval: number | undefined;
   private restartStrategy: z.output<typeof RestartStrategyConfig> | undefined;
   private executedNodes = 0;
@@ -90,6 +91,17 @@ export class StreamExecutionEnvironment {
   setRestartStrategy(strategy: RestartStrategyConfig): this {
     this.restartStrategy = RestartStrategyConfig.parse(strategy);
     return this;
+  }
+
+  /** Default number of parallel subtasks of every operator (Flink's setParallelism); sources and sinks run as one. */
+  setParallelism(n: number): this {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`setParallelism: ${n} is not a positive integer`);
+    this.parallelism = n;
+    return this;
+  }
+
+  getParallelism(): number {
+    return this.parallelism ?? 1;
   }
 
   setMaxParallelism(n: number): this {
@@ -145,6 +157,7 @@ export class StreamExecutionEnvironment {
       config: {
         autoWatermarkInterval: this.autoWatermarkInterval,
         maxParallelism: this.maxParallelism,
+        ...(this.parallelism !== undefined ? { parallelism: this.parallelism } : {}),
         ...(this.checkpointInterval !== undefined ? { checkpointInterval: this.checkpointInterval } : {}),
         ...(this.restartStrategy !== undefined ? { restartStrategy: this.restartStrategy } : {}),
       },

@@ -18,6 +18,8 @@ export const GraphNode = z.object({
   type: z.string().min(1),
   name: z.string().optional(),
   config: z.record(z.string(), z.unknown()).default({}),
+  /** Number of parallel subtasks of this node (Flink's setParallelism); the job's parallelism when absent. */
+  parallelism: z.number().int().positive().optional(),
   /** Canvas position; ignored by the runtime. */
   position: z.object({ x: z.number(), y: z.number() }).optional(),
 });
@@ -42,6 +44,8 @@ export type GraphEdge = z.infer<typeof GraphEdge>;
 export const GraphConfig = z.object({
   autoWatermarkInterval: z.number().int().nonnegative().default(200),
   maxParallelism: z.number().int().positive().max(32768).default(128),
+  /** Default number of parallel subtasks per operator (env.setParallelism); 1 when absent. */
+  parallelism: z.number().int().positive().optional(),
   /** Periodic checkpoints every this many ms (env.enableCheckpointing); off when absent. */
   checkpointInterval: z.number().int().positive().optional(),
   /** What happens when the job fails (env.setRestartStrategy); the default depends on checkpointing, as in Flink. */

@@ -42,8 +42,21 @@ function isExpression(src: string): boolean {
 
 const compiled = new Map<string, unknown>();
 
-/** Returns the live function for a spec when this process built it, else compiles its source text. */
+/**
+ * Returns the live function for a spec when this process built it, else compiles its source text. An object of
+ * methods (a rich function) comes back as its own shallow copy, so each operator instance — each parallel subtask —
+ * keeps its own fields, as each Flink subtask gets its own deserialized copy.
+ */
 export function resolveFn<T>(spec: FnSpec, what: string): T {
+  return ownCopy(resolveShared<T>(spec, what));
+}
+
+function ownCopy<T>(fn: T): T {
+  if (typeof fn !== 'object' || fn === null) return fn;
+  return Object.assign(Object.create(Object.getPrototypeOf(fn) as object | null) as object, fn) as T;
+}
+
+function resolveShared<T>(spec: FnSpec, what: string): T {
   if (spec.ref !== undefined && liveFunctions.has(spec.ref)) return liveFunctions.get(spec.ref) as T;
   const hit = compiled.get(spec.code);
   if (hit !== undefined) return hit as T;

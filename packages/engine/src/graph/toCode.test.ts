@@ -258,6 +258,22 @@ describe('toCode', () => {
     expect(code).not.toContain('addNode');
   });
 
+  it('round-trips the job parallelism and a node’s own setParallelism', async () => {
+    const e = env();
+    e.setParallelism(4);
+    e.fromSequence(1, 100)
+      .map((x) => x * 2)
+      .setParallelism(2)
+      .keyBy((x) => x % 3)
+      .reduce((a, b) => a + b)
+      .setParallelism(3)
+      .print();
+    const code = await roundTrip(e.getPipeline());
+    expect(code).toContain('.setParallelism(4)');
+    expect(code).toMatch(/\.map\(\(x\) => x \* 2\)\n {2}\.setParallelism\(2\)/);
+    expect(code).toMatch(/\.reduce\(\(a, b\) => a \+ b\)\n {2}\.setParallelism\(3\)/);
+  });
+
   it('writes graph data for nodes no fluent call produces, and still builds the same graph', async () => {
     const g: PipelineGraph = {
       version: 1,

@@ -283,7 +283,8 @@ class CodeWriter {
       if (p.kind === 'node') {
         const out = this.outgoing.get(n.id)!.length > 0;
         const call = this.nodeCall(n);
-        statements.push(out ? `const ${this.declare(n, n)} = new DataStream<any>(env, ${call});` : `${call};`);
+        const stream = n.parallelism !== undefined ? `new DataStream<any>(env, ${call}).setParallelism(${n.parallelism})` : `new DataStream<any>(env, ${call})`;
+        statements.push(out ? `const ${this.declare(n, n)} = ${stream};` : n.parallelism !== undefined ? `${stream};` : `${call};`);
         continue;
       }
       const start = p.kind === 'chain' ? { receiver: this.ref(p.edge), segments: p.segments } : p.build();
@@ -308,6 +309,7 @@ class CodeWriter {
     const { config } = this.graph;
     const envSegments: Segment[] = [];
     if (config.checkpointInterval !== undefined) envSegments.push(seg('enableCheckpointing', String(config.checkpointInterval)));
+    if (config.parallelism !== undefined) envSegments.push(seg('setParallelism', String(config.parallelism)));
     if (config.maxParallelism !== 128) envSegments.push(seg('setMaxParallelism', String(config.maxParallelism)));
     const lines = [`const env = ${formatChain('StreamExecutionEnvironment', [seg('getExecutionEnvironment'), ...envSegments], '')};`];
     if (config.autoWatermarkInterval !== 200) lines.push(`env.getConfig().setAutoWatermarkInterval(${config.autoWatermarkInterval});`);
@@ -406,7 +408,13 @@ class CodeWriter {
   }
 
   private plan(node: GraphNode): Plan {
-    return this.fluent(node) ?? { kind: 'node' };
+    const p = this.fluent(node);
+    if (p === undefined) return { kind: 'node' };
+    if (node.parallelism === undefined || p.kind === 'node') return p;
+    // setParallelism applies to the node the fluent call made: append it to that call.
+    const extra = seg('setParallelism', String(node.parallelism));
+    if (p.kind === 'chain') return { ...p, segments: [...p.segments, extra] };
+    return { kind: 'head', build: () => { const b = p.build(); return { receiver: b.receiver, segments: [...b.segments, extra] }; } };
   }
 
   private nodeCall(node: GraphNode): string {

@@ -31,6 +31,16 @@ describe('validateGraph', () => {
     expect(issues.find((i) => i.nodeId === 'out')?.message).toMatch(/unknown connector "nope"/);
     expect(issues).toContainEqual({ nodeId: 'lonely', message: 'input is not connected' });
   });
+  it('names the node whose parallelism cannot be: a source, a sink, windowAll, or more than maxParallelism', () => {
+    const g = base();
+    g.nodes[0]!.parallelism = 2;
+    g.nodes[1]!.parallelism = 200;
+    g.nodes[2]!.parallelism = 1;
+    const issues = validateGraph(g);
+    expect(issues).toContainEqual({ nodeId: 'src', message: 'parallelism 2 is not possible: a source runs as one subtask' });
+    expect(issues).toContainEqual({ nodeId: 'm', message: "parallelism 200 is more than the job's maxParallelism 128" });
+    expect(issues.filter((i) => i.nodeId === 'out')).toEqual([]);
+  });
   it('needs keyBy before keyed operators and watermarks before event-time windows', () => {
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
     env

@@ -1,3 +1,4 @@
+import { singleSubtaskReason } from './parallelism.js';
 import { getOperatorDefinition } from '../runtime/operatorRegistry.js';
 import { getConnector, parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
@@ -40,6 +41,11 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
       for (const i of parsed.error.issues) issues.push({ nodeId: n.id, message: `config.${i.path.join('.')}: ${i.message}` });
     }
     const incoming = graph.edges.filter((e) => e.target === n.id);
+    if (n.parallelism !== undefined) {
+      const single = singleSubtaskReason(graph, n);
+      if (single !== undefined && n.parallelism > 1) issues.push({ nodeId: n.id, message: `parallelism ${n.parallelism} is not possible: ${single}` });
+      if (n.parallelism > graph.config.maxParallelism) issues.push({ nodeId: n.id, message: `parallelism ${n.parallelism} is more than the job's maxParallelism ${graph.config.maxParallelism}` });
+    }
     if (def.inputs === 0 && incoming.length > 0) issues.push({ nodeId: n.id, message: 'a source cannot have inputs' });
     for (let input = 0; input < def.inputs; input++) {
       const ins = incoming.filter((e) => e.targetInput === input);
@@ -48,6 +54,10 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
         issues.push({ nodeId: n.id, message: `${n.type} needs a keyed input: add keyBy before it` });
       }
     }
+  }
+  const jobParallelism = graph.config.parallelism;
+  if (jobParallelism !== undefined && jobParallelism > graph.config.maxParallelism) {
+    issues.push({ message: `parallelism ${jobParallelism} is more than maxParallelism ${graph.config.maxParallelism}` });
   }
   // Cycles make no sense for a dataflow without iterations.
   const state = new Map<string, number>();

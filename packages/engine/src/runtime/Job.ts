@@ -12,6 +12,11 @@ import { SinkOperator } from './operators/SinkOperator.js';
 import type { Output } from './Output.js';
 import type { StreamOperator } from './StreamOperator.js';
 import { DataTap } from './DataTap.js';
+import { effectiveParallelism } from '../graph/parallelism.js';
+import { keyGroupRange } from '../state/keyGroups.js';
+import { KeyedStreamOperator } from './KeyedStreamOperator.js';
+import { BroadcastOutput, KeyGroupOutput, RoundRobinOutput } from './partitioners.js';
+import { rescaleKeyedSnapshots } from './rescaleKeyedSnapshot.js';
 
 export type JobStatus = 'created' | 'running' | 'finished' | 'failed' | 'cancelled';
 
@@ -28,12 +33,15 @@ export interface JobSnapshot {
   checkpointId: number;
   timestamp: number;
   operators: Record<string, unknown>;
+  /** Subtasks per node, for nodes that ran with parallelism > 1 (their states are under `node#i@subtask`). */
+  parallelism?: Record<string, number>;
 }
 
-/** One graph node at run time: its chain of operators (usually one). */
+/** One subtask of a graph node at run time: its chain of operators (usually one). */
 interface Task {
   nodeId: string;
   name: string;
+  subtask: number;
   chain: StreamOperator[];
   /** The output of the chain's last operator (what a data tap on this node sees). */
   tailOutput?: FanOutput;
@@ -100,7 +108,9 @@ class FanOutput implements Output {
 export class Job {
   status: JobStatus = 'created';
   readonly graph: PipelineGraph;
-  private readonly tasks = new Map<string, Task>();
+  /** Subtasks of each node, by node id (one unless the node runs with parallelism > 1). */
+  private readonly tasks = new Map<string, Task[]>();
+  private readonly parallelism: Map<string, number>;
   private readonly sources: { task: Task; op: SourceOperator }[] = [];
   private readonly pts: ProcessingTimeService;
   private readonly services: JobServices;
@@ -111,6 +121,7 @@ export class Job {
   constructor(graph: PipelineGraph, private readonly options: JobOptions = {}) {
     assertValidGraph(graph);
     this.graph = graph;
+    this.parallelism = effectiveParallelism(graph);
     this.services = options.services ?? {};
     this.pts = options.processingTimeService ?? new SystemProcessingTimeService((e) => this.fail(e));
     this.build();
@@ -121,56 +132,81 @@ export class Job {
     for (const node of graph.nodes) {
       const def = getOperatorDefinition(node.type)!;
       const config = def.configSchema.parse(node.config);
-      const chain = def.create(config as never, node, graph.config);
-      const numChannels = graph.edges.filter((e) => e.target === node.id).length;
-      this.tasks.set(node.id, { nodeId: node.id, name: node.name ?? node.id, chain, numChannels, endedChannels: 0, downstream: [] });
+      const p = this.parallelism.get(node.id)!;
+      const subtasks: Task[] = [];
+      for (let s = 0; s < p; s++) {
+        subtasks.push({ nodeId: node.id, name: node.name ?? node.id, subtask: s, chain: def.create(config as never, node, graph.config), numChannels: 0, endedChannels: 0, downstream: [] });
+      }
+      this.tasks.set(node.id, subtasks);
     }
-    // Wire edges: each edge is one input channel of its target.
-    const channelCount = new Map<string, number>();
-    const outputs = new Map<string, { main: Output[]; side: Map<string, Output[]> }>();
-    for (const node of graph.nodes) outputs.set(node.id, { main: [], side: new Map() });
+    // Wire edges: every (upstream subtask, edge) pair that can reach a downstream subtask is one input channel of it.
+    const outputs = new Map<Task, { main: Output[]; side: Map<string, Output[]> }>();
+    for (const t of this.allTasks()) outputs.set(t, { main: [], side: new Map() });
     for (const edge of graph.edges) {
-      const target = this.tasks.get(edge.target)!;
-      const channel = channelCount.get(edge.target) ?? 0;
-      channelCount.set(edge.target, channel + 1);
-      const out = new ChannelOutput(target.chain[0]!, channel, edge.targetInput);
-      const o = outputs.get(edge.source)!;
-      if (edge.sideOutput !== undefined) {
-        const list = o.side.get(edge.sideOutput) ?? [];
-        list.push(out);
-        o.side.set(edge.sideOutput, list);
-      } else o.main.push(out);
-      this.tasks.get(edge.source)!.downstream.push({ task: target, channel });
+      const sources = this.tasks.get(edge.source)!;
+      const targets = this.tasks.get(edge.target)!;
+      const forward = edge.partitioning === 'forward' && sources.length === targets.length;
+      for (const src of sources) {
+        const reached = forward ? [targets[src.subtask]!] : targets;
+        const channels = reached.map((target) => {
+          const channel = target.numChannels++;
+          src.downstream.push({ task: target, channel });
+          return new ChannelOutput(target.chain[0]!, channel, edge.targetInput) as Output;
+        });
+        const out = channels.length === 1 ? channels[0]! : this.partitioner(edge, channels);
+        const o = outputs.get(src)!;
+        if (edge.sideOutput !== undefined) {
+          const list = o.side.get(edge.sideOutput) ?? [];
+          list.push(out);
+          o.side.set(edge.sideOutput, list);
+        } else o.main.push(out);
+      }
     }
     for (const node of graph.nodes) {
-      const task = this.tasks.get(node.id)!;
       const keySelectors = this.keySelectorsFor(node.id);
-      const { main, side } = outputs.get(node.id)!;
-      const chain = task.chain;
-      for (let i = 0; i < chain.length; i++) {
-        const op = chain[i]!;
-        const isTail = i === chain.length - 1;
-        const out = isTail ? new FanOutput(op, main, side) : new FanOutput(op, [new ChannelOutput(chain[i + 1]!, 0, 0)], side);
-        if (isTail) task.tailOutput = out;
-        op.setup(
-          {
-            nodeId: node.id,
-            name: task.name,
-            processingTimeService: this.pts,
-            maxParallelism: graph.config.maxParallelism,
-            services: this.services,
-            keySelectors: i === 0 ? keySelectors : [],
-            subtaskIndex: 0,
-            parallelism: 1,
-            checkpointing: graph.config.checkpointInterval !== undefined,
-            failJob: (e) => this.fail(e),
-          },
-          out,
-          i === 0 ? task.numChannels : 1,
-        );
+      const subtasks = this.tasks.get(node.id)!;
+      for (const task of subtasks) {
+        const { main, side } = outputs.get(task)!;
+        const chain = task.chain;
+        for (let i = 0; i < chain.length; i++) {
+          const op = chain[i]!;
+          const isTail = i === chain.length - 1;
+          const out = isTail ? new FanOutput(op, main, side) : new FanOutput(op, [new ChannelOutput(chain[i + 1]!, 0, 0)], side);
+          if (isTail) task.tailOutput = out;
+          op.setup(
+            {
+              nodeId: node.id,
+              name: task.name,
+              processingTimeService: this.pts,
+              maxParallelism: graph.config.maxParallelism,
+              services: this.services,
+              keySelectors: i === 0 ? keySelectors : [],
+              subtaskIndex: task.subtask,
+              parallelism: subtasks.length,
+              checkpointing: graph.config.checkpointInterval !== undefined,
+              failJob: (e) => this.fail(e),
+            },
+            out,
+            i === 0 ? task.numChannels : 1,
+          );
+        }
+        if (chain[0] instanceof SourceOperator) this.sources.push({ task, op: chain[0] });
       }
-      if (chain[0] instanceof SourceOperator) this.sources.push({ task, op: chain[0] });
     }
+  }
+
+  /** How one upstream subtask spreads an edge's records over the downstream subtasks. */
+  private partitioner(edge: GraphEdge, channels: Output[]): Output {
+    if (edge.partitioning === 'hash') {
+      const selector = resolveFn<KeySelector<unknown, unknown>>(edge.keySelector!, `keyBy into node "${edge.target}"`);
+      return new KeyGroupOutput(channels, selector, this.graph.config.maxParallelism);
+    }
+    if (edge.partitioning === 'broadcast') return new BroadcastOutput(channels);
+    return new RoundRobinOutput(channels);
+  }
+
+  private allTasks(): Task[] {
+    return [...this.tasks.values()].flat();
   }
 
   private keySelectorsFor(nodeId: string): (KeySelector<unknown, unknown> | undefined)[] {
@@ -184,16 +220,16 @@ export class Job {
 
   /** Operators in topological order (sources first). */
   private topoOrder(): Task[] {
-    const indeg = new Map<string, number>();
-    for (const t of this.tasks.values()) indeg.set(t.nodeId, t.numChannels);
+    const indeg = new Map<Task, number>();
+    for (const t of this.allTasks()) indeg.set(t, t.numChannels);
     const order: Task[] = [];
-    const ready = [...this.tasks.values()].filter((t) => t.numChannels === 0);
+    const ready = this.allTasks().filter((t) => t.numChannels === 0);
     while (ready.length > 0) {
       const t = ready.shift()!;
       order.push(t);
       for (const d of t.downstream) {
-        const n = indeg.get(d.task.nodeId)! - 1;
-        indeg.set(d.task.nodeId, n);
+        const n = indeg.get(d.task)! - 1;
+        indeg.set(d.task, n);
         if (n === 0) ready.push(d.task);
       }
     }
@@ -297,22 +333,52 @@ export class Job {
    */
   snapshot(checkpointId: number): JobSnapshot {
     const operators: Record<string, unknown> = {};
-    for (const t of this.tasks.values()) {
-      t.chain.forEach((op, i) => {
-        const s = op.snapshotState(checkpointId);
-        if (s !== undefined) operators[`${t.nodeId}#${i}`] = s;
-      });
+    const parallelism: Record<string, number> = {};
+    for (const [nodeId, subtasks] of this.tasks) {
+      if (subtasks.length > 1) parallelism[nodeId] = subtasks.length;
+      for (const t of subtasks) {
+        t.chain.forEach((op, i) => {
+          const s = op.snapshotState(checkpointId);
+          if (s !== undefined) operators[stateKey(nodeId, i, t.subtask, subtasks.length)] = s;
+        });
+      }
     }
-    return { formatVersion: 1, checkpointId, timestamp: this.pts.getCurrentProcessingTime(), operators };
+    return {
+      formatVersion: 1,
+      checkpointId,
+      timestamp: this.pts.getCurrentProcessingTime(),
+      operators,
+      ...(Object.keys(parallelism).length > 0 ? { parallelism } : {}),
+    };
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    for (const t of this.tasks.values()) for (const op of t.chain) op.notifyCheckpointComplete(checkpointId);
+    for (const t of this.allTasks()) for (const op of t.chain) op.notifyCheckpointComplete(checkpointId);
   }
 
+  /**
+   * Gives each subtask its state. When a node's parallelism changed since the snapshot, keyed state and timers move
+   * by key group: each new subtask takes the key groups of its range from all old subtasks (Flink's rescaling).
+   */
   private restore(snapshot: JobSnapshot): void {
     if (snapshot.formatVersion !== 1) throw new Error(`snapshot format ${snapshot.formatVersion} is not supported`);
-    for (const t of this.tasks.values()) t.chain.forEach((op, i) => op.initializeState(snapshot.operators[`${t.nodeId}#${i}`]));
+    const maxParallelism = this.graph.config.maxParallelism;
+    for (const [nodeId, subtasks] of this.tasks) {
+      const before = snapshot.parallelism?.[nodeId] ?? 1;
+      const now = subtasks.length;
+      for (const t of subtasks) {
+        t.chain.forEach((op, i) => {
+          if (before === now) return op.initializeState(snapshot.operators[stateKey(nodeId, i, t.subtask, now)]);
+          const old = Array.from({ length: before }, (_, s) => snapshot.operators[stateKey(nodeId, i, s, before)]);
+          if (old.every((o) => o === undefined)) return op.initializeState(undefined);
+          if (!(op instanceof KeyedStreamOperator)) {
+            throw new Error(`the state of "${t.name}" cannot be redistributed from parallelism ${before} to ${now}: only keyed state can`);
+          }
+          const range = keyGroupRange(maxParallelism, now, t.subtask);
+          op.initializeState(rescaleKeyedSnapshots(old, (kg) => kg >= range.start && kg <= range.end));
+        });
+      }
+    }
   }
 
   /**
@@ -320,17 +386,17 @@ export class Job {
    * tap on a sink shows what it receives.
    */
   tap(nodeId: string, capacity: number): DataTap | undefined {
-    const task = this.tasks.get(nodeId);
-    if (!task) throw new Error(`no node "${nodeId}" in this job`);
-    const head = task.chain[0]!;
-    if (head instanceof SinkOperator) {
+    const subtasks = this.tasks.get(nodeId);
+    if (!subtasks) throw new Error(`no node "${nodeId}" in this job`);
+    const task = subtasks[0]!;
+    if (task.chain[0] instanceof SinkOperator) {
       // A sink has no output: tap its input instead, by wrapping the edges that feed it.
       return this.tapSinkInput(task, capacity);
     }
-    const out = task.tailOutput!;
-    if (capacity <= 0) return (out.tap = undefined);
-    if (out.tap?.capacity !== capacity) out.tap = new DataTap(capacity);
-    return out.tap;
+    // One tap shows what every subtask of the node emits.
+    const tap = capacity <= 0 ? undefined : task.tailOutput!.tap?.capacity === capacity ? task.tailOutput!.tap : new DataTap(capacity);
+    for (const t of subtasks) t.tailOutput!.tap = tap;
+    return tap;
   }
 
   private readonly sinkTaps = new Map<string, DataTap>();
@@ -358,31 +424,44 @@ export class Job {
 
   metrics(): OperatorMetricsSnapshot[] {
     const out: OperatorMetricsSnapshot[] = [];
-    for (const t of this.tasks.values()) {
-      const head = t.chain[0]!;
-      const tail = t.chain[t.chain.length - 1]!;
+    for (const [nodeId, subtasks] of this.tasks) {
+      let recordsIn = 0;
+      let recordsOut = 0;
       let late = 0;
       let dead = 0;
       let state = 0;
-      let wm = Number.NEGATIVE_INFINITY;
-      for (const op of t.chain) {
-        late += op.metrics.lateRecordsDropped;
-        dead += op.metrics.deadLetters;
-        state += op.stateSize();
-        wm = Math.max(wm, op.metrics.watermark);
+      // A node's watermark is its slowest subtask's; a subtask's is the furthest along its chain.
+      let nodeWm = Number.POSITIVE_INFINITY;
+      for (const t of subtasks) {
+        recordsIn += t.chain[0]!.metrics.recordsIn;
+        recordsOut += t.chain[t.chain.length - 1]!.metrics.recordsOut;
+        let wm = Number.NEGATIVE_INFINITY;
+        for (const op of t.chain) {
+          late += op.metrics.lateRecordsDropped;
+          dead += op.metrics.deadLetters;
+          state += op.stateSize();
+          wm = Math.max(wm, op.metrics.watermark);
+        }
+        nodeWm = Math.min(nodeWm, wm);
       }
       out.push({
-        nodeId: t.nodeId,
-        type: this.graph.nodes.find((n) => n.id === t.nodeId)!.type,
-        name: t.name,
-        recordsIn: head.metrics.recordsIn,
-        recordsOut: tail.metrics.recordsOut,
+        nodeId,
+        type: this.graph.nodes.find((n) => n.id === nodeId)!.type,
+        name: subtasks[0]!.name,
+        ...(subtasks.length > 1 ? { parallelism: subtasks.length } : {}),
+        recordsIn,
+        recordsOut,
         lateRecordsDropped: late,
         deadLetters: dead,
-        watermark: Number.isFinite(wm) ? wm : wm === MAX_WATERMARK ? Number.MAX_SAFE_INTEGER : null,
+        watermark: Number.isFinite(nodeWm) ? nodeWm : nodeWm === MAX_WATERMARK ? Number.MAX_SAFE_INTEGER : null,
         stateEntries: state,
       });
     }
     return out;
   }
+}
+
+/** Where an operator's state sits in a snapshot: `node#chainIndex`, with `@subtask` when the node ran in parallel. */
+function stateKey(nodeId: string, chainIndex: number, subtask: number, parallelism: number): string {
+  return parallelism === 1 ? `${nodeId}#${chainIndex}` : `${nodeId}#${chainIndex}@${subtask}`;
 }

@@ -16,6 +16,8 @@ export interface OperatorMetricsSnapshot {
   /** The node's operator type ('source', 'window', 'sink', ...). */
   type: string;
   name: string;
+  /** Number of subtasks, when more than one (their metrics are summed; the watermark is the slowest one's). */
+  parallelism?: number;
   recordsIn: number;
   recordsOut: number;
   lateRecordsDropped: number;
