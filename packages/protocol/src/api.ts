@@ -77,7 +77,12 @@ export type JobDetail = z.infer<typeof JobDetail>;
 export const SubmitPipeline = z
   .union([
     z.object({ graph: z.record(z.string(), z.unknown()), name: z.string().optional() }),
-    z.object({ notebook: NotebookName, cellId: z.string() }),
+    z.object({
+      notebook: NotebookName,
+      cellId: z.string(),
+      /** Resume from the cell's latest checkpoint or a named checkpoint/savepoint (Flink's `run -s`); fresh when absent. */
+      from: z.string().min(1).optional(),
+    }),
   ])
   .meta({ id: 'SubmitPipeline' });
 export type SubmitPipeline = z.infer<typeof SubmitPipeline>;

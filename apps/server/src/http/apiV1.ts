@@ -215,12 +215,15 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
         const run = await jobs.submitGraph(body.data.graph, body.data.name);
         return res.status(201).json({ jobId: run.jobId } satisfies Submitted);
       }
-      const { notebook, cellId } = body.data;
+      const { notebook, cellId, from } = body.data;
       if (!authz.can(res, 'run', notebook)) return fail(res, 403, 'forbidden', `may not run cells of "${notebook}"`);
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
       if (!cell || !isRunnable(cell)) return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code or pipeline cell "${cellId}"`);
-      const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell), false, seriesOf(cell));
+      if (from !== undefined && from !== 'latest' && !(await jobs.restorePoints({ notebook, cellId })).some((p) => p.name === from)) {
+        return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
+      }
+      const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell), from ?? false, seriesOf(cell));
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
       next(e);

@@ -80,6 +80,32 @@ describe('checkpoints and savepoints of a running cell', () => {
     expect(notCell.status).toBe(409);
   }, 40_000);
 
+  it('resumes a savepoint with another parallelism after the cell changed setParallelism(2) to 3', async () => {
+    const counted = (p: number) => CELL.replace('.enableCheckpointing(200);', `.enableCheckpointing(200);\nenv.setParallelism(${p});`);
+    const put = (p: number) =>
+      fetch(`${server.origin}/api/notebooks/rescale`, { method: 'PUT', headers, body: JSON.stringify({ version: 1, title: 'Rescale', cells: [{ id: 'c', type: 'code', source: counted(p), charts: {} }] }) });
+    await put(2);
+    const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'rescale', cellId: 'c' }) })).json();
+    const two = await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => (j.operators ?? []).some((o: { recordsIn: number; type: string }) => o.type === 'reduce' && o.recordsIn > 500));
+    expect(two.config.parallelism).toBe(2);
+    expect(two.operators.find((o: { type: string }) => o.type === 'reduce').parallelism).toBe(2);
+    const sp = await (await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: JSON.stringify({ stop: true }) })).json();
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+
+    await put(3);
+    const missing = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'rescale', cellId: 'c', from: 'savepoint-nope' }) });
+    expect(missing.status).toBe(404);
+    const resumed = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'rescale', cellId: 'c', from: path.basename(sp.path) }) })).json();
+    const three = await waitFor(async () => (await api(`/jobs/${resumed.jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined && (j.operators ?? []).some((o: { type: string; recordsIn: number }) => o.type === 'reduce' && o.recordsIn > 0));
+    expect(three.status).toBe('running');
+    expect(three.config.parallelism).toBe(3);
+    expect(three.operators.find((o: { type: string }) => o.type === 'reduce').parallelism).toBe(3);
+    // Every month's running count kept what it had counted before the savepoint: no key starts again from 1.
+    const reduce = three.operators.find((o: { type: string }) => o.type === 'reduce');
+    expect(reduce.stateEntries).toBe(12);
+    await api(`/jobs/${resumed.jobId}/cancel`, { method: 'POST' });
+  }, 40_000);
+
   it('keeps checkpoints in PostgreSQL when FLOWBOOK_CHECKPOINTS is a postgresql:// URL, and restarts from them', async () => {
     const url = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
     const pgServer = await startTestServer({ checkpoints: url });
