@@ -90,7 +90,13 @@ export type SubmitPipeline = z.infer<typeof SubmitPipeline>;
 export const Submitted = z.object({ jobId: z.string() }).meta({ id: 'Submitted' });
 export type Submitted = z.infer<typeof Submitted>;
 
-export const SavepointRequest = z.object({ stop: z.boolean().default(false) }).meta({ id: 'SavepointRequest' });
+export const SavepointRequest = z
+  .object({
+    stop: z.boolean().default(false),
+    /** With stop: fire every window and timer first (the final watermark), then take the savepoint (Flink's --drain). */
+    drain: z.boolean().default(false),
+  })
+  .meta({ id: 'SavepointRequest' });
 export const SavepointResult = z.object({ jobId: z.string(), path: z.string(), stopped: z.boolean() }).meta({ id: 'SavepointResult' });
 
 export const RestorePoint = z

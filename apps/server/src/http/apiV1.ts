@@ -190,7 +190,8 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const body = SavepointRequest.safeParse(req.body ?? {});
       if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues[0]!.message);
       if (run.status !== 'running') return fail(res, 409, 'job_not_running', `job "${run.jobId}" is ${run.status}`);
-      const r = await jobs.savepoint(run.jobId, body.data.stop);
+      if (body.data.drain && !body.data.stop) return fail(res, 400, 'invalid_request', 'drain applies to stop-with-savepoint: send {"stop": true, "drain": true}');
+      const r = await jobs.savepoint(run.jobId, body.data.stop, body.data.drain);
       if (!r.path) return fail(res, 409, 'savepoint_failed', r.error ?? 'savepoint failed');
       res.status(201).json({ jobId: run.jobId, path: r.path, stopped: body.data.stop });
     } catch (e) {
@@ -312,7 +313,7 @@ export function openApi(): Record<string, unknown> {
       '/api/v1/jobs/{id}': { get: { summary: 'One job with its operators, metrics and errors', parameters: [jobId], responses: { 200: json(JobDetail, 'the job'), 404: err('unknown job') } } },
       '/api/v1/jobs/{id}/cancel': { post: { summary: 'Cancel a running job', parameters: [jobId], responses: { 202: json(Submitted, 'cancelling'), 404: err('unknown job'), 409: err('not running') } } },
       '/api/v1/jobs/{id}/savepoints': {
-        post: { summary: 'Take a savepoint; with {"stop": true} stop the job after it (stop-with-savepoint)', parameters: [jobId], requestBody: json(SavepointRequest, 'options'), responses: { 201: json(SavepointResult, 'written'), 404: err('unknown job'), 409: err('not running, or the savepoint failed') } },
+        post: { summary: 'Take a savepoint; with {"stop": true} stop the job after it (stop-with-savepoint); add "drain": true to fire every window first', parameters: [jobId], requestBody: json(SavepointRequest, 'options'), responses: { 201: json(SavepointResult, 'written'), 404: err('unknown job'), 409: err('not running, or the savepoint failed') } },
       },
       '/api/v1/jobs/{id}/restore-points': { get: { summary: 'Complete checkpoints and savepoints a cell job can resume from, newest first', parameters: [jobId], responses: { 200: json(RestorePoints, 'restore points'), 404: err('unknown job') } } },
       '/api/v1/jobs/{id}/restart': {

@@ -370,7 +370,7 @@ export class JobManager {
   }
 
   /** Takes a savepoint of a running job (and stops it when `stop`); resolves with where it was written. */
-  savepoint(jobId: string, stop: boolean): Promise<{ path?: string; error?: string }> {
+  savepoint(jobId: string, stop: boolean, drain = false): Promise<{ path?: string; error?: string }> {
     const run = this.jobs.get(jobId);
     if (!run?.worker) return Promise.resolve({ error: 'the job is not running' });
     const requestId = randomUUID();
@@ -383,7 +383,7 @@ export class JobManager {
         clearTimeout(timer);
         resolve(r);
       });
-      run.worker!.postMessage({ type: 'savepoint', requestId, stop } satisfies ToWorker);
+      run.worker!.postMessage({ type: 'savepoint', requestId, stop, drain } satisfies ToWorker);
     });
   }
 

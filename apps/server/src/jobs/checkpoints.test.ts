@@ -80,6 +80,22 @@ describe('checkpoints and savepoints of a running cell', () => {
     expect(notCell.status).toBe(409);
   }, 40_000);
 
+  it('stops with a drained savepoint: the job finishes (not cancelled) and the savepoint can be resumed', async () => {
+    const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'chk', cellId: 'c' }) })).json();
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => (j.checkpoints?.history ?? []).some((h: { status: string }) => h.status === 'completed'));
+    const bad = await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: JSON.stringify({ drain: true }) });
+    expect(bad.status).toBe(400);
+    const r = await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: JSON.stringify({ stop: true, drain: true }) });
+    expect(r.status).toBe(201);
+    const sp = await r.json();
+    expect(existsSync(path.join(sp.path, '_manifest.json'))).toBe(true);
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'finished');
+    const again = await (await api(`/jobs/${jobId}/restart`, { method: 'POST', body: JSON.stringify({ from: path.basename(sp.path) }) })).json();
+    const resumed = await waitFor(async () => (await api(`/jobs/${again.jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined);
+    expect(resumed.status).toBe('running');
+    await api(`/jobs/${again.jobId}/cancel`, { method: 'POST' });
+  }, 40_000);
+
   it('resumes a savepoint with another parallelism after the cell changed setParallelism(2) to 3', async () => {
     const counted = (p: number) => CELL.replace('.enableCheckpointing(200);', `.enableCheckpointing(200);\nenv.setParallelism(${p});`);
     const put = (p: number) =>

@@ -149,7 +149,7 @@ port.on('message', (m: ToWorker) => {
   if (m.type === 'cancel') {
     cancelled = true;
     for (const c of clients) c.cancel();
-  } else if (m.type === 'savepoint') pendingSavepoints.push(savepoint(m.requestId, m.stop));
+  } else if (m.type === 'savepoint') pendingSavepoints.push(savepoint(m.requestId, m.stop, m.drain === true));
   else if (m.type === 'tap') readTap(m);
 });
 
@@ -193,14 +193,23 @@ tapTimer.unref();
 /** The worker reports 'done' only after savepoints in progress are written (stop-with-savepoint ends the job first). */
 const pendingSavepoints: Promise<void>[] = [];
 
-/** A savepoint: a consistent snapshot of the running job, written next to its checkpoints; with stop, the job ends. */
-async function savepoint(requestId: string, stop: boolean): Promise<void> {
+/**
+ * A savepoint: a consistent snapshot of the running job, written next to its checkpoints; with stop, the job ends
+ * (cancelled; with drain, finished after its final watermark fired every window and timer).
+ */
+async function savepoint(requestId: string, stop: boolean, drain: boolean): Promise<void> {
   const job = currentJobs().find((j) => j.status === 'running');
   if (!job || !storage) {
     send({ type: 'savepoint', requestId, error: !job ? 'no running job' : 'this job has no checkpoint storage' });
     return;
   }
   try {
+    if (stop && drain) {
+      const drained = await job.drainWithSavepoint(Date.now());
+      const written = await storage.write(drained, 'savepoint');
+      send({ type: 'savepoint', requestId, path: written.path });
+      return;
+    }
     const snapshot = job.snapshot(Date.now());
     if (stop) {
       cancelled = true;

@@ -24,7 +24,7 @@ export interface WorkerInput {
 
 export type ToWorker =
   | { type: 'cancel' }
-  | { type: 'savepoint'; requestId: string; stop: boolean }
+  | { type: 'savepoint'; requestId: string; stop: boolean; drain?: boolean }
   /** Opens (or keeps open) a data tap on a node and asks for its records after `afterSeq`. */
   | { type: 'tap'; requestId: string; nodeId: string; capacity: number; afterSeq: number };
 

@@ -97,6 +97,18 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
               >
                 Stop with savepoint
               </button>
+              <button
+                data-testid="job-drain-savepoint"
+                title="Fire every open window and timer (the final watermark), then take the savepoint and finish: for stopping a job for good"
+                onClick={async () => {
+                  const r = await takeSavepoint(job.jobId, true, true);
+                  setActionError(r.error);
+                  setSavepoint(r.path);
+                  refresh();
+                }}
+              >
+                Drain and stop
+              </button>
             </>
           )}
         </div>

@@ -38,13 +38,13 @@ export async function cancelJob(id: string): Promise<string | undefined> {
   return (await r.json()).error ?? `HTTP ${r.status}`;
 }
 
-/** Takes a savepoint (stop: stop the job after it); resolves with where it was written, or the error. */
-export async function takeSavepoint(id: string, stop: boolean): Promise<{ path?: string; error?: string }> {
+/** Takes a savepoint (stop: stop the job after it; drain: fire every window first); resolves with where it was written, or the error. */
+export async function takeSavepoint(id: string, stop: boolean, drain = false): Promise<{ path?: string; error?: string }> {
   const r = await fetch(`/api/v1/jobs/${encodeURIComponent(id)}/savepoints`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ stop }),
+    body: JSON.stringify({ stop, drain }),
   });
   const body = await r.json();
   return r.ok ? { path: body.path } : { error: body.error ?? `HTTP ${r.status}` };

@@ -252,11 +252,14 @@ export class Job {
       if (this.options.restoreFrom) this.restore(this.options.restoreFrom);
       await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op)))]);
       if (this.failure !== undefined) throw this.failure;
+      // Stop-with-savepoint --drain: every window and timer has fired; the savepoint is the state after that.
+      if (this.drainRequest !== undefined && this.status === 'running') this.drainRequest.resolve(this.snapshot(this.drainRequest.checkpointId));
       this.closeAll();
       await this.drainSinks(order);
       this.status = this.status === 'running' ? 'finished' : this.status;
     } catch (e) {
       this.failure ??= e;
+      this.drainRequest?.reject(this.failure);
       this.status = 'failed';
       this.shutdown();
       throw this.failure;
@@ -289,10 +292,28 @@ export class Job {
     for (const t of order) for (const op of t.chain) if (op instanceof SinkOperator) await op.drain();
   }
 
+  private drainRequest: { checkpointId: number; resolve(s: JobSnapshot): void; reject(e: unknown): void } | undefined;
+
+  /**
+   * Flink's stop-with-savepoint --drain: the sources stop reading, the final watermark fires every event-time window
+   * and timer as at the end of a bounded input, and the job finishes. Resolves with the savepoint's snapshot, taken
+   * once everything has fired and before the operators close.
+   */
+  drainWithSavepoint(checkpointId: number): Promise<JobSnapshot> {
+    if (this.status !== 'running') return Promise.reject(new Error(`the job is ${this.status}`));
+    if (this.drainRequest !== undefined) return Promise.reject(new Error('the job is already draining'));
+    const p = new Promise<JobSnapshot>((resolve, reject) => {
+      this.drainRequest = { checkpointId, resolve, reject };
+    });
+    for (const s of this.sources) s.op.cancel();
+    return p;
+  }
+
   /** Stops the sources; `run()` then resolves with 'cancelled'. */
   cancel(): void {
     if (this.status !== 'running') return;
     this.status = 'cancelled';
+    this.drainRequest?.reject(new Error('the job was cancelled while draining'));
     this.shutdown();
   }
 
