@@ -84,6 +84,8 @@ describe('the pipeline canvas, in Chromium', () => {
     expect(await page.getByTestId('field-assigner.kind').inputValue()).toBe('tumbling');
     await page.getByTestId('field-assigner.size').fill('2000');
     await typeCode('field-function.reduce', '(a, b) => ({ month: a.month, profit: a.profit + b.profit, count: a.count + b.count })');
+    // Two parallel subtasks for the window, each owning half of the key groups.
+    await page.getByTestId('field-parallelism').fill('2');
     await page.screenshot({ path: '/tmp/flowbook-canvas-settings.png' });
     // keyBy is a property of the connection into the window.
     await page.getByTestId('rf__edge-map-2->window-3:0').click({ force: true });
@@ -119,6 +121,7 @@ describe('the pipeline canvas, in Chromium', () => {
     expect(code).toMatch(/\.fromSource<string>\(\s*new SalesGenerator\(\{ ratePerSecond: 400, seed: 42 \}\),\s*WatermarkStrategy\.noWatermarks<string>\(\),?\s*\)/);
     expect(code).toContain('.window(TumblingProcessingTimeWindows.of(Time.seconds(2)))');
     expect(code).toContain('.print();');
+    expect(code).toContain('.setParallelism(2)');
     await page.screenshot({ path: '/tmp/flowbook-canvas-code.png' });
     await page.getByTestId('pl-code-close').click();
 
@@ -129,6 +132,8 @@ describe('the pipeline canvas, in Chromium', () => {
     const job = jobs.jobs.find((j) => j.kind === 'graph');
     expect(job).toMatchObject({ name: 'Scratch pipeline', status: 'running' });
     await expect.poll(() => page.getByTestId('pl-metrics-map-2').textContent(), { timeout: 15_000 }).toMatch(/^in [1-9]/);
+    const detail = (await page.evaluate((id) => fetch(`/api/v1/jobs/${id}`).then((r) => r.json()), job!.jobId)) as { operators: { type: string; parallelism?: number }[] };
+    expect(detail.operators.find((o) => o.type === 'window')?.parallelism).toBe(2);
     await page.screenshot({ path: '/tmp/flowbook-canvas.png' });
     await page.screenshot({ path: path.join(shots, 'canvas.png') });
 
