@@ -25,7 +25,9 @@ export { BUILTIN_CATALOG } from './graph/catalog.generated.js';
 export { toCode, defaultNodeName, ToCodeError, type ToCodeOptions } from './graph/toCode.js';
 export { setSecretLookup, resolveSecrets, redactSecrets, type SecretLookup } from './connectors/secrets.js';
 
-export { Job, type JobOptions, type JobSnapshot, type JobStatus } from './runtime/Job.js';
+export { Job, JOB_SNAPSHOT_FORMAT_VERSION, type JobOptions, type JobSnapshot, type JobStatus } from './runtime/Job.js';
+export { rescaleKeyedSnapshots } from './runtime/rescaleKeyedSnapshot.js';
+export type { KeyedOperatorSnapshot } from './runtime/KeyedOperatorSnapshot.js';
 export { DataTap, type TappedRecord } from './runtime/DataTap.js';
 export type { JobServices } from './runtime/JobServices.js';
 export type { OperatorMetricsSnapshot } from './runtime/metrics.js';

@@ -20,9 +20,10 @@ export interface CheckpointConfig {
 
 /**
  * Triggers checkpoints of a running job. The snapshot itself is taken between two event-loop turns, where nothing is
- * in flight between the job's operators (a consistent cut, as Flink's aligned barriers make one), and is a deep copy;
- * serialization and the durable write then happen asynchronously while the job keeps processing. Only after the write
- * completes are operators notified (sinks commit, sources may commit offsets). At most one checkpoint at a time.
+ * in flight between the job's operators (a consistent cut, as Flink's aligned barriers make one), and is a private
+ * copy (keyed state encoded into fresh typed-array columns, other values copied); encoding the container's header
+ * and the durable write then happen asynchronously while the job keeps processing. Only after the write completes are
+ * operators notified (sinks commit, sources may commit offsets). At most one checkpoint at a time.
  */
 export class CheckpointCoordinator {
   readonly history: CheckpointStats[] = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +63,9 @@ describe('checkpoints', () => {
     await storage.write(snap(1));
     await storage.write(snap(2));
     const c3 = await storage.write(snap(3));
-    writeFileSync(path.join(c3.path, 'state.json'), '{"formatVersion":1,"checkpointId":3,"operators":{"x#0":{"n":999}}}'); // corrupt
+    const state = readFileSync(path.join(c3.path, 'state.bin'));
+    state[state.length - 2] ^= 0xff; // corrupt
+    writeFileSync(path.join(c3.path, 'state.bin'), state);
     const { mkdirSync } = await import('node:fs');
     mkdirSync(path.join(dir, 'chk-4')); // torn: no manifest
     const latest = await storage.latest();

@@ -23,4 +23,16 @@ describe('stringifyInSlices', () => {
     clearInterval(timer);
     expect(ticks).toBeGreaterThan(3);
   });
+
+  it('hands typed arrays to `binary` and writes what it returns, wherever they are', async () => {
+    const value = { a: [1, new Float64Array([1, 2]), { deep: new Uint8Array([3]) }], rows: Array.from({ length: 100 }, (_, i) => (i === 50 ? new Int32Array([i]) : { i })) };
+    const seen: ArrayBufferView[] = [];
+    const parts: string[] = [];
+    await stringifyInSlices(value, (p) => void parts.push(p), 8, (v) => ({ ref: seen.push(v) - 1 }));
+    const expected = JSON.stringify(value, function (this: Record<string, unknown>, k, v) {
+      return ArrayBuffer.isView(this[k]) ? { ref: [value.a[1], (value.a[2] as { deep: unknown }).deep, value.rows[50]].indexOf(this[k] as never) } : v;
+    });
+    expect(parts.join('')).toBe(expected);
+    expect(seen).toEqual([value.a[1], (value.a[2] as { deep: unknown }).deep, value.rows[50]]);
+  });
 });

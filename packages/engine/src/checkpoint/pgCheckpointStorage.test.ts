@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Job, migrateGraph, type JobSnapshot } from '../index.js';
@@ -74,13 +78,58 @@ describe('PostgreSQL checkpoint storage', () => {
     const sp = await s.write(snap(3), 'savepoint');
     const db = new pg.Client({ connectionString: URL });
     await db.connect();
-    await db.query(`UPDATE flowbook_checkpoints SET state = replace(state, '"n":2', '"n":9') WHERE job_key = $1 AND name = 'chk-1002'`, [jobKey]);
+    // The header of the binary container is JSON: change a value in it.
+    await db.query(
+      `UPDATE flowbook_checkpoints SET state_bin = overlay(state_bin placing '"n":9'::bytea from position('"n":2'::bytea in state_bin) for 5) WHERE job_key = $1 AND name = 'chk-1002'`,
+      [jobKey],
+    );
     await db.end();
     expect((await s.latest())?.checkpointId).toBe(1001);
     expect(warnings.join()).toMatch(/chk-1002: state does not match its checksum/);
     const name = sp.path.split('/').pop()!;
     expect((await s.readByName(name)).operators).toEqual({ 'x#0': { n: 3 } });
     await expect(s.readByName('chk-999999')).rejects.toThrow('no checkpoint or savepoint "chk-999999"');
+  });
+
+  it('reads checkpoints written before the binary container from a table of the old schema, which it migrates', async () => {
+    // A schema of its own holding the table as the first version created it (state as JSON text, NOT NULL).
+    const schema = `fb_chk_mig_${Date.now().toString(36)}_${process.pid}`;
+    const db = new pg.Client({ connectionString: URL });
+    await db.connect();
+    try {
+      await db.query(`CREATE SCHEMA ${schema}`);
+      await db.query(
+        `CREATE TABLE ${schema}.flowbook_checkpoints (job_key text NOT NULL, name text NOT NULL, kind text NOT NULL, checkpoint_id bigint NOT NULL,
+          ts bigint NOT NULL, size_bytes integer NOT NULL, sha256 text NOT NULL, state text NOT NULL, PRIMARY KEY (job_key, name))`,
+      );
+      const legacy = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/v1/chk-1/state.json'), 'utf8');
+      const sha = createHash('sha256').update(legacy).digest('hex');
+      await db.query(`INSERT INTO ${schema}.flowbook_checkpoints VALUES ('old/job', 'chk-1', 'checkpoint', 1, 1, $1, $2, $3)`, [legacy.length, sha, legacy]);
+
+      const s = new PgCheckpointStorage(`${URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, 'old/job');
+      storages.push(s);
+      expect(await s.latest()).toEqual(JSON.parse(legacy));
+      const { rows: columns } = await db.query(`SELECT column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = $1 ORDER BY column_name`, [schema]);
+      expect(columns.filter((c) => c.column_name.startsWith('state'))).toEqual([
+        { column_name: 'state', is_nullable: 'YES', data_type: 'text' },
+        { column_name: 'state_bin', is_nullable: 'YES', data_type: 'bytea' },
+      ]);
+      // New checkpoints go into the bytea column; the old row is still read by name.
+      const snap: JobSnapshot = { formatVersion: 2, checkpointId: 2, timestamp: 2, operators: { 'x#0': { column: new Float64Array([1.5, -0, Number.NaN]) } } };
+      await s.write(snap);
+      const latest = await s.latest();
+      expect(latest?.checkpointId).toBe(2);
+      expect((latest!.operators['x#0'] as { column: Float64Array }).column).toEqual(new Float64Array([1.5, -0, Number.NaN]));
+      expect((await s.readByName('chk-1')).checkpointId).toBe(1);
+      const { rows } = await db.query(`SELECT name, state IS NULL AS no_text, state_bin IS NULL AS no_bin FROM ${schema}.flowbook_checkpoints ORDER BY name`);
+      expect(rows).toEqual([
+        { name: 'chk-1', no_text: false, no_bin: true },
+        { name: 'chk-2', no_text: true, no_bin: false },
+      ]);
+    } finally {
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.end();
+    }
   });
 
   it('declines checkpoints while PostgreSQL is unreachable, with the reason, and the job keeps running', async () => {

@@ -1,18 +1,14 @@
 import type { RuntimeContext } from '../api/functions.js';
 import { normalizeKey } from '../state/keyGroups.js';
-import { KeyedStateBackend, type KeyedStateSnapshot } from '../state/KeyedStateBackend.js';
+import { KeyedStateBackend } from '../state/KeyedStateBackend.js';
 import type { StateDescriptor } from '../state/StateDescriptor.js';
-import { InternalTimerService, type TimerSnapshot, type Triggerable } from '../time/InternalTimerService.js';
+import { InternalTimerService, type Triggerable } from '../time/InternalTimerService.js';
+import { forEachTimer, timerColumns } from '../time/timerColumns.js';
 import type { Timer } from '../time/TimerQueue.js';
+import { upgradeKeyedOperatorSnapshot, type KeyedOperatorSnapshot, type KeyedOperatorSnapshotV2 } from './KeyedOperatorSnapshot.js';
 import { StreamOperator } from './StreamOperator.js';
 
-export interface KeyedOperatorSnapshot<N> {
-  /** The operator's watermark at the checkpoint (null before the first one). */
-  watermark: number | null;
-  keyed: KeyedStateSnapshot;
-  timers: TimerSnapshot<N>;
-  extra?: unknown;
-}
+export type { KeyedOperatorSnapshot } from './KeyedOperatorSnapshot.js';
 
 /**
  * An operator after keyBy: keyed state and timers scoped to the current key (Flink's AbstractStreamOperator with a
@@ -65,15 +61,19 @@ export abstract class KeyedStreamOperator<OUT = unknown, N = string> extends Str
     };
   }
 
-  override snapshotState(_checkpointId: number): KeyedOperatorSnapshot<unknown> {
-    const timers = this.timerService.snapshot();
-    const plain = (t: { timestamp: number; key: unknown; namespace: N }) => ({ ...t, namespace: this.namespaceToJSON(t.namespace) });
-    return {
+  /** Keyed state and timers in columns (format 2): a private copy, written while the job goes on. */
+  override snapshotState(_checkpointId: number): KeyedOperatorSnapshotV2 {
+    const timers = this.timerService.timers();
+    const nsKey = (ns: N) => this.namespaceKey(ns);
+    const nsToJSON = (ns: N) => this.namespaceToJSON(ns);
+    const s: KeyedOperatorSnapshotV2 = {
       watermark: Number.isFinite(this.currentWatermark) ? this.currentWatermark : null,
       keyed: this.backend.snapshot(),
-      timers: { eventTime: timers.eventTime.map(plain), processingTime: timers.processingTime.map(plain) },
-      extra: this.snapshotExtra(),
+      timers: { eventTime: timerColumns(timers.eventTime, nsKey, nsToJSON), processingTime: timerColumns(timers.processingTime, nsKey, nsToJSON) },
     };
+    const extra = this.snapshotExtra();
+    if (extra !== undefined) s.extra = extra;
+    return s;
   }
 
   protected namespaceToJSON(ns: N): unknown {
@@ -85,16 +85,24 @@ export abstract class KeyedStreamOperator<OUT = unknown, N = string> extends Str
   }
   protected restoreExtra(_extra: unknown): void {}
 
+  /** Restores a snapshot of either format (format 1 is upgraded first). */
   override initializeState(state: unknown): void {
     if (state === undefined) return;
-    const s = state as KeyedOperatorSnapshot<unknown>;
+    this.restoreSnapshot(upgradeKeyedOperatorSnapshot(state as KeyedOperatorSnapshot));
+  }
+
+  protected restoreSnapshot(s: KeyedOperatorSnapshotV2): void {
     this.backend.restore(s.keyed);
     if (typeof s.watermark === 'number') {
       this.restoreWatermark(s.watermark);
       this.timerService.currentWatermark = s.watermark;
     }
-    const back = (t: { timestamp: number; key: unknown; namespace: unknown }) => ({ ...t, namespace: this.namespaceFromJSON(t.namespace) });
-    this.timerService.restore({ eventTime: s.timers.eventTime.map(back), processingTime: s.timers.processingTime.map(back) });
+    const fromJSON = (o: unknown) => this.namespaceFromJSON(o);
+    const eventTime: Timer<N>[] = [];
+    const processingTime: Timer<N>[] = [];
+    forEachTimer(s.timers.eventTime, fromJSON, (timestamp, key, namespace) => void eventTime.push({ timestamp, key, namespace }));
+    forEachTimer(s.timers.processingTime, fromJSON, (timestamp, key, namespace) => void processingTime.push({ timestamp, key, namespace }));
+    this.timerService.restore({ eventTime, processingTime });
     this.restoreExtra(s.extra);
   }
 

@@ -102,7 +102,10 @@ export abstract class StreamOperator<OUT = unknown> {
 
   close(): void {}
 
-  /** Operator state at a checkpoint barrier; must be a JSON-serializable value (or undefined when stateless). */
+  /**
+   * Operator state at a checkpoint barrier (undefined when stateless): a private copy, since it is written while the
+   * job goes on; JSON-serializable values, and typed arrays (stored as binary segments of the checkpoint container).
+   */
   snapshotState(_checkpointId: number): unknown {
     return undefined;
   }

@@ -11,6 +11,7 @@ import type {
   ValueStateLike,
 } from './StateDescriptor.js';
 import type { StateTtlConfig } from './StateTtlConfig.js';
+import { forEachRow, KEYED_STATE_FORMAT_VERSION, KeyedStateTableBuilder, upgradeKeyedStateSnapshot, type KeyedStateSnapshot, type KeyedStateSnapshotV2, type KeyedStateTable } from './KeyedStateSnapshot.js';
 
 /** The default namespace of state that is not scoped to a window (Flink's VoidNamespace). */
 export const VOID_NAMESPACE = '';
@@ -37,15 +38,7 @@ class StateTable {
   restoredWithTtl = false;
 }
 
-export const KEYED_STATE_FORMAT_VERSION = 1;
-
-/** Keyed state snapshot, grouped by key group so it can be split across workers (rescaling). */
-export interface KeyedStateSnapshot {
-  formatVersion: number;
-  maxParallelism: number;
-  /** keyGroup → rows of [stateName, kind, key, namespace, value, lastAccess?]; lastAccess only for TTL state (Flink's TtlValue). */
-  keyGroups: Record<number, [string, StateKind, unknown, string, unknown, number?][]>;
-}
+export { KEYED_STATE_FORMAT_VERSION, type KeyedStateSnapshot } from './KeyedStateSnapshot.js';
 
 /**
  * Heap keyed state of one operator (Flink's HeapKeyedStateBackend). Every state access is scoped to the current key,
@@ -151,57 +144,67 @@ export class KeyedStateBackend {
     return [...keys];
   }
 
-  snapshot(): KeyedStateSnapshot {
-    const keyGroups: KeyedStateSnapshot['keyGroups'] = {};
+  /**
+   * The state in columns (format 2), one table per state. Numbers are copied into typed arrays and other values are
+   * copied, so the snapshot shares nothing with live state and may be written while the job goes on.
+   */
+  snapshot(): KeyedStateSnapshotV2 {
+    const tables: KeyedStateTable[] = [];
     for (const t of this.tables.values()) {
+      let size = 0;
+      for (const byKey of t.data.values()) size += byKey.size;
+      if (size === 0) continue;
+      const b = new KeyedStateTableBuilder(t.name, t.kind, size, t.ttl !== undefined || t.restoredWithTtl);
       for (const [ns, byKey] of t.data) {
-        for (const [key, e] of byKey) {
-          const rows = (keyGroups[assignToKeyGroup(key, this.maxParallelism)] ??= []);
-          if (t.ttl === undefined && !t.restoredWithTtl) rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value)]);
-          else rows.push([t.name, t.kind, key, ns, encode(t.kind, e.value), e.ts]);
-        }
+        const nsIndex = b.namespace(ns);
+        for (const [key, e] of byKey) b.add(key, nsIndex, e.value, e.ts);
       }
+      tables.push(b.finish());
     }
-    return { formatVersion: KEYED_STATE_FORMAT_VERSION, maxParallelism: this.maxParallelism, keyGroups };
+    return { formatVersion: KEYED_STATE_FORMAT_VERSION, maxParallelism: this.maxParallelism, tables };
   }
 
-  /** Restores the given key groups (all when `owns` is omitted). */
-  restore(snapshot: KeyedStateSnapshot, owns: (keyGroup: number) => boolean = () => true): void {
-    if (snapshot.formatVersion !== KEYED_STATE_FORMAT_VERSION) throw new Error(`keyed state format ${snapshot.formatVersion} is not supported`);
-    if (snapshot.maxParallelism !== this.maxParallelism) {
-      throw new Error(`snapshot has maxParallelism ${snapshot.maxParallelism}, job has ${this.maxParallelism}: it cannot change after the first run`);
+  /**
+   * Restores a snapshot of either format; with `owns`, only the entries whose key group it accepts (the key group
+   * is computed from the key, as keyBy assigned it).
+   */
+  restore(snapshot: KeyedStateSnapshot, owns?: (keyGroup: number) => boolean): void {
+    const s = upgradeKeyedStateSnapshot(snapshot);
+    if (s.maxParallelism !== this.maxParallelism) {
+      throw new Error(`snapshot has maxParallelism ${s.maxParallelism}, job has ${this.maxParallelism}: it cannot change after the first run`);
     }
     // State handles taken before the restore (in open()) keep their table objects: refill them in place.
     for (const t of this.tables.values()) t.data.clear();
     const now = this.pts.getCurrentProcessingTime();
-    for (const [kgText, rows] of Object.entries(snapshot.keyGroups)) {
-      if (!owns(Number(kgText))) continue;
-      for (const [name, kind, key, ns, value, lastAccess] of rows) {
-        let t = this.tables.get(name);
-        if (t === undefined) {
-          t = new StateTable(name, kind, undefined);
-          this.tables.set(name, t);
-        }
-        let byKey = t.data.get(ns);
-        if (byKey === undefined) t.data.set(ns, (byKey = new Map()));
-        // TTL keeps counting from the last access before the snapshot, as Flink restores TtlValue timestamps.
-        byKey.set(key, { value: decode(kind, value), ts: lastAccess ?? now });
-        if (lastAccess !== undefined) t.restoredWithTtl = true;
+    const maxParallelism = this.maxParallelism;
+    for (const table of s.tables) {
+      let t = this.tables.get(table.name);
+      if (t === undefined) {
+        t = new StateTable(table.name, table.kind, undefined);
+        this.tables.set(table.name, t);
       }
+      if (table.lastAccess !== undefined) t.restoredWithTtl = true;
+      const data = t.data;
+      const kind = table.kind;
+      let lastNs: string | undefined;
+      let byKey: Map<unknown, Entry> | undefined;
+      // Values are copied: live state must not share objects with a snapshot that may be restored again.
+      const copy = true;
+      forEachRow(
+        table,
+        (key, ns, value, lastAccess) => {
+          if (owns !== undefined && !owns(assignToKeyGroup(key, maxParallelism))) return;
+          if (ns !== lastNs || byKey === undefined) {
+            lastNs = ns;
+            byKey = data.get(ns);
+            if (byKey === undefined) data.set(ns, (byKey = new Map()));
+          }
+          // TTL keeps counting from the last access before the snapshot, as Flink restores TtlValue timestamps.
+          byKey.set(key, { value: kind === 'map' ? new Map(value as [unknown, unknown][]) : value, ts: lastAccess === lastAccess ? lastAccess : now });
+        },
+        copy,
+      );
     }
-  }
-
-  /**
-   * Removes every entry of state `name` and returns them: for operators that keep some state in their own structures
-   * (the window fast paths) and restore it from a checkpoint written in this backend's format.
-   */
-  takeState(name: string): { key: unknown; namespace: string; value: unknown }[] {
-    const t = this.tables.get(name);
-    if (t === undefined) return [];
-    const out: { key: unknown; namespace: string; value: unknown }[] = [];
-    for (const [namespace, byKey] of t.data) for (const [key, e] of byKey) out.push({ key, namespace, value: e.value });
-    t.data.clear();
-    return out;
   }
 
   /** Called when a descriptor with TTL is first used after restore, so restored tables pick up their TTL. */
@@ -209,13 +212,6 @@ export class KeyedStateBackend {
     const t = this.tables.get(descriptor.name);
     if (t !== undefined && descriptor.ttlConfig !== undefined && t.ttl === undefined) t.ttl = descriptor.ttlConfig;
   }
-}
-
-function encode(kind: StateKind, value: unknown): unknown {
-  return kind === 'map' ? [...(value as Map<unknown, unknown>)] : kind === 'list' ? [...(value as unknown[])] : value;
-}
-function decode(kind: StateKind, value: unknown): unknown {
-  return kind === 'map' ? new Map(value as [unknown, unknown][]) : value;
 }
 
 /** The (current key, namespace) slot of one state table, with TTL applied on access. */

@@ -1,6 +1,7 @@
 import type { KeySelector } from '../api/functions.js';
 import type { Output } from '../runtime/Output.js';
 import type { StreamOperator } from '../runtime/StreamOperator.js';
+import { decodeSnapshot, encodeSnapshotSync } from '../checkpoint/snapshotContainer.js';
 import { DEFAULT_MAX_PARALLELISM } from '../state/keyGroups.js';
 import { ManualProcessingTimeService } from '../time/ProcessingTimeService.js';
 
@@ -108,10 +109,12 @@ export class OperatorTestHarness {
     this.clock.advanceTo(time);
   }
 
-  /** The operator's state as a checkpoint would store it: a JSON round trip, so nothing is shared with live state. */
+  /** The operator's state as a checkpoint stores it: through the checkpoint container, so nothing is shared with live state. */
   snapshot(checkpointId = 1): unknown {
     const s = this.operator.snapshotState(checkpointId);
-    return s === undefined ? undefined : JSON.parse(JSON.stringify(s));
+    if (s === undefined) return undefined;
+    const { pieces, size } = encodeSnapshotSync(s);
+    return decodeSnapshot(Buffer.concat(pieces, size));
   }
 
   /** Records only, in order. */

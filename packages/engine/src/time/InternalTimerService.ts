@@ -103,9 +103,9 @@ export class InternalTimerService<N> {
     if (next !== Number.POSITIVE_INFINITY && next < this.scheduledAt) this.schedule(next);
   }
 
-  snapshot(): TimerSnapshot<N> {
-    const plain = (t: Timer<N>) => ({ timestamp: t.timestamp, key: t.key, namespace: t.namespace });
-    return { eventTime: this.eventTimers.all().map(plain), processingTime: this.processingTimers.all().map(plain) };
+  /** The live timers, in firing order (not copied: read them before the next timer changes). */
+  timers(): { eventTime: Timer<N>[]; processingTime: Timer<N>[] } {
+    return { eventTime: this.eventTimers.all(), processingTime: this.processingTimers.all() };
   }
 
   restore(snapshot: TimerSnapshot<N>): void {

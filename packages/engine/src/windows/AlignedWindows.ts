@@ -1,3 +1,5 @@
+import { valueReader } from '../state/columns.js';
+import { KeyedStateTableBuilder, type KeyedStateTable } from '../state/KeyedStateSnapshot.js';
 import type { ProcessingTimeService } from '../time/ProcessingTimeService.js';
 import { TimeWindow } from './Window.js';
 import type { WindowContents } from './WindowContents.js';
@@ -260,43 +262,52 @@ export class AlignedWindows {
     this.scheduledAt = Number.POSITIVE_INFINITY;
   }
 
-  // ---- checkpoints: the generic path's format (contents per key and window namespace, and their timers) ----
+  // ---- checkpoints: the generic path's window-contents state, in columns; the timers are implied by the windows ----
 
-  snapshot(row: (key: unknown, namespace: string, contents: unknown) => void, timer: (timestamp: number, key: unknown, window: TimeWindow) => void): void {
+  /** The contents as the generic path's keyed state table: window by window, each window's keys in arrival order. */
+  snapshotTable(): KeyedStateTable | undefined {
+    if (this.entries === 0) return undefined;
+    const b = new KeyedStateTableBuilder(this.contents.stateName, this.contents.stateKind, this.entries, false);
     for (const slot of this.live) {
-      for (const cells of slot.tables) {
-        const key = cells[KEY];
-        row(key, slot.window.key, this.contents.toSnapshot(cells[find(cells, slot) + 1]));
-        if (!this.eventTime) timer(slot.maxTs, key, slot.window);
-        else {
-          if (slot.maxTs > this.time) timer(slot.maxTs, key, slot.window);
-          if (this.lateness > 0) timer(slot.maxTs + this.lateness, key, slot.window);
-        }
-      }
+      const ns = b.namespace(slot.window.key);
+      for (const cells of slot.tables) b.add(cells[KEY], ns, cells[find(cells, slot) + 1]);
     }
+    return b.finish();
   }
 
-  /** Restores contents saved by either path, at the restored watermark (event time). */
-  restore(rows: { key: unknown; namespace: string; value: unknown }[], watermark: number): void {
+  /** Restores contents saved by either path (a window-contents table), at the restored watermark (event time). */
+  restore(table: KeyedStateTable | undefined, watermark: number): void {
     if (this.eventTime) this.time = watermark;
-    for (const { key, namespace, value } of rows) {
-      const [start, end] = namespace.split('|').map(Number) as [number, number];
-      const ordinal = (start - this.offset) / this.slide;
-      if (end - start !== this.size || (this.integral && !Number.isInteger(ordinal))) {
-        throw new Error(`window state for ${namespace} does not belong to windows of size ${this.size} and slide ${this.slide}`);
+    if (table !== undefined) {
+      const { keys, size } = table;
+      const { dict, index } = table.namespaces;
+      const value = valueReader(table.values, true);
+      const slots = new Array<Slot | undefined>(dict.length);
+      for (let i = 0; i < size; i++) {
+        const d = index[i]!;
+        const slot = slots[d] ?? (slots[d] = this.slotForNamespace(dict[d]!));
+        const key = keys[i];
+        let cells = this.byKey.get(key);
+        if (cells === undefined) this.byKey.set(key, (cells = newCells(key, this.initialCap)));
+        insert(cells, slot, value(i));
+        slot.tables.push(cells);
+        this.entries++;
       }
-      const slot = this.slotFor(ordinal, start, end);
-      let cells = this.byKey.get(key);
-      if (cells === undefined) this.byKey.set(key, (cells = newCells(key, this.initialCap)));
-      insert(cells, slot, value);
-      slot.tables.push(cells);
-      this.entries++;
     }
     this.lastKey = undefined;
     this.lastCells = undefined;
     this.fired = 0;
     if (this.eventTime) while (this.fired < this.live.length && this.live[this.fired]!.maxTs <= watermark) this.fired++;
     else if (this.live.length > 0) this.schedule(this.live[0]!.maxTs);
+  }
+
+  private slotForNamespace(namespace: string): Slot {
+    const { start, end } = TimeWindow.fromKey(namespace);
+    const ordinal = (start - this.offset) / this.slide;
+    if (end - start !== this.size || (this.integral && !Number.isInteger(ordinal))) {
+      throw new Error(`window state for ${namespace} does not belong to windows of size ${this.size} and slide ${this.slide}`);
+    }
+    return this.slotFor(ordinal, start, end);
   }
 }
 

@@ -1,3 +1,5 @@
+import { VOID_NAMESPACE } from '../state/KeyedStateBackend.js';
+import { forEachRow, KeyedStateTableBuilder, type KeyedStateTable } from '../state/KeyedStateSnapshot.js';
 import type { FastWindowHost } from './AlignedWindows.js';
 import { TimeWindow } from './Window.js';
 import type { WindowContents } from './WindowContents.js';
@@ -237,49 +239,111 @@ export class SessionWindowState {
     this.host.clearWindow(s.key, s.window);
   }
 
-  // ---- checkpoints: the generic path's format (merging window set per key, contents per window, timers) ----
+  // ---- checkpoints: the generic path's window-contents state, in columns; timers and window sets are implied ----
 
-  snapshot(
-    windowSet: (key: unknown, rows: [number, number, number, number][]) => void,
-    row: (key: unknown, namespace: string, contents: unknown) => void,
-    timer: (timestamp: number, key: unknown, window: TimeWindow) => void,
-  ): void {
+  /**
+   * The contents as the generic path's keyed state table, each session its own state window; and, only for sessions
+   * restored without contents, a merging-window-set table listing them (every other session is implied by its
+   * contents).
+   */
+  snapshotTables(setStateName: string): KeyedStateTable[] {
+    if (this.sessions === 0) return [];
+    const b = new KeyedStateTableBuilder(this.contents.stateName, this.contents.stateKind, this.sessions, false);
+    let empty: [unknown, [number, number, number, number][]][] | undefined;
     for (const [key, head] of this.byKey) {
-      const rows: [number, number, number, number][] = [];
+      let rows: [number, number, number, number][] | undefined;
       for (let s: Session | undefined = head; s !== undefined; s = s.next) {
-        rows.push([s.start, s.end, s.start, s.end]);
-        if (s.hasContents) row(key, s.window.key, this.contents.toSnapshot(s.contents));
-        const cleanAt = s.end - 1 + this.lateness;
-        if (s.fireAt === s.fireAt) timer(s.fireAt, key, s.window);
-        if (cleanAt !== s.fireAt) timer(cleanAt, key, s.window);
+        if (s.hasContents) b.add(key, b.namespace(s.window.key), s.contents);
+        else (rows ??= []).push([s.start, s.end, s.start, s.end]);
       }
-      windowSet(key, rows);
+      if (rows !== undefined) (empty ??= []).push([key, rows]);
     }
+    const tables = b.size > 0 ? [b.finish()] : [];
+    if (empty !== undefined) {
+      const sets = new KeyedStateTableBuilder(setStateName, 'value', empty.length, false);
+      const ns = sets.namespace(VOID_NAMESPACE);
+      for (const [key, rows] of empty) sets.add(key, ns, rows);
+      tables.push(sets.finish());
+    }
+    return tables;
   }
 
-  /** Restores sessions saved by either path: window sets [window, state window] and contents by state window. */
-  restore(windowSets: Map<unknown, [number, number, number, number][]>, contents: Map<unknown, Map<string, unknown>>, watermark: number): void {
+  /**
+   * Restores sessions saved by either path. `implied` (the fast path's own snapshots): every contents row is a
+   * session, and the window-set rows are sessions without contents. Otherwise (the generic path, format 1): the
+   * window sets map each window to its state window, and contents are found by state window.
+   */
+  restore(contents: KeyedStateTable | undefined, windowSets: KeyedStateTable | undefined, implied: boolean, watermark: number): void {
     this.watermark = watermark;
-    for (const [key, rows] of windowSets) {
-      const sorted = [...rows].sort((a, b) => a[0] - b[0]);
-      let prev: Session | undefined;
-      for (const [ws, we, ss, se] of sorted) {
-        const s = new Session(key, ws, we);
-        const c = contents.get(key);
-        const ns = `${ss}|${se}`;
-        if (c !== undefined && c.has(ns)) {
-          s.contents = c.get(ns);
-          s.hasContents = true;
-        }
-        if (prev === undefined) this.byKey.set(key, s);
-        else prev.next = s;
-        prev = s;
-        this.sessions++;
-        const maxTs = we - 1;
-        s.fireAt = maxTs > watermark ? maxTs : Number.NaN;
-        s.queuedAt = s.fireAt === s.fireAt ? s.fireAt : maxTs + this.lateness;
-        this.queue.push(s.queuedAt, s);
+    if (implied) {
+      if (contents !== undefined) {
+        const copy = true;
+        forEachRow(
+          contents,
+          (key, ns, value) => {
+            const w = TimeWindow.fromKey(ns);
+            this.restoreSession(key, w.start, w.end, true, value);
+          },
+          copy,
+        );
       }
+      if (windowSets !== undefined) {
+        forEachRow(windowSets, (key, _ns, rows) => {
+          for (const [ws, we] of rows as [number, number, number, number][]) if (!this.hasSession(key, ws)) this.restoreSession(key, ws, we, false, undefined);
+        });
+      }
+      return;
     }
+    const byKey = new Map<unknown, Map<string, unknown>>();
+    if (contents !== undefined) {
+      const copy = true;
+      forEachRow(
+        contents,
+        (key, ns, value) => {
+          let m = byKey.get(key);
+          if (m === undefined) byKey.set(key, (m = new Map()));
+          m.set(ns, value);
+        },
+        copy,
+      );
+    }
+    if (windowSets === undefined) return;
+    forEachRow(windowSets, (key, _ns, rows) => {
+      const c = byKey.get(key);
+      for (const [ws, we, ss, se] of rows as [number, number, number, number][]) {
+        const ns = `${ss}|${se}`;
+        const has = c !== undefined && c.has(ns);
+        this.restoreSession(key, ws, we, has, has ? c.get(ns) : undefined);
+      }
+    });
+  }
+
+  private hasSession(key: unknown, start: number): boolean {
+    for (let s = this.byKey.get(key); s !== undefined; s = s.next) if (s.start === start) return true;
+    return false;
+  }
+
+  /** Adds a restored session to its key's list (kept sorted by start) and queues its firing or cleanup. */
+  private restoreSession(key: unknown, start: number, end: number, hasContents: boolean, contents: unknown): void {
+    const s = new Session(key, start, end);
+    if (hasContents) {
+      s.contents = contents;
+      s.hasContents = true;
+    }
+    const head = this.byKey.get(key);
+    if (head === undefined || head.start > start) {
+      s.next = head;
+      this.byKey.set(key, s);
+    } else {
+      let p = head;
+      while (p.next !== undefined && p.next.start < start) p = p.next;
+      s.next = p.next;
+      p.next = s;
+    }
+    this.sessions++;
+    const maxTs = end - 1;
+    s.fireAt = maxTs > this.watermark ? maxTs : Number.NaN;
+    s.queuedAt = s.fireAt === s.fireAt ? s.fireAt : maxTs + this.lateness;
+    this.queue.push(s.queuedAt, s);
   }
 }

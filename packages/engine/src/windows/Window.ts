@@ -67,6 +67,12 @@ export class TimeWindow implements Window {
     for (const g of groups) if (g.members.size > 1) merge([...g.members.values()], g.window);
   }
 
+  /** The window a state namespace (`key`, "start|end") names. */
+  static fromKey(key: string): TimeWindow {
+    const bar = key.indexOf('|');
+    return new TimeWindow(Number(key.slice(0, bar)), Number(key.slice(bar + 1)));
+  }
+
   static fromJSON(o: { start: number; end: number }): TimeWindow {
     return new TimeWindow(o.start, o.end);
   }

@@ -53,9 +53,4 @@ export class WindowContents {
   result(contents: unknown): unknown {
     return this.kind === CONTENTS_AGGREGATE ? this.agg!.getResult(contents) : contents;
   }
-
-  /** A value for a checkpoint (lists are copied, as the keyed state backend does). */
-  toSnapshot(contents: unknown): unknown {
-    return this.kind === CONTENTS_LIST ? [...(contents as unknown[])] : contents;
-  }
 }

@@ -12,9 +12,10 @@ import {
   type ValueStateLike,
 } from '../state/StateDescriptor.js';
 import { VOID_NAMESPACE } from '../state/KeyedStateBackend.js';
-import { assignToKeyGroup } from '../state/keyGroups.js';
+import { forEachRow } from '../state/KeyedStateSnapshot.js';
+import { emptyTimerColumns } from '../time/timerColumns.js';
 import type { Timer } from '../time/TimerQueue.js';
-import type { KeyedOperatorSnapshot } from '../runtime/KeyedStreamOperator.js';
+import type { KeyedOperatorSnapshotV2 } from '../runtime/KeyedOperatorSnapshot.js';
 import { AlignedWindows, type FastWindowHost } from './AlignedWindows.js';
 import { StaticGapSessionWindows } from './assigners/SessionWindows.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './assigners/SlidingWindows.js';
@@ -363,41 +364,76 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     super.processWatermark(watermark);
   }
 
-  override snapshotState(checkpointId: number): KeyedOperatorSnapshot<unknown> {
+  override snapshotState(checkpointId: number): KeyedOperatorSnapshotV2 {
     const s = super.snapshotState(checkpointId);
-    const contents = this.fastContents;
-    if (contents === undefined) return s;
-    // The fast paths write what the generic path would: contents by (key, window), the merging window sets, timers.
-    const groups = s.keyed.keyGroups;
-    const rows = (key: unknown) => (groups[assignToKeyGroup(key, this.backend.maxParallelism)] ??= []);
-    const row = (key: unknown, ns: string, value: unknown) => rows(key).push([CONTENTS_STATE, contents.stateKind, key, ns, value]);
-    const timers = this.assigner.isEventTime() ? s.timers.eventTime : s.timers.processingTime;
-    const timer = (timestamp: number, key: unknown, window: TimeWindow) => timers.push({ timestamp, key, namespace: window.toJSON() });
-    if (this.aligned !== undefined) this.aligned.snapshot(row, timer);
-    else this.sessions!.snapshot((key, set) => rows(key).push([MERGING_SET_STATE, 'value', key, VOID_NAMESPACE, set]), row, timer);
-    timers.sort((a, b) => a.timestamp - b.timestamp);
+    if (this.fastContents === undefined) return s;
+    // The fast paths write their contents as the generic path's window-contents state (in columns); instead of a
+    // timer per key and window, a flag: the default trigger's timers follow from the windows.
+    const tables = this.aligned !== undefined ? [this.aligned.snapshotTable()] : this.sessions!.snapshotTables(MERGING_SET_STATE);
+    for (const t of tables) if (t !== undefined) s.keyed.tables.push(t);
+    s.windowsImplyTimers = true;
     return s;
   }
 
-  override initializeState(state: unknown): void {
-    super.initializeState(state);
-    if (state === undefined || this.fastContents === undefined) return;
-    // Window contents (and session window sets) come back from the keyed state into the fast path's structures.
-    const contents = this.backend.takeState(CONTENTS_STATE);
-    if (this.aligned !== undefined) this.aligned.restore(contents, this.currentWatermark);
-    else {
-      const sets = new Map<unknown, [number, number, number, number][]>();
-      for (const r of this.backend.takeState(MERGING_SET_STATE)) sets.set(r.key, r.value as [number, number, number, number][]);
-      const byKey = new Map<unknown, Map<string, unknown>>();
-      for (const r of contents) {
-        let m = byKey.get(r.key);
-        if (m === undefined) byKey.set(r.key, (m = new Map()));
-        m.set(r.namespace, r.value);
-      }
-      this.sessions!.restore(sets, byKey, this.currentWatermark);
+  protected override restoreSnapshot(s: KeyedOperatorSnapshotV2): void {
+    if (this.fastContents === undefined) {
+      super.restoreSnapshot(s);
+      if (s.windowsImplyTimers) this.restoreImpliedTimers(s);
+      return;
     }
-    // Their timers are implied by the windows.
-    this.timerService.restore({ eventTime: [], processingTime: [] });
+    // Window contents (and session window sets) go to the fast path's structures; their timers are implied by the
+    // windows, so the timers of a generic path's snapshot are not restored.
+    const contents = s.keyed.tables.find((t) => t.name === CONTENTS_STATE);
+    const sets = s.keyed.tables.find((t) => t.name === MERGING_SET_STATE);
+    const tables = s.keyed.tables.filter((t) => t !== contents && t !== sets);
+    super.restoreSnapshot({ ...s, keyed: { ...s.keyed, tables }, timers: { eventTime: emptyTimerColumns(), processingTime: emptyTimerColumns() } });
+    if (this.aligned !== undefined) this.aligned.restore(contents, this.currentWatermark);
+    else this.sessions!.restore(contents, sets, s.windowsImplyTimers === true, this.currentWatermark);
+  }
+
+  /**
+   * The generic path restoring a fast path's snapshot: registers the timers Flink's WindowOperator would have for
+   * each window — EventTimeTrigger's at maxTimestamp unless the restored watermark has passed it, and the cleanup
+   * timer at maxTimestamp + allowedLateness (ProcessingTimeTrigger's and the cleanup timer at maxTimestamp for
+   * processing time) — and, for sessions, the merging window sets, each window its own state window.
+   */
+  private restoreImpliedTimers(s: KeyedOperatorSnapshotV2): void {
+    const contents = s.keyed.tables.find((t) => t.name === CONTENTS_STATE);
+    const watermark = this.currentWatermark;
+    const register = (key: unknown, w: TimeWindow) => {
+      this.backend.setCurrentKey(key);
+      if (this.assigner.isEventTime() && w.maxTimestamp() > watermark) this.timerService.registerEventTimeTimer(w, w.maxTimestamp());
+      this.registerCleanupTimer(w);
+    };
+    if (!this.assigner.isMerging()) {
+      if (contents !== undefined) forEachRow(contents, (key, ns) => register(key, TimeWindow.fromKey(ns)));
+      return;
+    }
+    const windows = new Map<unknown, [number, number, number, number][]>();
+    const add = (key: unknown, start: number, end: number) => {
+      let rows = windows.get(key);
+      if (rows === undefined) windows.set(key, (rows = []));
+      if (!rows.some((r) => r[0] === start)) rows.push([start, end, start, end]);
+    };
+    if (contents !== undefined) {
+      forEachRow(contents, (key, ns) => {
+        const w = TimeWindow.fromKey(ns);
+        add(key, w.start, w.end);
+      });
+    }
+    // Sessions without contents, which the fast path lists in a window-set table.
+    const sets = s.keyed.tables.find((t) => t.name === MERGING_SET_STATE);
+    if (sets !== undefined) {
+      forEachRow(sets, (key, _ns, rows) => {
+        for (const [ws, we] of rows as [number, number, number, number][]) add(key, ws, we);
+      });
+    }
+    for (const [key, rows] of windows) {
+      rows.sort((a, b) => a[0] - b[0]);
+      this.backend.setCurrentKey(key);
+      this.mergingSets!.update(rows);
+      for (const [ws, we] of rows) register(key, new TimeWindow(ws, we));
+    }
   }
 
   override stateSize(): number {

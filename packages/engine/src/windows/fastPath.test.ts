@@ -1,12 +1,14 @@
 // The window fast paths (AlignedWindows, SessionWindowState) against the generic path (state per window namespace, a
 // timer per key and window) on random scripts: elements in and out of order, late data with and without allowed
-// lateness, watermarks, processing time, and snapshot/restore, also from one path's checkpoint into the other.
+// lateness, watermarks, processing time, and snapshot/restore, also from one path's checkpoint into the other, after a
+// JSON round trip, and split by key group and merged back.
 import { describe, expect, it } from 'vitest';
 import { toFnSpec } from '../graph/fn.js';
 import { OperatorTestHarness, type HarnessOutput } from '../testing/OperatorTestHarness.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import type { ProcessWindowContext } from '../api/functions.js';
 import { mulberry32 } from '../connectors/generator/random.js';
+import { rescaleKeyedSnapshots } from '../runtime/rescaleKeyedSnapshot.js';
 import { EventTimeSessionWindows } from './assigners/SessionWindows.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from './assigners/SlidingWindows.js';
 import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from './assigners/TumblingWindows.js';
@@ -15,7 +17,12 @@ import type { TimeWindow } from './Window.js';
 import { WindowOperator, type WindowOperatorOptions } from './WindowOperator.js';
 import type { WindowFunctionSpec } from './WindowFunctionSpec.js';
 
-type Step = { element: string; key: number; ts: number } | { watermark: number } | { processingTime: number } | { restore: 'same' | 'swap' };
+/**
+ * A restore goes into the same path or the other one ('swap'), from the snapshot as the checkpoint container returns
+ * it, after a JSON round trip (typed arrays become plain objects), or split into two key-group ranges and merged back.
+ */
+type Via = 'container' | 'json' | 'rescale';
+type Step = { element: string; key: number; ts: number } | { watermark: number } | { processingTime: number } | { restore: 'same' | 'swap'; via: Via };
 
 const assigners: [string, () => WindowAssigner][] = [
   ['tumbling 10', () => TumblingEventTimeWindows.of(10)],
@@ -82,7 +89,7 @@ function script(seed: number, processingTime: boolean): Step[] {
     } else if (r < 0.96) {
       pt += 1 + Math.floor(rand() * (processingTime ? 6 : 3));
       steps.push({ processingTime: pt });
-    } else steps.push({ restore: rand() < 0.5 ? 'same' : 'swap' });
+    } else steps.push({ restore: rand() < 0.5 ? 'same' : 'swap', via: (['container', 'json', 'rescale'] as const)[i % 3]! });
   }
   steps.push({ watermark: Number.POSITIVE_INFINITY });
   steps.push({ processingTime: pt + 1000 });
@@ -101,6 +108,13 @@ function normalize(out: HarnessOutput[]): string[] {
   return [...result, ...segment.sort()];
 }
 
+function via(snapshot: unknown, how: Via): unknown {
+  if (how === 'json') return JSON.parse(JSON.stringify(snapshot));
+  if (how === 'container') return snapshot;
+  const pieces = [rescaleKeyedSnapshots([snapshot], (kg) => kg < 64), rescaleKeyedSnapshots([snapshot], (kg) => kg >= 64)];
+  return rescaleKeyedSnapshots(pieces, () => true);
+}
+
 function run(steps: Step[], make: (generic: boolean) => WindowOperator, generic: boolean) {
   let mode = generic;
   let op = make(mode);
@@ -112,7 +126,7 @@ function run(steps: Step[], make: (generic: boolean) => WindowOperator, generic:
     else if ('watermark' in s) h.processWatermark(s.watermark);
     else if ('processingTime' in s) h.setProcessingTime(s.processingTime);
     else {
-      const snapshot = h.snapshot();
+      const snapshot = via(h.snapshot(), s.via);
       const before = h.output.slice();
       const side = new Map(h.sideOutputs);
       const dropped = h.numLateRecordsDropped;
