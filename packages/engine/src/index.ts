@@ -67,6 +67,7 @@ export { WindowOperator } from './windows/WindowOperator.js';
 
 export { LiveSink, SalesGeneratorSource, salesLine, registerConnector, getConnector, listConnectors, type ConnectorDefinition, type ConnectorSpec } from './connectors/index.js';
 export type { SourceFunction, SourceContext, SinkFunction, SinkContext } from './connectors/SourceFunction.js';
+export { SourceBatch } from './connectors/SourceBatch.js';
 export { SalesGenerator } from './connectors/generator/SalesGenerator.js';
 export { Nexmark } from './connectors/generator/nexmark/nexmark.js';
 export { NexmarkGenerator, type NexmarkConfig } from './connectors/generator/nexmark/NexmarkGenerator.js';

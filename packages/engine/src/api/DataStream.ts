@@ -112,14 +112,30 @@ export class DataStream<T> {
     const sinkName = `collect-${this.nodeId}`;
     this.sinkTo({ connector: 'collect', config: { name: sinkName } }, 'Collect');
     const out: T[] = [];
-    const client = this.env.executeAsync('executeAndCollect', {
+    // The job starts inside executeAsync() and may fill the limit before it returns the client: cancel then.
+    let client: { cancel(): void } | undefined;
+    let full = false;
+    const stopIfFull = () => {
+      if (limit === undefined || out.length < limit) return;
+      full = true;
+      client?.cancel();
+    };
+    const running = this.env.executeAsync('executeAndCollect', {
       collect: (sink: string, value: unknown) => {
         if (sink !== sinkName) return;
         if (limit === undefined || out.length < limit) out.push(value as T);
-        if (limit !== undefined && out.length >= limit) client.cancel();
+        stopIfFull();
+      },
+      collectBatch: (sink: string, values: readonly unknown[], _timestamps: Float64Array, length: number) => {
+        if (sink !== sinkName) return;
+        const n = limit === undefined ? length : Math.min(length, limit - out.length);
+        for (let i = 0; i < n; i++) out.push(values[i] as T);
+        stopIfFull();
       },
     });
-    await client.getJobExecutionResult();
+    client = running;
+    if (full) running.cancel();
+    await running.getJobExecutionResult();
     return out;
   }
 }

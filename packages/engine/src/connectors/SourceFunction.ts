@@ -4,6 +4,13 @@ export interface SourceContext<T = unknown> {
   collect(value: T): void;
   /** Emits a record with an event timestamp (ms). */
   collectWithTimestamp(value: T, timestamp: number): void;
+  /**
+   * Emits values[i] for i < length (default: all) in one go, without timestamps: the same as collect() per value, for
+   * less work per record. The array is read during the call only, so a source may refill it for its next batch.
+   */
+  collectBatch(values: readonly T[], length?: number): void;
+  /** Emits values[i] with event timestamp timestamps[i] for i < length (default: all), as collectWithTimestamp() would one by one. */
+  collectBatchWithTimestamps(values: readonly T[], timestamps: Float64Array | readonly number[], length?: number): void;
   /** For sources that track event time themselves (e.g. per partition). */
   emitWatermark(watermark: number): void;
   markAsTemporarilyIdle(): void;
@@ -44,6 +51,8 @@ export interface SinkContext {
 export interface SinkFunction<T = unknown> {
   open?(ctx: SinkContext): void | Promise<void>;
   invoke(value: T, timestamp: number): void;
+  /** Optional: values[i] with timestamps[i] for i < length, as invoke() per record would take them; the arrays are only lent. */
+  invokeBatch?(values: readonly T[], timestamps: Float64Array, length: number): void;
   /** End of input: flush buffered records. */
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;

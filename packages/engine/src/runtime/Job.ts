@@ -7,9 +7,11 @@ import { MAX_WATERMARK } from '../time/Watermark.js';
 import type { JobServices } from './JobServices.js';
 import type { OperatorMetricsSnapshot } from './metrics.js';
 import { getOperatorDefinition } from './operatorRegistry.js';
-import { DEAD_LETTER_TAG, SourceOperator } from './operators/SourceOperator.js';
+import { SourceOperator } from './operators/SourceOperator.js';
 import { SinkOperator } from './operators/SinkOperator.js';
 import type { Output } from './Output.js';
+import { ChannelOutput } from './ChannelOutput.js';
+import { FanOutput } from './FanOutput.js';
 import type { StreamOperator } from './StreamOperator.js';
 import { DataTap } from './DataTap.js';
 import { effectiveParallelism } from '../graph/parallelism.js';
@@ -55,56 +57,6 @@ interface Task {
   numChannels: number;
   endedChannels: number;
   downstream: { task: Task; channel: number }[];
-}
-
-/** Delivers to one input channel of the downstream task's head operator. */
-class ChannelOutput implements Output {
-  constructor(
-    private readonly target: StreamOperator,
-    private readonly channel: number,
-    private readonly input: number,
-  ) {}
-  collect(value: unknown, timestamp: number): void {
-    this.target.metrics.recordsIn++;
-    this.target.processElement(value, timestamp, this.input);
-  }
-  emitWatermark(watermark: number): void {
-    this.target.receiveWatermark(this.channel, watermark);
-  }
-  emitIdle(idle: boolean): void {
-    this.target.receiveIdle(this.channel, idle);
-  }
-  collectSide(): void {}
-}
-
-/** Fans one operator's output out to its edges; counts records out and dead letters; feeds an open data tap. */
-class FanOutput implements Output {
-  tap: DataTap | undefined;
-  constructor(
-    private readonly op: StreamOperator,
-    private readonly main: Output[],
-    private readonly side: Map<string, Output[]>,
-  ) {}
-  collect(value: unknown, timestamp: number): void {
-    this.op.metrics.recordsOut++;
-    if (this.tap !== undefined) this.tap.push(value, timestamp, this.op.currentWatermark);
-    const m = this.main;
-    for (let i = 0; i < m.length; i++) m[i]!.collect(value, timestamp);
-  }
-  emitWatermark(watermark: number): void {
-    for (const o of this.main) o.emitWatermark(watermark);
-    for (const outs of this.side.values()) for (const o of outs) o.emitWatermark(watermark);
-  }
-  emitIdle(idle: boolean): void {
-    for (const o of this.main) o.emitIdle(idle);
-    for (const outs of this.side.values()) for (const o of outs) o.emitIdle(idle);
-  }
-  collectSide(tag: string, value: unknown, timestamp: number): void {
-    if (tag === DEAD_LETTER_TAG && !(this.op instanceof SourceOperator)) this.op.metrics.deadLetters++;
-    if (this.tap !== undefined) this.tap.push(value, timestamp, this.op.currentWatermark, tag);
-    const outs = this.side.get(tag);
-    if (outs !== undefined) for (const o of outs) o.collect(value, timestamp);
-  }
 }
 
 /**

@@ -9,6 +9,8 @@ export interface JobServices {
   log?(line: string): void;
   /** Records of an executeAndCollect() sink. */
   collect?(sink: string, value: unknown, timestamp: number): void;
+  /** Optional: a batch of an executeAndCollect() sink's records (values[i] for i < length), instead of collect() per record. The arrays are only lent. */
+  collectBatch?(sink: string, values: readonly unknown[], timestamps: Float64Array, length: number): void;
   /** Connector-specific services (e.g. an output directory for file sinks), by name. */
   [name: string]: unknown;
 }

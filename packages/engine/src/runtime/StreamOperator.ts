@@ -47,6 +47,31 @@ export abstract class StreamOperator<OUT = unknown> {
   /** One record from input `input` (0, or 1 for the second input of connect/join). */
   abstract processElement(value: unknown, timestamp: number, input: number): void;
 
+  /**
+   * A batch of records from input `input`, in order (see Output.collectBatch; the arrays are only lent). Whoever calls
+   * it has counted the batch in recordsIn. The default runs processElement per record, so every operator takes
+   * batches; stateless operators override it with a tight loop that hands one batch on.
+   */
+  processBatch(values: readonly unknown[], timestamps: Float64Array, length: number, input: number): void {
+    let i = 0;
+    try {
+      for (; i < length; i++) this.processElement(values[i], timestamps[i]!, input);
+    } catch (e) {
+      this.metrics.recordsIn -= length - i - 1;
+      throw e;
+    }
+  }
+
+  /**
+   * A batch failed at record `at`: counts only the records it reached and passes on the `produced` results of the
+   * records before, as record-at-a-time processing would have, so a failure leaves the same output behind.
+   * The caller then rethrows.
+   */
+  protected batchFailed(at: number, length: number, values: readonly unknown[], timestamps: Float64Array, produced: number): void {
+    this.metrics.recordsIn -= length - at - 1;
+    if (produced > 0) this.output.collectBatch(values as OUT[], timestamps, produced);
+  }
+
   /** Called when the combined watermark advances. Keyed operators fire timers first; then it is forwarded. */
   processWatermark(watermark: number): void {
     this.output.emitWatermark(watermark);

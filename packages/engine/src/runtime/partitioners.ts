@@ -1,5 +1,6 @@
 import type { KeySelector } from '../api/functions.js';
 import { assignToKeyGroup, normalizeKey, operatorIndexForKeyGroup } from '../state/keyGroups.js';
+import { BatchBuffer } from './BatchBuffer.js';
 import type { Output } from './Output.js';
 
 /**
@@ -7,8 +8,27 @@ import type { Output } from './Output.js';
  * one subtask; watermarks and idleness go to every subtask, since each takes the minimum over all its input channels.
  */
 abstract class PartitionerOutput implements Output {
-  constructor(protected readonly targets: Output[]) {}
+  /** One reusable batch per subtask: a batch is split by target, each target's records in their order. */
+  private readonly buffers: BatchBuffer[];
+  constructor(protected readonly targets: Output[]) {
+    this.buffers = targets.map(() => new BatchBuffer(256));
+  }
   abstract collect(value: unknown, timestamp: number): void;
+  /** The subtask that gets this record. */
+  protected abstract route(value: unknown): number;
+  collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+    const buffers = this.buffers;
+    for (const b of buffers) b.reset(length);
+    for (let i = 0; i < length; i++) {
+      const b = buffers[this.route(values[i])]!;
+      b.values[b.length] = values[i];
+      b.timestamps[b.length++] = timestamps[i]!;
+    }
+    for (let t = 0; t < buffers.length; t++) {
+      const b = buffers[t]!;
+      if (b.length > 0) this.targets[t]!.collectBatch(b.values, b.timestamps, b.length);
+    }
+  }
   emitWatermark(watermark: number): void {
     for (const t of this.targets) t.emitWatermark(watermark);
   }
@@ -27,24 +47,37 @@ export class KeyGroupOutput extends PartitionerOutput {
   ) {
     super(targets);
   }
-  collect(value: unknown, timestamp: number): void {
+  protected route(value: unknown): number {
     const keyGroup = assignToKeyGroup(normalizeKey(this.keySelector(value)), this.maxParallelism);
-    this.targets[operatorIndexForKeyGroup(this.maxParallelism, this.targets.length, keyGroup)]!.collect(value, timestamp);
+    return operatorIndexForKeyGroup(this.maxParallelism, this.targets.length, keyGroup);
+  }
+  collect(value: unknown, timestamp: number): void {
+    this.targets[this.route(value)]!.collect(value, timestamp);
   }
 }
 
 /** rebalance (and forward between different parallelisms, as Flink does): round robin. */
 export class RoundRobinOutput extends PartitionerOutput {
   private next = 0;
+  protected route(): number {
+    const t = this.next;
+    this.next = t + 1 === this.targets.length ? 0 : t + 1;
+    return t;
+  }
   collect(value: unknown, timestamp: number): void {
-    this.targets[this.next]!.collect(value, timestamp);
-    this.next = this.next + 1 === this.targets.length ? 0 : this.next + 1;
+    this.targets[this.route()]!.collect(value, timestamp);
   }
 }
 
 /** broadcast: every subtask gets every record. */
 export class BroadcastOutput extends PartitionerOutput {
+  protected route(): number {
+    return 0;
+  }
   collect(value: unknown, timestamp: number): void {
     for (const t of this.targets) t.collect(value, timestamp);
+  }
+  override collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+    for (const t of this.targets) t.collectBatch(values, timestamps, length);
   }
 }

@@ -49,6 +49,9 @@ export class OperatorTestHarness {
       collect(value, timestamp) {
         self.output.push({ value, timestamp });
       },
+      collectBatch(values, timestamps, length) {
+        for (let i = 0; i < length; i++) self.output.push({ value: values[i], timestamp: timestamps[i]! });
+      },
       emitWatermark(watermark) {
         self.output.push({ watermark });
       },
@@ -91,6 +94,18 @@ export class OperatorTestHarness {
     this.ensureOpen();
     this.operator.metrics.recordsIn++;
     this.operator.processElement(value, timestamp, input);
+  }
+
+  /** A batch of records, as a job's runtime hands them to the operator (processBatch). */
+  processBatch(records: { value: unknown; timestamp: number }[], input = 0): void {
+    this.ensureOpen();
+    this.operator.metrics.recordsIn += records.length;
+    this.operator.processBatch(
+      records.map((r) => r.value),
+      Float64Array.from(records, (r) => r.timestamp),
+      records.length,
+      input,
+    );
   }
 
   processWatermark(watermark: number, channel = 0): void {

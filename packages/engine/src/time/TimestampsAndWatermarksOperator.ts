@@ -1,3 +1,5 @@
+import { BatchBuffer } from '../runtime/BatchBuffer.js';
+import { assignLoop, indexOfNaN, loopFailure } from '../runtime/batchLoops.js';
 import { StreamOperator } from '../runtime/StreamOperator.js';
 import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from './WatermarkStrategy.js';
 import { MAX_WATERMARK, MIN_WATERMARK } from './Watermark.js';
@@ -12,6 +14,7 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
   private lastEmitted = MIN_WATERMARK;
   private cancelTimer: (() => void) | undefined;
   private idle = false;
+  private readonly batchTimestamps = new BatchBuffer();
 
   constructor(
     private readonly strategy: WatermarkStrategy,
@@ -36,11 +39,44 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
 
   processElement(value: unknown, timestamp: number): void {
     const ts = this.assigner !== undefined ? this.assigner(value, timestamp) : timestamp;
-    if (typeof ts !== 'number' || Number.isNaN(ts)) {
-      throw new Error(`timestamp assigner returned ${JSON.stringify(ts)} for ${safeJson(value)}: expected epoch milliseconds`);
-    }
+    if (typeof ts !== 'number' || Number.isNaN(ts)) throw badTimestamp(ts, value);
     this.generator.onEvent(value, ts, this);
     this.output.collect(value, ts);
+  }
+
+  /**
+   * Timestamps for the whole batch in one loop, then the generator sees them at once. Only for generators that never
+   * emit from onEvent (onEventBatch): with the others (idleness), a watermark or idleness change could fall between two
+   * records of the batch, so they go record by record.
+   */
+  override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number, input: number): void {
+    const generator = this.generator;
+    if (generator.onEventBatch === undefined) return super.processBatch(values, timestamps, length, input);
+    let out = timestamps;
+    let n: number;
+    if (this.assigner === undefined) {
+      const bad = indexOfNaN(timestamps, length);
+      n = bad < 0 ? length : bad;
+    } else {
+      this.batchTimestamps.reset(length);
+      out = this.batchTimestamps.timestamps;
+      try {
+        n = assignLoop(this.assigner, values, timestamps, length, out);
+      } catch (e) {
+        generator.onEventBatch(values, out, loopFailure.at);
+        this.batchFailed(loopFailure.at, length, values, out, loopFailure.at);
+        throw e;
+      }
+    }
+    generator.onEventBatch(values, out, n);
+    if (n < length) {
+      // Record n has a bad timestamp: the records before it go on, as they would have one by one.
+      const e = badTimestamp(this.assigner === undefined ? timestamps[n] : loopFailure.bad, values[n]);
+      loopFailure.bad = undefined;
+      this.batchFailed(n, length, values, out, n);
+      throw e;
+    }
+    this.output.collectBatch(values, out, length);
   }
 
   /** Only the end-of-input watermark passes: this operator is the stream's source of watermarks. */
@@ -76,6 +112,10 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
   override close(): void {
     this.cancelTimer?.();
   }
+}
+
+function badTimestamp(ts: unknown, value: unknown): Error {
+  return new Error(`timestamp assigner returned ${JSON.stringify(ts)} for ${safeJson(value)}: expected epoch milliseconds`);
 }
 
 function safeJson(v: unknown): string {

@@ -1,5 +1,6 @@
 import { resolveFn, toFnSpec } from '../graph/fn.js';
 import type { FnSpec } from '../graph/PipelineGraph.js';
+import { maxTimestamp } from '../runtime/batchLoops.js';
 import { MIN_WATERMARK } from './Watermark.js';
 
 export interface WatermarkOutput {
@@ -12,6 +13,11 @@ export interface WatermarkOutput {
 export interface WatermarkGenerator<T = unknown> {
   onEvent(event: T, eventTimestamp: number, output: WatermarkOutput): void;
   onPeriodicEmit(output: WatermarkOutput): void;
+  /**
+   * Optional, for generators whose onEvent never emits: onEvent for events[i] at timestamps[i], i < length, in one
+   * call. Without it, batches of records go through onEvent one by one.
+   */
+  onEventBatch?(events: readonly T[], timestamps: Float64Array, length: number): void;
 }
 
 /** Extracts an event's timestamp; `recordTimestamp` is the timestamp the source attached, if any. */
@@ -34,6 +40,9 @@ export class BoundedOutOfOrdernessWatermarks<T> implements WatermarkGenerator<T>
   onEvent(_e: T, ts: number): void {
     if (ts > this.maxTimestamp) this.maxTimestamp = ts;
   }
+  onEventBatch(_events: readonly T[], timestamps: Float64Array, length: number): void {
+    this.maxTimestamp = maxTimestamp(timestamps, length, this.maxTimestamp);
+  }
   onPeriodicEmit(output: WatermarkOutput): void {
     if (this.maxTimestamp !== MIN_WATERMARK) output.emitWatermark(this.maxTimestamp - this.outOfOrderness - 1);
   }
@@ -42,6 +51,7 @@ export class BoundedOutOfOrdernessWatermarks<T> implements WatermarkGenerator<T>
 export class NoWatermarksGenerator<T> implements WatermarkGenerator<T> {
   onEvent(): void {}
   onPeriodicEmit(): void {}
+  onEventBatch(): void {}
 }
 
 /** Marks the output idle when no event arrived for `idleTimeout` ms of processing time (Flink's WatermarksWithIdleness). */

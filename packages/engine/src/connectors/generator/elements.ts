@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../registry.js';
+import { NO_TIMESTAMP } from '../../time/Watermark.js';
+import { SourceBatch } from '../SourceBatch.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
 
 export const ElementsConfig = z.object({
@@ -16,12 +18,11 @@ export class ElementsSource implements SourceFunction {
   constructor(private readonly config: ElementsConfig) {}
   async run(ctx: SourceContext): Promise<void> {
     const { elements, timestamps } = this.config;
+    const batch = new SourceBatch(ctx, 4096);
     while (this.running && ctx.isRunning() && this.next < elements.length) {
-      const end = Math.min(elements.length, this.next + 4096);
-      for (; this.next < end; this.next++) {
-        if (timestamps) ctx.collectWithTimestamp(elements[this.next], timestamps[this.next]!);
-        else ctx.collect(elements[this.next]);
-      }
+      const end = Math.min(elements.length, this.next + batch.capacity);
+      for (; this.next < end; this.next++) batch.add(elements[this.next], timestamps ? timestamps[this.next]! : NO_TIMESTAMP);
+      batch.flush();
       if (this.next < elements.length) await ctx.yield();
     }
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../registry.js';
+import { SourceBatch } from '../SourceBatch.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
 import { mulberry32 } from './random.js';
 
@@ -45,15 +46,17 @@ export class SalesGeneratorSource implements SourceFunction<string> {
     for (let i = 0; i < this.emitted; i++) salesLine(rand);
     const startAt = ctx.getCurrentProcessingTime();
     const startCount = this.emitted;
+    const batch = new SourceBatch(ctx);
     while (this.running && ctx.isRunning() && (count === undefined || this.emitted < count)) {
       let due: number;
       if (ratePerSecond === 0) due = this.emitted + 1024;
       else due = startCount + Math.floor(((ctx.getCurrentProcessingTime() - startAt) * ratePerSecond) / 1000) + 1;
       if (count !== undefined) due = Math.min(due, count);
       while (this.emitted < due) {
-        ctx.collect(salesLine(rand));
+        batch.add(salesLine(rand));
         this.emitted++;
       }
+      batch.flush();
       if (ratePerSecond === 0) await ctx.yield();
       else await ctx.sleep(Math.max(5, Math.min(50, 1000 / ratePerSecond)));
     }

@@ -74,6 +74,12 @@ function recordingContext(): { ctx: SourceContext; events: SourceEvent[] } {
   const ctx: SourceContext = {
     collect: (value) => events.push({ kind: 'record', value: value as KafkaRecord, ts: Number.NaN }),
     collectWithTimestamp: (value, ts) => events.push({ kind: 'record', value: value as KafkaRecord, ts }),
+    collectBatch: (values, n = values.length) => {
+      for (let i = 0; i < n; i++) events.push({ kind: 'record', value: values[i] as KafkaRecord, ts: Number.NaN });
+    },
+    collectBatchWithTimestamps: (values, ts, n = values.length) => {
+      for (let i = 0; i < n; i++) events.push({ kind: 'record', value: values[i] as KafkaRecord, ts: ts[i]! });
+    },
     emitWatermark: (wm) => events.push({ kind: 'watermark', wm }),
     markAsTemporarilyIdle: () => events.push({ kind: 'idle' }),
     deadLetter: () => {

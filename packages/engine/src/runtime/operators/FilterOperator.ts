@@ -1,11 +1,27 @@
 import type { FilterFunction } from '../../api/functions.js';
+import { BatchBuffer } from '../BatchBuffer.js';
+import { filterLoop, loopFailure } from '../batchLoops.js';
 import { StreamOperator } from '../StreamOperator.js';
 
 export class FilterOperator extends StreamOperator {
+  private readonly batch = new BatchBuffer();
   constructor(private readonly fn: FilterFunction<unknown>) {
     super();
   }
   processElement(value: unknown, timestamp: number): void {
     if (this.fn(value)) this.output.collect(value, timestamp);
+  }
+  /** Keeps the passing records of the batch in one loop, and hands them on as one batch (none when none passed). */
+  override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+    const b = this.batch;
+    b.reset(length);
+    let n: number;
+    try {
+      n = filterLoop(this.fn, values, timestamps, length, b.values, b.timestamps);
+    } catch (e) {
+      this.batchFailed(loopFailure.at, length, b.values, b.timestamps, loopFailure.produced);
+      throw e;
+    }
+    if (n > 0) this.output.collectBatch(b.values, b.timestamps, n);
   }
 }

@@ -1,11 +1,26 @@
 import type { MapFunction } from '../../api/functions.js';
+import { BatchBuffer } from '../BatchBuffer.js';
+import { loopFailure, mapLoop } from '../batchLoops.js';
 import { StreamOperator } from '../StreamOperator.js';
 
 export class MapOperator extends StreamOperator {
+  private readonly batch = new BatchBuffer();
   constructor(private readonly fn: MapFunction<unknown, unknown>) {
     super();
   }
   processElement(value: unknown, timestamp: number): void {
     this.output.collect(this.fn(value), timestamp);
+  }
+  /** One loop over the batch; the results keep the input's timestamps, so those are passed on as they are. */
+  override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+    this.batch.reset(length);
+    const out = this.batch.values;
+    try {
+      mapLoop(this.fn, values, length, out);
+    } catch (e) {
+      this.batchFailed(loopFailure.at, length, out, timestamps, loopFailure.produced);
+      throw e;
+    }
+    this.output.collectBatch(out, timestamps, length);
   }
 }

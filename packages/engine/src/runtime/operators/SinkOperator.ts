@@ -50,6 +50,20 @@ export class SinkOperator extends StreamOperator<never> {
     if (this.tap !== undefined) this.tap.push(value, timestamp, this.currentWatermark);
     this.sink.invoke(value, timestamp);
   }
+  /** One call into the sink per batch when it takes batches (invokeBatch), else one per record. */
+  override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+    const tap = this.tap;
+    if (tap !== undefined) for (let i = 0; i < length; i++) tap.push(values[i], timestamps[i]!, this.currentWatermark);
+    const sink = this.sink;
+    if (sink.invokeBatch !== undefined) return sink.invokeBatch(values, timestamps, length);
+    let i = 0;
+    try {
+      for (; i < length; i++) sink.invoke(values[i], timestamps[i]!);
+    } catch (e) {
+      this.batchFailed(i, length, values, timestamps, 0);
+      throw e;
+    }
+  }
   override processWatermark(): void {}
   override finish(): void {
     this.track(this.sink.finish?.());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition, ConnectorSpec } from '../../registry.js';
+import { SourceBatch } from '../../SourceBatch.js';
 import type { SourceContext, SourceFunction } from '../../SourceFunction.js';
 import { IotSensorGenerator, type IotGeneratorSnapshot, type IotReading } from './IotSensorGenerator.js';
 
@@ -53,13 +54,15 @@ export class IotSensorsSource implements SourceFunction<IotReading> {
     const rate = c.ratePerSecond ?? c.eventsPerSecond;
     const startedAt = ctx.getCurrentProcessingTime();
     const from = gen.position;
+    const batch = new SourceBatch(ctx);
     while (this.running && ctx.isRunning() && (c.count === undefined || gen.position < c.count)) {
       const due = rate === 0 ? gen.position + 4096 : from + Math.floor(((ctx.getCurrentProcessingTime() - startedAt) * rate) / 1000) + 1;
       const end = c.count === undefined ? due : Math.min(due, c.count);
       while (gen.position < end) {
         const r = gen.next();
-        ctx.collectWithTimestamp(r, r.timestamp);
+        batch.add(r, r.timestamp);
       }
+      batch.flush();
       if (rate === 0) await ctx.yield();
       else await ctx.sleep(Math.max(5, Math.min(50, 1000 / rate)));
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ConnectorDefinition, ConnectorSpec } from '../../registry.js';
+import { SourceBatch } from '../../SourceBatch.js';
 import type { SourceContext, SourceFunction } from '../../SourceFunction.js';
 import { NexmarkGenerator } from './NexmarkGenerator.js';
 
@@ -28,13 +29,15 @@ class NexmarkSource implements SourceFunction {
     for (let i = 0; i < this.emitted; i++) gen.next();
     const started = ctx.getCurrentProcessingTime();
     const from = this.emitted;
+    const batch = new SourceBatch(ctx);
     while (this.running && ctx.isRunning() && (this.c.count === undefined || this.emitted < this.c.count)) {
       const due = this.c.ratePerSecond === 0 ? this.emitted + 4096 : from + Math.floor(((ctx.getCurrentProcessingTime() - started) * this.c.ratePerSecond) / 1000) + 1;
       const end = this.c.count === undefined ? due : Math.min(due, this.c.count);
       for (; this.emitted < end; this.emitted++) {
         const e = gen.next();
-        ctx.collectWithTimestamp(e, e.t);
+        batch.add(e, e.t);
       }
+      batch.flush();
       if (this.c.ratePerSecond === 0) await ctx.yield();
       else await ctx.sleep(20);
     }

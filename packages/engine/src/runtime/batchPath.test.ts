@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { registerConnector } from '../connectors/registry.js';
+import { Job, StreamExecutionEnvironment, WatermarkStrategy, type DataStream, type KeyedProcessFunction } from '../index.js';
+
+/**
+ * The batch path against record-at-a-time: the same script of records and watermarks goes through the same pipeline
+ * once as batches (collectBatchWithTimestamps) and once record by record (collectWithTimestamp); results, metrics and
+ * data taps must not differ.
+ */
+type Step = { records: [unknown, number][] } | { watermark: number };
+const scripts = new Map<string, { steps: Step[]; batched: boolean }>();
+registerConnector({
+  name: 'batch-path-script',
+  description: 'replays a test script, as batches or record by record',
+  configSchema: z.object({ id: z.string() }),
+  createSource: ({ id }) => ({
+    async run(ctx) {
+      const { steps, batched } = scripts.get(id)!;
+      for (const [i, s] of steps.entries()) {
+        if ('watermark' in s) ctx.emitWatermark(s.watermark);
+        else if (!batched) for (const [v, t] of s.records) ctx.collectWithTimestamp(v, t);
+        // Both kinds of timestamp arrays a source may pass.
+        else if (i % 2 === 0) ctx.collectBatchWithTimestamps(s.records.map((r) => r[0]), Float64Array.from(s.records, (r) => r[1]));
+        else ctx.collectBatchWithTimestamps(s.records.map((r) => r[0]), s.records.map((r) => r[1]));
+        await ctx.yield();
+      }
+    },
+    cancel() {},
+  }),
+});
+
+type Ev = { k: number; v: number; t: number };
+const events = (n: number, from = 0): [Ev, number][] => Array.from({ length: n }, (_, i) => [{ k: (from + i) % 3, v: from + i, t: (from + i) * 10 }, (from + i) * 10]);
+
+interface RunResult {
+  /** Records per sink, in arrival order, with their timestamps. */
+  out: Record<string, [unknown, number][]>;
+  metrics: ReturnType<Job['metrics']>;
+  /** What a data tap on each node saw (without the wall-clock time). */
+  taps: Record<string, unknown[]>;
+  error?: string;
+}
+
+let nextScript = 0;
+async function run(steps: Step[], batched: boolean, build: (src: DataStream<Ev>) => void, strategy: WatermarkStrategy<Ev> = WatermarkStrategy.noWatermarks()): Promise<RunResult> {
+  const id = `s${nextScript++}`;
+  scripts.set(id, { steps, batched });
+  const env = new StreamExecutionEnvironment();
+  build(env.fromSource<Ev>({ connector: 'batch-path-script', config: { id } }, strategy, 'script'));
+  const graph = env.getPipeline('batch path');
+  const out: Record<string, [unknown, number][]> = {};
+  const job = new Job(graph, { services: { collect: (sink: string, v: unknown, t: number) => (out[sink] ??= []).push([v, t]) } });
+  const taps = Object.fromEntries(graph.nodes.map((n) => [n.id, job.tap(n.id, 10_000)!]));
+  let error: string | undefined;
+  await job.run().catch((e: Error) => (error = e.message));
+  scripts.delete(id);
+  return {
+    out,
+    metrics: job.metrics(),
+    taps: Object.fromEntries(Object.entries(taps).map(([node, tap]) => [node, tap.records().map(({ at: _at, ...r }) => r)])),
+    ...(error !== undefined ? { error } : {}),
+  };
+}
+
+/** Runs both ways and expects the same outcome; returns it. */
+async function same(steps: Step[], build: (src: DataStream<Ev>) => void, strategy?: WatermarkStrategy<Ev>): Promise<RunResult> {
+  const one = await run(steps, false, build, strategy);
+  const batched = await run(steps, true, build, strategy);
+  expect(batched).toEqual(one);
+  return batched;
+}
+
+/**
+ * Runs both ways a pipeline that fails in node `failing`: the error, the sinks' records and the failing node's metrics
+ * and tap are the same. (Upstream of it, the nodes have handled the whole batch by then, and count it.)
+ */
+async function sameFailure(steps: Step[], failing: string, build: (src: DataStream<Ev>) => void, strategy?: WatermarkStrategy<Ev>): Promise<RunResult> {
+  const one = await run(steps, false, build, strategy);
+  const batched = await run(steps, true, build, strategy);
+  const at = (r: RunResult) => r.metrics.findIndex((o) => o.type === failing);
+  expect(at(batched)).toBeGreaterThanOrEqual(0);
+  expect(batched.error).toBe(one.error);
+  expect(batched.out).toEqual(one.out);
+  expect(batched.metrics.slice(at(batched))).toEqual(one.metrics.slice(at(one)));
+  const tapsFrom = (r: RunResult) => Object.entries(r.taps).slice(at(r));
+  expect(tapsFrom(batched)).toEqual(tapsFrom(one));
+  return batched;
+}
+
+const collect = <T>(s: DataStream<T>, name: string) => s.sinkTo({ connector: 'collect', config: { name } });
+
+describe('batch path', () => {
+  it('map, filter and flatMap give the same records, per-node metrics and data taps as record by record', async () => {
+    const r = await same(
+      [{ records: events(3000) }, { records: events(5, 3000) }, { records: events(2500, 3005) }],
+      (src) => {
+        const kept = src.filter((e) => e.v % 7 !== 0).map((e) => ({ ...e, v: e.v * 2 }));
+        // Up to three records out per record in: more than a batch holds, so the operator hands on full batches midway.
+        collect(kept.flatMap<Ev>((e, out) => { for (let i = 0; i < e.k; i++) out.collect({ ...e, v: e.v + i }); }), 'flat');
+        // A second edge from the same operator (fan-out): each edge keeps the order.
+        collect(kept.map((e) => e.v), 'values');
+      },
+      WatermarkStrategy.forBoundedOutOfOrderness<Ev>(5).withTimestampAssigner((e) => e.t + 1),
+    );
+    const kept = events(5505).filter(([e]) => e.v % 7 !== 0);
+    expect(r.out.values!.map(([v]) => v)).toEqual(kept.map(([e]) => e.v * 2));
+    expect(r.out.flat).toHaveLength(kept.reduce((n, [e]) => n + e.k, 0));
+    expect(r.out.flat!.every(([e, t]) => t === (e as Ev).t + 1)).toBe(true);
+    const m = Object.fromEntries(r.metrics.map((o) => [o.type === 'sink' ? o.name : o.type, o]));
+    expect(m.source).toMatchObject({ recordsIn: 5505, recordsOut: 5505 });
+    expect(m.filter).toMatchObject({ recordsIn: 5505, recordsOut: kept.length });
+    expect(m.flatMap).toMatchObject({ recordsIn: kept.length, recordsOut: r.out.flat!.length });
+    expect(Object.values(r.taps).every((records) => records.length > 0)).toBe(true);
+  });
+
+  it('watermarks stay between the batches: an operator sees every record before a watermark that follows them', async () => {
+    const seen: KeyedProcessFunction<number, Ev, string> = {
+      processElement(e, ctx, out) {
+        out.collect(`${e.v}@${ctx.timerService().currentWatermark()}`);
+        ctx.timerService().registerEventTimeTimer(e.t);
+      },
+      onTimer(ts, _ctx, out) {
+        out.collect(`timer ${ts}`);
+      },
+    };
+    const r = await same(
+      [{ records: events(3) }, { watermark: 15 }, { records: events(2, 3) }, { watermark: 40 }, { records: events(1, 5) }],
+      (src) => collect(src.map((e) => e).keyBy(() => 0).process(seen), 'out'),
+    );
+    expect(r.out.out!.map(([v]) => v)).toEqual([
+      '0@-Infinity',
+      '1@-Infinity',
+      '2@-Infinity',
+      'timer 0',
+      'timer 10',
+      '3@15',
+      '4@15',
+      'timer 20',
+      'timer 30',
+      'timer 40',
+      '5@40',
+      // The end-of-input watermark fires what is left.
+      'timer 50',
+    ]);
+  });
+
+  it('a user function that throws midway leaves the same output, error and metrics of its node as record by record', async () => {
+    const r = await sameFailure([{ records: events(10) }], 'map', (src) =>
+      collect(
+        src.map((e) => {
+          if (e.v === 6) throw new Error('boom at 6');
+          return e.v;
+        }),
+        'out',
+      ),
+    );
+    expect(r.error).toBe('boom at 6');
+    expect(r.out.out!.map(([v]) => v)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(r.metrics.find((o) => o.type === 'map')).toMatchObject({ recordsIn: 7, recordsOut: 6 });
+
+    const f = await sameFailure([{ records: events(10) }], 'filter', (src) =>
+      collect(
+        src.filter((e) => {
+          if (e.v === 8) throw new Error('filter boom');
+          return e.v % 2 === 0;
+        }),
+        'out',
+      ),
+    );
+    expect(f.error).toBe('filter boom');
+    expect(f.out.out!.map(([e]) => (e as Ev).v)).toEqual([0, 2, 4, 6]);
+  });
+
+  it('a bad timestamp midway fails as record by record, after the records before it', async () => {
+    const r = await sameFailure(
+      [{ records: events(10) }],
+      'assignTimestampsAndWatermarks',
+      (src) => collect(src.assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<Ev>().withTimestampAssigner((e) => (e.v === 4 ? (undefined as unknown as number) : e.t))), 'out'),
+    );
+    expect(r.error).toMatch(/timestamp assigner returned undefined for \{"k":1,"v":4,"t":40\}/);
+    expect(r.out.out!.map(([e]) => (e as Ev).v)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('generators that may emit from onEvent (idleness) take the batch record by record', async () => {
+    await same([{ records: events(50) }, { records: events(50, 50) }], (src) => collect(src.map((e) => e.v), 'out'), WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withIdleness(60_000));
+  });
+});
