@@ -389,6 +389,59 @@ describe.concurrent('kafka connector (against a kcat mock broker)', () => {
     expect(final).toEqual(expected);
   });
 
+  it('scales out on a consumer group: two jobs in one group split the partitions and read each record once', async () => {
+    const topic = unique('scale');
+    const groupId = `g-${topic}`;
+    let n = 0;
+    const produce = (perPartition: number) =>
+      producer.send({ topic, messages: Array.from({ length: perPartition * 4 }, (_, i) => ({ partition: i % 4, value: JSON.stringify({ i: n++ }) })) });
+    const start = (name: string, seen: KafkaRecord[]) => {
+      const env = StreamExecutionEnvironment.getExecutionEnvironment();
+      env.fromSource(new KafkaSource(sourceConfig(topic, { groupId, startFrom: 'committed' })), WatermarkStrategy.noWatermarks<KafkaRecord>(), name).sinkTo({ connector: 'collect', config: {} });
+      return env.executeAsync(name, { collect: (_s: string, v: unknown) => seen.push(v as KafkaRecord) });
+    };
+    // One job alone reads the first records and commits its checkpointed offsets to the group.
+    const a: KafkaRecord[] = [];
+    const b: KafkaRecord[] = [];
+    const jobA = start('a', a);
+    await produce(1);
+    await waitFor('job a to read the first records', () => a.length === 4);
+    jobA.job.snapshot(1);
+    jobA.job.notifyCheckpointComplete(1);
+    await waitFor('the commit', async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions.every((p) => p.offset === '1'));
+    // A second job joins the group (another server running the same notebook): the group rebalances.
+    const jobB = start('b', b);
+    await waitFor(
+      'both jobs to hold partitions',
+      async () => {
+        await produce(1);
+        await new Promise((r) => setTimeout(r, 300));
+        return a.length > 4 && b.length > 0 && new Set(a.slice(-4).map((r) => r.partition)).size < 4;
+      },
+      30_000,
+    );
+    const [fromA, fromB] = [a.length, b.length];
+    await produce(100);
+    const lastOffset = (p: number) => Math.max(...[...a, ...b].filter((r) => r.partition === p).map((r) => r.offset));
+    await waitFor('the last 400 records', () => [0, 1, 2, 3].every((p) => [...a, ...b].some((r) => r.partition === p) && lastOffset(p) >= n / 4 - 1), 30_000);
+    const after = [...a.slice(fromA), ...b.slice(fromB)];
+    const ids = after.map((r) => `${r.partition}@${r.offset}`);
+    expect(new Set(ids).size).toBe(ids.length); // nothing read twice
+    expect(after.filter((r) => r.offset >= n / 4 - 100)).toHaveLength(400); // nothing missed
+    // Each partition went to one job, and each job got some.
+    const owner = new Map<number, string>();
+    for (const [job, rs] of [['a', a.slice(fromA)], ['b', b.slice(fromB)]] as const) {
+      for (const r of rs) {
+        expect(owner.get(r.partition) ?? job).toBe(job);
+        owner.set(r.partition, job);
+      }
+    }
+    expect(new Set(owner.values())).toEqual(new Set(['a', 'b']));
+    jobA.cancel();
+    jobB.cancel();
+    await Promise.all([jobA.getJobExecutionResult(), jobB.getJobExecutionResult()]);
+  }, 60_000);
+
   it('commits the checkpointed offsets to the consumer group only when the checkpoint completes', async () => {
     const topic = unique('commits');
     const groupId = `g-${topic}`;
