@@ -139,6 +139,11 @@ describe('the pipeline canvas, in Chromium', () => {
 
     await page.getByTestId('pl-stop').click();
     await expect.poll(() => page.getByTestId('pipeline-job-status').textContent(), { timeout: 15_000 }).toBe('cancelled');
+    // The job page shows the window as two subtasks.
+    await page.goto(`${server.origin}/jobs/${job!.jobId}`);
+    await expect.poll(() => page.getByTestId('job-graph').getByTestId('op-node-Window(tumbling)').textContent(), { timeout: 10_000 }).toContain('×2');
+    await page.screenshot({ path: '/tmp/flowbook-job-parallel.png' });
+    await page.goto(`${server.origin}/pipeline`);
 
     // The scratch pipeline survives a reload (localStorage).
     await page.reload();

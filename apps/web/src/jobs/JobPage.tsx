@@ -232,7 +232,10 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
           {job.operators.map((o) => (
             <tr key={o.nodeId}>
               <td>{o.name}</td>
-              <td>{o.type}</td>
+              <td>
+                {o.type}
+                {o.parallelism !== undefined && <span className="muted"> ×{o.parallelism}</span>}
+              </td>
               <td>{formatCount(o.recordsIn)}</td>
               <td>{formatCount(o.recordsOut)}</td>
               <td>{watermarkLag(o.watermark)}</td>
