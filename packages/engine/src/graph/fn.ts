@@ -42,17 +42,28 @@ function isExpression(src: string): boolean {
 
 const compiled = new Map<string, unknown>();
 
+let copying = false;
+
 /**
- * Returns the live function for a spec when this process built it, else compiles its source text. An object of
- * methods (a rich function) comes back as its own shallow copy, so each operator instance — each parallel subtask —
- * keeps its own fields, as each Flink subtask gets its own deserialized copy.
+ * Runs `build` (which resolves functions) so that every object of methods it resolves (a rich function) is its own
+ * shallow copy: the second and later parallel subtasks of a node keep their own fields, as each Flink subtask gets its
+ * own deserialized copy. Own enumerable fields are copied; JavaScript #private fields are not (methods using them
+ * throw on a copy).
  */
-export function resolveFn<T>(spec: FnSpec, what: string): T {
-  return ownCopy(resolveShared<T>(spec, what));
+export function withOwnFunctionCopies<T>(build: () => T): T {
+  const was = copying;
+  copying = true;
+  try {
+    return build();
+  } finally {
+    copying = was;
+  }
 }
 
-function ownCopy<T>(fn: T): T {
-  if (typeof fn !== 'object' || fn === null) return fn;
+/** Returns the live function for a spec when this process built it, else compiles its source text. */
+export function resolveFn<T>(spec: FnSpec, what: string): T {
+  const fn = resolveShared<T>(spec, what);
+  if (!copying || typeof fn !== 'object' || fn === null) return fn;
   return Object.assign(Object.create(Object.getPrototypeOf(fn) as object | null) as object, fn) as T;
 }
 

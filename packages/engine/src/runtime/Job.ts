@@ -1,5 +1,5 @@
 import type { KeySelector } from '../api/functions.js';
-import { resolveFn } from '../graph/fn.js';
+import { resolveFn, withOwnFunctionCopies } from '../graph/fn.js';
 import type { GraphEdge, PipelineGraph } from '../graph/PipelineGraph.js';
 import { assertValidGraph } from '../graph/validate.js';
 import { SystemProcessingTimeService, type ProcessingTimeService } from '../time/ProcessingTimeService.js';
@@ -93,7 +93,9 @@ export class Job {
       const p = this.parallelism.get(node.id)!;
       const subtasks: Task[] = [];
       for (let s = 0; s < p; s++) {
-        subtasks.push({ nodeId: node.id, name: node.name ?? node.id, subtask: s, chain: def.create(config as never, node, graph.config), numChannels: 0, endedChannels: 0, downstream: [] });
+        const create = () => def.create(config as never, node, graph.config);
+        const chain = s === 0 ? create() : withOwnFunctionCopies(create);
+        subtasks.push({ nodeId: node.id, name: node.name ?? node.id, subtask: s, chain, numChannels: 0, endedChannels: 0, downstream: [] });
       }
       this.tasks.set(node.id, subtasks);
     }
