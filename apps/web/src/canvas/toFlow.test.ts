@@ -9,7 +9,7 @@ const g: PipelineGraph = {
   config: { autoWatermarkInterval: 200, maxParallelism: 128 },
   nodes: [
     { id: 'a', type: 'source', config: { connector: 'socket-text', config: { host: 'localhost', port: 9181 } } },
-    { id: 'b', type: 'window', name: 'per month', config: { assigner: { kind: 'sliding', time: 'event', size: 60000, slide: 10000, offset: 0 } }, position: { x: 5, y: 6 } },
+    { id: 'b', type: 'window', name: 'per month', parallelism: 4, config: { assigner: { kind: 'sliding', time: 'event', size: 60000, slide: 10000, offset: 0 } }, position: { x: 5, y: 6 } },
     { id: 'c', type: 'sink', config: { connector: 'live', config: { name: 'profit' } } },
     { id: 'j', type: 'intervalJoin', config: { lowerBound: -5000, upperBound: 2000 } },
   ],
@@ -35,7 +35,7 @@ describe('graph to React Flow', () => {
     expect(nodes[0]!.position.x).toBeLessThan(nodes[2]!.position.x);
     expect(nodes[2]!.data.issues).toEqual(['input is not connected']);
     expect(nodes[1]!.data.metrics?.recordsIn).toBe(3);
-    expect(nodes.map((n) => n.data.summary)).toEqual(['socket-text · localhost:9181', 'sliding · 1 min every 10 s · event time', 'live · profit', '-5 s … 2 s']);
+    expect(nodes.map((n) => n.data.summary)).toEqual(['socket-text · localhost:9181', 'sliding · 1 min every 10 s · event time · ×4', 'live · profit', '-5 s … 2 s']);
     expect(nodeSummary({ id: 'm', type: 'map', config: { fn: { code: '(line) => line.split(",").map((x) => x.trim())' } } })).toBe('(line) => line.split(",").map((x)…');
   });
 

@@ -77,7 +77,7 @@ export function toFlowNodes(
         label: n.name ?? entry?.label ?? n.type,
         entry,
         type: n.type,
-        summary: nodeSummary(n),
+        summary: n.parallelism !== undefined ? `${nodeSummary(n)} · ×${n.parallelism}` : nodeSummary(n),
         issues: opts.issues.get(n.id) ?? [],
         ...(metrics ? { metrics } : {}),
         ...(metrics && level && n.type === 'source' ? { backpressure: { level, busy: opts.busy! } } : {}),
