@@ -105,6 +105,17 @@ describe('parallelism', () => {
     expect(counts.recordsIn).toBe(one.job.metrics().find((m) => m.type === 'keyedProcess')!.recordsIn);
   });
 
+  it('one data tap on a parallel node shows what every subtask emits', async () => {
+    const out: Out[] = [];
+    const job = new Job(pipeline(3, 0), { services: { collect: (_s: string, v: unknown) => out.push(v as Out) } });
+    const counter = job.graph.nodes.find((n) => n.type === 'keyedProcess')!.id;
+    const tap = job.tap(counter, 100_000)!;
+    await job.run();
+    const counts = out.filter((o) => o.kind === 'count');
+    expect(tap.seq).toBe(counts.length);
+    expect(new Set(tap.records().map((r) => (r.value as Out).subtask))).toEqual(new Set([0, 1, 2]));
+  });
+
   it.each([
     [1, 3],
     [3, 2],
