@@ -204,14 +204,9 @@ async function savepoint(requestId: string, stop: boolean, drain: boolean): Prom
     return;
   }
   try {
-    if (stop && drain) {
-      const drained = await job.drainWithSavepoint(Date.now());
-      const written = await storage.write(drained, 'savepoint');
-      send({ type: 'savepoint', requestId, path: written.path });
-      return;
-    }
-    const snapshot = job.snapshot(Date.now());
-    if (stop) {
+    // Drained, the job finishes on its own once every window has fired; otherwise stop cancels it after the snapshot.
+    const snapshot = stop && drain ? await job.drainWithSavepoint(Date.now()) : job.snapshot(Date.now());
+    if (stop && !drain) {
       cancelled = true;
       for (const c of clients) if (c.job === job) c.cancel();
     }

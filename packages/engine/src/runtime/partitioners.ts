@@ -4,18 +4,35 @@ import { BatchBuffer } from './BatchBuffer.js';
 import type { Output } from './Output.js';
 
 /**
- * Outputs of one upstream subtask on an edge to a parallel operator (Flink's StreamPartitioner family). Records go to
- * one subtask; watermarks and idleness go to every subtask, since each takes the minimum over all its input channels.
+ * Outputs of one upstream subtask on an edge to a parallel operator (Flink's StreamPartitioner family). Watermarks and
+ * idleness go to every subtask, since each takes the minimum over all its input channels.
  */
 abstract class PartitionerOutput implements Output {
+  constructor(protected readonly targets: Output[]) {}
+  abstract collect(value: unknown, timestamp: number): void;
+  abstract collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void;
+  emitWatermark(watermark: number): void {
+    for (const t of this.targets) t.emitWatermark(watermark);
+  }
+  emitIdle(idle: boolean): void {
+    for (const t of this.targets) t.emitIdle(idle);
+  }
+  collectSide(): void {}
+}
+
+/** A partitioner that sends each record to one subtask, chosen by `route`. */
+abstract class RoutingOutput extends PartitionerOutput {
   /** One reusable batch per subtask: a batch is split by target, each target's records in their order. */
   private readonly buffers: BatchBuffer[];
-  constructor(protected readonly targets: Output[]) {
+  constructor(targets: Output[]) {
+    super(targets);
     this.buffers = targets.map(() => new BatchBuffer(256));
   }
-  abstract collect(value: unknown, timestamp: number): void;
   /** The subtask that gets this record. */
   protected abstract route(value: unknown): number;
+  collect(value: unknown, timestamp: number): void {
+    this.targets[this.route(value)]!.collect(value, timestamp);
+  }
   collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
     const buffers = this.buffers;
     for (const b of buffers) b.reset(length);
@@ -29,17 +46,10 @@ abstract class PartitionerOutput implements Output {
       if (b.length > 0) this.targets[t]!.collectBatch(b.values, b.timestamps, b.length);
     }
   }
-  emitWatermark(watermark: number): void {
-    for (const t of this.targets) t.emitWatermark(watermark);
-  }
-  emitIdle(idle: boolean): void {
-    for (const t of this.targets) t.emitIdle(idle);
-  }
-  collectSide(): void {}
 }
 
 /** keyBy: the record's key group decides the subtask, so each subtask sees every record of the keys it owns. */
-export class KeyGroupOutput extends PartitionerOutput {
+export class KeyGroupOutput extends RoutingOutput {
   constructor(
     targets: Output[],
     private readonly keySelector: KeySelector<unknown, unknown>,
@@ -51,33 +61,24 @@ export class KeyGroupOutput extends PartitionerOutput {
     const keyGroup = assignToKeyGroup(normalizeKey(this.keySelector(value)), this.maxParallelism);
     return operatorIndexForKeyGroup(this.maxParallelism, this.targets.length, keyGroup);
   }
-  collect(value: unknown, timestamp: number): void {
-    this.targets[this.route(value)]!.collect(value, timestamp);
-  }
 }
 
 /** rebalance (and forward between different parallelisms, as Flink does): round robin. */
-export class RoundRobinOutput extends PartitionerOutput {
+export class RoundRobinOutput extends RoutingOutput {
   private next = 0;
   protected route(): number {
     const t = this.next;
     this.next = t + 1 === this.targets.length ? 0 : t + 1;
     return t;
   }
-  collect(value: unknown, timestamp: number): void {
-    this.targets[this.route()]!.collect(value, timestamp);
-  }
 }
 
 /** broadcast: every subtask gets every record. */
 export class BroadcastOutput extends PartitionerOutput {
-  protected route(): number {
-    return 0;
-  }
   collect(value: unknown, timestamp: number): void {
     for (const t of this.targets) t.collect(value, timestamp);
   }
-  override collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+  collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
     for (const t of this.targets) t.collectBatch(values, timestamps, length);
   }
 }
