@@ -389,7 +389,10 @@ describe.concurrent('kafka connector (against a kcat mock broker)', () => {
     expect(final).toEqual(expected);
   });
 
-  it('scales out on a consumer group: two jobs in one group split the partitions and read each record once', async () => {
+  // The mock cluster now and then answers a rebalance with a protocol error that crashes a kafkajs consumer (about one
+  // full run in six on this machine): a job then fails (a real one restarts by its strategy) and the test says so and
+  // runs again on a new topic and group.
+  it('scales out on a consumer group: two jobs in one group split the partitions and read each record once', { retry: 2, timeout: 60_000 }, async () => {
     const topic = unique('scale');
     const groupId = `g-${topic}`;
     let n = 0;
@@ -400,47 +403,56 @@ describe.concurrent('kafka connector (against a kcat mock broker)', () => {
       env.fromSource(new KafkaSource(sourceConfig(topic, { groupId, startFrom: 'committed' })), WatermarkStrategy.noWatermarks<KafkaRecord>(), name).sinkTo({ connector: 'collect', config: {} });
       return env.executeAsync(name, { collect: (_s: string, v: unknown) => seen.push(v as KafkaRecord) });
     };
-    // One job alone reads the first records and commits its checkpointed offsets to the group.
     const a: KafkaRecord[] = [];
     const b: KafkaRecord[] = [];
-    const jobA = start('a', a);
-    await produce(1);
-    await waitFor('job a to read the first records', () => a.length === 4);
-    jobA.job.snapshot(1);
-    jobA.job.notifyCheckpointComplete(1);
-    await waitFor('the commit', async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions.every((p) => p.offset === '1'));
-    // A second job joins the group (another server running the same notebook): the group rebalances.
-    const jobB = start('b', b);
-    await waitFor(
-      'both jobs to hold partitions',
-      async () => {
-        await produce(1);
-        await new Promise((r) => setTimeout(r, 300));
-        return a.length > 4 && b.length > 0 && new Set(a.slice(-4).map((r) => r.partition)).size < 4;
-      },
-      30_000,
-    );
-    const [fromA, fromB] = [a.length, b.length];
-    await produce(100);
-    const lastOffset = (p: number) => Math.max(...[...a, ...b].filter((r) => r.partition === p).map((r) => r.offset));
-    await waitFor('the last 400 records', () => [0, 1, 2, 3].every((p) => [...a, ...b].some((r) => r.partition === p) && lastOffset(p) >= n / 4 - 1), 30_000);
-    const after = [...a.slice(fromA), ...b.slice(fromB)];
-    const ids = after.map((r) => `${r.partition}@${r.offset}`);
-    expect(new Set(ids).size).toBe(ids.length); // nothing read twice
-    expect(after.filter((r) => r.offset >= n / 4 - 100)).toHaveLength(400); // nothing missed
-    // Each partition went to one job, and each job got some.
-    const owner = new Map<number, string>();
-    for (const [job, rs] of [['a', a.slice(fromA)], ['b', b.slice(fromB)]] as const) {
-      for (const r of rs) {
-        expect(owner.get(r.partition) ?? job).toBe(job);
-        owner.set(r.partition, job);
+    const jobs: ReturnType<typeof start>[] = [];
+    /** A job that failed (its consumer crashed) ends the wait with its cause instead of a timeout. */
+    const running = () => {
+      for (const j of jobs) if (j.job.status === 'failed') throw new Error(`job failed: ${(j.job.failureCause as Error)?.message}`);
+    };
+    try {
+      // One job alone reads the first records and commits its checkpointed offsets to the group.
+      const jobA = start('a', a);
+      jobs.push(jobA);
+      await produce(1);
+      await waitFor('job a to read the first records', () => (running(), a.length === 4));
+      jobA.job.snapshot(1);
+      jobA.job.notifyCheckpointComplete(1);
+      await waitFor('the commit', async () => (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions.every((p) => p.offset === '1'));
+      // A second job joins the group (another server running the same notebook): the group rebalances.
+      jobs.push(start('b', b));
+      await waitFor(
+        'both jobs to hold partitions',
+        async () => {
+          running();
+          await produce(1);
+          await new Promise((r) => setTimeout(r, 300));
+          return a.length > 4 && b.length > 0 && new Set(a.slice(-4).map((r) => r.partition)).size < 4;
+        },
+        30_000,
+      );
+      const [fromA, fromB] = [a.length, b.length];
+      await produce(100);
+      const lastOffset = (p: number) => Math.max(...[...a, ...b].filter((r) => r.partition === p).map((r) => r.offset));
+      await waitFor('the last 400 records', () => (running(), [0, 1, 2, 3].every((p) => [...a, ...b].some((r) => r.partition === p) && lastOffset(p) >= n / 4 - 1)), 30_000);
+      const after = [...a.slice(fromA), ...b.slice(fromB)];
+      const ids = after.map((r) => `${r.partition}@${r.offset}`);
+      expect(new Set(ids).size).toBe(ids.length); // nothing read twice
+      expect(after.filter((r) => r.offset >= n / 4 - 100)).toHaveLength(400); // nothing missed
+      // Each partition went to one job, and each job got some.
+      const owner = new Map<number, string>();
+      for (const [job, rs] of [['a', a.slice(fromA)], ['b', b.slice(fromB)]] as const) {
+        for (const r of rs) {
+          expect(owner.get(r.partition) ?? job).toBe(job);
+          owner.set(r.partition, job);
+        }
       }
+      expect(new Set(owner.values())).toEqual(new Set(['a', 'b']));
+    } finally {
+      for (const j of jobs) j.cancel();
+      await Promise.allSettled(jobs.map((j) => j.getJobExecutionResult()));
     }
-    expect(new Set(owner.values())).toEqual(new Set(['a', 'b']));
-    jobA.cancel();
-    jobB.cancel();
-    await Promise.all([jobA.getJobExecutionResult(), jobB.getJobExecutionResult()]);
-  }, 60_000);
+  });
 
   it('commits the checkpointed offsets to the consumer group only when the checkpoint completes', async () => {
     const topic = unique('commits');
