@@ -48,6 +48,23 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('job-operators').getByText('window').first().waitFor({ timeout: 5000 });
     // The job graph shows each operator with live numbers.
     await page.getByTestId('job-graph').getByText('Window(tumbling)').waitFor();
+    // Metrics refresh every second with fresh node objects: every operator stays drawn across refreshes, in every
+    // frame (React Flow hides a node whose measured size it lost until it is measured again).
+    const hiddenFrames = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let hidden = 0;
+          const end = performance.now() + 3500;
+          const frame = () => {
+            const nodes = document.querySelectorAll<HTMLElement>('[data-testid="job-graph"] .react-flow__node');
+            if (nodes.length === 0 || [...nodes].some((n) => getComputedStyle(n).visibility === 'hidden')) hidden++;
+            if (performance.now() < end) requestAnimationFrame(frame);
+            else resolve(hidden);
+          };
+          requestAnimationFrame(frame);
+        }),
+    );
+    expect(hiddenFrames).toBe(0);
     // Clicking an operator opens its live data tap: the records it emits, newest first.
     await page.getByTestId('job-graph').getByText('Socket localhost:9181').click();
     await page.getByTestId('tap-records').getByText(/\d\d-\d\d-2018,\w+,Category\d/).first().waitFor({ timeout: 10_000 });

@@ -1,6 +1,6 @@
-import { Background, Handle, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { Background, Handle, Position, ReactFlow, type Edge, type Node, type NodeChange, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useMemo } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { backpressureLevel, type OperatorMetrics } from '@flowbook/protocol';
 import { formatCount, watermarkLag } from './format.js';
 import { layoutGraph, type GraphJson } from './graphLayout.js';
@@ -43,13 +43,29 @@ const nodeTypes = { operator: OperatorNode };
 export function JobGraph({ graph, operators, onNodeClick, busy }: { graph: GraphJson; operators: OperatorMetrics[]; onNodeClick?(nodeId: string, label: string): void; busy?: number }) {
   const level = backpressureLevel(busy);
   const layout = useMemo(() => layoutGraph(graph, operators), [graph, operators]);
-  const nodes: Node<OpData>[] = layout.nodes.map((n) => ({
-    id: n.id,
-    type: 'operator',
-    position: { x: n.x, y: n.y },
-    data: { label: n.label, type: n.type, ...(n.metrics ? { metrics: n.metrics } : {}), ...(level && n.type === 'source' ? { backpressure: level, busy: busy! } : {}) },
-    draggable: false,
-  }));
+  // React Flow hides a node until it has been measured, and forgets the measurement when it is handed a fresh node
+  // object; the metrics refresh every second, so the sizes it reports are kept and passed back with every node.
+  const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
+  const nodes: Node<OpData>[] = layout.nodes.map((n) => {
+    const size = measured.get(n.id);
+    return {
+      id: n.id,
+      type: 'operator',
+      position: { x: n.x, y: n.y },
+      data: { label: n.label, type: n.type, ...(n.metrics ? { metrics: n.metrics } : {}), ...(level && n.type === 'source' ? { backpressure: level, busy: busy! } : {}) },
+      draggable: false,
+      ...(size ? { measured: size } : {}),
+    };
+  });
+  const onNodesChange = (changes: NodeChange[]) => {
+    const sizes = changes.filter((c) => c.type === 'dimensions' && c.dimensions);
+    if (sizes.length === 0) return;
+    setMeasured((prev) => {
+      const next = new Map(prev);
+      for (const c of sizes) if (c.type === 'dimensions' && c.dimensions) next.set(c.id, c.dimensions);
+      return next;
+    });
+  };
   const edges: Edge[] = layout.edges.map((e) => ({ ...e, animated: true }));
   return (
     <div className="job-graph" data-testid="job-graph">
@@ -57,6 +73,7 @@ export function JobGraph({ graph, operators, onNodeClick, busy }: { graph: Graph
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
         fitView
         nodesConnectable={false}
         elementsSelectable={false}
