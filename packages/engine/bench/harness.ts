@@ -2,8 +2,21 @@ import { z } from 'zod';
 import { registerConnector, StreamExecutionEnvironment, WatermarkStrategy, type DataStream, type NexmarkEvent, type SourceContext } from '../src/index.js';
 import { EventDrivenClock } from './clock.js';
 
-/** Events handed to the engine by reference (no copy into the graph), so only the pipeline is measured. */
-const arrays = new Map<string, { events: NexmarkEvent[]; clock?: EventDrivenClock; flushMs: number }>();
+/**
+ * The benchmark's input: pre-generated events and their event times, a column of their own (NexmarkGenerator.
+ * takeWithTimestamps), as a Kafka record carries its timestamp beside the payload. The engine's source emits each
+ * event with its timestamp from the column, as Flowbook's Kafka source does with record timestamps; the loops read the
+ * same column wherever they need an event's time.
+ */
+export interface Input {
+  events: NexmarkEvent[];
+  timestamps: Float64Array;
+}
+/** The first `n` events of an input. */
+export const prefix = (input: Input, n: number): Input => ({ events: input.events.slice(0, n), timestamps: input.timestamps.slice(0, n) });
+
+/** Inputs handed to the engine by reference (no copy into the graph), so only the pipeline is measured. */
+const inputs = new Map<string, { input: Input; clock?: EventDrivenClock; flushMs: number }>();
 registerConnector({
   name: 'bench-array',
   description: 'pre-generated benchmark events',
@@ -12,13 +25,14 @@ registerConnector({
     let running = true;
     return {
       async run(ctx) {
-        const { events, clock, flushMs } = arrays.get(id)!;
+        const { input, clock, flushMs } = inputs.get(id)!;
+        const { events, timestamps } = input;
         // Records go out in batches of 8192, as a connector would emit what one read returned.
         const batch: Batch = { values: new Array<NexmarkEvent>(8192), timestamps: new Float64Array(8192), arrival: Number.NEGATIVE_INFINITY };
         for (let i = 0; i < events.length && running; ) {
           const end = Math.min(events.length, i + 8192);
-          if (clock === undefined) ctx.collectBatchWithTimestamps(batch.values, batch.timestamps, fill(events, i, end, batch.values, batch.timestamps));
-          else emitOnClock(ctx, batch, events, i, end, clock);
+          if (clock === undefined) ctx.collectBatchWithTimestamps(batch.values, timestamps.subarray(i, end), fill(events, i, end, batch.values));
+          else emitOnClock(ctx, batch, input, i, end, clock);
           i = end;
           await ctx.yield();
         }
@@ -43,14 +57,10 @@ interface Batch {
   arrival: number;
 }
 
-/** Copies events[from, to) and their event times into a batch; returns its length. */
-function fill(events: NexmarkEvent[], from: number, to: number, values: NexmarkEvent[], timestamps: Float64Array): number {
+/** Copies events[from, to) into a batch; returns its length. */
+function fill(events: NexmarkEvent[], from: number, to: number, values: NexmarkEvent[]): number {
   let n = 0;
-  for (let i = from; i < to; i++) {
-    const e = events[i]!;
-    values[n] = e;
-    timestamps[n++] = e.t;
-  }
+  for (let i = from; i < to; i++) values[n++] = events[i]!;
   return n;
 }
 
@@ -58,36 +68,36 @@ function fill(events: NexmarkEvent[], from: number, to: number, values: NexmarkE
  * Emits events[from, to) with processing time following their arrival times (see EventDrivenClock): the records before
  * a clock move go out first, so that each record is processed at its own arrival time and timers fire in between.
  */
-function emitOnClock(ctx: SourceContext<NexmarkEvent>, batch: Batch, events: NexmarkEvent[], from: number, to: number, clock: EventDrivenClock): void {
+function emitOnClock(ctx: SourceContext<NexmarkEvent>, batch: Batch, input: Input, from: number, to: number, clock: EventDrivenClock): void {
   const { values, timestamps } = batch;
   let n = 0;
   for (let i = from; i < to; i++) {
-    const e = events[i]!;
-    if (e.t > batch.arrival) {
+    const t = input.timestamps[i]!;
+    if (t > batch.arrival) {
       ctx.collectBatchWithTimestamps(values, timestamps, n);
       n = 0;
-      clock.advanceTo((batch.arrival = e.t));
+      clock.advanceTo((batch.arrival = t));
     }
-    values[n] = e;
-    timestamps[n++] = e.t;
+    values[n] = input.events[i]!;
+    timestamps[n++] = t;
   }
   ctx.collectBatchWithTimestamps(values, timestamps, n);
 }
 
 /** Runs a pipeline built by `build` over `events` and returns its results (collected in memory). */
 export async function runEngine<R>(
-  events: NexmarkEvent[],
+  input: Input,
   build: (src: DataStream<NexmarkEvent>) => DataStream<R>,
   options: { eventDrivenProcessingTime?: { flushMs: number } } = {},
 ): Promise<R[]> {
-  const id = `a${arrays.size}`;
-  const clock = options.eventDrivenProcessingTime ? new EventDrivenClock(events[0]?.t ?? 0) : undefined;
-  arrays.set(id, { events, flushMs: options.eventDrivenProcessingTime?.flushMs ?? 0, ...(clock ? { clock } : {}) });
+  const id = `a${inputs.size}`;
+  const clock = options.eventDrivenProcessingTime ? new EventDrivenClock(input.timestamps[0] ?? 0) : undefined;
+  inputs.set(id, { input, flushMs: options.eventDrivenProcessingTime?.flushMs ?? 0, ...(clock ? { clock } : {}) });
   const env = new StreamExecutionEnvironment(clock ? { jobOptions: () => ({ processingTimeService: clock }) } : {});
   const src = env.fromSource({ connector: 'bench-array', config: { id } }, WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(4000), 'nexmark');
   build(src).sinkTo({ connector: 'collect', config: { name: 'out' } });
   await env.executeAsync('bench', { collect: collectResult, collectBatch: collectResults }).getJobExecutionResult();
-  arrays.delete(id);
+  inputs.delete(id);
   return takeResults() as R[];
 }
 
@@ -117,9 +127,9 @@ function takeResults(): unknown[] {
 export interface Query<R> {
   name: string;
   windowed: boolean;
-  engine(events: NexmarkEvent[]): Promise<R[]>;
-  loop(events: NexmarkEvent[]): R[];
-  rxjs(events: NexmarkEvent[]): Promise<R[]>;
+  engine(input: Input): Promise<R[]>;
+  loop(input: Input): R[];
+  rxjs(input: Input): Promise<R[]>;
   /** How results compare: as multisets (default) or, for huge outputs, by count and checksum. */
   compare?: 'multiset' | 'checksum';
 }

@@ -1,16 +1,16 @@
 // Profiling helper: runs only the engine side of the given queries, for `node --cpu-prof --import tsx`.
 // BENCH_QUERIES=q5,q11 BENCH_EVENTS=1000000 node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx packages/engine/bench/profile.ts
 import { NexmarkGenerator } from '../src/index.js';
-import type { Query } from './harness.js';
+import { prefix, type Query } from './harness.js';
 import { queries } from './queries/index.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const only = process.env.BENCH_QUERIES?.split(',');
-const events = new NexmarkGenerator({ seed: 42, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).take(N);
+const events = new NexmarkGenerator({ seed: 42, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).takeWithTimestamps(N);
 const reps = Number(process.env.BENCH_RUNS ?? 1);
 for (const q of queries as Query<unknown>[]) {
   if (only && !only.includes(q.name)) continue;
-  await q.engine(events.slice(0, 50_000));
+  await q.engine(prefix(events, 50_000));
   for (let i = 0; i < reps; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();

@@ -6,7 +6,8 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NexmarkGenerator, type NexmarkEvent } from '../src/index.js';
+import { NexmarkGenerator } from '../src/index.js';
+import { prefix } from './harness.js';
 import { queries } from './queries/index.js';
 import { heapPerWindowKey } from './stateHeap.js';
 
@@ -56,9 +57,9 @@ async function time<R>(fn: () => Promise<R> | R, rewarm: () => Promise<unknown> 
   return { ms, result, peakHeap: peak };
 }
 
-const events: NexmarkEvent[] = new NexmarkGenerator({ seed: 42, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).take(N);
-const warm = events.slice(0, Math.min(50_000, N));
-const rewarmEvents = events.slice(0, Math.min(20_000, N));
+const events = new NexmarkGenerator({ seed: 42, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).takeWithTimestamps(N);
+const warm = prefix(events, Math.min(50_000, N));
+const rewarmEvents = prefix(events, Math.min(20_000, N));
 /** Rounds per query (BENCH_RUNS, default 3): each round runs loop, engine and RxJS (in a rotating order); times are medians. */
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const median = (xs: number[]) => {

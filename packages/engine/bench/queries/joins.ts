@@ -21,8 +21,8 @@ const q3Auction = (a: Auction | undefined) => a !== undefined && a.category === 
 export const q3: Query<Q3> = {
   name: 'q3',
   windowed: false,
-  engine: (ev) =>
-    runEngine(ev, (s) => {
+  engine: (input) =>
+    runEngine(input, (s) => {
       const persons = s.filter((e) => q3Person(e.person)).map((e) => e.person!);
       const auctions = s.filter((e) => q3Auction(e.auction)).map((e) => e.auction!);
       type St = { person?: Person; pending: Auction[] };
@@ -51,7 +51,7 @@ export const q3: Query<Q3> = {
           },
         } as KeyedCoProcessFunction<unknown, Person, Auction, Q3>);
     }),
-  loop: (ev) => {
+  loop: ({ events: ev }) => {
     const people = new Map<number, Person>();
     const pending = new Map<number, Auction[]>();
     const out: Q3[] = [];
@@ -70,7 +70,7 @@ export const q3: Query<Q3> = {
     }
     return out;
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(
         filter((e) => q3Person(e.person) || q3Auction(e.auction)),
@@ -102,8 +102,8 @@ type Q8 = { id: number; name: string; windowStart: number };
 export const q8: Query<Q8> = {
   name: 'q8',
   windowed: true,
-  engine: async (ev) => {
-    const pairs = await runEngine(ev, (s) =>
+  engine: async (input) => {
+    const pairs = await runEngine(input, (s) =>
       s
         .filter((e) => e.person !== undefined)
         .map((e) => e.person!)
@@ -115,13 +115,14 @@ export const q8: Query<Q8> = {
     );
     return distinct(pairs);
   },
-  loop: (ev) => {
+  loop: ({ events: ev, timestamps: ts }) => {
     const persons = new Map<string, Person>();
     const out = new Map<string, Q8>();
     const sellers = new Set<string>();
-    for (const e of ev) {
-      if (e.person) persons.set(`${windowStart(e.t, TUMBLE)}/${e.person.id}`, e.person);
-      else if (e.auction) sellers.add(`${windowStart(e.t, TUMBLE)}/${e.auction.seller}`);
+    for (let i = 0; i < ev.length; i++) {
+      const e = ev[i]!;
+      if (e.person) persons.set(`${windowStart(ts[i]!, TUMBLE)}/${e.person.id}`, e.person);
+      else if (e.auction) sellers.add(`${windowStart(ts[i]!, TUMBLE)}/${e.auction.seller}`);
     }
     for (const k of sellers) {
       const p = persons.get(k);
@@ -129,7 +130,7 @@ export const q8: Query<Q8> = {
     }
     return [...out.values()];
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(
         filter((e) => e.person !== undefined || e.auction !== undefined),
@@ -173,8 +174,8 @@ type Q4State = { auction?: Auction; best: number; pending?: Bid[] };
 export const q4: Query<Q4> = {
   name: 'q4',
   windowed: true,
-  engine: (ev) =>
-    runEngine(ev, (s) => {
+  engine: (input) =>
+    runEngine(input, (s) => {
       const auctions = s.filter((e) => e.auction !== undefined).map((e) => e.auction!);
       const bids = s.filter((e) => e.bid !== undefined).map((e) => e.bid!);
       return auctions
@@ -231,7 +232,7 @@ export const q4: Query<Q4> = {
           },
         );
     }),
-  loop: (ev) => {
+  loop: ({ events: ev }) => {
     const auctions = new Map<number, Auction>();
     const best = new Map<number, number>();
     const pending = new Map<number, Bid[]>();
@@ -261,7 +262,7 @@ export const q4: Query<Q4> = {
     }
     return [...sums.values()].map((s) => ({ category: s.category, windowEnd: s.windowEnd, avgPrice: Math.round(s.sum / s.n) }));
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(
         filter((e) => e.auction !== undefined || e.bid !== undefined),

@@ -15,13 +15,13 @@ export const q0: Query<NexmarkEvent> = {
   name: 'q0',
   windowed: false,
   compare: 'checksum',
-  engine: (ev) => runEngine(ev, (s) => s.map(identity)),
-  loop: (ev) => {
+  engine: (input) => runEngine(input, (s) => s.map(identity)),
+  loop: ({ events: ev }) => {
     const out = new Array<NexmarkEvent>(ev.length);
     for (let i = 0; i < ev.length; i++) out[i] = ev[i]!;
     return out;
   },
-  rxjs: (ev) => lastValueFrom(from(ev).pipe(map(identity), toArray())),
+  rxjs: ({ events: ev }) => lastValueFrom(from(ev).pipe(map(identity), toArray())),
 };
 
 type Q1 = { auction: number; bidder: number; price: number; t: number };
@@ -30,13 +30,13 @@ export const q1: Query<Q1> = {
   name: 'q1',
   windowed: false,
   compare: 'checksum',
-  engine: (ev) => runEngine(ev, (s) => s.filter(isBid).map(toEuro)),
-  loop: (ev) => {
+  engine: (input) => runEngine(input, (s) => s.filter(isBid).map(toEuro)),
+  loop: ({ events: ev }) => {
     const out: Q1[] = [];
     for (const e of ev) if (e.bid) out.push({ auction: e.bid.auction, bidder: e.bid.bidder, price: Math.floor(e.bid.price * 0.908), t: e.t });
     return out;
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(filter(isBid), map(toEuro), toArray()),
     ),
@@ -47,13 +47,13 @@ type Q2 = { auction: number; price: number };
 export const q2: Query<Q2> = {
   name: 'q2',
   windowed: false,
-  engine: (ev) => runEngine(ev, (s) => s.filter(isQ2Bid).map(toQ2)),
-  loop: (ev) => {
+  engine: (input) => runEngine(input, (s) => s.filter(isQ2Bid).map(toQ2)),
+  loop: ({ events: ev }) => {
     const out: Q2[] = [];
     for (const e of ev) if (e.bid && e.bid.auction % 123 === 0) out.push({ auction: e.bid.auction, price: e.bid.price });
     return out;
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(filter(isQ2Bid), map(toQ2), toArray()),
     ),

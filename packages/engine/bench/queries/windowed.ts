@@ -29,8 +29,8 @@ type Q5 = { windowEnd: number; auction: number; count: number };
 export const q5: Query<Q5> = {
   name: 'q5',
   windowed: true,
-  engine: (ev) =>
-    runEngine(ev, (s) =>
+  engine: (input) =>
+    runEngine(input, (s) =>
       s
         .filter(isBid)
         .keyBy(auctionOf)
@@ -52,13 +52,14 @@ export const q5: Query<Q5> = {
           },
         }),
     ),
-  loop: (ev) => {
+  loop: ({ events: ev, timestamps: ts }) => {
     const counts = new Map<number, Map<number, number>>();
-    for (const e of ev) {
-      const b = e.bid;
+    for (let i = 0; i < ev.length; i++) {
+      const b = ev[i]!.bid;
       if (!b) continue;
-      const last = windowStart(e.t, HOP_SLIDE);
-      for (let start = last; start > e.t - HOP_SIZE; start -= HOP_SLIDE) {
+      const t = ts[i]!;
+      const last = windowStart(t, HOP_SLIDE);
+      for (let start = last; start > t - HOP_SIZE; start -= HOP_SLIDE) {
         const end = start + HOP_SIZE;
         let m = counts.get(end);
         if (!m) counts.set(end, (m = new Map()));
@@ -73,7 +74,7 @@ export const q5: Query<Q5> = {
     }
     return out;
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(
         filter(isBid),
@@ -104,8 +105,8 @@ const better = (a: Bid, b: Bid) => (b.price > a.price || (b.price === a.price &&
 export const q7: Query<Q7> = {
   name: 'q7',
   windowed: true,
-  engine: (ev) =>
-    runEngine(ev, (s) =>
+  engine: (input) =>
+    runEngine(input, (s) =>
       s
         .filter(isBid)
         .map(bidOf)
@@ -116,17 +117,18 @@ export const q7: Query<Q7> = {
           },
         }),
     ),
-  loop: (ev) => {
+  loop: ({ events: ev, timestamps: ts }) => {
     const best = new Map<number, Bid>();
-    for (const e of ev) {
-      if (!e.bid) continue;
-      const end = windowStart(e.t, TUMBLE) + TUMBLE;
+    for (let i = 0; i < ev.length; i++) {
+      const b = ev[i]!.bid;
+      if (!b) continue;
+      const end = windowStart(ts[i]!, TUMBLE) + TUMBLE;
       const cur = best.get(end);
-      best.set(end, cur ? better(cur, e.bid) : e.bid);
+      best.set(end, cur ? better(cur, b) : b);
     }
     return [...best].map(([windowEnd, b]) => ({ windowEnd, auction: b.auction, bidder: b.bidder, price: b.price }));
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(
         filter(isBid),
@@ -142,8 +144,8 @@ type Q11 = { bidder: number; count: number; start: number; end: number };
 export const q11: Query<Q11> = {
   name: 'q11',
   windowed: true,
-  engine: (ev) =>
-    runEngine(ev, (s) =>
+  engine: (input) =>
+    runEngine(input, (s) =>
       s
         .filter(isBid)
         .keyBy(bidderOf)
@@ -158,8 +160,8 @@ export const q11: Query<Q11> = {
           },
         ),
     ),
-  loop: (ev) => sessions(ev),
-  rxjs: (ev) =>
+  loop: ({ events: ev, timestamps: ts }) => sessions(ev, ts),
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(
         filter(isBid),
@@ -189,13 +191,14 @@ function sessionsOf(bidder: number, times: number[]): Q11[] {
   return out;
 }
 
-function sessions(ev: NexmarkEvent[]): Q11[] {
+function sessions(ev: NexmarkEvent[], ts: Float64Array): Q11[] {
   const byBidder = new Map<number, number[]>();
-  for (const e of ev) {
-    if (!e.bid) continue;
-    const l = byBidder.get(e.bid.bidder);
-    if (l) l.push(e.t);
-    else byBidder.set(e.bid.bidder, [e.t]);
+  for (let i = 0; i < ev.length; i++) {
+    const b = ev[i]!.bid;
+    if (!b) continue;
+    const l = byBidder.get(b.bidder);
+    if (l) l.push(ts[i]!);
+    else byBidder.set(b.bidder, [ts[i]!]);
   }
   const out: Q11[] = [];
   for (const [bidder, times] of byBidder) out.push(...sessionsOf(bidder, times));
@@ -212,9 +215,9 @@ type Q12 = { bidder: number; count: number; start: number; end: number };
 export const q12: Query<Q12> = {
   name: 'q12',
   windowed: true,
-  engine: (ev) =>
+  engine: (input) =>
     runEngine(
-      ev,
+      input,
       (s) =>
         s
           .filter(isBid)
@@ -231,22 +234,23 @@ export const q12: Query<Q12> = {
           ),
       { eventDrivenProcessingTime: { flushMs: PROC_TUMBLE + 1 } },
     ),
-  loop: (ev) => {
+  loop: ({ events: ev, timestamps: ts }) => {
     const windows = new Map<number, Map<number, number>>();
     let arrival = Number.NEGATIVE_INFINITY;
-    for (const e of ev) {
-      if (e.t > arrival) arrival = e.t;
-      if (!e.bid) continue;
+    for (let i = 0; i < ev.length; i++) {
+      if (ts[i]! > arrival) arrival = ts[i]!;
+      const b = ev[i]!.bid;
+      if (!b) continue;
       const start = windowStart(arrival, PROC_TUMBLE);
       let m = windows.get(start);
       if (!m) windows.set(start, (m = new Map()));
-      m.set(e.bid.bidder, (m.get(e.bid.bidder) ?? 0) + 1);
+      m.set(b.bidder, (m.get(b.bidder) ?? 0) + 1);
     }
     const out: Q12[] = [];
     for (const [start, m] of windows) for (const [bidder, count] of m) out.push({ bidder, count, start, end: start + PROC_TUMBLE });
     return out;
   },
-  rxjs: (ev) =>
+  rxjs: ({ events: ev }) =>
     lastValueFrom(
       from(ev).pipe(
         scan((acc: { arrival: number; e: NexmarkEvent }, e) => ({ arrival: Math.max(acc.arrival, e.t), e }), { arrival: Number.NEGATIVE_INFINITY, e: ev[0]! }),

@@ -140,4 +140,19 @@ export class NexmarkGenerator {
     for (let i = 0; i < count; i++) out[i] = this.next();
     return out;
   }
+
+  /**
+   * Pre-generates `count` events and their event times as a column of their own, as Beam's Nexmark generator yields
+   * timestamped values and a Kafka record carries its timestamp beside the payload.
+   */
+  takeWithTimestamps(count: number): { events: NexmarkEvent[]; timestamps: Float64Array } {
+    const events = new Array<NexmarkEvent>(count);
+    const timestamps = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const e = this.next();
+      events[i] = e;
+      timestamps[i] = e.t;
+    }
+    return { events, timestamps };
+  }
 }
