@@ -10,6 +10,7 @@ export { WindowedStream } from './api/WindowedStream.js';
 export { OutputTag } from './api/OutputTag.js';
 export { ConnectedStreams } from './api/ConnectedStreams.js';
 export { JoinedStreams } from './api/JoinedStreams.js';
+export { CoGroupedStreams } from './api/CoGroupedStreams.js';
 export { IntervalJoin } from './api/IntervalJoin.js';
 export { OperatorTestHarness, type HarnessOutput } from './testing/OperatorTestHarness.js';
 export { Time, Duration } from './api/Time.js';

@@ -37,6 +37,8 @@ describe('graph to React Flow', () => {
     expect(nodes[1]!.data.metrics?.recordsIn).toBe(3);
     expect(nodes.map((n) => n.data.summary)).toEqual(['socket-text · localhost:9181', 'sliding · 1 min every 10 s · event time · ×4', 'live · profit', '-5 s … 2 s']);
     expect(nodeSummary({ id: 'm', type: 'map', config: { fn: { code: '(line) => line.split(",").map((x) => x.trim())' } } })).toBe('(line) => line.split(",").map((x)…');
+    // Window joins and coGroups show their window, not their function.
+    expect(nodeSummary({ id: 'cg', type: 'windowCoGroup', config: { assigner: { kind: 'tumbling', time: 'event', size: 5000, offset: 0 }, fn: { code: '(a, b, out) => {}' } } })).toBe('tumbling · 5 s · event time');
   });
 
   it('draws edges into the right input with keyBy and side-output labels', () => {

@@ -46,6 +46,7 @@ export function nodeSummary(n: GraphNode): string {
     }
     case 'window':
     case 'windowJoin':
+    case 'windowCoGroup':
       return assigner(c.assigner) + (n.type === 'window' && c.allWindow ? ' · all' : '');
     case 'intervalJoin':
       return `${dur(c.lowerBound)} … ${dur(c.upperBound)}`;

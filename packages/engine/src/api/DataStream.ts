@@ -8,6 +8,7 @@ import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction, Process
 import { KeyedStream } from './KeyedStream.js';
 import { ConnectedStreams } from './ConnectedStreams.js';
 import { JoinedStreams } from './JoinedStreams.js';
+import { CoGroupedStreams } from './CoGroupedStreams.js';
 import type { OutputTag } from './OutputTag.js';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment.js';
 import { WindowedStream } from './WindowedStream.js';
@@ -71,6 +72,11 @@ export class DataStream<T> {
   /** A window join: `join(b).where(k1).equalTo(k2).window(assigner).apply((a, b) => …)`. */
   join<B>(other: DataStream<B>): JoinedStreams<T, B> {
     return new JoinedStreams<T, B>(this, other);
+  }
+
+  /** A window coGroup: `coGroup(b).where(k1).equalTo(k2).window(assigner).apply((as, bs, out) => …)`, one call per key and window. */
+  coGroup<B>(other: DataStream<B>): CoGroupedStreams<T, B> {
+    return new CoGroupedStreams<T, B>(this, other);
   }
 
   keyBy<K>(keySelector: KeySelector<T, K>): KeyedStream<T, K> {

@@ -103,6 +103,12 @@ export interface KeyedCoProcessFunction<K, IN1, IN2, OUT> extends RichFunction {
 
 export type JoinFunction<L, R, OUT> = (left: L, right: R) => OUT;
 
+/**
+ * A window coGroup's function (Flink's CoGroupFunction): called once per key and fired window with all of that key's
+ * elements of each input, in arrival order; a side without elements is an empty array.
+ */
+export type CoGroupFunction<A, B, OUT> = (first: A[], second: B[], out: Collector<OUT>) => void;
+
 export interface ProcessJoinContext {
   leftTimestamp(): number;
   rightTimestamp(): number;

@@ -2802,6 +2802,409 @@ export const BUILTIN_CATALOG: Catalog = {
       }
     },
     {
+      "id": "windowCoGroup",
+      "type": "windowCoGroup",
+      "label": "Window CoGroup",
+      "group": "joins",
+      "description": "All elements of each input with the same key in the same window, in one call (sides may be empty)",
+      "inputs": 2,
+      "outputs": 1,
+      "inputLabels": [
+        "first",
+        "second"
+      ],
+      "keyed": true,
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "assigner": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "tumbling"
+                  },
+                  "time": {
+                    "type": "string",
+                    "enum": [
+                      "event",
+                      "processing"
+                    ]
+                  },
+                  "size": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "x-flowbook": "duration"
+                  },
+                  "offset": {
+                    "type": "number",
+                    "x-flowbook": "duration"
+                  }
+                },
+                "required": [
+                  "kind",
+                  "time",
+                  "size",
+                  "offset"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "sliding"
+                  },
+                  "time": {
+                    "type": "string",
+                    "enum": [
+                      "event",
+                      "processing"
+                    ]
+                  },
+                  "size": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "x-flowbook": "duration"
+                  },
+                  "slide": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "x-flowbook": "duration"
+                  },
+                  "offset": {
+                    "type": "number",
+                    "x-flowbook": "duration"
+                  }
+                },
+                "required": [
+                  "kind",
+                  "time",
+                  "size",
+                  "slide",
+                  "offset"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "session"
+                  },
+                  "time": {
+                    "type": "string",
+                    "enum": [
+                      "event",
+                      "processing"
+                    ]
+                  },
+                  "gap": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "x-flowbook": "duration"
+                  }
+                },
+                "required": [
+                  "kind",
+                  "time",
+                  "gap"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "dynamicSession"
+                  },
+                  "time": {
+                    "type": "string",
+                    "enum": [
+                      "event",
+                      "processing"
+                    ]
+                  },
+                  "gapExtractor": {
+                    "type": "object",
+                    "properties": {
+                      "code": {
+                        "type": "string",
+                        "minLength": 1
+                      },
+                      "ref": {
+                        "type": "string"
+                      }
+                    },
+                    "required": [
+                      "code"
+                    ],
+                    "x-flowbook": "fn"
+                  }
+                },
+                "required": [
+                  "kind",
+                  "time",
+                  "gapExtractor"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "global"
+                  }
+                },
+                "required": [
+                  "kind"
+                ]
+              }
+            ]
+          },
+          "trigger": {
+            "oneOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "eventTime"
+                  }
+                },
+                "required": [
+                  "kind"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "processingTime"
+                  }
+                },
+                "required": [
+                  "kind"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "count"
+                  },
+                  "maxCount": {
+                    "type": "integer",
+                    "exclusiveMinimum": 0,
+                    "maximum": 9007199254740991
+                  }
+                },
+                "required": [
+                  "kind",
+                  "maxCount"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "continuousEventTime"
+                  },
+                  "interval": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "x-flowbook": "duration"
+                  }
+                },
+                "required": [
+                  "kind",
+                  "interval"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "continuousProcessingTime"
+                  },
+                  "interval": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "x-flowbook": "duration"
+                  }
+                },
+                "required": [
+                  "kind",
+                  "interval"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "never"
+                  }
+                },
+                "required": [
+                  "kind"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "type": "string",
+                    "const": "purging"
+                  },
+                  "nested": {
+                    "oneOf": [
+                      {
+                        "type": "object",
+                        "properties": {
+                          "kind": {
+                            "type": "string",
+                            "const": "eventTime"
+                          }
+                        },
+                        "required": [
+                          "kind"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "kind": {
+                            "type": "string",
+                            "const": "processingTime"
+                          }
+                        },
+                        "required": [
+                          "kind"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "kind": {
+                            "type": "string",
+                            "const": "count"
+                          },
+                          "maxCount": {
+                            "type": "integer",
+                            "exclusiveMinimum": 0,
+                            "maximum": 9007199254740991
+                          }
+                        },
+                        "required": [
+                          "kind",
+                          "maxCount"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "kind": {
+                            "type": "string",
+                            "const": "continuousEventTime"
+                          },
+                          "interval": {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "x-flowbook": "duration"
+                          }
+                        },
+                        "required": [
+                          "kind",
+                          "interval"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "kind": {
+                            "type": "string",
+                            "const": "continuousProcessingTime"
+                          },
+                          "interval": {
+                            "type": "number",
+                            "exclusiveMinimum": 0,
+                            "x-flowbook": "duration"
+                          }
+                        },
+                        "required": [
+                          "kind",
+                          "interval"
+                        ]
+                      },
+                      {
+                        "type": "object",
+                        "properties": {
+                          "kind": {
+                            "type": "string",
+                            "const": "never"
+                          }
+                        },
+                        "required": [
+                          "kind"
+                        ]
+                      }
+                    ]
+                  }
+                },
+                "required": [
+                  "kind",
+                  "nested"
+                ]
+              }
+            ]
+          },
+          "allowedLateness": {
+            "type": "number",
+            "minimum": 0,
+            "x-flowbook": "duration"
+          },
+          "fn": {
+            "type": "object",
+            "properties": {
+              "code": {
+                "type": "string",
+                "minLength": 1
+              },
+              "ref": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "code"
+            ],
+            "x-flowbook": "fn"
+          }
+        },
+        "required": [
+          "assigner",
+          "fn"
+        ]
+      },
+      "defaults": {
+        "assigner": {
+          "kind": "tumbling",
+          "time": "processing",
+          "size": 5000,
+          "offset": 0
+        },
+        "fn": {
+          "code": "(first, second, out) => {\n  out.collect({ first, second });\n}"
+        }
+      }
+    },
+    {
       "id": "intervalJoin",
       "type": "intervalJoin",
       "label": "Interval join",

@@ -35,6 +35,7 @@ describe('buildCatalog', () => {
     expect(entry('source:sales-generator')).toMatchObject({ group: 'sources', inputs: 0, outputs: 1, label: 'Sales generator' });
     expect(entry('sink:print')).toMatchObject({ group: 'sinks', inputs: 1, outputs: 0 });
     expect(entry('windowJoin')).toMatchObject({ group: 'joins', inputs: 2, outputs: 1, inputLabels: ['left', 'right'] });
+    expect(entry('windowCoGroup')).toMatchObject({ label: 'Window CoGroup', group: 'joins', inputs: 2, outputs: 1, keyed: true, inputLabels: ['first', 'second'] });
     // Groups come in pipeline order, so the palette can list them as they are.
     const groups = catalog.entries.map((e) => e.group);
     expect([...new Set(groups)]).toEqual(['sources', 'transformations', 'keyed and windows', 'joins', 'sinks']);

@@ -174,6 +174,10 @@ const FN_TEMPLATES: Record<string, Record<string, unknown>> = {
   // Processing time by default: an event-time window needs watermarks upstream, which a new canvas has not got yet.
   window: { assigner: { kind: 'tumbling', time: 'processing', size: 5000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => a' } } },
   windowJoin: { assigner: { kind: 'tumbling', time: 'processing', size: 5000, offset: 0 }, fn: { code: '(left, right) => ({ left, right })' } },
+  windowCoGroup: {
+    assigner: { kind: 'tumbling', time: 'processing', size: 5000, offset: 0 },
+    fn: { code: '(first, second, out) => {\n  out.collect({ first, second });\n}' },
+  },
   intervalJoin: {
     lowerBound: -5000,
     upperBound: 5000,
@@ -209,6 +213,7 @@ const INPUT_LABELS: Record<string, [string, string]> = {
   coProcess: ['first', 'second'],
   keyedCoProcess: ['first', 'second'],
   windowJoin: ['left', 'right'],
+  windowCoGroup: ['first', 'second'],
   intervalJoin: ['left', 'right'],
 };
 
@@ -223,7 +228,7 @@ export function humanize(id: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-const LABELS: Record<string, string> = { assignTimestampsAndWatermarks: 'Timestamps & watermarks', flatMap: 'FlatMap', keyedProcess: 'Keyed process', coProcess: 'CoProcess', keyedCoProcess: 'Keyed CoProcess' };
+const LABELS: Record<string, string> = { assignTimestampsAndWatermarks: 'Timestamps & watermarks', flatMap: 'FlatMap', keyedProcess: 'Keyed process', coProcess: 'CoProcess', keyedCoProcess: 'Keyed CoProcess', windowCoGroup: 'Window CoGroup' };
 
 function toJsonSchema(schema: z.ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, {

@@ -237,6 +237,30 @@ describe('toCode', () => {
     expect(code).not.toContain('addNode');
   });
 
+  it('round-trips window coGroups with trigger, allowed lateness and names', async () => {
+    const e = env();
+    type O = { id: string; t: number };
+    const ts = () => WatermarkStrategy.forMonotonousTimestamps<O>().withTimestampAssigner((o) => o.t);
+    const orders = e.fromCollection<O>([{ id: 'o1', t: 100 }], 'orders').assignTimestampsAndWatermarks(ts());
+    const ships = e.fromCollection<O>([{ id: 'o1', t: 500 }], 'ships').assignTimestampsAndWatermarks(ts());
+    orders
+      .coGroup(ships)
+      .where((o) => o.id)
+      .equalTo((s) => s.id)
+      .window(TumblingEventTimeWindows.of(1000))
+      .trigger(CountTrigger.of(2))
+      .allowedLateness(250)
+      .apply<string>((os, ss, out) => out.collect(`${os.length}:${ss.length}`))
+      .print();
+    orders.coGroup(ships).where((o) => o.id).equalTo((s) => s.id).window(EventTimeSessionWindows.withGap(1000)).apply<number>((os, ss, out) => out.collect(os.length + ss.length), 'counts').print();
+    const code = await roundTrip(e.getPipeline());
+    expect(code).toMatch(/\.coGroup\(ships\)\n {2}\.where\(\(o\) => o\.id\)\n {2}\.equalTo\(\(s\) => s\.id\)\n {2}\.window\(TumblingEventTimeWindows\.of\(Time\.seconds\(1\)\)\)/);
+    expect(code).toContain('.trigger(CountTrigger.of(2))');
+    expect(code).toContain('.allowedLateness(250)');
+    expect(code).toContain(".apply((os, ss, out) => out.collect(os.length + ss.length), 'counts')");
+    expect(code).not.toContain('addNode');
+  });
+
   it('round-trips union, sequences, rolling aggregations and the other sources', async () => {
     const e = env();
     type E = { k: string; v: number };

@@ -46,6 +46,7 @@ const FIXED_NAMES: Record<string, string> = {
   coProcess: 'CoProcess',
   keyedCoProcess: 'CoProcess',
   windowJoin: 'WindowJoin',
+  windowCoGroup: 'WindowCoGroup',
   intervalJoin: 'IntervalJoin',
   union: 'Union',
   assignTimestampsAndWatermarks: 'Timestamps/Watermarks',
@@ -469,6 +470,7 @@ class CodeWriter {
       case 'coProcess':
       case 'keyedCoProcess':
       case 'windowJoin':
+      case 'windowCoGroup':
       case 'intervalJoin':
         return this.twoInputs(node, name);
       default:
@@ -601,7 +603,8 @@ class CodeWriter {
       return undefined;
     }
     if (!bothKeyed) return undefined;
-    if (node.type === 'windowJoin') {
+    // windowJoin and windowCoGroup: the same builder, started with join(b) or coGroup(b).
+    if (node.type === 'windowJoin' || node.type === 'windowCoGroup') {
       if (!hasOnly(c, ['assigner', 'fn'], ['trigger', 'allowedLateness']) || !isFn(c.fn)) return undefined;
       const assigner = this.assigner(c.assigner);
       const trigger = c.trigger === undefined ? undefined : this.trigger(c.trigger);
@@ -610,7 +613,7 @@ class CodeWriter {
       if (lateness !== undefined && !(isNum(lateness) && lateness >= 0)) return undefined;
       const fn = this.fn(c.fn);
       return head(() => [
-        seg('join', this.ref(b)),
+        seg(node.type === 'windowJoin' ? 'join' : 'coGroup', this.ref(b)),
         seg('where', this.fn(a.keySelector!)),
         seg('equalTo', this.fn(b.keySelector!)),
         seg('window', assigner),

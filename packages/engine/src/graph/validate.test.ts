@@ -60,6 +60,17 @@ describe('validateGraph', () => {
       .reduce((a) => a)
       .print();
     expect(validateGraph(ok.getPipeline())).toEqual([]);
+    // Window joins and coGroups are event-time windows too.
+    const co = StreamExecutionEnvironment.getExecutionEnvironment();
+    const a = co.fromElements({ k: 'a', t: 1 });
+    a.coGroup(a.assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ k: string; t: number }>().withTimestampAssigner((e) => e.t)))
+      .where((e) => e.k)
+      .equalTo((e) => e.k)
+      .window(TumblingEventTimeWindows.of(1000))
+      .apply((xs, ys, out) => out.collect(xs.length + ys.length))
+      .print();
+    const coGroup = co.getPipeline().nodes.find((n) => n.type === 'windowCoGroup')!;
+    expect(validateGraph(co.getPipeline())).toEqual([{ nodeId: coGroup.id, message: expect.stringMatching(/event-time window needs timestamps and watermarks/) }]);
     const g2 = base();
     g2.nodes[1] = { id: 'm', type: 'reduce', config: { fn: { code: '(a) => a' } } };
     expect(validateGraph(g2)).toEqual([{ nodeId: 'm', message: 'reduce needs a keyed input: add keyBy before it' }]);

@@ -104,7 +104,7 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
   };
   for (const n of graph.nodes) {
     const assigner = n.config.assigner as { time?: string; kind?: string } | undefined;
-    if ((n.type === 'window' || n.type === 'windowJoin') && assigner?.time === 'event') {
+    if ((n.type === 'window' || n.type === 'windowJoin' || n.type === 'windowCoGroup') && assigner?.time === 'event') {
       const ins = graph.edges.filter((e) => e.target === n.id);
       if (ins.length > 0 && !ins.every((e) => hasWatermarks(e.source))) {
         issues.push({ nodeId: n.id, message: 'an event-time window needs timestamps and watermarks upstream: use fromSource(..., WatermarkStrategy.forBoundedOutOfOrderness(...)) or assignTimestampsAndWatermarks' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type {
   AggregateFunction,
+  CoGroupFunction,
   CoProcessFunction,
   FilterFunction,
   FlatMapFunction,
@@ -15,6 +16,7 @@ import type {
 import { CoProcessOperator } from './operators/CoProcessOperator.js';
 import { KeyedAggregateOperator } from './operators/KeyedAggregateOperator.js';
 import { IntervalJoinOperator } from './operators/IntervalJoinOperator.js';
+import { WindowCoGroupOperator } from './operators/WindowCoGroupOperator.js';
 import { WindowJoinOperator } from './operators/WindowJoinOperator.js';
 import { KeyedProcessOperator } from './operators/KeyedProcessOperator.js';
 import { ProcessOperator } from './operators/ProcessOperator.js';
@@ -246,20 +248,35 @@ registerOperator({
   create: (c, node) => [new CoProcessOperator(resolveFn<KeyedCoProcessFunction<unknown, unknown, unknown, unknown>>(c.fn, nodeName(node)), true)],
 });
 
+/** windowJoin and windowCoGroup: a window over both inputs, and the function that gets each fired key and window. */
+const windowTwoInputConfig = z.object({
+  assigner: z.record(z.string(), z.unknown()),
+  trigger: z.record(z.string(), z.unknown()).optional(),
+  allowedLateness: z.number().nonnegative().optional(),
+  fn: FnSpec,
+});
+
 registerOperator({
   type: 'windowJoin',
   category: 'joins',
   description: 'Joins elements of the same key in the same window',
   inputs: 2,
   keyed: true,
-  configSchema: z.object({
-    assigner: z.record(z.string(), z.unknown()),
-    trigger: z.record(z.string(), z.unknown()).optional(),
-    allowedLateness: z.number().nonnegative().optional(),
-    fn: FnSpec,
-  }),
+  configSchema: windowTwoInputConfig,
   create: (c, node) => [
     new WindowJoinOperator(assignerFromSpec(c.assigner), resolveFn<JoinFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)), c.trigger ? triggerFromSpec(c.trigger) : undefined, c.allowedLateness),
+  ],
+});
+
+registerOperator({
+  type: 'windowCoGroup',
+  category: 'joins',
+  description: 'All elements of each input with the same key in the same window, in one call (sides may be empty)',
+  inputs: 2,
+  keyed: true,
+  configSchema: windowTwoInputConfig,
+  create: (c, node) => [
+    new WindowCoGroupOperator(assignerFromSpec(c.assigner), resolveFn<CoGroupFunction<unknown, unknown, unknown>>(c.fn, nodeName(node)), c.trigger ? triggerFromSpec(c.trigger) : undefined, c.allowedLateness),
   ],
 });
 

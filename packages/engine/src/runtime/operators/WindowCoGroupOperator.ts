@@ -1,0 +1,41 @@
+import type { CoGroupFunction, Collector, ProcessWindowContext } from '../../api/functions.js';
+import { toFnSpec } from '../../graph/fn.js';
+import type { WindowAssigner } from '../../windows/assigners/WindowAssigner.js';
+import type { Trigger } from '../../windows/triggers/Trigger.js';
+import type { Window } from '../../windows/Window.js';
+import { WindowOperator } from '../../windows/WindowOperator.js';
+
+/** An element in the window's state, with the input it came from (Flink's TaggedUnion). Checkpoints hold this shape. */
+interface Tagged {
+  side: 0 | 1;
+  value: unknown;
+}
+
+/**
+ * Window coGroup (`a.coGroup(b).where(k1).equalTo(k2).window(w).apply(fn)`), as Flink builds it: both inputs, tagged
+ * by side, go into one keyed window; when it fires, the function gets the key's elements of each side, in arrival
+ * order. A side with no elements is an empty array, so keys seen on one side only still get a call. Results carry the
+ * window's maxTimestamp.
+ */
+export class WindowCoGroupOperator extends WindowOperator {
+  constructor(assigner: WindowAssigner, coGroup: CoGroupFunction<unknown, unknown, unknown>, trigger?: Trigger, allowedLateness?: number) {
+    const process = {
+      process(_key: unknown, _ctx: ProcessWindowContext<Window>, elements: Tagged[], out: Collector<unknown>) {
+        const first: unknown[] = [];
+        const second: unknown[] = [];
+        for (const e of elements) (e.side === 0 ? first : second).push(e.value);
+        coGroup(first, second, out);
+      },
+    };
+    super({ assigner, ...(trigger ? { trigger } : {}), ...(allowedLateness !== undefined ? { allowedLateness } : {}), fn: { kind: 'process', process: toFnSpec(process) } });
+  }
+
+  /** The key comes from the raw value with its side's key selector. */
+  protected override setKeyContextElement(value: unknown, input: number): unknown {
+    return super.setKeyContextElement((value as Tagged).value, input);
+  }
+
+  override processElement(value: unknown, timestamp: number, input: number): void {
+    super.processElement({ side: input === 0 ? 0 : 1, value } satisfies Tagged, timestamp, input);
+  }
+}
