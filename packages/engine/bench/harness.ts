@@ -84,7 +84,7 @@ function emitOnClock(ctx: SourceContext<NexmarkEvent>, batch: Batch, input: Inpu
   ctx.collectBatchWithTimestamps(values, timestamps, n);
 }
 
-/** Runs a pipeline built by `build` over `events` and returns its results (collected in memory). */
+/** Runs a pipeline built by `build` over `input` (each event with its timestamp) and returns its results (collected in memory). */
 export async function runEngine<R>(
   input: Input,
   build: (src: DataStream<NexmarkEvent>) => DataStream<R>,
