@@ -35,6 +35,9 @@ function same(a: unknown[], b: unknown[], how: 'multiset' | 'checksum'): boolean
   return sa.every((s, i) => s === sb[i]);
 }
 
+/** How long each timed run waits after the forced GC for the GC's background work to end. */
+const SETTLE_MS = 300;
+
 /**
  * Times one run after a forced GC (so no run pays for the previous one's garbage). The GC also frees the previous
  * run's objects, and V8 then drops optimized code that depended on their layouts ("weak objects" deopts): a job is new
@@ -44,6 +47,9 @@ function same(a: unknown[], b: unknown[], how: 'multiset' | 'checksum'): boolean
  */
 async function time<R>(fn: () => Promise<R> | R, rewarm: () => Promise<unknown> | unknown): Promise<{ ms: number; result: R; peakHeap: number }> {
   global.gc?.();
+  // The GC's helper threads go on sweeping and freeing pages after gc() returns; a run started at once competes with
+  // them (on 2 cores a loop run right after RxJS's 4 s of garbage measured 184–219 ms, after a 100–300 ms pause 85–106).
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   await rewarm();
   // A minor GC clears the rewarm's young garbage and leaves the old generation (and the layouts code depends on) alone.
   (global.gc as ((o: { type: 'minor' }) => void) | undefined)?.({ type: 'minor' });
