@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { youngGenerationMb } from '@flowbook/engine';
 
 export interface ServerConfig {
   host: string;
@@ -18,8 +19,9 @@ export interface ServerConfig {
   resultPointsPerSeries: number;
   /** JSON file of secrets for `${secret:NAME}` in connector configs. */
   secretsFile: string;
-  /** Heap limit of each job's worker thread. */
+  /** Heap limits of each job's worker thread: the old generation, and the young one (see the engine's youngGeneration.ts). */
   workerMemoryMb: number;
+  workerYoungGenerationMb: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -40,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     resultPointsPerSeries: env.FLOWBOOK_RESULT_POINTS_PER_SERIES ? Number(env.FLOWBOOK_RESULT_POINTS_PER_SERIES) : 1000,
     secretsFile: path.resolve(env.FLOWBOOK_SECRETS_FILE ?? path.join(path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')), 'secrets.json')),
     workerMemoryMb: env.FLOWBOOK_WORKER_MEMORY_MB ? Number(env.FLOWBOOK_WORKER_MEMORY_MB) : 1024,
+    workerYoungGenerationMb: youngGenerationMb(env),
   };
 }

@@ -31,7 +31,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
   let io: FlowbookIo | undefined;
   const jobs = new JobManager((notebook, event, payload) => {
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
-  }, config.workerMemoryMb, new RunningJobsFile(config.stateDir), (run) => {
+  }, { maxOldGenerationSizeMb: config.workerMemoryMb, maxYoungGenerationSizeMb: config.workerYoungGenerationMb }, new RunningJobsFile(config.stateDir), (run) => {
     void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
   }, config.notebooksDir, config.checkpoints, new SecretsFile(config.secretsFile), config.resultPointsPerSeries);
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NexmarkGenerator } from '../src/index.js';
+import { DEFAULT_YOUNG_GENERATION_MB, NexmarkGenerator, semiSpaceMbOf } from '../src/index.js';
 import { prefix } from './harness.js';
 import { queries } from './queries/index.js';
 import { heapPerWindowKey } from './stateHeap.js';
@@ -73,8 +73,13 @@ const median = (xs: number[]) => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const rows = [];
+// The whole process (loop, engine and RxJS alike) runs with the young generation Flowbook gives its jobs
+// (src/runtime/youngGeneration.ts): `npm run bench` passes the flag.
+const semiSpace = process.execArgv.find((a) => a.startsWith('--max-semi-space-size'));
+const expected = `--max-semi-space-size=${semiSpaceMbOf(DEFAULT_YOUNG_GENERATION_MB)}`;
+if (semiSpace !== expected) console.warn(`warning: run with ${expected} (as npm run bench does), the young generation of Flowbook's jobs; this process has ${semiSpace ?? "V8's default"}`);
 console.log(
-  `Nexmark, ${N.toLocaleString()} events (10,000 events/s of event time, 3 s out of order, watermark delay 4 s), node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} run(s)`,
+  `Nexmark, ${N.toLocaleString()} events (10,000 events/s of event time, 3 s out of order, watermark delay 4 s), node ${process.version}, ${os.cpus().length} cores, ${semiSpace ?? 'default semi-spaces'}, median of ${RUNS} run(s)`,
 );
 for (const q of queries) {
   if (only && !only.includes(q.name)) continue;

@@ -26,6 +26,7 @@ export { BUILTIN_CATALOG } from './graph/catalog.generated.js';
 export { toCode, defaultNodeName, ToCodeError, type ToCodeOptions } from './graph/toCode.js';
 export { setSecretLookup, resolveSecrets, redactSecrets, type SecretLookup } from './connectors/secrets.js';
 
+export { DEFAULT_YOUNG_GENERATION_MB, semiSpaceMbOf, youngGenerationMb } from './runtime/youngGeneration.js';
 export { Job, JOB_SNAPSHOT_FORMAT_VERSION, type JobOptions, type JobSnapshot, type JobStatus } from './runtime/Job.js';
 export { rescaleKeyedSnapshots } from './runtime/rescaleKeyedSnapshot.js';
 export type { KeyedOperatorSnapshot } from './runtime/KeyedOperatorSnapshot.js';

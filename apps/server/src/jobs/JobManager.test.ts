@@ -43,6 +43,10 @@ describe('running cells', () => {
     expect(await socket.emitWithAck('cell.run', { notebook: NB, cellId: 'profit', source })).toEqual({ ok: true });
     await waitFor(() => results.filter((r) => r.cellId === 'profit').length >= 2);
     expect(statusOf('profit')).toBe('running');
+    // The job's worker has the old generation of FLOWBOOK_WORKER_MEMORY_MB and the young one of FLOWBOOK_YOUNG_GENERATION_MB.
+    const limits = server.jobs.get({ notebook: NB, cellId: 'profit' })!.worker!.resourceLimits!;
+    expect(limits.maxOldGenerationSizeMb).toBe(1024);
+    expect(limits.maxYoungGenerationSizeMb).toBe(192);
     const rows = results.filter((r) => r.cellId === 'profit').flatMap((r) => r.rows);
     expect(rows[0]).toMatchObject({ month: expect.any(String), profit: expect.any(Number), sales: expect.any(Number), windowEnd: expect.any(Number) });
     // 2-second tumbling windows: window ends are multiples of 2000.

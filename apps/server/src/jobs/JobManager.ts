@@ -11,7 +11,7 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
-import { openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
+import { DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { SecretsFile } from './SecretsFile.js';
@@ -95,7 +95,8 @@ export class JobManager {
 
   constructor(
     private readonly broadcast: Broadcast,
-    private readonly workerMemoryMb = 1024,
+    /** resourceLimits of each job's worker (old and young generation, MiB). */
+    private readonly workerMemory: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number } = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: DEFAULT_YOUNG_GENERATION_MB },
     private readonly runningFile?: RunningJobsFile,
     /** Called when a cell's run ends, to save its results with the notebook. */
     private readonly onCellEnded?: (run: CellRun & { ref: CellRef }) => void,
@@ -229,7 +230,7 @@ export class JobManager {
     }
     const worker = new Worker(await this.worker(), {
       workerData: input,
-      resourceLimits: { maxOldGenerationSizeMb: this.workerMemoryMb },
+      resourceLimits: this.workerMemory,
       stdout: true,
       stderr: true,
     });

@@ -44,6 +44,29 @@ describe('flowbook run (headless CLI)', () => {
     expect(rows.map((o: { customer: string; amount: number }) => `${o.customer}:${o.amount}`).sort()).toEqual(['a:4', 'a:7', 'b:1']);
   });
 
+  it('runs jobs with the young generation of FLOWBOOK_YOUNG_GENERATION_MB, as the server does its job workers', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    const probe = {
+      ...pipeline,
+      nodes: [
+        { id: 'src', name: 'orders', type: 'source', config: { connector: 'elements', config: { elements: [{ t: 1 }] } } },
+        { id: 'flag', type: 'map', config: { fn: { code: "() => ({ flag: process.execArgv.find((a) => a.startsWith('--max-semi-space-size')) })" } } },
+        { id: 'out', type: 'sink', config: { connector: 'live', config: { name: 'flags' } } },
+      ],
+      edges: [
+        { source: 'src', target: 'flag' },
+        { source: 'flag', target: 'out' },
+      ],
+    };
+    writeFileSync(path.join(dir, 'probe.pipeline.json'), JSON.stringify(probe));
+    const r = await flowbook(['run', 'probe.pipeline.json', '--output', 'out'], dir);
+    expect(r.stderr).toBe('');
+    expect(jsonl(path.join(dir, 'out/flags.jsonl'))).toEqual([{ flag: '--max-semi-space-size=64' }]);
+    const bad = await exec(process.execPath, [bin, 'run', 'probe.pipeline.json'], { cwd: dir, env: { ...process.env, FLOWBOOK_YOUNG_GENERATION_MB: 'lots' } }).catch((e) => e);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('FLOWBOOK_YOUNG_GENERATION_MB must be a whole number of MiB');
+  });
+
   it('runs the code cells of a notebook', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
     const nb = {
