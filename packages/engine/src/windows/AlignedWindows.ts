@@ -106,6 +106,19 @@ export class AlignedWindows {
    * watermark `advance` was last called with, which is the operator's.
    */
   add(key: unknown, value: unknown, timestamp: number): boolean {
+    this.at = timestamp;
+    return this.addAt(key, value);
+  }
+
+  /**
+   * The element's time for `addAt`: a field rather than an argument, as a double passed to a function that is not
+   * inlined is boxed (a heap number per element), and a double field is updated in place.
+   */
+  at = Number.NaN;
+
+  /** `add` at the time in `at` (the operator's batch loop). */
+  addAt(key: unknown, value: unknown): boolean {
+    const timestamp = this.at;
     const { size, slide, offset, lateness, eventTime } = this;
     // The operator's watermark (this reads it here rather than taking it as an argument: no boxed double per call).
     const watermark = this.time;

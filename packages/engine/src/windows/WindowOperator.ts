@@ -267,6 +267,53 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     }
   }
 
+  /**
+   * Event-time fast paths take a batch in one loop that hands each element's timestamp over in a field (see
+   * AlignedWindows.at): the record-at-a-time path boxes it twice per element, which on Nexmark q5 was a fifth of
+   * everything the job allocated.
+   */
+  override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number, input: number): void {
+    const aligned = this.aligned;
+    const sessions = this.sessions;
+    const plan = this.fastPlan;
+    if (plan === undefined || !this.takesBatches()) return super.processBatch(values, timestamps, length, input);
+    const assignerName = plan.kind === 'aligned' ? plan.assignerName : 'EventTimeSessionWindows';
+    let i = 0;
+    try {
+      for (; i < length; i++) {
+        const value = values[i];
+        const key = this.setKeyContextElement(value, input);
+        const t = timestamps[i]!;
+        if (t === Number.NEGATIVE_INFINITY || t !== t) checkTimestamp(t, assignerName);
+        let added: boolean;
+        if (aligned !== undefined) {
+          aligned.at = t;
+          added = aligned.addAt(key, value);
+        } else {
+          sessions!.at = t;
+          added = sessions!.addAt(key, value);
+        }
+        if (!added) this.lateElement(value, t);
+      }
+    } catch (e) {
+      this.metrics.recordsIn -= length - i - 1;
+      throw e;
+    }
+  }
+
+  /** Whether processBatch takes a batch in its own loop (event-time fast paths) rather than element by element. */
+  protected takesBatches(): boolean {
+    const plan = this.fastPlan;
+    return plan !== undefined && (plan.kind === 'session' || plan.eventTime);
+  }
+
+  /** An element whose windows were all late: to the late-data side output, or counted as dropped. */
+  private lateElement(value: unknown, timestamp: number): void {
+    if (!this.isElementLate(timestamp)) return;
+    if (this.lateTag !== undefined) this.output.collectSide(this.lateTag, value, timestamp);
+    else this.metrics.lateRecordsDropped++;
+  }
+
   processElement(value: unknown, timestamp: number, input: number): void {
     const key = this.setKeyContextElement(value, input);
     if (this.fastPlan !== undefined) {
@@ -283,10 +330,7 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
         checkTimestamp(timestamp, 'EventTimeSessionWindows');
         added = this.sessions!.add(key, value, timestamp);
       }
-      if (!added && this.isElementLate(timestamp)) {
-        if (this.lateTag !== undefined) this.output.collectSide(this.lateTag, value, timestamp);
-        else this.metrics.lateRecordsDropped++;
-      }
+      if (!added) this.lateElement(value, timestamp);
       return;
     }
     const windows = this.assigner.assignWindows(value, timestamp, this.assignerContext);

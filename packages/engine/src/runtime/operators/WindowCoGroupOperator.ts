@@ -38,4 +38,14 @@ export class WindowCoGroupOperator extends WindowOperator {
   override processElement(value: unknown, timestamp: number, input: number): void {
     super.processElement({ side: input === 0 ? 0 : 1, value } satisfies Tagged, timestamp, input);
   }
+
+  /** A batch is tagged as a whole and goes on as a batch (the window operator's batch loop). */
+  override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number, input: number): void {
+    // Record at a time, each through processElement (which tags it), when the window operator takes no batches.
+    if (!this.takesBatches()) return super.processBatch(values, timestamps, length, input);
+    const side = input === 0 ? 0 : 1;
+    const tagged = new Array<Tagged>(length);
+    for (let i = 0; i < length; i++) tagged[i] = { side, value: values[i] };
+    super.processBatch(tagged, timestamps, length, input);
+  }
 }
