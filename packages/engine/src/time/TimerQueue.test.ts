@@ -46,6 +46,29 @@ describe('TimerQueue', () => {
     expect(plain(q.pollUpTo(10))).toEqual(['7/4/']);
   });
 
+  it('keeps timestamps near the first one and far from it (fractional, -Infinity, MAX_SAFE_INTEGER) apart, however they mix', () => {
+    const q = new TimerQueue<string>((ns) => ns);
+    const base = 1.7e12;
+    // Near: integers within 2^30 of the first timestamp. Far: everything else, including one whose offset from the
+    // first equals another's raw value.
+    const stamps = [base, base + 5, base - 2 ** 30, base + 2 ** 30, base + 2 ** 31, 5, 5 + base - base + 0.5, -Infinity, Number.MAX_SAFE_INTEGER, base + 5.25];
+    for (const ts of stamps) expect(q.add(ts, 'k', ''), String(ts)).toBe(true);
+    for (const ts of stamps) expect(q.add(ts, 'k', ''), String(ts)).toBe(false);
+    expect(q.size).toBe(stamps.length);
+    q.delete(5, 'k', '');
+    q.delete(base + 2 ** 30, 'k', '');
+    expect(q.add(base + 5, 'k', '')).toBe(false);
+    const order = [...stamps].filter((t) => t !== 5 && t !== base + 2 ** 30).sort((a, b) => a - b);
+    expect(plain(q.all())).toEqual(order.map((t) => `${t}/k/`));
+    const got: number[] = [];
+    for (let t = q.pollUpTo(Infinity); t !== undefined; t = q.pollUpTo(Infinity)) got.push(...t.map((e) => e.timestamp));
+    expect(got).toEqual(order);
+    expect(q.size).toBe(0);
+    q.clear();
+    expect(q.add(7, 'k', '')).toBe(true);
+    expect(plain(q.pollUpTo(10))).toEqual(['7/k/']);
+  });
+
   it('orders many timers as a sort would', () => {
     const q = new TimerQueue<string>((ns) => ns);
     const expected: string[] = [];
