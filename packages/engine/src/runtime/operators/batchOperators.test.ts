@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Collector } from '../../api/functions.js';
+import type { Collector, KeyedProcessContext } from '../../api/functions.js';
+import { ValueStateDescriptor, type ValueStateLike } from '../../state/StateDescriptor.js';
 import type { SinkFunction } from '../../connectors/SourceFunction.js';
 import { OperatorTestHarness } from '../../testing/OperatorTestHarness.js';
 import { TimestampsAndWatermarksOperator } from '../../time/TimestampsAndWatermarksOperator.js';
@@ -8,6 +9,8 @@ import { DataTap } from '../DataTap.js';
 import type { StreamOperator } from '../StreamOperator.js';
 import { FilterOperator } from './FilterOperator.js';
 import { FlatMapOperator } from './FlatMapOperator.js';
+import { CoProcessOperator } from './CoProcessOperator.js';
+import { KeyedProcessOperator } from './KeyedProcessOperator.js';
 import { KeyedReduceOperator } from './KeyedReduceOperator.js';
 import { MapOperator } from './MapOperator.js';
 import { SinkOperator } from './SinkOperator.js';
@@ -15,12 +18,12 @@ import { SinkOperator } from './SinkOperator.js';
 const records = (n: number) => Array.from({ length: n }, (_, i) => ({ value: i, timestamp: 1000 + i }));
 
 /** The same records through a fresh operator, once as one batch and once one by one: output and metrics must match. */
-function batchEqualsRecords(make: () => StreamOperator, n: number, options: ConstructorParameters<typeof OperatorTestHarness>[1] = {}) {
+function batchEqualsRecords(make: () => StreamOperator, n: number, options: ConstructorParameters<typeof OperatorTestHarness>[1] = {}, inputIndex = 0) {
   const input = records(n);
   const one = new OperatorTestHarness(make(), options);
-  for (const r of input) one.processElement(r.value, r.timestamp);
+  for (const r of input) one.processElement(r.value, r.timestamp, inputIndex);
   const batched = new OperatorTestHarness(make(), options);
-  batched.processBatch(input);
+  batched.processBatch(input, inputIndex);
   expect(batched.output).toEqual(one.output);
   expect(batched.operator.metrics).toEqual(one.operator.metrics);
   return batched;
@@ -41,6 +44,35 @@ describe('operators on batches', () => {
     ]);
     // Operators without a batch loop of their own take batches record by record.
     batchEqualsRecords(() => new KeyedReduceOperator((a, b) => (a as number) + (b as number)), 100, { keySelectors: [(v) => (v as number) % 4] });
+  });
+
+  it('keyed process and co-process functions: a batch gives what record by record gives, timestamps and state included', () => {
+    const counting = () => ({
+      open(ctx: { getState: (d: ValueStateDescriptor<number>) => ValueStateLike<number> }) {
+        (this as unknown as { n: ValueStateLike<number> }).n = ctx.getState(new ValueStateDescriptor<number>('n'));
+      },
+      processElement(v: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>) {
+        const n = (this as unknown as { n: ValueStateLike<number> }).n;
+        n.update((n.value() ?? 0) + 1);
+        ctx.timerService().registerEventTimeTimer(ctx.timestamp()! + 10);
+        out.collect(`${String(v)} #${n.value()} @${ctx.timestamp()} key ${String(ctx.getCurrentKey())}`);
+      },
+    });
+    const keyed = batchEqualsRecords(() => new KeyedProcessOperator(counting() as never), 500, { keySelectors: [(v) => (v as number) % 7] });
+    expect(keyed.output[8]).toEqual({ value: '8 #2 @1008 key 1', timestamp: 1008 });
+    expect((keyed.operator as KeyedProcessOperator).timerService.numEventTimeTimers()).toBe(500);
+    const co = (input: number) =>
+      batchEqualsRecords(
+        () => {
+          const f = counting();
+          return new CoProcessOperator({ open: (c: never) => f.open(c), processElement1: (v, c, o) => f.processElement.call(f, `a${String(v)}`, c, o), processElement2: (v, c, o) => f.processElement.call(f, `b${String(v)}`, c, o) } as never, true);
+        },
+        300,
+        { keySelectors: [(v) => (v as number) % 5, (v) => (v as number) % 5] },
+        input,
+      );
+    expect(co(0).output[5]!.value).toBe('a5 #2 @1005 key 0');
+    expect(co(1).output[5]!.value).toBe('b5 #2 @1005 key 0');
   });
 
   it('a flatMap collector kept and called outside a batch still emits', () => {
