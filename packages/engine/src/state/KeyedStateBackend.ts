@@ -28,12 +28,28 @@ interface Entry {
  */
 class StateTable {
   readonly data = new Map<string, Map<unknown, Entry>>();
+  /** The default namespace's keys, always in `data` (even when empty): handles without a namespace skip one lookup. */
+  readonly voidKeys = new Map<unknown, Entry>();
   constructor(
     readonly name: string,
     readonly kind: StateKind,
     /** Set when a descriptor with TTL first asks for the table (it may have been created by a restore). */
     public ttl: StateTtlConfig | undefined,
-  ) {}
+  ) {
+    this.data.set(VOID_NAMESPACE, this.voidKeys);
+  }
+
+  /** Empties the table in place (handles keep it). */
+  clear(): void {
+    this.data.clear();
+    this.voidKeys.clear();
+    this.data.set(VOID_NAMESPACE, this.voidKeys);
+  }
+
+  /** Drops a namespace's map once it is empty; the default namespace's stays. */
+  dropIfEmpty(ns: string, byKey: Map<unknown, Entry>): void {
+    if (byKey.size === 0 && byKey !== this.voidKeys) this.data.delete(ns);
+  }
   /** Restored rows carried TTL timestamps: keep writing them even before a TTL descriptor asks for this table. */
   restoredWithTtl = false;
 }
@@ -104,7 +120,7 @@ export class KeyedStateBackend {
       const e = srcKeys?.get(key);
       if (e === undefined) continue;
       srcKeys!.delete(key);
-      if (srcKeys!.size === 0) t.data.delete(src);
+      t.dropIfEmpty(src, srcKeys!);
       let targetKeys = t.data.get(target);
       const cur = targetKeys?.get(key);
       if (cur === undefined) {
@@ -156,6 +172,7 @@ export class KeyedStateBackend {
       if (size === 0) continue;
       const b = new KeyedStateTableBuilder(t.name, t.kind, size, t.ttl !== undefined || t.restoredWithTtl);
       for (const [ns, byKey] of t.data) {
+        if (byKey.size === 0) continue;
         const nsIndex = b.namespace(ns);
         for (const [key, e] of byKey) b.add(key, nsIndex, e.value, e.ts);
       }
@@ -174,7 +191,7 @@ export class KeyedStateBackend {
       throw new Error(`snapshot has maxParallelism ${s.maxParallelism}, job has ${this.maxParallelism}: it cannot change after the first run`);
     }
     // State handles taken before the restore (in open()) keep their table objects: refill them in place.
-    for (const t of this.tables.values()) t.data.clear();
+    for (const t of this.tables.values()) t.clear();
     const now = this.pts.getCurrentProcessingTime();
     const maxParallelism = this.maxParallelism;
     for (const table of s.tables) {
@@ -228,8 +245,13 @@ class StateCell {
     return this.ns === undefined ? VOID_NAMESPACE : this.ns();
   }
 
+  /** The current namespace's keys (undefined when it has none). */
+  private keysOf(): Map<unknown, Entry> | undefined {
+    return this.ns === undefined ? this.table.voidKeys : this.table.data.get(this.ns());
+  }
+
   get(): Entry | undefined {
-    const byKey = this.table.data.get(this.namespace());
+    const byKey = this.keysOf();
     if (byKey === undefined) return undefined;
     const e = byKey.get(this.backend.getCurrentKey());
     if (e === undefined) return undefined;
@@ -251,9 +273,8 @@ class StateCell {
   set(value: unknown): Entry {
     const key = this.backend.getCurrentKey();
     if (key === undefined) throw new Error(`keyed state "${this.table.name}" used outside a keyed context (use it after keyBy)`);
-    const ns = this.namespace();
-    let byKey = this.table.data.get(ns);
-    if (byKey === undefined) this.table.data.set(ns, (byKey = new Map()));
+    let byKey = this.keysOf();
+    if (byKey === undefined) this.table.data.set(this.namespace(), (byKey = new Map()));
     const ts = this.table.ttl !== undefined ? this.pts.getCurrentProcessingTime() : 0;
     let e = byKey.get(key);
     if (e === undefined) byKey.set(key, (e = { value, ts }));
@@ -275,11 +296,10 @@ class StateCell {
   }
 
   clear(): void {
-    const ns = this.namespace();
-    const byKey = this.table.data.get(ns);
+    const byKey = this.keysOf();
     if (byKey === undefined) return;
     byKey.delete(this.backend.getCurrentKey());
-    if (byKey.size === 0) this.table.data.delete(ns);
+    if (byKey.size === 0 && this.ns !== undefined) this.table.dropIfEmpty(this.ns(), byKey);
   }
 }
 

@@ -34,6 +34,32 @@ function read(b: KeyedStateBackend, keys: unknown[]): unknown[] {
 }
 
 describe('keyed state snapshots in columns', () => {
+  it('leaves out emptied namespaces, the default one included, and restores into handles taken before', () => {
+    const b = new KeyedStateBackend(new ManualProcessingTimeService(0));
+    const v = b.getPartitionedState(new ValueStateDescriptor<number>('v'));
+    const w = b.getPartitionedState(new ValueStateDescriptor<number>('w'), () => 'window-1');
+    b.setCurrentKey('a');
+    v.update(1);
+    w.update(2);
+    expect(b.numEntries()).toBe(2);
+    v.clear();
+    w.clear();
+    expect(b.numEntries()).toBe(0);
+    expect(b.snapshot().tables).toEqual([]);
+    b.setCurrentKey('b');
+    v.update(3);
+    const snap = b.snapshot();
+    expect(snap.tables.map((t) => [t.name, t.size, t.namespaces.dict])).toEqual([['v', 1, ['']]]);
+    v.update(4);
+    b.setCurrentKey('c');
+    v.update(5);
+    b.restore(snap);
+    expect(b.numEntries()).toBe(1);
+    expect(v.value()).toBeUndefined();
+    b.setCurrentKey('b');
+    expect(v.value()).toBe(3);
+  });
+
   it('writes numbers as Float64Array, flat number records one Float64Array per field, anything else as plain values', () => {
     const b = backendWith((b) => {
       const n = b.getPartitionedState(new ValueStateDescriptor<number>('n'));
