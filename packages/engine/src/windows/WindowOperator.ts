@@ -268,7 +268,7 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   }
 
   /**
-   * Event-time fast paths take a batch in one loop that hands each element's timestamp over in a field (see
+   * The fast paths take a batch in one loop that hands each element's timestamp over in a field (see
    * AlignedWindows.at): the record-at-a-time path boxes it twice per element, which on Nexmark q5 was a fifth of
    * everything the job allocated.
    */
@@ -276,18 +276,22 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     const aligned = this.aligned;
     const sessions = this.sessions;
     const plan = this.fastPlan;
-    if (plan === undefined || !this.takesBatches()) return super.processBatch(values, timestamps, length, input);
+    if (plan === undefined) return super.processBatch(values, timestamps, length, input);
     const assignerName = plan.kind === 'aligned' ? plan.assignerName : 'EventTimeSessionWindows';
+    // Processing-time windows take the time the batch arrived for all of its elements (a batch is what one read of a
+    // source returned, processed at once; timers fire only between batches).
+    const processingTime = plan.kind === 'aligned' && !plan.eventTime;
+    const now = processingTime ? this.ctx.processingTimeService.getCurrentProcessingTime() : 0;
     let i = 0;
     try {
       for (; i < length; i++) {
         const value = values[i];
         const key = this.setKeyContextElement(value, input);
         const t = timestamps[i]!;
-        if (t === Number.NEGATIVE_INFINITY || t !== t) checkTimestamp(t, assignerName);
+        if (!processingTime && (t === Number.NEGATIVE_INFINITY || t !== t)) checkTimestamp(t, assignerName);
         let added: boolean;
         if (aligned !== undefined) {
-          aligned.at = t;
+          aligned.at = processingTime ? now : t;
           added = aligned.addAt(key, value);
         } else {
           sessions!.at = t;
@@ -301,10 +305,9 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     }
   }
 
-  /** Whether processBatch takes a batch in its own loop (event-time fast paths) rather than element by element. */
+  /** Whether processBatch takes a batch in its own loop (the fast paths) rather than element by element. */
   protected takesBatches(): boolean {
-    const plan = this.fastPlan;
-    return plan !== undefined && (plan.kind === 'session' || plan.eventTime);
+    return this.fastPlan !== undefined;
   }
 
   /** An element whose windows were all late: to the late-data side output, or counted as dropped. */
