@@ -1,6 +1,6 @@
 // `npm run bench`: Nexmark queries on the engine, side by side with a hand-written loop and RxJS over the same
 // pre-generated events, in the same process and run; prints a table and writes bench-results.json at the repo root.
-// BENCH_EVENTS scales the event count (default 1,000,000); BENCH_RUNS sets the rounds per query (default 3, medians);
+// BENCH_EVENTS scales the event count (default 1,000,000); BENCH_RUNS sets the rounds per query (default 5, medians);
 // BENCH_QUERIES=q5,q11 runs only those.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,8 +69,8 @@ const childOut = process.env.BENCH_CHILD_OUT;
 const events = childOut === undefined ? prefix({ events: [], timestamps: new Float64Array(0) }, 0) : new NexmarkGenerator({ seed: 42, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).takeWithTimestamps(N);
 const warm = prefix(events, Math.min(50_000, N));
 const rewarmEvents = prefix(events, Math.min(20_000, N));
-/** Rounds per query (BENCH_RUNS, default 3): each round runs loop, engine and RxJS (in a rotating order); times are medians. */
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+/** Rounds per query (BENCH_RUNS, default 5): each round runs loop, engine and RxJS (in a rotating order); times are medians. */
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;

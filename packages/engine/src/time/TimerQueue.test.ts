@@ -69,6 +69,35 @@ describe('TimerQueue', () => {
     expect(plain(q.pollUpTo(10))).toEqual(['7/k/']);
   });
 
+  it('agrees with a plain model under random adds, deletes and polls, with timestamps that share cache entries', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const q = new TimerQueue<string>((ns) => ns);
+      const model = new Map<string, { ts: number; key: number }>();
+      let x = seed;
+      const rnd = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x % n);
+      let wm = 0;
+      for (let op = 0; op < 4000; op++) {
+        // Timestamps 65,536 apart fall on the same cache entry at every cache size.
+        const ts = 1.7e12 + wm + rnd(40) + 65_536 * rnd(3) + (rnd(50) === 0 ? 2 ** 31 : 0);
+        const key = rnd(5);
+        const r = rnd(10);
+        if (r < 6) expect(q.add(ts, key, '')).toBe(!model.has(`${ts}/${key}`)), model.set(`${ts}/${key}`, { ts, key });
+        else if (r < 9) q.delete(ts, key, ''), model.delete(`${ts}/${key}`);
+        else {
+          wm += rnd(30);
+          const upTo = 1.7e12 + wm;
+          const due = [...model.values()].filter((t) => t.ts <= upTo).sort((a, b) => a.ts - b.ts);
+          const got: string[] = [];
+          for (let t = q.pollUpTo(upTo); t !== undefined; t = q.pollUpTo(upTo)) got.push(...t.map((e) => `${e.timestamp}/${String(e.key)}`).sort());
+          expect(got).toEqual(due.map((t) => `${t.ts}/${t.key}`).sort((a, b) => Number(a.split('/')[0]) - Number(b.split('/')[0]) || a.localeCompare(b)));
+          for (const t of due) model.delete(`${t.ts}/${t.key}`);
+        }
+        expect(q.size).toBe(model.size);
+      }
+      expect(plain(q.all())!.sort()).toEqual([...model.values()].map((t) => `${t.ts}/${t.key}/`).sort());
+    }
+  });
+
   it('orders many timers as a sort would', () => {
     const q = new TimerQueue<string>((ns) => ns);
     const expected: string[] = [];
