@@ -99,7 +99,7 @@ const selected = queries.filter((q) => !only || only.includes(q.name));
 if (childOut === undefined) {
   // Each query runs in a process of its own (loop, engine and RxJS of that query together), as each Flowbook job runs
   // in a worker of its own: in one process the engine's operators and RxJS's would carry the type feedback of every
-  // query before (q4 alone measured 4.8 M events/s, after the other queries 3.6 M).
+  // query before (q2's engine measured 23.7 M events/s after the other queries, 33–40 M alone).
   for (const q of selected) {
     const out = path.join(os.tmpdir(), `flowbook-bench-${process.pid}-${q.name}.json`);
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env: { ...process.env, BENCH_QUERIES: q.name, BENCH_CHILD_OUT: out }, stdio: 'inherit' });
