@@ -59,6 +59,9 @@ export class AlignedWindows {
   /** The last key's table: consecutive elements of one key (windowAll, skewed keys) skip the map lookup. */
   private lastKey: unknown = undefined;
   private lastCells: KeyCells | undefined = undefined;
+  /** Where the last element went in `lastCells`: the next element of the key, in the same window, skips the probe. */
+  private lastSlot: Slot | undefined = undefined;
+  private lastIndex = -1;
   private readonly slots = new Map<number, Slot>();
   /** Direct-mapped cache of `slots` by ordinal: the few live windows of a stream hit it almost always. */
   private readonly slotCache: (Slot | undefined)[];
@@ -134,6 +137,7 @@ export class AlignedWindows {
       ordinal = (lastStart - offset) / slide;
     }
     let cells = key === this.lastKey ? this.lastCells : this.byKey.get(key);
+    if (cells !== this.lastCells) this.lastSlot = undefined;
     const slotCache = this.slotCache;
     const slotMask = this.slotMask;
     const contents = this.contents;
@@ -150,13 +154,17 @@ export class AlignedWindows {
         this.byKey.set(key, cells);
       }
       let stored: unknown;
-      const i = find(cells, slot);
+      const i = slot === this.lastSlot ? this.lastIndex : find(cells, slot);
       if (i > 0) {
         stored = contents.add(cells[i + 1], value);
         cells[i + 1] = stored;
+        this.lastSlot = slot;
+        this.lastIndex = i;
       } else {
         stored = contents.first(value);
+        // The table may grow and move its entries.
         insert(cells, slot, stored);
+        this.lastSlot = undefined;
         slot.tables.push(cells);
         this.entries++;
       }
@@ -245,6 +253,7 @@ export class AlignedWindows {
 
   private remove(cells: KeyCells, i: number): void {
     this.entries--;
+    if (cells === this.lastCells) this.lastSlot = undefined;
     if (cells[COUNT] === 1) {
       this.byKey.delete(cells[KEY]);
       if (this.lastCells === cells) {
@@ -309,6 +318,7 @@ export class AlignedWindows {
     }
     this.lastKey = undefined;
     this.lastCells = undefined;
+    this.lastSlot = undefined;
     this.fired = 0;
     if (this.eventTime) while (this.fired < this.live.length && this.live[this.fired]!.maxTs <= watermark) this.fired++;
     else if (this.live.length > 0) this.schedule(this.live[0]!.maxTs);
