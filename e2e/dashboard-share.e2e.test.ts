@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -23,8 +24,7 @@ describe('dashboard and read-only share link, in Chromium', () => {
     await owner.goto(server.url);
     await owner.goto(`${server.origin}/notebook/${NB}`);
     // The sample's first code cell serves the sales lines on port 9181; the pipeline cell reads them.
-    await owner.getByTestId('run-server').click();
-    await expect.poll(() => owner.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
+    await startSalesServer(owner);
     await owner.getByTestId('run-profit').click();
     await owner.getByTestId('chart-profit').waitFor({ timeout: 20_000 });
 

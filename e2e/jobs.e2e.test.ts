@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -23,8 +24,7 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.goto(server.url);
     await page.goto(`${server.origin}/notebook/sales-profit-per-month`);
     // The sample's first code cell serves the sales lines on port 9181; the pipeline cell reads them.
-    await page.getByTestId('run-server').click();
-    await expect.poll(() => page.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
+    await startSalesServer(page);
     await page.getByTestId('run-profit').click();
     await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 20_000 }).toBe('running');
 

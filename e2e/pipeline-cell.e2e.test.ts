@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -23,8 +24,7 @@ afterAll(async () => {
 describe('pipeline cells in a notebook, in Chromium', () => {
   it('runs the sample\'s drawn pipeline: live metrics on its nodes and a live chart below it', async () => {
     await page.goto(`${server.origin}/notebook/sales-profit-per-month`);
-    await page.getByTestId('run-server').click();
-    await expect.poll(() => page.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
+    await startSalesServer(page);
     const canvas = page.getByTestId('canvas-canvas');
     await canvas.scrollIntoViewIfNeeded();
     await canvas.getByTestId('pl-node-window-3').waitFor();

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
+import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -32,8 +33,7 @@ describe('live results across a lost connection', () => {
     await page.goto(server.url);
     await page.getByTestId('notebook-list').getByText('Sales profit per month').click();
     // The sample's first code cell serves the sales lines on port 9181; the pipeline cell reads them.
-    await page.getByTestId('run-server').click();
-    await expect.poll(() => page.getByTestId('status-server').textContent(), { timeout: 20_000 }).toBe('running');
+    await startSalesServer(page);
     await page.getByTestId('run-profit').click();
     await expect.poll(async () => (await table()).total, { timeout: 20_000, intervals: [500] }).toBeGreaterThanOrEqual(24);
     const before = (await table()).total;
