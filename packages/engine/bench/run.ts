@@ -66,7 +66,7 @@ async function time<R>(fn: () => Promise<R> | R, rewarm: () => Promise<unknown> 
 
 /** Set in the process of its own that measures one query (see below): where it writes its row. */
 const childOut = process.env.BENCH_CHILD_OUT;
-const events = childOut === undefined ? prefix({ events: [], timestamps: new Float64Array(0) }, 0) : new NexmarkGenerator({ seed: 42, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).takeWithTimestamps(N);
+const events = childOut === undefined ? { events: [], timestamps: new Float64Array(0) } : new NexmarkGenerator({ seed: 42, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).takeWithTimestamps(N);
 const warm = prefix(events, Math.min(50_000, N));
 const rewarmEvents = prefix(events, Math.min(20_000, N));
 /** Rounds per query (BENCH_RUNS, default 5): each round runs loop, engine and RxJS (in a rotating order); times are medians. */

@@ -43,24 +43,24 @@ export class CoProcessOperator extends KeyedStreamOperator<unknown, string> {
   }
 
   processElement(value: unknown, timestamp: number, input: number): void {
-    if (this.keyed) this.setKeyContextElement(value, input);
     this.ts = timestamp;
+    this.process(value, input);
+  }
+
+  /** One record, its timestamp already in `ts`. */
+  private process(value: unknown, input: number): void {
+    if (this.keyed) this.setKeyContextElement(value, input);
     if (input === 0) this.fn.processElement1(value, this.context, this.out);
     else this.fn.processElement2(value, this.context, this.out);
   }
 
   /** A batch of one input in one loop; timestamps go straight into the `ts` field, unboxed (see AlignedWindows.at). */
   override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number, input: number): void {
-    const keyed = this.keyed;
-    const fn = this.fn;
     let i = 0;
     try {
       for (; i < length; i++) {
-        const value = values[i];
-        if (keyed) this.setKeyContextElement(value, input);
         this.ts = timestamps[i]!;
-        if (input === 0) fn.processElement1(value, this.context, this.out);
-        else fn.processElement2(value, this.context, this.out);
+        this.process(values[i], input);
       }
     } catch (e) {
       this.metrics.recordsIn -= length - i - 1;

@@ -34,8 +34,13 @@ export class KeyedProcessOperator extends KeyedStreamOperator<unknown, string> {
   }
 
   processElement(value: unknown, timestamp: number, input: number): void {
-    this.setKeyContextElement(value, input);
     this.ts = timestamp;
+    this.process(value, input);
+  }
+
+  /** One record, its timestamp already in `ts`. */
+  private process(value: unknown, input: number): void {
+    this.setKeyContextElement(value, input);
     this.fn.processElement(value, this.context, this.out);
   }
 
@@ -44,10 +49,8 @@ export class KeyedProcessOperator extends KeyedStreamOperator<unknown, string> {
     let i = 0;
     try {
       for (; i < length; i++) {
-        const value = values[i];
-        this.setKeyContextElement(value, input);
         this.ts = timestamps[i]!;
-        this.fn.processElement(value, this.context, this.out);
+        this.process(values[i], input);
       }
     } catch (e) {
       this.metrics.recordsIn -= length - i - 1;
