@@ -170,6 +170,20 @@ describe('batch path', () => {
     );
     expect(f.error).toBe('filter boom');
     expect(f.out.out!.map(([e]) => (e as Ev).v)).toEqual([0, 2, 4, 6]);
+
+    const fm = await sameFailure([{ records: events(10) }], 'flatMap', (src) =>
+      collect(
+        src.flatMap<number>((e, out) => {
+          if (e.v === 5) throw new Error('flatMap boom');
+          out.collect(e.v);
+          out.collect(-e.v);
+        }),
+        'out',
+      ),
+    );
+    expect(fm.error).toBe('flatMap boom');
+    expect(fm.out.out!.map(([v]) => v)).toEqual([0, -0, 1, -1, 2, -2, 3, -3, 4, -4]);
+    expect(fm.metrics.find((o) => o.type === 'flatMap')).toMatchObject({ recordsIn: 6, recordsOut: 10 });
   });
 
   it('a bad timestamp midway fails as record by record, after the records before it', async () => {

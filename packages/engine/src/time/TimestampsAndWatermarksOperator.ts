@@ -1,5 +1,5 @@
 import { BatchBuffer } from '../runtime/BatchBuffer.js';
-import { assignLoop, indexOfNaN, loopFailure } from '../runtime/batchLoops.js';
+import { assignLoop, indexOfNaN, loopCopy, loopFailure } from '../runtime/batchLoops.js';
 import { StreamOperator } from '../runtime/StreamOperator.js';
 import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from './WatermarkStrategy.js';
 import { MAX_WATERMARK, MIN_WATERMARK } from './Watermark.js';
@@ -15,6 +15,8 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
   private cancelTimer: (() => void) | undefined;
   private idle = false;
   private readonly batchTimestamps = new BatchBuffer();
+  /** This node's copy of the loop (see loopCopy), from open(). */
+  private assignTimestamps = assignLoop;
 
   constructor(
     private readonly strategy: WatermarkStrategy,
@@ -26,6 +28,7 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
   override open(): void {
     const pts = this.ctx.processingTimeService;
     this.assigner = this.strategy.createTimestampAssigner();
+    if (this.assigner !== undefined) this.assignTimestamps = loopCopy(assignLoop, `${this.ctx.nodeId}\n${String(this.assigner)}`);
     this.generator = this.strategy.createWatermarkGenerator(() => pts.getCurrentProcessingTime());
     if (this.interval > 0 && this.strategy.isEventTime()) this.schedule(pts.getCurrentProcessingTime() + this.interval);
   }
@@ -61,7 +64,7 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
       this.batchTimestamps.reset(length);
       out = this.batchTimestamps.timestamps;
       try {
-        n = assignLoop(this.assigner, values, timestamps, length, out);
+        n = this.assignTimestamps(this.assigner, values, timestamps, length, out, loopFailure);
       } catch (e) {
         generator.onEventBatch(values, out, loopFailure.at);
         this.batchFailed(loopFailure.at, length, values, out, loopFailure.at);

@@ -1,12 +1,18 @@
 import type { FilterFunction } from '../../api/functions.js';
 import { BatchBuffer } from '../BatchBuffer.js';
-import { filterLoop, loopFailure } from '../batchLoops.js';
+import { filterLoop, loopCopy, loopFailure } from '../batchLoops.js';
 import { StreamOperator } from '../StreamOperator.js';
 
 export class FilterOperator extends StreamOperator {
   private readonly batch = new BatchBuffer();
+  /** This node's copy of the loop (see loopCopy), from open(). */
+  private loop = filterLoop;
   constructor(private readonly fn: FilterFunction<unknown>) {
     super();
+  }
+  override open(): void {
+    super.open();
+    this.loop = loopCopy(filterLoop, `${this.ctx.nodeId}\n${String(this.fn)}`);
   }
   processElement(value: unknown, timestamp: number): void {
     if (this.fn(value)) this.output.collect(value, timestamp);
@@ -17,7 +23,7 @@ export class FilterOperator extends StreamOperator {
     b.reset(length);
     let n: number;
     try {
-      n = filterLoop(this.fn, values, timestamps, length, b.values, b.timestamps);
+      n = this.loop(this.fn, values, timestamps, length, b.values, b.timestamps, loopFailure);
     } catch (e) {
       this.batchFailed(loopFailure.at, length, b.values, b.timestamps, loopFailure.produced);
       throw e;

@@ -1,9 +1,10 @@
-import type { Collector, FlatMapFunction } from '../../api/functions.js';
+import type { FlatMapFunction } from '../../api/functions.js';
 import { BatchBuffer } from '../BatchBuffer.js';
+import { flatMapLoop, loopCopy, loopFailure, type TimestampedCollector } from '../batchLoops.js';
 import { StreamOperator } from '../StreamOperator.js';
 
 /** The collector a flatMap function gets: emits at once per record, or into the batch while a batch is processed. */
-class FlatMapCollector implements Collector<unknown> {
+class FlatMapCollector implements TimestampedCollector {
   ts = 0;
   /** Set while a batch is processed; a collector kept and called later still emits directly. */
   batching = false;
@@ -24,9 +25,15 @@ class FlatMapCollector implements Collector<unknown> {
 export class FlatMapOperator extends StreamOperator {
   /** One collector reused for every element: no allocation per record. */
   private readonly collector: FlatMapCollector;
+  /** This node's copy of the loop (see loopCopy), from open(). */
+  private loop = flatMapLoop;
   constructor(private readonly fn: FlatMapFunction<unknown, unknown>) {
     super();
     this.collector = new FlatMapCollector(this, new BatchBuffer());
+  }
+  override open(): void {
+    super.open();
+    this.loop = loopCopy(flatMapLoop, `${this.ctx.nodeId}\n${String(this.fn)}`);
   }
   processElement(value: unknown, timestamp: number): void {
     this.collector.ts = timestamp;
@@ -37,16 +44,11 @@ export class FlatMapOperator extends StreamOperator {
     const c = this.collector;
     c.batch.reset(length);
     c.batching = true;
-    const fn = this.fn;
-    let i = 0;
     try {
-      for (; i < length; i++) {
-        c.ts = timestamps[i]!;
-        fn(values[i], c);
-      }
+      this.loop(this.fn, values, timestamps, length, c, loopFailure);
     } catch (e) {
       c.batching = false;
-      this.batchFailed(i, length, c.batch.values, c.batch.timestamps, c.batch.length);
+      this.batchFailed(loopFailure.at, length, c.batch.values, c.batch.timestamps, c.batch.length);
       throw e;
     }
     c.batching = false;

@@ -1,12 +1,18 @@
 import type { MapFunction } from '../../api/functions.js';
 import { BatchBuffer } from '../BatchBuffer.js';
-import { loopFailure, mapLoop } from '../batchLoops.js';
+import { loopCopy, loopFailure, mapLoop } from '../batchLoops.js';
 import { StreamOperator } from '../StreamOperator.js';
 
 export class MapOperator extends StreamOperator {
   private readonly batch = new BatchBuffer();
+  /** This node's copy of the loop (see loopCopy), from open(). */
+  private loop = mapLoop;
   constructor(private readonly fn: MapFunction<unknown, unknown>) {
     super();
+  }
+  override open(): void {
+    super.open();
+    this.loop = loopCopy(mapLoop, `${this.ctx.nodeId}\n${String(this.fn)}`);
   }
   processElement(value: unknown, timestamp: number): void {
     this.output.collect(this.fn(value), timestamp);
@@ -16,7 +22,7 @@ export class MapOperator extends StreamOperator {
     this.batch.reset(length);
     const out = this.batch.values;
     try {
-      mapLoop(this.fn, values, length, out);
+      this.loop(this.fn, values, length, out, loopFailure);
     } catch (e) {
       this.batchFailed(loopFailure.at, length, out, timestamps, loopFailure.produced);
       throw e;
