@@ -1,4 +1,4 @@
-import type { RuntimeContext } from '../api/functions.js';
+import type { KeySelector, RuntimeContext } from '../api/functions.js';
 import { normalizeKey } from '../state/keyGroups.js';
 import { KeyedStateBackend } from '../state/KeyedStateBackend.js';
 import type { StateDescriptor } from '../state/StateDescriptor.js';
@@ -34,7 +34,11 @@ export abstract class KeyedStreamOperator<OUT = unknown, N = string> extends Str
 
   /** Sets the current key from the element's input key selector. */
   protected setKeyContextElement(value: unknown, input: number): unknown {
-    const selector = this.ctx.keySelectors[input];
+    return this.setKeyContextWith(this.ctx.keySelectors[input], value);
+  }
+
+  /** setKeyContextElement with the input's key selector given: a batch loop looks it up once, not per record. */
+  protected setKeyContextWith(selector: KeySelector<unknown, unknown> | undefined, value: unknown): unknown {
     const key = selector === undefined ? 0 : normalizeKey(selector(value));
     this.backend.setCurrentKey(key);
     return key;

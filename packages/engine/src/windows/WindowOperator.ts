@@ -282,11 +282,12 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
     // source returned, processed at once; timers fire only between batches).
     const processingTime = plan.kind === 'aligned' && !plan.eventTime;
     const now = processingTime ? this.ctx.processingTimeService.getCurrentProcessingTime() : 0;
+    const selector = this.ctx.keySelectors[input];
     let i = 0;
     try {
       for (; i < length; i++) {
         const value = values[i];
-        const key = this.setKeyContextElement(value, input);
+        const key = this.setKeyContextWith(selector, value);
         const t = timestamps[i]!;
         if (!processingTime && (t === Number.NEGATIVE_INFINITY || t !== t)) checkTimestamp(t, assignerName);
         let added: boolean;

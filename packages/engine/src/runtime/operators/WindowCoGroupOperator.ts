@@ -1,4 +1,4 @@
-import type { CoGroupFunction, Collector, ProcessWindowContext } from '../../api/functions.js';
+import type { CoGroupFunction, Collector, KeySelector, ProcessWindowContext } from '../../api/functions.js';
 import { toFnSpec } from '../../graph/fn.js';
 import type { WindowAssigner } from '../../windows/assigners/WindowAssigner.js';
 import type { Trigger } from '../../windows/triggers/Trigger.js';
@@ -31,8 +31,8 @@ export class WindowCoGroupOperator extends WindowOperator {
   }
 
   /** The key comes from the raw value with its side's key selector. */
-  protected override setKeyContextElement(value: unknown, input: number): unknown {
-    return super.setKeyContextElement((value as Tagged).value, input);
+  protected override setKeyContextWith(selector: KeySelector<unknown, unknown> | undefined, value: unknown): unknown {
+    return super.setKeyContextWith(selector, (value as Tagged).value);
   }
 
   override processElement(value: unknown, timestamp: number, input: number): void {
