@@ -69,7 +69,7 @@ describe('TimerQueue', () => {
     expect(plain(q.pollUpTo(10))).toEqual(['7/k/']);
   });
 
-  it('agrees with a plain model under random adds, deletes and polls, with timestamps that share cache entries', () => {
+  it('agrees with a plain model under random adds, deletes and polls, in the wheel, the heap and both', () => {
     for (let seed = 1; seed <= 20; seed++) {
       const q = new TimerQueue<string>((ns) => ns);
       const model = new Map<string, { ts: number; key: number }>();
@@ -77,14 +77,15 @@ describe('TimerQueue', () => {
       const rnd = (n: number) => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0), x % n);
       let wm = 0;
       for (let op = 0; op < 4000; op++) {
-        // Timestamps 65,536 apart fall on the same cache entry at every cache size.
-        const ts = 1.7e12 + wm + rnd(40) + 65_536 * rnd(3) + (rnd(50) === 0 ? 2 ** 31 : 0);
+        // Timestamps 65,536 apart fall on the same wheel entry; some are before the last poll, some fractional or far.
+        const ts = 1.7e12 + wm + rnd(40) - 20 * rnd(3) + 65_536 * rnd(3) + (rnd(50) === 0 ? 2 ** 31 : 0) + (rnd(25) === 0 ? 0.5 : 0);
         const key = rnd(5);
         const r = rnd(10);
         if (r < 6) expect(q.add(ts, key, '')).toBe(!model.has(`${ts}/${key}`)), model.set(`${ts}/${key}`, { ts, key });
         else if (r < 9) q.delete(ts, key, ''), model.delete(`${ts}/${key}`);
         else {
-          wm += rnd(30);
+          // Now and then time jumps further than the wheel reaches.
+          wm += rnd(30) + (rnd(15) === 0 ? 70_000 : 0);
           const upTo = 1.7e12 + wm;
           const due = [...model.values()].filter((t) => t.ts <= upTo).sort((a, b) => a.ts - b.ts);
           const got: string[] = [];
@@ -96,6 +97,18 @@ describe('TimerQueue', () => {
       }
       expect(plain(q.all())!.sort()).toEqual([...model.values()].map((t) => `${t.ts}/${t.key}/`).sort());
     }
+  });
+
+  it('keeps timers a whole wheel apart (its first 16,384 ms, then 17.5 min) as distinct timestamps', () => {
+    const q = new TimerQueue<string>((ns) => ns);
+    const t0 = 1.7e12;
+    // The first timer puts the wheel's cursor 4,096 ms before it; the third is then exactly the wheel's size ahead.
+    const stamps = [t0, t0 - 4096, t0 + 12_288, t0 + 12_288 + 2 ** 20, t0 - 4096 + 2 ** 20, t0 + 1];
+    for (const t of stamps) expect(q.add(t, 'k', '')).toBe(true);
+    for (const t of stamps) expect(q.add(t, 'k', '')).toBe(false);
+    const got: number[] = [];
+    for (let t = q.pollUpTo(Infinity); t !== undefined; t = q.pollUpTo(Infinity)) got.push(...t.map((e) => e.timestamp));
+    expect(got).toEqual([...stamps].sort((a, b) => a - b));
   });
 
   it('orders many timers as a sort would', () => {

@@ -37,12 +37,30 @@ class TimeSlot<N> {
   }
 }
 
+/** Milliseconds the wheel covers from its cursor: 16 s at first (an array of 64 KiB), growing up to 17.5 min (4 MiB). */
+const INITIAL_WHEEL_SIZE = 1 << 14;
+const MAX_WHEEL_SIZE = 1 << 20;
+/** How far before the first timer an empty wheel's cursor goes (timers also come out of order). */
+const WHEEL_MARGIN = 1 << 12;
+
 /**
- * Min-heap of distinct timestamps, each with its timers deduplicated by (key, namespace). A timestamp with a single
- * timer holds just that timer; maps by key (and by namespace under a key) are made only when a second timer comes.
- * The heap holds the timestamps' slots themselves, so taking the earliest one needs no map lookup.
+ * Distinct timestamps, each with its timers deduplicated by (key, namespace). A timestamp with a single timer holds
+ * just that timer; maps by key (and by namespace under a key) are made only when a second timer comes.
+ *
+ * Timestamps live in one of two places. Whole milliseconds within reach of the wheel's cursor (at or after it) go
+ * into a timing wheel: an array indexed by the timestamp itself, so adding, finding and deleting one is an array
+ * access, and the earliest is found by moving the cursor forward over empty entries (the cursor only moves forward, as
+ * time does). All others (fractional, far ahead, or before the cursor) go to a min-heap with maps by timestamp. On
+ * Nexmark q4 (60,000 timers over 46,000 timestamps per million events, 10 to 30 s ahead) the heap and its maps were
+ * a quarter of the engine's time.
  */
 export class TimerQueue<N> {
+  /** The wheel, made at the first timer it takes; its slots' timestamps are all in [cursor, cursor + wheel.length). */
+  private wheel: (TimeSlot<N> | undefined)[] | undefined;
+  private wheelMask = 0;
+  private cursor = Number.NaN;
+  /** Timestamps (slots) in the wheel. */
+  private wheelCount = 0;
   /** Heap order by timestamp, in two parallel arrays (timestamps as plain doubles, and their slots). */
   private readonly heapTs: number[] = [];
   private readonly heapSlots: TimeSlot<N>[] = [];
@@ -63,8 +81,62 @@ export class TimerQueue<N> {
   }
 
   private slotAt(timestamp: number): TimeSlot<N> | undefined {
+    if (this.wheelCount > 0) {
+      const s = this.wheel![timestamp & this.wheelMask];
+      if (s !== undefined && s.timestamp === timestamp) return s;
+    }
+    // No map lookup while the heap is empty (the usual case when every timer fits the wheel).
+    if (this.heapTs.length === 0) return undefined;
     const k = timestamp - this.base;
     return isNear(k) ? this.near.get(k) : this.far.get(timestamp);
+  }
+
+  /**
+   * Whether a new timestamp goes into the wheel: an empty wheel's cursor moves to just before it, and a wheel grows
+   * (up to MAX_WHEEL_SIZE) to reach it. Timers pile up over long stretches of event time when watermarks come seldom
+   * (a replay, where 100 s of events take a fifth of a second between two periodic watermarks).
+   */
+  private fitsWheel(timestamp: number): boolean {
+    if (Math.floor(timestamp) !== timestamp || !Number.isFinite(timestamp)) return false;
+    if (this.wheel === undefined) {
+      this.wheel = new Array<TimeSlot<N> | undefined>(INITIAL_WHEEL_SIZE).fill(undefined);
+      this.wheelMask = INITIAL_WHEEL_SIZE - 1;
+    }
+    const size = this.wheel.length;
+    if (this.wheelCount === 0 && !(timestamp >= this.cursor && timestamp - this.cursor < size)) {
+      this.cursor = timestamp - Math.min(WHEEL_MARGIN, size >> 2);
+      return true;
+    }
+    const ahead = timestamp - this.cursor;
+    if (ahead < 0 || ahead >= MAX_WHEEL_SIZE) return false;
+    if (ahead >= size) this.growWheel(ahead);
+    return true;
+  }
+
+  /** A wheel of the next power of two above `ahead` ms, with the slots moved over. */
+  private growWheel(ahead: number): void {
+    let size = this.wheel!.length;
+    while (size <= ahead) size *= 2;
+    const mask = size - 1;
+    const grown = new Array<TimeSlot<N> | undefined>(size).fill(undefined);
+    for (const slot of this.wheel!) if (slot !== undefined) grown[slot.timestamp & mask] = slot;
+    this.wheel = grown;
+    this.wheelMask = mask;
+  }
+
+  /** The earliest timestamp in the wheel (it has one): the cursor moves to it over empty entries. */
+  private wheelFirst(): number {
+    const w = this.wheel!;
+    let c = this.cursor;
+    const mask = this.wheelMask;
+    while (w[c & mask] === undefined) c++;
+    this.cursor = c;
+    return c;
+  }
+
+  private takeWheelSlot(slot: TimeSlot<N>): void {
+    this.wheel![slot.timestamp & this.wheelMask] = undefined;
+    this.wheelCount--;
   }
 
   private setSlot(timestamp: number, slot: TimeSlot<N>): void {
@@ -86,8 +158,13 @@ export class TimerQueue<N> {
     const slot = this.slotAt(timestamp);
     if (slot === undefined) {
       const fresh = new TimeSlot(timestamp, new TimerEntry(timestamp, key, namespace, nsKey));
-      this.setSlot(timestamp, fresh);
-      this.push(timestamp, fresh);
+      if (this.fitsWheel(timestamp)) {
+        this.wheel![timestamp & this.wheelMask] = fresh;
+        this.wheelCount++;
+      } else {
+        this.setSlot(timestamp, fresh);
+        this.push(timestamp, fresh);
+      }
       this.count++;
       return true;
     }
@@ -126,8 +203,7 @@ export class TimerQueue<N> {
     // An emptied timestamp leaves the map; its slot stays in the heap and is skipped when polled.
     if (b instanceof TimerEntry) {
       if (sameKey(b.key, key) && b.nsKey === nsKey) {
-        slot.timers = undefined;
-        this.deleteSlot(timestamp);
+        this.dropSlot(slot);
         this.count--;
       }
       return;
@@ -142,14 +218,24 @@ export class TimerQueue<N> {
       if (kt.size === 0) b.delete(key);
     }
     this.count--;
-    if (b.size === 0) {
-      slot.timers = undefined;
-      this.deleteSlot(timestamp);
-    }
+    if (b.size === 0) this.dropSlot(slot);
+  }
+
+  /** An emptied timestamp: out of the wheel, or out of the maps (its slot stays in the heap and is skipped when polled). */
+  private dropSlot(slot: TimeSlot<N>): void {
+    slot.timers = undefined;
+    if (this.wheelCount > 0 && this.wheel![slot.timestamp & this.wheelMask] === slot) this.takeWheelSlot(slot);
+    else this.deleteSlot(slot.timestamp);
   }
 
   /** Earliest timestamp with a live timer, or +Infinity. */
   peekTimestamp(): number {
+    const h = this.heapFirst();
+    return this.wheelCount > 0 ? Math.min(this.wheelFirst(), h) : h;
+  }
+
+  /** Earliest timestamp with a live timer in the heap, or +Infinity. */
+  private heapFirst(): number {
     const slots = this.heapSlots;
     while (slots.length > 0) {
       if (slots[0]!.timers !== undefined) return this.heapTs[0]!;
@@ -160,13 +246,21 @@ export class TimerQueue<N> {
 
   /** Removes and returns the timers of the earliest timestamp if it is <= `upTo`, in registration order (by key). */
   pollUpTo(upTo: number): Timer<N>[] | undefined {
-    const ts = this.peekTimestamp();
-    if (ts > upTo || ts === Number.POSITIVE_INFINITY) return undefined;
-    const slot = this.heapSlots[0]!;
+    const h = this.heapFirst();
+    const w = this.wheelCount > 0 ? this.wheelFirst() : Number.POSITIVE_INFINITY;
+    let slot: TimeSlot<N>;
+    if (w < h) {
+      if (w > upTo) return undefined;
+      slot = this.wheel![w & this.wheelMask]!;
+      this.takeWheelSlot(slot);
+    } else {
+      if (h > upTo || h === Number.POSITIVE_INFINITY) return undefined;
+      slot = this.heapSlots[0]!;
+      this.deleteSlot(slot.timestamp);
+      this.pop();
+    }
     const b = slot.timers!;
     slot.timers = undefined;
-    this.deleteSlot(slot.timestamp);
-    this.pop();
     const out: Timer<N>[] = [];
     collect(b, out);
     this.count -= out.length;
@@ -175,12 +269,16 @@ export class TimerQueue<N> {
 
   all(): Timer<N>[] {
     const out: Timer<N>[] = [];
+    if (this.wheelCount > 0) for (const slot of this.wheel!) if (slot !== undefined) collect(slot.timers!, out);
     for (const slot of this.near.values()) collect(slot.timers!, out);
     for (const slot of this.far.values()) collect(slot.timers!, out);
     return out.sort((a, b) => a.timestamp - b.timestamp);
   }
 
   clear(): void {
+    if (this.wheelCount > 0) this.wheel!.fill(undefined);
+    this.wheelCount = 0;
+    this.cursor = Number.NaN;
     this.heapTs.length = 0;
     this.heapSlots.length = 0;
     this.near.clear();
