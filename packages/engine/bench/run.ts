@@ -43,15 +43,18 @@ const SETTLE_MS = 300;
  * Times one run after a forced GC (so no run pays for the previous one's garbage). The GC also frees the previous
  * run's objects, and V8 then drops optimized code that depended on their layouts ("weak objects" deopts): a job is new
  * operators, state and timers every run, so the engine would start each timed run partly cold while the loop and RxJS,
- * which keep no per-run objects, would not. Each implementation therefore first runs once more on a short prefix
- * (`rewarm`), untimed, as a long-running job is warm after its first seconds.
+ * which keep no per-run objects, would not. Each implementation therefore first runs on a short prefix (`rewarm`),
+ * untimed, as a long-running job is warm after its first seconds; twice, because the first rewarm's windows and
+ * timers fire only at its end, which changes the layouts once more and drops the code it had just optimized (traced on
+ * q7: the window's add was recompiled during every timed run after one rewarm, before it after two).
  */
+const REWARMS = 2;
 async function time<R>(fn: () => Promise<R> | R, rewarm: () => Promise<unknown> | unknown): Promise<{ ms: number; result: R; peakHeap: number }> {
   global.gc?.();
   // The GC's helper threads go on sweeping and freeing pages after gc() returns; a run started at once competes with
   // them (on 2 cores a loop run right after RxJS's 4 s of garbage measured 184–219 ms, after a 100–300 ms pause 85–106).
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-  await rewarm();
+  for (let i = 0; i < REWARMS; i++) await rewarm();
   // A minor GC clears the rewarm's young garbage and leaves the old generation (and the layouts code depends on) alone.
   (global.gc as ((o: { type: 'minor' }) => void) | undefined)?.({ type: 'minor' });
   let peak = process.memoryUsage().heapUsed;
