@@ -18,6 +18,6 @@ for (const q of queries as Query<unknown>[]) {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(c0);
     const cpuMs = (cpu.user + cpu.system) / 1000;
-    console.log(`${q.name}: ${Math.round(N / (ms / 1000)).toLocaleString()} events/s wall, ${Math.round(N / (cpuMs / 1000)).toLocaleString()} events/s of CPU time, ${r.length} results`);
+    console.log(`${q.name}: ${Math.round(N / (ms / 1000)).toLocaleString()} events/s wall, ${Math.round(N / (cpuMs / 1000)).toLocaleString()} events/s of CPU time, ${r.reduce((n, c) => n + c.length, 0)} results`);
   }
 }

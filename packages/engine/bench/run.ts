@@ -8,33 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_YOUNG_GENERATION_MB, NexmarkGenerator, semiSpaceMbOf } from '../src/index.js';
+import { same } from './compare.js';
 import { prefix } from './harness.js';
 import { queries } from './queries/index.js';
 import { heapPerWindowKey } from './stateHeap.js';
 
 const N = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const only = process.env.BENCH_QUERIES?.split(',');
-
-const stable = (v: unknown) => JSON.stringify(v);
-function same(a: unknown[], b: unknown[], how: 'multiset' | 'checksum'): boolean {
-  if (a.length !== b.length) return false;
-  if (how === 'checksum') {
-    const h = (rows: unknown[]) => {
-      let x = 0;
-      for (const r of rows) {
-        const s = stable(r);
-        let k = 0;
-        for (let i = 0; i < s.length; i++) k = (Math.imul(k, 31) + s.charCodeAt(i)) | 0;
-        x = (x + k) | 0;
-      }
-      return x;
-    };
-    return h(a) === h(b);
-  }
-  const sa = a.map(stable).sort();
-  const sb = b.map(stable).sort();
-  return sa.every((s, i) => s === sb[i]);
-}
 
 /** How long each timed run waits after the forced GC for the GC's background work to end. */
 const SETTLE_MS = 300;
@@ -131,7 +111,8 @@ if (childOut === undefined) {
       ms[name].push(m.ms);
       if (process.env.BENCH_VERBOSE) console.log(`  ${q.name} round ${r + 1} ${name}: ${Math.round(N / (m.ms / 1000)).toLocaleString()}/s`);
       // The first round's results are compared; later rounds keep nothing, so the engine's peak heap is its own.
-      if (r === 0) results[name] = m.result;
+      // The engine's results are the chunks its sink received (harness.ts), flattened here, after timing.
+      if (r === 0) results[name] = name === 'engine' ? (m.result as unknown[][]).flat() : (m.result as unknown[]);
       if (name === 'engine' && (r > 0 || RUNS === 1)) peakHeap = Math.max(peakHeap, m.peakHeap);
     }
     if (r === 0) {
