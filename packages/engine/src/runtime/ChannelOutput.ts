@@ -4,9 +4,9 @@ import type { StreamOperator } from './StreamOperator.js';
 /** Delivers to one input channel of the downstream task's head operator, counting its records in. */
 export class ChannelOutput implements Output {
   constructor(
-    private readonly target: StreamOperator,
+    readonly target: StreamOperator,
     private readonly channel: number,
-    private readonly input: number,
+    readonly input: number,
   ) {}
   collect(value: unknown, timestamp: number): void {
     this.target.metrics.recordsIn++;

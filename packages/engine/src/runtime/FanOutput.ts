@@ -1,16 +1,21 @@
 import type { DataTap } from './DataTap.js';
 import { DEAD_LETTER_TAG, SourceOperator } from './operators/SourceOperator.js';
 import type { Output } from './Output.js';
+import { SiblingFilters } from './SiblingFilters.js';
 import type { StreamOperator } from './StreamOperator.js';
 
 /** Fans one operator's output out to its edges; counts records out and dead letters; feeds an open data tap. */
 export class FanOutput implements Output {
   tap: DataTap | undefined;
+  /** Filters among the main outputs that take each batch in one shared pass (see SiblingFilters). */
+  private readonly siblings: SiblingFilters | undefined;
   constructor(
     private readonly op: StreamOperator,
     private readonly main: Output[],
     private readonly side: Map<string, Output[]>,
-  ) {}
+  ) {
+    this.siblings = SiblingFilters.of(main);
+  }
   collect(value: unknown, timestamp: number): void {
     this.op.metrics.recordsOut++;
     if (this.tap !== undefined) this.tap.push(value, timestamp, this.op.currentWatermark);
@@ -31,7 +36,8 @@ export class FanOutput implements Output {
       for (let i = 0; i < length; i++) tap.push(values[i], timestamps[i]!, wm);
     }
     const m = this.main;
-    for (let i = 0; i < m.length; i++) m[i]!.collectBatch(values, timestamps, length);
+    if (this.siblings !== undefined) this.siblings.filterBatch(values, timestamps, length, m);
+    else for (let i = 0; i < m.length; i++) m[i]!.collectBatch(values, timestamps, length);
   }
   emitWatermark(watermark: number): void {
     for (const o of this.main) o.emitWatermark(watermark);

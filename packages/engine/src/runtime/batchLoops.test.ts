@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignLoop, filterLoop, flatMapLoop, loopCopy, mapLoop, type LoopFailure, type TimestampedCollector } from './batchLoops.js';
+import { assignLoop, filterLoop, flatMapLoop, loopCopy, mapLoop, maxTimestampBeforeNaN, siblingFilterLoop, type LoopFailure, type TimestampedCollector } from './batchLoops.js';
 
 const failure = (): LoopFailure => ({ at: -1, produced: -1, bad: undefined });
 const values = [1, 2, 3, 4, 5, 6];
@@ -40,11 +40,18 @@ describe('loop copies', () => {
 
       const a = copy ? loopCopy(assignLoop, `t${Math.random()}`) : assignLoop;
       const assigned = new Float64Array(6);
-      expect(a((v, t) => (v as number) + t, values, timestamps, 6, assigned, failure())).toBe(6);
-      expect([...assigned]).toEqual([11, 22, 33, 44, 55, 66]);
+      const ok = failure();
+      // Returns the largest timestamp assigned (or the `max` given, when larger), failure.at = length.
+      expect(a((v, t) => (v as number) + t - (v === 2 ? 20 : 0), values, timestamps, 6, assigned, -Infinity, ok)).toBe(66);
+      expect([...assigned]).toEqual([11, 2, 33, 44, 55, 66]);
+      expect(ok.at).toBe(6);
+      expect(a((v, t) => (v as number) + t, values, timestamps, 6, assigned, 100, failure())).toBe(100);
       const af = failure();
-      expect(a((v) => (v === 4 ? 'x' : 1), values, timestamps, 6, new Float64Array(6), af)).toBe(3);
-      expect(af.bad).toBe('x');
+      expect(a((v) => (v === 4 ? 'x' : (v as number) * 7), values, timestamps, 6, new Float64Array(6), -Infinity, af)).toBe(21);
+      expect(af).toMatchObject({ bad: 'x', at: 3 });
+      const nf = failure();
+      expect(a((v) => (v === 2 ? Number.NaN : 1), values, timestamps, 6, new Float64Array(6), -Infinity, nf)).toBe(1);
+      expect(nf).toMatchObject({ bad: Number.NaN, at: 1 });
 
       const fm = copy ? loopCopy(flatMapLoop, `t${Math.random()}`) : flatMapLoop;
       const seen: [unknown, number][] = [];
@@ -55,5 +62,86 @@ describe('loop copies', () => {
       expect(() => fm((v) => { if (v === 6) throw new Error('flat boom'); }, values, timestamps, 6, collector, fmf)).toThrow('flat boom');
       expect(fmf.at).toBe(5);
     }
+  });
+});
+
+describe('maxTimestampBeforeNaN', () => {
+  it('finds the largest timestamp and the first NaN in one pass', () => {
+    const f = failure();
+    expect(maxTimestampBeforeNaN(Float64Array.of(3, 9, -Infinity, 4), 4, -Infinity, f)).toBe(9);
+    expect(f.at).toBe(4);
+    expect(maxTimestampBeforeNaN(Float64Array.of(3, 9, 4), 2, 20, f)).toBe(20);
+    expect(maxTimestampBeforeNaN(Float64Array.of(3, 9, 4), 0, -Infinity, f)).toBe(-Infinity);
+    expect(f.at).toBe(0);
+    // The largest before the NaN, and where the NaN is; nothing after it counts.
+    expect(maxTimestampBeforeNaN(Float64Array.of(3, 1, NaN, 50, NaN), 5, -Infinity, f)).toBe(3);
+    expect(f.at).toBe(2);
+    expect(maxTimestampBeforeNaN(Float64Array.of(NaN, 5), 2, -Infinity, f)).toBe(-Infinity);
+    expect(f.at).toBe(0);
+  });
+
+  it('agrees with a plain scan on random batches', () => {
+    for (let round = 0; round < 200; round++) {
+      const n = Math.floor(Math.random() * 40);
+      const ts = Float64Array.from({ length: n }, () => (Math.random() < 0.03 ? NaN : Math.random() < 0.05 ? Infinity : Math.floor(Math.random() * 1000 - 500)));
+      const firstNaN = ts.findIndex((t) => Number.isNaN(t));
+      const upTo = firstNaN < 0 ? n : firstNaN;
+      const f = failure();
+      expect(maxTimestampBeforeNaN(ts, n, -Infinity, f)).toBe(Math.max(-Infinity, ...ts.subarray(0, upTo)));
+      expect(f.at).toBe(upTo);
+    }
+  });
+});
+
+describe('siblingFilterLoop', () => {
+  const isEven = (v: unknown) => (v as number) % 2 === 0;
+  const overThree = (v: unknown) => (v as number) > 3;
+  const isOne = (v: unknown) => v === 1;
+  const run = (loop: ReturnType<typeof siblingFilterLoop>, fns: ((v: unknown) => boolean)[], f = failure()) => {
+    const outValues = fns.map((): unknown[] => []);
+    const outTs = fns.map(() => new Float64Array(6));
+    const counts = new Int32Array(fns.length + 1);
+    let error: unknown;
+    try {
+      loop(fns, values, timestamps, 6, outValues, outTs, counts, f);
+    } catch (e) {
+      error = e;
+    }
+    return { error, counts: [...counts], kept: fns.map((_, j) => [outValues[j]!.slice(0, counts[j]), [...outTs[j]!.subarray(0, counts[j])]]) };
+  };
+
+  it('keeps what each filter keeps, as separate filter loops would', () => {
+    const loop = siblingFilterLoop(3, `t${Math.random()}`);
+    const r = run(loop, [isEven, overThree, isOne]);
+    expect(r.error).toBeUndefined();
+    expect(r.kept).toEqual([
+      [[2, 4, 6], [20, 40, 60]],
+      [[4, 5, 6], [40, 50, 60]],
+      [[1], [10]],
+    ]);
+    for (const [j, fn] of [isEven, overThree, isOne].entries()) {
+      const outValues: unknown[] = [];
+      const outTs = new Float64Array(6);
+      const n = filterLoop(fn, values, timestamps, 6, outValues, outTs, failure());
+      expect([outValues.slice(0, n), [...outTs.subarray(0, n)]]).toEqual(r.kept[j]);
+    }
+    // One copy per number of filters and key; the same for the same.
+    expect(siblingFilterLoop(3, 'k')).toBe(siblingFilterLoop(3, 'k'));
+    expect(siblingFilterLoop(2, 'k')).not.toBe(siblingFilterLoop(3, 'k'));
+  });
+
+  it('says which record and which filter threw, and what each kept until then', () => {
+    const boom = (v: unknown) => {
+      if (v === 4) throw new Error('boom');
+      return true;
+    };
+    const f = failure();
+    const r = run(siblingFilterLoop(3, `t${Math.random()}`), [isEven, boom, overThree], f);
+    expect((r.error as Error).message).toBe('boom');
+    expect(f.at).toBe(3);
+    // Filter 1 threw at record 3 (the value 4): filter 0 had seen it, filter 2 had not.
+    expect(r.counts).toEqual([2, 3, 0, 1]);
+    expect(r.kept[0]).toEqual([[2, 4], [20, 40]]);
+    expect(r.kept[1]).toEqual([[1, 2, 3], [10, 20, 30]]);
   });
 });

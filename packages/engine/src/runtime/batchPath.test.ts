@@ -196,6 +196,58 @@ describe('batch path', () => {
     expect(r.out.out!.map(([e]) => (e as Ev).v)).toEqual([0, 1, 2, 3]);
   });
 
+  it('a NaN timestamp from the source fails as record by record, after the records before it', async () => {
+    const records = events(10).map(([e, t]): [Ev, number] => [e, e.v === 6 ? Number.NaN : t]);
+    // The source node (its watermark assigner is chained into it) counts the whole batch in, as upstream nodes do.
+    const r = await sameFailure([{ records }], 'map', (src) => collect(src.map((e) => e.v), 'out'), WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0));
+    expect(r.error).toMatch(/timestamp/);
+    expect(r.out.out!.map(([v]) => v)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(r.metrics.find((o) => o.type === 'source')).toMatchObject({ recordsOut: 6 });
+  });
+
+  // Filters that read the same stream take each batch in one shared pass (SiblingFilters).
+  const split = (throwAt?: number) => (src: DataStream<Ev>) => {
+    collect(src.filter((e) => e.k === 0), 'zeros');
+    collect(src.map((e) => e.v * 10), 'tens');
+    collect(
+      src.filter((e) => {
+        if (e.v === throwAt) throw new Error(`split boom at ${throwAt}`);
+        return e.k === 1;
+      }),
+      'ones',
+    );
+    collect(src.filter((e) => e.v % 5 === 0).map((e) => -e.v), 'fives');
+  };
+
+  it('filters that read the same stream give the same records, metrics and taps as record by record', async () => {
+    const r = await same([{ records: events(3000) }, { records: events(7, 3000) }, { records: events(2500, 3007) }], split());
+    const all = events(5507).map(([e]) => e);
+    expect(r.out.zeros!.map(([e]) => (e as Ev).v)).toEqual(all.filter((e) => e.k === 0).map((e) => e.v));
+    expect(r.out.ones!.map(([e, t]) => [(e as Ev).v, t])).toEqual(all.filter((e) => e.k === 1).map((e) => [e.v, e.v * 10]));
+    expect(r.out.fives!.map(([v]) => v)).toEqual(all.filter((e) => e.v % 5 === 0).map((e) => -e.v));
+    expect(r.out.tens).toHaveLength(5507);
+    const filters = r.metrics.filter((o) => o.type === 'filter');
+    expect(filters.map((o) => [o.recordsIn, o.recordsOut])).toEqual([
+      [5507, r.out.zeros!.length],
+      [5507, r.out.ones!.length],
+      [5507, r.out.fives!.length],
+    ]);
+  });
+
+  it('when one of them throws, every branch is left as record by record left it', async () => {
+    // Record 4 reaches the zeros filter and the map (before the failing filter) but not the fives filter (after it).
+    const r = await sameFailure([{ records: events(10) }], 'filter', split(4));
+    expect(r.error).toBe('split boom at 4');
+    expect(r.out.tens!.map(([v]) => v)).toEqual([0, 10, 20, 30, 40]);
+    expect(r.out.ones!.map(([e]) => (e as Ev).v)).toEqual([1]);
+    expect(r.out.fives!.map(([v]) => v)).toEqual([-0]);
+    expect(r.metrics.filter((o) => o.type === 'filter').map((o) => o.recordsIn)).toEqual([5, 5, 4]);
+    // The first record fails: nothing passes anywhere after the failing filter.
+    const first = await sameFailure([{ records: events(10) }], 'filter', split(0));
+    expect(first.out.fives).toBeUndefined();
+    expect(first.out.zeros!.map(([e]) => (e as Ev).v)).toEqual([0]);
+  });
+
   it('generators that may emit from onEvent (idleness) take the batch record by record', async () => {
     await same([{ records: events(50) }, { records: events(50, 50) }], (src) => collect(src.map((e) => e.v), 'out'), WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withIdleness(60_000));
   });

@@ -1,8 +1,8 @@
 import { BatchBuffer } from '../runtime/BatchBuffer.js';
-import { assignLoop, indexOfNaN, loopCopy, loopFailure } from '../runtime/batchLoops.js';
+import { assignLoop, loopCopy, loopFailure, maxTimestampBeforeNaN } from '../runtime/batchLoops.js';
 import { StreamOperator } from '../runtime/StreamOperator.js';
-import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from './WatermarkStrategy.js';
 import { MAX_WATERMARK, MIN_WATERMARK } from './Watermark.js';
+import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from './WatermarkStrategy.js';
 
 /**
  * Assigns timestamps and generates watermarks (Flink's TimestampsAndWatermarksOperator). Watermarks from upstream are
@@ -56,22 +56,22 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
     const generator = this.generator;
     if (generator.onEventBatch === undefined) return super.processBatch(values, timestamps, length, input);
     let out = timestamps;
-    let n: number;
-    if (this.assigner === undefined) {
-      const bad = indexOfNaN(timestamps, length);
-      n = bad < 0 ? length : bad;
-    } else {
+    let max: number;
+    if (this.assigner === undefined) max = maxTimestampBeforeNaN(timestamps, length, MIN_WATERMARK, loopFailure);
+    else {
       this.batchTimestamps.reset(length);
       out = this.batchTimestamps.timestamps;
       try {
-        n = this.assignTimestamps(this.assigner, values, timestamps, length, out, loopFailure);
+        max = this.assignTimestamps(this.assigner, values, timestamps, length, out, MIN_WATERMARK, loopFailure);
       } catch (e) {
-        generator.onEventBatch(values, out, loopFailure.at);
-        this.batchFailed(loopFailure.at, length, values, out, loopFailure.at);
+        const at = loopFailure.at;
+        generator.onEventBatch(values, out, at, maxTimestampBeforeNaN(out, at, MIN_WATERMARK, loopFailure));
+        this.batchFailed(at, length, values, out, at);
         throw e;
       }
     }
-    generator.onEventBatch(values, out, n);
+    const n = loopFailure.at;
+    generator.onEventBatch(values, out, n, max);
     if (n < length) {
       // Record n has a bad timestamp: the records before it go on, as they would have one by one.
       const e = badTimestamp(this.assigner === undefined ? timestamps[n] : loopFailure.bad, values[n]);

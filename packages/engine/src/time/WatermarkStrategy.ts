@@ -1,6 +1,5 @@
 import { resolveFn, toFnSpec } from '../graph/fn.js';
 import type { FnSpec } from '../graph/PipelineGraph.js';
-import { maxTimestamp } from '../runtime/batchLoops.js';
 import { MIN_WATERMARK } from './Watermark.js';
 
 export interface WatermarkOutput {
@@ -15,9 +14,10 @@ export interface WatermarkGenerator<T = unknown> {
   onPeriodicEmit(output: WatermarkOutput): void;
   /**
    * Optional, for generators whose onEvent never emits: onEvent for events[i] at timestamps[i], i < length, in one
-   * call. Without it, batches of records go through onEvent one by one.
+   * call; `maxTimestamp` is the largest of those timestamps (−∞ for none), which the caller found while checking them.
+   * Without it, batches of records go through onEvent one by one.
    */
-  onEventBatch?(events: readonly T[], timestamps: Float64Array, length: number): void;
+  onEventBatch?(events: readonly T[], timestamps: Float64Array, length: number, maxTimestamp: number): void;
 }
 
 /** Extracts an event's timestamp; `recordTimestamp` is the timestamp the source attached, if any. */
@@ -40,8 +40,8 @@ export class BoundedOutOfOrdernessWatermarks<T> implements WatermarkGenerator<T>
   onEvent(_e: T, ts: number): void {
     if (ts > this.maxTimestamp) this.maxTimestamp = ts;
   }
-  onEventBatch(_events: readonly T[], timestamps: Float64Array, length: number): void {
-    this.maxTimestamp = maxTimestamp(timestamps, length, this.maxTimestamp);
+  onEventBatch(_events: readonly T[], _timestamps: Float64Array, _length: number, maxTimestamp: number): void {
+    if (maxTimestamp > this.maxTimestamp) this.maxTimestamp = maxTimestamp;
   }
   onPeriodicEmit(output: WatermarkOutput): void {
     if (this.maxTimestamp !== MIN_WATERMARK) output.emitWatermark(this.maxTimestamp - this.outOfOrderness - 1);

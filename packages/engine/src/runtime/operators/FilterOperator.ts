@@ -7,7 +7,7 @@ export class FilterOperator extends StreamOperator {
   private readonly batch = new BatchBuffer();
   /** This node's copy of the loop (see loopCopy), from open(). */
   private loop = filterLoop;
-  constructor(private readonly fn: FilterFunction<unknown>) {
+  constructor(readonly fn: FilterFunction<unknown>) {
     super();
   }
   override open(): void {
