@@ -1,3 +1,4 @@
+import { ChannelOutput } from './ChannelOutput.js';
 import type { DataTap } from './DataTap.js';
 import { DEAD_LETTER_TAG, SourceOperator } from './operators/SourceOperator.js';
 import type { Output } from './Output.js';
@@ -16,6 +17,12 @@ export class FanOutput implements Output {
   ) {
     this.siblings = SiblingFilters.of(main);
   }
+  /** The operator every record goes to, when there is exactly one main output and it is a channel (else undefined). */
+  soleTarget(): StreamOperator | undefined {
+    const m = this.main;
+    return m.length === 1 && m[0] instanceof ChannelOutput && this.side.size === 0 ? m[0].target : undefined;
+  }
+
   collect(value: unknown, timestamp: number): void {
     this.op.metrics.recordsOut++;
     if (this.tap !== undefined) this.tap.push(value, timestamp, this.op.currentWatermark);

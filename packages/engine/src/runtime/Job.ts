@@ -9,6 +9,8 @@ import type { OperatorMetricsSnapshot } from './metrics.js';
 import { getOperatorDefinition } from './operatorRegistry.js';
 import { SourceOperator } from './operators/SourceOperator.js';
 import { SinkOperator } from './operators/SinkOperator.js';
+import { FilterOperator } from './operators/FilterOperator.js';
+import { MapOperator } from './operators/MapOperator.js';
 import type { Output } from './Output.js';
 import { ChannelOutput } from './ChannelOutput.js';
 import { FanOutput } from './FanOutput.js';
@@ -152,6 +154,12 @@ export class Job {
         }
         if (chain[0] instanceof SourceOperator) this.sources.push({ task, op: chain[0] });
       }
+    }
+    // A filter whose records all go to a map fed by nothing else runs both functions in one loop (FilterOperator.fuseMap).
+    for (const task of this.allTasks()) {
+      const tail = task.chain[task.chain.length - 1];
+      const next = task.tailOutput?.soleTarget();
+      if (tail instanceof FilterOperator && next instanceof MapOperator && next.numInputChannels === 1) tail.fuseMap(next, task.tailOutput!);
     }
   }
 

@@ -44,6 +44,11 @@ export abstract class StreamOperator<OUT = unknown> {
 
   open(): void {}
 
+  /** How many input channels feed this operator (upstream subtasks times edges). */
+  get numInputChannels(): number {
+    return this.channelWatermarks.length;
+  }
+
   /** One record from input `input` (0, or 1 for the second input of connect/join). */
   abstract processElement(value: unknown, timestamp: number, input: number): void;
 

@@ -18,8 +18,10 @@ export interface LoopFailure {
   at: number;
   produced: number;
   bad: unknown;
+  /** In a loop of two functions (filterMapLoop): 1 when the second threw, else 0. */
+  stage?: number;
 }
-export const loopFailure: LoopFailure = { at: 0, produced: 0, bad: undefined };
+export const loopFailure: LoopFailure = { at: 0, produced: 0, bad: undefined, stage: 0 };
 
 /** Copies of loops by loop name and key; emptied when it reaches MAX_LOOP_COPIES (live operators keep theirs). */
 const copies = new Map<string, unknown>();
@@ -124,6 +126,43 @@ export function filterLoop(
   } catch (e) {
     failure.at = i;
     failure.produced = n;
+    throw e;
+  }
+  return n;
+}
+
+/**
+ * A filter and the map after it in one loop (see FilterOperator.fuseMap): map(values[i]) for the records that pass
+ * `fn`, to outValues/outTimestamps in order; returns how many. When a function throws, failure.at is the record,
+ * failure.produced the results before it and failure.stage 1 if it was the map.
+ */
+export function filterMapLoop(
+  fn: FilterFunction<unknown>,
+  map: MapFunction<unknown, unknown>,
+  values: readonly unknown[],
+  timestamps: Float64Array,
+  length: number,
+  outValues: unknown[],
+  outTimestamps: Float64Array,
+  failure: LoopFailure,
+): number {
+  let n = 0;
+  let i = 0;
+  let stage = 0;
+  try {
+    for (; i < length; i++) {
+      const v = values[i];
+      if (fn(v)) {
+        stage = 1;
+        outValues[n] = map(v);
+        stage = 0;
+        outTimestamps[n++] = timestamps[i]!;
+      }
+    }
+  } catch (e) {
+    failure.at = i;
+    failure.produced = n;
+    failure.stage = stage;
     throw e;
   }
   return n;

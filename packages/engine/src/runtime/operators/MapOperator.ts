@@ -7,7 +7,7 @@ export class MapOperator extends StreamOperator {
   private readonly batch = new BatchBuffer();
   /** This node's copy of the loop (see loopCopy), from open(). */
   private loop = mapLoop;
-  constructor(private readonly fn: MapFunction<unknown, unknown>) {
+  constructor(readonly fn: MapFunction<unknown, unknown>) {
     super();
   }
   override open(): void {
