@@ -16,6 +16,9 @@ export class SiblingFilters {
   private readonly buffers: BatchBuffer[];
   private readonly counts: Int32Array;
   private readonly fns: FilterFunction<unknown>[];
+  /** The buffers' arrays, as the loop takes them (updated in place when a buffer grows). */
+  private readonly outValues: unknown[][];
+  private readonly outTimestamps: Float64Array[];
   private loop: SiblingFilterLoop | undefined;
 
   private constructor(
@@ -26,6 +29,8 @@ export class SiblingFilters {
     this.buffers = filters.map(() => new BatchBuffer());
     this.counts = new Int32Array(filters.length + 1);
     this.fns = filters.map((f) => f.fn);
+    this.outValues = this.buffers.map((b) => b.values);
+    this.outTimestamps = this.buffers.map((b) => b.timestamps);
   }
 
   /**
@@ -52,19 +57,15 @@ export class SiblingFilters {
    * record-at-a-time processing would have left them (each record goes to the outputs in order); then it rethrows.
    */
   filterBatch(values: readonly unknown[], timestamps: Float64Array, length: number, outputs: readonly Output[]): void {
-    const { filters, buffers, counts, slotOf } = this;
-    for (const b of buffers) b.reset(length);
+    const { filters, buffers, counts, slotOf, outValues, outTimestamps } = this;
+    for (let j = 0; j < buffers.length; j++) {
+      const b = buffers[j]!;
+      b.reset(length);
+      outValues[j] = b.values;
+      outTimestamps[j] = b.timestamps;
+    }
     try {
-      (this.loop ??= this.compile())(
-        this.fns,
-        values,
-        timestamps,
-        length,
-        buffers.map((b) => b.values),
-        buffers.map((b) => b.timestamps),
-        counts,
-        loopFailure,
-      );
+      (this.loop ??= this.compile())(this.fns, values, timestamps, length, outValues, outTimestamps, counts, loopFailure);
     } catch (e) {
       const at = loopFailure.at;
       const failing = slotOf.indexOf(counts[filters.length]!);
