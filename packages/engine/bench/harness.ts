@@ -19,10 +19,11 @@ export const prefix = (input: Input, n: number): Input => ({ events: input.event
 const BATCH = 8192;
 const batched = new WeakMap<Input, NexmarkEvent[][]>();
 /**
- * The input's events in batches of BATCH (slices of the same events), as a Kafka fetch hands its connector arrays of
- * messages: the engine's source emits these arrays as they are, with subarrays of the timestamp column. Made once per
- * input, before anything is timed (run.ts calls this for its inputs); copying the events into a batch inside the timed
- * run would measure the harness, a pass over every event's reference that no source makes (q0: 1.3–2.8 ms per 1 M).
+ * The input's events in batches of BATCH (slices of the same events): the engine's source emits these arrays as they
+ * are, with subarrays of the timestamp column, as a source that deserializes what one read returned emits the array it
+ * filled. The events stand for records already deserialized, so the batches are made once per input, before anything
+ * is timed (run.ts calls this for its inputs); copying each event's reference into a second array inside the timed run
+ * would measure a pass that such a source does not make (q0: 1.3–2.8 ms per 1 M).
  */
 export function batchesOf(input: Input): NexmarkEvent[][] {
   let batches = batched.get(input);
