@@ -24,7 +24,7 @@ export class SiblingFilters {
   private constructor(
     private readonly filters: readonly FilterOperator[],
     /** For each output of the fan-out, the filter it feeds (an index into `filters`), or -1 for any other output. */
-    readonly slotOf: Int32Array,
+    private readonly slotOf: Int32Array,
   ) {
     this.buffers = filters.map(() => new BatchBuffer());
     this.counts = new Int32Array(filters.length + 1);

@@ -10,7 +10,7 @@ export class FilterOperator extends StreamOperator {
   /** This node's copy of the loop (see loopCopy), from open(). */
   private loop = filterLoop;
   /** The map this filter's records all go to, when fused (fuseMap), with this filter's output and their loop. */
-  private fused: { map: MapOperator; out: FanOutput; loop: typeof filterMapLoop | undefined } | undefined;
+  private fused: { map: MapOperator; out: FanOutput; loop: typeof filterMapLoop } | undefined;
 
   constructor(readonly fn: FilterFunction<unknown>) {
     super();
@@ -24,10 +24,10 @@ export class FilterOperator extends StreamOperator {
    * Fuses the map that takes all of this filter's records (its only output, fed by nothing else): batches then go
    * through both functions in one loop, `filter(isBid).map(bidOf)` as one pass, and on to the map's output. Per-node
    * metrics stay as they were; while a data tap is open on the filter, batches take the two loops again so that the tap
-   * sees the filter's records. Called by the job once every operator is set up.
+   * sees the filter's records. Called by the job once every operator is set up (both nodes' ids are known).
    */
   fuseMap(map: MapOperator, out: FanOutput): void {
-    this.fused = { map, out, loop: undefined };
+    this.fused = { map, out, loop: loopCopy(filterMapLoop, `${this.ctx.nodeId}\n${String(this.fn)}\n${map.ctx.nodeId}\n${String(map.fn)}`) };
   }
 
   processElement(value: unknown, timestamp: number): void {
@@ -55,7 +55,6 @@ export class FilterOperator extends StreamOperator {
     const b = this.batch;
     let n: number;
     try {
-      fused.loop ??= loopCopy(filterMapLoop, `${this.ctx.nodeId}\n${String(this.fn)}\n${map.ctx.nodeId}\n${String(map.fn)}`);
       n = fused.loop(this.fn, map.fn, values, timestamps, length, b.values, b.timestamps, loopFailure);
     } catch (e) {
       // As record by record: the filter reached record `at`; when the map threw there, that record had passed.
