@@ -9,7 +9,7 @@ import { RunningJobsFile } from './jobs/RunningJobsFile.js';
 import { SecretsFile } from './jobs/SecretsFile.js';
 import { cellOutputsOf } from './jobs/cellOutputs.js';
 import { NotebookStore } from './notebooks/NotebookStore.js';
-import { attachHandlers, createSocketServer, roomOf, type FlowbookIo } from './socket/sockets.js';
+import { attachHandlers, createSocketServer, endRevokedSockets, roomOf, type FlowbookIo } from './socket/sockets.js';
 import { createMetrics } from './http/metrics.js';
 import { ShareStore } from './auth/ShareStore.js';
 import { Sessions } from './auth/Sessions.js';
@@ -40,12 +40,14 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     shares: new ShareStore(config.stateDir),
     sessions: new Sessions(config.stateDir),
     permissions: new PermissionStore(config.stateDir),
+    users: new UserStore(config.stateDir),
   };
-  const users = new UserStore(config.stateDir);
+  const { users } = auth;
   const app = createApp(config, { store, jobs, metrics, auth, users });
   const http = createServer(app);
   io = createSocketServer(http, auth);
-  attachHandlers(io, jobs, auth.permissions);
+  attachHandlers(io, jobs, auth, store);
+  const stopRevoking = endRevokedSockets(io, auth);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -59,6 +61,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     jobs,
     url: `http://${host}:${port}/?token=${config.token}`,
     async close() {
+      stopRevoking();
       await jobs.shutdown();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
     },

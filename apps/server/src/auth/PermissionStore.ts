@@ -1,16 +1,26 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { migratePermissionsV1, PermissionsFileV1 } from './migratePermissions.js';
 
-/** Zeppelin's per-notebook roles. An empty list means "everyone" for that role, as in Zeppelin. */
+/**
+ * Zeppelin's per-notebook roles. The creator is owner; an empty list means nobody but the owners (an owner has every
+ * role). `public` opens the notebook to every logged-in user: 'read', or 'run' (its saved cells); writing is never public.
+ */
+export const PublicAccess = z.enum(['none', 'read', 'run']);
 export const NotebookPermissions = z.object({
   owners: z.array(z.string()).default([]),
   writers: z.array(z.string()).default([]),
   runners: z.array(z.string()).default([]),
   readers: z.array(z.string()).default([]),
+  public: PublicAccess.default('none'),
 });
 export type NotebookPermissions = z.infer<typeof NotebookPermissions>;
-const PermissionsFile = z.object({ version: z.literal(1), notebooks: z.record(z.string(), NotebookPermissions) });
+export const PERMISSIONS_VERSION = 2;
+const PermissionsFile = z.object({ version: z.literal(PERMISSIONS_VERSION), notebooks: z.record(z.string(), NotebookPermissions) });
+
+/** A notebook nobody claimed (made with the server's token, or copied into the folder): the token holder's alone. */
+const UNCLAIMED: NotebookPermissions = { owners: [], writers: [], runners: [], readers: [], public: 'none' };
 
 export class PermissionStore {
   private readonly file: string;
@@ -18,14 +28,48 @@ export class PermissionStore {
   constructor(stateDir: string) {
     mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'permissions.json');
-    this.data = existsSync(this.file) ? PermissionsFile.parse(JSON.parse(readFileSync(this.file, 'utf8'))).notebooks : {};
+    this.data = existsSync(this.file) ? this.load() : {};
   }
+
+  /** Reads the file, migrating older versions (the migrated file is written back, the old one kept as `.v1`). */
+  private load(): Record<string, NotebookPermissions> {
+    const raw = JSON.parse(readFileSync(this.file, 'utf8')) as { version?: unknown };
+    if (raw.version === 1) {
+      const migrated = migratePermissionsV1(PermissionsFileV1.parse(raw));
+      writeFileSync(`${this.file}.v1`, JSON.stringify(raw, null, 2));
+      this.data = migrated;
+      this.save();
+      return migrated;
+    }
+    return PermissionsFile.parse(raw).notebooks;
+  }
+
+  private save(): void {
+    writeFileSync(`${this.file}.tmp`, JSON.stringify({ version: PERMISSIONS_VERSION, notebooks: this.data }, null, 2));
+    renameSync(`${this.file}.tmp`, this.file);
+  }
+
   get(notebook: string): NotebookPermissions {
-    return this.data[notebook] ?? { owners: [], writers: [], runners: [], readers: [] };
+    return this.data[notebook] ?? UNCLAIMED;
   }
   set(notebook: string, p: NotebookPermissions): void {
     this.data[notebook] = p;
-    writeFileSync(`${this.file}.tmp`, JSON.stringify({ version: 1, notebooks: this.data }, null, 2));
-    renameSync(`${this.file}.tmp`, this.file);
+    this.save();
+  }
+  /** Forgets a notebook's roles (deleted, or made anew by the token holder), so a later notebook of that name starts clean. */
+  remove(notebook: string): void {
+    if (!(notebook in this.data)) return;
+    delete this.data[notebook];
+    this.save();
+  }
+  /** Moves the roles with a renamed notebook; the old name keeps none. */
+  rename(from: string, to: string): void {
+    const p = this.data[from];
+    delete this.data[to];
+    if (p) {
+      delete this.data[from];
+      this.data[to] = p;
+    }
+    this.save();
   }
 }

@@ -23,8 +23,8 @@ export class Sessions {
     return `${payload}.${this.sign(payload)}`;
   }
 
-  /** The user a cookie names, if it is genuine and not expired. */
-  verify(cookie: string | undefined, now = Date.now()): string | undefined {
+  /** The user a cookie names and when it was issued, if it is genuine and not expired. */
+  verify(cookie: string | undefined, now = Date.now()): { name: string; issuedAt: number } | undefined {
     if (!cookie) return undefined;
     const i = cookie.lastIndexOf('.');
     if (i < 0) return undefined;
@@ -34,6 +34,7 @@ export class Sessions {
     if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) return undefined;
     const j = payload.lastIndexOf('.');
     const name = payload.slice(0, j);
-    return Number(payload.slice(j + 1)) > now ? name : undefined;
+    const expiry = Number(payload.slice(j + 1));
+    return expiry > now ? { name, issuedAt: expiry - TTL_MS } : undefined;
   }
 }

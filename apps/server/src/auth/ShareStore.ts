@@ -21,6 +21,7 @@ export class ShareStore {
   private readonly file: string;
   private readonly secret: Buffer;
   private shares: Share[];
+  private readonly revokeListeners = new Set<(share: Share) => void>();
 
   constructor(stateDir: string) {
     mkdirSync(stateDir, { recursive: true });
@@ -60,7 +61,19 @@ export class ShareStore {
     if (!s) return false;
     s.revokedAt = Date.now();
     this.save();
+    for (const l of this.revokeListeners) l(s);
     return true;
+  }
+
+  /** Revokes every link to a notebook (it was deleted: a later notebook of the same name is not what was shared). */
+  revokeNotebook(notebook: string): void {
+    for (const s of this.list(notebook)) this.revoke(s.id);
+  }
+
+  /** Calls `listener` for each link revoked (so open sockets of its viewers are closed at once). */
+  onRevoke(listener: (share: Share) => void): () => void {
+    this.revokeListeners.add(listener);
+    return () => this.revokeListeners.delete(listener);
   }
 
   /** The live share a token grants, or undefined (bad signature, unknown or revoked). */

@@ -7,10 +7,11 @@ import { PermissionStore } from './PermissionStore.js';
 
 suite('can (Zeppelin roles)', () => {
   const perms = new PermissionStore(mkdtempSync(path.join(tmpdir(), 'perm-')));
-  perms.set('nb', { owners: ['alice'], writers: ['wes'], runners: ['rita'], readers: ['rob'] });
+  perms.set('nb', { owners: ['alice'], writers: ['wes'], runners: ['rita'], readers: ['rob'], public: 'none' });
   const user = (name: string) => ({ role: 'user' as const, name });
   const actions = ['read', 'run', 'write', 'manage'] as const;
-  const allowed = (name: string) => actions.filter((a) => can(user(name), a, 'nb', perms));
+  const allowedOn = (name: string, notebook: string) => actions.filter((a) => can(user(name), a, notebook, perms));
+  const allowed = (name: string) => allowedOn(name, 'nb');
 
   it('gives each role its rights and those below it', () => {
     expect(allowed('alice')).toEqual(['read', 'run', 'write', 'manage']);
@@ -20,10 +21,18 @@ suite('can (Zeppelin roles)', () => {
     expect(allowed('mallory')).toEqual([]);
   });
 
-  it('treats an empty list as everyone, and a notebook without permissions as open', () => {
-    expect(actions.every((a) => can(user('anyone'), a, 'other', perms))).toBe(true);
-    perms.set('public-read', { owners: ['alice'], writers: ['alice'], runners: ['alice'], readers: [] });
-    expect(actions.filter((a) => can(user('bob'), a, 'public-read', perms))).toEqual(['read']);
+  it('treats an empty list as nobody but the owners, and a notebook without roles as the token holder\'s alone', () => {
+    expect(actions.filter((a) => can(user('anyone'), a, 'other', perms))).toEqual([]);
+    perms.set('mine', { owners: ['alice'], writers: [], runners: [], readers: [], public: 'none' });
+    expect(allowedOn('alice', 'mine')).toEqual(['read', 'run', 'write', 'manage']);
+    expect(allowedOn('bob', 'mine')).toEqual([]);
+  });
+
+  it('opens a notebook to every logged-in user only through its public flag, never for writing or managing', () => {
+    perms.set('pub-read', { owners: ['alice'], writers: [], runners: [], readers: [], public: 'read' });
+    perms.set('pub-run', { owners: ['alice'], writers: [], runners: [], readers: [], public: 'run' });
+    expect(allowedOn('bob', 'pub-read')).toEqual(['read']);
+    expect(allowedOn('bob', 'pub-run')).toEqual(['read', 'run']);
   });
 
   it('lets the token holder do anything and a share link only read its notebook', () => {

@@ -109,7 +109,7 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
     res.json(id.role === 'reader' ? { role: 'reader', notebook: id.share.notebook, view: id.share.view } : id.role === 'user' ? { role: 'user', name: id.name } : { role: 'owner' });
   });
   app.use('/api/shares', sharesApi(shares, authz));
-  app.use('/api/notebooks', notebooksApi(store, new RevisionStore(store), authz, auth.permissions));
+  app.use('/api/notebooks', notebooksApi(store, new RevisionStore(store), authz, auth.permissions, shares));
   app.use('/api/v1', apiV1(jobs, store, authz));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route', code: 'not_found' }));
 

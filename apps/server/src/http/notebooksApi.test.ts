@@ -87,8 +87,10 @@ describe('notebook files: access in the list, share links, revisions across rena
     expect(await find(undefined, 'carols')).toEqual({ run: true, write: true, manage: true });
     expect(await find(carol, 'carols')).toEqual({ run: true, write: true, manage: true });
     expect(await find(dave, 'carols')).toEqual({ run: true, write: false, manage: false });
-    // A sample notebook has no roles set: everyone may do everything, as in Zeppelin.
-    expect(await find(dave, 'generated-sales')).toEqual({ run: true, write: true, manage: true });
+    // A sample notebook has no roles set: it is the token holder's alone until he makes it public.
+    expect(await find(dave, 'generated-sales')).toBeUndefined();
+    await call('PUT', '/generated-sales/permissions', { owners: [], writers: [], runners: [], readers: [], public: 'run' });
+    expect(await find(dave, 'generated-sales')).toEqual({ run: true, write: false, manage: false });
   });
 
   it('refuses a read-only share link that tries to duplicate its notebook into a new file', async () => {
@@ -112,5 +114,55 @@ describe('notebook files: access in the list, share links, revisions across rena
     expect(await messages('moving/inner')).toEqual(['inner rev']);
     const [rev] = (await (await call('GET', '/archive/moved/revisions')).json()).revisions;
     expect((await call('GET', `/archive/moved/revisions/${rev.id}`)).status).toBe(200);
+  });
+
+  it("deletes a notebook's revisions, roles and share links with it: a new notebook of the same name has none", async () => {
+    const users = new UserStore(server.config.stateDir);
+    users.add('erin', 'erin-password');
+    users.add('frank', 'frank-password');
+    const erin = await login('erin', 'erin-password');
+    const frank = await login('frank', 'frank-password');
+    expect((await as(erin, 'POST', '/api/notebooks', { name: 'diary', title: 'Diary' })).status).toBe(201);
+    expect((await as(erin, 'POST', '/api/notebooks/diary/revisions', { message: 'secret plans' })).status).toBe(201);
+    const share = await (await as(erin, 'POST', '/api/shares', { notebook: 'diary' })).json();
+    const del = await (await as(erin, 'DELETE', '/api/notebooks/diary')).json();
+    // The revisions went to the trash beside the notebook.
+    expect(existsSync(path.join(server.config.notebooksDir, del.trashedTo.replace(/\.flowbook\.json$/, '.revisions')))).toBe(true);
+
+    expect((await as(frank, 'POST', '/api/notebooks', { name: 'diary', title: 'Frank' })).status).toBe(201);
+    expect((await (await as(frank, 'GET', '/api/notebooks/diary/revisions')).json()).revisions).toEqual([]);
+    // Erin's roles and link were for her notebook, not for Frank's.
+    expect((await as(erin, 'GET', '/api/notebooks/diary')).status).toBe(403);
+    expect((await fetch(`${server.origin}${share.url}`, { redirect: 'manual' })).status).toBe(404);
+  });
+
+  it('shows no revisions left behind by a notebook deleted by hand to a new notebook of that name', async () => {
+    await call('POST', '', { name: 'handmade', title: 'H' });
+    await call('POST', '/handmade/revisions', { message: 'old' });
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(server.config.notebooksDir, 'handmade.flowbook.json'));
+    await call('POST', '', { name: 'handmade', title: 'H2' });
+    expect((await (await call('GET', '/handmade/revisions')).json()).revisions).toEqual([]);
+  });
+
+  it("lets nobody but an owner change roles: a user cannot make himself owner of another's notebook", async () => {
+    const users = new UserStore(server.config.stateDir);
+    users.add('gina', 'gina-password');
+    users.add('hank', 'hank-password');
+    const gina = await login('gina', 'gina-password');
+    const hank = await login('hank', 'hank-password');
+    const takeover = { owners: ['hank'], writers: [], runners: [], readers: [] };
+    // The token holder's notebook (no roles) and Gina's: Hank may do nothing with either.
+    expect((await as(hank, 'PUT', '/api/notebooks/generated-sales/permissions', takeover)).status).toBe(403);
+    expect((await as(gina, 'POST', '/api/notebooks', { name: 'ginas', title: 'G' })).status).toBe(201);
+    expect((await as(hank, 'PUT', '/api/notebooks/ginas/permissions', takeover)).status).toBe(403);
+    // Public 'run' lets him run, still not manage.
+    expect((await as(gina, 'PUT', '/api/notebooks/ginas/permissions', { owners: ['gina'], public: 'run' })).status).toBe(200);
+    expect((await as(hank, 'PUT', '/api/notebooks/ginas/permissions', takeover)).status).toBe(403);
+    expect((await as(hank, 'PUT', '/api/notebooks/ginas', { version: 1, title: 'x', cells: [] })).status).toBe(403);
+    expect(((await (await as(hank, 'GET', '/api/notebooks')).json()).notebooks as Listed[]).find((n) => n.name === 'ginas')?.access).toEqual({ run: true, write: false, manage: false });
+    // An owner cannot leave a notebook without owners, nor claim roles for a notebook that does not exist.
+    expect((await as(gina, 'PUT', '/api/notebooks/ginas/permissions', { owners: [] })).status).toBe(400);
+    expect((await as(gina, 'PUT', '/api/notebooks/not-yet/permissions', { owners: ['gina'] })).status).toBe(403);
   });
 });

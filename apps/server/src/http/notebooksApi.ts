@@ -5,7 +5,18 @@ import { importNotebook } from '../notebooks/importers/importNotebook.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { RevisionStore } from '../notebooks/RevisionStore.js';
 import type { Authorizer } from '../auth/authorize.js';
-import { NotebookPermissions, type PermissionStore } from '../auth/PermissionStore.js';
+import { NotebookPermissions, PublicAccess, type PermissionStore } from '../auth/PermissionStore.js';
+import { UserName } from '../auth/UserStore.js';
+import type { ShareStore } from '../auth/ShareStore.js';
+
+/** Roles as an owner sets them: user names only, and at least one owner (else only the token holder could manage it). */
+const RolesBody = z.object({
+  owners: z.array(UserName).min(1, 'a notebook needs at least one owner').max(1000),
+  writers: z.array(UserName).max(1000).default([]),
+  runners: z.array(UserName).max(1000).default([]),
+  readers: z.array(UserName).max(1000).default([]),
+  public: PublicAccess.default('none'),
+});
 
 const nameParam = (req: Request) => decodeURIComponent((req.params as Record<string, string>)[0]!);
 
@@ -16,12 +27,15 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 }
 
 /** The notebooks the UI works with: read, save, create, rename/move, duplicate, trash, import, export, revisions. */
-export function notebooksApi(store: NotebookStore, revisions: RevisionStore, authz: Authorizer, permissions: PermissionStore): Router {
+export function notebooksApi(store: NotebookStore, revisions: RevisionStore, authz: Authorizer, permissions: PermissionStore, shares: ShareStore): Router {
   const r = Router();
-  // A user who creates a notebook owns it (Zeppelin does the same); the token holder's notebooks stay open to all.
-  const claim = (res: import('express').Response, name: string) => {
+  // A user who creates a notebook owns it (Zeppelin does the same); the token holder's stay his alone until he shares
+  // them. Whatever an earlier notebook of that name left behind (roles, revisions) does not carry over.
+  const claim = async (res: import('express').Response, name: string) => {
     const id = authz.identity(res);
-    if (id.role === 'user') permissions.set(name, { owners: [id.name], writers: [id.name], runners: [id.name], readers: [id.name] });
+    if (id.role === 'user') permissions.set(name, { owners: [id.name], writers: [], runners: [], readers: [], public: 'none' });
+    else permissions.remove(name);
+    await revisions.discard(name);
   };
   const wrap =
     (fn: (req: Request, res: import('express').Response) => Promise<unknown>) =>
@@ -47,7 +61,7 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
       const { name, title } = parseBody(z.object({ name: NotebookName, title: z.string().min(1).optional() }), req.body);
       if (authz.identity(res).role === 'reader') authz.needAdmin(res);
       await store.create(name, { version: NOTEBOOK_VERSION, title: title ?? name.split('/').pop()!, cells: [{ id: 'cell-1', type: 'markdown', source: `# ${title ?? name}` }] });
-      claim(res, name);
+      await claim(res, name);
       res.status(201).json({ name });
     }),
   );
@@ -66,7 +80,7 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
       const name = body.name ?? (derived || 'imported');
       if (authz.identity(res).role === 'reader') authz.needAdmin(res);
       await store.create(name, notebook);
-      claim(res, name);
+      await claim(res, name);
       res.status(201).json({ name, cells: notebook.cells.length });
     }),
   );
@@ -88,7 +102,7 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
       const { to } = parseBody(z.object({ to: NotebookName }), req.body);
       authz.need(res, 'manage', nameParam(req));
       await store.rename(nameParam(req), to);
-      permissions.set(to, permissions.get(nameParam(req)));
+      permissions.rename(nameParam(req), to);
       // Revisions belong to the notebook, not to its old name.
       await revisions.rename(nameParam(req), to);
       res.json({ name: to });
@@ -103,7 +117,7 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
       // Duplicating creates a file: a read-only share link may not (as for create and import).
       if (authz.identity(res).role === 'reader') authz.needAdmin(res);
       await store.duplicate(nameParam(req), to);
-      claim(res, to);
+      await claim(res, to);
       res.status(201).json({ name: to });
     }),
   );
@@ -150,7 +164,9 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     /^\/(.+)\/permissions$/,
     wrap(async (req, res) => {
       authz.need(res, 'manage', nameParam(req));
-      permissions.set(nameParam(req), parseBody(NotebookPermissions, req.body));
+      await store.read(nameParam(req)); // roles only for a notebook that exists (no claiming a name ahead of its owner)
+      const body = authz.identity(res).role === 'owner' ? parseBody(NotebookPermissions, req.body) : parseBody(RolesBody, req.body);
+      permissions.set(nameParam(req), body);
       res.json(permissions.get(nameParam(req)));
     }),
   );
@@ -177,8 +193,14 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
   r.delete(
     /^\/(.+)$/,
     wrap(async (req, res) => {
-      authz.need(res, 'manage', nameParam(req));
-      res.json({ trashedTo: await store.trash(nameParam(req)) });
+      const name = nameParam(req);
+      authz.need(res, 'manage', name);
+      const trashedTo = await store.trash(name);
+      // What belonged to this notebook goes with it: a new notebook of the same name starts with none of it.
+      await revisions.trash(name, trashedTo);
+      permissions.remove(name);
+      shares.revokeNotebook(name);
+      res.json({ trashedTo });
     }),
   );
   return r;

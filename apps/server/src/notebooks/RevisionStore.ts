@@ -71,18 +71,42 @@ export class RevisionStore {
    * notebook `a` also holds the folders of notebooks `a/…`, which stay where they are.
    */
   async rename(from: string, to: string): Promise<void> {
-    const src = this.dirOf(from);
-    const dst = this.dirOf(to);
-    let files: string[];
+    await this.discard(to);
+    await this.moveAll(from, this.dirOf(to));
+  }
+
+  /** The revision files of notebook `name` (not those of notebooks in a same-named folder). */
+  private async filesOf(name: string): Promise<string[]> {
     try {
-      files = (await fs.readdir(src, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name);
+      return (await fs.readdir(this.dirOf(name), { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name);
     } catch {
-      return;
+      return [];
     }
+  }
+
+  /** Moves a notebook's revisions to the folder `to` (inside the notebooks folder), file by file. */
+  private async moveAll(name: string, to: string): Promise<void> {
+    const files = await this.filesOf(name);
     if (files.length === 0) return;
-    await fs.mkdir(dst, { recursive: true });
-    for (const f of files) await fs.rename(path.join(src, f), path.join(dst, f));
-    await fs.rmdir(src).catch(() => {}); // only when empty: it may still hold other notebooks' folders
+    await fs.mkdir(to, { recursive: true });
+    for (const f of files) await fs.rename(path.join(this.dirOf(name), f), path.join(to, f));
+    await fs.rmdir(this.dirOf(name)).catch(() => {}); // only when empty: it may still hold other notebooks' folders
+  }
+
+  /**
+   * A deleted notebook's revisions go to the trash beside it (`<trashed file>.revisions/`): revisions belong to that
+   * notebook, not to its name, so a new notebook of the same name shows none of them.
+   */
+  async trash(name: string, trashedTo: string): Promise<void> {
+    await this.moveAll(name, path.join(this.store.dir, trashedTo.replace(/\.flowbook\.json$/, '.revisions')));
+  }
+
+  /**
+   * Revisions left under a name whose notebook is gone some other way (deleted by hand, an older server): moved to the
+   * trash when a new notebook takes the name, so they are never shown as its own.
+   */
+  async discard(name: string): Promise<void> {
+    await this.moveAll(name, path.join(this.store.dir, '.trash', `${name}.${new Date().toISOString().replace(/[:.]/g, '-')}.orphaned.revisions`));
   }
 
   async restore(name: string, id: string): Promise<void> {

@@ -12,8 +12,9 @@ import {
 import type { z } from 'zod';
 import { originAllowed } from '../auth/tokenAuth.js';
 import { can, describe, identify, type AuthContext, type Identity } from '../auth/identity.js';
-import type { PermissionStore } from '../auth/PermissionStore.js';
+import { programToRun } from '../auth/programToRun.js';
 import type { JobManager } from '../jobs/JobManager.js';
+import type { NotebookStore } from '../notebooks/NotebookStore.js';
 
 export interface SocketData {
   identity: Identity;
@@ -59,9 +60,33 @@ function handler<S extends z.ZodType>(schema: S, fn: (msg: z.output<S>) => Promi
   };
 }
 
-export function attachHandlers(io: FlowbookIo, jobs: JobManager, permissions: PermissionStore): void {
+/**
+ * Revoking a share link or removing a user (here or by the CLI) closes the sockets it covered at once: each socket's
+ * handshake is identified again, as a new connection would be. Returns a function that stops listening.
+ */
+export function endRevokedSockets(io: FlowbookIo, auth: AuthContext): () => void {
+  const check = () => {
+    for (const socket of io.sockets.sockets.values()) if (!identify(socket.request, auth)) socket.disconnect(true);
+  };
+  const offShares = auth.shares.onRevoke(check);
+  const offUsers = auth.users.onChange(check);
+  return () => {
+    offShares();
+    offUsers();
+  };
+}
+
+export function attachHandlers(io: FlowbookIo, jobs: JobManager, auth: AuthContext, store: NotebookStore): void {
+  const { permissions } = auth;
   io.on('connection', (socket) => {
     const identity = socket.data.identity;
+    // Every message is checked against the live session too: a revoked link or a removed user gets no answer but the end.
+    socket.use((packet, next) => {
+      if (identify(socket.request, auth)) return next();
+      const ack = packet.at(-1);
+      if (typeof ack === 'function') (ack as Ack)({ ok: false, error: 'session ended: log in again' });
+      socket.disconnect(true);
+    });
     // Read-only viewers see their one notebook live and can neither run nor cancel (checked here, not only in the UI).
     const mayRead = (notebook: string) => can(identity, 'read', notebook, permissions);
     const mayRun = (notebook: string) => {
@@ -118,7 +143,8 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager, permissions: Pe
       'cell.run',
       handler(CellRun, async ({ notebook, cellId, source, graph, params, restore, series }) => {
         mayRun(notebook);
-        await jobs.run({ notebook, cellId }, graph ? { graph } : source, params, restore ?? false, series);
+        const run = await programToRun(identity, permissions, store, { notebook, cellId, source, graph, params, series });
+        await jobs.run({ notebook, cellId }, run.program, run.params, restore ?? false, run.series);
       }),
     );
     socket.on(

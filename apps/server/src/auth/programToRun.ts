@@ -1,0 +1,44 @@
+import { isDeepStrictEqual } from 'node:util';
+import { isRunnable, paramValuesOf, seriesOf, type CellRun, type RunnableCell } from '@flowbook/protocol';
+import type { CellProgram } from '../jobs/JobManager.js';
+import type { NotebookStore } from '../notebooks/NotebookStore.js';
+import { can, describe, type Identity } from './identity.js';
+import type { PermissionStore } from './PermissionStore.js';
+
+/** What a runnable cell runs as saved: its code, or its graph. */
+export function savedProgramOf(cell: RunnableCell): CellProgram {
+  return cell.type === 'code' ? cell.source : { graph: cell.graph };
+}
+
+export interface ResolvedRun {
+  program: CellProgram;
+  params: Record<string, string | number | boolean>;
+  series: Record<string, string> | undefined;
+}
+
+/**
+ * What a `cell.run` may run. The cell must exist in the saved notebook. Without code in the message (no `source`, no
+ * `graph`) the saved cell runs; code that differs from the saved cell is code of the client's choosing, which needs the
+ * writer role (a runner could otherwise run anything with the server's rights). The caller has checked the run role.
+ */
+export async function programToRun(
+  identity: Identity,
+  permissions: PermissionStore,
+  store: NotebookStore,
+  msg: Pick<CellRun, 'notebook' | 'cellId' | 'source' | 'graph' | 'params' | 'series'>,
+): Promise<ResolvedRun> {
+  const nb = await store.read(msg.notebook);
+  const cell = nb.cells.find((c) => c.id === msg.cellId);
+  if (!cell || !isRunnable(cell)) throw new Error(`notebook "${msg.notebook}" has no code or pipeline cell "${msg.cellId}"`);
+  const saved = savedProgramOf(cell);
+  const sent: CellProgram | undefined = msg.graph ? { graph: msg.graph } : msg.source !== '' ? msg.source : undefined;
+  if (sent !== undefined && !isDeepStrictEqual(sent, saved) && !can(identity, 'write', msg.notebook, permissions)) {
+    throw new Error(`${describe(identity)} may run only the saved cells of "${msg.notebook}": running other code needs the writer role`);
+  }
+  return {
+    program: sent ?? saved,
+    // Form values from the client override the saved ones: they are data the code reads, not code.
+    params: { ...paramValuesOf(nb, cell), ...msg.params },
+    series: msg.series ?? seriesOf(cell),
+  };
+}

@@ -1,0 +1,92 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@flowbook/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserStore } from '../auth/UserStore.js';
+import { startTestServer, waitFor } from '../testing.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
+const SAVED = 'console.log("the saved code ran");';
+const sockets: Socket[] = [];
+
+async function login(name: string): Promise<string> {
+  const r = await fetch(`${server.origin}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: `${name}-password` }) });
+  return r.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+async function connect(cookie: string): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.origin, { extraHeaders: { cookie }, transports: ['websocket'] });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', resolve);
+    socket.on('connect_error', reject);
+  });
+  return socket;
+}
+
+const jobsOf = (cellId: string) => server.jobs.allJobs().filter((j) => j.ref?.notebook === 'runs' && j.ref.cellId === cellId);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const users = new UserStore(server.config.stateDir);
+  users.add('rita', 'rita-password');
+  users.add('wes', 'wes-password');
+  await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: owner, body: JSON.stringify({ name: 'runs' }) });
+  const nb = { version: 1, title: 'Runs', cells: [{ id: 'c', type: 'code', source: SAVED }] };
+  expect((await fetch(`${server.origin}/api/notebooks/runs`, { method: 'PUT', headers: owner, body: JSON.stringify(nb) })).status).toBe(200);
+  const roles = { owners: [], writers: ['wes'], runners: ['rita'], readers: [] };
+  expect((await fetch(`${server.origin}/api/notebooks/runs/permissions`, { method: 'PUT', headers: owner, body: JSON.stringify(roles) })).status).toBe(200);
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await server.close();
+});
+
+describe('cell.run: runners run the saved cells only', () => {
+  it('refuses a runner that sends code of his own, or a graph, and runs nothing', async () => {
+    const rita = await connect(await login('rita'));
+    const own = await rita.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: 'require("fs").readdirSync(".")', params: {} });
+    expect(own).toEqual({ ok: false, error: 'rita may run only the saved cells of "runs": running other code needs the writer role' });
+    const graph = await rita.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: '', graph: { version: 1, nodes: [], edges: [] }, params: {} });
+    expect(graph.ok).toBe(false);
+    expect(jobsOf('c')).toEqual([]);
+  });
+
+  it("runs the saved cell's code for a runner who sends none (or the saved code itself)", async () => {
+    const rita = await connect(await login('rita'));
+    const logs: string[] = [];
+    rita.on('cell.log', (m) => m.cellId === 'c' && logs.push(...m.lines));
+    await rita.emitWithAck('notebook.join', { notebook: 'runs' });
+    expect(await rita.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: '', params: {} })).toEqual({ ok: true });
+    expect(jobsOf('c').at(-1)!.program).toBe(SAVED);
+    await waitFor(async () => logs, (l) => l.includes('the saved code ran'));
+    expect(await rita.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: SAVED, params: {} })).toEqual({ ok: true });
+    expect(jobsOf('c').at(-1)!.program).toBe(SAVED);
+  });
+
+  it('lets a writer run his own code, but only under a cell of the notebook', async () => {
+    const wes = await connect(await login('wes'));
+    const unknown = await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 'nope', source: 'console.log(1)', params: {} });
+    expect(unknown).toEqual({ ok: false, error: 'notebook "runs" has no code or pipeline cell "nope"' });
+    expect(jobsOf('nope')).toEqual([]);
+    expect(await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: 'console.log("draft")', params: {} })).toEqual({ ok: true });
+    expect(jobsOf('c').at(-1)!.program).toBe('console.log("draft")');
+  });
+
+  it('refuses an unknown cell id to the token holder too', async () => {
+    const admin = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
+    sockets.push(admin);
+    expect((await admin.emitWithAck('cell.run', { notebook: 'runs', cellId: 'ghost', source: '1', params: {} })).ok).toBe(false);
+    expect(jobsOf('ghost')).toEqual([]);
+  });
+
+  it('refuses pipeline graphs from a runner over REST; a saved cell he may run', async () => {
+    const cookie = await login('rita');
+    const post = (body: unknown) => fetch(`${server.origin}/api/v1/jobs`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ graph: { version: 1, nodes: [], edges: [] } })).status).toBe(403);
+    expect((await post({ notebook: 'runs', cellId: 'nope' })).status).toBe(404);
+    const r = await post({ notebook: 'runs', cellId: 'c' });
+    expect(r.status).toBe(201);
+    expect(server.jobs.byId((await r.json()).jobId)!.program).toBe(SAVED);
+  });
+});
