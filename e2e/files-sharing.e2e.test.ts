@@ -261,7 +261,7 @@ describe('notebooks as files, revisions and share links, in Chromium', () => {
     await dialog.getByTestId('permissions-saved').waitFor();
     await shot('permissions');
     const roles = await page.evaluate(async () => (await fetch('/api/notebooks/team/weekly-report/permissions')).json());
-    expect(roles).toEqual({ owners: ['alice'], writers: ['alice'], runners: ['bob', 'alice'], readers: [] });
+    expect(roles).toEqual({ owners: ['alice'], writers: ['alice'], runners: ['bob', 'alice'], readers: [], public: 'none' });
     await dialog.getByTestId('permissions-dialog-close').click();
 
     const loggedIn = async (name: string) => {
@@ -280,11 +280,11 @@ describe('notebooks as files, revisions and share links, in Chromium', () => {
       return p.getByTestId('file-menu-list').getByRole('menuitem').allTextContents();
     };
 
-    // Bob may run, not edit: no rename or delete, a "run only" badge; the sample notebooks (no roles) are everyone's.
+    // Bob may run, not edit: no rename or delete, a "run only" badge; the sample notebooks (no roles) are the token holder's.
     const bob = await loggedIn('bob');
     expect(await actions(bob.p, 'team/weekly-report')).toEqual(['Duplicate', 'Export']);
     expect(await bob.p.locator('[data-testid="nb-team/weekly-report"] .role-badge').textContent()).toBe('run only');
-    expect(await actions(bob.p, 'generated-sales')).toEqual(['Rename / move', 'Duplicate', 'Export', 'Delete']);
+    expect(await bob.p.getByTestId('nb-generated-sales').count()).toBe(0);
     await bob.p.screenshot({ path: '/tmp/files-sharing-runner-list.png' });
     await bob.p.getByRole('link', { name: 'Weekly report', exact: true }).click();
     expect(await menu(bob.p)).toEqual(['Revisions…', 'Export (.flowbook.json)']);

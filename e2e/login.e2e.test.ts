@@ -14,6 +14,13 @@ beforeAll(async () => {
   execFileSync(process.execPath, [path.join(repoRoot, 'apps/server/dist/cli/users.js'), 'add', 'alice'], {
     env: { ...process.env, FLOWBOOK_STATE_DIR: server.stateDir, FLOWBOOK_PASSWORD: 'correct horse' },
   });
+  // Notebooks without roles are the token holder's alone: he opens the sample to every logged-in user.
+  const r = await fetch(`${server.origin}/api/notebooks/sales-profit-per-month/permissions`, {
+    method: 'PUT',
+    headers: { authorization: `token ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ owners: [], public: 'read' }),
+  });
+  if (!r.ok) throw new Error(`setting roles: ${r.status}`);
   browser = await launchChromium();
 });
 afterAll(async () => {

@@ -88,7 +88,14 @@ export async function restoreRevision(name: string, id: string): Promise<void> {
   await post(`${notebookUrl(name)}/revisions/${encodeURIComponent(id)}/restore`);
 }
 
-export const NotebookRoles = z.object({ owners: z.array(z.string()), writers: z.array(z.string()), runners: z.array(z.string()), readers: z.array(z.string()) });
+export const NotebookRoles = z.object({
+  owners: z.array(z.string()),
+  writers: z.array(z.string()),
+  runners: z.array(z.string()),
+  readers: z.array(z.string()),
+  /** What every logged-in user may do with the notebook. */
+  public: z.enum(['none', 'read', 'run']).default('none'),
+});
 export type NotebookRoles = z.infer<typeof NotebookRoles>;
 
 export async function getNotebookRoles(name: string): Promise<NotebookRoles> {

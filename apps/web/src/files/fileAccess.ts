@@ -19,18 +19,18 @@ export const NO_FILE_ACCESS: FileAccess = { read: false, run: false, write: fals
 
 /**
  * The server's rule (auth/identity.ts `can`) for one notebook: the token holder may do anything; a share link may only
- * read its own notebook; a user has the roles the notebook gives them, where owners ⊂ writers ⊂ runners ⊂ readers and
- * an empty list means everyone.
+ * read its own notebook; a user has the roles he is named in (owners ⊂ writers ⊂ runners ⊂ readers; an empty list
+ * means nobody but the owners), and what the notebook's public flag gives every logged-in user ('read' or 'run').
  */
 export function fileAccessOf(me: Whoami | undefined, notebook: string, roles: NotebookRoles | undefined): FileAccess {
   if (me?.role === 'owner') return { read: true, run: true, write: true, manage: true, create: true };
   if (me?.role === 'reader') return { ...NO_FILE_ACCESS, read: me.notebook === notebook };
   if (me?.role !== 'user' || !roles) return NO_FILE_ACCESS;
-  const has = (list: string[]) => list.length === 0 || list.includes(me.name);
+  const has = (list: string[]) => list.includes(me.name);
   const manage = has(roles.owners);
   const write = manage || has(roles.writers);
-  const run = write || has(roles.runners);
-  return { read: run || has(roles.readers), run, write, manage, create: true };
+  const run = write || has(roles.runners) || roles.public === 'run';
+  return { read: run || has(roles.readers) || roles.public === 'read', run, write, manage, create: true };
 }
 
 /** `fileAccessOf` for the notebook `name`, and who this browser is; `known` once both have arrived. */

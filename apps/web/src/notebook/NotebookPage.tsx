@@ -105,6 +105,8 @@ export function NotebookPage({ name }: { name: string }) {
   const pendingFocus = useRef<{ id: string; target: FocusTarget }>(undefined);
   const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const dirty = useRef(false);
+  /** The last save in flight: a run waits for it, as the server runs the cell it has saved. */
+  const saving = useRef<Promise<unknown>>(Promise.resolve());
   const saveSeq = useRef(0);
 
   useEffect(() => {
@@ -135,7 +137,7 @@ export function NotebookPage({ name }: { name: string }) {
     dirty.current = false;
     const seq = ++saveSeq.current;
     setSaveState('saving');
-    saveNotebook(name, nb).then(
+    saving.current = saveNotebook(name, nb).then(
       () => {
         if (seq === saveSeq.current && !dirty.current) setSaveState('saved');
       },
@@ -207,13 +209,17 @@ export function NotebookPage({ name }: { name: string }) {
     const nb = nbRef.current;
     const cell = nb?.cells.find((c) => c.id === id);
     if (!nb || !cell || !isRunnable(cell) || !accessRef.current.run) return;
-    // What runs is what the file will say: save pending edits now rather than after the typing pause.
+    // What runs is what the file will say: save pending edits now rather than after the typing pause, and run once
+    // saved (the server runs only cells of the saved notebook). Runners send no code: the server runs the saved cell.
     flushSave();
     // A run the server refuses (invalid message, unknown notebook) has no job and so no status: show why on the cell.
-    const program = cell.type === 'code' ? { source: cell.source } : { source: '', graph: cell.graph };
-    getSocket().emit('cell.run', { notebook: name, cellId: id, ...program, params: paramValuesOf(nb, cell), series: seriesOf(cell), ...(restore ? { restore } : {}) }, (res) => {
-      if (!res.ok) setLive((r) => applyRunEvents(r, [{ kind: 'status', msg: { notebook: name, cellId: id, status: 'error', error: { message: res.error } } }]));
-    });
+    const program = !accessRef.current.write ? { source: '' } : cell.type === 'code' ? { source: cell.source } : { source: '', graph: cell.graph };
+    const msg = { notebook: name, cellId: id, ...program, params: paramValuesOf(nb, cell), series: seriesOf(cell), ...(restore ? { restore } : {}) };
+    void saving.current.then(() =>
+      getSocket().emit('cell.run', msg, (res) => {
+        if (!res.ok) setLive((r) => applyRunEvents(r, [{ kind: 'status', msg: { notebook: name, cellId: id, status: 'error', error: { message: res.error } } }]));
+      }),
+    );
   };
 
   const cancelCell = (id: string) => getSocket().emit('cell.cancel', { notebook: name, cellId: id });

@@ -17,18 +17,20 @@ export interface Permissions {
   writers: string[];
   runners: string[];
   readers: string[];
+  /** What every logged-in user may do (absent in answers of older servers: 'none'). */
+  public?: 'none' | 'read' | 'run';
 }
 
 /**
  * The server's rule (auth/identity.ts `can`), on the client: the token holder may do anything, a share link only read;
- * a user's rights come from the notebook's roles, where writers ⊂ runners and an empty list means everyone.
+ * a user's rights come from the roles he is named in (owners ⊂ writers ⊂ runners) or the notebook's public flag.
  */
 export function accessOf(me: Whoami | undefined, permissions: Permissions | undefined): Access {
   if (me?.role === 'owner') return { write: true, run: true };
   if (me?.role !== 'user' || !permissions) return NO_ACCESS;
-  const has = (list: string[]) => list.length === 0 || list.includes(me.name);
+  const has = (list: string[]) => list.includes(me.name);
   const write = has(permissions.owners) || has(permissions.writers);
-  return { write, run: write || has(permissions.runners) };
+  return { write, run: write || has(permissions.runners) || permissions.public === 'run' };
 }
 
 /**
