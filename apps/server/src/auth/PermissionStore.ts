@@ -25,6 +25,7 @@ const UNCLAIMED: NotebookPermissions = { owners: [], writers: [], runners: [], r
 export class PermissionStore {
   private readonly file: string;
   private data: Record<string, NotebookPermissions>;
+  private readonly listeners = new Set<(notebook: string) => void>();
   constructor(stateDir: string) {
     mkdirSync(stateDir, { recursive: true });
     this.file = path.join(stateDir, 'permissions.json');
@@ -44,9 +45,16 @@ export class PermissionStore {
     return PermissionsFile.parse(raw).notebooks;
   }
 
-  private save(): void {
+  private save(...changed: string[]): void {
     writeFileSync(`${this.file}.tmp`, JSON.stringify({ version: PERMISSIONS_VERSION, notebooks: this.data }, null, 2));
     renameSync(`${this.file}.tmp`, this.file);
+    for (const notebook of changed) for (const l of this.listeners) l(notebook);
+  }
+
+  /** Calls `listener` with each notebook whose roles change (so sockets that lost the right to read it leave its room). */
+  onChange(listener: (notebook: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get(notebook: string): NotebookPermissions {
@@ -54,13 +62,13 @@ export class PermissionStore {
   }
   set(notebook: string, p: NotebookPermissions): void {
     this.data[notebook] = p;
-    this.save();
+    this.save(notebook);
   }
   /** Forgets a notebook's roles (deleted, or made anew by the token holder), so a later notebook of that name starts clean. */
   remove(notebook: string): void {
     if (!(notebook in this.data)) return;
     delete this.data[notebook];
-    this.save();
+    this.save(notebook);
   }
   /** Moves the roles with a renamed notebook; the old name keeps none. */
   rename(from: string, to: string): void {
@@ -70,6 +78,6 @@ export class PermissionStore {
       delete this.data[from];
       this.data[to] = p;
     }
-    this.save();
+    this.save(from, to);
   }
 }

@@ -91,4 +91,24 @@ describe('revoking revokes', () => {
     const fresh = await login('judy', 'judy-new-password');
     expect((await fetch(`${server.origin}/api/whoami`, { headers: { cookie: fresh } })).status).toBe(200);
   });
+
+  it('stops sending a notebook to a socket whose user lost the right to read it', async () => {
+    new UserStore(server.config.stateDir).add('leo', 'leo-password');
+    const setRoles = (roles: unknown) => fetch(`${server.origin}/api/notebooks/${NB}/permissions`, { method: 'PUT', headers: owner, body: JSON.stringify(roles) });
+    await setRoles({ owners: [], readers: ['leo'] });
+    const socket = await connect(await login('leo', 'leo-password'));
+    let events = 0;
+    socket.onAny(() => events++);
+    expect(await socket.emitWithAck('notebook.join', { notebook: NB })).toEqual({ ok: true });
+    await fetch(`${server.origin}/api/v1/jobs`, { method: 'POST', headers: owner, body: JSON.stringify({ notebook: NB, cellId: 'profit' }) });
+    const deadline = Date.now() + 10_000;
+    while (events === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(events).toBeGreaterThan(0);
+    await setRoles({ owners: [] });
+    events = 0;
+    await fetch(`${server.origin}/api/v1/jobs`, { method: 'POST', headers: owner, body: JSON.stringify({ notebook: NB, cellId: 'profit' }) });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(events).toBe(0);
+    expect((await socket.emitWithAck('notebook.join', { notebook: NB })).ok).toBe(false);
+  });
 });

@@ -62,17 +62,28 @@ function handler<S extends z.ZodType>(schema: S, fn: (msg: z.output<S>) => Promi
 
 /**
  * Revoking a share link or removing a user (here or by the CLI) closes the sockets it covered at once: each socket's
- * handshake is identified again, as a new connection would be. Returns a function that stops listening.
+ * handshake is identified again, as a new connection would be. A socket whose user lost the right to read a notebook
+ * leaves its room (no more results). Returns a function that stops listening.
  */
 export function endRevokedSockets(io: FlowbookIo, auth: AuthContext): () => void {
   const check = () => {
     for (const socket of io.sockets.sockets.values()) if (!identify(socket.request, auth)) socket.disconnect(true);
   };
+  const evict = (notebook: string) => {
+    for (const id of io.sockets.adapter.rooms.get(roomOf(notebook)) ?? []) {
+      const socket = io.sockets.sockets.get(id);
+      if (!socket || can(socket.data.identity, 'read', notebook, auth.permissions)) continue;
+      void socket.leave(roomOf(notebook));
+      if (socket.data.presence.notebook === notebook) socket.data.presence.notebook = undefined;
+    }
+  };
   const offShares = auth.shares.onRevoke(check);
   const offUsers = auth.users.onChange(check);
+  const offRoles = auth.permissions.onChange(evict);
   return () => {
     offShares();
     offUsers();
+    offRoles();
   };
 }
 
