@@ -165,4 +165,13 @@ describe('notebook files: access in the list, share links, revisions across rena
     expect((await as(gina, 'PUT', '/api/notebooks/ginas/permissions', { owners: [] })).status).toBe(400);
     expect((await as(gina, 'PUT', '/api/notebooks/not-yet/permissions', { owners: ['gina'] })).status).toBe(403);
   });
+
+  it('ends the share links of a renamed notebook, so a later notebook of the old name is not shared', async () => {
+    await call('POST', '', { name: 'shared-once', title: 'S' });
+    const share = await (await fetch(`${server.origin}/api/shares`, { method: 'POST', headers, body: JSON.stringify({ notebook: 'shared-once' }) })).json();
+    expect((await fetch(`${server.origin}${share.url}`, { redirect: 'manual' })).status).toBe(302);
+    expect((await call('POST', '/shared-once/rename', { to: 'shared-moved' })).status).toBe(200);
+    await call('POST', '', { name: 'shared-once', title: 'Someone else' });
+    expect((await fetch(`${server.origin}${share.url}`, { redirect: 'manual' })).status).toBe(404);
+  });
 });

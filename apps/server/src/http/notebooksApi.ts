@@ -35,6 +35,7 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     const id = authz.identity(res);
     if (id.role === 'user') permissions.set(name, { owners: [id.name], writers: [], runners: [], readers: [], public: 'none' });
     else permissions.remove(name);
+    shares.revokeNotebook(name);
     await revisions.discard(name);
   };
   const wrap =
@@ -103,6 +104,8 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
       authz.need(res, 'manage', nameParam(req));
       await store.rename(nameParam(req), to);
       permissions.rename(nameParam(req), to);
+      // Links name the notebook they were made for: they end, rather than open whatever later takes the old name.
+      shares.revokeNotebook(nameParam(req));
       // Revisions belong to the notebook, not to its old name.
       await revisions.rename(nameParam(req), to);
       res.json({ name: to });
