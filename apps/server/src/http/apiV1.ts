@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import {
@@ -148,6 +149,13 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const body = RestartRequest.safeParse(req.body ?? {});
       if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues[0]!.message);
       if (!run.ref || run.program === undefined) return fail(res, 409, 'not_restartable', 'only notebook cell jobs keep checkpoints to restart from');
+      // A writer may have run code that is not saved; restarting it is running that code, which a runner may not.
+      if (!authz.can(res, 'write', run.ref.notebook)) {
+        const cell = (await store.read(run.ref.notebook)).cells.find((c) => c.id === run.ref!.cellId);
+        if (!cell || !isRunnable(cell) || !isDeepStrictEqual(run.program, programOf(cell))) {
+          return fail(res, 403, 'forbidden', `job "${run.jobId}" ran code that is not the saved cell: restarting it needs the writer role`);
+        }
+      }
       const from = body.data.from;
       if (from !== 'latest' && from !== 'none' && !(await jobs.restorePoints(run.ref)).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);

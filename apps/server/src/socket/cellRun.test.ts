@@ -89,4 +89,19 @@ describe('cell.run: runners run the saved cells only', () => {
     expect(r.status).toBe(201);
     expect(server.jobs.byId((await r.json()).jobId)!.program).toBe(SAVED);
   });
+
+  it("refuses a runner restarting a job that ran a writer's unsaved code; the saved cell's job he may", async () => {
+    const wes = await connect(await login('wes'));
+    expect(await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: 'console.log("unsaved")', params: {} })).toEqual({ ok: true });
+    const draft = jobsOf('c').at(-1)!;
+    await waitFor(async () => draft.status, (s) => s !== 'running' && s !== 'pending' && s !== undefined);
+    const cookie = await login('rita');
+    const restart = (jobId: string) => fetch(`${server.origin}/api/v1/jobs/${jobId}/restart`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ from: 'none' }) });
+    expect((await restart(draft.jobId)).status).toBe(403);
+    expect(jobsOf('c').at(-1)!.jobId).toBe(draft.jobId);
+    expect(await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: '', params: {} })).toEqual({ ok: true });
+    const saved = jobsOf('c').at(-1)!;
+    await waitFor(async () => saved.status, (s) => s !== 'running' && s !== 'pending' && s !== undefined);
+    expect((await restart(saved.jobId)).status).toBe(201);
+  });
 });
