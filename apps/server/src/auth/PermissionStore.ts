@@ -40,6 +40,10 @@ export class PermissionStore {
       writeFileSync(`${this.file}.v1`, JSON.stringify(raw, null, 2));
       this.data = migrated;
       this.save();
+      console.log(
+        `permissions.json: migrated to version ${PERMISSIONS_VERSION} (the old file is kept as permissions.json.v1). Empty role lists no longer ` +
+          `mean everyone: what they gave every user is now the "public" flag (read or run), and notebooks without roles are the token holder's.`,
+      );
       return migrated;
     }
     return PermissionsFile.parse(raw).notebooks;
