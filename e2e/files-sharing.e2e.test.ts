@@ -299,6 +299,14 @@ describe('notebooks as files, revisions and share links, in Chromium', () => {
     await alice.p.getByRole('link', { name: 'Weekly report', exact: true }).click();
     expect(await menu(alice.p)).toEqual(['Revisions…', 'Share read-only link…', 'Permissions…', 'Export (.flowbook.json)']);
     await alice.context.close();
+
+    // The public flag opens it to every logged-in user (here: to view), set in the same dialog.
+    await openFileMenu('menu-permissions');
+    await dialog.getByTestId('role-public').selectOption('read');
+    await dialog.getByTestId('permissions-save').click();
+    await dialog.getByTestId('permissions-saved').waitFor();
+    expect((await page.evaluate(async () => (await fetch('/api/notebooks/team/weekly-report/permissions')).json())).public).toBe('read');
+    await dialog.getByTestId('permissions-dialog-close').click();
   });
 
   it('deletes a notebook to the trash after confirming, and it is gone from the list', async () => {

@@ -9,7 +9,7 @@ type Public = NotebookRoles['public'];
 const ROLES: { key: RoleKey; label: string; what: string }[] = [
   { key: 'owners', label: 'Owners', what: 'everything, and manage roles and share links' },
   { key: 'writers', label: 'Writers', what: 'edit, save revisions, and run' },
-  { key: 'runners', label: 'Runners', what: 'run cells, not edit' },
+  { key: 'runners', label: 'Runners', what: 'run the saved cells, not edit' },
   { key: 'readers', label: 'Readers', what: 'view only' },
 ];
 
