@@ -119,8 +119,10 @@ async function platformaticStream(): Promise<Rate> {
 /**
  * @platformatic/kafka: no group, partitions assigned by the caller and read with the Fetch API, one response of record
  * batches per partition at a time — the shape of a FLIP-27 split reader that hands a fetched batch to the engine.
+ * `pipelined`: the next offsets are known from the batch headers, so the next Fetch is sent before this response's
+ * records are parsed (one request in flight while the client works).
  */
-async function platformaticFetch(): Promise<Rate> {
+async function platformaticFetch(pipelined: boolean): Promise<Rate> {
   const consumer = new PConsumer({ clientId: 'bench-platformatic-fetch', groupId: `pf-${Math.random()}`, bootstrapBrokers: [bootstrap], ...FETCH });
   const meta = await consumer.metadata({ topics: [IN] });
   const topic = meta.topics.get(IN)!;
@@ -129,35 +131,51 @@ async function platformaticFetch(): Promise<Rate> {
   if (byLeader.size !== 1) throw new Error('one broker expected');
   const [[node, partitions]] = [...byLeader];
   const offsets = partitions.map(() => 0n);
-  let seen = 0;
-  let qty = 0;
-  let timing: ReturnType<typeof span> | undefined;
-  while (seen < N) {
+  const fetch = () => {
     const topics: FetchRequestTopic[] = [
       {
         topicId: topic.id,
         partitions: partitions.map((partition, i) => ({ partition, fetchOffset: offsets[i]!, partitionMaxBytes: FETCH.maxBytesPerPartition, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })),
       },
     ];
-    const response = await consumer.fetch({ node, topics, minBytes: FETCH.minBytes, maxBytes: FETCH.maxBytes, maxWaitTime: FETCH.maxWaitTime });
+    return consumer.fetch({ node, topics, minBytes: FETCH.minBytes, maxBytes: FETCH.maxBytes, maxWaitTime: FETCH.maxWaitTime });
+  };
+  let seen = 0;
+  let qty = 0;
+  let timing: ReturnType<typeof span> | undefined;
+  let next: ReturnType<typeof fetch> | undefined;
+  while (seen < N) {
+    const response = await (next ?? fetch());
+    next = undefined;
+    const from = [...offsets]; // records below the offset asked for (a batch can start before it) are skipped
+    let fetched = 0;
     for (const t of response.responses) {
       for (const p of t.partitions) {
-        const i = partitions.indexOf(p.partitionIndex);
+        const last = p.records?.at(-1);
+        if (!last) continue;
+        offsets[partitions.indexOf(p.partitionIndex)] = last.firstOffset + BigInt(last.lastOffsetDelta) + 1n;
+        for (const batch of p.records!) fetched += batch.lastOffsetDelta + 1;
+      }
+    }
+    if (pipelined && seen + fetched < N) next = fetch();
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        const lowest = from[partitions.indexOf(p.partitionIndex)]!;
         for (const batch of p.records ?? []) {
           timing ??= span();
           for (const r of batch.records) {
-            if (batch.firstOffset + BigInt(r.offsetDelta) < offsets[i]!) continue; // a batch can start before the offset asked for
+            if (batch.firstOffset + BigInt(r.offsetDelta) < lowest) continue;
             qty += (JSON.parse(r.value as unknown as string) as Trade).qty;
             seen++;
           }
-          offsets[i] = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
         }
       }
     }
   }
   const rate = timing!.end();
+  await next?.catch(() => {});
   await consumer.close(true);
-  check(qty, seen, '@platformatic/kafka fetch');
+  check(qty, seen, `@platformatic/kafka fetch${pipelined ? ' (pipelined)' : ''}`);
   return rate;
 }
 
@@ -233,7 +251,8 @@ try {
   const cases: [string, () => Promise<Rate>][] = [
     ['consume: kafkajs eachBatch', kafkajsEachBatch],
     ['consume: @platformatic/kafka stream', platformaticStream],
-    ['consume: @platformatic/kafka fetch (no group)', platformaticFetch],
+    ['consume: @platformatic/kafka fetch (no group)', () => platformaticFetch(false)],
+    ['consume: @platformatic/kafka fetch, next in flight', () => platformaticFetch(true)],
     ['produce: kafkajs send', kafkajsProduce],
     ['produce: @platformatic/kafka send', platformaticProduce],
   ];
@@ -247,7 +266,7 @@ try {
     console.log(`round ${r + 1}/${ROUNDS}: ` + cases.map(([name]) => `${name} ${Math.round(last(name).perSec / 1000)} K/s ${last(name).cpuUs.toFixed(2)} µs`).join('; '));
   }
   const medianOf = (name: string, key: keyof Rate) => median(rates.get(name)!.map((x) => x[key]));
-  const baseOf = (name: string) => (name.startsWith('consume') ? cases[0]![0] : cases[3]![0]);
+  const baseOf = (name: string) => (name.startsWith('consume') ? 'consume: kafkajs eachBatch' : 'produce: kafkajs send');
   const rows = cases.map(([name]) => {
     const xs = rates.get(name)!.map((x) => x.perSec);
     return {
