@@ -1,6 +1,8 @@
 // A real Apache Kafka 4.x broker (jars from Maven Central, cached) with kafkajs: what librdkafka's mock cluster cannot
 // do — transactions seen through read_committed, and the broker's group coordinator rebalancing partitions.
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApacheKafkaBroker, type ApacheKafkaBroker } from './apacheKafkaBroker.js';
 
@@ -127,4 +129,23 @@ describe('Apache Kafka broker (real, KRaft)', () => {
       await b.disconnect();
     }
   }, 60_000);
+
+  // Last: it stops the broker the other tests use.
+  it('stop() kills the broker by PID, frees its port and removes its data', async () => {
+    const { pid, bootstrap } = broker!;
+    const dataDir = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kafka.Kafka') ? readlinkSync(`/proc/${pid}/cwd`) : undefined;
+    expect(dataDir).toBeDefined();
+    expect(existsSync(dataDir!)).toBe(true);
+    await broker!.stop();
+    broker = undefined;
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(existsSync(dataDir!)).toBe(false);
+    const [host, port] = bootstrap.split(':');
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(port), host!);
+      socket.once('connect', () => (socket.destroy(), resolve(false)));
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+  });
 });
