@@ -1,5 +1,6 @@
 // A real Apache Kafka 4.x broker (jars from Maven Central, cached) with kafkajs: what librdkafka's mock cluster cannot
 // do — transactions seen through read_committed, and the broker's group coordinator rebalancing partitions.
+import { Consumer as PConsumer, Producer as PProducer, stringSerializers } from '@platformatic/kafka';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -128,6 +129,48 @@ describe('Apache Kafka broker (real, KRaft)', () => {
       await a.disconnect();
       await b.disconnect();
     }
+  }, 60_000);
+
+  // @platformatic/kafka is the client bench/README.md recommends: check on this broker what the engine would use it
+  // for — a transactional sink (commit, abort) and a source reading record batches by Fetch from explicit offsets.
+  it('@platformatic/kafka: transactional sends, read back by Fetch (read_committed) from offset 0', async () => {
+    const topic = `ptx-${Date.now()}`;
+    await createTopic(topic, 1);
+    const producer = new PProducer({ clientId: 'flowbook-test', bootstrapBrokers: [broker!.bootstrap], serializers: stringSerializers, idempotent: true, transactionalId: `ptx-${Date.now()}` });
+    try {
+      for (const [values, commit] of [[['a1', 'a2'], true], [['x1', 'x2', 'x3'], false], [['b1'], true]] as const) {
+        const tx = await producer.beginTransaction();
+        await tx.send({ messages: values.map((value) => ({ topic, value })) });
+        await (commit ? tx.commit() : tx.abort());
+      }
+    } finally {
+      await producer.close();
+    }
+    const consumer = new PConsumer({ clientId: 'flowbook-test', groupId: `pfetch-${Math.random()}`, bootstrapBrokers: [broker!.bootstrap], maxWaitTime: 100 });
+    try {
+      const meta = await consumer.metadata({ topics: [topic] });
+      const { id: topicId, partitions } = meta.topics.get(topic)!;
+      const values: string[] = [];
+      let offset = 0n;
+      const deadline = Date.now() + 20_000;
+      while (!values.includes('b1')) {
+        if (Date.now() > deadline) throw new Error(`read ${JSON.stringify(values)}, still waiting for b1`);
+        const response = await consumer.fetch({
+          node: partitions[0]!.leader,
+          topics: [{ topicId, partitions: [{ partition: 0, fetchOffset: offset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+        });
+        for (const batch of response.responses[0]?.partitions[0]?.records ?? []) {
+          offset = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+          if (batch.attributes & 0x20) continue; // a control batch: the commit or abort marker
+          for (const r of batch.records) values.push(r.value!.toString());
+        }
+      }
+      expect(values).toEqual(['a1', 'a2', 'b1']);
+    } finally {
+      await consumer.close(true);
+    }
+    // kafkajs reads the same: the two clients agree on what was committed.
+    expect(await readAll(topic, false, (v) => v.includes('b1'))).toEqual(['a1', 'a2', 'b1']);
   }, 60_000);
 
   // Last: it stops the broker the other tests use.
