@@ -1,4 +1,5 @@
-// Test prerequisites from Debian: Chromium (browser tests) and kcat (a real Kafka wire-protocol broker, librdkafka's mock cluster).
+// Test prerequisites from Debian: Chromium (browser tests), kcat (a real Kafka wire-protocol broker, librdkafka's mock cluster),
+// and a JDK with Maven (Apache Kafka's own broker, fetched from Maven Central by scripts/kafka).
 // Installed when running as root; otherwise the exact command to run is printed.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,6 +8,8 @@ export function ensureSystemDeps() {
   const missing = [
     ['/usr/bin/chromium', 'chromium'],
     ['/usr/bin/kcat', 'kcat'],
+    ['/usr/bin/java', 'openjdk-17-jre-headless'],
+    ['/usr/bin/mvn', 'maven'],
   ].filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg);
   if (missing.length === 0) return;
   const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;

@@ -27,6 +27,8 @@ const vitest = (name, config) => {
   status ||= step(name, 'npx', args);
 };
 
+// Apache Kafka's jars from Maven Central (cached): fetched here so that no test's timeout pays for the download.
+status ||= step('kafka jars', 'node', ['scripts/kafka/broker.mjs', '--fetch']);
 vitest('unit');
 status ||= step('build', 'npm', ['run', 'build']);
 if (status === 0) vitest('e2e', 'vitest.e2e.config.ts');
