@@ -10,6 +10,7 @@ import { sharesApi } from './sharesApi.js';
 import type { ServerConfig } from '../config.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { Registry } from 'prom-client';
+import { jsonLimitIssue } from '@flowbook/protocol';
 import type { JobManager } from '../jobs/JobManager.js';
 import { apiV1 } from './apiV1.js';
 import { notebooksApi } from './notebooksApi.js';
@@ -103,6 +104,12 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
   });
 
   app.use(express.json({ limit: '5mb' }));
+  // Depth and size of every JSON body, without recursion, before a route's schema or anything else walks it.
+  app.use((req, res, next) => {
+    const issue = jsonLimitIssue(req.body);
+    if (issue) return res.status(400).json({ error: issue, code: 'invalid_request' });
+    next();
+  });
 
   app.get('/api/whoami', (_req, res) => {
     const id = res.locals.identity as Identity;

@@ -186,7 +186,13 @@ export class JobManager {
     const restoreLatest = restore === true || restore === 'latest';
     const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
     this.runs.set(this.key(ref), run);
-    this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
+    try {
+      this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
+    } catch (e) {
+      // This run fails alone (its cell shows why); the file and other jobs are untouched.
+      this.finish(run, 'error', { message: `could not record the running job: ${(e as Error).message}` });
+      return run;
+    }
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
     const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
     return this.startWorker(run, {
