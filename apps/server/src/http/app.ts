@@ -74,7 +74,9 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
     res.cookie(SESSION_COOKIE, auth.sessions.issue(name), { httpOnly: true, sameSite: 'strict', path: '/' });
     res.json({ role: 'user', name });
   });
-  app.post('/api/logout', (_req, res) => {
+  app.post('/api/logout', (req, res) => {
+    // A foreign page must not log the user out either (login CSRF's twin).
+    if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused', code: 'forbidden' });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.clearCookie(COOKIE_NAME, { path: '/' });
     res.json({ ok: true });

@@ -6,8 +6,9 @@ import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js
 import type { RevisionStore } from '../notebooks/RevisionStore.js';
 import type { Authorizer } from '../auth/authorize.js';
 import { NotebookPermissions, type PermissionStore } from '../auth/PermissionStore.js';
+import { notebookParam } from './notebookParam.js';
 
-const nameParam = (req: Request) => decodeURIComponent((req.params as Record<string, string>)[0]!);
+const nameParam = (req: Request) => notebookParam(req);
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);
