@@ -11,7 +11,8 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
-import { DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
+import * as engineModule from '@flowbook/engine';
+import { CellCompileError, compileCell, DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { SecretsFile } from './SecretsFile.js';
@@ -74,6 +75,9 @@ export function completedCheckpoints(run: CellRun): CheckpointStats[] {
 export function jobLabel(run: CellRun): string {
   return run.jobName ?? run.ref?.cellId ?? 'pipeline';
 }
+
+/** What a cell may import from '@flowbook/engine': the worker's engine exports the same names as this one. */
+const ENGINE_EXPORTS = Object.keys(engineModule);
 
 const LOGS_KEPT = 500;
 /** Finished jobs kept for the Jobs dashboard and the REST API. */
@@ -195,8 +199,17 @@ export class JobManager {
     }
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
     const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
+    let code: string | undefined;
+    if (!graph) {
+      try {
+        code = await compileCell(source, ENGINE_EXPORTS);
+      } catch (e) {
+        this.finish(run, 'error', e instanceof CellCompileError ? e.info : { message: (e as Error).message });
+        return run;
+      }
+    }
     return this.startWorker(run, {
-      ...(graph ? { graph } : { source }),
+      ...(graph ? { graph } : { code }),
       params,
       cellId: ref.cellId,
       flushMs: RESULT_COALESCE_MS,
