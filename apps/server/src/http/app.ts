@@ -6,6 +6,7 @@ import { identify, SHARE_COOKIE, type AuthContext, type Identity } from '../auth
 import { authorizer } from '../auth/authorize.js';
 import { SESSION_COOKIE } from '../auth/Sessions.js';
 import type { UserStore } from '../auth/UserStore.js';
+import { LoginLimiter } from '../auth/LoginLimiter.js';
 import { sharesApi } from './sharesApi.js';
 import type { ServerConfig } from '../config.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
@@ -65,11 +66,20 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
   });
 
   // Users of the local user store log in with a password; the session is a signed HttpOnly cookie.
-  app.post('/api/login', express.json(), (req, res) => {
+  const logins = new LoginLimiter();
+  app.post('/api/login', express.json(), async (req, res, next) => {
     if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused', code: 'forbidden' });
     const { name, password } = (req.body ?? {}) as { name?: unknown; password?: unknown };
-    if (typeof name !== 'string' || typeof password !== 'string' || !users.check(name, password)) {
-      return res.status(401).json({ error: 'wrong user name or password', code: 'unauthorized' });
+    if (typeof name !== 'string' || typeof password !== 'string') return res.status(400).json({ error: 'send {"name": …, "password": …}', code: 'bad_request' });
+    // The socket's address: X-Forwarded-For is the client's to choose, so it would let a guesser pick fresh addresses.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    try {
+      const attempt = await logins.attempt(name, address);
+      if (!attempt.ok) return res.status(429).setHeader('Retry-After', String(attempt.retryAfterSeconds)).json({ error: attempt.message, code: 'too_many_requests' });
+      if (!(await users.check(name, password))) return res.status(401).json({ error: 'wrong user name or password', code: 'unauthorized' });
+      await logins.succeeded(name, address);
+    } catch (e) {
+      return next(e);
     }
     res.cookie(SESSION_COOKIE, auth.sessions.issue(name), { httpOnly: true, sameSite: 'strict', path: '/' });
     res.json({ role: 'user', name });
