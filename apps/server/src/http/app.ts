@@ -14,6 +14,7 @@ import type { Registry } from 'prom-client';
 import { jsonLimitIssue } from '@flowbook/protocol';
 import type { JobManager } from '../jobs/JobManager.js';
 import { apiV1 } from './apiV1.js';
+import { securityHeaders } from './securityHeaders.js';
 import { notebooksApi } from './notebooksApi.js';
 import { RevisionStore } from '../notebooks/RevisionStore.js';
 
@@ -31,11 +32,7 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
   const authz = authorizer(auth.permissions);
   const app = express();
   app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  app.use(securityHeaders());
 
   // `/?token=T` (the URL printed at start) becomes an HttpOnly cookie, then the token leaves the address bar.
   app.get('/', (req, res, next) => {
