@@ -356,7 +356,14 @@ export class JobManager {
       run.exceptions.push({ at: run.finishedAt, attempt: run.restarts, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.stack ? { stack: error.stack } : {}) });
     }
     // A server shutting down leaves its running jobs in the file, to resume them at the next start.
-    if (run.ref && !this.shuttingDown && this.get(run.ref) === run) this.runningFile?.delete(run.ref);
+    if (run.ref && !this.shuttingDown && this.get(run.ref) === run) {
+      // A file that cannot be written must not keep the run from ending, its status from going out or its results from being saved.
+      try {
+        this.runningFile?.delete(run.ref);
+      } catch (e) {
+        console.error(`running-jobs file: ${(e as Error).message}`);
+      }
+    }
     clearTimeout(run.killTimer);
     const w = run.worker;
     run.worker = undefined;

@@ -74,4 +74,25 @@ describe('payload limits', () => {
     expect(() => file.set({ notebook: 'n', cellId: 'good', source: 'x', params: {}, jobId: 'j2', startedAt: 2 })).not.toThrow();
     expect(file.load().map((e) => e.cellId)).toEqual(['good']);
   });
+
+  it('ends a run, says so and saves its results even when the running-jobs file cannot be written', async () => {
+    const { RunningJobsFile } = await import('../jobs/RunningJobsFile.js');
+    const { JobManager } = await import('../jobs/JobManager.js');
+    class BrokenFile extends RunningJobsFile {
+      override delete(): void {
+        throw new RangeError('Maximum call stack size exceeded');
+      }
+    }
+    const statuses: string[] = [];
+    const ended: string[] = [];
+    const jobs = new JobManager((_nb, event, payload) => {
+      if (event === 'cell.status') statuses.push((payload as { status: string }).status);
+    }, undefined, new BrokenFile(server.config.stateDir + '/broken'), (run) => ended.push(run.ref.cellId));
+    const ref = { notebook: 'n', cellId: 'c' };
+    await jobs.run(ref, "console.log('done');");
+    await waitFor(async () => jobs.get(ref)?.status, (s) => s === 'finished');
+    expect(statuses.at(-1)).toBe('finished');
+    expect(ended).toEqual(['c']);
+    await jobs.shutdown();
+  });
 });
