@@ -54,5 +54,10 @@ describe('NotebookStore', () => {
     const err = await store.read('bad').catch((e: Error) => e);
     expect((err as Error).message).toMatch(/invalid JSON/);
     expect((err as Error).message).not.toMatch(/root/);
+    // Nor through a field's value.
+    await writeFile(path.join(store.dir, 'ver.flowbook.json'), JSON.stringify({ version: 'root:x:0:0', title: 't', cells: [] }));
+    const verErr = await store.read('ver').catch((e: Error) => e);
+    expect((verErr as Error).message).toMatch(/"version" must be an integer, got a string/);
+    expect((verErr as Error).message).not.toMatch(/root/);
   });
 });
