@@ -87,4 +87,4 @@ export { PgCheckpointStorage } from './checkpoint/PgCheckpointStorage.js';
 export { openCheckpointStorage, isPostgresLocation } from './checkpoint/openCheckpointStorage.js';
 export { CheckpointCoordinator, type CheckpointStats, type CheckpointConfig } from './checkpoint/CheckpointCoordinator.js';
 export { compileCell, cellLineOf, CellCompileError, ENGINE_GLOBAL, CELL_FILE, type CellErrorInfo } from './cells/compileCell.js';
-export { runCellCode } from './cells/runCellCode.js';
+export { runCellCode, runCompiledCell } from './cells/runCellCode.js';

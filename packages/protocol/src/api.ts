@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CellStatus, OperatorMetrics } from './messages.js';
-import { NotebookName } from './notebook.js';
+import { GraphJson, NotebookName } from './notebook.js';
 
 /** REST API v1 bodies (`/api/v1/...`): validated by the server, typed for the web, and turned into the OpenAPI description. */
 
@@ -76,7 +76,7 @@ export type JobDetail = z.infer<typeof JobDetail>;
 
 export const SubmitPipeline = z
   .union([
-    z.object({ graph: z.record(z.string(), z.unknown()), name: z.string().optional() }),
+    z.object({ graph: GraphJson, name: z.string().optional() }),
     z.object({
       notebook: NotebookName,
       cellId: z.string(),

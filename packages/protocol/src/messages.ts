@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CellId, NotebookName, ParamValue } from './notebook.js';
+import { CellId, GraphJson, NotebookName, ParamValue } from './notebook.js';
 
 /**
  * Socket.io messages between server and web. Event names say what the message carries.
@@ -15,7 +15,7 @@ export type NotebookJoin = z.infer<typeof NotebookJoin>;
 export const CellRun = CellRef.extend({
   /** What runs: a code cell's TypeScript, or (pipeline cells) the graph JSON as drawn. */
   source: z.string().max(1_000_000).default(''),
-  graph: z.record(z.string(), z.unknown()).optional(),
+  graph: GraphJson.optional(),
   /** Values of the notebook's and the cell's dynamic forms; the cell's code reads them as `params`. */
   params: z.record(z.string(), ParamValue).default({}),
   /** The series field of each sink's chart: the server keeps the newest rows per series (a memory bound, not a filter). */

@@ -24,7 +24,7 @@ export function parseNotebook(raw: unknown): Notebook {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
   let doc = raw as Record<string, unknown>;
   const v = doc.version === undefined ? 0 : doc.version;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`"version" must be an integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`"version" must be an integer, got ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}`);
   let version = v;
   if (version > NOTEBOOK_VERSION) throw new Error(`version ${version} is newer than this Flowbook understands (${NOTEBOOK_VERSION}); upgrade Flowbook`);
   while (version < NOTEBOOK_VERSION) {

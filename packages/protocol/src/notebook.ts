@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedRecord, GRAPH_LIMITS } from './limits.js';
 
 /** Current notebook file format version. Older files are migrated on load (see migrate.ts). */
 export const NOTEBOOK_VERSION = 1;
@@ -93,10 +94,12 @@ export const CodeCell = z.object({
  * A pipeline drawn on the canvas: the engine's PipelineGraph JSON (migrated and validated by the engine; the protocol
  * does not depend on it). It runs like a code cell: live sinks, charts, dead letters, checkpoints.
  */
+export const GraphJson = boundedRecord(GRAPH_LIMITS);
+
 export const PipelineCell = z.object({
   id: CellId,
   type: z.literal('pipeline'),
-  graph: z.record(z.string(), z.unknown()),
+  graph: GraphJson,
   charts: z.record(z.string(), ChartSettings).default({}),
   params: z.array(ParamDef).optional(),
   paramValues: z.record(z.string(), ParamValue).optional(),

@@ -1,6 +1,7 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { z } from 'zod';
 
 const User = z.object({
@@ -22,12 +23,31 @@ export function hashPassword(password: string): string {
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/**
+ * scrypt in libuv's thread pool, so a login never blocks the event loop (the sync form stalled every request). One
+ * at a time: the pool's other threads stay free for the file reads every other request needs.
+ */
+const hashing = pLimit(1);
+function scryptAsync(password: BinaryLike, salt: BinaryLike, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return hashing(() => new Promise<Buffer>((resolve, reject) => scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))));
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [kind, N, r, p, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const got = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p) });
+  const got = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p) });
   return timingSafeEqual(expected, got);
+}
+
+/** Checked against for unknown users, so they cost one hash like known ones (made once, off the event loop). */
+let dummyHash: Promise<string> | undefined;
+function unknownUserHash(): Promise<string> {
+  return (dummyHash ??= (async () => {
+    const salt = randomBytes(16);
+    const hash = await scryptAsync(randomBytes(16), salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+    return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+  })());
 }
 
 /**
@@ -144,9 +164,9 @@ export class UserStore {
   }
 
   /** Checks a login; the same work is done for unknown users so timing does not reveal which names exist. */
-  check(name: string, password: string): boolean {
+  async check(name: string, password: string): Promise<boolean> {
     const u = this.load().find((x) => x.name === name);
-    const ok = verifyPassword(password, u?.passwordHash ?? hashPassword('not-a-user-password'));
+    const ok = await verifyPassword(password, u?.passwordHash ?? (await unknownUserHash()));
     return u !== undefined && ok;
   }
 }

@@ -25,6 +25,7 @@ import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from
 import { completedCheckpoints, type CellProgram, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
+import { notebookParam } from './notebookParam.js';
 
 /** What a runnable cell runs: its code, or its graph. */
 function programOf(cell: RunnableCell): CellProgram {
@@ -251,7 +252,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
   // Runs every code cell of a notebook, each as its own job (the headless-run story over HTTP).
   r.post(/^\/notebooks\/(.+)\/run$/, async (req, res, next) => {
     try {
-      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      const name = notebookParam(req);
       if (!authz.can(res, 'run', name)) return fail(res, 403, 'forbidden', `may not run "${name}"`);
       const nb = await store.read(name);
       const cells = nb.cells.filter(isRunnable);
@@ -266,8 +267,8 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
   // What a cell's job can resume from (checkpoints and savepoints kept for the cell, also after a server restart).
   r.get(/^\/notebooks\/(.+)\/cells\/([^/]+)\/restore-points$/, async (req, res, next) => {
     try {
-      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
-      const cellId = CellId.safeParse(decodeURIComponent((req.params as Record<string, string>)[1]!));
+      const name = notebookParam(req);
+      const cellId = CellId.safeParse((req.params as Record<string, string>)[1]);
       if (!cellId.success) return fail(res, 400, 'invalid_request', 'invalid cell id');
       if (!authz.can(res, 'read', name)) return fail(res, 404, 'notebook_not_found', `no notebook "${name}"`);
       res.json({ restorePoints: await jobs.restorePoints({ notebook: name, cellId: cellId.data }) } satisfies RestorePoints);
@@ -279,7 +280,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
   // Clears the saved outputs of some code cells (`{"cellIds": [...]}`) or of all; running cells keep theirs.
   r.post(/^\/notebooks\/(.+)\/clear-outputs$/, async (req, res, next) => {
     try {
-      const name = decodeURIComponent((req.params as Record<string, string>)[0]!);
+      const name = notebookParam(req);
       if (!authz.can(res, 'run', name)) return fail(res, 403, 'forbidden', `may not clear the outputs of "${name}"`);
       const body = z.object({ cellIds: z.array(CellId).max(10_000).optional() }).safeParse(req.body ?? {});
       if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));

@@ -6,12 +6,15 @@ import { identify, SHARE_COOKIE, type AuthContext, type Identity } from '../auth
 import { authorizer } from '../auth/authorize.js';
 import { SESSION_COOKIE } from '../auth/Sessions.js';
 import type { UserStore } from '../auth/UserStore.js';
+import { LoginLimiter } from '../auth/LoginLimiter.js';
 import { sharesApi } from './sharesApi.js';
 import type { ServerConfig } from '../config.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { Registry } from 'prom-client';
+import { jsonLimitIssue } from '@flowbook/protocol';
 import type { JobManager } from '../jobs/JobManager.js';
 import { apiV1 } from './apiV1.js';
+import { securityHeaders } from './securityHeaders.js';
 import { notebooksApi } from './notebooksApi.js';
 import { RevisionStore } from '../notebooks/RevisionStore.js';
 
@@ -29,11 +32,7 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
   const authz = authorizer(auth.permissions);
   const app = express();
   app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  app.use(securityHeaders());
 
   // `/?token=T` (the URL printed at start) becomes an HttpOnly cookie, then the token leaves the address bar.
   app.get('/', (req, res, next) => {
@@ -64,16 +63,27 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
   });
 
   // Users of the local user store log in with a password; the session is a signed HttpOnly cookie.
-  app.post('/api/login', express.json(), (req, res) => {
+  const logins = new LoginLimiter();
+  app.post('/api/login', express.json(), async (req, res, next) => {
     if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused', code: 'forbidden' });
     const { name, password } = (req.body ?? {}) as { name?: unknown; password?: unknown };
-    if (typeof name !== 'string' || typeof password !== 'string' || !users.check(name, password)) {
-      return res.status(401).json({ error: 'wrong user name or password', code: 'unauthorized' });
+    if (typeof name !== 'string' || typeof password !== 'string') return res.status(400).json({ error: 'send {"name": …, "password": …}', code: 'bad_request' });
+    // The socket's address: X-Forwarded-For is the client's to choose, so it would let a guesser pick fresh addresses.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    try {
+      const attempt = await logins.attempt(name, address);
+      if (!attempt.ok) return res.status(429).setHeader('Retry-After', String(attempt.retryAfterSeconds)).json({ error: attempt.message, code: 'too_many_requests' });
+      if (!(await users.check(name, password))) return res.status(401).json({ error: 'wrong user name or password', code: 'unauthorized' });
+      await logins.succeeded(name, address);
+    } catch (e) {
+      return next(e);
     }
     res.cookie(SESSION_COOKIE, auth.sessions.issue(name), { httpOnly: true, sameSite: 'strict', path: '/' });
     res.json({ role: 'user', name });
   });
-  app.post('/api/logout', (_req, res) => {
+  app.post('/api/logout', (req, res) => {
+    // A foreign page must not log the user out either (login CSRF's twin).
+    if (!originAllowed(req)) return res.status(403).json({ error: 'cross-origin request refused', code: 'forbidden' });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.clearCookie(COOKIE_NAME, { path: '/' });
     res.json({ ok: true });
@@ -103,6 +113,12 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
   });
 
   app.use(express.json({ limit: '5mb' }));
+  // Depth and size of every JSON body, without recursion, before a route's schema or anything else walks it.
+  app.use((req, res, next) => {
+    const issue = jsonLimitIssue(req.body);
+    if (issue) return res.status(400).json({ error: issue, code: 'invalid_request' });
+    next();
+  });
 
   app.get('/api/whoami', (_req, res) => {
     const id = res.locals.identity as Identity;

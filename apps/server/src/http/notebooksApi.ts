@@ -17,8 +17,9 @@ const RolesBody = z.object({
   readers: z.array(UserName).max(1000).default([]),
   public: PublicAccess.default('none'),
 });
+import { notebookParam } from './notebookParam.js';
 
-const nameParam = (req: Request) => decodeURIComponent((req.params as Record<string, string>)[0]!);
+const nameParam = (req: Request) => notebookParam(req);
 
 function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);

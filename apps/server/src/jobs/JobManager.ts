@@ -11,7 +11,8 @@ import {
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
-import { DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
+import * as engineModule from '@flowbook/engine';
+import { CellCompileError, compileCell, DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
 import { bundleDevWorker } from './bundleDevWorker.js';
 import type { RunningJobsFile } from './RunningJobsFile.js';
 import type { SecretsFile } from './SecretsFile.js';
@@ -74,6 +75,9 @@ export function completedCheckpoints(run: CellRun): CheckpointStats[] {
 export function jobLabel(run: CellRun): string {
   return run.jobName ?? run.ref?.cellId ?? 'pipeline';
 }
+
+/** What a cell may import from '@flowbook/engine': the worker's engine exports the same names as this one. */
+const ENGINE_EXPORTS = Object.keys(engineModule);
 
 const LOGS_KEPT = 500;
 /** Finished jobs kept for the Jobs dashboard and the REST API. */
@@ -186,11 +190,26 @@ export class JobManager {
     const restoreLatest = restore === true || restore === 'latest';
     const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
     this.runs.set(this.key(ref), run);
-    this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
+    try {
+      this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
+    } catch (e) {
+      // This run fails alone (its cell shows why); the file and other jobs are untouched.
+      this.finish(run, 'error', { message: `could not record the running job: ${(e as Error).message}` });
+      return run;
+    }
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
     const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
+    let code: string | undefined;
+    if (!graph) {
+      try {
+        code = await compileCell(source, ENGINE_EXPORTS);
+      } catch (e) {
+        this.finish(run, 'error', e instanceof CellCompileError ? e.info : { message: (e as Error).message });
+        return run;
+      }
+    }
     return this.startWorker(run, {
-      ...(graph ? { graph } : { source }),
+      ...(graph ? { graph } : { code }),
       params,
       cellId: ref.cellId,
       flushMs: RESULT_COALESCE_MS,
@@ -337,7 +356,14 @@ export class JobManager {
       run.exceptions.push({ at: run.finishedAt, attempt: run.restarts, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}), ...(error.stack ? { stack: error.stack } : {}) });
     }
     // A server shutting down leaves its running jobs in the file, to resume them at the next start.
-    if (run.ref && !this.shuttingDown && this.get(run.ref) === run) this.runningFile?.delete(run.ref);
+    if (run.ref && !this.shuttingDown && this.get(run.ref) === run) {
+      // A file that cannot be written must not keep the run from ending, its status from going out or its results from being saved.
+      try {
+        this.runningFile?.delete(run.ref);
+      } catch (e) {
+        console.error(`running-jobs file: ${(e as Error).message}`);
+      }
+    }
     clearTimeout(run.killTimer);
     const w = run.worker;
     run.worker = undefined;

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { CellRef, ParamValue } from '@flowbook/protocol';
+import { CellRef, GraphJson, ParamValue } from '@flowbook/protocol';
 
 // A code cell's source, or a pipeline cell's graph.
-const Entry = CellRef.extend({ source: z.string(), graph: z.record(z.string(), z.unknown()).optional(), series: z.record(z.string(), z.string()).optional(), params: z.record(z.string(), ParamValue).default({}), jobId: z.string(), startedAt: z.number() });
+const Entry = CellRef.extend({ source: z.string(), graph: GraphJson.optional(), series: z.record(z.string(), z.string()).optional(), params: z.record(z.string(), ParamValue).default({}), jobId: z.string(), startedAt: z.number() });
 export type RunningJobEntry = z.input<typeof Entry>;
 const FileFormat = z.object({ version: z.literal(1), jobs: z.array(Entry) });
 
@@ -37,17 +37,20 @@ export class RunningJobsFile {
   }
 
   set(entry: RunningJobEntry): void {
-    this.entries.set(`${entry.notebook}\u0000${entry.cellId}`, entry);
-    this.save();
+    const next = new Map(this.entries).set(`${entry.notebook}\u0000${entry.cellId}`, entry);
+    this.save(next);
   }
 
   delete(ref: CellRef): void {
-    if (this.entries.delete(`${ref.notebook}\u0000${ref.cellId}`)) this.save();
+    const next = new Map(this.entries);
+    if (next.delete(`${ref.notebook}\u0000${ref.cellId}`)) this.save(next);
   }
 
-  private save(): void {
+  /** Writes `next` and only then makes it the current entries: an entry that fails to write is not kept for later writes. */
+  private save(next: Map<string, RunningJobEntry>): void {
+    const text = JSON.stringify({ version: 1, jobs: [...next.values()] }, null, 2);
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, jobs: [...this.entries.values()] }, null, 2));
+    writeFileSync(tmp, text);
     const fd = openSync(tmp, 'r');
     try {
       fsyncSync(fd);
@@ -55,5 +58,6 @@ export class RunningJobsFile {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
+    this.entries = next;
   }
 }

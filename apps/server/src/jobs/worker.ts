@@ -1,7 +1,7 @@
 // Runs one cell in a worker thread, so an endless loop or a crash in user code never takes the server down.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as engine from '@flowbook/engine';
-import { cellLineOf, CellCompileError, runCellCode, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
+import { cellLineOf, runCompiledCell, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
       const graph = engine.withDeadLetterSink(engine.migrateGraph(input.graph));
       await engine.executeGraph(graph, graph.name ?? 'pipeline', env.host).getJobExecutionResult();
     } else {
-      await runCellCode(input.source ?? '', engine as unknown as Record<string, unknown>);
+      await runCompiledCell(input.code ?? '', engine as unknown as Record<string, unknown>);
     }
     // The cell may have started jobs with executeAsync; wait for them too.
     for (const c of clients) await c.getJobExecutionResult();
@@ -257,7 +257,6 @@ async function main(): Promise<void> {
     flush();
     reportMetrics(true);
     if (cancelled) send({ type: 'done', status: 'cancelled' });
-    else if (e instanceof CellCompileError) send({ type: 'error', error: e.info });
     else {
       const err = e instanceof Error ? e : new Error(String(e));
       const line = cellLineOf(err.stack);

@@ -2,8 +2,8 @@ import type { CheckpointStats, OperatorMetricsSnapshot } from '@flowbook/engine'
 
 /** Messages between the job manager and a job's worker thread (server-internal). */
 export interface WorkerInput {
-  /** A cell's TypeScript, or */
-  source?: string;
+  /** A cell's TypeScript compiled to an ES module (by the job manager), or */
+  code?: string;
   /** a pipeline graph (JSON) to run as it is. */
   graph?: unknown;
   /** The folder of the cell's notebook, visible to the cell as the global `notebookDir` (for data files next to it). */

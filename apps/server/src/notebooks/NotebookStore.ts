@@ -44,9 +44,10 @@ export class NotebookStore {
       }
       for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
         const full = path.join(dir, entry.name);
+        // A linked folder is not a directory entry, so never walked; a linked file loads only if it stays inside (readFile).
         if (entry.isDirectory()) {
           if (!entry.name.startsWith('.')) await walk(full);
-        } else if (entry.name.endsWith(NOTEBOOK_SUFFIX)) {
+        } else if (entry.name.endsWith(NOTEBOOK_SUFFIX) && (entry.isFile() || entry.isSymbolicLink())) {
           const rel = path.relative(this.dir, full);
           const name = rel.slice(0, -NOTEBOOK_SUFFIX.length).split(path.sep).join('/');
           try {
@@ -62,13 +63,25 @@ export class NotebookStore {
     return out;
   }
 
+  /** Refuses a path whose real location (links resolved) is outside the notebooks folder. */
+  private async ensureInside(p: string): Promise<void> {
+    const root = await fs.realpath(this.dir);
+    const real = await fs.realpath(p);
+    if (real !== root && !real.startsWith(root + path.sep)) {
+      throw new NotebookError(`${path.relative(this.dir, p)}: links out of the notebooks folder are not followed`, 403);
+    }
+  }
+
   private async readFile(file: string): Promise<Notebook> {
+    await this.ensureInside(file);
     const text = await fs.readFile(file, 'utf8');
     let raw: unknown;
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new Error(`invalid JSON: ${(e as Error).message}`);
+      // Only where, never what: JSON.parse's message quotes the text, which may be another file's secret.
+      const at = /position (\d+)/.exec((e as Error).message);
+      throw new Error(`invalid JSON${at ? ` at position ${at[1]}` : ''}`);
     }
     return parseNotebook(raw);
   }
@@ -79,6 +92,7 @@ export class NotebookStore {
       return await this.readFile(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new NotebookError(`notebook "${name}" not found`, 404);
+      if (e instanceof NotebookError) throw e;
       throw new NotebookError(`${path.relative(this.dir, file)}: ${(e as Error).message}`, 422);
     }
   }
@@ -186,16 +200,24 @@ export class NotebookStore {
 
   async write(name: string, notebook: Notebook): Promise<void> {
     const file = this.pathOf(name);
+    // Serialized before any file exists: a notebook that cannot be written leaves nothing behind.
+    const text = serializeNotebook(notebook);
     await fs.mkdir(path.dirname(file), { recursive: true });
+    await this.ensureInside(path.dirname(file));
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await fs.open(tmp, 'w');
     try {
-      await handle.writeFile(serializeNotebook(notebook), 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await fs.open(tmp, 'wx');
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
     }
-    await fs.rename(tmp, file);
     // Make the rename durable too.
     const dirHandle = await fs.open(path.dirname(file), 'r');
     try {

@@ -5,6 +5,7 @@ import {
   CellRun,
   NotebookJoin,
   PresenceUpdate,
+  jsonLimitIssue,
   type Ack,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -46,6 +47,12 @@ export function createSocketServer(http: HttpServer, auth: AuthContext): Flowboo
 /** Validates a client message with its schema; answers the ack with the error instead of throwing. */
 function handler<S extends z.ZodType>(schema: S, fn: (msg: z.output<S>) => Promise<void> | void) {
   return async (raw: unknown, ack?: Ack) => {
+    // Depth and size first, without recursion: zod and what runs after it may walk the value recursively.
+    const tooBig = jsonLimitIssue(raw);
+    if (tooBig) {
+      ack?.({ ok: false, error: tooBig });
+      return;
+    }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       ack?.({ ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });

@@ -1,3 +1,4 @@
+import { parse } from 'acorn';
 import { z } from 'zod';
 import { catalogEntryFor, migrateGraph, validateGraph, type Catalog, type CatalogEntry, type GraphIssue, type PipelineGraph } from './engine.js';
 
@@ -14,17 +15,23 @@ function functionsIn(v: unknown, path = ''): [string, { code: string }][] {
   return Object.entries(o).flatMap(([k, x]) => functionsIn(x, path ? `${path}.${k}` : k));
 }
 
-/** Compiles as the runtime's resolveFn does: an expression, or method shorthand taken from a one-method object. */
+/** Parses a function body as `new Function` would, without evaluating anything (the CSP allows no eval). */
+function parses(body: string): void {
+  parse(body, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true });
+}
+
+/** Checks as the runtime's resolveFn compiles: an expression, or method shorthand taken from a one-method object. */
 export function syntaxError(code: string): string | undefined {
   try {
-    new Function(`"use strict"; return (${code}\n);`);
+    parses(`"use strict"; return (${code}\n);`);
     return undefined;
   } catch (first) {
     try {
-      new Function(`"use strict"; return ({ ${code}\n});`);
+      parses(`"use strict"; return ({ ${code}\n});`);
       return undefined;
     } catch {
-      return (first as Error).message;
+      // acorn's "(line:column)" counts in the wrapped text, not in the user's.
+      return (first as Error).message.replace(/ \(\d+:\d+\)$/, '');
     }
   }
 }
