@@ -1,4 +1,4 @@
-import { mkdtemp, cp } from 'node:fs/promises';
+import { mkdtemp, cp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,4 +26,12 @@ export async function waitFor<T>(get: () => Promise<T>, ok: (v: T) => boolean, m
     if (Date.now() > end) throw new Error('timed out; last: ' + JSON.stringify(v)?.slice(0, 500));
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Adds empty code cells to a notebook of the test server: code from a client runs only under a cell of the saved notebook. */
+export async function addCells(server: { config: ServerConfig }, notebook: string, ids: string[]): Promise<void> {
+  const file = path.join(server.config.notebooksDir, `${notebook}.flowbook.json`);
+  const nb = JSON.parse(await readFile(file, 'utf8'));
+  for (const id of ids) nb.cells.push({ id, type: 'code', source: '' });
+  await writeFile(file, JSON.stringify(nb));
 }

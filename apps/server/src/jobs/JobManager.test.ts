@@ -1,9 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { CellStatusMessage, ClientToServerEvents, ResultAppend, ServerToClientEvents } from '@flowbook/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startTestServer } from '../testing.js';
+import { addCells, repoRoot, startTestServer } from '../testing.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -23,10 +23,7 @@ const statusOf = (cellId: string) => statuses.filter((s) => s.cellId === cellId)
 beforeAll(async () => {
   server = await startTestServer();
   // Code from the client runs only under a cell of the saved notebook: add the cells these tests run their code in.
-  const file = path.join(server.config.notebooksDir, `${NB}.flowbook.json`);
-  const nb = JSON.parse(await readFile(file, 'utf8'));
-  for (const id of ['crash', 'syntax', 'loop', 'form']) nb.cells.push({ id, type: 'code', source: '' });
-  await writeFile(file, JSON.stringify(nb));
+  await addCells(server, NB, ['crash', 'syntax', 'loop', 'form']);
   socket = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
   socket.on('cell.status', (m) => statuses.push(m));
   socket.on('result.append', (m) => results.push(m));

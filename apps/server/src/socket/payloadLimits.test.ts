@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@flowbook/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor } from '../testing.js';
+import { addCells, startTestServer, waitFor } from '../testing.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
@@ -10,6 +10,7 @@ const deepJson = (depth: number) => '{"a":'.repeat(depth) + '{}' + '}'.repeat(de
 
 beforeAll(async () => {
   server = await startTestServer();
+  await addCells(server, 'generated-sales', ['small']);
 });
 afterAll(async () => {
   await server.close();
