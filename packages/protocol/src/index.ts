@@ -3,3 +3,4 @@ export * from './migrate.js';
 export * from './messages.js';
 export * from './api.js';
 export * from './params.js';
+export * from './taskmanagers.js';

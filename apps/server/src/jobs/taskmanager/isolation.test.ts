@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, waitFor } from '../../testing.js';
+
+// Cells that take down whatever runs them: each runs in a TaskManager process, so the server stays up and says why.
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
+const api = (p: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${p}`, { ...init, headers });
+
+const cell = (body: string) => `import { StreamExecutionEnvironment, LiveSink } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+env.fromElements(1, 2, 3).map((x) => { ${body}; return x; }).sinkTo(new LiveSink('out'));
+await env.execute('harm');`;
+
+const CELLS = {
+  kill: cell("process.kill(process.pid, 'SIGKILL')"),
+  exit: cell('process.exit(3)'),
+  alloc: cell('const all: number[][] = []; for (;;) all.push(new Array(1e6).fill(x))'),
+};
+
+beforeAll(async () => {
+  // A small worker heap so the unbounded allocation hits it in well under a second.
+  server = await startTestServer({ workerMemoryMb: 64 });
+  const nb = { version: 1, title: 'Harm', cells: Object.entries(CELLS).map(([id, source]) => ({ id, type: 'code', source, charts: {} })) };
+  await fetch(`${server.origin}/api/notebooks/harm`, { method: 'PUT', headers, body: JSON.stringify(nb) });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function runToEnd(cellId: string): Promise<{ status: string; error?: string }> {
+  const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'harm', cellId }) })).json();
+  return waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status !== 'running' && j.status !== 'pending', 15_000);
+}
+
+describe('a cell never takes the server down', () => {
+  it('a cell that SIGKILLs its own process fails with what happened, and the server answers', async () => {
+    const job = await runToEnd('kill');
+    expect(job.status).toBe('error');
+    expect(job.error).toMatch(/^TaskManager tm-\d+ \(pid \d+\) was killed by SIGKILL$/);
+    expect((await api('/jobs')).status).toBe(200);
+    // The next job gets a fresh TaskManager.
+    expect((await runToEnd('exit')).status).toBe('error');
+  });
+
+  it('a cell that calls process.exit(3) ends its worker only', async () => {
+    const job = await runToEnd('exit');
+    expect(job.error).toBe("the job's worker exited with code 3");
+    expect((await api('/jobs')).status).toBe(200);
+  });
+
+  it('a cell that allocates without bound fails with its memory limit', async () => {
+    const job = await runToEnd('alloc');
+    expect(job.status).toBe('error');
+    expect(job.error).toBe('the job ran out of memory (limit 64 MiB)');
+    expect((await api('/jobs')).status).toBe(200);
+  });
+});
