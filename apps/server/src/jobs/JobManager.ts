@@ -16,6 +16,7 @@ import type { SlotHandle } from './taskmanager/SlotHandle.js';
 import { TaskManagerPool } from './taskmanager/TaskManagerPool.js';
 import type { SecretsFile } from './SecretsFile.js';
 import { appendBounded } from './resultWindow.js';
+import { jobTotals } from './jobTotals.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** What a cell runs: a code cell's TypeScript, or a pipeline cell's graph JSON as drawn (node ids kept, so metrics map onto the canvas). */
@@ -147,6 +148,8 @@ export class JobManager {
         run.status = 'running';
         const message = `not resumed after the server restarted: the job failed ${failures.length} times (the server or its TaskManager stopped while it ran), and its restart strategy gives up`;
         this.finish(run, 'error', { message });
+        // Written now: the next server start must not find it again.
+        this.runningFile?.rewrite();
         console.warn(`${ref.notebook}/${ref.cellId}: ${message}`);
         continue;
       }
@@ -190,7 +193,7 @@ export class JobManager {
       startedAt: run.startedAt,
       ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
       ...(run.error ? { error: run.error } : {}),
-      ...(run.restarts > 0 ? { restarts: run.restarts, lastFailure: run.exceptions.at(-1)!.message } : {}),
+      ...(run.restarts > 0 ? { restarts: run.restarts, lastFailure: run.exceptions.at(-1)?.message ?? '' } : {}),
     };
   }
 
@@ -215,6 +218,7 @@ export class JobManager {
     const run = this.newRun(ref, 'cell');
     run.failures = failures;
     run.restarts = run.attemptBase = failures.length;
+    if (failures.length > 0) run.exceptions.push({ at: failures.at(-1)!, attempt: failures.length - 1, message: 'the server stopped while the job ran' });
     run.program = program;
     if (seriesBySink) run.seriesBySink = seriesBySink;
     run.params = params;
@@ -351,11 +355,7 @@ export class JobManager {
         run.metrics = {
           ...run.ref,
           jobId: run.jobId,
-          // Records read by the sources and written to the sinks.
-          recordsIn: ops.reduce((n, o) => n + (o.type === 'source' ? o.recordsIn : 0), 0),
-          recordsOut: ops.reduce((n, o) => n + (o.type === 'sink' ? o.recordsIn : 0), 0),
-          lateRecordsDropped: ops.reduce((n, o) => n + o.lateRecordsDropped, 0),
-          deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
+          ...jobTotals(ops),
           operators: ops,
           ...(m.busy !== undefined ? { busy: m.busy } : {}),
         };

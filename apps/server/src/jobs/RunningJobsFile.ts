@@ -86,6 +86,11 @@ export class RunningJobsFile {
     if (this.entries.delete(`${ref.notebook}\u0000${ref.cellId}`)) this.save();
   }
 
+  /** Writes the jobs this server runs, dropping what the previous one left that is not resumed. */
+  rewrite(): void {
+    this.save();
+  }
+
   /** The server stops on purpose: its jobs are resumed at the next start without counting it as their failure. */
   markCleanShutdown(): void {
     this.save(true);

@@ -16,7 +16,8 @@ export class TaskManagerProcess {
   idleSince: number | undefined = Date.now();
   exited = false;
   private readonly child: ChildProcess;
-  private readonly ready: Promise<void>;
+  /** Messages to the process before it said it is ready, sent in order once it is. */
+  private queued: ToTaskManager[] | undefined = [];
   private stderrTail = '';
   /** Set when the server kills the process itself, so the jobs' message says why. */
   private killReason: string | undefined;
@@ -40,12 +41,7 @@ export class TaskManagerProcess {
     this.child.stderr!.on('data', (d: Buffer) => {
       this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-STDERR_TAIL_CHARS);
     });
-    this.ready = new Promise((resolve) => {
-      this.child.on('message', (m: FromTaskManager) => {
-        if (m.type === 'ready') resolve();
-        this.onMessage(m);
-      });
-    });
+    this.child.on('message', (m: FromTaskManager) => this.onMessage(m));
     this.child.on('error', (e) => {
       this.stderrTail += `\n${e.message}`;
     });
@@ -68,22 +64,25 @@ export class TaskManagerProcess {
       this.handles.delete(jobId);
       if (this.handles.size === 0) this.idleSince = Date.now();
     });
-    void this.ready.then(() => handle.deploy(workerUrl, input));
+    handle.deploy(workerUrl, input);
     return handle;
   }
 
   private send(m: ToTaskManager): void {
     if (this.exited || !this.child.connected) return;
-    void this.ready.then(() => {
-      if (this.child.connected) this.child.send(m);
-    });
+    if (this.queued) this.queued.push(m);
+    else this.child.send(m);
   }
 
   private onMessage(m: FromTaskManager): void {
     switch (m.type) {
-      case 'ready':
+      case 'ready': {
         this.lastHeartbeatAt = Date.now();
+        const queued = this.queued ?? [];
+        this.queued = undefined;
+        for (const q of queued) this.send(q);
         break;
+      }
       case 'heartbeat':
         this.lastHeartbeat = m;
         this.lastHeartbeatAt = Date.now();
