@@ -4,3 +4,4 @@ export * from './messages.js';
 export * from './api.js';
 export * from './params.js';
 export * from './taskmanagers.js';
+export * from './limits.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
+  LIMITS,
   RESULT_COALESCE_MS,
   RESULT_ROWS_KEPT,
   type CellRef,
@@ -37,7 +38,7 @@ export interface CellRun {
   error?: CellErrorInfo;
   jobName?: string;
   /** The newest rows per sink (bounded per series of its chart), for clients that join later. */
-  results: Map<string, { rows: Row[]; total: number }>;
+  results: Map<string, { rows: Row[]; total: number; rowBytes?: number }>;
   logs: string[];
   metrics?: JobMetrics;
   operators?: OperatorMetricsSnapshot[];
@@ -84,7 +85,6 @@ export function jobLabel(run: CellRun): string {
   return run.jobName ?? run.ref?.cellId ?? 'pipeline';
 }
 
-const LOGS_KEPT = 500;
 /** Finished jobs kept for the Jobs dashboard and the REST API. */
 const HISTORY_KEPT = 200;
 const CANCEL_GRACE_MS = 1500;
@@ -115,7 +115,7 @@ export class JobManager {
     /** Values for `${secret:NAME}` in connector configs, read at each job start. */
     private readonly secrets?: SecretsFile,
     /** Rows kept per series of each sink for clients that join later (FLOWBOOK_RESULT_POINTS_PER_SERIES). */
-    private readonly pointsPerSeries = RESULT_ROWS_KEPT,
+    private readonly pointsPerSeries: number = RESULT_ROWS_KEPT,
     /** The TaskManager processes jobs run in. */
     readonly taskManagers = new TaskManagerPool({ slots: 2, max: 4, memoryMb: 1024, heartbeatTimeoutMs: 10_000, idleMs: 60_000 }),
   ) {}
@@ -337,11 +337,17 @@ export class JobManager {
         let r = run.results.get(m.sink);
         if (r === undefined) run.results.set(m.sink, (r = { rows: [], total: 0 }));
         r.total = m.total;
+        // Bytes bound the kept rows too: as many as the sink's average row size allows.
+        const rowBytes = m.rows.length > 0 ? Math.max(1, m.bytes / m.rows.length) : 1;
+        r.rowBytes = r.rowBytes === undefined ? rowBytes : r.rowBytes * 0.8 + rowBytes * 0.2;
         r.rows = appendBounded(r.rows, m.rows, this.pointsPerSeries, run.seriesBySink?.[m.sink]);
-        const rows = m.rows.length > RESULT_ROWS_KEPT * 20 ? m.rows.slice(-RESULT_ROWS_KEPT * 20) : m.rows;
+        const byBytes = Math.max(1, Math.floor(LIMITS.keptBytesPerSink / r.rowBytes));
+        if (r.rows.length > byBytes) r.rows = r.rows.slice(-byBytes);
+        const perMessage = Math.max(1, Math.min(LIMITS.messageRows, Math.floor(LIMITS.messageBytes / rowBytes)));
+        const rows = m.rows.length > perMessage ? m.rows.slice(-perMessage) : m.rows;
         run.resultMessages++;
         run.resultRows += m.rows.length;
-        if (run.ref) this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total });
+        if (run.ref) this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total, bytes: Math.round(rowBytes * rows.length) });
         break;
       }
       case 'log':
@@ -385,7 +391,7 @@ export class JobManager {
   private appendLogs(run: CellRun, lines: string[]): void {
     if (lines.length === 0) return;
     run.logs.push(...lines);
-    if (run.logs.length > LOGS_KEPT) run.logs.splice(0, run.logs.length - LOGS_KEPT);
+    if (run.logs.length > LIMITS.logLines.kept) run.logs.splice(0, run.logs.length - LIMITS.logLines.kept);
     if (run.ref) this.broadcast(run.ref.notebook, 'cell.log', { ...run.ref, lines });
   }
 

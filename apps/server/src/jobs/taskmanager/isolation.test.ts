@@ -1,3 +1,4 @@
+import { LIMITS } from '@flowbook/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, waitFor } from '../../testing.js';
 
@@ -15,6 +16,12 @@ const CELLS = {
   kill: cell("process.kill(process.pid, 'SIGKILL')"),
   exit: cell('process.exit(3)'),
   alloc: cell('const all: number[][] = []; for (;;) { const a = new Array(2e6); for (let i = 0; i < a.length; i++) a[i] = i + x + 0.5; all.push(a); }'),
+  // 300 records of 5 MB each (one string shared, so the cell itself stays small): 1.5 GB if sent as they are.
+  huge: `import { StreamExecutionEnvironment, LiveSink } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+const big = 'x'.repeat(5_000_000);
+env.fromSequence(1, 300).map((i) => ({ i, blob: big })).sinkTo(new LiveSink('out'));
+await env.execute('huge');`,
 };
 
 beforeAll(async () => {
@@ -27,7 +34,7 @@ afterAll(async () => {
   await server.close();
 });
 
-async function runToEnd(cellId: string, ms = 20_000): Promise<{ status: string; error?: string }> {
+async function runToEnd(cellId: string, ms = 20_000): Promise<{ jobId: string; status: string; error?: string }> {
   const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'harm', cellId }) })).json();
   return waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status !== 'running' && j.status !== 'pending', ms);
 }
@@ -55,4 +62,17 @@ describe('a cell never takes the server down', () => {
     expect(job.error).toBe('the job ran out of memory (limit 64 MiB)');
     expect((await api('/jobs')).status).toBe(200);
   }, 40_000);
+  it('a cell streaming 5 MB records gets them cut for display, and the server stays small', async () => {
+    const rssBefore = process.memoryUsage().rss;
+    const job = await runToEnd('huge');
+    expect(job.status).toBe('finished');
+    const kept = server.jobs.byId(job.jobId)!.results.get('out')!;
+    expect(kept.total).toBe(300);
+    expect(kept.rows.length).toBeGreaterThan(0);
+    expect(kept.rows.at(-1)).toMatchObject({ i: 300, __truncated: 'record of 4.8 MB cut to 64 KB' });
+    for (const r of kept.rows) expect(JSON.stringify(r).length).toBeLessThan(LIMITS.recordBytes + 200);
+    const grewMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+    console.log(`server RSS grew by ${grewMb.toFixed(0)} MB over 300 records of 5 MB`);
+    expect(grewMb).toBeLessThan(200);
+  });
 });
