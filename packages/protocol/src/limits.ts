@@ -13,6 +13,8 @@ export const LIMITS = {
   /** Per sink, rows waiting in the worker for the next flush: the newest kept. */
   workerPendingRows: 5000,
   workerPendingBytes: 4 * 1024 * 1024,
+  /** Per cell, result bytes sent per second (with a burst of one second): a slow browser or socket is not flooded. */
+  resultBytesPerSecond: 4 * 1024 * 1024,
   /** Per chart series of each sink, rows the JobManager keeps for clients that join later; and per sink, bytes. */
   keptRowsPerSeries: 1000,
   keptBytesPerSink: 16 * 1024 * 1024,

@@ -59,11 +59,23 @@ function scheduleFlush(): void {
   else setTimeout(flush, wait);
 }
 
+/**
+ * Bytes the cell may still send (a token bucket of LIMITS.resultBytesPerSecond, holding at most one second): results
+ * reach browsers at a rate they and the server can take; what does not fit is dropped, oldest first.
+ */
+let byteAllowance = LIMITS.resultBytesPerSecond;
+let allowanceAt = Date.now();
+
 function flush(): void {
   flushScheduled = false;
   lastFlush = Date.now();
+  byteAllowance = Math.min(LIMITS.resultBytesPerSecond, byteAllowance + ((lastFlush - allowanceAt) / 1000) * LIMITS.resultBytesPerSecond);
+  allowanceAt = lastFlush;
   for (const [sink, p] of pending) {
     if (p.rows.length === 0) continue;
+    // At least the newest row goes out, so a chart never stalls on one large record.
+    if (p.bytes > byteAllowance) p.bytes = trimOldest(p.rows, p.sizes, p.bytes, p.rows.length, Math.max(0, byteAllowance));
+    byteAllowance -= p.bytes;
     send({ type: 'results', sink, rows: p.rows, total: p.total, bytes: p.bytes });
     p.rows = [];
     p.sizes = [];
