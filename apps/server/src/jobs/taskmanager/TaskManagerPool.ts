@@ -51,7 +51,7 @@ export class TaskManagerPool {
   }
 
   private place(entry: URL): TaskManagerProcess {
-    const live = this.taskManagers.filter((t) => !t.exited);
+    const live = this.taskManagers.filter((t) => !t.exited && !t.stopping);
     const free = (t: TaskManagerProcess) => t.slots - t.slotsUsed;
     const best = live.reduce<TaskManagerProcess | undefined>((b, t) => (b === undefined || free(t) > free(b) ? t : b), undefined);
     if (best && free(best) > 0) return best;

@@ -15,6 +15,8 @@ export class TaskManagerProcess {
   /** Since when it has run no job (idle extra TaskManagers stop after a while). */
   idleSince: number | undefined = Date.now();
   exited = false;
+  /** Being killed: no new job goes here. */
+  stopping = false;
   private readonly child: ChildProcess;
   /** Messages to the process before it said it is ready, sent in order once it is. */
   private queued: ToTaskManager[] | undefined = [];
@@ -109,6 +111,7 @@ export class TaskManagerProcess {
   /** Kills the process (its jobs fail with `reason`). */
   kill(reason?: string): void {
     if (reason) this.killReason = reason;
+    this.stopping = true;
     this.child.kill('SIGKILL');
   }
 
