@@ -15,9 +15,12 @@ export const LIMITS = {
   workerPendingBytes: 4 * 1024 * 1024,
   /** Per cell, result bytes sent per second (with a burst of one second): a slow browser or socket is not flooded. */
   resultBytesPerSecond: 4 * 1024 * 1024,
-  /** Per chart series of each sink, rows the JobManager keeps for clients that join later; and per sink, bytes. */
+  /**
+   * Per chart series of each sink, rows the JobManager keeps for clients that join later; and per sink, bytes — no more
+   * than one socket message, since a joining client gets them replayed in one.
+   */
   keptRowsPerSeries: 1000,
-  keptBytesPerSink: 16 * 1024 * 1024,
+  keptBytesPerSink: 4 * 1024 * 1024,
   /** One `result.append` socket message. */
   messageRows: 20_000,
   messageBytes: 4 * 1024 * 1024,
