@@ -31,6 +31,8 @@ export const LIMITS = {
   savedRowsPerSink: 1000,
   /** Log lines: waiting in the worker, kept by the JobManager, kept by the browser, saved with the notebook and in a job's REST detail, shown under a cell. */
   logLines: { workerPending: 1000, kept: 500, browser: 500, saved: 200, shown: 50 },
+  /** One log line, in characters: longer ones are cut with a note. */
+  logLineChars: 4000,
   /** A data tap's value, in characters of JSON. */
   tapValueChars: 4000,
 } as const;
@@ -111,4 +113,9 @@ export function trimOldest(rows: unknown[], sizes: number[], bytes: number, maxR
     sizes.splice(0, drop);
   }
   return left;
+}
+
+/** A log line cut to LIMITS.logLineChars, saying how long it was. */
+export function truncateLogLine(line: string): string {
+  return line.length > LIMITS.logLineChars ? `${line.slice(0, LIMITS.logLineChars)}… (line of ${line.length} characters cut)` : line;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   LIMITS,
+  truncateLogLine,
   RESULT_COALESCE_MS,
   RESULT_ROWS_KEPT,
   type CellRef,
@@ -390,6 +391,9 @@ export class JobManager {
 
   private appendLogs(run: CellRun, lines: string[]): void {
     if (lines.length === 0) return;
+    // Bounded by lines and by length: what the worker printed to stdout did not pass its console.
+    if (lines.length > LIMITS.logLines.workerPending) lines = lines.slice(-LIMITS.logLines.workerPending);
+    lines = lines.map(truncateLogLine);
     run.logs.push(...lines);
     if (run.logs.length > LIMITS.logLines.kept) run.logs.splice(0, run.logs.length - LIMITS.logLines.kept);
     if (run.ref) this.broadcast(run.ref.notebook, 'cell.log', { ...run.ref, lines });

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as engine from '@flowbook/engine';
 import { cellLineOf, CellCompileError, runCellCode, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
-import { approxJsonBytes, LIMITS, trimOldest, truncateRecord } from '@flowbook/protocol';
+import { approxJsonBytes, LIMITS, trimOldest, truncateLogLine, truncateRecord } from '@flowbook/protocol';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
@@ -88,7 +88,7 @@ function flush(): void {
 }
 
 const log = (line: string) => {
-  logLines.push(line);
+  logLines.push(truncateLogLine(line));
   scheduleFlush();
   if (logLines.length > LIMITS.logLines.workerPending) logLines.splice(0, logLines.length - LIMITS.logLines.workerPending);
 };

@@ -16,6 +16,10 @@ const CELLS = {
   kill: cell("process.kill(process.pid, 'SIGKILL')"),
   exit: cell('process.exit(3)'),
   alloc: cell('const all: number[][] = []; for (;;) { const a = new Array(2e6); for (let i = 0; i < a.length; i++) a[i] = i + x + 0.5; all.push(a); }'),
+  // Prints 5 MB lines, through console.log and straight to stdout.
+  chatty: `const big = 'y'.repeat(5_000_000);
+for (let i = 0; i < 20; i++) console.log(big);
+process.stdout.write(big + '\\n');`,
   // 300 records of 5 MB each (one string shared, so the cell itself stays small): 1.5 GB if sent as they are.
   huge: `import { StreamExecutionEnvironment, LiveSink } from '@flowbook/engine';
 const env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -62,6 +66,15 @@ describe('a cell never takes the server down', () => {
     expect(job.error).toBe('the job ran out of memory (limit 64 MiB)');
     expect((await api('/jobs')).status).toBe(200);
   }, 40_000);
+  it('a cell printing 5 MB lines gets them cut, on console.log and on stdout', async () => {
+    const job = await runToEnd('chatty');
+    expect(job.status).toBe('finished');
+    const logs = server.jobs.byId(job.jobId)!.logs;
+    await waitFor(async () => logs.length, (n) => n >= 21);
+    expect(logs.every((l) => l.length <= LIMITS.logLineChars + 60)).toBe(true);
+    expect(logs[0]).toMatch(/… \(line of 5000000 characters cut\)$/);
+  });
+
   it('a cell streaming 5 MB records gets them cut for display, and the server stays small', async () => {
     const rssBefore = process.memoryUsage().rss;
     const job = await runToEnd('huge');
