@@ -52,6 +52,7 @@ export function jobSummary(run: CellRun): JobSummary {
     ...(run.error ? { error: run.error.message } : {}),
     restarts: run.restarts,
     ...(run.status === 'running' && run.busy !== undefined ? { busy: run.busy } : {}),
+    ...(run.worker ? { taskManager: run.worker.taskManagerId } : {}),
     ...lastCheckpoint(run),
     ...watermarkLag(run),
   };

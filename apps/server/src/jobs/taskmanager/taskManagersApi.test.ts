@@ -29,6 +29,7 @@ describe('GET /api/v1/taskmanagers', () => {
     const first = await waitFor(list, (l) => l.length === 1 && l[0]!.rssBytes > 0 && l[0]!.jobs.length === 1);
     expect(first[0]).toMatchObject({ id: 'tm-1', slots: 1, slotsUsed: 1, slotsFree: 0, oversubscribed: false, memoryLimitBytes: 512 * 1024 * 1024, jobs: [{ jobId: a, slots: 1 }] });
     expect(first[0]!.pid).not.toBe(process.pid);
+    expect((await (await api(`/jobs/${a}`)).json()).taskManager).toBe('tm-1');
     const b = await run('b');
     const two = await waitFor(list, (l) => l.length === 2);
     expect(two.find((t) => t.id === 'tm-2')!.jobs.map((j) => j.jobId)).toEqual([b]);
