@@ -37,6 +37,10 @@ describe('GET /api/v1/taskmanagers', () => {
     const over = await waitFor(list, (l) => l.some((t) => t.oversubscribed));
     expect(over).toHaveLength(2);
     expect(over.find((t) => t.oversubscribed)!.jobs.map((j) => j.jobId)).toContain(c);
+    // The same figures for Prometheus.
+    const metrics = await (await fetch(`${server.origin}/metrics`, { headers })).text();
+    expect(metrics).toMatch(/flowbook_taskmanager_slots_used\{taskmanager="tm-1"\} 2/);
+    expect(metrics).toMatch(/flowbook_taskmanager_resident_memory_bytes\{taskmanager="tm-1"\} [1-9]/);
     // Without the token: refused like every /api/v1 route.
     expect((await fetch(`${server.origin}/api/v1/taskmanagers`)).status).toBe(401);
   }, 30_000);
