@@ -61,15 +61,22 @@ describe('SIGKILL of a TaskManager mid-job', () => {
     const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'tmkill', cellId: 'job' }) })).json();
     const killed: number[] = [];
     for (let kill = 0; kill < 2; kill++) {
-      // Kill once this attempt has completed checkpoints of its own, mid-stream.
-      const before = await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'running' && j.restarts === kill && (j.checkpoints?.history ?? []).filter((h: { status: string }) => h.status === 'completed').length >= 2 + kill * 2, 20_000);
-      expect(before.status).toBe('running');
+      // Kill once this attempt runs on a TaskManager and completed checkpoints of its own (newer than it restored from).
+      type Job = { status: string; restarts: number; taskManager?: string; checkpoints?: { restoredFrom?: number; history: { id: number; status: string }[] } };
+      const own = (j: Job) => (j.checkpoints?.history ?? []).filter((h) => h.status === 'completed' && h.id > (j.checkpoints?.restoredFrom ?? 0)).length;
+      const before = await waitFor(
+        async () => (await api(`/jobs/${jobId}`)).json() as Promise<Job>,
+        (j) => j.status === 'running' && j.restarts === kill && j.taskManager !== undefined && (kill === 0 || j.checkpoints?.restoredFrom !== undefined) && own(j) >= 2,
+        20_000,
+      );
       const tm = server.jobs.taskManagers.taskManagerOf(jobId)!;
+      expect(tm.id).toBe(before.taskManager);
       killed.push(tm.pid!);
       process.kill(tm.pid!, 'SIGKILL');
       await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.restarts === kill + 1, 10_000);
     }
     const job = await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status !== 'running', 40_000);
+    if (job.status !== 'finished') console.log(JSON.stringify({ error: job.error, exceptions: job.exceptions, logs: job.logs }).slice(0, 4000));
     expect(job.status).toBe('finished');
     expect(job.restarts).toBe(2);
     expect(job.exceptions.map((e: { message: string }) => e.message)).toEqual(killed.map((pid) => expect.stringMatching(new RegExp(`^TaskManager tm-\\d+ \\(pid ${pid}\\) was killed by SIGKILL$`))));
