@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { youngGenerationMb } from '@flowbook/engine';
+import type { TaskManagerPoolOptions } from './jobs/taskmanager/TaskManagerPool.js';
 
 export interface ServerConfig {
   host: string;
@@ -22,6 +24,8 @@ export interface ServerConfig {
   /** Heap limits of each job's worker thread: the old generation, and the young one (see the engine's youngGeneration.ts). */
   workerMemoryMb: number;
   workerYoungGenerationMb: number;
+  /** TaskManager processes the jobs run in (FLOWBOOK_TASKMANAGER_*). */
+  taskManagers: TaskManagerPoolOptions;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -43,5 +47,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     secretsFile: path.resolve(env.FLOWBOOK_SECRETS_FILE ?? path.join(path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')), 'secrets.json')),
     workerMemoryMb: env.FLOWBOOK_WORKER_MEMORY_MB ? Number(env.FLOWBOOK_WORKER_MEMORY_MB) : 1024,
     workerYoungGenerationMb: youngGenerationMb(env),
+    taskManagers: {
+      slots: positive(env, 'FLOWBOOK_TASKMANAGER_SLOTS', availableParallelism()),
+      max: positive(env, 'FLOWBOOK_TASKMANAGERS_MAX', 4),
+      memoryMb: positive(env, 'FLOWBOOK_TASKMANAGER_MEMORY_MB', 1024),
+      heartbeatTimeoutMs: positive(env, 'FLOWBOOK_TASKMANAGER_HEARTBEAT_TIMEOUT_MS', 10_000),
+      idleMs: positive(env, 'FLOWBOOK_TASKMANAGER_IDLE_MS', 60_000),
+    },
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${v}"`);
+  return n;
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { JobManager } from './jobs/JobManager.js';
+import { TaskManagerPool } from './jobs/taskmanager/TaskManagerPool.js';
 import { RunningJobsFile } from './jobs/RunningJobsFile.js';
 import { SecretsFile } from './jobs/SecretsFile.js';
 import { cellOutputsOf } from './jobs/cellOutputs.js';
@@ -33,7 +34,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
   }, { maxOldGenerationSizeMb: config.workerMemoryMb, maxYoungGenerationSizeMb: config.workerYoungGenerationMb }, new RunningJobsFile(config.stateDir), (run) => {
     void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
-  }, config.notebooksDir, config.checkpoints, new SecretsFile(config.secretsFile), config.resultPointsPerSeries);
+  }, config.notebooksDir, config.checkpoints, new SecretsFile(config.secretsFile), config.resultPointsPerSeries, new TaskManagerPool(config.taskManagers));
   const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
   const auth: AuthContext = {
     token: config.token,

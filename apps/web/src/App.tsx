@@ -1,6 +1,7 @@
 import { JobPage } from './jobs/JobPage.js';
 import { PipelinePage } from './canvas/PipelinePage.js';
 import { JobsPage } from './jobs/JobsPage.js';
+import { TaskManagersPage } from './taskmanagers/TaskManagersPage.js';
 import { NotebookListPage } from './notebook/NotebookListPage.js';
 import { NotebookPage } from './notebook/NotebookPage.js';
 import { matchRoute, useRoute } from './router.js';
@@ -31,6 +32,7 @@ export function App() {
         <span className="brand">Flowbook</span>
         {owner && link('/', 'Notebooks')}
         {owner && link('/jobs', 'Jobs')}
+        {owner && link('/taskmanagers', 'TaskManagers')}
         {owner && link('/pipeline', 'Pipeline')}
         {me?.role === 'reader' && <span className="muted">read-only link</span>}
         {me?.role === 'user' && (
@@ -47,6 +49,7 @@ export function App() {
         {route.page === 'notebook' && <NotebookPage key={route.name} name={route.name} />}
         {route.page === 'jobs' && <JobsPage navigate={navigate} />}
         {route.page === 'job' && <JobPage key={route.id} jobId={route.id} navigate={navigate} />}
+        {route.page === 'taskmanagers' && <TaskManagersPage navigate={navigate} />}
         {route.page === 'pipeline' && <PipelinePage navigate={navigate} />}
         {route.page === 'notFound' && <div className="page">Page not found.</div>}
       </main>

@@ -18,7 +18,7 @@ export function useRoute(): [string, Navigate] {
   return [path, navigate];
 }
 
-export type Route = { page: 'list' } | { page: 'notebook'; name: string } | { page: 'dashboard'; name: string } | { page: 'jobs' } | { page: 'job'; id: string } | { page: 'pipeline' } | { page: 'notFound' };
+export type Route = { page: 'list' } | { page: 'notebook'; name: string } | { page: 'dashboard'; name: string } | { page: 'jobs' } | { page: 'taskmanagers' } | { page: 'job'; id: string } | { page: 'pipeline' } | { page: 'notFound' };
 
 export function matchRoute(path: string): Route {
   const p = decodeURIComponent(path.split('#')[0]!.split('?')[0]!);
@@ -27,6 +27,7 @@ export function matchRoute(path: string): Route {
   if (p.startsWith('/dashboard/')) return { page: 'dashboard', name: p.slice('/dashboard/'.length) };
   if (p === '/jobs') return { page: 'jobs' };
   if (p === '/pipeline') return { page: 'pipeline' };
+  if (p === '/taskmanagers') return { page: 'taskmanagers' };
   if (p.startsWith('/jobs/')) return { page: 'job', id: p.slice('/jobs/'.length) };
   return { page: 'notFound' };
 }

@@ -32,6 +32,8 @@ export const JobSummary = z
     watermarkLagMs: z.number().optional(),
     /** Share of the last second the job's thread was busy; near 1 its sources are back-pressured. */
     busy: z.number().optional(),
+    /** The TaskManager process the running job is deployed on (see /api/v1/taskmanagers). */
+    taskManager: z.string().optional(),
   })
   .meta({ id: 'JobSummary' });
 export type JobSummary = z.infer<typeof JobSummary>;

@@ -3,4 +3,6 @@ export * from './migrate.js';
 export * from './messages.js';
 export * from './api.js';
 export * from './params.js';
+export * from './taskmanagers.js';
 export * from './limits.js';
+export * from './payloadLimits.js';

@@ -1,27 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { boundedRecord, GRAPH_LIMITS, jsonLimitIssue } from './limits.js';
-import { CellRun } from './messages.js';
+import { approxJsonBytes, LIMITS, trimOldest, truncateRecord } from './limits.js';
 
-/** `{"a":{"a":…}}` nested `depth` levels, built without recursion. */
-export function nested(depth: number): Record<string, unknown> {
-  let v: Record<string, unknown> = {};
-  for (let i = 0; i < depth; i++) v = { a: v };
-  return v;
-}
-
-describe('payload limits', () => {
-  it('measures depth and size without recursion, also 100,000 deep', () => {
-    expect(jsonLimitIssue(nested(50))).toBeUndefined();
-    expect(jsonLimitIssue(nested(100_000))).toMatch(/nested deeper than 100/);
-    expect(jsonLimitIssue(new Array(20).fill([1, 2, 3]), { maxDepth: 10, maxNodes: 50 })).toMatch(/more than 50 values/);
-    expect(jsonLimitIssue('x')).toBeUndefined();
+describe('limits', () => {
+  it('estimates JSON size near the real one, and stops at the cap', () => {
+    const row = { month: 'Jan', profit: 12.5, tags: ['a', 'b'], ok: true };
+    const real = JSON.stringify(row).length;
+    expect(Math.abs(approxJsonBytes(row) - real) / real).toBeLessThan(0.5);
+    const huge = Array.from({ length: 1_000_000 }, (_, i) => i);
+    expect(approxJsonBytes(huge, 1000)).toBeLessThan(1100);
   });
 
-  it('refuses a deep graph in a cell.run message with a schema error', () => {
-    const r = CellRun.safeParse({ notebook: 'n', cellId: 'c', graph: nested(100_000) });
-    expect(r.success).toBe(false);
-    expect(r.error!.issues[0]!.message).toMatch(/nested deeper than 64/);
-    expect(CellRun.safeParse({ notebook: 'n', cellId: 'c', graph: { nodes: [{ id: 'a', config: { x: [1] } }] } }).success).toBe(true);
-    expect(boundedRecord(GRAPH_LIMITS).safeParse(nested(65)).success).toBe(false);
+  it('cuts a 5 MB record to the display size with a note, keeping its small fields', () => {
+    const row = { id: 7, blob: 'x'.repeat(5_000_000), nested: { big: 'y'.repeat(1_000_000) } };
+    const cut = truncateRecord(row, approxJsonBytes(row));
+    expect(cut.__truncated).toBe('record of 5.7 MB cut to 64 KB');
+    expect(cut.id).toBe(7);
+    expect(JSON.stringify(cut).length).toBeLessThanOrEqual(LIMITS.recordBytes + 100);
+    expect((cut.blob as string).startsWith('xxx')).toBe(true);
+  });
+
+  it('drops the oldest rows until rows and bytes are within bounds, keeping at least the newest', () => {
+    const rows = [1, 2, 3, 4, 5];
+    const sizes = [10, 10, 10, 10, 100];
+    expect(trimOldest(rows, sizes, 140, 4, 120)).toBe(120);
+    expect(rows).toEqual([3, 4, 5]);
+    const one = [1];
+    expect(trimOldest(one, [500], 500, 10, 100)).toBe(500);
+    expect(one).toEqual([1]);
   });
 });

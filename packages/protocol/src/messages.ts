@@ -1,3 +1,4 @@
+import { LIMITS } from './limits.js';
 import { z } from 'zod';
 import { CellId, GraphJson, NotebookName, ParamValue } from './notebook.js';
 
@@ -52,6 +53,8 @@ export const ResultAppend = CellRef.extend({
   rows: z.array(Row),
   /** Rows the server received for this sink since the job started (rows may be coalesced or trimmed). */
   total: z.number(),
+  /** Approximate JSON size of `rows`, so the browser can bound what it keeps by bytes too. */
+  bytes: z.number().optional(),
 });
 export type ResultAppend = z.infer<typeof ResultAppend>;
 
@@ -129,6 +132,6 @@ export interface ClientToServerEvents {
   'presence.update': (msg: PresenceUpdate, ack?: Ack) => void;
 }
 
-/** Server keeps at most this many rows per sink for late joiners, and sends at most one message per cell per interval. */
-export const RESULT_COALESCE_MS = 50;
-export const RESULT_ROWS_KEPT = 1000;
+/** Server keeps at most this many rows per sink for late joiners, and sends at most one message per cell per interval (see limits.ts). */
+export const RESULT_COALESCE_MS = LIMITS.resultCoalesceMs;
+export const RESULT_ROWS_KEPT = LIMITS.keptRowsPerSeries;

@@ -1,5 +1,6 @@
+import { LIMITS } from './limits.js';
 import { z } from 'zod';
-import { boundedRecord, GRAPH_LIMITS } from './limits.js';
+import { boundedRecord, GRAPH_LIMITS } from './payloadLimits.js';
 
 /** Current notebook file format version. Older files are migrated on load (see migrate.ts). */
 export const NOTEBOOK_VERSION = 1;
@@ -63,7 +64,7 @@ export const ParamDef = z.object({
 export type ParamDef = z.infer<typeof ParamDef>;
 
 /** Rows kept per sink in a saved notebook: enough to redraw the chart on reopen, bounded so files stay small. */
-export const SAVED_ROWS_PER_SINK = 1000;
+export const SAVED_ROWS_PER_SINK = LIMITS.savedRowsPerSink;
 
 /** A code cell's last run as saved with the notebook (written by the server when the job ends). */
 export const CellOutputs = z.object({

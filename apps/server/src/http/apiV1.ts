@@ -11,6 +11,8 @@ import {
   RunNotebookResult,
   SubmitPipeline,
   Submitted,
+  TaskManagerList,
+  LIMITS,
   paramValuesOf,
   SavepointRequest,
   SavepointResult,
@@ -22,6 +24,7 @@ import {
   type RunnableCell,
 } from '@flowbook/protocol';
 import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
+import { jobTotals } from '../jobs/jobTotals.js';
 import { completedCheckpoints, type CellProgram, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
@@ -47,13 +50,11 @@ export function jobSummary(run: CellRun): JobSummary {
     startedAt: run.startedAt,
     ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
     durationMs: (run.finishedAt ?? Date.now()) - run.startedAt,
-    recordsIn: ops.reduce((n, o) => n + (o.type === 'source' ? o.recordsIn : 0), 0),
-    recordsOut: ops.reduce((n, o) => n + (o.type === 'sink' ? o.recordsIn : 0), 0),
-    lateRecordsDropped: ops.reduce((n, o) => n + o.lateRecordsDropped, 0),
-    deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
+    ...jobTotals(ops),
     ...(run.error ? { error: run.error.message } : {}),
     restarts: run.restarts,
     ...(run.status === 'running' && run.busy !== undefined ? { busy: run.busy } : {}),
+    ...(run.worker ? { taskManager: run.worker.taskManagerId } : {}),
     ...lastCheckpoint(run),
     ...watermarkLag(run),
   };
@@ -89,7 +90,7 @@ function jobDetail(run: CellRun): JobDetail {
     operators: run.operators ?? [],
     ...(run.error?.stack ? { errorStack: run.error.stack } : {}),
     ...(run.error?.line !== undefined ? { errorLine: run.error.line } : {}),
-    logs: run.logs.slice(-200),
+    logs: run.logs.slice(-LIMITS.logLines.saved),
     timeline: run.timeline,
     ...(run.checkpoints ? { checkpoints: run.checkpoints } : {}),
     resumed: run.resumed ?? false,
@@ -297,6 +298,12 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     }
   });
 
+  // The TaskManager processes (Flink's /taskmanagers); a job of a notebook the caller may not read is left out.
+  r.get('/taskmanagers', (_req, res) => {
+    const taskManagers = jobs.taskManagers.list().map((t) => ({ ...t, jobs: t.jobs.filter((j) => { const run = jobs.byId(j.jobId); return run !== undefined && mayRead(res, run); }) }));
+    res.json({ taskManagers } satisfies TaskManagerList);
+  });
+
   r.get('/openapi.json', (_req, res) => res.json(openApi()));
   return r;
 }
@@ -341,6 +348,7 @@ export function openApi(): Record<string, unknown> {
         },
       },
       '/api/v1/jobs/{id}/checkpoints': { get: { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: { description: 'history, declined count' }, 404: err('unknown job') } } },
+      '/api/v1/taskmanagers': { get: { summary: 'The TaskManager processes jobs run in: slots used and free, memory, CPU, uptime, jobs', responses: { 200: json(TaskManagerList, 'TaskManagers') } } },
       '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },
       '/api/v1/notebooks/{name}/run': {
         post: { summary: 'Run every code cell of a notebook', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: json(RunNotebookResult, 'started jobs'), 404: err('unknown notebook') } },

@@ -52,6 +52,22 @@ export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry 
       for (const [status, n] of counts) this.set({ status }, n);
     },
   });
+  // One gauge per TaskManager figure, labelled by its id (Flink's taskmanager scope).
+  const perTaskManager = (name: string, help: string, pick: (t: ReturnType<JobManager['taskManagers']['list']>[number]) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['taskmanager'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const t of jobs.taskManagers.list()) this.set({ taskmanager: t.id }, pick(t));
+      },
+    });
+  perTaskManager('flowbook_taskmanager_slots', 'Slots a TaskManager process offers', (t) => t.slots);
+  perTaskManager('flowbook_taskmanager_slots_used', 'Slots taken by the jobs on a TaskManager (above slots when over-subscribed)', (t) => t.slotsUsed);
+  perTaskManager('flowbook_taskmanager_resident_memory_bytes', 'Resident memory of a TaskManager process, all its slots included', (t) => t.rssBytes);
+  perTaskManager('flowbook_taskmanager_cpu_percent', 'CPU of a TaskManager process over the last second, % of one core', (t) => t.cpuPercent);
   new Gauge({
     name: 'flowbook_socket_clients',
     help: 'Connected browser sockets',

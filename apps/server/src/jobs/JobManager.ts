@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
+  LIMITS,
+  truncateLogLine,
   RESULT_COALESCE_MS,
   RESULT_ROWS_KEPT,
   type CellRef,
@@ -12,11 +13,13 @@ import {
   type ServerToClientEvents,
 } from '@flowbook/protocol';
 import * as engineModule from '@flowbook/engine';
-import { CellCompileError, compileCell, DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
-import { bundleDevWorker } from './bundleDevWorker.js';
-import type { RunningJobsFile } from './RunningJobsFile.js';
+import { CellCompileError, compileCell, DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, RestartBackoff, RestartStrategyConfig, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
+import { crashLoopStrategy, type RunningJobsFile } from './RunningJobsFile.js';
+import type { SlotHandle } from './taskmanager/SlotHandle.js';
+import { TaskManagerPool } from './taskmanager/TaskManagerPool.js';
 import type { SecretsFile } from './SecretsFile.js';
 import { appendBounded } from './resultWindow.js';
+import { jobTotals } from './jobTotals.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** What a cell runs: a code cell's TypeScript, or a pipeline cell's graph JSON as drawn (node ids kept, so metrics map onto the canvas). */
@@ -37,7 +40,7 @@ export interface CellRun {
   error?: CellErrorInfo;
   jobName?: string;
   /** The newest rows per sink (bounded per series of its chart), for clients that join later. */
-  results: Map<string, { rows: Row[]; total: number }>;
+  results: Map<string, { rows: Row[]; total: number; rowBytes?: number }>;
   logs: string[];
   metrics?: JobMetrics;
   operators?: OperatorMetricsSnapshot[];
@@ -62,8 +65,16 @@ export interface CellRun {
   /** Totals for Prometheus: result messages sent to browsers and rows coalesced into them. */
   resultMessages: number;
   resultRows: number;
-  worker?: Worker;
+  /** The job's slot on a TaskManager process while it runs. */
+  worker?: SlotHandle;
   killTimer?: NodeJS.Timeout;
+  /** What the worker was started with, to deploy it again after its TaskManager or worker was lost. */
+  input?: WorkerInput;
+  /** Times the job was lost with its process or worker (and the server died while it ran), across server restarts. */
+  failures: number[];
+  /** Restarts counted before the current worker (its own restart attempts add to these). */
+  attemptBase: number;
+  restartTimer?: NodeJS.Timeout;
 }
 
 /** A run's completed checkpoints (its history also holds declined ones), oldest first. */
@@ -79,7 +90,6 @@ export function jobLabel(run: CellRun): string {
 /** What a cell may import from '@flowbook/engine': the worker's engine exports the same names as this one. */
 const ENGINE_EXPORTS = Object.keys(engineModule);
 
-const LOGS_KEPT = 500;
 /** Finished jobs kept for the Jobs dashboard and the REST API. */
 const HISTORY_KEPT = 200;
 const CANCEL_GRACE_MS = 1500;
@@ -93,7 +103,6 @@ export class JobManager {
   private readonly runs = new Map<string, CellRun>();
   /** Every job by id, newest last (bounded history). */
   private readonly jobs = new Map<string, CellRun>();
-  private workerUrl: Promise<URL> | undefined;
 
   private shuttingDown = false;
 
@@ -111,7 +120,9 @@ export class JobManager {
     /** Values for `${secret:NAME}` in connector configs, read at each job start. */
     private readonly secrets?: SecretsFile,
     /** Rows kept per series of each sink for clients that join later (FLOWBOOK_RESULT_POINTS_PER_SERIES). */
-    private readonly pointsPerSeries = RESULT_ROWS_KEPT,
+    private readonly pointsPerSeries: number = RESULT_ROWS_KEPT,
+    /** The TaskManager processes jobs run in. */
+    readonly taskManagers = new TaskManagerPool({ slots: 2, max: 4, memoryMb: 1024, heartbeatTimeoutMs: 10_000, idleMs: 60_000 }),
   ) {}
 
 
@@ -119,20 +130,44 @@ export class JobManager {
   private readonly savepointRequests = new Map<string, (r: { path?: string; error?: string }) => void>();
   private readonly tapRequests = new Map<string, (r: { records?: TappedRecord[]; seq?: number; error?: string }) => void>();
 
-  /** Starts again the cells that were running when the previous server process stopped or died. */
+  /**
+   * Starts again the cells that were running when the previous server process stopped or died. A server that died while
+   * a job ran counts as one more failure of the job, so a job that keeps taking the server down is not resumed forever:
+   * once its restart strategy gives up, it is listed as failed with the reason instead.
+   */
   async resumeRunningJobs(): Promise<CellRun[]> {
     const resumed: CellRun[] = [];
-    for (const e of this.runningFile?.load() ?? []) {
-      const run = await this.run({ notebook: e.notebook, cellId: e.cellId }, e.graph ? { graph: e.graph } : e.source, e.params, true, e.series);
-      run.resumed = true;
-      resumed.push(run);
+    const state = this.runningFile?.loadState();
+    for (const e of state?.jobs ?? []) {
+      const ref = { notebook: e.notebook, cellId: e.cellId };
+      const now = Date.now();
+      const failures = state!.cleanShutdown ? (e.failures ?? []) : [...(e.failures ?? []), now];
+      const decision = state!.cleanShutdown ? { restart: true, delayMs: 0 } : replayFailures(crashLoopStrategy(e.restartStrategy), failures);
+      if (!decision.restart) {
+        const run = this.newRun(ref, 'cell');
+        run.program = e.graph ? { graph: e.graph } : e.source;
+        run.params = e.params ?? {};
+        run.failures = failures;
+        run.restarts = failures.length - 1;
+        this.runs.set(this.key(ref), run);
+        run.status = 'running';
+        const message = `not resumed after the server restarted: the job failed ${failures.length} times (the server or its TaskManager stopped while it ran), and its restart strategy gives up`;
+        this.finish(run, 'error', { message });
+        // Written now: the next server start must not find it again.
+        this.runningFile?.rewrite();
+        console.warn(`${ref.notebook}/${ref.cellId}: ${message}`);
+        continue;
+      }
+      const start = async () => {
+        const run = await this.run(ref, e.graph ? { graph: e.graph } : e.source, e.params, true, e.series, failures);
+        run.resumed = true;
+        return run;
+      };
+      // A job resumed after a crash waits its strategy's backoff, as after any other failure.
+      if (decision.delayMs > 0) setTimeout(() => void start(), decision.delayMs).unref();
+      else resumed.push(await start());
     }
     return resumed;
-  }
-
-  /** The compiled worker; when the server runs from TypeScript sources (tests, dev), it is bundled once with esbuild. */
-  private worker(): Promise<URL> {
-    return (this.workerUrl ??= import.meta.url.endsWith('.ts') ? bundleDevWorker() : Promise.resolve(new URL('./worker.js', import.meta.url)));
   }
 
   private key(ref: CellRef): string {
@@ -163,7 +198,7 @@ export class JobManager {
       startedAt: run.startedAt,
       ...(run.finishedAt !== undefined ? { finishedAt: run.finishedAt } : {}),
       ...(run.error ? { error: run.error } : {}),
-      ...(run.restarts > 0 ? { restarts: run.restarts, lastFailure: run.exceptions.at(-1)!.message } : {}),
+      ...(run.restarts > 0 ? { restarts: run.restarts, lastFailure: run.exceptions.at(-1)?.message ?? '' } : {}),
     };
   }
 
@@ -178,12 +213,17 @@ export class JobManager {
     params: Record<string, string | number | boolean> = {},
     restore: boolean | 'latest' | string = false,
     seriesBySink?: Record<string, string>,
+    /** Failures so far of a job resumed after a server restart (its restart strategy goes on counting from them). */
+    failures: number[] = [],
   ): Promise<CellRun> {
     const source = typeof program === 'string' ? program : '';
     const graph = typeof program === 'string' ? undefined : program.graph;
     const previous = this.get(ref);
-    if (previous?.worker) await this.stop(previous, 'cancelled');
+    if (previous?.worker || previous?.restartTimer) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
+    run.failures = failures;
+    run.restarts = run.attemptBase = failures.length;
+    if (failures.length > 0) run.exceptions.push({ at: failures.at(-1)!, attempt: failures.length - 1, message: 'the server stopped while the job ran' });
     run.program = program;
     if (seriesBySink) run.seriesBySink = seriesBySink;
     run.params = params;
@@ -191,7 +231,7 @@ export class JobManager {
     const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
     this.runs.set(this.key(ref), run);
     try {
-      this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt });
+      this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt, failures });
     } catch (e) {
       // This run fails alone (its cell shows why); the file and other jobs are untouched.
       this.finish(run, 'error', { message: `could not record the running job: ${(e as Error).message}` });
@@ -227,12 +267,12 @@ export class JobManager {
   }
 
   private newRun(ref: CellRef | undefined, kind: CellRun['kind']): CellRun {
-    const run: CellRun = { ref, kind, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [], resultMessages: 0, resultRows: 0, timeline: [], restarts: 0, exceptions: [] };
+    const run: CellRun = { ref, kind, jobId: randomUUID(), status: 'pending', startedAt: Date.now(), results: new Map(), logs: [], resultMessages: 0, resultRows: 0, timeline: [], restarts: 0, exceptions: [], failures: [], attemptBase: 0 };
     this.jobs.set(run.jobId, run);
     if (this.jobs.size > HISTORY_KEPT) {
       for (const [id, j] of this.jobs) {
         if (this.jobs.size <= HISTORY_KEPT) break;
-        if (!j.worker) this.jobs.delete(id);
+        if (!j.worker && !j.restartTimer) this.jobs.delete(id);
       }
     }
     return run;
@@ -247,26 +287,49 @@ export class JobManager {
       this.finish(run, 'error', { message: (e as Error).message });
       return run;
     }
-    const worker = new Worker(await this.worker(), {
-      workerData: input,
-      resourceLimits: this.workerMemory,
-      stdout: true,
-      stderr: true,
-    });
+    run.input = input;
+    // The job runs in a slot of a TaskManager process: whatever it does there, this process stays up.
+    const worker = await this.taskManagers.deploy(run.jobId, input, this.workerMemory);
     run.worker = worker;
     run.status = 'running';
     this.publishStatus(run);
-    const pipeOut = (chunk: Buffer) => this.appendLogs(run, chunk.toString('utf8').split('\n').filter(Boolean));
-    worker.stdout.on('data', pipeOut);
-    worker.stderr.on('data', pipeOut);
+    worker.on('output', (text: string) => this.appendLogs(run, text.split('\n').filter(Boolean)));
     worker.on('message', (m: FromWorker) => this.onMessage(run, m));
-    worker.on('error', (e) => this.finish(run, 'error', { message: e.message, ...(e.stack ? { stack: e.stack } : {}) }));
-    worker.on('exit', (code) => {
-      if (run.status === 'running') {
-        this.finish(run, 'error', { message: `the cell's worker exited unexpectedly (code ${code})` });
-      }
-    });
+    worker.on('error', (e: Error) => this.onWorkerLost(run, worker, { message: e.message, ...(e.stack ? { stack: e.stack } : {}) }));
+    worker.on('exit', (code: number) => this.onWorkerLost(run, worker, { message: `the job's worker exited with code ${code}` }));
     return run;
+  }
+
+  /**
+   * The job's worker or its whole TaskManager is gone without the job ending (killed, exited, out of memory): restart it
+   * from its latest checkpoint as its restart strategy says, or fail it with what happened.
+   */
+  private onWorkerLost(run: CellRun, worker: SlotHandle, error: CellErrorInfo): void {
+    if (run.worker !== worker || run.status !== 'running') return; // ended already, or an old worker of a restarted job
+    run.worker = undefined;
+    void worker.terminate();
+    const now = Date.now();
+    const strategy = run.restartStrategy && !this.shuttingDown ? RestartStrategyConfig.parse(run.restartStrategy) : undefined;
+    run.failures = [...run.failures, now];
+    const decision = strategy ? replayFailures(strategy, run.failures) : { restart: false, delayMs: 0 };
+    if (!decision.restart || !run.input) {
+      this.finish(run, 'error', error);
+      return;
+    }
+    run.restarts++;
+    run.attemptBase = run.restarts;
+    run.exceptions.push({ at: now, attempt: run.restarts - 1, ...error });
+    if (run.exceptions.length > 100) run.exceptions.shift();
+    if (run.ref) this.runningFile?.update(run.ref, { failures: run.failures });
+    const resumable = run.input.checkpointStorage !== undefined;
+    this.appendLogs(run, [`job failed: ${error.message}; restart ${run.restarts} in ${decision.delayMs} ms from ${resumable ? 'its latest checkpoint' : 'the beginning'}`]);
+    if (run.ref) this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run as CellRun & { ref: CellRef }));
+    const input: WorkerInput = { ...run.input, ...(resumable ? { restoreLatest: true } : {}) };
+    delete input.restoreFrom;
+    run.restartTimer = setTimeout(() => {
+      run.restartTimer = undefined;
+      if (run.status === 'running' && !this.shuttingDown) void this.startWorker(run, input);
+    }, decision.delayMs);
   }
 
   private onMessage(run: CellRun, m: FromWorker): void {
@@ -276,14 +339,17 @@ export class JobManager {
         run.jobName = m.jobName;
         run.graph = m.graph;
         run.restartStrategy = m.restartStrategy;
+        // The job takes as many slots as its highest parallelism.
+        if (run.worker) run.worker.slots = highestParallelism(m.graph);
+        if (run.ref) this.runningFile?.update(run.ref, { restartStrategy: m.restartStrategy });
         break;
       case 'restart': {
         // The job failed and restarts from its latest checkpoint: the cell keeps running, and says so in its log.
-        run.restarts = m.attempt;
-        run.exceptions.push({ at: Date.now(), attempt: m.attempt - 1, ...m.error });
+        run.restarts = run.attemptBase + m.attempt;
+        run.exceptions.push({ at: Date.now(), attempt: run.restarts - 1, ...m.error });
         if (run.exceptions.length > 100) run.exceptions.shift();
         const from = m.restoreCheckpointId !== undefined ? `checkpoint ${m.restoreCheckpointId}` : 'the beginning (no checkpoint yet)';
-        this.appendLogs(run, [`job failed: ${m.error.message}${m.error.line !== undefined ? ` (line ${m.error.line})` : ''}; restart ${m.attempt} in ${m.delayMs} ms from ${from}`]);
+        this.appendLogs(run, [`job failed: ${m.error.message}${m.error.line !== undefined ? ` (line ${m.error.line})` : ''}; restart ${run.restarts} in ${m.delayMs} ms from ${from}`]);
         if (run.ref) this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run as CellRun & { ref: CellRef }));
         break;
       }
@@ -291,11 +357,17 @@ export class JobManager {
         let r = run.results.get(m.sink);
         if (r === undefined) run.results.set(m.sink, (r = { rows: [], total: 0 }));
         r.total = m.total;
+        // Bytes bound the kept rows too: as many as the sink's average row size allows.
+        const rowBytes = m.rows.length > 0 ? Math.max(1, m.bytes / m.rows.length) : 1;
+        r.rowBytes = r.rowBytes === undefined ? rowBytes : r.rowBytes * 0.8 + rowBytes * 0.2;
         r.rows = appendBounded(r.rows, m.rows, this.pointsPerSeries, run.seriesBySink?.[m.sink]);
-        const rows = m.rows.length > RESULT_ROWS_KEPT * 20 ? m.rows.slice(-RESULT_ROWS_KEPT * 20) : m.rows;
+        const byBytes = Math.max(1, Math.floor(LIMITS.keptBytesPerSink / r.rowBytes));
+        if (r.rows.length > byBytes) r.rows = r.rows.slice(-byBytes);
+        const perMessage = Math.max(1, Math.min(LIMITS.messageRows, Math.floor(LIMITS.messageBytes / rowBytes)));
+        const rows = m.rows.length > perMessage ? m.rows.slice(-perMessage) : m.rows;
         run.resultMessages++;
         run.resultRows += m.rows.length;
-        if (run.ref) this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total });
+        if (run.ref) this.broadcast(run.ref.notebook, 'result.append', { ...run.ref, sink: m.sink, rows, total: m.total, bytes: Math.round(rowBytes * rows.length) });
         break;
       }
       case 'log':
@@ -309,11 +381,7 @@ export class JobManager {
         run.metrics = {
           ...run.ref,
           jobId: run.jobId,
-          // Records read by the sources and written to the sinks.
-          recordsIn: ops.reduce((n, o) => n + (o.type === 'source' ? o.recordsIn : 0), 0),
-          recordsOut: ops.reduce((n, o) => n + (o.type === 'sink' ? o.recordsIn : 0), 0),
-          lateRecordsDropped: ops.reduce((n, o) => n + o.lateRecordsDropped, 0),
-          deadLetters: ops.reduce((n, o) => n + o.deadLetters, 0),
+          ...jobTotals(ops),
           operators: ops,
           ...(m.busy !== undefined ? { busy: m.busy } : {}),
         };
@@ -342,8 +410,11 @@ export class JobManager {
 
   private appendLogs(run: CellRun, lines: string[]): void {
     if (lines.length === 0) return;
+    // Bounded by lines and by length: what the worker printed to stdout did not pass its console.
+    if (lines.length > LIMITS.logLines.workerPending) lines = lines.slice(-LIMITS.logLines.workerPending);
+    lines = lines.map(truncateLogLine);
     run.logs.push(...lines);
-    if (run.logs.length > LOGS_KEPT) run.logs.splice(0, run.logs.length - LOGS_KEPT);
+    if (run.logs.length > LIMITS.logLines.kept) run.logs.splice(0, run.logs.length - LIMITS.logLines.kept);
     if (run.ref) this.broadcast(run.ref.notebook, 'cell.log', { ...run.ref, lines });
   }
 
@@ -365,6 +436,8 @@ export class JobManager {
       }
     }
     clearTimeout(run.killTimer);
+    clearTimeout(run.restartTimer);
+    run.restartTimer = undefined;
     const w = run.worker;
     run.worker = undefined;
     // Give the worker a moment to exit by itself; then make sure it is gone.
@@ -384,7 +457,7 @@ export class JobManager {
    */
   clearOutputs(ref: CellRef): boolean {
     const run = this.get(ref);
-    if (run && (run.worker || run.status === 'pending' || run.status === 'running')) return false;
+    if (run && (run.worker || run.restartTimer || run.status === 'pending' || run.status === 'running')) return false;
     this.runs.delete(this.key(ref));
     this.broadcast(ref.notebook, 'cell.status', { ...ref, status: 'ready' });
     return true;
@@ -434,14 +507,18 @@ export class JobManager {
 
   cancelJob(jobId: string): boolean {
     const run = this.jobs.get(jobId);
-    if (!run || !run.worker) return false;
+    if (!run || (!run.worker && !run.restartTimer)) return false;
     void this.stop(run, 'cancelled');
     return true;
   }
 
   private stop(run: CellRun, status: CellStatus): Promise<void> {
     const w = run.worker;
-    if (!w) return Promise.resolve();
+    if (!w) {
+      // Waiting to restart after a failure: nothing runs, so it ends at once.
+      if (run.restartTimer) this.finish(run, status);
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       w.once('exit', () => resolve());
       w.postMessage({ type: 'cancel' } satisfies ToWorker);
@@ -468,6 +545,24 @@ export class JobManager {
 
   async shutdown(): Promise<void> {
     this.shuttingDown = true;
+    for (const r of this.jobs.values()) clearTimeout(r.restartTimer);
     await Promise.all([...this.jobs.values()].map((r) => (r.worker ? r.worker.terminate() : undefined)));
+    await this.taskManagers.shutdown();
+    this.runningFile?.markCleanShutdown();
   }
+}
+
+/** Replays a job's failures through its restart strategy: whether the newest one is restarted, and after how long. */
+function replayFailures(strategy: RestartStrategyConfig, failures: number[]): { restart: boolean; delayMs: number } {
+  const backoff = new RestartBackoff(strategy);
+  let decision = { restart: true, delayMs: 0 };
+  for (const at of failures) decision = backoff.onFailure(at);
+  return decision;
+}
+
+/** The most slots a job needs: the highest parallelism of its graph's nodes (its default parallelism for nodes without). */
+function highestParallelism(graph: unknown): number {
+  const g = graph as { config?: { parallelism?: number }; nodes?: { parallelism?: number }[] } | undefined;
+  const base = g?.config?.parallelism ?? 1;
+  return Math.max(base, ...(g?.nodes ?? []).map((n) => n.parallelism ?? base));
 }

@@ -4,17 +4,18 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /**
- * Worker threads cannot load TypeScript. When the server itself runs from sources (Vitest, dev), bundle worker.ts with
- * the workspace packages' sources into node_modules/.cache, keeping other packages as imports resolved from there.
+ * Worker threads (and TaskManager processes started with plain node) cannot load TypeScript. When the server itself runs
+ * from sources (Vitest, dev), bundle an entry (worker.ts, or taskmanager/taskManagerMain.ts) with the workspace
+ * packages' sources into node_modules/.cache, keeping other packages as imports resolved from there.
  */
-export async function bundleDevWorker(): Promise<URL> {
+export async function bundleDevWorker(entry = 'worker.ts'): Promise<URL> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const root = path.resolve(here, '../../../..');
   const outDir = path.join(root, 'node_modules/.cache/flowbook');
   await mkdir(outDir, { recursive: true });
-  const outfile = path.join(outDir, `worker-${process.pid}.mjs`);
+  const outfile = path.join(outDir, `${path.basename(entry, '.ts')}-${process.pid}.mjs`);
   await build({
-    entryPoints: [path.join(here, 'worker.ts')],
+    entryPoints: [path.join(here, entry)],
     outfile,
     bundle: true,
     format: 'esm',

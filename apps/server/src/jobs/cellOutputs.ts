@@ -1,4 +1,4 @@
-import { SAVED_ROWS_PER_SINK, type CellOutputs } from '@flowbook/protocol';
+import { LIMITS, SAVED_ROWS_PER_SINK, type CellOutputs } from '@flowbook/protocol';
 import type { CellRun } from './JobManager.js';
 
 /** What of a finished run is saved with the notebook: status, error, the last rows of each sink and the log. */
@@ -11,6 +11,6 @@ export function cellOutputsOf(run: CellRun): CellOutputs {
     finishedAt: run.finishedAt ?? Date.now(),
     ...(run.error ? { error: { message: run.error.message, ...(run.error.line !== undefined ? { line: run.error.line } : {}) } } : {}),
     results,
-    logs: run.logs.slice(-200),
+    logs: run.logs.slice(-LIMITS.logLines.saved),
   };
 }

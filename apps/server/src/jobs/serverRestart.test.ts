@@ -56,6 +56,18 @@ env.fromSource(new SalesGenerator({ ratePerSecond: 1000 }), WatermarkStrategy.no
   .sinkTo(new LiveSink('counts'));
 await env.execute('checkpointed');`;
 
+// Restarts at most once after a failure: the second server death in a row while it runs ends it.
+const ONCE = CHECKPOINTED.replace('enableCheckpointing(200);', 'enableCheckpointing(200);\nenv.setRestartStrategy({ type: "fixed-delay", attempts: 1, delayMs: 0 });');
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 describe('server restart', () => {
   it('resumes a checkpointed job from its latest checkpoint', async () => {
     const notebooks = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
@@ -83,6 +95,43 @@ describe('server restart', () => {
     second.child.kill('SIGKILL');
   }, 90_000);
 
+
+  it('counts server deaths as failures of the jobs that ran: no crash loop, and no TaskManager left behind', async () => {
+    const notebooks = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
+    await writeFile(path.join(notebooks, 'once.flowbook.json'), JSON.stringify({ version: 1, title: 'Once', cells: [{ id: 'c', type: 'code', source: ONCE, charts: {} }] }));
+    const state = await mkdtemp(path.join(tmpdir(), 'flowbook-state-'));
+    const env = { PORT: '0', FLOWBOOK_TOKEN: 't', FLOWBOOK_NOTEBOOKS: notebooks, FLOWBOOK_STATE_DIR: state };
+    const running = async (origin: string) => (await (await api(origin, '/jobs?status=running')).json()).jobs[0];
+    const tmPids = async (origin: string) => ((await (await api(origin, '/taskmanagers')).json()).taskManagers as { pid: number }[]).map((t) => t.pid);
+
+    const first = await startServer(env);
+    await api(first.origin, '/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'once', cellId: 'c' }) });
+    await waitFor(() => running(first.origin), (j) => j?.recordsIn > 0 && j.restarts === 0);
+    const [tm1] = await tmPids(first.origin);
+    first.child.kill('SIGKILL');
+    // The TaskManager notices its server is gone and stops: no job runs twice.
+    await waitFor(async () => alive(tm1!), (a) => !a, 10_000);
+
+    const second = await startServer(env);
+    // One failure: the strategy allows one restart.
+    const resumed = await waitFor(() => running(second.origin), (j) => j?.recordsIn > 0);
+    expect(resumed.restarts).toBe(1);
+    second.child.kill('SIGKILL');
+
+    const third = await startServer(env);
+    const failed = await waitFor(async () => (await (await api(third.origin, '/jobs')).json()).jobs, (l) => l.length > 0);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ cellId: 'c', status: 'error', restarts: 1 });
+    expect(failed[0].error).toMatch(/^not resumed after the server restarted: the job failed 2 times/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await tmPids(third.origin)).toEqual([]);
+    third.child.kill('SIGKILL');
+    // The next start does not try again either.
+    const fourth = await startServer(env);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await (await api(fourth.origin, '/jobs')).json()).jobs).toEqual([]);
+    fourth.child.kill('SIGKILL');
+  }, 90_000);
 
   it('resumes the jobs that were running when the server was killed', async () => {
     const notebooks = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as engine from '@flowbook/engine';
 import { cellLineOf, runCompiledCell, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
+import { approxJsonBytes, LIMITS, trimOldest, truncateLogLine, truncateRecord } from '@flowbook/protocol';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
@@ -30,9 +31,9 @@ const restoredFrom = restoreFrom?.checkpointId;
 // `${secret:NAME}` in connector configs: from the server's secrets file, given to this worker only.
 engine.setSecretLookup((kind, name) => (kind === 'secret' ? input.secrets?.[name] : process.env[name]));
 
-// Result rows are buffered per sink and flushed at most every flushMs: a fast job cannot flood the server.
-const pending = new Map<string, { rows: Record<string, unknown>[]; total: number }>();
-const MAX_PENDING_ROWS = 5000;
+// Result rows are buffered per sink and flushed at most every flushMs, bounded by rows and bytes: a fast job (or one
+// of huge records) cannot flood the server.
+const pending = new Map<string, { rows: Record<string, unknown>[]; sizes: number[]; bytes: number; total: number }>();
 let logLines: string[] = [];
 
 function toRow(value: unknown, timestamp: number): Record<string, unknown> {
@@ -58,13 +59,27 @@ function scheduleFlush(): void {
   else setTimeout(flush, wait);
 }
 
+/**
+ * Bytes the cell may still send (a token bucket of LIMITS.resultBytesPerSecond, holding at most one second): results
+ * reach browsers at a rate they and the server can take; what does not fit is dropped, oldest first.
+ */
+let byteAllowance = LIMITS.resultBytesPerSecond;
+let allowanceAt = Date.now();
+
 function flush(): void {
   flushScheduled = false;
   lastFlush = Date.now();
+  byteAllowance = Math.min(LIMITS.resultBytesPerSecond, byteAllowance + ((lastFlush - allowanceAt) / 1000) * LIMITS.resultBytesPerSecond);
+  allowanceAt = lastFlush;
   for (const [sink, p] of pending) {
     if (p.rows.length === 0) continue;
-    send({ type: 'results', sink, rows: p.rows, total: p.total });
+    // At least the newest row goes out, so a chart never stalls on one large record.
+    if (p.bytes > byteAllowance) p.bytes = trimOldest(p.rows, p.sizes, p.bytes, p.rows.length, Math.max(0, byteAllowance));
+    byteAllowance -= p.bytes;
+    send({ type: 'results', sink, rows: p.rows, total: p.total, bytes: p.bytes });
     p.rows = [];
+    p.sizes = [];
+    p.bytes = 0;
   }
   if (logLines.length > 0) {
     send({ type: 'log', lines: logLines });
@@ -73,9 +88,9 @@ function flush(): void {
 }
 
 const log = (line: string) => {
-  logLines.push(line);
+  logLines.push(truncateLogLine(line));
   scheduleFlush();
-  if (logLines.length > 1000) logLines.splice(0, logLines.length - 1000);
+  if (logLines.length > LIMITS.logLines.workerPending) logLines.splice(0, logLines.length - LIMITS.logLines.workerPending);
 };
 const format = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : safeStringify(a))).join(' ');
 console.log = (...args: unknown[]) => log(format(args));
@@ -95,11 +110,20 @@ StreamExecutionEnvironment.setContextHost({
   services: {
     live(sink: string, value: unknown, timestamp: number) {
       let p = pending.get(sink);
-      if (p === undefined) pending.set(sink, (p = { rows: [], total: 0 }));
+      if (p === undefined) pending.set(sink, (p = { rows: [], sizes: [], bytes: 0, total: 0 }));
       p.total++;
-      p.rows.push(toRow(value, timestamp));
+      let row = toRow(value, timestamp);
+      let size = approxJsonBytes(row);
+      // An oversized record is cut for display here, before it is copied anywhere.
+      if (size > LIMITS.recordBytes) {
+        row = truncateRecord(row, size);
+        size = approxJsonBytes(row);
+      }
+      p.rows.push(row);
+      p.sizes.push(size);
+      p.bytes += size;
       // Keep the newest rows if the job produces faster than we flush.
-      if (p.rows.length > MAX_PENDING_ROWS) p.rows.splice(0, p.rows.length - MAX_PENDING_ROWS);
+      if (p.rows.length > LIMITS.workerPendingRows || p.bytes > LIMITS.workerPendingBytes) p.bytes = trimOldest(p.rows, p.sizes, p.bytes, LIMITS.workerPendingRows, LIMITS.workerPendingBytes);
       scheduleFlush();
     },
     log,
@@ -156,7 +180,7 @@ port.on('message', (m: ToWorker) => {
 /** Open taps and when they were last read: a tap nobody reads for a while is closed, so the job runs at full speed again. */
 const tapReads = new Map<string, number>();
 const TAP_IDLE_MS = 30_000;
-const MAX_TAP_VALUE_CHARS = 4000;
+const MAX_TAP_VALUE_CHARS = LIMITS.tapValueChars;
 
 function readTap(m: Extract<ToWorker, { type: 'tap' }>): void {
   const job = currentJobs().find((j) => j.status === 'running') ?? currentJobs().at(-1);

@@ -34,7 +34,8 @@ import type { CellErrorInfo, RestartStrategy, TappedRecord } from '@flowbook/eng
 export type FromWorker =
   | { type: 'started'; jobName: string; graph: unknown; restartStrategy: RestartStrategy }
   | { type: 'restart'; attempt: number; delayMs: number; error: CellErrorInfo; restoreCheckpointId?: number }
-  | { type: 'results'; sink: string; rows: Record<string, unknown>[]; total: number }
+  /** `bytes`: approximate JSON size of the rows. */
+  | { type: 'results'; sink: string; rows: Record<string, unknown>[]; total: number; bytes: number }
   | { type: 'log'; lines: string[] }
   | { type: 'metrics'; operators: OperatorMetricsSnapshot[]; busy?: number }
   | { type: 'checkpoints'; history: CheckpointStats[]; declined: number; restoredFrom?: number }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { JobDetail, JobList, RestorePoints } from '@flowbook/protocol';
+import { JobDetail, JobList, RestorePoints, TaskManagerList } from '@flowbook/protocol';
 
 /** Polls a JSON endpoint of the REST API every `intervalMs`, validating it with its schema. */
 function usePolled<T>(url: string | undefined, parse: (raw: unknown) => T, intervalMs = 1000): { data?: T; error?: string; refresh(): void } {
@@ -30,6 +30,7 @@ function usePolled<T>(url: string | undefined, parse: (raw: unknown) => T, inter
 }
 
 export const useJobs = () => usePolled('/api/v1/jobs', (raw) => JobList.parse(raw));
+export const useTaskManagers = () => usePolled('/api/v1/taskmanagers', (raw) => TaskManagerList.parse(raw));
 export const useJob = (id: string) => usePolled(`/api/v1/jobs/${encodeURIComponent(id)}`, (raw) => JobDetail.parse(raw));
 
 export async function cancelJob(id: string): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '@flowbook/protocol';
 import { applyRunEvents, fromSaved, ROWS_KEPT, type RunEvent } from './cellRuns.js';
 
 const ref = { notebook: 'n', cellId: 'c' };
@@ -24,6 +25,12 @@ describe('applyRunEvents', () => {
     const runs = applyRunEvents({}, [{ kind: 'append', msg: { ...ref, sink: 's', rows, total: rows.length } }]);
     expect(runs.c!.results.s!.rows).toHaveLength(ROWS_KEPT);
     expect(runs.c!.results.s!.rows[0]).toEqual({ i: 10 });
+  });
+
+  it('bounds the rows kept by bytes too: rows of 64 KB keep 32 MB worth, not 20,000 of them', () => {
+    const row = { blob: 'x'.repeat(64 * 1024) };
+    const runs = applyRunEvents({}, Array.from({ length: 10 }, () => ({ kind: 'append' as const, msg: { ...ref, sink: 's', rows: Array(100).fill(row), total: 1, bytes: 100 * (64 * 1024 + 12) } })));
+    expect(runs.c!.results.s!.rows).toHaveLength(Math.floor(LIMITS.browserBytes / (64 * 1024 + 12)));
   });
 
   it('keeps far more than 1,000 rows per sink so a dozen series each keep a long history', () => {

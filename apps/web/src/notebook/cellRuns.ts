@@ -1,4 +1,4 @@
-import type { CellLog, CellStatusMessage, JobMetrics, OperatorMetrics, ResultAppend, Row, RunnableCell } from '@flowbook/protocol';
+import { LIMITS, type CellLog, CellStatusMessage, JobMetrics, OperatorMetrics, ResultAppend, Row, RunnableCell } from '@flowbook/protocol';
 
 /** What the page knows about a code cell's current or last run. */
 export interface CellRunView {
@@ -34,10 +34,17 @@ export type RunEvent =
 
 /**
  * Rows kept per sink. The chart draws at most the last 1,000 x values per series (see pivot); with a dozen series
- * that needs far more than 1,000 rows, so the bound here only caps memory.
+ * that needs far more than 1,000 rows, so the bound here only caps memory: by rows, and by bytes from the size the
+ * server gives each message (see LIMITS in @flowbook/protocol).
  */
-export const ROWS_KEPT = 20_000;
-const LOGS_KEPT = 500;
+export const ROWS_KEPT = LIMITS.browserRows;
+const LOGS_KEPT = LIMITS.logLines.browser;
+
+/** Rows that fit the browser's byte bound at a message's average row size. */
+export function rowsWithinBytes(msg: Pick<ResultAppend, 'rows' | 'bytes'>): number {
+  if (msg.bytes === undefined || msg.rows.length === 0) return ROWS_KEPT;
+  return Math.max(1, Math.min(ROWS_KEPT, Math.floor(LIMITS.browserBytes / Math.max(1, msg.bytes / msg.rows.length))));
+}
 
 /** The saved outputs of a cell, as a run view (shown when a notebook is opened again). */
 export function fromSaved(cell: RunnableCell): CellRunView | undefined {
@@ -81,8 +88,9 @@ export function applyRunEvents(runs: Record<string, CellRunView>, events: RunEve
       if (cur.jobId === undefined || cur.jobId === e.msg.jobId) next[id] = { ...cur, operators: e.msg.operators, ...(e.msg.busy !== undefined ? { busy: e.msg.busy } : {}) };
     } else if (e.kind === 'append') {
       const prev = cur.results[e.msg.sink]?.rows ?? [];
-      let rows = prev.concat(e.msg.rows);
-      if (rows.length > ROWS_KEPT) rows = rows.slice(-ROWS_KEPT);
+      const kept = rowsWithinBytes(e.msg);
+      let rows = prev.concat(e.msg.rows.length > kept ? e.msg.rows.slice(-kept) : e.msg.rows);
+      if (rows.length > kept) rows = rows.slice(-kept);
       next[id] = { ...cur, results: { ...cur.results, [e.msg.sink]: { rows, total: e.msg.total } } };
     } else {
       let logs = cur.logs.concat(e.msg.lines);
