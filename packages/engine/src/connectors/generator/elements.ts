@@ -43,4 +43,5 @@ export const elementsConnector: ConnectorDefinition<ElementsConfig> = {
   configSchema: ElementsConfig as z.ZodType<ElementsConfig>,
   createSource: (config) => new ElementsSource(config),
   bounded: () => true,
+  byReference: ['elements', 'timestamps'],
 };
