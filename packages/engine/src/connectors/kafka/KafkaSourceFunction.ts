@@ -1,6 +1,6 @@
 import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
-import { MIN_WATERMARK } from '../../time/Watermark.js';
+import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
 import { createKafkaClient, jobLogger, tpKey } from './client.js';
 import { KafkaSourceConfig, parseRoleConfig, type KafkaSourceConfigParsed } from './config.js';
@@ -27,8 +27,8 @@ export type KafkaSourceState = z.infer<typeof KafkaSourceState>;
 
 /** How often watermarks are re-evaluated without records (idleness), as Flink's default autoWatermarkInterval. */
 const WATERMARK_INTERVAL_MS = 200;
-/** Records emitted between two yields to the event loop (timers, checkpoints, heartbeats). */
-const YIELD_EVERY = 500;
+/** Records of a fetch emitted as one batch; the source yields to the event loop (timers, checkpoints, heartbeats) between. */
+const CHUNK = 2048;
 /** Checkpoints taken but not yet completed whose offsets are kept for committing. */
 const MAX_PENDING_COMMITS = 16;
 
@@ -62,6 +62,12 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   private watermarks!: PartitionWatermarks;
   private lastWatermark = MIN_WATERMARK;
   private markedIdle = false;
+  /** The batch being filled (emitChunk): lent to the engine for the length of one call. */
+  private readonly values: unknown[] = new Array<unknown>(CHUNK);
+  private readonly timestamps = new Float64Array(CHUNK);
+  /** Set by decode(): the record's event time, or why it is malformed. */
+  private eventTime = Number.NaN;
+  private dead: { raw: unknown; error: string } | undefined;
 
   constructor(config: unknown) {
     this.c = parseRoleConfig(KafkaSourceConfig, config, 'source');
@@ -288,19 +294,20 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     const pos = this.positions.get(key);
     if (pos === undefined) return;
     const end = this.endOffsets?.get(key) ?? (this.endOffsets !== undefined ? -1 : Number.POSITIVE_INFINITY);
-    let n = 0;
-    for (const m of batch.messages) {
+    const messages = batch.messages;
+    let i = 0;
+    while (i < messages.length) {
       // isStale: a seek is pending for this partition (new assignment); the rest of the batch is fetched again from there.
       if (!this.live() || !isRunning() || isStale()) return;
-      const offset = Number(m.offset);
-      if (offset < pos.offset) continue;
-      if (offset >= end) {
+      const r = this.emitChunk(pos, messages, i, end);
+      // kafkajs fetches on after the last resolved offset.
+      if (r.lastOffset !== undefined) resolveOffset(r.lastOffset);
+      i = r.next;
+      if (r.ended) {
         this.partitionEnded(key, pause);
         return;
       }
-      this.emit(pos, m, offset);
-      resolveOffset(m.offset);
-      if (++n % YIELD_EVERY === 0) {
+      if (i < messages.length) {
         this.emitWatermark();
         await this.ctx.yield();
         await heartbeat();
@@ -308,7 +315,7 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     }
     if (!this.live() || isStale()) return;
     // Past control records and aborted messages at the end of the batch too.
-    if (batch.messages.length > 0) this.advance(topic, partition, Math.min(Number(batch.lastOffset()) + 1, end));
+    if (messages.length > 0) this.advance(topic, partition, Math.min(Number(batch.lastOffset()) + 1, end));
     if (this.isPartitionDone(key)) this.partitionEnded(key, pause);
     this.emitWatermark();
   }
@@ -319,11 +326,61 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     if (this.boundedDone()) this.wake();
   }
 
-  /** Decodes and emits one record, advancing its partition's position in the same synchronous step. */
-  private emit(pos: Position, m: KafkaMessage, offset: number): void {
+  /**
+   * Decodes up to CHUNK messages from `from` into the batch arrays and emits them in one collectBatchWithTimestamps,
+   * advancing the partition's position in the same synchronous step (a checkpoint sees all of the chunk or none).
+   * A malformed record goes to the dead-letter output after the records before it, so outputs keep Kafka's order.
+   */
+  private emitChunk(pos: Position, messages: KafkaMessage[], from: number, end: number): { next: number; ended: boolean; lastOffset: string | undefined } {
     const { topic, partition } = pos;
-    const where = `${topic}/${partition}@${offset}`;
-    pos.offset = offset + 1;
+    const values = this.values;
+    const timestamps = this.timestamps;
+    const stop = Math.min(messages.length, from + CHUNK);
+    let n = 0;
+    let maxTs = Number.NEGATIVE_INFINITY;
+    let i = from;
+    let ended = false;
+    let lastOffset: string | undefined;
+    try {
+      for (; i < stop; i++) {
+        const m = messages[i]!;
+        const offset = Number(m.offset);
+        if (offset < pos.offset) continue;
+        if (offset >= end) {
+          ended = true;
+          break;
+        }
+        pos.offset = offset + 1;
+        lastOffset = m.offset;
+        const rec = this.decode(topic, partition, m, offset);
+        if (rec === undefined) {
+          // Records before the malformed one go out first.
+          if (n > 0) this.ctx.collectBatchWithTimestamps(values, timestamps, n);
+          n = 0;
+          this.ctx.deadLetter(this.dead!.raw, this.dead!.error, `${topic}/${partition}@${offset}`);
+          continue;
+        }
+        values[n] = rec;
+        const t = this.eventTime;
+        timestamps[n++] = Number.isFinite(t) ? t : NO_TIMESTAMP;
+        if (t > maxTs) maxTs = t;
+      }
+      if (maxTs > Number.NEGATIVE_INFINITY) this.watermarks.onRecord(tpKey(topic, partition), maxTs);
+      // Downstream operators run inside this call: their errors fail the job (kafkajs would only log and retry them).
+      if (n > 0) this.ctx.collectBatchWithTimestamps(values, timestamps, n);
+    } catch (e) {
+      this.fail(e);
+    }
+    // Lent arrays: drop the references so records do not outlive the batch here.
+    values.fill(undefined, 0, i - from);
+    return { next: i, ended, lastOffset };
+  }
+
+  /**
+   * One Kafka record as the source emits it, its event time in `eventTime` (NaN when it has none); undefined for a
+   * malformed record, whose raw value and error are left in `dead`.
+   */
+  private decode(topic: string, partition: number, m: KafkaMessage, offset: number): unknown {
     let value: unknown;
     if (this.c.format === 'bytes') value = m.value;
     else if (m.value === null) value = null;
@@ -333,8 +390,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       try {
         value = JSON.parse(raw);
       } catch (e) {
-        this.ctx.deadLetter(raw, `invalid JSON: ${(e as Error).message}`, where);
-        return;
+        this.dead = { raw, error: `invalid JSON: ${(e as Error).message}` };
+        return undefined;
       }
     }
     const recordTs = Number(m.timestamp);
@@ -343,22 +400,14 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       const t = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[this.c.timestampField] : undefined;
       eventTime = typeof t === 'number' ? t : typeof t === 'string' ? Date.parse(t) : Number.NaN;
       if (!Number.isFinite(eventTime)) {
-        this.ctx.deadLetter(value, `timestamp field "${this.c.timestampField}" is missing or not a time: ${JSON.stringify(t)}`, where);
-        return;
+        this.dead = { raw: value, error: `timestamp field "${this.c.timestampField}" is missing or not a time: ${JSON.stringify(t)}` };
+        return undefined;
       }
     }
-    const out = this.c.valueOnly
+    this.eventTime = eventTime;
+    return this.c.valueOnly
       ? value
       : ({ topic, partition, offset, key: m.key === null ? null : m.key.toString('utf8'), value, headers: decodeHeaders(m.headers), timestamp: recordTs } satisfies KafkaRecord);
-    // Downstream operators run inside this call: their errors fail the job (kafkajs would only log and retry them).
-    try {
-      if (Number.isFinite(eventTime)) {
-        this.watermarks.onRecord(tpKey(topic, partition), eventTime);
-        this.ctx.collectWithTimestamp(out, eventTime);
-      } else this.ctx.collect(out);
-    } catch (e) {
-      this.fail(e);
-    }
   }
 
   private emitWatermark(): void {
@@ -383,7 +432,9 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   if (headers === undefined) return out;
-  for (const [k, v] of Object.entries(headers)) {
+  // for-in, not Object.entries: no array per record for the common case of no headers.
+  for (const k in headers) {
+    const v = headers[k];
     if (v === undefined) continue;
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
   }
