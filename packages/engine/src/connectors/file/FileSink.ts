@@ -107,9 +107,18 @@ export class FileSinkFunction implements SinkFunction {
   }
 
   invoke(value: unknown): void {
+    this.write(value, this.ctx?.getCurrentProcessingTime() ?? Date.now());
+  }
+
+  /** A batch goes into the part's buffer record by record (rolling as invoke() would), with one clock read. */
+  invokeBatch(values: readonly unknown[], _timestamps: Float64Array, length: number): void {
+    const now = this.ctx?.getCurrentProcessingTime() ?? Date.now();
+    for (let i = 0; i < length; i++) this.write(values[i], now);
+  }
+
+  private write(value: unknown, now: number): void {
     const line = this.encode(value);
     const bytes = Buffer.byteLength(line);
-    const now = this.ctx?.getCurrentProcessingTime() ?? Date.now();
     const { maxBytes, maxRecords, rolloverIntervalMs } = this.c;
     const cur = this.current;
     if (cur !== undefined && cur.records > 0) {

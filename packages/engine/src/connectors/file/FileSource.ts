@@ -73,6 +73,8 @@ export class FileSourceFunction implements SourceFunction {
   private restored = new Map<string, FilePosition>();
   private rateStart: number | undefined;
   private rateCount = 0;
+  /** The batch being filled (emitAll); lent to the engine for one call at a time. */
+  private readonly values: unknown[] = new Array<unknown>(4096);
 
   constructor(config: FileSourceConfig) {
     this.c = FileSourceConfig.parse(config);
@@ -185,26 +187,38 @@ export class FileSourceFunction implements SourceFunction {
     await this.emitAll(cursor, items, ctx);
   }
 
-  /** Emits items in order, each followed at once (same turn) by the position after it; throttled by `rate`. */
+  /**
+   * Emits items in order, consecutive records as one batch (collectBatch), the position after them set in the same
+   * turn; a dead letter or a header goes between batches, in file order. Throttled by `rate`.
+   */
   private async emitAll(cursor: Cursor, items: DecodedItem[], ctx: SourceContext): Promise<void> {
+    const values = this.values;
     let i = 0;
     while (i < items.length) {
       if (!this.active(ctx)) return;
       const n = Math.min(items.length - i, await this.allowance(ctx));
+      let k = 0;
       for (const stop = i + n; i < stop; i++) {
         const item = items[i]!;
+        if (item.kind !== 'header') this.rateCount++;
         if (item.kind === 'record') {
-          ctx.collect(item.value);
-          this.rateCount++;
-        } else if (item.kind === 'dead') {
-          ctx.deadLetter(item.raw, item.error, `${cursor.file}:${item.line}`);
-          this.rateCount++;
+          values[k++] = item.value;
+          if (k === values.length) {
+            ctx.collectBatch(values, k);
+            k = 0;
+          }
         } else {
-          cursor.columns = item.columns;
+          if (k > 0) ctx.collectBatch(values, k);
+          k = 0;
+          if (item.kind === 'dead') ctx.deadLetter(item.raw, item.error, `${cursor.file}:${item.line}`);
+          else cursor.columns = item.columns;
         }
         cursor.offset = item.end;
         cursor.line = item.line;
       }
+      if (k > 0) ctx.collectBatch(values, k);
+      // Lent to the engine for the call only: drop the references.
+      values.fill(undefined, 0, Math.min(n, values.length));
     }
   }
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Job, OutputTag, registerConnector, StreamExecutionEnvironment, WatermarkStrategy, type DeadLetter, type JobSnapshot, type SinkContext } from '../../index.js';
+import { Job, OutputTag, registerConnector, StreamExecutionEnvironment, WatermarkStrategy, type DeadLetter, type JobSnapshot, type SinkContext, type SourceContext } from '../../index.js';
 import { csvField, csvRow } from './csvFormat.js';
 import { FileSink, fileSinkConnector, FileSinkFunction, type FileSinkState } from './FileSink.js';
 import { CsvDecoder, jsonLine, LineDecoder, type DecodedItem, type RecordDecoder } from './decoders.js';
-import { fileNameMatcher, FileSource, fileSourceConnector, type FileSourceState } from './FileSource.js';
+import { fileNameMatcher, FileSource, fileSourceConnector, FileSourceFunction, type FileSourceState } from './FileSource.js';
 
 beforeAll(() => {
   registerConnector(fileSourceConnector);
@@ -137,6 +137,39 @@ describe('file source', () => {
     const metrics = client.job.metrics();
     expect(metrics.find((m) => m.name === 'events')!.deadLetters).toBe(2);
     expect(metrics.find((m) => m.name === 'rows')!.deadLetters).toBe(1);
+  });
+
+  it('emits what it reads in batches, a dead letter between them in file order, the position after each', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'many.jsonl');
+    const lines = Array.from({ length: 10_000 }, (_, i) => (i === 5000 ? '{bad' : JSON.stringify({ i })));
+    writeFileSync(file, lines.join('\n') + '\n');
+    const out: unknown[] = [];
+    const calls = { single: 0, batches: 0 };
+    const ctx = {
+      collect: () => void calls.single++,
+      collectWithTimestamp: () => void calls.single++,
+      collectBatch: (values: readonly unknown[], n = values.length) => {
+        calls.batches++;
+        for (let i = 0; i < n; i++) out.push(values[i]);
+      },
+      collectBatchWithTimestamps: () => void calls.single++,
+      deadLetter: (raw: unknown) => void out.push(`dead ${String(raw)}`),
+      emitWatermark: () => {},
+      markAsTemporarilyIdle: () => {},
+      isRunning: () => true,
+      yield: () => new Promise<void>((r) => setImmediate(r)),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      getCurrentProcessingTime: () => Date.now(),
+      services: {},
+    } satisfies SourceContext;
+    const source = new FileSourceFunction({ path: file, format: 'jsonl' });
+    await source.run(ctx);
+    expect(calls.single).toBe(0);
+    expect(out).toEqual(lines.map((l, i) => (i === 5000 ? 'dead {bad' : { i })));
+    // One batch or two per 64 KiB read (split by the dead letter), not one call per record.
+    expect(calls.batches).toBeLessThan(30);
+    expect(source.snapshotState().files).toEqual([{ file, offset: readFileSync(file).length, line: 10_000 }]);
   });
 
   it('reads the matching files of a directory in name order (numbers in names compare as numbers)', async () => {
