@@ -56,6 +56,15 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
     if (!this.ctx.checkpointing && this.transactionSize(this.current!) >= this.flushEvery.records) this.autoCommit();
   }
 
+  /** A batch joins the current transaction in one call (a full transaction still commits at once without checkpoints). */
+  invokeBatch(values: readonly IN[], timestamps: Float64Array, length: number): void {
+    const auto = !this.ctx.checkpointing;
+    for (let i = 0; i < length; i++) {
+      this.invokeInTransaction(this.current!, values[i]!, timestamps[i]!);
+      if (auto && this.transactionSize(this.current!) >= this.flushEvery.records) this.autoCommit();
+    }
+  }
+
   /** Without checkpoints: each full transaction commits at once, under increasing ids. */
   private autoCommit(): void {
     if (this.current === undefined || this.transactionSize(this.current) === 0) return;
