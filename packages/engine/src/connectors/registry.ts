@@ -28,6 +28,14 @@ export interface ConnectorDefinition<C = unknown> {
    * The job must not mutate them, as Flink documents for object reuse.
    */
   byReference?: readonly string[];
+  /**
+   * The source splits its input over parallel subtasks (Flink's FLIP-27 splits: Kafka partitions, files, ranges of a
+   * collection): with parallelism p each subtask reads its share, told by SourceContext.subtaskIndex/parallelism.
+   * Without it a source runs as one subtask.
+   */
+  splittable?: boolean;
+  /** The sink runs one writer per subtask (SinkContext.subtaskIndex names its files or transactions); else one subtask. */
+  parallelSink?: boolean;
 }
 
 const connectors = new Map<string, ConnectorDefinition<never>>();
