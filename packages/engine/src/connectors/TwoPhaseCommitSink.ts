@@ -43,7 +43,9 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
 
   open(ctx: SinkContext): void | Promise<void> {
     this.ctx = ctx;
-    this.transactionalIdPrefix ||= `${ctx.nodeId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    // One lineage of transactions per subtask: parallel writers never commit (or skip) each other's transactions.
+    const subtask = (ctx.parallelism ?? 1) > 1 ? `-${ctx.subtaskIndex ?? 0}` : '';
+    this.transactionalIdPrefix ||= `${ctx.nodeId}${subtask}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.current = this.beginTransaction();
     if (!ctx.checkpointing) {
       this.flushTimer = setInterval(() => this.autoCommit(), this.flushEvery.intervalMs);
