@@ -2,9 +2,10 @@ import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from '
 import { z } from 'zod';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
-import { createKafkaClient, jobLogger, tpKey } from './client.js';
+import { createKafkaClient, jobLogger, loadKafkaJs, tpKey } from './client.js';
 import { KafkaSourceConfig, parseRoleConfig, type KafkaSourceConfigParsed } from './config.js';
 import { PartitionWatermarks } from './PartitionWatermarks.js';
+import { subtaskAssigner, subtaskOfPartition } from './SubtaskAssigner.js';
 
 /** What the source emits per Kafka record (unless `valueOnly`). */
 export interface KafkaRecord<V = unknown> {
@@ -68,6 +69,9 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   /** Set by decode(): the record's event time, or why it is malformed. */
   private eventTime = Number.NaN;
   private dead: { raw: unknown; error: string } | undefined;
+  /** This source subtask among `parallelism`: it reads partitions i with i mod parallelism = subtask. */
+  private subtask = 0;
+  private parallelism = 1;
 
   constructor(config: unknown) {
     this.c = parseRoleConfig(KafkaSourceConfig, config, 'source');
@@ -75,6 +79,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
 
   async run(ctx: SourceContext): Promise<void> {
     this.ctx = ctx;
+    this.subtask = ctx.subtaskIndex ?? 0;
+    this.parallelism = ctx.parallelism ?? 1;
     this.log = jobLogger(ctx.services);
     this.watermarks = new PartitionWatermarks(this.c.maxOutOfOrdernessMs, this.c.idlenessMs, () => ctx.getCurrentProcessingTime());
     let admin: Admin | undefined;
@@ -88,8 +94,11 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       await this.lookupOffsets(admin, topics);
       if (!this.live() || this.boundedDone()) return;
 
+      const { AssignerProtocol } = await loadKafkaJs();
       const consumer = (this.consumer = kafka.consumer({
         groupId: this.c.groupId,
+        // Partition i goes to subtask i mod parallelism, whatever order the subtasks join in.
+        partitionAssigners: [subtaskAssigner(AssignerProtocol, { subtask: this.subtask, parallelism: this.parallelism })],
         maxWaitTimeInMs: this.c.fetchMaxWaitMs,
         // Heartbeats must come well within the session timeout (kafkajs' default interval is 3 s).
         ...(this.c.sessionTimeoutMs !== undefined ? { sessionTimeout: this.c.sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(this.c.sessionTimeoutMs / 3)) } : {}),
@@ -137,7 +146,20 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   restoreState(state: unknown): void {
     const parsed = KafkaSourceState.safeParse(state);
     if (!parsed.success) throw new Error(`kafka source: cannot restore from this checkpoint: ${parsed.error.issues[0]?.message}`);
-    for (const o of parsed.data.offsets) this.positions.set(tpKey(o.topic, o.partition), { topic: o.topic, partition: o.partition, offset: Number(o.offset) });
+    for (const o of parsed.data.offsets) {
+      const key = tpKey(o.topic, o.partition);
+      const offset = Number(o.offset);
+      // Several old subtasks' states (restoreUnionState): the furthest position of a partition wins.
+      if ((this.positions.get(key)?.offset ?? -1) < offset) this.positions.set(key, { topic: o.topic, partition: o.partition, offset });
+    }
+  }
+
+  /** After a change of parallelism: every partition's position from the old subtask that read it (positions only grow). */
+  restoreUnionState(states: unknown[]): void {
+    for (const state of states) {
+      if (state === undefined) continue;
+      this.restoreState(state);
+    }
   }
 
   /** Commits the checkpoint's positions to the consumer group (for monitoring, and for startFrom 'committed'). */
@@ -212,6 +234,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       const listed = await admin.fetchTopicOffsets(topic);
       const byTime = typeof start === 'object' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, start.timestamp)).map((o) => [o.partition, Number(o.offset)])) : undefined;
       for (const o of listed) {
+        // Other subtasks' partitions: neither read nor waited for here.
+        if (subtaskOfPartition(o.partition, this.parallelism) !== this.subtask) continue;
         const key = tpKey(topic, o.partition);
         const low = Number(o.low);
         const high = Number(o.high);

@@ -15,7 +15,9 @@ import {
   WatermarkStrategy,
   type DeadLetter,
   type JobSnapshot,
+  type ProcessFunction,
 } from '../../index.js';
+import { Job } from '../../runtime/Job.js';
 import { getConnector, registerConnector } from '../registry.js';
 import type { SinkContext, SourceContext } from '../SourceFunction.js';
 import { startKafkaBroker, type KafkaTestBroker } from '../../testing/kafkaBroker.js';
@@ -420,6 +422,56 @@ describe.concurrent('kafka connector (against a kcat mock broker)', () => {
   // The mock cluster now and then answers a rebalance with a protocol error that crashes a kafkajs consumer (about one
   // full run in six on this machine): a job then fails (a real one restarts by its strategy) and the test says so and
   // runs again on a new topic and group.
+  it('at parallelism 2, partition i is read by subtask i mod 2; a restore per subtask reads each record once', { timeout: 60_000 }, async () => {
+    const topic = unique('split');
+    const messages = Array.from({ length: 400 }, (_, i) => ({ partition: i % 4, value: JSON.stringify({ i }), timestamp: String(T0 + i) }));
+    await producer.send({ topic, messages });
+    const bySubtask = new Map<number, Set<number>>();
+    const graph = () => {
+      const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
+      env
+        .fromSource(new KafkaSource(sourceConfig(topic, { bounded: true })), WatermarkStrategy.noWatermarks<KafkaRecord<{ i: number }>>(), 'split')
+        .process<KafkaRecord<{ i: number }>>({
+          subtask: -1,
+          open(rc: { getIndexOfThisSubtask(): number }) {
+            this.subtask = rc.getIndexOfThisSubtask();
+          },
+          processElement(r, _ctx, out) {
+            if (!bySubtask.has(r.partition)) bySubtask.set(r.partition, new Set());
+            bySubtask.get(r.partition)!.add(this.subtask);
+            out.collect(r);
+          },
+        } as ProcessFunction<KafkaRecord<{ i: number }>, KafkaRecord<{ i: number }>> & { subtask: number })
+        .sinkTo({ connector: 'collect', config: { name: 'out' } });
+      return env.getPipeline('split');
+    };
+    const read: KafkaRecord<{ i: number }>[] = [];
+    let snapshot: JobSnapshot | undefined;
+    const first = new Job(graph(), {
+      services: {
+        collect: (_s: string, v: unknown) => {
+          read.push(v as KafkaRecord<{ i: number }>);
+          // A snapshot between two of the source's batches, once both subtasks have read something.
+          if (snapshot === undefined && new Set(read.map((r) => r.partition % 2)).size === 2) {
+            snapshot = {} as JobSnapshot;
+            setImmediate(() => {
+              snapshot = structuredClone(first.snapshot(1));
+              first.cancel();
+            });
+          }
+        },
+      },
+    });
+    expect(first.metrics().find((m) => m.type === 'source')!.parallelism).toBe(2);
+    await first.run();
+    const before = read.length;
+    expect(before).toBeGreaterThan(0);
+    const restored = new Job(graph(), { restoreFrom: snapshot!, services: { collect: (_s: string, v: unknown) => void read.push(v as KafkaRecord<{ i: number }>) } });
+    expect(await restored.run()).toBe('finished');
+    expect(read.map((r) => r.value.i).sort((a, b) => a - b)).toEqual(messages.map((_, i) => i));
+    for (const [partition, subtasks] of bySubtask) expect([...subtasks]).toEqual([partition % 2]);
+  });
+
   it('scales out on a consumer group: two jobs in one group split the partitions and read each record once', { retry: 2, timeout: 60_000 }, async () => {
     const topic = unique('scale');
     const groupId = `g-${topic}`;
