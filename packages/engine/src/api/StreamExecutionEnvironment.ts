@@ -93,7 +93,11 @@ export class StreamExecutionEnvironment {
     return this;
   }
 
-  /** Default number of parallel subtasks of every operator (Flink's setParallelism); sources and sinks run as one. */
+  /**
+   * Default number of parallel subtasks of every operator (Flink's setParallelism). Sources whose connector splits its
+   * input (collections, files, Kafka) and sinks that write per subtask (files, PostgreSQL, Kafka) run with it too;
+   * other connectors run as one subtask.
+   */
   setParallelism(n: number): this {
     if (!Number.isInteger(n) || n < 1) throw new Error(`setParallelism: ${n} is not a positive integer`);
     this.parallelism = n;
@@ -148,6 +152,7 @@ export class StreamExecutionEnvironment {
    * A bounded stream of the array's elements. The elements are handed to the job as they are, not copied (class
    * instances keep their prototype): like Flink with object reuse, the job and the caller must not mutate them while
    * it runs. Where a graph crosses a thread or is shown as JSON, the elements are serialized as any config.
+   * With parallelism p, subtask s reads the s-th of p contiguous ranges.
    */
   fromCollection<T>(elements: T[], name = 'elements'): DataStream<T> {
     const id = this.addNode('source', { connector: 'elements', config: { elements } }, name, []);
