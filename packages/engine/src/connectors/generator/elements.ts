@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../registry.js';
-import { NO_TIMESTAMP } from '../../time/Watermark.js';
 import { SourceBatch } from '../SourceBatch.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
 
@@ -10,6 +9,9 @@ export const ElementsConfig = z.object({
   timestamps: z.array(z.number()).optional(),
 });
 export type ElementsConfig = z.input<typeof ElementsConfig>;
+
+/** Elements per batch the source emits. */
+const BATCH = 4096;
 
 /** Elements still to emit: [start, end) index ranges of the collection. */
 type Ranges = [number, number][];
@@ -40,13 +42,18 @@ export class ElementsSource implements SourceFunction {
       : this.restored && 'remaining' in this.restored
         ? this.restored.remaining.map(([a, b]): [number, number] => [a, b])
         : [[Math.max(this.restored?.next ?? 0, lo), hi]]);
-    const batch = new SourceBatch(ctx, 4096);
+    const batch = new SourceBatch(ctx, BATCH);
     for (const range of todo) {
       while (this.running && ctx.isRunning() && range[0] < range[1]) {
-        const end = Math.min(range[1], range[0] + batch.capacity);
-        for (let i = range[0]; i < end; i++) batch.add(elements[i], timestamps ? timestamps[i]! : NO_TIMESTAMP);
+        const from = range[0];
+        const end = Math.min(range[1], from + BATCH);
         range[0] = end;
-        batch.flush();
+        // Without timestamps a slice goes out as it is: one block copy instead of a pass that adds element by element.
+        if (timestamps === undefined) ctx.collectBatch(elements.slice(from, end));
+        else {
+          for (let i = from; i < end; i++) batch.add(elements[i], timestamps[i]!);
+          batch.flush();
+        }
         await ctx.yield();
       }
     }
