@@ -1,7 +1,7 @@
 // `npm run bench`: Nexmark queries on the engine, side by side with a hand-written loop and RxJS over the same
 // pre-generated events, in the same process and run; prints a table and writes bench-results.json at the repo root.
 // BENCH_EVENTS scales the event count (default 1,000,000); BENCH_RUNS sets the rounds per query (default 5, medians);
-// BENCH_QUERIES=q5,q11 runs only those.
+// BENCH_QUERIES=q5,q11 runs only those; BENCH_SOURCE=collection feeds the engine through env.fromCollection.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_YOUNG_GENERATION_MB, NexmarkGenerator, semiSpaceMbOf } from '../src/index.js';
 import { same } from './compare.js';
-import { batchesOf, prefix } from './harness.js';
+import { batchesOf, prefix, SOURCE } from './harness.js';
 import { queries } from './queries/index.js';
 import { heapPerWindowKey } from './stateHeap.js';
 
@@ -78,7 +78,7 @@ const semiSpace = process.execArgv.find((a) => a.startsWith('--max-semi-space-si
 const expected = `--max-semi-space-size=${semiSpaceMbOf(DEFAULT_YOUNG_GENERATION_MB)}`;
 if (semiSpace !== expected) console.warn(`warning: run with ${expected} (as npm run bench does), the young generation of Flowbook's jobs; this process has ${semiSpace ?? "V8's default"}`);
 if (childOut === undefined) console.log(
-  `Nexmark, ${N.toLocaleString()} events (10,000 events/s of event time, 3 s out of order, watermark delay 4 s), node ${process.version}, ${os.cpus().length} cores, ${semiSpace ?? 'default semi-spaces'}, median of ${RUNS} run(s), each query in a process of its own`,
+  `Nexmark, ${N.toLocaleString()} events (10,000 events/s of event time, 3 s out of order, watermark delay 4 s), node ${process.version}, ${os.cpus().length} cores, ${semiSpace ?? 'default semi-spaces'}, median of ${RUNS} run(s), each query in a process of its own, engine source: ${SOURCE === 'collection' ? 'env.fromCollection' : 'array batches'}`,
 );
 const selected = queries.filter((q) => !only || only.includes(q.name));
 if (childOut === undefined) {
@@ -157,7 +157,7 @@ console.log(
 );
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 writeFileSync(
-  path.join(root, 'bench-results.json'),
+  path.join(root, SOURCE === 'collection' ? 'bench-results-collection.json' : 'bench-results.json'),
   JSON.stringify({ events: N, runs: RUNS, node: process.version, cores: os.cpus().length, date: new Date().toISOString(), queries: rows, windowStateBytesPerKey: heap.bytesPerKey, windowStateBytesPerKeyGenericPath: heapGeneric.bytesPerKey }, null, 2),
 );
 if (rows.some((r) => !r.resultsEqual)) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ConnectorSpec } from '../connectors/registry.js';
+import { cloneNodes, type ConnectorSpec } from '../connectors/registry.js';
 import { GRAPH_VERSION, type GraphEdge, type GraphNode, type PipelineGraph } from '../graph/PipelineGraph.js';
 import type { Job, JobOptions, JobSnapshot, JobStatus } from '../runtime/Job.js';
 import { JobExecution, type RestartInfo } from '../runtime/JobExecution.js';
@@ -93,7 +93,11 @@ export class StreamExecutionEnvironment {
     return this;
   }
 
-  /** Default number of parallel subtasks of every operator (Flink's setParallelism); sources and sinks run as one. */
+  /**
+   * Default number of parallel subtasks of every operator (Flink's setParallelism). Sources whose connector splits its
+   * input (collections, files, Kafka) and sinks that write per subtask (files, PostgreSQL, Kafka) run with it too;
+   * other connectors run as one subtask.
+   */
   setParallelism(n: number): this {
     if (!Number.isInteger(n) || n < 1) throw new Error(`setParallelism: ${n} is not a positive integer`);
     this.parallelism = n;
@@ -127,7 +131,7 @@ export class StreamExecutionEnvironment {
     return new DataStream<T>(this, id);
   }
 
-  /** A bounded stream of the given elements. */
+  /** A bounded stream of the given elements, handed over as they are (see fromCollection: do not mutate them). */
   fromElements<T>(...elements: T[]): DataStream<T> {
     return this.fromCollection(elements);
   }
@@ -144,6 +148,12 @@ export class StreamExecutionEnvironment {
     return this.fromCollection(Array.from({ length: to - from + 1 }, (_, i) => from + i), 'sequence');
   }
 
+  /**
+   * A bounded stream of the array's elements. The elements are handed to the job as they are, not copied (class
+   * instances keep their prototype): like Flink with object reuse, the job and the caller must not mutate them while
+   * it runs. Where a graph crosses a thread or is shown as JSON, the elements are serialized as any config.
+   * With parallelism p, subtask s reads the s-th of p contiguous ranges.
+   */
   fromCollection<T>(elements: T[], name = 'elements'): DataStream<T> {
     const id = this.addNode('source', { connector: 'elements', config: { elements } }, name, []);
     return new DataStream<T>(this, id);
@@ -161,7 +171,7 @@ export class StreamExecutionEnvironment {
         ...(this.checkpointInterval !== undefined ? { checkpointInterval: this.checkpointInterval } : {}),
         ...(this.restartStrategy !== undefined ? { restartStrategy: this.restartStrategy } : {}),
       },
-      nodes: structuredClone(this.nodes),
+      nodes: cloneNodes(this.nodes),
       edges: structuredClone(this.edges),
     };
   }

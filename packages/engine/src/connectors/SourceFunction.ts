@@ -23,6 +23,10 @@ export interface SourceContext<T = unknown> {
   sleep(ms: number): Promise<void>;
   getCurrentProcessingTime(): number;
   services: Record<string, unknown>;
+  /** This subtask's index among the source's parallel subtasks (0 when absent); a splittable source reads its share. */
+  readonly subtaskIndex?: number;
+  /** Number of parallel subtasks of the source (1 when absent). */
+  readonly parallelism?: number;
 }
 
 /** A source of records. `run` returns when a bounded input is exhausted or the job is cancelled. */
@@ -32,6 +36,11 @@ export interface SourceFunction<T = unknown> {
   /** Read position, stored in checkpoints so the source resumes where it was (resettable sources). */
   snapshotState?(checkpointId: number): unknown;
   restoreState?(state: unknown): void;
+  /**
+   * After a change of parallelism: the states of every old subtask (Flink's union list state), for each new subtask
+   * to keep what belongs to its splits. Without it a source's state cannot move to another parallelism.
+   */
+  restoreUnionState?(states: unknown[]): void;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
 }
 
@@ -45,6 +54,9 @@ export interface SinkContext {
   checkpointing: boolean;
   /** Fails the job from the sink's background work (a flush that was rejected). */
   failJob(error: unknown): void;
+  /** This writer's subtask index (0 when absent) among `parallelism` writers (1 when absent): part of file and transaction names. */
+  subtaskIndex?: number;
+  parallelism?: number;
 }
 
 /** A sink of records (Flink's SinkFunction / SinkWriter). */

@@ -43,7 +43,9 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
 
   open(ctx: SinkContext): void | Promise<void> {
     this.ctx = ctx;
-    this.transactionalIdPrefix ||= `${ctx.nodeId}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    // One lineage of transactions per subtask: parallel writers never commit (or skip) each other's transactions.
+    const subtask = (ctx.parallelism ?? 1) > 1 ? `-${ctx.subtaskIndex ?? 0}` : '';
+    this.transactionalIdPrefix ||= `${ctx.nodeId}${subtask}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.current = this.beginTransaction();
     if (!ctx.checkpointing) {
       this.flushTimer = setInterval(() => this.autoCommit(), this.flushEvery.intervalMs);
@@ -54,6 +56,15 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
   invoke(value: IN, timestamp: number): void {
     this.invokeInTransaction(this.current!, value, timestamp);
     if (!this.ctx.checkpointing && this.transactionSize(this.current!) >= this.flushEvery.records) this.autoCommit();
+  }
+
+  /** A batch joins the current transaction in one call (a full transaction still commits at once without checkpoints). */
+  invokeBatch(values: readonly IN[], timestamps: Float64Array, length: number): void {
+    const auto = !this.ctx.checkpointing;
+    for (let i = 0; i < length; i++) {
+      this.invokeInTransaction(this.current!, values[i]!, timestamps[i]!);
+      if (auto && this.transactionSize(this.current!) >= this.flushEvery.records) this.autoCommit();
+    }
   }
 
   /** Without checkpoints: each full transaction commits at once, under increasing ids. */

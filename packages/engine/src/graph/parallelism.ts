@@ -1,13 +1,16 @@
+import { getConnector } from '../connectors/registry.js';
 import type { GraphNode, PipelineGraph } from './PipelineGraph.js';
 
 /**
- * Why a node runs as a single subtask whatever the job's parallelism: sources and sinks read and write through one
- * connection in the embedded runtime (scale-out past one process is by Kafka consumer groups), and a window over a
- * non-keyed stream (windowAll) sees every record, as in Flink.
+ * Why a node runs as a single subtask whatever the job's parallelism: a source whose connector does not split its
+ * input, a sink whose connector writes through one connection (the connector registry declares `splittable` and
+ * `parallelSink`), and a window over a non-keyed stream (windowAll), which sees every record, as in Flink.
  */
 export function singleSubtaskReason(graph: PipelineGraph, node: GraphNode): string | undefined {
-  if (node.type === 'source') return 'a source runs as one subtask';
-  if (node.type === 'sink') return 'a sink runs as one subtask';
+  const connector = typeof node.config.connector === 'string' ? node.config.connector : undefined;
+  const def = connector !== undefined ? getConnector(connector) : undefined;
+  if (node.type === 'source' && def?.splittable !== true) return `a ${connector ?? ''} source does not split its input: it runs as one subtask`.replace('a  ', 'a ');
+  if (node.type === 'sink' && def?.parallelSink !== true) return `a ${connector ?? ''} sink writes through one connection: it runs as one subtask`.replace('a  ', 'a ');
   if (node.type === 'window' && !graph.edges.some((e) => e.target === node.id && e.partitioning === 'hash')) return 'windowAll runs as one subtask (as in Flink)';
   return undefined;
 }

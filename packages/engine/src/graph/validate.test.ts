@@ -35,11 +35,14 @@ describe('validateGraph', () => {
     const g = base();
     g.nodes[0]!.parallelism = 2;
     g.nodes[1]!.parallelism = 200;
-    g.nodes[2]!.parallelism = 1;
+    g.nodes[2]!.parallelism = 2;
+    // A collection splits over subtasks (connector registry: splittable); print writes through one stream.
+    expect(validateGraph(g).filter((i) => i.nodeId === 'src')).toEqual([]);
+    g.nodes[0]!.config = { connector: 'nexmark', config: {} };
     const issues = validateGraph(g);
-    expect(issues).toContainEqual({ nodeId: 'src', message: 'parallelism 2 is not possible: a source runs as one subtask' });
+    expect(issues).toContainEqual({ nodeId: 'src', message: 'parallelism 2 is not possible: a nexmark source does not split its input: it runs as one subtask' });
+    expect(issues).toContainEqual({ nodeId: 'out', message: 'parallelism 2 is not possible: a print sink writes through one connection: it runs as one subtask' });
     expect(issues).toContainEqual({ nodeId: 'm', message: "parallelism 200 is more than the job's maxParallelism 128" });
-    expect(issues.filter((i) => i.nodeId === 'out')).toEqual([]);
   });
   it('needs keyBy before keyed operators and watermarks before event-time windows', () => {
     const env = StreamExecutionEnvironment.getExecutionEnvironment();

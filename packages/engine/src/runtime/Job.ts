@@ -361,6 +361,8 @@ export class Job {
           if (before === now) return op.initializeState(snapshot.operators[stateKey(nodeId, i, t.subtask, now)]);
           const old = Array.from({ length: before }, (_, s) => snapshot.operators[stateKey(nodeId, i, s, before)]);
           if (old.every((o) => o === undefined)) return op.initializeState(undefined);
+          // A split source: each new subtask takes what belongs to its splits from all old states.
+          if (op instanceof SourceOperator && op.initializeUnionState(old)) return;
           if (!(op instanceof KeyedStreamOperator)) {
             throw new Error(`the state of "${t.name}" cannot be redistributed from parallelism ${before} to ${now}: only keyed state can`);
           }

@@ -47,6 +47,13 @@ interface Cursor extends FilePosition {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+
+/** 32-bit FNV-1a of a string: a stable, well-spread hash of a file name. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 const byName = new Intl.Collator('en', { numeric: true }).compare; // part-2 before part-10
 
 /** Matches file names: a suffix, or a glob where * and ? do not cross directories. */
@@ -73,6 +80,10 @@ export class FileSourceFunction implements SourceFunction {
   private restored = new Map<string, FilePosition>();
   private rateStart: number | undefined;
   private rateCount = 0;
+  private subtask = 0;
+  private parallelism = 1;
+  /** The batch being filled (emitAll); lent to the engine for one call at a time. */
+  private readonly values: unknown[] = new Array<unknown>(4096);
 
   constructor(config: FileSourceConfig) {
     this.c = FileSourceConfig.parse(config);
@@ -81,6 +92,8 @@ export class FileSourceFunction implements SourceFunction {
   }
 
   async run(ctx: SourceContext): Promise<void> {
+    this.subtask = ctx.subtaskIndex ?? 0;
+    this.parallelism = ctx.parallelism ?? 1;
     let isDir: boolean;
     try {
       isDir = (await fs.stat(this.root)).isDirectory();
@@ -126,12 +139,23 @@ export class FileSourceFunction implements SourceFunction {
     const known = new Set(this.cursors.map((c) => c.file));
     let added = false;
     for (const file of files) {
-      if (known.has(file)) continue;
+      if (known.has(file) || !this.owns(file)) continue;
       const r = this.restored.get(file);
       this.cursors.push({ file, offset: r?.offset ?? 0, line: r?.line ?? 0, ...(r?.columns ? { columns: [...r.columns] } : {}), readOffset: r?.offset ?? 0, decoder: undefined });
       added = true;
     }
     return added;
+  }
+
+  /**
+   * Whether this subtask reads the file (a split per file, as Flink's FileSource): by a hash of its path, so the
+   * assignment does not depend on which files exist or when a subtask lists them (follow mode, restores). A single
+   * file is read by subtask 0.
+   */
+  private owns(file: string): boolean {
+    if (this.parallelism === 1) return true;
+    if (file === this.root) return this.subtask === 0;
+    return fnv1a(path.relative(this.root, file)) % this.parallelism === this.subtask;
   }
 
   private newDecoder(cursor: Cursor): RecordDecoder {
@@ -185,26 +209,38 @@ export class FileSourceFunction implements SourceFunction {
     await this.emitAll(cursor, items, ctx);
   }
 
-  /** Emits items in order, each followed at once (same turn) by the position after it; throttled by `rate`. */
+  /**
+   * Emits items in order, consecutive records as one batch (collectBatch), the position after them set in the same
+   * turn; a dead letter or a header goes between batches, in file order. Throttled by `rate`.
+   */
   private async emitAll(cursor: Cursor, items: DecodedItem[], ctx: SourceContext): Promise<void> {
+    const values = this.values;
     let i = 0;
     while (i < items.length) {
       if (!this.active(ctx)) return;
       const n = Math.min(items.length - i, await this.allowance(ctx));
+      let k = 0;
       for (const stop = i + n; i < stop; i++) {
         const item = items[i]!;
+        if (item.kind !== 'header') this.rateCount++;
         if (item.kind === 'record') {
-          ctx.collect(item.value);
-          this.rateCount++;
-        } else if (item.kind === 'dead') {
-          ctx.deadLetter(item.raw, item.error, `${cursor.file}:${item.line}`);
-          this.rateCount++;
+          values[k++] = item.value;
+          if (k === values.length) {
+            ctx.collectBatch(values, k);
+            k = 0;
+          }
         } else {
-          cursor.columns = item.columns;
+          if (k > 0) ctx.collectBatch(values, k);
+          k = 0;
+          if (item.kind === 'dead') ctx.deadLetter(item.raw, item.error, `${cursor.file}:${item.line}`);
+          else cursor.columns = item.columns;
         }
         cursor.offset = item.end;
         cursor.line = item.line;
       }
+      if (k > 0) ctx.collectBatch(values, k);
+      // Lent to the engine for the call only: drop the references.
+      values.fill(undefined, 0, Math.min(n, values.length));
     }
   }
 
@@ -239,6 +275,14 @@ export class FileSourceFunction implements SourceFunction {
     const s = state as FileSourceState;
     this.restored = new Map(s.files.map((f) => [f.file, f]));
   }
+
+  /** After a change of parallelism: every file's position from whichever old subtask read it (positions only grow). */
+  restoreUnionState(states: unknown[]): void {
+    this.restored = new Map();
+    for (const s of states as (FileSourceState | undefined)[]) {
+      for (const f of s?.files ?? []) if ((this.restored.get(f.file)?.offset ?? -1) < f.offset) this.restored.set(f.file, f);
+    }
+  }
 }
 
 export const fileSourceConnector: ConnectorDefinition<FileSourceConfig> = {
@@ -246,6 +290,7 @@ export const fileSourceConnector: ConnectorDefinition<FileSourceConfig> = {
   description: 'Records from a file or a directory: CSV, JSON Lines or text lines; can follow growing files',
   configSchema: FileSourceConfig as z.ZodType<FileSourceConfig>,
   createSource: (c) => new FileSourceFunction(c),
+  splittable: true,
   bounded: (c) => c.follow !== true,
 };
 

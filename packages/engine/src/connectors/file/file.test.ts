@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Job, OutputTag, registerConnector, StreamExecutionEnvironment, WatermarkStrategy, type DeadLetter, type JobSnapshot, type SinkContext } from '../../index.js';
+import { Job, OutputTag, registerConnector, StreamExecutionEnvironment, WatermarkStrategy, type DeadLetter, type JobSnapshot, type SinkContext, type SourceContext } from '../../index.js';
 import { csvField, csvRow } from './csvFormat.js';
 import { FileSink, fileSinkConnector, FileSinkFunction, type FileSinkState } from './FileSink.js';
 import { CsvDecoder, jsonLine, LineDecoder, type DecodedItem, type RecordDecoder } from './decoders.js';
-import { fileNameMatcher, FileSource, fileSourceConnector, type FileSourceState } from './FileSource.js';
+import { fileNameMatcher, FileSource, fileSourceConnector, FileSourceFunction, type FileSourceState } from './FileSource.js';
 
 beforeAll(() => {
   registerConnector(fileSourceConnector);
@@ -137,6 +137,39 @@ describe('file source', () => {
     const metrics = client.job.metrics();
     expect(metrics.find((m) => m.name === 'events')!.deadLetters).toBe(2);
     expect(metrics.find((m) => m.name === 'rows')!.deadLetters).toBe(1);
+  });
+
+  it('emits what it reads in batches, a dead letter between them in file order, the position after each', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'many.jsonl');
+    const lines = Array.from({ length: 10_000 }, (_, i) => (i === 5000 ? '{bad' : JSON.stringify({ i })));
+    writeFileSync(file, lines.join('\n') + '\n');
+    const out: unknown[] = [];
+    const calls = { single: 0, batches: 0 };
+    const ctx = {
+      collect: () => void calls.single++,
+      collectWithTimestamp: () => void calls.single++,
+      collectBatch: (values: readonly unknown[], n = values.length) => {
+        calls.batches++;
+        for (let i = 0; i < n; i++) out.push(values[i]);
+      },
+      collectBatchWithTimestamps: () => void calls.single++,
+      deadLetter: (raw: unknown) => void out.push(`dead ${String(raw)}`),
+      emitWatermark: () => {},
+      markAsTemporarilyIdle: () => {},
+      isRunning: () => true,
+      yield: () => new Promise<void>((r) => setImmediate(r)),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      getCurrentProcessingTime: () => Date.now(),
+      services: {},
+    } satisfies SourceContext;
+    const source = new FileSourceFunction({ path: file, format: 'jsonl' });
+    await source.run(ctx);
+    expect(calls.single).toBe(0);
+    expect(out).toEqual(lines.map((l, i) => (i === 5000 ? 'dead {bad' : { i })));
+    // One batch or two per 64 KiB read (split by the dead letter), not one call per record.
+    expect(calls.batches).toBeLessThan(30);
+    expect(source.snapshotState().files).toEqual([{ file, offset: readFileSync(file).length, line: 10_000 }]);
   });
 
   it('reads the matching files of a directory in name order (numbers in names compare as numbers)', async () => {
@@ -470,6 +503,44 @@ describe('decoders', () => {
   }
   const csvOptions = { header: true, delimiter: ',', inferTypes: true };
   const broken = Buffer.from('a,b\n1,2\n3,"x"y\n5,6\n\n7,"multi\nline"\n8,x"y\n8.5,"z"\n9,"unclosed\n10,11\n');
+
+  it('at parallelism 2: each subtask reads its files and writes its own parts; restored per subtask, each record once', async () => {
+    const root = tmp();
+    const inDir = path.join(root, 'in');
+    const outDir = path.join(root, 'out');
+    mkdirSync(inDir);
+    const files = 8;
+    const perFile = 4000;
+    for (let f = 0; f < files; f++) {
+      writeFileSync(path.join(inDir, `events-${f}.jsonl`), Array.from({ length: perFile }, (_, i) => JSON.stringify({ id: f * perFile + i })).join('\n') + '\n');
+    }
+    const env = StreamExecutionEnvironment.getExecutionEnvironment().enableCheckpointing(3_600_000).setParallelism(2);
+    env
+      .fromSource<{ id: number }>(FileSource.jsonLines(inDir, { rate: 40_000 }), WatermarkStrategy.noWatermarks())
+      .map((r) => ({ id: r.id }))
+      .sinkTo(FileSink.jsonLines(outDir, { maxRecords: 1000 }));
+    const graph = env.getPipeline('split files');
+
+    const job = new Job(graph);
+    expect(job.metrics().find((m) => m.type === 'source')!.parallelism).toBe(2);
+    expect(job.metrics().find((m) => m.type === 'sink')!.parallelism).toBe(2);
+    const running = job.run();
+    await waitFor(() => readdirSync(outDir).length >= 4, 'some output', 15_000);
+    const snapshot = JSON.parse(JSON.stringify(job.snapshot(1))) as JobSnapshot;
+    expect(Object.keys(snapshot.operators).some((k) => k.endsWith('@1'))).toBe(true);
+    await sleep(30);
+    job.cancel(); // checkpoint 1 taken, its notification lost; records after it are in in-progress files
+    await running;
+
+    expect(await new Job(graph, { restoreFrom: snapshot }).run()).toBe('finished');
+    const { names, inProgress } = committed(outDir);
+    expect(inProgress).toEqual([]);
+    // Both writers wrote parts of their own.
+    expect(names.some((n) => n.startsWith('part-0-'))).toBe(true);
+    expect(names.some((n) => n.startsWith('part-1-'))).toBe(true);
+    const ids = (jsonLinesOf(outDir, names) as { id: number }[]).map((r) => r.id).sort((a, b) => a - b);
+    expect(ids).toEqual(Array.from({ length: files * perFile }, (_, i) => i));
+  });
 
   it('CSV: a quoting error costs its line only; csv-parse goes on after it', async () => {
     const items = await decode(new CsvDecoder(0, 0, undefined, csvOptions), broken, 1 << 16);

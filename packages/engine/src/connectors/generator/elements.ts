@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../registry.js';
-import { NO_TIMESTAMP } from '../../time/Watermark.js';
 import { SourceBatch } from '../SourceBatch.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
 
@@ -11,29 +10,72 @@ export const ElementsConfig = z.object({
 });
 export type ElementsConfig = z.input<typeof ElementsConfig>;
 
-/** The source behind fromElements / fromCollection: bounded, in order, position checkpointed. */
+/** Elements per batch the source emits. */
+const BATCH = 4096;
+
+/** Elements still to emit: [start, end) index ranges of the collection. */
+type Ranges = [number, number][];
+/** Checkpointed: the ranges left (`next` alone: the rest of this subtask's range, as single-subtask jobs stored it). */
+type ElementsState = { remaining: Ranges } | { next: number };
+
+/** Subtask `s` of `p` reads the s-th of p contiguous ranges of `n` elements. */
+const rangeOf = (n: number, s: number, p: number): [number, number] => [Math.floor((n * s) / p), Math.floor((n * (s + 1)) / p)];
+
+/**
+ * The source behind fromElements / fromCollection / fromSequence: bounded, in order within each subtask's range, the
+ * ranges left checkpointed. Elements are emitted as they are (no copy).
+ */
 export class ElementsSource implements SourceFunction {
   private running = true;
-  private next = 0;
+  /** What run() emits; its first range's start advances as elements go out. */
+  private todo: Ranges | undefined;
+  private restored: ElementsState | undefined;
+  /** After a change of parallelism: the ranges every old subtask had left. */
+  private union: Ranges | undefined;
   constructor(private readonly config: ElementsConfig) {}
+
   async run(ctx: SourceContext): Promise<void> {
     const { elements, timestamps } = this.config;
-    const batch = new SourceBatch(ctx, 4096);
-    while (this.running && ctx.isRunning() && this.next < elements.length) {
-      const end = Math.min(elements.length, this.next + batch.capacity);
-      for (; this.next < end; this.next++) batch.add(elements[this.next], timestamps ? timestamps[this.next]! : NO_TIMESTAMP);
-      batch.flush();
-      if (this.next < elements.length) await ctx.yield();
+    const [lo, hi] = rangeOf(elements.length, ctx.subtaskIndex ?? 0, ctx.parallelism ?? 1);
+    const todo: Ranges = (this.todo = this.union
+      ? this.union.map(([a, b]): [number, number] => [Math.max(a, lo), Math.min(b, hi)]).filter(([a, b]) => a < b)
+      : this.restored && 'remaining' in this.restored
+        ? this.restored.remaining.map(([a, b]): [number, number] => [a, b])
+        : [[Math.max(this.restored?.next ?? 0, lo), hi]]);
+    const batch = new SourceBatch(ctx, BATCH);
+    for (const range of todo) {
+      while (this.running && ctx.isRunning() && range[0] < range[1]) {
+        const from = range[0];
+        const end = Math.min(range[1], from + BATCH);
+        range[0] = end;
+        // Without timestamps a slice goes out as it is: one block copy instead of a pass that adds element by element.
+        if (timestamps === undefined) ctx.collectBatch(elements.slice(from, end));
+        else {
+          for (let i = from; i < end; i++) batch.add(elements[i], timestamps[i]!);
+          batch.flush();
+        }
+        await ctx.yield();
+      }
     }
   }
   cancel(): void {
     this.running = false;
   }
-  snapshotState(): unknown {
-    return { next: this.next };
+  snapshotState(): ElementsState {
+    if (this.todo === undefined) return this.union ? { remaining: this.union } : (this.restored ?? { next: 0 });
+    return { remaining: this.todo.filter(([a, b]) => a < b).map(([a, b]): [number, number] => [a, b]) };
   }
   restoreState(state: unknown): void {
-    this.next = (state as { next: number }).next;
+    this.restored = state as ElementsState;
+  }
+  restoreUnionState(states: unknown[]): void {
+    const n = this.config.elements.length;
+    this.union = states.flatMap((st, k): Ranges => {
+      const [lo, hi] = rangeOf(n, k, states.length);
+      const s = st as ElementsState | undefined;
+      if (s === undefined) return [[lo, hi]];
+      return 'remaining' in s ? s.remaining : [[Math.max(s.next, lo), hi]];
+    });
   }
 }
 
@@ -43,4 +85,6 @@ export const elementsConnector: ConnectorDefinition<ElementsConfig> = {
   configSchema: ElementsConfig as z.ZodType<ElementsConfig>,
   createSource: (config) => new ElementsSource(config),
   bounded: () => true,
+  byReference: ['elements', 'timestamps'],
+  splittable: true,
 };

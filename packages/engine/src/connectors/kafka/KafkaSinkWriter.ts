@@ -74,6 +74,19 @@ export class KafkaSinkWriter implements SinkFunction {
     else this.timer ??= setTimeout(() => void this.flush(), this.c.lingerMs);
   }
 
+  /** A batch of records: serialized into the buffer, then at most one flush check, as invoke() per record would. */
+  invokeBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+    if (this.error) throw this.error;
+    for (let i = 0; i < length; i++) {
+      this.buffer.push(this.serialize(values[i], timestamps[i]!));
+      // A batch larger than batchSize goes out as several produce requests of batchSize each (flush() swaps the buffer).
+      if (this.buffer.length >= this.c.batchSize) void this.flush();
+    }
+    if (this.buffer.length === 0) return;
+    if (this.c.lingerMs === 0) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.c.lingerMs);
+  }
+
   /** Sends the buffer as one batch after those already sent; resolves when every batch so far is acknowledged (or failed). */
   private flush(): Promise<void> {
     clearTimeout(this.timer);

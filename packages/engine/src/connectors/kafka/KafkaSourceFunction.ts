@@ -1,10 +1,11 @@
 import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import { z } from 'zod';
-import { MIN_WATERMARK } from '../../time/Watermark.js';
+import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
-import { createKafkaClient, jobLogger, tpKey } from './client.js';
+import { createKafkaClient, jobLogger, loadKafkaJs, tpKey } from './client.js';
 import { KafkaSourceConfig, parseRoleConfig, type KafkaSourceConfigParsed } from './config.js';
 import { PartitionWatermarks } from './PartitionWatermarks.js';
+import { subtaskAssigner, subtaskOfPartition } from './SubtaskAssigner.js';
 
 /** What the source emits per Kafka record (unless `valueOnly`). */
 export interface KafkaRecord<V = unknown> {
@@ -27,8 +28,8 @@ export type KafkaSourceState = z.infer<typeof KafkaSourceState>;
 
 /** How often watermarks are re-evaluated without records (idleness), as Flink's default autoWatermarkInterval. */
 const WATERMARK_INTERVAL_MS = 200;
-/** Records emitted between two yields to the event loop (timers, checkpoints, heartbeats). */
-const YIELD_EVERY = 500;
+/** Records of a fetch emitted as one batch; the source yields to the event loop (timers, checkpoints, heartbeats) between. */
+const CHUNK = 2048;
 /** Checkpoints taken but not yet completed whose offsets are kept for committing. */
 const MAX_PENDING_COMMITS = 16;
 
@@ -62,6 +63,15 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   private watermarks!: PartitionWatermarks;
   private lastWatermark = MIN_WATERMARK;
   private markedIdle = false;
+  /** The batch being filled (emitChunk): lent to the engine for the length of one call. */
+  private readonly values: unknown[] = new Array<unknown>(CHUNK);
+  private readonly timestamps = new Float64Array(CHUNK);
+  /** Set by decode(): the record's event time, or why it is malformed. */
+  private eventTime = Number.NaN;
+  private dead: { raw: unknown; error: string } | undefined;
+  /** This source subtask among `parallelism`: it reads partitions i with i mod parallelism = subtask. */
+  private subtask = 0;
+  private parallelism = 1;
 
   constructor(config: unknown) {
     this.c = parseRoleConfig(KafkaSourceConfig, config, 'source');
@@ -69,6 +79,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
 
   async run(ctx: SourceContext): Promise<void> {
     this.ctx = ctx;
+    this.subtask = ctx.subtaskIndex ?? 0;
+    this.parallelism = ctx.parallelism ?? 1;
     this.log = jobLogger(ctx.services);
     this.watermarks = new PartitionWatermarks(this.c.maxOutOfOrdernessMs, this.c.idlenessMs, () => ctx.getCurrentProcessingTime());
     let admin: Admin | undefined;
@@ -82,8 +94,11 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       await this.lookupOffsets(admin, topics);
       if (!this.live() || this.boundedDone()) return;
 
+      const { AssignerProtocol } = await loadKafkaJs();
       const consumer = (this.consumer = kafka.consumer({
         groupId: this.c.groupId,
+        // Partition i goes to subtask i mod parallelism, whatever order the subtasks join in.
+        partitionAssigners: [subtaskAssigner(AssignerProtocol, { subtask: this.subtask, parallelism: this.parallelism })],
         maxWaitTimeInMs: this.c.fetchMaxWaitMs,
         // Heartbeats must come well within the session timeout (kafkajs' default interval is 3 s).
         ...(this.c.sessionTimeoutMs !== undefined ? { sessionTimeout: this.c.sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(this.c.sessionTimeoutMs / 3)) } : {}),
@@ -131,7 +146,20 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   restoreState(state: unknown): void {
     const parsed = KafkaSourceState.safeParse(state);
     if (!parsed.success) throw new Error(`kafka source: cannot restore from this checkpoint: ${parsed.error.issues[0]?.message}`);
-    for (const o of parsed.data.offsets) this.positions.set(tpKey(o.topic, o.partition), { topic: o.topic, partition: o.partition, offset: Number(o.offset) });
+    for (const o of parsed.data.offsets) {
+      const key = tpKey(o.topic, o.partition);
+      const offset = Number(o.offset);
+      // Several old subtasks' states (restoreUnionState): the furthest position of a partition wins.
+      if ((this.positions.get(key)?.offset ?? -1) < offset) this.positions.set(key, { topic: o.topic, partition: o.partition, offset });
+    }
+  }
+
+  /** After a change of parallelism: every partition's position from the old subtask that read it (positions only grow). */
+  restoreUnionState(states: unknown[]): void {
+    for (const state of states) {
+      if (state === undefined) continue;
+      this.restoreState(state);
+    }
   }
 
   /** Commits the checkpoint's positions to the consumer group (for monitoring, and for startFrom 'committed'). */
@@ -206,6 +234,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       const listed = await admin.fetchTopicOffsets(topic);
       const byTime = typeof start === 'object' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, start.timestamp)).map((o) => [o.partition, Number(o.offset)])) : undefined;
       for (const o of listed) {
+        // Other subtasks' partitions: neither read nor waited for here.
+        if (subtaskOfPartition(o.partition, this.parallelism) !== this.subtask) continue;
         const key = tpKey(topic, o.partition);
         const low = Number(o.low);
         const high = Number(o.high);
@@ -288,19 +318,20 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     const pos = this.positions.get(key);
     if (pos === undefined) return;
     const end = this.endOffsets?.get(key) ?? (this.endOffsets !== undefined ? -1 : Number.POSITIVE_INFINITY);
-    let n = 0;
-    for (const m of batch.messages) {
+    const messages = batch.messages;
+    let i = 0;
+    while (i < messages.length) {
       // isStale: a seek is pending for this partition (new assignment); the rest of the batch is fetched again from there.
       if (!this.live() || !isRunning() || isStale()) return;
-      const offset = Number(m.offset);
-      if (offset < pos.offset) continue;
-      if (offset >= end) {
+      const r = this.emitChunk(pos, messages, i, end);
+      // kafkajs fetches on after the last resolved offset.
+      if (r.lastOffset !== undefined) resolveOffset(r.lastOffset);
+      i = r.next;
+      if (r.ended) {
         this.partitionEnded(key, pause);
         return;
       }
-      this.emit(pos, m, offset);
-      resolveOffset(m.offset);
-      if (++n % YIELD_EVERY === 0) {
+      if (i < messages.length) {
         this.emitWatermark();
         await this.ctx.yield();
         await heartbeat();
@@ -308,7 +339,7 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     }
     if (!this.live() || isStale()) return;
     // Past control records and aborted messages at the end of the batch too.
-    if (batch.messages.length > 0) this.advance(topic, partition, Math.min(Number(batch.lastOffset()) + 1, end));
+    if (messages.length > 0) this.advance(topic, partition, Math.min(Number(batch.lastOffset()) + 1, end));
     if (this.isPartitionDone(key)) this.partitionEnded(key, pause);
     this.emitWatermark();
   }
@@ -319,11 +350,61 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     if (this.boundedDone()) this.wake();
   }
 
-  /** Decodes and emits one record, advancing its partition's position in the same synchronous step. */
-  private emit(pos: Position, m: KafkaMessage, offset: number): void {
+  /**
+   * Decodes up to CHUNK messages from `from` into the batch arrays and emits them in one collectBatchWithTimestamps,
+   * advancing the partition's position in the same synchronous step (a checkpoint sees all of the chunk or none).
+   * A malformed record goes to the dead-letter output after the records before it, so outputs keep Kafka's order.
+   */
+  private emitChunk(pos: Position, messages: KafkaMessage[], from: number, end: number): { next: number; ended: boolean; lastOffset: string | undefined } {
     const { topic, partition } = pos;
-    const where = `${topic}/${partition}@${offset}`;
-    pos.offset = offset + 1;
+    const values = this.values;
+    const timestamps = this.timestamps;
+    const stop = Math.min(messages.length, from + CHUNK);
+    let n = 0;
+    let maxTs = Number.NEGATIVE_INFINITY;
+    let i = from;
+    let ended = false;
+    let lastOffset: string | undefined;
+    try {
+      for (; i < stop; i++) {
+        const m = messages[i]!;
+        const offset = Number(m.offset);
+        if (offset < pos.offset) continue;
+        if (offset >= end) {
+          ended = true;
+          break;
+        }
+        pos.offset = offset + 1;
+        lastOffset = m.offset;
+        const rec = this.decode(topic, partition, m, offset);
+        if (rec === undefined) {
+          // Records before the malformed one go out first.
+          if (n > 0) this.ctx.collectBatchWithTimestamps(values, timestamps, n);
+          n = 0;
+          this.ctx.deadLetter(this.dead!.raw, this.dead!.error, `${topic}/${partition}@${offset}`);
+          continue;
+        }
+        values[n] = rec;
+        const t = this.eventTime;
+        timestamps[n++] = Number.isFinite(t) ? t : NO_TIMESTAMP;
+        if (t > maxTs) maxTs = t;
+      }
+      if (maxTs > Number.NEGATIVE_INFINITY) this.watermarks.onRecord(tpKey(topic, partition), maxTs);
+      // Downstream operators run inside this call: their errors fail the job (kafkajs would only log and retry them).
+      if (n > 0) this.ctx.collectBatchWithTimestamps(values, timestamps, n);
+    } catch (e) {
+      this.fail(e);
+    }
+    // Lent arrays: drop the references so records do not outlive the batch here.
+    values.fill(undefined, 0, i - from);
+    return { next: i, ended, lastOffset };
+  }
+
+  /**
+   * One Kafka record as the source emits it, its event time in `eventTime` (NaN when it has none); undefined for a
+   * malformed record, whose raw value and error are left in `dead`.
+   */
+  private decode(topic: string, partition: number, m: KafkaMessage, offset: number): unknown {
     let value: unknown;
     if (this.c.format === 'bytes') value = m.value;
     else if (m.value === null) value = null;
@@ -333,8 +414,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       try {
         value = JSON.parse(raw);
       } catch (e) {
-        this.ctx.deadLetter(raw, `invalid JSON: ${(e as Error).message}`, where);
-        return;
+        this.dead = { raw, error: `invalid JSON: ${(e as Error).message}` };
+        return undefined;
       }
     }
     const recordTs = Number(m.timestamp);
@@ -343,22 +424,14 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       const t = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[this.c.timestampField] : undefined;
       eventTime = typeof t === 'number' ? t : typeof t === 'string' ? Date.parse(t) : Number.NaN;
       if (!Number.isFinite(eventTime)) {
-        this.ctx.deadLetter(value, `timestamp field "${this.c.timestampField}" is missing or not a time: ${JSON.stringify(t)}`, where);
-        return;
+        this.dead = { raw: value, error: `timestamp field "${this.c.timestampField}" is missing or not a time: ${JSON.stringify(t)}` };
+        return undefined;
       }
     }
-    const out = this.c.valueOnly
+    this.eventTime = eventTime;
+    return this.c.valueOnly
       ? value
       : ({ topic, partition, offset, key: m.key === null ? null : m.key.toString('utf8'), value, headers: decodeHeaders(m.headers), timestamp: recordTs } satisfies KafkaRecord);
-    // Downstream operators run inside this call: their errors fail the job (kafkajs would only log and retry them).
-    try {
-      if (Number.isFinite(eventTime)) {
-        this.watermarks.onRecord(tpKey(topic, partition), eventTime);
-        this.ctx.collectWithTimestamp(out, eventTime);
-      } else this.ctx.collect(out);
-    } catch (e) {
-      this.fail(e);
-    }
   }
 
   private emitWatermark(): void {
@@ -383,7 +456,9 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   if (headers === undefined) return out;
-  for (const [k, v] of Object.entries(headers)) {
+  // for-in, not Object.entries: no array per record for the common case of no headers.
+  for (const k in headers) {
+    const v = headers[k];
     if (v === undefined) continue;
     out[k] = Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
   }

@@ -27,6 +27,9 @@ export const kafkaConnector: ConnectorDefinition<KafkaConfig> & { emitsWatermark
   bounded: (config) => config.bounded === true,
   // The source tracks event time per partition and emits watermarks itself: use it with WatermarkStrategy.noWatermarks().
   emitsWatermarks: true,
+  // Partition i is read by source subtask i mod p (SubtaskAssigner); each sink subtask has a producer of its own.
+  splittable: true,
+  parallelSink: true,
 };
 
 /** Where a source starts without a checkpoint (Flink's OffsetsInitializer). */

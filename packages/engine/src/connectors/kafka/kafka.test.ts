@@ -15,7 +15,9 @@ import {
   WatermarkStrategy,
   type DeadLetter,
   type JobSnapshot,
+  type ProcessFunction,
 } from '../../index.js';
+import { Job } from '../../runtime/Job.js';
 import { getConnector, registerConnector } from '../registry.js';
 import type { SinkContext, SourceContext } from '../SourceFunction.js';
 import { startKafkaBroker, type KafkaTestBroker } from '../../testing/kafkaBroker.js';
@@ -134,6 +136,34 @@ describe.concurrent('kafka connector (against a kcat mock broker)', () => {
         .sort(byPartitionOffset),
     );
     expect(Object.fromEntries(totals)).toEqual({ c0: 10 + 40 + 70 + 100, c1: 20 + 50 + 80 + 110, c2: 30 + 60 + 90 + 120 });
+  });
+
+  it('hands each fetch to the engine as batches with timestamps, a malformed record between them in order', async () => {
+    const topic = unique('batched');
+    const messages = Array.from({ length: 300 }, (_, i) => ({ partition: 0, value: i === 150 ? '{oops' : JSON.stringify({ i }), timestamp: String(T0 + i) }));
+    await producer.send({ topic, messages });
+    const source = new KafkaSourceFunction(sourceConfig(topic, { bounded: true, valueOnly: true }));
+    const calls = { single: 0, batches: 0 };
+    const out: (number | 'dead')[] = [];
+    const stamps: number[] = [];
+    const { ctx } = recordingContext();
+    ctx.collect = ctx.collectWithTimestamp = () => void calls.single++;
+    ctx.collectBatchWithTimestamps = (values, ts, n = values.length) => {
+      calls.batches++;
+      for (let i = 0; i < n; i++) {
+        out.push((values[i] as { i: number }).i);
+        stamps.push(ts[i]!);
+      }
+    };
+    ctx.deadLetter = () => void out.push('dead');
+    await source.run(ctx);
+    expect(calls.single).toBe(0);
+    // One fetch, split around the malformed record: a handful of batches, not one call per record.
+    expect(calls.batches).toBeGreaterThanOrEqual(2);
+    expect(calls.batches).toBeLessThan(10);
+    expect(out).toEqual(Array.from({ length: 300 }, (_, i) => (i === 150 ? 'dead' : i)));
+    expect(stamps).toEqual(Array.from({ length: 300 }, (_, i) => T0 + i).filter((t) => t !== T0 + 150));
+    expect(source.snapshotState(1).offsets.find((o) => o.partition === 0)).toEqual({ topic, partition: 0, offset: '300' });
   });
 
   it('emits per-partition watermarks: the minimum over partitions, so a partition running ahead makes no record late', async () => {
@@ -392,6 +422,56 @@ describe.concurrent('kafka connector (against a kcat mock broker)', () => {
   // The mock cluster now and then answers a rebalance with a protocol error that crashes a kafkajs consumer (about one
   // full run in six on this machine): a job then fails (a real one restarts by its strategy) and the test says so and
   // runs again on a new topic and group.
+  it('at parallelism 2, partition i is read by subtask i mod 2; a restore per subtask reads each record once', { timeout: 60_000 }, async () => {
+    const topic = unique('split');
+    const messages = Array.from({ length: 400 }, (_, i) => ({ partition: i % 4, value: JSON.stringify({ i }), timestamp: String(T0 + i) }));
+    await producer.send({ topic, messages });
+    const bySubtask = new Map<number, Set<number>>();
+    const graph = () => {
+      const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(2);
+      env
+        .fromSource(new KafkaSource(sourceConfig(topic, { bounded: true })), WatermarkStrategy.noWatermarks<KafkaRecord<{ i: number }>>(), 'split')
+        .process<KafkaRecord<{ i: number }>>({
+          subtask: -1,
+          open(rc: { getIndexOfThisSubtask(): number }) {
+            this.subtask = rc.getIndexOfThisSubtask();
+          },
+          processElement(r, _ctx, out) {
+            if (!bySubtask.has(r.partition)) bySubtask.set(r.partition, new Set());
+            bySubtask.get(r.partition)!.add(this.subtask);
+            out.collect(r);
+          },
+        } as ProcessFunction<KafkaRecord<{ i: number }>, KafkaRecord<{ i: number }>> & { subtask: number })
+        .sinkTo({ connector: 'collect', config: { name: 'out' } });
+      return env.getPipeline('split');
+    };
+    const read: KafkaRecord<{ i: number }>[] = [];
+    let snapshot: JobSnapshot | undefined;
+    const first = new Job(graph(), {
+      services: {
+        collect: (_s: string, v: unknown) => {
+          read.push(v as KafkaRecord<{ i: number }>);
+          // A snapshot between two of the source's batches, once both subtasks have read something.
+          if (snapshot === undefined && new Set(read.map((r) => r.partition % 2)).size === 2) {
+            snapshot = {} as JobSnapshot;
+            setImmediate(() => {
+              snapshot = structuredClone(first.snapshot(1));
+              first.cancel();
+            });
+          }
+        },
+      },
+    });
+    expect(first.metrics().find((m) => m.type === 'source')!.parallelism).toBe(2);
+    await first.run();
+    const before = read.length;
+    expect(before).toBeGreaterThan(0);
+    const restored = new Job(graph(), { restoreFrom: snapshot!, services: { collect: (_s: string, v: unknown) => void read.push(v as KafkaRecord<{ i: number }>) } });
+    expect(await restored.run()).toBe('finished');
+    expect(read.map((r) => r.value.i).sort((a, b) => a - b)).toEqual(messages.map((_, i) => i));
+    for (const [partition, subtasks] of bySubtask) expect([...subtasks]).toEqual([partition % 2]);
+  });
+
   it('scales out on a consumer group: two jobs in one group split the partitions and read each record once', { retry: 2, timeout: 60_000 }, async () => {
     const topic = unique('scale');
     const groupId = `g-${topic}`;
@@ -530,5 +610,25 @@ describe.concurrent('kafka connector (against a kcat mock broker)', () => {
     // Same key, same partition (the Java client's murmur2 partitioner).
     for (const c of ['c0', 'c1', 'c2']) expect(new Set(written.filter((g) => g.key === c).map((g) => g.partition)).size).toBe(1);
     expect(got.filter((g) => g.topic === resendTopic).map((g) => g.value).sort()).toEqual(['x', 'x', 'y', 'y', 'z', 'z']);
+  });
+  it('KafkaSink takes a batch in one call and produces it in requests of batchSize records', async () => {
+    const topic = unique('sink-batch');
+    const writer = new KafkaSinkWriter({ brokers: broker.brokers, topic, format: 'string', batchSize: 4, lingerMs: 1000, logLevel: 'error' });
+    await writer.open({ services: {}, name: 'kafka', nodeId: 'sink', getCurrentProcessingTime: () => Date.now(), checkpointing: false, failJob: (e) => { throw e; } });
+    const producer = (writer as unknown as { producer: Producer }).producer;
+    const sends: string[][] = [];
+    const send = producer.send.bind(producer);
+    producer.send = (r) => {
+      sends.push(r.messages.map((m) => String(m.value)));
+      return send(r);
+    };
+    const values = Array.from({ length: 10 }, (_, i) => `v${i}`);
+    writer.invokeBatch(values, new Float64Array(10).fill(T0), 10);
+    // Two full requests go out at once; the rest waits for lingerMs or the end of input.
+    expect(writer.pendingRecords).toBe(10);
+    await writer.finish();
+    await writer.close();
+    expect(sends).toEqual([values.slice(0, 4), values.slice(4, 8), values.slice(8)]);
+    expect(writer.pendingRecords).toBe(0);
   });
 });

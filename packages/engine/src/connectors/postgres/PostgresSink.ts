@@ -176,6 +176,7 @@ export const postgresConnector: ConnectorDefinition<PostgresSinkConfig> = {
   description: 'Rows into a PostgreSQL table (exactly-once with checkpointing; insert or upsert)',
   configSchema: PostgresSinkConfig as z.ZodType<PostgresSinkConfig>,
   createSink: (c) => new PostgresSinkFunction(c),
+  parallelSink: true,
 };
 
 /** `stream.sinkTo(new PostgresSink({ url, table: 'profit', mode: 'upsert', keyColumns: ['month'] }))` */

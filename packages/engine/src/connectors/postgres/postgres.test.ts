@@ -103,4 +103,39 @@ describe('PostgreSQL sink', () => {
     const f = new PostgresSinkFunction({ urlEnv: 'FLOWBOOK_TEST_MISSING_URL', table: 'x' });
     expect(() => f.open(ctx(false))).toThrow('environment variable FLOWBOOK_TEST_MISSING_URL is not set');
   });
+  it('takes a batch in one call and writes each transaction as multi-row INSERTs, with and without checkpoints', async () => {
+    for (const checkpointing of [false, true]) {
+      const t = table(`batch_${checkpointing}`);
+      const sink = new PostgresSinkFunction({ url: URL, table: t, batchSize: 1000 });
+      await sink.open(ctx(checkpointing));
+      const pool = (sink as unknown as { pool: pg.Pool }).pool;
+      const inserts: number[] = [];
+      const connect = pool.connect.bind(pool);
+      const wrapped = new WeakSet<object>();
+      (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+        const client = await connect();
+        // The pool hands the same clients out again.
+        if (wrapped.has(client)) return client;
+        wrapped.add(client);
+        const query = client.query.bind(client) as (text: string, params?: unknown[]) => Promise<unknown>;
+        (client as unknown as { query: typeof query }).query = (text: string, params?: unknown[]) => {
+          if (text.startsWith(`INSERT INTO "${t}"`)) inserts.push((params ?? []).length / 2);
+          return query(text, params);
+        };
+        return client;
+      };
+      const rows = Array.from({ length: 2500 }, (_, i) => ({ id: i, v: `r${i}` }));
+      sink.invokeBatch(rows, new Float64Array(rows.length), rows.length);
+      if (checkpointing) {
+        sink.snapshotState(1);
+        await sink.notifyCheckpointComplete(1);
+      }
+      await sink.finish();
+      await sink.close();
+      // Without checkpoints: transactions of batchSize rows; with them: the checkpoint's 2500 rows in one statement.
+      expect(inserts).toEqual(checkpointing ? [2500] : [1000, 1000, 500]);
+      const { rows: got } = await db.query(`SELECT count(DISTINCT id)::int AS n FROM "${t}"`);
+      expect(got[0].n).toBe(2500);
+    }
+  });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment } from '../../index.js';
 import { ReplayServer } from './ReplayServer.js';
+import { SocketTextSource } from './socketText.js';
+import type { SourceContext } from '../SourceFunction.js';
 
 describe('socketTextStream and the replay server', () => {
   it('reads the lines a replay server sends, and the pipeline processes them', async () => {
@@ -40,5 +42,33 @@ describe('socketTextStream and the replay server', () => {
     const got = await env.socketTextStream('127.0.0.1', port).executeAndCollect(7);
     expect(got).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a']);
     await server.close();
+  });
+  it('emits the lines of one read as one batch, with \r\n line ends and a line split across reads', async () => {
+    const { createServer } = await import('node:net');
+    const server = createServer((sock) => {
+      sock.write('a\r\nb\nc\nhal');
+      setTimeout(() => sock.end('f\nlast'), 50);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const batches: string[][] = [];
+    const source = new SocketTextSource({ host: '127.0.0.1', port, maxRetry: 0 });
+    const ctx = {
+      collect: (v: string) => batches.push([v]),
+      collectWithTimestamp: () => {},
+      collectBatch: (values: readonly string[], n = values.length) => void batches.push(values.slice(0, n)),
+      collectBatchWithTimestamps: () => {},
+      deadLetter: () => {},
+      emitWatermark: () => {},
+      markAsTemporarilyIdle: () => {},
+      isRunning: () => true,
+      yield: () => new Promise<void>((r) => setImmediate(r)),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+      getCurrentProcessingTime: () => Date.now(),
+      services: {},
+    } satisfies SourceContext<string>;
+    await expect(source.run(ctx)).rejects.toThrow('connection closed');
+    expect(batches).toEqual([['a', 'b', 'c'], ['half'], ['last']]);
+    server.close();
   });
 });

@@ -54,15 +54,21 @@ export class SocketTextSource implements SourceFunction<string> {
       const s = connect({ host: this.c.host, port: this.c.port });
       this.socket = s;
       s.setEncoding('utf8');
+      const delimiter = this.c.delimiter;
+      // The lines of one read go out as one batch.
+      const lines: string[] = [];
       s.on('data', (chunk: string) => {
         buffer += chunk;
-        let i: number;
-        while ((i = buffer.indexOf(this.c.delimiter)) >= 0) {
-          const line = buffer.slice(0, i).replace(/\r$/, '');
-          buffer = buffer.slice(i + this.c.delimiter.length);
-          got = true;
-          ctx.collect(line);
+        let from = 0;
+        for (let i = buffer.indexOf(delimiter); i >= 0; i = buffer.indexOf(delimiter, from)) {
+          lines.push(buffer.slice(from, buffer.charCodeAt(i - 1) === 13 && i > from ? i - 1 : i));
+          from = i + delimiter.length;
         }
+        buffer = buffer.slice(from);
+        if (lines.length === 0) return;
+        got = true;
+        ctx.collectBatch(lines);
+        lines.length = 0;
       });
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'connection refused' : e.message));
       s.on('close', () => {

@@ -43,6 +43,8 @@ export class SinkOperator extends StreamOperator<never> {
         getCurrentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime(),
         checkpointing: this.ctx.checkpointing,
         failJob: (e) => this.ctx.failJob(e),
+        subtaskIndex: this.ctx.subtaskIndex,
+        parallelism: this.ctx.parallelism,
       }),
     );
   }

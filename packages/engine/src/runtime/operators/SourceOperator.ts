@@ -44,6 +44,12 @@ export class SourceOperator extends StreamOperator {
   override initializeState(state: unknown): void {
     if (state !== undefined) this.source.restoreState?.(state);
   }
+  /** After a change of parallelism; false when the source cannot take its old subtasks' states. */
+  initializeUnionState(states: unknown[]): boolean {
+    if (this.source.restoreUnionState === undefined) return false;
+    this.source.restoreUnionState(states);
+    return true;
+  }
   override notifyCheckpointComplete(checkpointId: number): void {
     void this.source.notifyCheckpointComplete?.(checkpointId);
   }
@@ -55,6 +61,8 @@ export class SourceOperator extends StreamOperator {
  */
 class OperatorSourceContext implements SourceContext {
   readonly services: Record<string, unknown>;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
   /** NO_TIMESTAMP for batches without timestamps: shared, since receivers only read batches. */
   private untimed = new Float64Array(0);
   private copied = new Float64Array(0);
@@ -64,6 +72,8 @@ class OperatorSourceContext implements SourceContext {
     private readonly out: Output,
   ) {
     this.services = op.ctx.services;
+    this.subtaskIndex = op.ctx.subtaskIndex;
+    this.parallelism = op.ctx.parallelism;
   }
 
   collect(value: unknown): void {
