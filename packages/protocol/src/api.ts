@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredPipelineGraph } from './graph.js';
 import { CellStatus, OperatorMetrics } from './messages.js';
 import { NotebookName } from './notebook.js';
 
@@ -76,7 +77,7 @@ export type JobDetail = z.infer<typeof JobDetail>;
 
 export const SubmitPipeline = z
   .union([
-    z.object({ graph: z.record(z.string(), z.unknown()), name: z.string().optional() }),
+    z.object({ graph: StoredPipelineGraph, name: z.string().optional() }),
     z.object({
       notebook: NotebookName,
       cellId: z.string(),
@@ -99,6 +100,7 @@ export const SavepointRequest = z
   .meta({ id: 'SavepointRequest' });
 export const SavepointResult = z.object({ jobId: z.string(), path: z.string(), stopped: z.boolean() }).meta({ id: 'SavepointResult' });
 
+/** A complete checkpoint or savepoint a job can resume from; `name` is its folder (chk-12, savepoint-40-…) or row name. */
 export const RestorePoint = z
   .object({ kind: z.enum(['checkpoint', 'savepoint']), name: z.string(), id: z.number(), timestamp: z.number(), sizeBytes: z.number() })
   .meta({ id: 'RestorePoint' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredPipelineGraph } from './graph.js';
 import { CellId, NotebookName, ParamValue } from './notebook.js';
 
 /**
@@ -15,7 +16,7 @@ export type NotebookJoin = z.infer<typeof NotebookJoin>;
 export const CellRun = CellRef.extend({
   /** What runs: a code cell's TypeScript, or (pipeline cells) the graph JSON as drawn. */
   source: z.string().max(1_000_000).default(''),
-  graph: z.record(z.string(), z.unknown()).optional(),
+  graph: StoredPipelineGraph.optional(),
   /** Values of the notebook's and the cell's dynamic forms; the cell's code reads them as `params`. */
   params: z.record(z.string(), ParamValue).default({}),
   /** The series field of each sink's chart: the server keeps the newest rows per series (a memory bound, not a filter). */
@@ -64,7 +65,7 @@ export const OperatorMetrics = z
     nodeId: z.string(),
     type: z.string(),
     name: z.string(),
-    /** Subtasks of the node when more than one. */
+    /** Subtasks of the node when more than one (their counters are summed; the watermark is the slowest one's). */
     parallelism: z.number().int().positive().optional(),
     recordsIn: z.number(),
     recordsOut: z.number(),

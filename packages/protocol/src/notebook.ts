@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoredPipelineGraph } from './graph.js';
 
 /** Current notebook file format version. Older files are migrated on load (see migrate.ts). */
 export const NOTEBOOK_VERSION = 1;
@@ -90,13 +91,13 @@ export const CodeCell = z.object({
 });
 
 /**
- * A pipeline drawn on the canvas: the engine's PipelineGraph JSON (migrated and validated by the engine; the protocol
- * does not depend on it). It runs like a code cell: live sinks, charts, dead letters, checkpoints.
+ * A pipeline drawn on the canvas: its PipelineGraph (graph.ts, migrated on load; the engine validates what the schema
+ * cannot, such as operator configs). It runs like a code cell: live sinks, charts, dead letters, checkpoints.
  */
 export const PipelineCell = z.object({
   id: CellId,
   type: z.literal('pipeline'),
-  graph: z.record(z.string(), z.unknown()),
+  graph: StoredPipelineGraph,
   charts: z.record(z.string(), ChartSettings).default({}),
   params: z.array(ParamDef).optional(),
   paramValues: z.record(z.string(), ParamValue).optional(),

@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type * as Monaco from 'monaco-editor';
-import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook } from '@flowbook/protocol';
+import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook, type PipelineGraph } from '@flowbook/protocol';
 import { getNotebook, saveNotebook } from '../api/rest.js';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
@@ -40,9 +40,9 @@ import {
 } from './cellOps.js';
 
 /** A pipeline cell turned into a code cell: the engine's code for its graph (what "Show as code" shows). */
-const pipelineToCode = (graph: Record<string, unknown>) => {
+const pipelineToCode = (graph: PipelineGraph) => {
   try {
-    return toCode(graph as never);
+    return toCode(graph);
   } catch (e) {
     return `// This pipeline could not be turned into code: ${(e as Error).message}\n`;
   }

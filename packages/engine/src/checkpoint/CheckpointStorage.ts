@@ -4,15 +4,9 @@ import path from 'node:path';
 import type { JobSnapshot } from '../runtime/Job.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotContainer.js';
 
-/** A complete checkpoint or savepoint a job can resume from. */
-export interface RestorePoint {
-  kind: 'checkpoint' | 'savepoint';
-  /** Folder name inside the job's storage, e.g. chk-12 or savepoint-40-1732... */
-  name: string;
-  id: number;
-  timestamp: number;
-  sizeBytes: number;
-}
+/** A complete checkpoint or savepoint a job can resume from (the protocol's schema, one definition). */
+export type { RestorePoint } from '@flowbook/protocol';
+import type { RestorePoint } from '@flowbook/protocol';
 
 /** Where checkpoints and savepoints of one job (a notebook cell) are kept: a local folder or a PostgreSQL table. */
 export interface CheckpointStorage {

@@ -3,7 +3,7 @@ import type { KeySelector } from '../api/functions.js';
 import type { ProcessingTimeService } from '../time/ProcessingTimeService.js';
 import { MIN_WATERMARK } from '../time/Watermark.js';
 import type { JobServices } from './JobServices.js';
-import { OperatorMetrics } from './metrics.js';
+import { OperatorCounters } from './metrics.js';
 import { NOOP_OUTPUT, type Output } from './Output.js';
 
 export interface OperatorContext {
@@ -30,7 +30,7 @@ export interface OperatorContext {
 export abstract class StreamOperator<OUT = unknown> {
   output: Output<OUT> = NOOP_OUTPUT as Output<OUT>;
   ctx!: OperatorContext;
-  readonly metrics = new OperatorMetrics();
+  readonly metrics = new OperatorCounters();
   currentWatermark = MIN_WATERMARK;
   private channelWatermarks: number[] = [];
   private channelIdle: boolean[] = [];
