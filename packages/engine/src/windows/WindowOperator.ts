@@ -301,7 +301,7 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
         if (!added) this.lateElement(value, t);
       }
     } catch (e) {
-      this.metrics.recordsIn -= length - i - 1;
+      this.batchStoppedAt(i, length);
       throw e;
     }
   }

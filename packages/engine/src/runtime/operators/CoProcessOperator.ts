@@ -63,7 +63,7 @@ export class CoProcessOperator extends KeyedStreamOperator<unknown, string> {
         this.process(values[i], input);
       }
     } catch (e) {
-      this.metrics.recordsIn -= length - i - 1;
+      this.batchStoppedAt(i, length);
       throw e;
     }
   }

@@ -53,7 +53,7 @@ export class KeyedProcessOperator extends KeyedStreamOperator<unknown, string> {
         this.process(values[i], input);
       }
     } catch (e) {
-      this.metrics.recordsIn -= length - i - 1;
+      this.batchStoppedAt(i, length);
       throw e;
     }
   }
