@@ -3,9 +3,9 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { CellStatusMessage, ClientToServerEvents, ResultAppend, ServerToClientEvents } from '@flowbook/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startTestServer } from '../testing.js';
+import { repoRoot, useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 const statuses: CellStatusMessage[] = [];
 const results: ResultAppend[] = [];
@@ -21,7 +21,6 @@ const waitFor = async (cond: () => boolean, ms = 20_000) => {
 const statusOf = (cellId: string) => statuses.filter((s) => s.cellId === cellId).at(-1)?.status;
 
 beforeAll(async () => {
-  server = await startTestServer();
   socket = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
   socket.on('cell.status', (m) => statuses.push(m));
   socket.on('result.append', (m) => results.push(m));
@@ -33,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   socket.close();
-  await server.close();
 });
 
 describe('running cells', () => {
