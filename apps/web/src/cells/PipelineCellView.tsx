@@ -6,7 +6,7 @@ import { migrateGraph } from '../canvas/engine.js';
 import { TapPanel } from '../jobs/TapPanel.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { RunBar } from './RunBar.js';
-import { SinkOutput } from './SinkOutput.js';
+import { CellOutputs } from './CellOutputs.js';
 
 interface Props {
   cell: PipelineCell;
@@ -82,18 +82,9 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
       </div>
       {running && !tapped && <p className="muted pipeline-hint">Select a node to open its live data tap.</p>}
       {running && tapped && run?.jobId && (
-        <TapPanel jobId={run.jobId} nodeId={tapped} label={String((cell.graph.nodes as { id: string; name?: string }[] | undefined)?.find((n) => n.id === tapped)?.name ?? tapped)} onClose={() => setTapped(undefined)} />
+        <TapPanel jobId={run.jobId} nodeId={tapped} label={cell.graph.nodes.find((n) => n.id === tapped)?.name ?? tapped} onClose={() => setTapped(undefined)} />
       )}
-      {run?.error && (
-        <div className="cell-error" data-testid={`error-${cell.id}`}>
-          <strong>Error:</strong> {run.error.message}
-        </div>
-      )}
-      {run && run.logs.length > 0 && <pre className="cell-log">{run.logs.slice(-50).join('\n')}</pre>}
-      {run &&
-        Object.entries(run.results).map(([sink, r]) => (
-          <SinkOutput key={sink} cellId={cell.id} sink={sink} rows={r.rows} total={r.total} settings={cell.charts[sink]} onSettings={(s) => onChartChange(sink, s)} />
-        ))}
+      <CellOutputs cellId={cell.id} run={run} charts={cell.charts} onChartChange={onChartChange} />
     </div>
   );
 }
