@@ -7,7 +7,7 @@ import { CellOutputs } from './CellOutputs.js';
 
 afterEach(cleanup);
 
-const run = (over: Partial<CellRunView> = {}): CellRunView => ({ status: 'failed', results: {}, logs: [], ...over });
+const run = (over: Partial<CellRunView> = {}): CellRunView => ({ status: 'error', results: {}, logs: [], ...over });
 
 describe('CellOutputs (under code and pipeline cells)', () => {
   it('names the line of an error for code cells only', () => {
