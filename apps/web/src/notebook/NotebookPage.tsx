@@ -1,12 +1,13 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type * as Monaco from 'monaco-editor';
 import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook, type PipelineGraph } from '@flowbook/protocol';
-import { getNotebook, saveNotebook } from '../api/rest.js';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
 import { MarkdownCell, type MarkdownDone } from '../cells/MarkdownCell.js';
 import { applyRunEvents } from './cellRuns.js';
 import { useLiveRuns } from './useLiveRuns.js';
+import { useNotebookFile } from './useNotebookFile.js';
+import { useNotice } from './useNotice.js';
 import { PresenceBar } from './PresenceBar.js';
 import { NotebookMenu } from '../files/NotebookMenu.js';
 import { useNotebookAccess } from './access.js';
@@ -48,9 +49,6 @@ const pipelineToCode = (graph: PipelineGraph) => {
   }
 };
 
-const SAVE_DELAY_MS = 800;
-const NOTICE_MS = 6000;
-
 /** JupyterLab's two modes: an editor has the keyboard (edit), or the notebook does and keys are commands. */
 type Mode = 'command' | 'edit';
 /** Where keyboard focus goes once a cell is selected: the cell itself (command mode) or its editor (edit mode). */
@@ -82,18 +80,14 @@ function scrollIntoViewIfHidden(el: HTMLElement) {
  */
 export function NotebookPage({ name }: { name: string }) {
   const access = useNotebookAccess(name);
-  const [notebook, setNotebook] = useState<Notebook>();
-  const [loadError, setLoadError] = useState<string>();
-  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'unsaved' | string>('saved');
   const [selected, setSelected] = useState<string>();
   const [mode, setMode] = useState<Mode>('command');
   const [editingMarkdown, setEditingMarkdown] = useState<string>();
   const [history, setHistory] = useState<CellHistory>(emptyHistory);
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useNotice();
 
   // Keyboard commands can follow each other faster than React renders: they read and write these refs, which always
-  // hold the latest notebook, selection and history; the state above is what renders.
-  const nbRef = useRef<Notebook>(undefined);
+  // hold the latest selection and history (and the file's nbRef the latest notebook); the state above is what renders.
   const selRef = useRef<string>(undefined);
   const historyRef = useRef(history);
   /** The code cell whose form inputs are being edited. */
@@ -103,67 +97,19 @@ export function NotebookPage({ name }: { name: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const editors = useRef(new Map<string, Monaco.editor.IStandaloneCodeEditor>());
   const pendingFocus = useRef<{ id: string; target: FocusTarget }>(undefined);
-  const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const dirty = useRef(false);
-  const saveSeq = useRef(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    getNotebook(name)
-      .then((nb) => {
-        if (cancelled) return;
-        nbRef.current = nb;
-        setNotebook(nb);
-        selRef.current = nb.cells[0]?.id;
-        setSelected(selRef.current);
-        document.title = `${nb.title} — Flowbook`;
-      })
-      .catch((e: Error) => setLoadError(e.message));
-    return () => {
-      cancelled = true;
-    };
-  }, [name]);
+  const { notebook, loadError, saveState, nbRef, commit, flushSave } = useNotebookFile(
+    name,
+    () => accessRef.current.write,
+    (nb) => {
+      selRef.current = nb.cells[0]?.id;
+      setSelected(selRef.current);
+      document.title = `${nb.title} — Flowbook`;
+    },
+  );
 
   const { runs, setLive } = useLiveRuns(name, notebook);
   const runsRef = useRef(runs);
   runsRef.current = runs;
-
-  const flushSave = useCallback(() => {
-    clearTimeout(saveTimer.current);
-    const nb = nbRef.current;
-    if (!dirty.current || !nb) return;
-    dirty.current = false;
-    const seq = ++saveSeq.current;
-    setSaveState('saving');
-    saveNotebook(name, nb).then(
-      () => {
-        if (seq === saveSeq.current && !dirty.current) setSaveState('saved');
-      },
-      (e: Error) => setSaveState(`not saved: ${e.message}`),
-    );
-  }, [name]);
-  // Leaving the page (another route) saves what is still waiting for the typing pause.
-  useEffect(() => () => flushSave(), [flushSave]);
-
-  /** Shows `next`; saves it after a pause in typing, unless `save` is false (local-only changes) or this viewer may not write. */
-  const commit = useCallback(
-    (next: Notebook, save = true) => {
-      nbRef.current = next;
-      setNotebook(next);
-      if (!save || !accessRef.current.write) return;
-      dirty.current = true;
-      setSaveState('unsaved');
-      clearTimeout(saveTimer.current);
-      saveTimer.current = setTimeout(flushSave, SAVE_DELAY_MS);
-    },
-    [flushSave],
-  );
-
-  useEffect(() => {
-    if (!notice) return;
-    const t = setTimeout(() => setNotice(undefined), NOTICE_MS);
-    return () => clearTimeout(t);
-  }, [notice]);
 
   /** Moves focus where the last selection asked for, once that cell (or its editor) exists. */
   const applyPendingFocus = useCallback(() => {
