@@ -9,7 +9,7 @@ import type { Output } from './Output.js';
  * Filters that read the same output, as when a stream is split by type (`s.filter(isPerson)`, `s.filter(isAuction)`):
  * each batch goes through all of them in one pass, each record offered to each filter in turn, instead of one pass per
  * filter. Why: reading a record is most of a cheap filter's cost (a cache miss on the record's object), and a second
- * pass reads every record again (Nexmark q3's two filters over 1 M events: 13–16 ms in two passes, 12–13 in one).
+ * pass reads every record again (measured on Nexmark q3: packages/engine/bench/results/).
  * Each filter's passing records then go down its own branch as one batch, in the order of the outputs, as before.
  */
 export class SiblingFilters {

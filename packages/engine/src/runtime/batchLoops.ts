@@ -183,7 +183,7 @@ export function filterMapLoop(
 /**
  * The largest of `max` and timestamps[i] for i < length, in the same pass that looks for a NaN: failure.at is the
  * first NaN's index (the result then is the largest before it), or length. One pass, as the timestamps of a batch are
- * read from memory once (a second pass over 1 M of them measured ~0.7 ms more).
+ * read from memory once (a second pass reads them all again).
  */
 export function maxTimestampBeforeNaN(timestamps: Float64Array, length: number, max: number, failure: LoopFailure): number {
   for (let i = 0; i < length; i++) {
