@@ -8,6 +8,7 @@ import { applyRunEvents } from './cellRuns.js';
 import { useLiveRuns } from './useLiveRuns.js';
 import { useNotebookFile } from './useNotebookFile.js';
 import { useNotice } from './useNotice.js';
+import { useCellHistory } from './useCellHistory.js';
 import { PresenceBar } from './PresenceBar.js';
 import { NotebookMenu } from '../files/NotebookMenu.js';
 import { useNotebookAccess } from './access.js';
@@ -26,17 +27,12 @@ import {
   deleteCell,
   duplicateCell,
   emptyCell,
-  emptyHistory,
   insertCell,
   moveCell,
   newCellId,
-  record,
-  redo,
   removedCodeCells,
   selectionAfterDelete,
   stripOutputs,
-  undo,
-  type CellHistory,
   type CellType,
 } from './cellOps.js';
 
@@ -83,13 +79,12 @@ export function NotebookPage({ name }: { name: string }) {
   const [selected, setSelected] = useState<string>();
   const [mode, setMode] = useState<Mode>('command');
   const [editingMarkdown, setEditingMarkdown] = useState<string>();
-  const [history, setHistory] = useState<CellHistory>(emptyHistory);
+  const history = useCellHistory();
   const [notice, setNotice] = useNotice();
 
   // Keyboard commands can follow each other faster than React renders: they read and write these refs, which always
   // hold the latest selection and history (and the file's nbRef the latest notebook); the state above is what renders.
   const selRef = useRef<string>(undefined);
-  const historyRef = useRef(history);
   /** The code cell whose form inputs are being edited. */
   const [formEditing, setFormEditing] = useState<string>();
   const accessRef = useRef(access);
@@ -193,8 +188,7 @@ export function NotebookPage({ name }: { name: string }) {
     const nb = nbRef.current;
     if (!nb || !accessRef.current.write) return;
     const after = fn(nb.cells);
-    historyRef.current = record(historyRef.current, { cells: nb.cells, selected: selRef.current });
-    setHistory(historyRef.current);
+    history.record({ cells: nb.cells, selected: selRef.current });
     cancelRemoved(nb.cells, after);
     commit({ ...nb, cells: after });
     select(selectAfter, focus);
@@ -225,13 +219,11 @@ export function NotebookPage({ name }: { name: string }) {
   const step = (direction: 'undo' | 'redo') => {
     const nb = nbRef.current;
     if (!nb || !accessRef.current.write) return;
-    const r = (direction === 'undo' ? undo : redo)(historyRef.current, { cells: nb.cells, selected: selRef.current });
-    if (!r) return;
-    historyRef.current = r.history;
-    setHistory(r.history);
-    cancelRemoved(nb.cells, r.state.cells);
-    commit({ ...nb, cells: r.state.cells });
-    select(r.state.selected ?? r.state.cells[0]?.id, 'cell');
+    const state = history.step(direction, { cells: nb.cells, selected: selRef.current });
+    if (!state) return;
+    cancelRemoved(nb.cells, state.cells);
+    commit({ ...nb, cells: state.cells });
+    select(state.selected ?? state.cells[0]?.id, 'cell');
   };
 
   /** Runs the selected cell (markdown: renders it), then stays, selects the next cell, or inserts a code cell below. */
@@ -382,8 +374,8 @@ export function NotebookPage({ name }: { name: string }) {
       {canEdit && (
         <NotebookToolbar
           access={access}
-          canUndo={history.past.length > 0}
-          canRedo={history.future.length > 0}
+          canUndo={history.canUndo}
+          canRedo={history.canRedo}
           hasSelection={selected !== undefined}
           onInsert={(type) => insertRelative(1, type, 'editor')}
           onRun={runMany}
