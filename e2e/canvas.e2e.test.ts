@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -11,15 +11,10 @@ let page: Page;
 const shots = path.join(repoRoot, 'test-results');
 
 beforeAll(async () => {
+  ({ server, browser, page } = await openSession({ viewport: { width: 1440, height: 900 } }));
   mkdirSync(shots, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 const node = (id: string) => page.getByTestId(`pl-node-${id}`);
 const issueCount = () => page.getByTestId('pl-issue-count').textContent();

@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -39,22 +39,17 @@ const focused = () => page.evaluate(() => (document.activeElement as HTMLElement
 const selected = () => page.locator('section.cell.selected').getAttribute('data-cell-id');
 
 beforeAll(async () => {
-  server = await startServer();
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 1000 } }));
   // The server works on its own copy of the notebooks folder: this notebook is added to that copy.
   writeFileSync(path.join(server.notebooksDir, `${NB}.flowbook.json`), JSON.stringify(notebook, null, 2));
   mkdirSync(shots, { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(server.url);
   await page.goto(`${server.origin}/notebook/${NB}`);
   await page.getByTestId('cell-second').locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
   await page.getByTestId('notebook-toolbar').waitFor();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('cell editing with the keyboard and toolbars, in Chromium', () => {
   it('B inserts a cell below, M makes it markdown, Enter edits it, Esc renders it', async () => {

@@ -1,22 +1,17 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import type { RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 1000 } }));
   await page.goto(server.url);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('chart cells, in Chromium', () => {
   it('shows another cell\'s live output as a view of its own, with its own saved settings', async () => {

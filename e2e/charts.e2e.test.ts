@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import type { RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -34,16 +34,11 @@ async function largestSliceValue(): Promise<number> {
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 1000 } }));
   await page.goto(server.url);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('result views and pivot settings, in Chromium', () => {
   it('runs the generated-sales sample until it has more than a page of rows', async () => {

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
@@ -10,13 +10,9 @@ let browser: Browser;
 const NB = 'sales-profit-per-month';
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
+  ({ server, browser } = await openSession({ viewport: false }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('dashboard and read-only share link, in Chromium', () => {
   it('puts a live output on the dashboard, then shares it read-only: the viewer sees it update and cannot run code', async () => {

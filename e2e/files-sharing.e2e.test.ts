@@ -3,8 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -37,23 +37,18 @@ const openFileMenu = async (item: string) => {
 };
 
 beforeAll(async () => {
-  server = await startServer();
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 900 } }));
   // Two users of the local user store, for the roles test (the documented CLI, password from the environment).
   for (const name of ['alice', 'bob']) {
     execFileSync(process.execPath, [path.join(repoRoot, 'apps/server/dist/cli/users.js'), 'add', name], {
       env: { ...process.env, FLOWBOOK_STATE_DIR: server.stateDir, FLOWBOOK_PASSWORD: `${name}-password` },
     });
   }
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(server.url);
   await page.getByTestId('file-tree').waitFor();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('notebooks as files, revisions and share links, in Chromium', () => {
   it('creates a notebook in a folder from the list page and opens it; a taken name gets the server’s error', async () => {

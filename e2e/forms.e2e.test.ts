@@ -2,8 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -35,19 +35,14 @@ const saved = () =>
   page.evaluate(async (nb) => ((await (await fetch(`/api/notebooks/${nb}`)).json()) as { notebook: { cells: SavedCell[]; params?: unknown[]; paramValues?: Record<string, unknown> } }).notebook, NB);
 
 beforeAll(async () => {
-  server = await startServer();
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 900 } }));
   writeFileSync(path.join(server.notebooksDir, `${NB}.flowbook.json`), JSON.stringify(notebook, null, 2));
   mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(server.url);
   await page.goto(`${server.origin}/notebook/${NB}`);
   await page.getByTestId('cell-nums').locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('dynamic forms, in Chromium', () => {
   it('adds a number input to a cell; changing it re-runs the cell with the value; a notebook-wide select applies to every cell', async () => {

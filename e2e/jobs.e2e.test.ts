@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
@@ -10,14 +10,9 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 900 } }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('Jobs dashboard, in Chromium', () => {
   it('shows the running sample with live numbers, opens its page, cancels it and sees the status change', async () => {

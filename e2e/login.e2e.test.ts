@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startServer();
+  ({ server, browser } = await openSession({ viewport: false }));
   // The documented way to create a user: the CLI, password from the environment.
   execFileSync(process.execPath, [path.join(repoRoot, 'apps/server/dist/cli/users.js'), 'add', 'alice'], {
     env: { ...process.env, FLOWBOOK_STATE_DIR: server.stateDir, FLOWBOOK_PASSWORD: 'correct horse' },
@@ -23,12 +23,8 @@ beforeAll(async () => {
     });
     if (!r.ok) throw new Error(`setting roles: ${r.status}`);
   }
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('password login, in Chromium', () => {
   it('refuses a wrong password, logs in with the right one, and logs out', async () => {

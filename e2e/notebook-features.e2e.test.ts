@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -20,18 +20,13 @@ const notebook = {
 };
 
 beforeAll(async () => {
-  server = await startServer();
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 1000 } }));
   writeFileSync(path.join(server.notebooksDir, 'feature-check.flowbook.json'), JSON.stringify(notebook, null, 2));
   writeFileSync(path.join(server.notebooksDir, 'broken.flowbook.json'), '{ "version": 1, "title": ');
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await page.goto(server.url);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 describe('notebook page features, in Chromium', () => {
   it('lists a file that failed to load by its name, next to the notebooks that did', async () => {

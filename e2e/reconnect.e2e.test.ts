@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import type { RunningServer } from './support/server.js';
 import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
@@ -9,15 +9,10 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 1000 } }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 /** The table's first page (newest first) and its total ("rows 1–50 of N"). */
 async function table(): Promise<{ rows: string[]; total: number }> {

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
-import { repoRoot, startServer, type RunningServer } from './support/server.js';
+import { closeSession, openSession } from './support/session.js';
+import { repoRoot, type RunningServer } from './support/server.js';
 import { startSalesServer } from './support/salesServer.js';
 
 let server: RunningServer;
@@ -13,17 +13,12 @@ const shots = path.join(repoRoot, 'test-results');
 const requests: string[] = [];
 
 beforeAll(async () => {
+  ({ server, browser, page } = await openSession({ viewport: { width: 1280, height: 1000 } }));
   mkdirSync(shots, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   page.on('request', (r) => requests.push(r.url()));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeSession({ server, browser }));
 
 const points = async () => Number(await page.getByTestId('chart-profit').getAttribute('data-points'));
 

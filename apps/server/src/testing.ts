@@ -1,4 +1,5 @@
 import { mkdtemp, cp, readFile, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,14 +8,31 @@ import { startServer, type FlowbookServer } from './server.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+export type TestServer = FlowbookServer & { config: ServerConfig; origin: string };
+
 /** Starts a real server on a free port with a copy of the sample notebooks, for tests. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<FlowbookServer & { config: ServerConfig; origin: string }> {
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
   await cp(path.join(repoRoot, 'notebooks'), dir, { recursive: true });
   const state = await mkdtemp(path.join(tmpdir(), 'flowbook-state-'));
   const config = { ...loadConfig({ PORT: '0', FLOWBOOK_TOKEN: 'test-token', FLOWBOOK_NOTEBOOKS: dir, FLOWBOOK_STATE_DIR: state }), ...overrides };
   const server = await startServer(config);
   return { ...server, config, origin: new URL(server.url).origin };
+}
+
+/**
+ * One test server for a test file: started before its tests (before the file's own beforeAll, which may use it) and
+ * closed after them. The returned object is the server once the tests run.
+ */
+export function useTestServer(overrides: Partial<ServerConfig> = {}): TestServer {
+  const server = {} as TestServer;
+  beforeAll(async () => {
+    Object.assign(server, await startTestServer(overrides));
+  });
+  afterAll(async () => {
+    await server.close?.();
+  });
+  return server;
 }
 
 /** Polls `get` until `ok` holds (tests of running jobs); the error shows the last value seen. */

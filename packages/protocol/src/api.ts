@@ -101,6 +101,7 @@ export const SavepointRequest = z
   .meta({ id: 'SavepointRequest' });
 export const SavepointResult = z.object({ jobId: z.string(), path: z.string(), stopped: z.boolean() }).meta({ id: 'SavepointResult' });
 
+/** A complete checkpoint or savepoint a job can resume from; `name` is its folder (chk-12, savepoint-40-…) or row name. */
 export const RestorePoint = z
   .object({ kind: z.enum(['checkpoint', 'savepoint']), name: z.string(), id: z.number(), timestamp: z.number(), sizeBytes: z.number() })
   .meta({ id: 'RestorePoint' });

@@ -6,3 +6,5 @@ export * from './params.js';
 export * from './taskmanagers.js';
 export * from './limits.js';
 export * from './payloadLimits.js';
+export * from './graph.js';
+export * from './versioned.js';

@@ -67,7 +67,7 @@ export const OperatorMetrics = z
     nodeId: z.string(),
     type: z.string(),
     name: z.string(),
-    /** Subtasks of the node when more than one. */
+    /** Subtasks of the node when more than one (their counters are summed; the watermark is the slowest one's). */
     parallelism: z.number().int().positive().optional(),
     recordsIn: z.number(),
     recordsOut: z.number(),

@@ -1,6 +1,6 @@
 import { NOTEBOOK_VERSION, Notebook } from './notebook.js';
 
-type Migration = (raw: Record<string, unknown>) => Record<string, unknown>;
+import { migrateVersioned, type Migration } from './versioned.js';
 
 /**
  * Migrations from version N to N+1, indexed by N. A file without `version` is treated as version 0
@@ -21,21 +21,7 @@ const migrations: Record<number, Migration> = {
 
 /** Parses a notebook file's JSON value, migrating old versions; throws an Error with a readable message. */
 export function parseNotebook(raw: unknown): Notebook {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('not a JSON object');
-  let doc = raw as Record<string, unknown>;
-  const v = doc.version === undefined ? 0 : doc.version;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`"version" must be an integer, got ${Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`}`);
-  let version = v;
-  if (version > NOTEBOOK_VERSION) throw new Error(`version ${version} is newer than this Flowbook understands (${NOTEBOOK_VERSION}); upgrade Flowbook`);
-  while (version < NOTEBOOK_VERSION) {
-    doc = migrations[version]!(doc);
-    version = doc.version as number;
-  }
-  const parsed = Notebook.safeParse(doc);
-  if (!parsed.success) {
-    throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  }
-  return parsed.data;
+  return migrateVersioned(raw, { current: NOTEBOOK_VERSION, migrations, schema: Notebook });
 }
 
 /** Serializes with stable key order and one cell per block, so git diffs stay readable. */

@@ -1,6 +1,7 @@
 import { LIMITS } from './limits.js';
 import { z } from 'zod';
-import { boundedRecord, GRAPH_LIMITS } from './payloadLimits.js';
+import { GRAPH_LIMITS, withinLimits } from './payloadLimits.js';
+import { StoredPipelineGraph } from './graph.js';
 
 /** Current notebook file format version. Older files are migrated on load (see migrate.ts). */
 export const NOTEBOOK_VERSION = 1;
@@ -92,10 +93,11 @@ export const CodeCell = z.object({
 });
 
 /**
- * A pipeline drawn on the canvas: the engine's PipelineGraph JSON (migrated and validated by the engine; the protocol
- * does not depend on it). It runs like a code cell: live sinks, charts, dead letters, checkpoints.
+ * A pipeline drawn on the canvas: its PipelineGraph (graph.ts, migrated on load; the engine validates what the schema
+ * cannot, such as operator configs). It runs like a code cell: live sinks, charts, dead letters, checkpoints.
  */
-export const GraphJson = boundedRecord(GRAPH_LIMITS);
+/** A pipeline graph from a file or a client: its size and depth checked before anything walks it, then the graph schema. */
+export const GraphJson = withinLimits(GRAPH_LIMITS, StoredPipelineGraph);
 
 export const PipelineCell = z.object({
   id: CellId,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boundedRecord, GRAPH_LIMITS, jsonLimitIssue } from './payloadLimits.js';
+import { z } from 'zod';
+import { GRAPH_LIMITS, jsonLimitIssue, withinLimits } from './payloadLimits.js';
 import { CellRun } from './messages.js';
 
 /** `{"a":{"a":…}}` nested `depth` levels, built without recursion. */
@@ -21,7 +22,8 @@ describe('payload limits', () => {
     const r = CellRun.safeParse({ notebook: 'n', cellId: 'c', graph: nested(100_000) });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.message).toMatch(/nested deeper than 64/);
-    expect(CellRun.safeParse({ notebook: 'n', cellId: 'c', graph: { nodes: [{ id: 'a', config: { x: [1] } }] } }).success).toBe(true);
-    expect(boundedRecord(GRAPH_LIMITS).safeParse(nested(65)).success).toBe(false);
+    expect(CellRun.safeParse({ notebook: 'n', cellId: 'c', graph: { version: 1, nodes: [{ id: 'a', type: 'map', config: { x: [1] } }], edges: [] } }).success).toBe(true);
+    expect(withinLimits(GRAPH_LIMITS, z.record(z.string(), z.unknown())).safeParse(nested(65)).success).toBe(false);
+    expect(withinLimits(GRAPH_LIMITS, z.record(z.string(), z.unknown())).safeParse(nested(60)).success).toBe(true);
   });
 });

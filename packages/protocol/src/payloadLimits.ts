@@ -27,10 +27,13 @@ export function jsonLimitIssue(value: unknown, limits: JsonLimits = PAYLOAD_LIMI
   return undefined;
 }
 
-/** A JSON object of any content within limits (pipeline graphs): the check runs before anything walks the value. */
-export function boundedRecord(limits: JsonLimits) {
-  return z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
-    const issue = jsonLimitIssue(v, limits);
-    if (issue) ctx.addIssue({ code: 'custom', message: issue });
-  });
+/** `schema`, checked first for depth and size within `limits`, so nothing (zod, migrations, structured clone) walks a value that is too deep. */
+export function withinLimits<S extends z.ZodType>(limits: JsonLimits, schema: S) {
+  return z
+    .unknown()
+    .superRefine((v, ctx) => {
+      const issue = jsonLimitIssue(v, limits);
+      if (issue) ctx.addIssue({ code: 'custom', message: issue });
+    })
+    .pipe(schema);
 }

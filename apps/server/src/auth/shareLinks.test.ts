@@ -1,17 +1,13 @@
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
 const NB = 'sales-profit-per-month';
 
 beforeAll(async () => {
-  server = await startTestServer();
   await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: owner, body: JSON.stringify({ name: 'private', title: 'Private' }) });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 async function openLink(url: string): Promise<string> {

@@ -1,19 +1,15 @@
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../testing.js';
 import { UserStore } from './UserStore.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
 
 beforeAll(async () => {
-  server = await startTestServer();
   const users = new UserStore(server.config.stateDir);
   users.add('alice', 'alice-password');
   users.add('bob', 'bob-password1');
-});
-afterAll(async () => {
-  await server.close();
 });
 
 async function login(name: string, password: string): Promise<{ status: number; cookie?: string }> {

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor } from '../testing.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const auth = { authorization: 'token test-token', 'content-type': 'application/json' };
 const api = (path: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${path}`, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
-
 
 /** A small bounded pipeline as graph JSON: elements → map → keyBy → rolling reduce → live sink. */
 const graph = {
@@ -22,13 +21,6 @@ const graph = {
     { source: 'sum', target: 'out' },
   ],
 };
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
 
 describe('REST API v1', () => {
   it('needs the token and answers errors as JSON with a code', async () => {

@@ -1,17 +1,10 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const auth = { authorization: 'token test-token' };
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
 
 describe('HTTP API', () => {
   it('refuses requests without the token', async () => {

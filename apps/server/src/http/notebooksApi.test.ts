@@ -1,20 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../testing.js';
 import { UserStore } from '../auth/UserStore.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 const call = (method: string, p: string, body?: unknown) =>
   fetch(`${server.origin}/api/notebooks${p}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
 
 describe('notebook files', () => {
   it('creates, renames into a folder, duplicates and trashes', async () => {

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { CellStatusMessage, ClientToServerEvents, ResultAppend, ServerToClientEvents } from '@flowbook/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCells, repoRoot, startTestServer } from '../testing.js';
+import { addCells, repoRoot, useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
 const statuses: CellStatusMessage[] = [];
 const results: ResultAppend[] = [];
@@ -21,7 +21,6 @@ const waitFor = async (cond: () => boolean, ms = 20_000) => {
 const statusOf = (cellId: string) => statuses.filter((s) => s.cellId === cellId).at(-1)?.status;
 
 beforeAll(async () => {
-  server = await startTestServer();
   // Code from the client runs only under a cell of the saved notebook: add the cells these tests run their code in.
   await addCells(server, NB, ['crash', 'syntax', 'loop', 'form']);
   socket = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
@@ -35,7 +34,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   socket.close();
-  await server.close();
 });
 
 describe('running cells', () => {

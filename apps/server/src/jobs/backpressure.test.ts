@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor } from '../testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 const api = (p: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${p}`, { ...init, headers });
 
@@ -14,7 +14,6 @@ env.fromSource(new SalesGenerator({ ratePerSecond: ${rate} }), WatermarkStrategy
 await env.execute('rate ${rate}');`;
 
 beforeAll(async () => {
-  server = await startTestServer();
   const nb = {
     version: 1,
     title: 'Backpressure',
@@ -24,9 +23,6 @@ beforeAll(async () => {
     ],
   };
   await fetch(`${server.origin}/api/notebooks/bp`, { method: 'PUT', headers, body: JSON.stringify(nb) });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('backpressure (the job thread\'s busy share)', () => {

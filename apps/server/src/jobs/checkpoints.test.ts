@@ -1,13 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor } from '../testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, waitFor, useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 const api = (p: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${p}`, { ...init, headers });
-
 
 const CELL = `import { StreamExecutionEnvironment, SalesGenerator, WatermarkStrategy, LiveSink } from '@flowbook/engine';
 const env = StreamExecutionEnvironment.getExecutionEnvironment().enableCheckpointing(200);
@@ -19,12 +18,8 @@ env.fromSource(new SalesGenerator({ ratePerSecond: 2000 }), WatermarkStrategy.no
 await env.execute('checkpointed');`;
 
 beforeAll(async () => {
-  server = await startTestServer();
   const nb = { version: 1, title: 'Chk', cells: [{ id: 'c', type: 'code', source: CELL, charts: {} }] };
   await fetch(`${server.origin}/api/notebooks/chk`, { method: 'PUT', headers, body: JSON.stringify(nb) });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('checkpoints and savepoints of a running cell', () => {

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 
 const CELL = `import { StreamExecutionEnvironment, FileSource, WatermarkStrategy, LiveSink } from '@flowbook/engine';
@@ -14,13 +14,9 @@ env.fromSource(FileSource.jsonLines(notebookDir + '/data/readings.jsonl'), Water
 await env.execute('dlq');`;
 
 beforeAll(async () => {
-  server = await startTestServer();
   writeFileSync(path.join(server.config.notebooksDir, 'data', 'readings.jsonl'), '{"t":1}\nnot json\n{"t":2}\n{"t":\n');
   const nb = { version: 1, title: 'DLQ', cells: [{ id: 'c', type: 'code', source: CELL, charts: {} }] };
   await fetch(`${server.origin}/api/notebooks/dlq`, { method: 'PUT', headers, body: JSON.stringify(nb) });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('dead letters of a cell', () => {

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor } from '../testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitFor, useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 const api = (p: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${p}`, { ...init, headers });
-
 
 // Fails twice, once a checkpoint exists (a flaky dependency, its state outside the job), then runs on.
 const FLAKY = `import { StreamExecutionEnvironment, SalesGenerator, WatermarkStrategy, LiveSink, RestartStrategies } from '@flowbook/engine';
@@ -37,7 +36,6 @@ env.fromElements(1, 2, 3)
 await env.execute('always');`;
 
 beforeAll(async () => {
-  server = await startTestServer();
   const nb = {
     version: 1,
     title: 'Restarts',
@@ -47,9 +45,6 @@ beforeAll(async () => {
     ],
   };
   await fetch(`${server.origin}/api/notebooks/restarts`, { method: 'PUT', headers, body: JSON.stringify(nb) });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('restart strategies in the server', () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer({ resultPointsPerSeries: 5 });
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 
 // Twelve months, a 100 ms window: many rows per series quickly.
@@ -16,12 +16,8 @@ env.fromSource(new SalesGenerator({ ratePerSecond: 5000 }), WatermarkStrategy.no
 await env.execute('many windows');`;
 
 beforeAll(async () => {
-  server = await startTestServer({ resultPointsPerSeries: 5 });
   const nb = { version: 1, title: 'Bounded', cells: [{ id: 'c', type: 'code', source: CELL, charts: { counts: { type: 'line', y: ['n'], series: 'month' } } }] };
   await fetch(`${server.origin}/api/notebooks/bounded`, { method: 'PUT', headers, body: JSON.stringify(nb) });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('rows kept for late joiners', () => {

@@ -2,11 +2,11 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { useTestServer } from '../testing.js';
 
 const PG_URL = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const table = `fb_secret_${Date.now().toString(36)}_${process.pid}`;
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 
 const CELL = `import { StreamExecutionEnvironment, PostgresSink } from '@flowbook/engine';
@@ -16,14 +16,12 @@ env.fromElements({ id: 1 }, { id: 2 }, { id: 3 })
 await env.execute('secret sink');`;
 
 beforeAll(async () => {
-  server = await startTestServer();
   writeFileSync(server.config.secretsFile, JSON.stringify({ WAREHOUSE_URL: PG_URL }));
   chmodSync(server.config.secretsFile, 0o600);
   const nb = { version: 1, title: 'Secrets', cells: [{ id: 'c', type: 'code', source: CELL, charts: {} }] };
   await fetch(`${server.origin}/api/notebooks/secrets`, { method: 'PUT', headers, body: JSON.stringify(nb) });
 });
 afterAll(async () => {
-  await server.close();
   const db = new pg.Client({ connectionString: PG_URL });
   await db.connect();
   await db.query(`DROP TABLE IF EXISTS "${table}"`);

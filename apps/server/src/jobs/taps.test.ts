@@ -1,17 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, waitFor } from '../testing.js';
+import { describe, expect, it } from 'vitest';
+import { waitFor, useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
 const api = (p: string, init: RequestInit = {}) => fetch(`${server.origin}/api/v1${p}`, { ...init, headers });
-
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
 
 describe('data taps over REST', () => {
   it('opens a tap on a running operator, returns its last records with time, and reads incrementally', async () => {

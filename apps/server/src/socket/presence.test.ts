@@ -1,17 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, PresenceList, ServerToClientEvents } from '@flowbook/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../testing.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../testing.js';
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+const server = useTestServer();
 const NB = 'sales-profit-per-month';
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
 
 async function connect(): Promise<{ socket: Socket<ServerToClientEvents, ClientToServerEvents>; seen: PresenceList[] }> {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });

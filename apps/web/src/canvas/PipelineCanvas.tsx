@@ -31,9 +31,9 @@ import {
   type Fragment,
   type XY,
 } from './graphOps.js';
-import { emptyHistory, record, redo, undo, type History } from './history.js';
 import { DRAG_TYPE, Palette } from './Palette.js';
 import { PipelineNode } from './PipelineNode.js';
+import { useGraphHistory } from './useGraphHistory.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { shortcutFor, type CanvasAction } from './shortcuts.js';
 import { layoutPositions, toFlowEdges, toFlowNodes } from './toFlow.js';
@@ -86,10 +86,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   const rf = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const flowArea = useRef<HTMLDivElement>(null);
-  // Handlers read the newest graph through this ref: several edits can land before the parent re-renders.
-  const current = useRef(graph);
-  current.current = graph;
-  const [history, setHistory] = useState<History<PipelineGraph>>(emptyHistory);
+  const { current, canUndo, canRedo, commit, move, step } = useGraphHistory(graph, onChange);
   const [picked, setSelection] = useState<Selection>(NOTHING);
   // Undo, redo or a parent's change can remove selected elements: the selection is what still exists.
   const selection = useMemo<Selection>(() => {
@@ -104,23 +101,11 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   const [notice, setNotice] = useState<string>();
   // Fit a pipeline that opens with nodes; an empty canvas must not jump to fit the first node dropped on it.
   const [fitOnOpen] = useState(() => graph.nodes.length > 0);
-  const dragStart = useRef<PipelineGraph>(undefined);
   const pastes = useRef(0);
 
   const entryOf = useCallback((n: GraphNode) => catalogEntryFor(catalog, n), [catalog]);
   const validation = useMemo(() => validatePipeline(graph, catalog), [graph, catalog]);
   const metricsById = useMemo(() => new Map((metrics ?? []).map((m) => [m.nodeId, m])), [metrics]);
-
-  const commit = useCallback(
-    (next: PipelineGraph, key?: string) => {
-      const before = current.current;
-      if (next === before) return;
-      setHistory((h) => record(h, before, key));
-      current.current = next;
-      onChange(next);
-    },
-    [onChange],
-  );
 
   const say = (text: string) => {
     setNotice(text);
@@ -157,21 +142,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
     }
     if (nextMeasured) setMeasured(nextMeasured);
     if (nextSel) setSelection((s) => ({ ...s, nodes: nextSel! }));
-    if (positions.size > 0 && !readOnly) {
-      const next = setPositions(current.current, positions);
-      if (dragging) {
-        // While dragging, positions follow the pointer without history; the drop is one undo step.
-        dragStart.current ??= current.current;
-        current.current = next;
-        onChange(next);
-      } else {
-        const before = dragStart.current ?? current.current;
-        dragStart.current = undefined;
-        setHistory((h) => record(h, before));
-        current.current = next;
-        onChange(next);
-      }
-    }
+    if (positions.size > 0 && !readOnly) move(setPositions(current.current, positions), dragging);
   };
 
   const onEdgesChange = (changes: EdgeChange[]) => {
@@ -231,14 +202,9 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
         setSelection(NOTHING);
         return;
       case 'undo':
-      case 'redo': {
-        const step = action === 'undo' ? undo(history, g) : redo(history, g);
-        if (!step) return;
-        setHistory(step.history);
-        current.current = step.value;
-        onChange(step.value);
+      case 'redo':
+        step(action);
         return;
-      }
       case 'copy':
       case 'cut':
         if (selection.nodes.size === 0) return;
@@ -295,10 +261,10 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   return (
     <div className={`pl-canvas${readOnly ? ' pl-readonly' : ''}`} ref={wrapper} tabIndex={-1} onKeyDown={onKeyDown} data-testid="pl-canvas">
       <div className="pl-toolbar">
-        <button onClick={() => run('undo')} disabled={readOnly || history.past.length === 0} title="Undo (Ctrl+Z)" data-testid="pl-undo">
+        <button onClick={() => run('undo')} disabled={readOnly || !canUndo} title="Undo (Ctrl+Z)" data-testid="pl-undo">
           ↶ Undo
         </button>
-        <button onClick={() => run('redo')} disabled={readOnly || history.future.length === 0} title="Redo (Ctrl+Shift+Z)" data-testid="pl-redo">
+        <button onClick={() => run('redo')} disabled={readOnly || !canRedo} title="Redo (Ctrl+Shift+Z)" data-testid="pl-redo">
           ↷ Redo
         </button>
         <button onClick={autoLayout} disabled={readOnly || graph.nodes.length === 0} title="Arrange the pipeline left to right" data-testid="pl-layout">

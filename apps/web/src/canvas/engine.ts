@@ -1,13 +1,27 @@
-// The browser-safe part of the engine, imported by path: the package entry also loads connector code that needs Node
-// (net, fs). The catalog is generated data, so the browser gets every connector's config schema without its code.
-import { registerCatalogConnectors, type Catalog } from '../../../../packages/engine/src/graph/catalog.js';
-import { BUILTIN_CATALOG } from '../../../../packages/engine/src/graph/catalog.generated.js';
+// The canvas's view of the engine: its browser-safe entry (graph schema, catalog, validation, graph → code), with no
+// runtime code. The catalog is generated data, so the browser gets every connector's config schema without its code.
+import { BUILTIN_CATALOG, registerCatalogConnectors, type Catalog } from '@flowbook/engine/graph';
 
-export { CATALOG_GROUPS, catalogEntryFor, humanize, type Catalog, type CatalogEntry, type CatalogGroup, type JsonSchema } from '../../../../packages/engine/src/graph/catalog.js';
-export { defaultNodeName, toCode, ToCodeError } from '../../../../packages/engine/src/graph/toCode.js';
-export { validateGraph, type GraphIssue } from '../../../../packages/engine/src/graph/validate.js';
-export { migrateGraph } from '../../../../packages/engine/src/graph/migrateGraph.js';
-export { PipelineGraph, type FnSpec, type GraphEdge, type GraphNode, type PipelineGraphInput } from '../../../../packages/engine/src/graph/PipelineGraph.js';
+export {
+  CATALOG_GROUPS,
+  catalogEntryFor,
+  humanize,
+  type Catalog,
+  type CatalogEntry,
+  type CatalogGroup,
+  type JsonSchema,
+  defaultNodeName,
+  toCode,
+  ToCodeError,
+  validateGraph,
+  type GraphIssue,
+  migrateGraph,
+  PipelineGraph,
+  type FnSpec,
+  type GraphEdge,
+  type GraphNode,
+  type PipelineGraphInput,
+} from '@flowbook/engine/graph';
 
 // validateGraph checks connector configs against the connector registry: fill it with schema-only connectors.
 registerCatalogConnectors(BUILTIN_CATALOG);

@@ -5,7 +5,7 @@ import type { ChartSettings, CodeCell as CodeCellModel } from '@flowbook/protoco
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { showErrorMarker } from './errorMarker.js';
 import { RunBar } from './RunBar.js';
-import { SinkOutput } from './SinkOutput.js';
+import { CellOutputs } from './CellOutputs.js';
 
 interface Props {
   cell: CodeCellModel;
@@ -66,16 +66,7 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
           options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true }}
         />
       </div>
-      {run?.error && (
-        <div className="cell-error" data-testid={`error-${cell.id}`}>
-          <strong>Error{run.error.line !== undefined ? ` at line ${run.error.line}` : ''}:</strong> {run.error.message}
-        </div>
-      )}
-      {run && run.logs.length > 0 && <pre className="cell-log">{run.logs.slice(-50).join('\n')}</pre>}
-      {run &&
-        Object.entries(run.results).map(([sink, r]) => (
-          <SinkOutput key={sink} cellId={cell.id} sink={sink} rows={r.rows} total={r.total} settings={cell.charts[sink]} onSettings={(s) => onChartChange(sink, s)} />
-        ))}
+      <CellOutputs cellId={cell.id} run={run} charts={cell.charts} onChartChange={onChartChange} errorLine />
     </div>
   );
 }

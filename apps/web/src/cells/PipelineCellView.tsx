@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import type { ChartSettings, PipelineCell } from '@flowbook/protocol';
+import type { ChartSettings, PipelineCell, PipelineGraph } from '@flowbook/protocol';
 import { PipelineCanvas } from '../canvas/PipelineCanvas.js';
 import { useEdgeRates } from '../canvas/edgeRates.js';
 import { migrateGraph } from '../canvas/engine.js';
 import { TapPanel } from '../jobs/TapPanel.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { RunBar } from './RunBar.js';
-import { SinkOutput } from './SinkOutput.js';
+import { CellOutputs } from './CellOutputs.js';
 
 interface Props {
   cell: PipelineCell;
@@ -14,7 +14,7 @@ interface Props {
   notebook: string;
   readOnly: boolean;
   canRun: boolean;
-  onGraph(graph: Record<string, unknown>): void;
+  onGraph(graph: PipelineGraph): void;
   onChartChange(sink: string, settings: ChartSettings): void;
   onRun(): void;
   onCancel(): void;
@@ -30,7 +30,7 @@ function exportPipeline(cell: PipelineCell): void {
   const blob = new Blob([JSON.stringify(cell.graph, null, 2) + '\n'], { type: 'application/json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `${(cell.graph.name as string | undefined)?.replace(/[^\w.-]+/g, '-') || cell.id}.pipeline.json`;
+  a.download = `${cell.graph.name?.replace(/[^\w.-]+/g, '-') || cell.id}.pipeline.json`;
   document.body.appendChild(a);
   a.click();
   a.remove();
@@ -47,7 +47,7 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
     try {
       // Migrated and checked by the engine's schema: a bad file is refused with the reason, the cell is unchanged.
       const graph = migrateGraph(JSON.parse(await file.text()));
-      onGraph(graph as unknown as Record<string, unknown>);
+      onGraph(graph);
       setImportError(undefined);
     } catch (e) {
       setImportError(`${file.name}: ${(e as Error).message}`);
@@ -71,8 +71,8 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
       {importError && <p className="error">{importError}</p>}
       <div className="pipeline-cell-canvas" data-testid={`canvas-${cell.id}`}>
         <PipelineCanvas
-          graph={cell.graph as never}
-          onChange={(g) => onGraph(g as unknown as Record<string, unknown>)}
+          graph={cell.graph}
+          onChange={onGraph}
           readOnly={readOnly || running}
           {...(running && run?.operators ? { metrics: run.operators } : {})}
           {...(rates ? { edgeRates: rates } : {})}
@@ -82,18 +82,9 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
       </div>
       {running && !tapped && <p className="muted pipeline-hint">Select a node to open its live data tap.</p>}
       {running && tapped && run?.jobId && (
-        <TapPanel jobId={run.jobId} nodeId={tapped} label={String((cell.graph.nodes as { id: string; name?: string }[] | undefined)?.find((n) => n.id === tapped)?.name ?? tapped)} onClose={() => setTapped(undefined)} />
+        <TapPanel jobId={run.jobId} nodeId={tapped} label={cell.graph.nodes.find((n) => n.id === tapped)?.name ?? tapped} onClose={() => setTapped(undefined)} />
       )}
-      {run?.error && (
-        <div className="cell-error" data-testid={`error-${cell.id}`}>
-          <strong>Error:</strong> {run.error.message}
-        </div>
-      )}
-      {run && run.logs.length > 0 && <pre className="cell-log">{run.logs.slice(-50).join('\n')}</pre>}
-      {run &&
-        Object.entries(run.results).map(([sink, r]) => (
-          <SinkOutput key={sink} cellId={cell.id} sink={sink} rows={r.rows} total={r.total} settings={cell.charts[sink]} onSettings={(s) => onChartChange(sink, s)} />
-        ))}
+      <CellOutputs cellId={cell.id} run={run} charts={cell.charts} onChartChange={onChartChange} />
     </div>
   );
 }

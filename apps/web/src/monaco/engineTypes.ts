@@ -1,8 +1,8 @@
 import { monaco } from './setupMonaco.js';
 
 // The engine's declaration files, built by `tsc -b` before the web build, bundled as text: IntelliSense for
-// `import … from '@flowbook/engine'` works offline.
-const files = import.meta.glob('../../../../packages/engine/dist/**/*.d.ts', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+// `import … from '@flowbook/engine'` works offline. The alias is the engine package's dist folder (vite.config.ts).
+const files = import.meta.glob('@flowbook/engine-declarations/**/*.d.ts', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
 let loaded = false;
 
@@ -11,7 +11,7 @@ export function loadEngineTypes(): number {
   if (loaded) return Object.keys(files).length;
   loaded = true;
   for (const [file, text] of Object.entries(files)) {
-    const rel = file.split('/packages/engine/dist/')[1]!;
+    const rel = file.slice(file.lastIndexOf('/dist/') + '/dist/'.length);
     monaco.typescript.typescriptDefaults.addExtraLib(text, `file:///node_modules/@flowbook/engine/${rel}`);
   }
   // Globals a cell gets from the server: its dynamic form values and its notebook's folder.

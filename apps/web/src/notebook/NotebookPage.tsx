@@ -1,12 +1,14 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type * as Monaco from 'monaco-editor';
-import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook } from '@flowbook/protocol';
-import { getNotebook, saveNotebook } from '../api/rest.js';
+import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook, type PipelineGraph } from '@flowbook/protocol';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
 import { MarkdownCell, type MarkdownDone } from '../cells/MarkdownCell.js';
 import { applyRunEvents } from './cellRuns.js';
 import { useLiveRuns } from './useLiveRuns.js';
+import { useNotebookFile } from './useNotebookFile.js';
+import { useNotice } from './useNotice.js';
+import { useCellHistory } from './useCellHistory.js';
 import { PresenceBar } from './PresenceBar.js';
 import { NotebookMenu } from '../files/NotebookMenu.js';
 import { useNotebookAccess } from './access.js';
@@ -25,31 +27,23 @@ import {
   deleteCell,
   duplicateCell,
   emptyCell,
-  emptyHistory,
   insertCell,
   moveCell,
   newCellId,
-  record,
-  redo,
   removedCodeCells,
   selectionAfterDelete,
   stripOutputs,
-  undo,
-  type CellHistory,
   type CellType,
 } from './cellOps.js';
 
 /** A pipeline cell turned into a code cell: the engine's code for its graph (what "Show as code" shows). */
-const pipelineToCode = (graph: Record<string, unknown>) => {
+const pipelineToCode = (graph: PipelineGraph) => {
   try {
-    return toCode(graph as never);
+    return toCode(graph);
   } catch (e) {
     return `// This pipeline could not be turned into code: ${(e as Error).message}\n`;
   }
 };
-
-const SAVE_DELAY_MS = 800;
-const NOTICE_MS = 6000;
 
 /** JupyterLab's two modes: an editor has the keyboard (edit), or the notebook does and keys are commands. */
 type Mode = 'command' | 'edit';
@@ -82,20 +76,15 @@ function scrollIntoViewIfHidden(el: HTMLElement) {
  */
 export function NotebookPage({ name }: { name: string }) {
   const access = useNotebookAccess(name);
-  const [notebook, setNotebook] = useState<Notebook>();
-  const [loadError, setLoadError] = useState<string>();
-  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'unsaved' | string>('saved');
   const [selected, setSelected] = useState<string>();
   const [mode, setMode] = useState<Mode>('command');
   const [editingMarkdown, setEditingMarkdown] = useState<string>();
-  const [history, setHistory] = useState<CellHistory>(emptyHistory);
-  const [notice, setNotice] = useState<string>();
+  const history = useCellHistory();
+  const [notice, setNotice] = useNotice();
 
   // Keyboard commands can follow each other faster than React renders: they read and write these refs, which always
-  // hold the latest notebook, selection and history; the state above is what renders.
-  const nbRef = useRef<Notebook>(undefined);
+  // hold the latest selection and history (and the file's nbRef the latest notebook); the state above is what renders.
   const selRef = useRef<string>(undefined);
-  const historyRef = useRef(history);
   /** The code cell whose form inputs are being edited. */
   const [formEditing, setFormEditing] = useState<string>();
   const accessRef = useRef(access);
@@ -103,69 +92,19 @@ export function NotebookPage({ name }: { name: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const editors = useRef(new Map<string, Monaco.editor.IStandaloneCodeEditor>());
   const pendingFocus = useRef<{ id: string; target: FocusTarget }>(undefined);
-  const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const dirty = useRef(false);
-  /** The last save in flight: a run waits for it, as the server runs the cell it has saved. */
-  const saving = useRef<Promise<unknown>>(Promise.resolve());
-  const saveSeq = useRef(0);
-
-  useEffect(() => {
-    let cancelled = false;
-    getNotebook(name)
-      .then((nb) => {
-        if (cancelled) return;
-        nbRef.current = nb;
-        setNotebook(nb);
-        selRef.current = nb.cells[0]?.id;
-        setSelected(selRef.current);
-        document.title = `${nb.title} — Flowbook`;
-      })
-      .catch((e: Error) => setLoadError(e.message));
-    return () => {
-      cancelled = true;
-    };
-  }, [name]);
+  const { notebook, loadError, saveState, nbRef, commit, flushSave, saving } = useNotebookFile(
+    name,
+    () => accessRef.current.write,
+    (nb) => {
+      selRef.current = nb.cells[0]?.id;
+      setSelected(selRef.current);
+      document.title = `${nb.title} — Flowbook`;
+    },
+  );
 
   const { runs, setLive } = useLiveRuns(name, notebook);
   const runsRef = useRef(runs);
   runsRef.current = runs;
-
-  const flushSave = useCallback(() => {
-    clearTimeout(saveTimer.current);
-    const nb = nbRef.current;
-    if (!dirty.current || !nb) return;
-    dirty.current = false;
-    const seq = ++saveSeq.current;
-    setSaveState('saving');
-    saving.current = saveNotebook(name, nb).then(
-      () => {
-        if (seq === saveSeq.current && !dirty.current) setSaveState('saved');
-      },
-      (e: Error) => setSaveState(`not saved: ${e.message}`),
-    );
-  }, [name]);
-  // Leaving the page (another route) saves what is still waiting for the typing pause.
-  useEffect(() => () => flushSave(), [flushSave]);
-
-  /** Shows `next`; saves it after a pause in typing, unless `save` is false (local-only changes) or this viewer may not write. */
-  const commit = useCallback(
-    (next: Notebook, save = true) => {
-      nbRef.current = next;
-      setNotebook(next);
-      if (!save || !accessRef.current.write) return;
-      dirty.current = true;
-      setSaveState('unsaved');
-      clearTimeout(saveTimer.current);
-      saveTimer.current = setTimeout(flushSave, SAVE_DELAY_MS);
-    },
-    [flushSave],
-  );
-
-  useEffect(() => {
-    if (!notice) return;
-    const t = setTimeout(() => setNotice(undefined), NOTICE_MS);
-    return () => clearTimeout(t);
-  }, [notice]);
 
   /** Moves focus where the last selection asked for, once that cell (or its editor) exists. */
   const applyPendingFocus = useCallback(() => {
@@ -253,8 +192,7 @@ export function NotebookPage({ name }: { name: string }) {
     const nb = nbRef.current;
     if (!nb || !accessRef.current.write) return;
     const after = fn(nb.cells);
-    historyRef.current = record(historyRef.current, { cells: nb.cells, selected: selRef.current });
-    setHistory(historyRef.current);
+    history.record({ cells: nb.cells, selected: selRef.current });
     cancelRemoved(nb.cells, after);
     commit({ ...nb, cells: after });
     select(selectAfter, focus);
@@ -285,13 +223,11 @@ export function NotebookPage({ name }: { name: string }) {
   const step = (direction: 'undo' | 'redo') => {
     const nb = nbRef.current;
     if (!nb || !accessRef.current.write) return;
-    const r = (direction === 'undo' ? undo : redo)(historyRef.current, { cells: nb.cells, selected: selRef.current });
-    if (!r) return;
-    historyRef.current = r.history;
-    setHistory(r.history);
-    cancelRemoved(nb.cells, r.state.cells);
-    commit({ ...nb, cells: r.state.cells });
-    select(r.state.selected ?? r.state.cells[0]?.id, 'cell');
+    const state = history.step(direction, { cells: nb.cells, selected: selRef.current });
+    if (!state) return;
+    cancelRemoved(nb.cells, state.cells);
+    commit({ ...nb, cells: state.cells });
+    select(state.selected ?? state.cells[0]?.id, 'cell');
   };
 
   /** Runs the selected cell (markdown: renders it), then stays, selects the next cell, or inserts a code cell below. */
@@ -442,8 +378,8 @@ export function NotebookPage({ name }: { name: string }) {
       {canEdit && (
         <NotebookToolbar
           access={access}
-          canUndo={history.past.length > 0}
-          canRedo={history.future.length > 0}
+          canUndo={history.canUndo}
+          canRedo={history.canRedo}
           hasSelection={selected !== undefined}
           onInsert={(type) => insertRelative(1, type, 'editor')}
           onRun={runMany}

@@ -1,4 +1,4 @@
-import type { Cell, CodeCell, MarkdownCell } from '@flowbook/protocol';
+import { PipelineGraph, type Cell, type CodeCell, type MarkdownCell } from '@flowbook/protocol';
 
 /**
  * Pure cell operations of the notebook page (insert, delete, move, duplicate, change type) and the undo history of
@@ -22,7 +22,7 @@ export function newCellId(cells: readonly Cell[], random: () => number = Math.ra
 }
 
 export function emptyCell(type: CellType, id: string): Cell {
-  if (type === 'pipeline') return { id, type: 'pipeline', graph: { version: 1, nodes: [], edges: [] }, charts: {} };
+  if (type === 'pipeline') return { id, type: 'pipeline', graph: PipelineGraph.parse({ version: 1, nodes: [], edges: [] }), charts: {} };
   if (type === 'chart') return { id, type: 'chart' };
   return type === 'code' ? { id, type: 'code', language: 'typescript', source: '', charts: {} } : { id, type: 'markdown', source: '' };
 }
@@ -70,7 +70,7 @@ export function duplicateCell(cells: readonly Cell[], id: string, newId: string)
  * Changes a cell to markdown or code, keeping its id and source. What only a code cell has (charts, form inputs,
  * outputs) is dropped on the way to markdown; a code cell made from markdown starts with none.
  */
-export function changeCellType(cells: readonly Cell[], id: string, type: CellType, pipelineToCode: (graph: Record<string, unknown>) => string = () => ''): Cell[] {
+export function changeCellType(cells: readonly Cell[], id: string, type: CellType, pipelineToCode: (graph: PipelineGraph) => string = () => ''): Cell[] {
   return cells.map((c) => {
     // Text cannot become a drawn pipeline; a pipeline becomes code through its generated source.
     if (c.id !== id || c.type === type || type === 'pipeline' || type === 'chart') return c;

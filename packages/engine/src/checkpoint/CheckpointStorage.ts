@@ -4,15 +4,9 @@ import path from 'node:path';
 import type { JobSnapshot } from '../runtime/Job.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshotContainer.js';
 
-/** A complete checkpoint or savepoint a job can resume from. */
-export interface RestorePoint {
-  kind: 'checkpoint' | 'savepoint';
-  /** Folder name inside the job's storage, e.g. chk-12 or savepoint-40-1732... */
-  name: string;
-  id: number;
-  timestamp: number;
-  sizeBytes: number;
-}
+/** A complete checkpoint or savepoint a job can resume from (the protocol's schema, one definition). */
+export type { RestorePoint } from '@flowbook/protocol';
+import type { RestorePoint } from '@flowbook/protocol';
 
 /** Where checkpoints and savepoints of one job (a notebook cell) are kept: a local folder or a PostgreSQL table. */
 export interface CheckpointStorage {
@@ -82,7 +76,7 @@ export class FsCheckpointStorage implements CheckpointStorage {
     const dir = path.join(this.dir, name);
     await fs.mkdir(dir, { recursive: true });
     const { pieces, size } = await encodeSnapshot(snapshot);
-    // Hashing on this thread costs about 11 ms per 20 MB (SHA-NI); crypto.subtle would first copy the bytes here.
+    // Hashing stays on this thread: crypto.subtle would first copy the bytes here, which costs about as much as hashing.
     const hash = createHash('sha256');
     for (const p of pieces) hash.update(p);
     const sha256 = hash.digest('hex');

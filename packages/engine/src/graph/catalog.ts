@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listConnectors, registerConnector, getConnector, type ConnectorDefinition } from '../connectors/registry.js';
-import { listOperatorDefinitions, type OperatorCategory, type OperatorDefinition } from '../runtime/operatorRegistry.js';
+import { listOperatorSpecs, type OperatorCategory, type OperatorSpec } from './operatorSpecs.js';
 import type { EvictorSpec } from '../windows/evictors/Evictor.js';
 import type { TriggerSpec } from '../windows/triggers/Trigger.js';
 import type { WindowAssignerSpec } from '../windows/assigners/WindowAssigner.js';
@@ -254,7 +254,7 @@ function markDurations(schema: JsonSchema): void {
 }
 
 /** The operator's config schema with the loosely typed spec fields replaced by their real shape. */
-function nodeConfigSchema(def: OperatorDefinition, connector?: ConnectorDefinition<unknown>): z.ZodType {
+function nodeConfigSchema(def: OperatorSpec, connector?: ConnectorDefinition<unknown>): z.ZodType {
   if (!(def.configSchema instanceof z.ZodObject)) return def.configSchema;
   const shape = def.configSchema.shape as Record<string, z.ZodType>;
   const replaced: Record<string, z.ZodType> = {};
@@ -283,7 +283,7 @@ function connectorDefaults(c: ConnectorDefinition<unknown>): unknown {
   return parsed.success ? parsed.data : { ...schemaDefaults(toJsonSchema(c.configSchema)), ...(template as object) };
 }
 
-function operatorEntry(def: OperatorDefinition): CatalogEntry {
+function operatorEntry(def: OperatorSpec): CatalogEntry {
   return {
     id: def.type,
     type: def.type,
@@ -299,7 +299,7 @@ function operatorEntry(def: OperatorDefinition): CatalogEntry {
   };
 }
 
-function connectorEntry(def: OperatorDefinition, c: ConnectorDefinition<unknown>, role: 'source' | 'sink'): CatalogEntry {
+function connectorEntry(def: OperatorSpec, c: ConnectorDefinition<unknown>, role: 'source' | 'sink'): CatalogEntry {
   const wm = role === 'source' ? (c.name in SOURCE_WATERMARKS ? SOURCE_WATERMARKS[c.name] : { kind: 'noWatermarks' }) : undefined;
   return {
     id: `${role}:${c.name}`,
@@ -320,7 +320,7 @@ function connectorEntry(def: OperatorDefinition, c: ConnectorDefinition<unknown>
  * The catalog of the operators and connectors registered in this process: call it where the connectors are loaded
  * (Node, after importing the engine). Sources and sinks appear once per connector that can read or write.
  */
-export function buildCatalog(operators: OperatorDefinition[] = listOperatorDefinitions(), connectors: ConnectorDefinition<unknown>[] = listConnectors()): Catalog {
+export function buildCatalog(operators: OperatorSpec[] = listOperatorSpecs(), connectors: ConnectorDefinition<unknown>[] = listConnectors()): Catalog {
   const entries: CatalogEntry[] = [];
   const order = new Map(CATALOG_GROUPS.map((g, i) => [g.id, i]));
   for (const def of operators) {

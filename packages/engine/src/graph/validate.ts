@@ -1,5 +1,5 @@
 import { singleSubtaskReason } from './parallelism.js';
-import { getOperatorDefinition } from '../runtime/operatorRegistry.js';
+import { getOperatorSpec } from './operatorSpecs.js';
 import { getConnector, parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
 import { recordFieldIssues } from './recordFields.js';
@@ -31,7 +31,7 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     if (e.partitioning === 'hash' && e.keySelector === undefined) issues.push({ nodeId: e.target, message: 'hash-partitioned edge without key selector' });
   }
   for (const n of graph.nodes) {
-    const def = getOperatorDefinition(n.type);
+    const def = getOperatorSpec(n.type);
     if (def === undefined) {
       issues.push({ nodeId: n.id, message: `unknown operator type "${n.type}"` });
       continue;

@@ -1,39 +1,7 @@
 import { z } from 'zod';
 
-/**
- * Restart strategies as in Flink (`restart-strategy.type`): what happens when a running job fails. Plain JSON, kept in
- * the pipeline graph's config so a saved graph restarts the same way wherever it runs.
- */
-export const RestartStrategyConfig = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('none') }),
-  z.object({
-    type: z.literal('fixed-delay'),
-    /** Restarts before the job is declared failed. */
-    attempts: z.number().int().nonnegative(),
-    delayMs: z.number().int().nonnegative(),
-  }),
-  z.object({
-    type: z.literal('exponential-delay'),
-    initialBackoffMs: z.number().int().nonnegative().default(1000),
-    maxBackoffMs: z.number().int().nonnegative().default(60_000),
-    backoffMultiplier: z.number().min(1).default(1.5),
-    /** After running this long without failure, the backoff starts again from the initial value. */
-    resetBackoffThresholdMs: z.number().int().positive().default(3_600_000),
-    /** Random ± fraction of the delay, so many jobs failing together do not restart in lockstep. */
-    jitterFactor: z.number().min(0).max(1).default(0.1),
-    /** Restarts before the job is declared failed (Flink: attempts-before-reset-backoff; unbounded by default). */
-    attempts: z.number().int().nonnegative().optional(),
-  }),
-  z.object({
-    type: z.literal('failure-rate'),
-    /** More failures than this within the interval fail the job. */
-    maxFailuresPerInterval: z.number().int().positive(),
-    failureRateIntervalMs: z.number().int().positive(),
-    delayMs: z.number().int().nonnegative(),
-  }),
-]);
-export type RestartStrategyConfig = z.input<typeof RestartStrategyConfig>;
-export type RestartStrategy = z.output<typeof RestartStrategyConfig>;
+export { RestartStrategyConfig, type RestartStrategy } from '@flowbook/protocol/graph';
+import { RestartStrategyConfig, type RestartStrategy } from '@flowbook/protocol/graph';
 
 /** Flink's RestartStrategies factory, so `env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 1000))` reads the same. */
 export const RestartStrategies = {

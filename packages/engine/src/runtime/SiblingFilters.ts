@@ -9,7 +9,7 @@ import type { Output } from './Output.js';
  * Filters that read the same output, as when a stream is split by type (`s.filter(isPerson)`, `s.filter(isAuction)`):
  * each batch goes through all of them in one pass, each record offered to each filter in turn, instead of one pass per
  * filter. Why: reading a record is most of a cheap filter's cost (a cache miss on the record's object), and a second
- * pass reads every record again (Nexmark q3's two filters over 1 M events: 13–16 ms in two passes, 12–13 in one).
+ * pass reads every record again (measured on Nexmark q3: packages/engine/bench/results/).
  * Each filter's passing records then go down its own branch as one batch, in the order of the outputs, as before.
  */
 export class SiblingFilters {
@@ -73,20 +73,21 @@ export class SiblingFilters {
         const seen = i <= failing ? at + 1 : at;
         if (slotOf[i]! < 0) {
           if (seen > 0) outputs[i]!.collectBatch(values, timestamps, seen);
-        } else this.emit(slotOf[i]!, seen);
+        } else this.emit(slotOf[i]!, seen, length);
       }
       throw e;
     }
     for (let i = 0; i < outputs.length; i++) {
       if (slotOf[i]! < 0) outputs[i]!.collectBatch(values, timestamps, length);
-      else this.emit(slotOf[i]!, length);
+      else this.emit(slotOf[i]!, length, length);
     }
   }
 
-  /** Counts the `seen` records into filter `slot` and hands on the ones it kept. */
-  private emit(slot: number, seen: number): void {
+  /** Counts the batch into filter `slot` (only the `seen` records it reached, when it stopped) and hands on the ones it kept. */
+  private emit(slot: number, seen: number, length: number): void {
     const f = this.filters[slot]!;
-    f.metrics.recordsIn += seen;
+    f.metrics.recordsIn += length;
+    if (seen < length) f.batchStoppedAt(seen - 1, length);
     const n = this.counts[slot]!;
     const b = this.buffers[slot]!;
     if (n > 0) f.output.collectBatch(b.values, b.timestamps, n);

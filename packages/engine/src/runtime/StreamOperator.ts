@@ -3,7 +3,7 @@ import type { KeySelector } from '../api/functions.js';
 import type { ProcessingTimeService } from '../time/ProcessingTimeService.js';
 import { MIN_WATERMARK } from '../time/Watermark.js';
 import type { JobServices } from './JobServices.js';
-import { OperatorMetrics } from './metrics.js';
+import { OperatorCounters } from './metrics.js';
 import { NOOP_OUTPUT, type Output } from './Output.js';
 
 export interface OperatorContext {
@@ -30,7 +30,7 @@ export interface OperatorContext {
 export abstract class StreamOperator<OUT = unknown> {
   output: Output<OUT> = NOOP_OUTPUT as Output<OUT>;
   ctx!: OperatorContext;
-  readonly metrics = new OperatorMetrics();
+  readonly metrics = new OperatorCounters();
   currentWatermark = MIN_WATERMARK;
   private channelWatermarks: number[] = [];
   private channelIdle: boolean[] = [];
@@ -62,9 +62,18 @@ export abstract class StreamOperator<OUT = unknown> {
     try {
       for (; i < length; i++) this.processElement(values[i], timestamps[i]!, input);
     } catch (e) {
-      this.metrics.recordsIn -= length - i - 1;
+      this.batchStoppedAt(i, length);
       throw e;
     }
+  }
+
+  /**
+   * The one place that accounts for a batch that stopped midway: its caller counted all `length` records into
+   * recordsIn, but record by record the ones after `at` (the record that failed, or the last one this operator saw)
+   * would never have arrived. Every batch loop that can fail calls this (or batchFailed) before rethrowing.
+   */
+  batchStoppedAt(at: number, length: number): void {
+    this.metrics.recordsIn -= length - at - 1;
   }
 
   /**
@@ -73,7 +82,7 @@ export abstract class StreamOperator<OUT = unknown> {
    * The caller then rethrows.
    */
   protected batchFailed(at: number, length: number, values: readonly unknown[], timestamps: Float64Array, produced: number): void {
-    this.metrics.recordsIn -= length - at - 1;
+    this.batchStoppedAt(at, length);
     if (produced > 0) this.output.collectBatch(values as OUT[], timestamps, produced);
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignLoop, filterLoop, flatMapLoop, loopCopy, mapLoop, maxTimestampBeforeNaN, siblingFilterLoop, type LoopFailure, type TimestampedCollector } from './batchLoops.js';
+import { assignLoop, filterLoop, flatMapLoop, mapLoop, maxTimestampBeforeNaN, siblingFilterLoop, type LoopFailure, type TimestampedCollector } from './batchLoops.js';
+import { loopCopy } from './loopCopies.js';
 
 const failure = (): LoopFailure => ({ at: -1, produced: -1, bad: undefined });
 const values = [1, 2, 3, 4, 5, 6];

@@ -1,4 +1,5 @@
 import type { Collector, FilterFunction, FlatMapFunction, MapFunction } from '../api/functions.js';
+import { generatedLoop } from './loopCopies.js';
 
 /*
  * The per-record loops of the batch path, as free functions over arrays rather than methods. Why: V8 throws away
@@ -6,7 +7,7 @@ import type { Collector, FilterFunction, FlatMapFunction, MapFunction } from '..
  * objects; a loop written over `this` then starts cold in every new job (after each GC). These loops depend only on
  * arrays and the user's function, so their optimized code carries over from job to job.
  *
- * Operators run their own copies of the loops that call a user function (loopCopy): a loop uses nothing but its
+ * Operators run their own copies of the loops that call a user function (loopCopies.ts): a loop uses nothing but its
  * parameters and globals, so that a copy compiled from its source text behaves the same.
  */
 
@@ -22,32 +23,6 @@ export interface LoopFailure {
   stage?: number;
 }
 export const loopFailure: LoopFailure = { at: 0, produced: 0, bad: undefined, stage: 0 };
-
-/** Copies of loops by loop name and key; emptied when it reaches MAX_LOOP_COPIES (live operators keep theirs). */
-const copies = new Map<string, unknown>();
-const MAX_LOOP_COPIES = 1024;
-
-/**
- * The copy of `loop` for `key` (an operator's node and its user function's source text): a function of its own to
- * V8, compiled from the loop's source. Why: a loop shared by every filter of a job calls each filter's function from
- * one call site, and once that site has seen two functions V8 inlines neither and calls each through the megamorphic
- * path (q3's two filters and maps over 1 M events took 50–53 ms with shared loops, 22 ms with a copy each; one filter
- * and map alone 15–17 ms). Copies are kept by key, so a job that runs again (after a restart, or the next run of a
- * benchmark) finds its loops already optimized.
- */
-export function loopCopy<F extends (...args: never[]) => unknown>(loop: F, key: string): F {
-  return compiled(`${loop.name}\n${key}`, () => loop.toString());
-}
-
-function compiled<F>(id: string, source: () => string): F {
-  let copy = copies.get(id) as F | undefined;
-  if (copy === undefined) {
-    if (copies.size >= MAX_LOOP_COPIES) copies.clear();
-    copy = new Function(`"use strict"; return (${source()});`)() as F;
-    copies.set(id, copy);
-  }
-  return copy;
-}
 
 /**
  * The loop of k filters that read the same stream (see SiblingFilters): fns[j](values[i]) for each record i and each
@@ -67,12 +42,16 @@ export type SiblingFilterLoop = (
 
 /**
  * The loop for k filters, generated with one call site per filter (so that V8 can inline each function, as in a
- * filter's own loop) and kept by `key` like loopCopy's.
+ * filter's own loop) and kept by `key` with the other loop copies; siblingFiltersPlain where it cannot be compiled.
  */
 export function siblingFilterLoop(k: number, key: string): SiblingFilterLoop {
-  return compiled(`siblingFilterLoop ${k}\n${key}`, () => {
-    const js = Array.from({ length: k }, (_, j) => j);
-    return `function siblingFilterLoop(fns, values, timestamps, length, outValues, outTimestamps, counts, failure) {
+  return generatedLoop(`siblingFilterLoop ${k}\n${key}`, () => siblingFilterSource(k), siblingFiltersPlain);
+}
+
+/** The source of the k-filter loop: siblingFiltersPlain with its inner loop unrolled. */
+export function siblingFilterSource(k: number): string {
+  const js = Array.from({ length: k }, (_, j) => j);
+  return `function siblingFilterLoop(fns, values, timestamps, length, outValues, outTimestamps, counts, failure) {
   ${js.map((j) => `const f${j} = fns[${j}], v${j} = outValues[${j}], t${j} = outTimestamps[${j}]; let n${j} = 0;`).join('\n  ')}
   let i = 0, j = 0;
   try {
@@ -88,7 +67,40 @@ export function siblingFilterLoop(k: number, key: string): SiblingFilterLoop {
   }
   ${js.map((j) => `counts[${j}] = n${j};`).join(' ')}
 }`;
-  });
+}
+
+/** The k-filter loop without generated code: the same results, one shared call site for every filter. */
+export function siblingFiltersPlain(
+  fns: readonly FilterFunction<unknown>[],
+  values: readonly unknown[],
+  timestamps: Float64Array,
+  length: number,
+  outValues: readonly unknown[][],
+  outTimestamps: readonly Float64Array[],
+  counts: Int32Array,
+  failure: LoopFailure,
+): void {
+  const k = fns.length;
+  for (let j = 0; j < k; j++) counts[j] = 0;
+  let i = 0;
+  let j = 0;
+  try {
+    for (; i < length; i++) {
+      const v = values[i];
+      for (j = 0; j < k; j++) {
+        if (fns[j]!(v)) {
+          const n = counts[j]!;
+          outValues[j]![n] = v;
+          outTimestamps[j]![n] = timestamps[i]!;
+          counts[j] = n + 1;
+        }
+      }
+    }
+  } catch (e) {
+    failure.at = i;
+    counts[k] = j;
+    throw e;
+  }
 }
 
 /** out[i] = fn(values[i]) for i < length. */
@@ -171,7 +183,7 @@ export function filterMapLoop(
 /**
  * The largest of `max` and timestamps[i] for i < length, in the same pass that looks for a NaN: failure.at is the
  * first NaN's index (the result then is the largest before it), or length. One pass, as the timestamps of a batch are
- * read from memory once (a second pass over 1 M of them measured ~0.7 ms more).
+ * read from memory once (a second pass reads them all again).
  */
 export function maxTimestampBeforeNaN(timestamps: Float64Array, length: number, max: number, failure: LoopFailure): number {
   for (let i = 0; i < length; i++) {

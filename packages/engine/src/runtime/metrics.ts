@@ -1,5 +1,5 @@
 /** Counters of one operator, read by the job for the UI and Prometheus. Plain numbers: no cost on the hot path. */
-export class OperatorMetrics {
+export class OperatorCounters {
   recordsIn = 0;
   recordsOut = 0;
   lateRecordsDropped = 0;
@@ -11,17 +11,5 @@ export class OperatorMetrics {
   errors = 0;
 }
 
-export interface OperatorMetricsSnapshot {
-  nodeId: string;
-  /** The node's operator type ('source', 'window', 'sink', ...). */
-  type: string;
-  name: string;
-  /** Number of subtasks, when more than one (their metrics are summed; the watermark is the slowest one's). */
-  parallelism?: number;
-  recordsIn: number;
-  recordsOut: number;
-  lateRecordsDropped: number;
-  deadLetters: number;
-  watermark: number | null;
-  stateEntries: number;
-}
+/** What the job reports per node (counters summed over its subtasks): the protocol's schema, one definition. */
+export type { OperatorMetrics as OperatorMetricsSnapshot } from '@flowbook/protocol';

@@ -2,10 +2,9 @@
  * The young generation Flowbook gives a job's JavaScript heap (server job workers, the CLI, the benchmark).
  *
  * Window contents, timers and fired results live for a watermark interval or longer, so a job's young objects survive
- * more often than a web server's; with V8's default 16 MiB semi-spaces every scavenge copies them again. Measured on
- * Nexmark (2 cores, Node 20, 1 M events): q4 321 → 277 ms and q5 386 → 343 ms in a worker thread with a 192 MiB young
- * generation; on the main thread with 64 MiB semi-spaces q4 291 → 230 ms, q5 384 → 318 ms. It costs up to that much
- * memory per job, which FLOWBOOK_YOUNG_GENERATION_MB lowers (or raises).
+ * more often than a web server's; with V8's default 16 MiB semi-spaces every scavenge copies them again (Nexmark q4 and
+ * q5 spent much of their time in scavenges: packages/engine/bench/results/). It costs up to that much memory per job,
+ * which FLOWBOOK_YOUNG_GENERATION_MB lowers (or raises).
  */
 export const DEFAULT_YOUNG_GENERATION_MB = 192;
 

@@ -50,9 +50,9 @@ const WHEEL_MARGIN = 1 << 12;
  * Timestamps live in one of two places. Whole milliseconds within reach of the wheel's cursor (at or after it) go
  * into a timing wheel: an array indexed by the timestamp itself, so adding, finding and deleting one is an array
  * access, and the earliest is found by moving the cursor forward over empty entries (the cursor only moves forward, as
- * time does). All others (fractional, far ahead, or before the cursor) go to a min-heap with maps by timestamp. On
- * Nexmark q4 (60,000 timers over 46,000 timestamps per million events, 10 to 30 s ahead) the heap and its maps were
- * a quarter of the engine's time.
+ * time does). All others (fractional, far ahead, or before the cursor) go to a min-heap with maps by timestamp. With
+ * many timers at distinct timestamps (Nexmark q4: one per auction, tens of seconds ahead) the heap and its maps
+ * dominated the timers' cost.
  */
 export class TimerQueue<N> {
   /** The wheel, made at the first timer it takes; its slots' timestamps are all in [cursor, cursor + wheel.length). */
@@ -67,7 +67,7 @@ export class TimerQueue<N> {
   /**
    * Slots by timestamp. Timestamps within ±2^30 of the first one are keyed by their offset from it, a small integer
    * that V8 keeps in the map's table itself; a double key is a heap number, boxed on the way in and compared through a
-   * pointer (on Nexmark q4 the timestamp map was 40 % of the timers' time). Other timestamps go to `far`.
+   * pointer (on Nexmark q4 the timestamp map was a large part of the timers' time). Other timestamps go to `far`.
    */
   private base = Number.NaN;
   private readonly near = new Map<number, TimeSlot<N>>();

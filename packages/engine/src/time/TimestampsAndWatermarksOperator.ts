@@ -1,5 +1,6 @@
 import { BatchBuffer } from '../runtime/BatchBuffer.js';
-import { assignLoop, loopCopy, loopFailure, maxTimestampBeforeNaN } from '../runtime/batchLoops.js';
+import { assignLoop, loopFailure, maxTimestampBeforeNaN } from '../runtime/batchLoops.js';
+import { loopCopy } from '../runtime/loopCopies.js';
 import { StreamOperator } from '../runtime/StreamOperator.js';
 import { MAX_WATERMARK, MIN_WATERMARK } from './Watermark.js';
 import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from './WatermarkStrategy.js';

@@ -56,8 +56,7 @@ const maxLoad = (cap: number) => (cap <= 2 ? cap : (cap * 3) >> 2);
  */
 export class AlignedWindows {
   private readonly byKey = new Map<unknown, KeyCells>();
-  /** The last key's table: consecutive elements of one key (windowAll, skewed keys) skip the map lookup. */
-  private lastKey: unknown = undefined;
+  /** The last element's key table (for lastSlot below). Consecutive elements of one key in one window take the run. */
   private lastCells: KeyCells | undefined = undefined;
   /** Where the last element went in `lastCells`: the next element of the key, in the same window, skips the probe. */
   private lastSlot: Slot | undefined = undefined;
@@ -167,7 +166,7 @@ export class AlignedWindows {
       ordinal = (lastStart - offset) / slide;
       run = false;
     }
-    let cells = key === this.lastKey ? this.lastCells : this.byKey.get(key);
+    let cells = this.byKey.get(key);
     if (cells !== this.lastCells) this.lastSlot = undefined;
     const slotCache = this.slotCache;
     const slotMask = this.slotMask;
@@ -209,10 +208,7 @@ export class AlignedWindows {
         this.runIndex = slot === this.lastSlot ? this.lastIndex : find(cells, slot);
       }
     }
-    if (cells !== undefined) {
-      this.lastKey = key;
-      this.lastCells = cells;
-    }
+    if (cells !== undefined) this.lastCells = cells;
     return added;
   }
 
@@ -295,10 +291,7 @@ export class AlignedWindows {
     if (cells === this.lastCells) this.lastSlot = undefined;
     if (cells[COUNT] === 1) {
       this.byKey.delete(cells[KEY]);
-      if (this.lastCells === cells) {
-        this.lastKey = undefined;
-        this.lastCells = undefined;
-      }
+      if (this.lastCells === cells) this.lastCells = undefined;
     } else removeAt(cells, i);
   }
 
@@ -356,7 +349,6 @@ export class AlignedWindows {
         this.entries++;
       }
     }
-    this.lastKey = undefined;
     this.lastCells = undefined;
     this.lastSlot = undefined;
     this.fired = 0;

@@ -1,6 +1,7 @@
 import type { FilterFunction } from '../../api/functions.js';
 import { BatchBuffer } from '../BatchBuffer.js';
-import { filterLoop, filterMapLoop, loopCopy, loopFailure } from '../batchLoops.js';
+import { filterLoop, filterMapLoop, loopFailure } from '../batchLoops.js';
+import { loopCopy } from '../loopCopies.js';
 import type { FanOutput } from '../FanOutput.js';
 import { StreamOperator } from '../StreamOperator.js';
 import type { MapOperator } from './MapOperator.js';
@@ -60,7 +61,7 @@ export class FilterOperator extends StreamOperator {
       // As record by record: the filter reached record `at`; when the map threw there, that record had passed.
       const { at, produced, stage } = loopFailure;
       loopFailure.stage = 0;
-      this.metrics.recordsIn -= length - at - 1;
+      this.batchStoppedAt(at, length);
       this.passOn(map, produced + (stage === 1 ? 1 : 0), produced);
       throw e;
     }

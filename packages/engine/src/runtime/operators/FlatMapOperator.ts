@@ -1,6 +1,7 @@
 import type { FlatMapFunction } from '../../api/functions.js';
 import { BatchBuffer } from '../BatchBuffer.js';
-import { flatMapLoop, loopCopy, loopFailure, type TimestampedCollector } from '../batchLoops.js';
+import { flatMapLoop, loopFailure, type TimestampedCollector } from '../batchLoops.js';
+import { loopCopy } from '../loopCopies.js';
 import { StreamOperator } from '../StreamOperator.js';
 
 /** The collector a flatMap function gets: emits at once per record, or into the batch while a batch is processed. */

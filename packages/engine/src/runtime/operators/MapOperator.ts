@@ -1,6 +1,7 @@
 import type { MapFunction } from '../../api/functions.js';
 import { BatchBuffer } from '../BatchBuffer.js';
-import { loopCopy, loopFailure, mapLoop } from '../batchLoops.js';
+import { loopFailure, mapLoop } from '../batchLoops.js';
+import { loopCopy } from '../loopCopies.js';
 import { StreamOperator } from '../StreamOperator.js';
 
 export class MapOperator extends StreamOperator {
