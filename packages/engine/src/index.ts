@@ -88,3 +88,5 @@ export { openCheckpointStorage, isPostgresLocation } from './checkpoint/openChec
 export { CheckpointCoordinator, type CheckpointStats, type CheckpointConfig } from './checkpoint/CheckpointCoordinator.js';
 export { compileCell, cellLineOf, CellCompileError, ENGINE_GLOBAL, CELL_FILE, type CellErrorInfo } from './cells/compileCell.js';
 export { runCellCode } from './cells/runCellCode.js';
+export { runSlotPeer } from './runtime/slots/SlotPeer.js';
+export type { SlotProgram } from './runtime/slots/messages.js';

@@ -24,4 +24,8 @@ export interface OperatorMetricsSnapshot {
   deadLetters: number;
   watermark: number | null;
   stateEntries: number;
+  /** A job in several slots: batches of this node's subtasks waiting for credit on exchanges to other slots now. */
+  queuedBatches?: number;
+  /** ... and the total time they waited (backpressure from downstream). */
+  creditWaitMs?: number;
 }

@@ -1,0 +1,182 @@
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { PipelineGraph } from '../../graph/PipelineGraph.js';
+import type { Job, JobSnapshot, SlotsOptions } from '../Job.js';
+import type { JobServices } from '../JobServices.js';
+import type { FromPeer, PeerData, SubtaskMetrics, ToPeer } from './messages.js';
+
+/** How long a peer may take to load the program and build its part of the job. */
+const READY_TIMEOUT_MS = 60_000;
+
+/** Node ids and types and the edges of a graph: what a peer's graph must share with slot 0's. */
+export function graphShape(graph: PipelineGraph): string {
+  const nodes = graph.nodes.map((n) => `${n.id}:${n.type}`).join(',');
+  const edges = graph.edges.map((e) => `${e.source}>${e.target}:${e.partitioning}:${e.targetInput}:${e.sideOutput ?? ''}`).join(',');
+  return `${nodes} | ${edges}`;
+}
+
+/** The peer entry the engine ships; from TypeScript sources (tests, tsx) it runs through tsx's loader. */
+function defaultPeerEntry(): { entry: URL; execArgv: string[] } {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return { entry: new URL(fromSources ? './peerEntry.dev.mjs' : './peerEntry.js', import.meta.url), execArgv: [] };
+}
+
+/**
+ * Slot 0's view of the other slots of a job (Flink's TaskExecutor slots, on threads): starts one peer worker per slot,
+ * relays their host calls (live results, logs) to this thread's services, collects their checkpoint states and
+ * metrics, and fails the job when a peer fails or exits. Peers live for one attempt of the job.
+ */
+export class SlotCluster {
+  private readonly workers: Worker[] = [];
+  private readonly metrics = new Map<number, SubtaskMetrics[]>();
+  private readonly stateWaiters = new Map<number, { parts: Record<string, unknown>[]; resolve: (p: Record<string, unknown>[]) => void }>();
+  private readonly earlyStates = new Map<number, Record<string, unknown>[]>();
+  private finishedCount = 0;
+  private readonly finishedSlots = new Set<number>();
+  private onFinished: (() => void) | undefined;
+  private terminated = false;
+
+  constructor(
+    private readonly job: Job,
+    private readonly mesh: (MessagePort | undefined)[][],
+    private readonly options: SlotsOptions,
+    private readonly services: JobServices,
+    private readonly restoreFrom: JobSnapshot | undefined,
+  ) {}
+
+  get peers(): number {
+    return this.mesh.length - 1;
+  }
+
+  /** Starts the peers; resolves when every one has built and opened its part of the job. */
+  start(): Promise<void> {
+    const { entry, execArgv } = this.options.peerEntry !== undefined ? { entry: this.options.peerEntry, execArgv: this.options.execArgv ?? [] } : defaultPeerEntry();
+    const serviceNames = Object.keys(this.services).filter((k) => typeof this.services[k] === 'function');
+    let ready = 0;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.fail(new Error(`the peer slots did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      timer.unref();
+      for (let slot = 1; slot < this.mesh.length; slot++) {
+        const ports = this.mesh[slot]!;
+        const data: PeerData = {
+          flowbookSlot: true,
+          slot,
+          count: this.mesh.length,
+          jobIndex: this.options.jobIndex,
+          program: this.options.program,
+          shape: graphShape(this.job.graph),
+          ports,
+          ...(this.restoreFrom !== undefined ? { restoreFrom: this.restoreFrom } : {}),
+          services: serviceNames,
+        };
+        const worker = new Worker(entry, { workerData: data, transferList: ports.filter((p) => p !== undefined), execArgv });
+        this.workers.push(worker);
+        worker.on('message', (m: FromPeer) => {
+          if (m.type !== 'ready') return this.onMessage(slot, m);
+          if (++ready === this.peers) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        worker.on('error', (e) => this.fail(e));
+        worker.on('exit', (code) => {
+          if (!this.terminated && !this.finishedSlots.has(slot)) this.fail(new Error(`slot ${slot} exited (code ${code}) while the job was running`));
+        });
+      }
+    });
+  }
+
+  private fail(e: unknown): void {
+    this.job.fail(e);
+  }
+
+  private onMessage(slot: number, m: FromPeer): void {
+    switch (m.type) {
+      case 'failed': {
+        const e = new Error(m.message);
+        if (m.stack !== undefined) e.stack = m.stack;
+        return this.fail(e);
+      }
+      case 'metrics':
+        this.metrics.set(slot, m.metrics);
+        return;
+      case 'finished':
+        this.metrics.set(slot, m.metrics);
+        this.finishedSlots.add(slot);
+        if (++this.finishedCount === this.peers) this.onFinished?.();
+        return;
+      case 'state': {
+        const w = this.stateWaiters.get(m.id);
+        const parts = w?.parts ?? this.earlyStates.get(m.id) ?? [];
+        parts.push(m.operators);
+        if (w === undefined) this.earlyStates.set(m.id, parts);
+        else if (parts.length === this.peers) {
+          this.stateWaiters.delete(m.id);
+          w.resolve(parts);
+        }
+        return;
+      }
+      case 'service': {
+        const fn = this.services[m.name] as ((...a: unknown[]) => void) | undefined;
+        fn?.(...m.args);
+        return;
+      }
+    }
+  }
+
+  private post(m: ToPeer): void {
+    for (const w of this.workers) w.postMessage(m);
+  }
+
+  startSources(): void {
+    this.post({ type: 'start' });
+  }
+
+  /** Resolves when every peer's subtasks have ended. */
+  finished(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.finishedCount === this.peers) return resolve();
+      this.onFinished = resolve;
+    });
+  }
+
+  /** The peers' states for checkpoint `id`, once every peer sent its part. */
+  states(id: number): Promise<Record<string, unknown>[]> {
+    return new Promise((resolve) => {
+      const parts = this.earlyStates.get(id) ?? [];
+      this.earlyStates.delete(id);
+      if (parts.length === this.peers) return resolve(parts);
+      this.stateWaiters.set(id, { parts, resolve });
+    });
+  }
+
+  /** Triggers checkpoint `id` in every peer; resolves with their states. */
+  checkpoint(id: number): Promise<Record<string, unknown>[]> {
+    const states = this.states(id);
+    this.post({ type: 'checkpoint', id });
+    return states;
+  }
+
+  complete(id: number): void {
+    this.post({ type: 'complete', id });
+  }
+
+  drain(id: number): void {
+    this.post({ type: 'drain', id });
+  }
+
+  peerMetrics(): SubtaskMetrics[] {
+    return [...this.metrics.values()].flat();
+  }
+
+  /** Stops every peer thread (the job ended, failed or was cancelled). */
+  terminate(): void {
+    if (this.terminated) return;
+    this.terminated = true;
+    for (const w of this.workers) void w.terminate();
+  }
+
+  /** Peer threads still alive (for tests of leaks). */
+  get threadIds(): number[] {
+    return this.workers.map((w) => w.threadId);
+  }
+}
