@@ -374,7 +374,10 @@ export class Job {
       this.options.peer!.ready();
       await Promise.race([failed, this.options.peer!.started]);
     }
-    await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op))).then(() => localEnded)]);
+    const dbg = process.env.FLOWBOOK_SLOT_DEBUG ? (what: string) => console.error(`slot ${this.slotIndex} ${what} at ${(performance.now() - t0).toFixed(0)} ms`) : undefined;
+    const t0 = performance.now();
+    await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op))).then(() => (dbg?.('sources ended'), localEnded))]);
+    dbg?.('local subtasks ended');
     if (this.failure !== undefined) throw this.failure;
     const drain = this.drainRequest;
     if (drain !== undefined && this.status === 'running') {
@@ -386,6 +389,7 @@ export class Job {
       }
     }
     if (this.cluster !== undefined) await Promise.race([failed, this.cluster.finished()]);
+    dbg?.('all slots ended');
     if (this.failure !== undefined) throw this.failure;
   }
 

@@ -5,7 +5,7 @@ import type { ChannelMessage } from './messages.js';
 /** Records per batch on an exchange: large enough that a postMessage costs little per record. */
 export const EXCHANGE_BATCH = 1024;
 /** Batches a receiver grants each channel: what a sender may have in flight before it waits (Flink's credits). */
-export const INITIAL_CREDITS = 4;
+export const INITIAL_CREDITS = Number(process.env.FLOWBOOK_CREDITS ?? 4);
 
 /**
  * One input channel of a subtask in another slot (Flink's RecordWriter + ResultSubpartition): records are buffered

@@ -1,3 +1,6 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { PipelineGraph } from '../../graph/PipelineGraph.js';
 import type { Job, JobSnapshot, SlotsOptions } from '../Job.js';
@@ -14,10 +17,42 @@ export function graphShape(graph: PipelineGraph): string {
   return `${nodes} | ${edges}`;
 }
 
-/** The peer entry the engine ships; from TypeScript sources (tests, tsx) it runs through tsx's loader. */
-function defaultPeerEntry(): { entry: URL; execArgv: string[] } {
-  const fromSources = import.meta.url.endsWith('.ts');
-  return { entry: new URL(fromSources ? './peerEntry.dev.mjs' : './peerEntry.js', import.meta.url), execArgv: [] };
+let liveThreads = 0;
+/** Peer slot threads of this process that have not exited yet (no job should leave any behind). */
+export function livePeerThreads(): number {
+  return liveThreads;
+}
+
+let devEntry: Promise<URL> | undefined;
+/**
+ * The peer entry the engine ships. Worker threads cannot load TypeScript: running from sources (Vitest, tsx), the
+ * entry and the engine are bundled once per process with esbuild (as the server bundles its dev worker), which also
+ * starts much faster than loading every module through a TypeScript loader.
+ */
+function defaultPeerEntry(): Promise<URL> {
+  if (!import.meta.url.endsWith('.ts')) return Promise.resolve(new URL('./peerEntry.js', import.meta.url));
+  return (devEntry ??= bundleDevPeer());
+}
+
+async function bundleDevPeer(): Promise<URL> {
+  const { build } = await import('esbuild');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const outDir = path.resolve(here, '../../../../../node_modules/.cache/flowbook');
+  await mkdir(outDir, { recursive: true });
+  const outfile = path.join(outDir, `slot-peer-${process.pid}.mjs`);
+  await build({
+    entryPoints: [path.join(here, 'peerEntry.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'silent',
+    packages: 'external',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  return pathToFileURL(outfile);
 }
 
 /**
@@ -48,10 +83,12 @@ export class SlotCluster {
   }
 
   /** Starts the peers; resolves when every one has built and opened its part of the job. */
-  start(): Promise<void> {
-    const { entry, execArgv } = this.options.peerEntry !== undefined ? { entry: this.options.peerEntry, execArgv: this.options.execArgv ?? [] } : defaultPeerEntry();
+  async start(): Promise<void> {
+    const entry = this.options.peerEntry ?? (await defaultPeerEntry());
+    const execArgv = this.options.execArgv ?? [];
     const serviceNames = Object.keys(this.services).filter((k) => typeof this.services[k] === 'function');
     let ready = 0;
+    const t0 = performance.now();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.fail(new Error(`the peer slots did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
       timer.unref();
@@ -70,15 +107,18 @@ export class SlotCluster {
         };
         const worker = new Worker(entry, { workerData: data, transferList: ports.filter((p) => p !== undefined), execArgv });
         this.workers.push(worker);
+        liveThreads++;
         worker.on('message', (m: FromPeer) => {
           if (m.type !== 'ready') return this.onMessage(slot, m);
           if (++ready === this.peers) {
+            if (process.env.FLOWBOOK_SLOT_DEBUG) console.error(`peers ready after ${(performance.now() - t0).toFixed(0)} ms`);
             clearTimeout(timer);
             resolve();
           }
         });
         worker.on('error', (e) => this.fail(e));
         worker.on('exit', (code) => {
+          liveThreads--;
           if (!this.terminated && !this.finishedSlots.has(slot)) this.fail(new Error(`slot ${slot} exited (code ${code}) while the job was running`));
         });
       }

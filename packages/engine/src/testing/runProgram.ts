@@ -1,7 +1,7 @@
-import * as engine from '../../index.js';
-import { runCellCode } from '../../cells/runCellCode.js';
-import { StreamExecutionEnvironment, type ExecutionHost, type JobClient } from '../../api/StreamExecutionEnvironment.js';
-import type { SlotProgram } from './messages.js';
+import * as engine from '../index.js';
+import { runCellCode } from '../cells/runCellCode.js';
+import { StreamExecutionEnvironment, type ExecutionHost, type JobClient } from '../api/StreamExecutionEnvironment.js';
+import type { SlotProgram } from '../runtime/slots/messages.js';
 
 /**
  * Runs a program (cell TypeScript) as a host does, with slots on (or off): returns what its collect sinks received,
