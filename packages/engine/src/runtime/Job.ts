@@ -424,8 +424,8 @@ export class Job {
     const head = task.chain[0]!;
     switch (m.k) {
       case 'b':
-        head.metrics.recordsIn += m.v.length;
-        head.processBatch(m.v, m.t, m.v.length, task.channelInputs[channel]!);
+        head.metrics.recordsIn += m.n;
+        head.processBatch(m.v!, m.t, m.n, task.channelInputs[channel]!);
         break;
       case 'w':
         head.receiveWatermark(channel, m.w);
@@ -851,11 +851,11 @@ class GatedChannelOutput extends ChannelOutput {
   }
   override collect(value: unknown, timestamp: number): void {
     if (this.task.blocked?.[this.channelIndex] === undefined) return super.collect(value, timestamp);
-    this.deliver(this.task, this.channelIndex, { k: 'b', c: -1, v: [value], t: Float64Array.of(timestamp) });
+    this.deliver(this.task, this.channelIndex, { k: 'b', c: -1, n: 1, v: [value], t: Float64Array.of(timestamp) });
   }
   override collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
     if (this.task.blocked?.[this.channelIndex] === undefined) return super.collectBatch(values, timestamps, length);
-    this.deliver(this.task, this.channelIndex, { k: 'b', c: -1, v: values.slice(0, length), t: timestamps.slice(0, length) });
+    this.deliver(this.task, this.channelIndex, { k: 'b', c: -1, n: length, v: values.slice(0, length), t: timestamps.slice(0, length) });
   }
   override emitWatermark(watermark: number): void {
     if (this.task.blocked?.[this.channelIndex] === undefined) return super.emitWatermark(watermark);

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import { decodeBatch } from './batchCodec.js';
 import type { ChannelMessage } from './messages.js';
 import { RemoteChannelOutput } from './RemoteChannelOutput.js';
 
@@ -56,6 +57,7 @@ export class Exchange {
           if (m.k === 'c') return this.outbound.get(m.c)!.grant();
           const channel = this.inbound.get(m.c);
           if (channel === undefined) throw new Error(`slot ${this.slot} got a message for unknown channel ${m.c}`);
+          if (m.k === 'b' && m.v === undefined) m.v = decodeBatch(m.p!);
           channel.deliver(m, grant(m.c));
         } catch (e) {
           this.fail(e);

@@ -1,11 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Output } from '../Output.js';
+import { encodeBatch } from './batchCodec.js';
 import type { ChannelMessage } from './messages.js';
 
 /** Records per batch on an exchange: large enough that a postMessage costs little per record. */
 export const EXCHANGE_BATCH = 1024;
 /** Batches a receiver grants each channel: what a sender may have in flight before it waits (Flink's credits). */
-export const INITIAL_CREDITS = Number(process.env.FLOWBOOK_CREDITS ?? 4);
+export const INITIAL_CREDITS = 8;
 
 /**
  * One input channel of a subtask in another slot (Flink's RecordWriter + ResultSubpartition): records are buffered
@@ -55,10 +56,11 @@ export class RemoteChannelOutput implements Output {
     const n = this.n;
     if (n === 0) return;
     this.n = 0;
-    const v = n === EXCHANGE_BATCH ? this.values : this.values.slice(0, n);
-    if (n === EXCHANGE_BATCH) this.values = new Array(EXCHANGE_BATCH);
+    const values = this.values;
+    const v = n === EXCHANGE_BATCH ? values : values.slice(0, n);
     const t = this.timestamps.slice(0, n);
-    this.send({ k: 'b', c: this.channelId, v, t });
+    this.send({ k: 'b', c: this.channelId, n, t, ...encodeBatch(v) });
+    values.fill(undefined, 0, n);
   }
 
   emitWatermark(watermark: number): void {
@@ -95,7 +97,7 @@ export class RemoteChannelOutput implements Output {
   private post(m: ChannelMessage): void {
     if (m.k === 'b') {
       this.credits--;
-      this.port.postMessage(m, [m.t.buffer as ArrayBuffer]);
+      this.port.postMessage(m, m.p !== undefined ? [m.t.buffer as ArrayBuffer, m.p.buffer as ArrayBuffer] : [m.t.buffer as ArrayBuffer]);
     } else this.port.postMessage(m);
   }
 

@@ -7,7 +7,8 @@ import type { MessagePort } from 'node:worker_threads';
 
 /** A message on one exchange channel (channel ids are numbered the same way in every slot). */
 export type ChannelMessage =
-  | { k: 'b'; c: number; v: unknown[]; t: Float64Array }
+  /** A batch of n records: values packed (p, see batchCodec) or, when they cannot be, structured-cloned (v). */
+  | { k: 'b'; c: number; n: number; t: Float64Array; p?: Uint8Array; v?: unknown[] }
   | { k: 'w'; c: number; w: number }
   | { k: 'i'; c: number; i: boolean }
   | { k: 'e'; c: number }

@@ -150,3 +150,48 @@ describe('slots: failures', () => {
     expect(livePeerThreads()).toBe(0);
   }, 60_000);
 });
+
+const slowPeer = `
+import { StreamExecutionEnvironment } from '@flowbook/engine';
+import { isMainThread } from 'node:worker_threads';
+const env = new StreamExecutionEnvironment();
+env.setParallelism(2);
+env
+  .fromCollection(Array.from({ length: 60000 }, (_, i) => i))
+  .rebalance()
+  .map((x) => {
+    // The subtask in the peer slot is slow: ~20 µs a record.
+    if (!isMainThread) { const until = performance.now() + 0.02; while (performance.now() < until); }
+    return x;
+  })
+  .sinkTo({ connector: 'collect', config: { name: 'out' } });
+await env.execute('slow peer');
+`;
+
+describe('slots: credit-based flow control', () => {
+  it('a slow subtask in another slot slows the source; batches waiting for credit stay bounded', async () => {
+    const { EXCHANGE_BATCH } = await import('./RemoteChannelOutput.js');
+    let peak = 0;
+    let sampled = 0;
+    const clients: { job: { status: string; metrics(): { nodeId: string; queuedBatches?: number }[] } }[] = [];
+    const sampler = setInterval(() => {
+      const job = clients[0]?.job;
+      if (job?.status !== 'running') return;
+      sampled++;
+      for (const m of job.metrics()) peak = Math.max(peak, m.queuedBatches ?? 0);
+    }, 2);
+    try {
+      const { results } = await runProgram(slowPeer, { host: { onExecution: (client) => clients.push(client) } });
+      expect(results.out).toHaveLength(60000);
+    } finally {
+      clearInterval(sampler);
+    }
+    const source = clients[0]!.job.metrics().find((m) => m.nodeId.startsWith('source')) as { creditWaitMs?: number };
+    // The source waited for credit (backpressure reached it)...
+    expect(source.creditWaitMs).toBeGreaterThan(100);
+    expect(sampled).toBeGreaterThan(10);
+    // ... and never had more than one source batch (4096 records) waiting per channel.
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(4096 / EXCHANGE_BATCH);
+  }, 60_000);
+});
