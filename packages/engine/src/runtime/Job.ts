@@ -374,11 +374,9 @@ export class Job {
       this.options.peer!.ready();
       await Promise.race([failed, this.options.peer!.started]);
     }
-    const dbg = process.env.FLOWBOOK_SLOT_DEBUG ? (what: string) => console.error(`slot ${this.slotIndex} ${what} at ${(performance.now() - t0).toFixed(0)} ms`) : undefined;
-    const t0 = performance.now();
-    await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op))).then(() => (dbg?.('sources ended'), localEnded))]);
-    dbg?.('local subtasks ended');
+    await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op))).then(() => localEnded)]);
     if (this.failure !== undefined) throw this.failure;
+    if (this.status !== 'running') return;
     const drain = this.drainRequest;
     if (drain !== undefined && this.status === 'running') {
       const operators = this.localStates(drain.checkpointId);
@@ -389,7 +387,6 @@ export class Job {
       }
     }
     if (this.cluster !== undefined) await Promise.race([failed, this.cluster.finished()]);
-    dbg?.('all slots ended');
     if (this.failure !== undefined) throw this.failure;
   }
 

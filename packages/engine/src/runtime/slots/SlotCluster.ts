@@ -88,7 +88,6 @@ export class SlotCluster {
     const execArgv = this.options.execArgv ?? [];
     const serviceNames = Object.keys(this.services).filter((k) => typeof this.services[k] === 'function');
     let ready = 0;
-    const t0 = performance.now();
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => this.fail(new Error(`the peer slots did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
       timer.unref();
@@ -111,7 +110,6 @@ export class SlotCluster {
         worker.on('message', (m: FromPeer) => {
           if (m.type !== 'ready') return this.onMessage(slot, m);
           if (++ready === this.peers) {
-            if (process.env.FLOWBOOK_SLOT_DEBUG) console.error(`peers ready after ${(performance.now() - t0).toFixed(0)} ms`);
             clearTimeout(timer);
             resolve();
           }
@@ -213,6 +211,8 @@ export class SlotCluster {
     if (this.terminated) return;
     this.terminated = true;
     for (const w of this.workers) void w.terminate();
+    // Nothing more comes from the peers: whoever waits for them goes on (the job was cancelled or failed).
+    this.onFinished?.();
   }
 
   /** Peer threads still alive (for tests of leaks). */
