@@ -152,6 +152,7 @@ async function sideBySide(label: string, make: (p: number) => string, globals: R
   let rows = 0;
   for (let r = 0; r < RUNS; r++) {
     for (const p of r % 2 === 0 ? [1, 2] : [2, 1]) {
+      if (process.env.BENCH_SLOT_TRACE) console.log(`    ${label} p=${p} round ${r}`);
       const { results } = await runProgram(make(p), { globals });
       const ms = performance.now() - (g.benchStart as number);
       const c = canon(results.out ?? []);
@@ -189,13 +190,18 @@ async function cli(iterations: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  console.log('Codecs between slot threads');
-  codecTable();
+  // BENCH_SLOT_ONLY=cpu,q5,... runs only those parts.
+  const only = process.env.BENCH_SLOT_ONLY?.split(',');
+  const want = (part: string) => only === undefined || only.includes(part);
+  if (want('codecs')) {
+    console.log('Codecs between slot threads');
+    codecTable();
+  }
   const iterations = calibrate();
   console.log(`Parallelism 1 and 2 (slots), median of ${RUNS}; CPU-bound map ~2 µs (${iterations} iterations):`);
-  await sideBySide(`CPU-bound keyed, ${(N / 1e6).toFixed(1)} M`, program, { benchIterations: iterations }, N);
-  for (const q of ['q5', 'q7', 'q11']) await sideBySide(`Nexmark ${q}, ${(NEXMARK / 1e6).toFixed(1)} M`, (p) => nexmark(q, p), {}, NEXMARK);
-  if (process.env.BENCH_SLOT_CLI !== '0') await cli(iterations);
+  if (want('cpu')) await sideBySide(`CPU-bound keyed, ${(N / 1e6).toFixed(1)} M`, program, { benchIterations: iterations }, N);
+  for (const q of ['q5', 'q7', 'q11'].filter(want)) await sideBySide(`Nexmark ${q}, ${(NEXMARK / 1e6).toFixed(1)} M`, (p) => nexmark(q, p), {}, NEXMARK);
+  if (want('cli')) await cli(iterations);
 }
 
 await main();

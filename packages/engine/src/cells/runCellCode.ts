@@ -10,8 +10,12 @@ import { compileCell, ENGINE_GLOBAL } from './compileCell.js';
  * through the host set on it. Compile errors throw CellCompileError with the line.
  */
 export async function runCellCode(source: string, engine: Record<string, unknown>, sourcefile?: string): Promise<void> {
+  await runCompiledCell(await compileCell(source, Object.keys(engine), sourcefile), engine);
+}
+
+/** Runs a cell compiled by compileCell (peer slots run the code slot 0 compiled, with the same engine exports). */
+export async function runCompiledCell(code: string, engine: Record<string, unknown>): Promise<void> {
   (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
-  const code = await compileCell(source, Object.keys(engine), sourcefile);
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
   try {
     const file = path.join(dir, 'cell.mjs');

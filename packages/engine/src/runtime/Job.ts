@@ -377,6 +377,9 @@ export class Job {
     await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op))).then(() => localEnded)]);
     if (this.failure !== undefined) throw this.failure;
     if (this.status !== 'running') return;
+    // The last batches and end-of-input messages may still wait for credit.
+    await Promise.race([failed, this.exchange!.drained()]);
+    if (this.status !== 'running') return;
     const drain = this.drainRequest;
     if (drain !== undefined && this.status === 'running') {
       const operators = this.localStates(drain.checkpointId);

@@ -88,7 +88,25 @@ export class Exchange {
     return undefined;
   }
 
+  /** Resolves when everything this slot's subtasks emitted has been posted (a slot whose subtasks ended waits for it). */
+  drained(): Promise<void> {
+    this.flush();
+    return new Promise((resolve) => {
+      const check = () => {
+        for (const o of this.outbound.values()) if (o.pending) return this.drainWaiters.push(check);
+        resolve();
+      };
+      check();
+    });
+  }
+  private drainWaiters: (() => void)[] = [];
+
   private wakeWriters(): void {
+    if (this.drainWaiters.length > 0) {
+      const d = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const check of d) check();
+    }
     if (this.waiters.length === 0) return;
     for (const o of this.outbound.values()) if (o.backpressured) return;
     const w = this.waiters;
@@ -103,8 +121,9 @@ export class Exchange {
 
   /** Releases waiting sources and closes the ports. */
   close(): void {
-    const w = this.waiters;
+    const w = [...this.waiters, ...this.drainWaiters];
     this.waiters = [];
+    this.drainWaiters = [];
     for (const resolve of w) resolve();
     for (const port of this.ports) port?.close();
   }

@@ -86,6 +86,11 @@ export class RemoteChannelOutput implements Output {
     return this.queuedBatches > 0;
   }
 
+  /** True while anything (batches, or messages behind them) waits to be posted. */
+  get pending(): boolean {
+    return this.queue.length > 0;
+  }
+
   private send(m: ChannelMessage): void {
     if (this.queue.length === 0 && (m.k !== 'b' || this.credits > 0)) return this.post(m);
     if (m.k === 'b') {
@@ -110,6 +115,6 @@ export class RemoteChannelOutput implements Output {
       if (m.k === 'b' && --this.queuedBatches === 0) this.creditWaitMs += performance.now() - this.waitingSince;
       this.post(m);
     }
-    if (this.queuedBatches === 0) this.writable();
+    if (q.length === 0) this.writable();
   }
 }

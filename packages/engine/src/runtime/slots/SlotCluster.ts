@@ -5,7 +5,7 @@ import { Worker, type MessagePort } from 'node:worker_threads';
 import type { PipelineGraph } from '../../graph/PipelineGraph.js';
 import type { Job, JobSnapshot, SlotsOptions } from '../Job.js';
 import type { JobServices } from '../JobServices.js';
-import type { FromPeer, PeerData, SubtaskMetrics, ToPeer } from './messages.js';
+import type { FromPeer, PeerData, SlotProgram, SubtaskMetrics, ToPeer } from './messages.js';
 
 /** How long a peer may take to load the program and build its part of the job. */
 const READY_TIMEOUT_MS = 60_000;
@@ -18,9 +18,61 @@ export function graphShape(graph: PipelineGraph): string {
 }
 
 let liveThreads = 0;
-/** Peer slot threads of this process that have not exited yet (no job should leave any behind). */
+/** Peer slot threads of this process given to a job and not exited yet (no job should leave any behind). */
 export function livePeerThreads(): number {
   return liveThreads;
+}
+
+/**
+ * Warm peer threads (Flink's TaskManager slots waiting for work): the engine is loaded, no program has run. A job takes
+ * them and they end with it; when it ends, as many fresh ones are started for the next job (or the next attempt), so
+ * a job does not pay for loading the engine. They are unref'd: an idle pool never keeps the process alive.
+ */
+const pool: { key: string; worker: Worker }[] = [];
+
+function spawnWarm(entry: URL | string, execArgv: string[]): Worker {
+  const worker = new Worker(entry, { execArgv });
+  worker.unref();
+  const item = { key: String(entry), worker };
+  pool.push(item);
+  worker.on('error', () => {});
+  worker.once('exit', () => {
+    const i = pool.indexOf(item);
+    if (i >= 0) pool.splice(i, 1);
+  });
+  return worker;
+}
+
+function takeWarm(entry: URL | string, execArgv: string[]): Worker {
+  const i = pool.findIndex((p) => p.key === String(entry));
+  if (i < 0) spawnWarm(entry, execArgv);
+  return pool.splice(i < 0 ? pool.length - 1 : i, 1)[0]!.worker;
+}
+
+/** Warm peer threads waiting in the pool. */
+export function idlePeerThreads(): number {
+  return pool.length;
+}
+
+/** Stops the warm peer threads (a host shutting down; they never keep the process alive anyway). */
+export async function closeSlotPool(): Promise<void> {
+  await Promise.all(pool.splice(0).map((p) => p.worker.terminate()));
+}
+
+/** Cell sources compiled once per program for the peers. */
+const compiledPrograms = new WeakMap<SlotProgram, Promise<SlotProgram>>();
+function compiled(program: SlotProgram): Promise<SlotProgram> {
+  if (program.source === undefined || program.compiled !== undefined) return Promise.resolve(program);
+  let p = compiledPrograms.get(program);
+  if (p === undefined) {
+    const source = program.source;
+    p = (async () => {
+      const [{ compileCell }, engine] = await Promise.all([import('../../cells/compileCell.js'), import('../../index.js')]);
+      return { ...program, compiled: await compileCell(source, Object.keys(engine), program.sourcefile) };
+    })();
+    compiledPrograms.set(program, p);
+  }
+  return p;
 }
 
 let devEntry: Promise<URL> | undefined;
@@ -86,6 +138,8 @@ export class SlotCluster {
   async start(): Promise<void> {
     const entry = this.options.peerEntry ?? (await defaultPeerEntry());
     const execArgv = this.options.execArgv ?? [];
+    this.entry = { entry, execArgv };
+    const program = await compiled(this.options.program);
     const serviceNames = Object.keys(this.services).filter((k) => typeof this.services[k] === 'function');
     let ready = 0;
     return new Promise<void>((resolve) => {
@@ -98,13 +152,14 @@ export class SlotCluster {
           slot,
           count: this.mesh.length,
           jobIndex: this.options.jobIndex,
-          program: this.options.program,
+          program,
           shape: graphShape(this.job.graph),
           ports,
           ...(this.restoreFrom !== undefined ? { restoreFrom: this.restoreFrom } : {}),
           services: serviceNames,
         };
-        const worker = new Worker(entry, { workerData: data, transferList: ports.filter((p) => p !== undefined), execArgv });
+        const worker = takeWarm(entry, execArgv);
+        worker.ref();
         this.workers.push(worker);
         liveThreads++;
         worker.on('message', (m: FromPeer) => {
@@ -119,9 +174,12 @@ export class SlotCluster {
           liveThreads--;
           if (!this.terminated && !this.finishedSlots.has(slot)) this.fail(new Error(`slot ${slot} exited (code ${code}) while the job was running`));
         });
+        worker.postMessage({ type: 'job', data }, ports.filter((p) => p !== undefined));
       }
     });
   }
+
+  private entry: { entry: URL | string; execArgv: string[] } | undefined;
 
   private fail(e: unknown): void {
     this.job.fail(e);
@@ -211,6 +269,9 @@ export class SlotCluster {
     if (this.terminated) return;
     this.terminated = true;
     for (const w of this.workers) void w.terminate();
+    // Fresh warm threads for the next job or attempt (one never runs two programs).
+    const e = this.entry;
+    if (e !== undefined) for (let i = 0; i < this.workers.length; i++) spawnWarm(e.entry, e.execArgv);
     // Nothing more comes from the peers: whoever waits for them goes on (the job was cancelled or failed).
     this.onFinished?.();
   }

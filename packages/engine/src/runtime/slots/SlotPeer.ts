@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { JobClient } from '../../api/StreamExecutionEnvironment.js';
 import type { PipelineGraph } from '../../graph/PipelineGraph.js';
 import type { JobServices } from '../JobServices.js';
@@ -16,8 +16,9 @@ const METRICS_INTERVAL_MS = 500;
  * emit to the host's services goes to slot 0.
  */
 export async function runSlotPeer(engine: Record<string, unknown>): Promise<void> {
-  const data = workerData as PeerData;
   const control = parentPort!;
+  // A warm thread: the engine is loaded; the job comes with the first message.
+  const data = await new Promise<PeerData>((resolve) => control.once('message', (m: { type: 'job'; data: PeerData }) => resolve(m.data)));
   const send = (m: FromPeer) => control.postMessage(m);
   const failed = (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
@@ -28,7 +29,7 @@ export async function runSlotPeer(engine: Record<string, unknown>): Promise<void
   for (const name of data.services) services[name] = (...args: unknown[]) => send({ type: 'service', name, args });
   const mute = muteConsole();
 
-  const { Job, StreamExecutionEnvironment, runCellCode, migrateGraph, executeGraph } = engine as unknown as typeof import('../../index.js');
+  const { Job, StreamExecutionEnvironment, runCellCode, runCompiledCell, migrateGraph, executeGraph } = engine as unknown as typeof import('../../index.js');
   let startSources!: () => void;
   const started = new Promise<void>((resolve) => (startSources = resolve));
   let job: InstanceType<typeof Job> | undefined;
@@ -90,7 +91,8 @@ export async function runSlotPeer(engine: Record<string, unknown>): Promise<void
   StreamExecutionEnvironment.setContextHost({ services, slotPeer: submit });
   Object.assign(globalThis, data.program.globals ?? {});
   try {
-    if (data.program.source !== undefined) await runCellCode(data.program.source, engine, data.program.sourcefile);
+    if (data.program.compiled !== undefined) await runCompiledCell(data.program.compiled, engine);
+    else if (data.program.source !== undefined) await runCellCode(data.program.source, engine, data.program.sourcefile);
     else if (data.program.graph !== undefined) await executeGraph(migrateGraph(data.program.graph), 'job', { services, slotPeer: submit }).getJobExecutionResult();
     else throw new Error('a peer slot needs the program (source or graph)');
     if (job === undefined) throw new Error(`slot ${data.slot}: the program submitted ${submitted} job(s); slot 0 runs job #${data.jobIndex + 1}`);

@@ -26,6 +26,8 @@ export interface SlotProgram {
   globals?: Record<string, unknown>;
   /** File name for stack traces of the source. */
   sourcefile?: string;
+  /** @internal The source compiled once by slot 0 (peers then need no compiler). */
+  compiled?: string;
 }
 
 /** Raw counters of one local subtask, summed into the node's metrics by slot 0. */
@@ -57,7 +59,7 @@ export type FromPeer =
   | { type: 'metrics'; metrics: SubtaskMetrics[] }
   | { type: 'service'; name: string; args: unknown[] };
 
-/** What a peer worker is started with. */
+/** What a peer worker gets when it is given a job (it is started before, from a pool of warm threads). */
 export interface PeerData {
   flowbookSlot: true;
   slot: number;

@@ -195,3 +195,26 @@ describe('slots: credit-based flow control', () => {
     expect(peak).toBeLessThanOrEqual(4096 / EXCHANGE_BATCH);
   }, 60_000);
 });
+
+const endBurst = `
+import { StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '@flowbook/engine';
+const env = new StreamExecutionEnvironment();
+env.setParallelism(2);
+// 40,000 keys, one window each: at the end of input each window subtask emits ~20,000 results at once, more than the
+// credits of its channel to the sink in slot 0.
+env
+  .fromCollection(Array.from({ length: 40000 }, (_, i) => ({ k: i, t: i })))
+  .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((e) => e.t))
+  .keyBy((e) => e.k)
+  .window(TumblingEventTimeWindows.of(1_000_000))
+  .reduce((a) => a)
+  .sinkTo({ connector: 'collect', config: { name: 'out' } });
+await env.execute('end burst');
+`;
+
+describe('slots: end of input', () => {
+  it('a slot whose subtasks ended still sends what waits for credit before it finishes', async () => {
+    const { results } = await runProgram(endBurst);
+    expect(results.out).toHaveLength(40000);
+  }, 60_000);
+});
