@@ -75,6 +75,10 @@ export const OperatorMetrics = z
     deadLetters: z.number(),
     watermark: z.number().nullable(),
     stateEntries: z.number(),
+    /** A job in several slots: batches of this node waiting for credit on exchanges to other slots (backpressure). */
+    queuedBatches: z.number().optional(),
+    /** ... and how long they have waited in all, in ms. */
+    creditWaitMs: z.number().optional(),
   })
   .meta({ id: 'OperatorMetrics' });
 export type OperatorMetrics = z.infer<typeof OperatorMetrics>;

@@ -20,11 +20,40 @@ export class DataStream<T> {
     readonly nodeId: string,
     /** Set when this stream is a side output of its node. */
     readonly sideOutput?: string,
+    /** How the next operator reads this stream (set by rebalance(), broadcast(), forward()). */
+    private readonly partitioning?: 'forward' | 'rebalance' | 'broadcast',
   ) {}
 
   /** @internal The edge that feeds a new node from this stream. */
   edge(extra: Partial<GraphEdge> = {}): Omit<GraphEdge, 'target'> {
-    return { source: this.nodeId, targetInput: 0, partitioning: 'forward', ...(this.sideOutput !== undefined ? { sideOutput: this.sideOutput } : {}), ...extra };
+    return {
+      source: this.nodeId,
+      targetInput: 0,
+      partitioning: this.partitioning ?? 'forward',
+      ...(this.sideOutput !== undefined ? { sideOutput: this.sideOutput } : {}),
+      ...extra,
+    };
+  }
+
+  /** The next operator's subtasks take this stream's records in turn (round robin), as Flink's rebalance(). */
+  rebalance(): DataStream<T> {
+    return new DataStream<T>(this.env, this.nodeId, this.sideOutput, 'rebalance');
+  }
+  /** Flink's rescale(): here the same round robin as rebalance() (all subtasks share one machine). */
+  rescale(): DataStream<T> {
+    return this.rebalance();
+  }
+  /** Flink's shuffle() spreads records at random; here it spreads them evenly, as rebalance(). */
+  shuffle(): DataStream<T> {
+    return this.rebalance();
+  }
+  /** Every subtask of the next operator gets every record. */
+  broadcast(): DataStream<T> {
+    return new DataStream<T>(this.env, this.nodeId, this.sideOutput, 'broadcast');
+  }
+  /** Subtask i feeds subtask i of the next operator (chained in one thread when parallelisms are equal). */
+  forward(): DataStream<T> {
+    return new DataStream<T>(this.env, this.nodeId, this.sideOutput, 'forward');
   }
 
   /** @internal */

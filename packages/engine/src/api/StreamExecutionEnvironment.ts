@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { cloneNodes, type ConnectorSpec } from '../connectors/registry.js';
 import { GRAPH_VERSION, type GraphEdge, type GraphNode, type PipelineGraph } from '../graph/PipelineGraph.js';
 import type { Job, JobOptions, JobSnapshot, JobStatus } from '../runtime/Job.js';
+import type { SlotProgram } from '../runtime/slots/messages.js';
 import { JobExecution, type RestartInfo } from '../runtime/JobExecution.js';
 import { RestartStrategyConfig } from '../restart/RestartStrategy.js';
 import type { JobServices } from '../runtime/JobServices.js';
@@ -38,7 +39,23 @@ export interface ExecutionHost {
   jobOptions?(): Omit<JobOptions, 'services'>;
   /** Lets a host rewrite the graph before it runs (e.g. the CLI's --input replaces a source with a file). */
   transformGraph?(graph: PipelineGraph): PipelineGraph;
+  /**
+   * Run parallel jobs in slots (one thread per subtask index, Flink's slot sharing): the program that submits the jobs,
+   * which every peer slot loads to build the same graph. Jobs are matched by the order the program submits them.
+   * Without it, all subtasks of a parallel job run in this thread.
+   */
+  slots?: {
+    program: SlotProgram;
+    /** A module that calls runSlotPeer(engine) (needed when the engine is bundled into the host's own worker). */
+    peerEntry?: URL | string;
+    execArgv?: string[];
+  };
+  /** @internal Set in a peer slot thread: submitting a job hands it to the slot instead of running it. */
+  slotPeer?(graph: PipelineGraph, jobName: string): JobClient;
 }
+
+/** Jobs submitted so far per program: slot 0 and its peers number the program's jobs alike. */
+const jobsSubmitted = new WeakMap<SlotProgram, number>();
 
 let contextHost: ExecutionHost | undefined;
 
@@ -197,9 +214,20 @@ export class StreamExecutionEnvironment {
 
 /** Runs a graph through a host, restarting it after failures as its restart strategy allows. */
 export function executeGraph(graph: PipelineGraph, jobName: string, host: ExecutionHost | undefined, services?: JobServices): JobClient {
+  if (host?.slotPeer !== undefined) return host.slotPeer(graph, jobName);
+  const slots = host?.slots;
+  let jobIndex = 0;
+  if (slots !== undefined) {
+    jobIndex = jobsSubmitted.get(slots.program) ?? 0;
+    jobsSubmitted.set(slots.program, jobIndex + 1);
+  }
   const execution = new JobExecution(
     graph,
-    { ...(host?.jobOptions?.() ?? {}), services: { ...(host?.services ?? {}), ...(services ?? {}) } },
+    {
+      ...(host?.jobOptions?.() ?? {}),
+      services: { ...(host?.services ?? {}), ...(services ?? {}) },
+      ...(slots !== undefined ? { slots: { ...slots, jobIndex } } : {}),
+    },
     {
       onAttempt: (job, attempt) => host?.onJobSubmitted?.(job, jobName, attempt),
       onRestart: (info) => host?.onRestart?.(info, jobName),

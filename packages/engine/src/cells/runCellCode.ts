@@ -14,8 +14,8 @@ export async function runCellCode(source: string, engine: Record<string, unknown
 }
 
 /**
- * Runs a cell already compiled by compileCell. The server compiles in its main thread, whose esbuild service lives as
- * long as the server: a service started in a job's worker thread is never waited for when the thread ends (a zombie).
+ * Runs a cell already compiled by compileCell (the server compiles in its main thread, whose esbuild service lives as
+ * long as the server; peer slots run the code slot 0 was given, with the same engine exports).
  */
 export async function runCompiledCell(code: string, engine: Record<string, unknown>): Promise<void> {
   (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;

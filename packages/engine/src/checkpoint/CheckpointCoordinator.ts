@@ -69,7 +69,8 @@ export class CheckpointCoordinator {
     const id = this.nextId++;
     const triggeredAt = Date.now();
     try {
-      const snapshot = this.job.snapshot(id);
+      // In one thread the snapshot is taken right here; across slots, when the barriers have passed every subtask.
+      const snapshot = await this.job.checkpoint(id);
       const write = this.storage.write(snapshot);
       const timeout = this.config.timeoutMs;
       const done = timeout

@@ -96,6 +96,27 @@ await env.execute('word count');`,
     expect(rows).toContainEqual({ word: 'c', n: 1 });
   });
 
+  it('runs a parallel cell in slots: the map runs in two threads, with the results of parallelism 1', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    const cell = (p: number) => `import { StreamExecutionEnvironment, LiveSink } from '@flowbook/engine';
+import { threadId } from 'node:worker_threads';
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+env.setParallelism(${p});
+const words = env.fromCollection(Array.from({ length: 3000 }, (_, i) => 'w' + (i % 7))).rebalance().map((w: string) => ({ word: w, thread: threadId }));
+words.map((w) => w.thread).sinkTo(new LiveSink('threads${p}'));
+words.keyBy((w) => w.word).reduce((a, b) => ({ word: a.word, thread: 0, n: (a.n ?? 1) + 1 })).sinkTo(new LiveSink('counts${p}'));
+await env.execute('parallel ${p}');`;
+    const nb = { version: 1, title: 'CLI', cells: [1, 2].map((p) => ({ id: `p${p}`, type: 'code', source: cell(p) })) };
+    writeFileSync(path.join(dir, 'par.flowbook.json'), JSON.stringify(nb));
+    const r = await flowbook(['run', 'par.flowbook.json', '--output', 'o'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(new Set(jsonl(path.join(dir, 'o/threads1.jsonl'))).size).toBe(1);
+    expect(new Set(jsonl(path.join(dir, 'o/threads2.jsonl'))).size).toBe(2);
+    const finals = (rows: { word: string; n?: number }[]) => Object.fromEntries(rows.map((r) => [r.word, r.n ?? 1]));
+    expect(finals(jsonl(path.join(dir, 'o/counts2.jsonl')))).toEqual(finals(jsonl(path.join(dir, 'o/counts1.jsonl'))));
+  }, 60_000);
+
   it('exits non-zero with a message naming the node for an invalid pipeline', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
     const bad = structuredClone(pipeline);

@@ -66,11 +66,16 @@ export async function run(opts: RunOptions): Promise<{ files: string[] }> {
   const log = opts.log ?? ((l: string) => process.stdout.write(l + '\n'));
   const jobs: { cancel(): void; getJobExecutionResult(): Promise<unknown> }[] = [];
   const services = { live: write, collect: write, log: (line: string) => write('print', line) };
+  // Parallel jobs run in slots: each peer slot loads the same cell (set per cell below) and builds the same graph.
+  const slots: { program: engine.SlotProgram } = { program: {} };
   engine.StreamExecutionEnvironment.setContextHost({
     services,
     transformGraph: (g) => substituteInputs(g, opts.inputs),
     onExecution: (client) => {
       jobs.push(client);
+    },
+    get slots() {
+      return slots;
     },
   });
   const timer = opts.timeoutMs ? setTimeout(() => jobs.forEach((j) => j.cancel()), opts.timeoutMs) : undefined;
@@ -86,7 +91,9 @@ export async function run(opts: RunOptions): Promise<{ files: string[] }> {
       if (!nb.success) throw new Error(`${opts.file}: not a notebook: ${nb.error.issues[0]?.message}`);
       for (const cell of nb.data.cells.filter((c) => c.type === 'code')) {
         log(`running cell ${cell.id}`);
-        await runCellCode(cell.source, engine as unknown as Record<string, unknown>, `${path.basename(opts.file)}#${cell.id}.ts`).catch((e: Error) => {
+        const sourcefile = `${path.basename(opts.file)}#${cell.id}.ts`;
+        slots.program = { source: cell.source, sourcefile };
+        await runCellCode(cell.source, engine as unknown as Record<string, unknown>, sourcefile).catch((e: Error) => {
           throw new Error(`${path.basename(opts.file)}, cell ${cell.id}: ${e.message}`);
         });
       }
@@ -95,7 +102,9 @@ export async function run(opts: RunOptions): Promise<{ files: string[] }> {
       const issues = engine.validateGraph(graph);
       if (issues.length > 0) throw new engine.GraphValidationError(issues);
       // Same path as env.execute(): the graph's restart strategy applies.
-      await engine.executeGraph(graph, graph.name ?? path.basename(opts.file), { services, onExecution: (c) => jobs.push(c) }).getJobExecutionResult();
+      await engine
+        .executeGraph(graph, graph.name ?? path.basename(opts.file), { services, onExecution: (c) => jobs.push(c), slots: { program: { graph } } })
+        .getJobExecutionResult();
     }
     // Jobs a cell started with executeAsync: wait for them too (a failure after its restarts rejects).
     for (const j of jobs) await j.getJobExecutionResult();

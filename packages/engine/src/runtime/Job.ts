@@ -21,6 +21,11 @@ import { keyGroupRange } from '../state/keyGroups.js';
 import { KeyedStreamOperator } from './KeyedStreamOperator.js';
 import { BroadcastOutput, KeyGroupOutput, RoundRobinOutput } from './partitioners.js';
 import { rescaleKeyedSnapshots } from './rescaleKeyedSnapshot.js';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Exchange } from './slots/Exchange.js';
+import type { RemoteChannelOutput } from './slots/RemoteChannelOutput.js';
+import type { ChannelMessage, SlotProgram, SubtaskMetrics } from './slots/messages.js';
+import { SlotCluster } from './slots/SlotCluster.js';
 
 export type JobStatus = 'created' | 'running' | 'finished' | 'failed' | 'cancelled';
 
@@ -29,6 +34,36 @@ export interface JobOptions {
   processingTimeService?: ProcessingTimeService;
   /** Operator states by node id (and chain index), from a checkpoint or savepoint. */
   restoreFrom?: JobSnapshot;
+  /**
+   * Run a parallel job in slots: subtask i of every node in slot (i mod p), slot 0 in this thread and p − 1 peer
+   * worker threads that load `program` and build the same graph (its `jobIndex`-th job). Without it a parallel job
+   * runs all its subtasks in this thread.
+   */
+  slots?: SlotsOptions;
+  /** @internal This job is one peer slot of a job whose slot 0 runs elsewhere (set by the peer entry). */
+  peer?: PeerRole;
+}
+
+export interface SlotsOptions {
+  program: SlotProgram;
+  /** Which job of the program this is (0 for the first the program submits). */
+  jobIndex: number;
+  /** The peer worker's entry module (default: the engine's own peerEntry, through tsx when running from sources). */
+  peerEntry?: URL | string;
+  execArgv?: string[];
+}
+
+/** @internal */
+export interface PeerRole {
+  index: number;
+  count: number;
+  ports: (MessagePort | undefined)[];
+  /** The slot's operators are open and restored. */
+  ready(): void;
+  /** Resolves when slot 0 starts the sources. */
+  started: Promise<void>;
+  /** Sends this slot's states at the end of a drain. */
+  drained(checkpointId: number, operators: Record<string, unknown>): void;
 }
 
 /**
@@ -58,7 +93,18 @@ interface Task {
   /** Channels feeding the head operator; the task finishes when all have ended. */
   numChannels: number;
   endedChannels: number;
-  downstream: { task: Task; channel: number }[];
+  downstream: { task: Task; channel: number; remote?: RemoteChannelOutput }[];
+  /** Runs in this slot (always, unless the job runs in several slots). */
+  local: boolean;
+  /** Input (0 or 1) of each channel; which channels have ended. */
+  channelInputs: number[];
+  channelEnded: boolean[];
+  ended: boolean;
+  /** Aligned checkpoint in progress: the channels that delivered the barrier are blocked, their messages queued. */
+  align?: { id: number; seen: boolean[] };
+  blocked?: ({ m: ChannelMessage; grant?: () => void }[] | undefined)[];
+  snapshotId?: number;
+  remoteOutputs: RemoteChannelOutput[];
 }
 
 /**
@@ -77,6 +123,15 @@ export class Job {
   private failure: unknown;
   private failJob: ((e: unknown) => void) | undefined;
   private startedAt = 0;
+  /** This thread's slot and the number of slots (1: every subtask runs here). */
+  readonly slotIndex: number = 0;
+  readonly slotCount: number = 1;
+  private readonly exchange: Exchange | undefined;
+  /** Slot 0 of a job in several slots: the peer threads. */
+  private readonly cluster: SlotCluster | undefined;
+  private localRemaining = 0;
+  private localEnded: (() => void) | undefined;
+  private nextChannelId = 0;
 
   constructor(graph: PipelineGraph, private readonly options: JobOptions = {}) {
     assertValidGraph(graph);
@@ -84,7 +139,32 @@ export class Job {
     this.parallelism = effectiveParallelism(graph);
     this.services = options.services ?? {};
     this.pts = options.processingTimeService ?? new SystemProcessingTimeService((e) => this.fail(e));
+    const p = Math.max(...this.parallelism.values());
+    let ports: (MessagePort | undefined)[] | undefined;
+    if (options.peer !== undefined) {
+      this.slotIndex = options.peer.index;
+      this.slotCount = options.peer.count;
+      ports = options.peer.ports;
+    } else if (options.slots !== undefined && p > 1) {
+      this.slotCount = p;
+      // A full mesh of channels between slots, made here and handed to the peers.
+      const mesh: (MessagePort | undefined)[][] = Array.from({ length: p }, () => new Array<MessagePort | undefined>(p));
+      for (let i = 0; i < p; i++) {
+        for (let j = i + 1; j < p; j++) {
+          const { port1, port2 } = new MessageChannel();
+          mesh[i]![j] = port1;
+          mesh[j]![i] = port2;
+        }
+      }
+      ports = mesh[0];
+      this.cluster = new SlotCluster(this, mesh, options.slots, this.services, options.restoreFrom);
+    }
+    if (ports !== undefined) this.exchange = new Exchange(this.slotIndex, ports, (e) => this.fail(e));
     this.build();
+  }
+
+  private isLocal(subtask: number): boolean {
+    return subtask % this.slotCount === this.slotIndex;
   }
 
   private build(): void {
@@ -96,8 +176,24 @@ export class Job {
       const subtasks: Task[] = [];
       for (let s = 0; s < p; s++) {
         const create = () => def.create(config as never, node, graph.config);
-        const chain = s === 0 ? create() : withOwnFunctionCopies(create);
-        subtasks.push({ nodeId: node.id, name: node.name ?? node.id, subtask: s, chain, numChannels: 0, endedChannels: 0, downstream: [] });
+        const local = this.isLocal(s);
+        // Subtasks of other slots are built there: here they only number channels.
+        const chain = !local ? [] : s === 0 ? create() : withOwnFunctionCopies(create);
+        if (local) this.localRemaining++;
+        subtasks.push({
+          nodeId: node.id,
+          name: node.name ?? node.id,
+          subtask: s,
+          chain,
+          numChannels: 0,
+          endedChannels: 0,
+          downstream: [],
+          local,
+          channelInputs: [],
+          channelEnded: [],
+          ended: false,
+          remoteOutputs: [],
+        });
       }
       this.tasks.set(node.id, subtasks);
     }
@@ -112,9 +208,28 @@ export class Job {
         const reached = forward ? [targets[src.subtask]!] : targets;
         const channels = reached.map((target) => {
           const channel = target.numChannels++;
+          target.channelInputs.push(edge.targetInput);
+          target.channelEnded.push(false);
+          // Every slot numbers the channels between slots alike, so an id names the same channel on both ends.
+          const id = this.nextChannelId++;
+          if (src.local && target.local) {
+            src.downstream.push({ task: target, channel });
+            return this.exchange === undefined
+              ? (new ChannelOutput(target.chain[0]!, channel, edge.targetInput) as Output)
+              : new GatedChannelOutput(target, channel, edge.targetInput, (t, c, m) => this.deliver(t, c, m));
+          }
+          if (src.local) {
+            const remote = this.exchange!.output(id, target.subtask % this.slotCount);
+            src.downstream.push({ task: target, channel, remote });
+            src.remoteOutputs.push(remote);
+            return remote;
+          }
+          // Not sent from here; the entry only orders tasks (topoOrder).
           src.downstream.push({ task: target, channel });
-          return new ChannelOutput(target.chain[0]!, channel, edge.targetInput) as Output;
+          if (target.local) this.exchange!.input(id, { deliver: (m, grant) => this.deliver(target, channel, m, m.k === 'b' ? grant : undefined) });
+          return undefined as unknown as Output;
         });
+        if (!src.local) continue;
         const out = channels.length === 1 ? channels[0]! : this.partitioner(edge, channels);
         const o = outputs.get(src)!;
         if (edge.sideOutput !== undefined) {
@@ -128,6 +243,7 @@ export class Job {
       const keySelectors = this.keySelectorsFor(node.id);
       const subtasks = this.tasks.get(node.id)!;
       for (const task of subtasks) {
+        if (!task.local) continue;
         const { main, side } = outputs.get(task)!;
         const chain = task.chain;
         for (let i = 0; i < chain.length; i++) {
@@ -147,6 +263,7 @@ export class Job {
               parallelism: subtasks.length,
               checkpointing: graph.config.checkpointInterval !== undefined,
               failJob: (e) => this.fail(e),
+              ...(this.exchange !== undefined ? { exchange: this.exchange } : {}),
             },
             out,
             i === 0 ? task.numChannels : 1,
@@ -157,6 +274,7 @@ export class Job {
     }
     // A filter whose records all go to a map fed by nothing else runs both functions in one loop (FilterOperator.fuseMap).
     for (const task of this.allTasks()) {
+      if (!task.local) continue;
       const tail = task.chain[task.chain.length - 1];
       const next = task.tailOutput?.soleTarget();
       if (tail instanceof FilterOperator && next instanceof MapOperator && next.numInputChannels === 1) tail.fuseMap(next, task.tailOutput!);
@@ -218,10 +336,12 @@ export class Job {
       // Open downstream first so sinks are ready before the first record (as Flink does).
       for (const t of [...order].reverse()) for (const op of [...t.chain].reverse()) op.open();
       if (this.options.restoreFrom) this.restore(this.options.restoreFrom);
-      await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op)))]);
-      if (this.failure !== undefined) throw this.failure;
-      // Stop-with-savepoint --drain: every window and timer has fired; the savepoint is the state after that.
-      if (this.drainRequest !== undefined && this.status === 'running') this.drainRequest.resolve(this.snapshot(this.drainRequest.checkpointId));
+      if (this.exchange === undefined) {
+        await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op)))]);
+        if (this.failure !== undefined) throw this.failure;
+        // Stop-with-savepoint --drain: every window and timer has fired; the savepoint is the state after that.
+        if (this.drainRequest !== undefined && this.status === 'running') this.drainRequest.resolve(this.snapshot(this.drainRequest.checkpointId));
+      } else await this.runSlot(failed);
       this.closeAll();
       await this.drainSinks(order);
       this.status = this.status === 'running' ? 'finished' : this.status;
@@ -237,6 +357,42 @@ export class Job {
     return this.status;
   }
 
+  /**
+   * This slot's part of a job in several slots: slot 0 starts the peers once its operators are open and waits for
+   * their end; a peer reports ready and waits for slot 0's start. The slot is done when all its subtasks have ended.
+   */
+  private async runSlot(failed: Promise<never>): Promise<void> {
+    const localEnded = new Promise<void>((resolve) => {
+      this.localEnded = resolve;
+      if (this.localRemaining === 0) resolve();
+    });
+    this.exchange!.start();
+    if (this.cluster !== undefined) {
+      await Promise.race([failed, this.cluster.start()]);
+      this.cluster.startSources();
+    } else {
+      this.options.peer!.ready();
+      await Promise.race([failed, this.options.peer!.started]);
+    }
+    await Promise.race([failed, Promise.all(this.sources.map((s) => this.runSource(s.task, s.op))).then(() => localEnded)]);
+    if (this.failure !== undefined) throw this.failure;
+    if (this.status !== 'running') return;
+    // The last batches and end-of-input messages may still wait for credit.
+    await Promise.race([failed, this.exchange!.drained()]);
+    if (this.status !== 'running') return;
+    const drain = this.drainRequest;
+    if (drain !== undefined && this.status === 'running') {
+      const operators = this.localStates(drain.checkpointId);
+      if (this.options.peer !== undefined) this.options.peer.drained(drain.checkpointId, operators);
+      else {
+        const parts = await Promise.race([failed, this.cluster!.states(drain.checkpointId)]);
+        drain.resolve(this.mergeSnapshot(drain.checkpointId, [operators, ...parts]));
+      }
+    }
+    if (this.cluster !== undefined) await Promise.race([failed, this.cluster.finished()]);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
   private async runSource(task: Task, op: SourceOperator): Promise<void> {
     await op.run();
     if (this.status !== 'running') return;
@@ -246,15 +402,175 @@ export class Job {
   }
 
   private endTask(task: Task): void {
+    task.ended = true;
     for (const op of task.chain) {
       op.finish();
       if (op !== task.chain[0]) op.receiveWatermark(0, MAX_WATERMARK);
     }
     for (const d of task.downstream) {
-      d.task.endedChannels++;
-      if (d.task.endedChannels === d.task.numChannels) this.endTask(d.task);
+      if (d.remote !== undefined) d.remote.end();
+      else this.deliver(d.task, d.channel, END);
+    }
+    if (this.exchange !== undefined && --this.localRemaining === 0) this.localEnded?.();
+  }
+
+  /** One message for an input channel of a subtask of this slot, in channel order (queued while the channel is blocked). */
+  private deliver(task: Task, channel: number, m: ChannelMessage, grant?: () => void): void {
+    const queue = task.blocked?.[channel];
+    if (queue !== undefined) {
+      queue.push(grant !== undefined ? { m, grant } : { m });
+      return;
+    }
+    const head = task.chain[0]!;
+    switch (m.k) {
+      case 'b':
+        head.metrics.recordsIn += m.n;
+        head.processBatch(m.v!, m.t, m.n, task.channelInputs[channel]!);
+        break;
+      case 'w':
+        head.receiveWatermark(channel, m.w);
+        break;
+      case 'i':
+        head.receiveIdle(channel, m.i);
+        break;
+      case 'e':
+        task.channelEnded[channel] = true;
+        task.endedChannels++;
+        if (task.align !== undefined) this.checkAligned(task);
+        if (task.endedChannels === task.numChannels) this.endTask(task);
+        break;
+      case 'x':
+        this.receiveBarrier(task, channel, m.id);
+        break;
+    }
+    grant?.();
+  }
+
+  // ---- Aligned checkpoints across slots (Flink's barriers) ----
+
+  private pendingCheckpoint: { id: number; operators: Record<string, unknown>; remaining: number; done: (ops: Record<string, unknown>) => void; promise: Promise<Record<string, unknown>> } | undefined;
+
+  private beginCheckpoint(id: number): NonNullable<Job['pendingCheckpoint']> {
+    const cp = this.pendingCheckpoint;
+    if (cp !== undefined && cp.id === id) return cp;
+    let done!: (ops: Record<string, unknown>) => void;
+    const promise = new Promise<Record<string, unknown>>((resolve) => (done = resolve));
+    const remaining = this.allTasks().filter((t) => t.local).length;
+    const next = { id, operators: {}, remaining, done, promise };
+    this.pendingCheckpoint = next;
+    if (remaining === 0) done(next.operators);
+    return next;
+  }
+
+  /**
+   * Checkpoint `id` in this slot: the sources (and subtasks that already ended) snapshot now and emit the barrier;
+   * every other subtask snapshots when the barrier came on all its input channels. Resolves with this slot's states.
+   */
+  checkpointSlot(id: number): Promise<Record<string, unknown>> {
+    const cp = this.beginCheckpoint(id);
+    for (const t of this.allTasks()) {
+      if (!t.local || t.snapshotId === id) continue;
+      if (t.ended) this.snapshotTask(t, id);
+      else if (t.numChannels === 0) {
+        this.snapshotTask(t, id);
+        this.forwardBarrier(t, id);
+      }
+    }
+    return cp.promise;
+  }
+
+  private receiveBarrier(task: Task, channel: number, id: number): void {
+    this.beginCheckpoint(id);
+    if (task.numChannels === 1) {
+      this.snapshotTask(task, id);
+      this.forwardBarrier(task, id);
+      return;
+    }
+    task.align ??= { id, seen: new Array<boolean>(task.numChannels).fill(false) };
+    task.blocked ??= new Array(task.numChannels);
+    task.align.seen[channel] = true;
+    task.blocked[channel] = [];
+    this.checkAligned(task);
+  }
+
+  /** All channels delivered the barrier (or ended): snapshot, forward the barrier, then release the queued messages. */
+  private checkAligned(task: Task): void {
+    const a = task.align!;
+    for (let c = 0; c < task.numChannels; c++) if (!a.seen[c] && !task.channelEnded[c]) return;
+    task.align = undefined;
+    this.snapshotTask(task, a.id);
+    this.forwardBarrier(task, a.id);
+    const queues = task.blocked!;
+    task.blocked = undefined;
+    for (let c = 0; c < queues.length; c++) for (const q of queues[c] ?? []) this.deliver(task, c, q.m, q.grant);
+  }
+
+  private snapshotTask(task: Task, id: number): void {
+    const cp = this.pendingCheckpoint;
+    if (cp === undefined || cp.id !== id || task.snapshotId === id) return;
+    task.snapshotId = id;
+    const p = this.parallelism.get(task.nodeId)!;
+    task.chain.forEach((op, i) => {
+      const s = op.snapshotState(id);
+      if (s !== undefined) cp.operators[stateKey(task.nodeId, i, task.subtask, p)] = s;
+    });
+    if (--cp.remaining === 0) cp.done(cp.operators);
+  }
+
+  private forwardBarrier(task: Task, id: number): void {
+    for (const d of task.downstream) {
+      if (d.remote !== undefined) d.remote.emitBarrier(id);
+      else this.deliver(d.task, d.channel, { k: 'x', c: -1, id });
     }
   }
+
+  /** This slot's subtasks' states now (a drained job: nothing is in flight any more). */
+  private localStates(checkpointId: number): Record<string, unknown> {
+    const operators: Record<string, unknown> = {};
+    for (const t of this.allTasks()) {
+      if (!t.local) continue;
+      const p = this.parallelism.get(t.nodeId)!;
+      t.chain.forEach((op, i) => {
+        const s = op.snapshotState(checkpointId);
+        if (s !== undefined) operators[stateKey(t.nodeId, i, t.subtask, p)] = s;
+      });
+    }
+    return operators;
+  }
+
+  private mergeSnapshot(checkpointId: number, parts: Record<string, unknown>[]): JobSnapshot {
+    const parallelism: Record<string, number> = {};
+    for (const [nodeId, p] of this.parallelism) if (p > 1) parallelism[nodeId] = p;
+    return {
+      formatVersion: JOB_SNAPSHOT_FORMAT_VERSION,
+      checkpointId,
+      timestamp: this.pts.getCurrentProcessingTime(),
+      operators: Object.assign({}, ...parts) as Record<string, unknown>,
+      ...(Object.keys(parallelism).length > 0 ? { parallelism } : {}),
+    };
+  }
+
+  /**
+   * A consistent snapshot of the whole job. In one thread it is taken between two event-loop turns (see snapshot);
+   * in several slots by aligned barriers, every slot's part merged by slot 0 into the same format.
+   */
+  async checkpoint(checkpointId: number): Promise<JobSnapshot> {
+    if (this.cluster === undefined) return this.snapshot(checkpointId);
+    if (this.status !== 'running') throw new Error(`the job is ${this.status}`);
+    const remote = this.cluster.checkpoint(checkpointId);
+    const local = this.checkpointSlot(checkpointId);
+    let failed: (e: unknown) => void = () => {};
+    const stopped = new Promise<never>((_, reject) => (failed = reject));
+    this.onStop.add(failed);
+    try {
+      const parts = await Promise.race([stopped, Promise.all([local, remote])]);
+      return this.mergeSnapshot(checkpointId, [parts[0], ...parts[1]]);
+    } finally {
+      this.onStop.delete(failed);
+    }
+  }
+
+  private readonly onStop = new Set<(e: unknown) => void>();
 
   private async drainSinks(order: Task[]): Promise<void> {
     for (const t of order) for (const op of t.chain) if (op instanceof SinkOperator) await op.drain();
@@ -274,7 +590,15 @@ export class Job {
       this.drainRequest = { checkpointId, resolve, reject };
     });
     for (const s of this.sources) s.op.cancel();
+    this.cluster?.drain(checkpointId);
     return p;
+  }
+
+  /** @internal A peer slot: slot 0 drains the job. */
+  drainSlot(checkpointId: number): void {
+    if (this.status !== 'running' || this.drainRequest !== undefined) return;
+    this.drainRequest = { checkpointId, resolve: () => {}, reject: () => {} };
+    for (const s of this.sources) s.op.cancel();
   }
 
   /** Stops the sources; `run()` then resolves with 'cancelled'. */
@@ -289,12 +613,22 @@ export class Job {
     for (const s of this.sources) s.op.cancel();
     this.pts.shutdown();
     this.closeAll();
+    this.exchange?.close();
+    this.cluster?.terminate();
+    this.localEnded?.();
+    const e = this.failure ?? new Error(`the job is ${this.status}`);
+    for (const stop of this.onStop) stop(e);
   }
 
   private closed = false;
   private closeAll(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.exchange !== undefined && this.status === 'running') {
+      // The job ended normally: the peers are done, the ports can go.
+      this.exchange.close();
+      this.cluster?.terminate();
+    }
     for (const t of this.topoOrder()) {
       for (const op of t.chain) {
         try {
@@ -321,6 +655,7 @@ export class Job {
    * thread, so the snapshot is consistent as an aligned barrier checkpoint would make it.
    */
   snapshot(checkpointId: number): JobSnapshot {
+    if (this.exchange !== undefined) throw new Error('this job runs in several slots: take its snapshot with checkpoint()');
     const operators: Record<string, unknown> = {};
     const parallelism: Record<string, number> = {};
     for (const [nodeId, subtasks] of this.tasks) {
@@ -343,6 +678,7 @@ export class Job {
 
   notifyCheckpointComplete(checkpointId: number): void {
     for (const t of this.allTasks()) for (const op of t.chain) op.notifyCheckpointComplete(checkpointId);
+    this.cluster?.complete(checkpointId);
   }
 
   /**
@@ -357,6 +693,7 @@ export class Job {
       const before = snapshot.parallelism?.[nodeId] ?? 1;
       const now = subtasks.length;
       for (const t of subtasks) {
+        if (!t.local) continue;
         t.chain.forEach((op, i) => {
           if (before === now) return op.initializeState(snapshot.operators[stateKey(nodeId, i, t.subtask, now)]);
           const old = Array.from({ length: before }, (_, s) => snapshot.operators[stateKey(nodeId, i, s, before)]);
@@ -387,7 +724,7 @@ export class Job {
     }
     // One tap shows what every subtask of the node emits.
     const tap = capacity <= 0 ? undefined : task.tailOutput!.tap?.capacity === capacity ? task.tailOutput!.tap : new DataTap(capacity);
-    for (const t of subtasks) t.tailOutput!.tap = tap;
+    for (const t of subtasks) if (t.tailOutput !== undefined) t.tailOutput.tap = tap;
     return tap;
   }
 
@@ -414,7 +751,46 @@ export class Job {
     return this.status === 'created' ? 0 : this.pts.getCurrentProcessingTime() - this.startedAt;
   }
 
+  /** Raw counters of this slot's subtasks (a peer sends them to slot 0). */
+  subtaskMetrics(): SubtaskMetrics[] {
+    const out: SubtaskMetrics[] = [];
+    for (const t of this.allTasks()) {
+      if (!t.local) continue;
+      let late = 0;
+      let dead = 0;
+      let state = 0;
+      // A subtask's watermark is the furthest along its chain.
+      let wm = Number.NEGATIVE_INFINITY;
+      for (const op of t.chain) {
+        late += op.metrics.lateRecordsDropped;
+        dead += op.metrics.deadLetters;
+        state += op.stateSize();
+        wm = Math.max(wm, op.metrics.watermark);
+      }
+      let queuedBatches = 0;
+      let creditWaitMs = 0;
+      for (const r of t.remoteOutputs) {
+        queuedBatches += r.queuedBatches;
+        creditWaitMs += r.creditWaitMs;
+      }
+      out.push({
+        nodeId: t.nodeId,
+        subtask: t.subtask,
+        recordsIn: t.chain[0]!.metrics.recordsIn,
+        recordsOut: t.chain[t.chain.length - 1]!.metrics.recordsOut,
+        late,
+        dead,
+        state,
+        watermark: wm,
+        queuedBatches,
+        creditWaitMs,
+      });
+    }
+    return out;
+  }
+
   metrics(): OperatorMetricsSnapshot[] {
+    const all = [...this.subtaskMetrics(), ...(this.cluster?.peerMetrics() ?? [])];
     const out: OperatorMetricsSnapshot[] = [];
     for (const [nodeId, subtasks] of this.tasks) {
       let recordsIn = 0;
@@ -422,19 +798,20 @@ export class Job {
       let late = 0;
       let dead = 0;
       let state = 0;
-      // A node's watermark is its slowest subtask's; a subtask's is the furthest along its chain.
+      let queuedBatches = 0;
+      let creditWaitMs = 0;
+      // A node's watermark is its slowest subtask's.
       let nodeWm = Number.POSITIVE_INFINITY;
-      for (const t of subtasks) {
-        recordsIn += t.chain[0]!.metrics.recordsIn;
-        recordsOut += t.chain[t.chain.length - 1]!.metrics.recordsOut;
-        let wm = Number.NEGATIVE_INFINITY;
-        for (const op of t.chain) {
-          late += op.metrics.lateRecordsDropped;
-          dead += op.metrics.deadLetters;
-          state += op.stateSize();
-          wm = Math.max(wm, op.metrics.watermark);
-        }
-        nodeWm = Math.min(nodeWm, wm);
+      for (const m of all) {
+        if (m.nodeId !== nodeId) continue;
+        recordsIn += m.recordsIn;
+        recordsOut += m.recordsOut;
+        late += m.late;
+        dead += m.dead;
+        state += m.state;
+        queuedBatches += m.queuedBatches;
+        creditWaitMs += m.creditWaitMs;
+        nodeWm = Math.min(nodeWm, m.watermark);
       }
       out.push({
         nodeId,
@@ -447,6 +824,7 @@ export class Job {
         deadLetters: dead,
         watermark: Number.isFinite(nodeWm) ? nodeWm : nodeWm === MAX_WATERMARK ? Number.MAX_SAFE_INTEGER : null,
         stateEntries: state,
+        ...(this.exchange !== undefined ? { queuedBatches, creditWaitMs: Math.round(creditWaitMs) } : {}),
       });
     }
     return out;
@@ -456,4 +834,37 @@ export class Job {
 /** Where an operator's state sits in a snapshot: `node#chainIndex`, with `@subtask` when the node ran in parallel. */
 function stateKey(nodeId: string, chainIndex: number, subtask: number, parallelism: number): string {
   return parallelism === 1 ? `${nodeId}#${chainIndex}` : `${nodeId}#${chainIndex}@${subtask}`;
+}
+
+const END: ChannelMessage = { k: 'e', c: -1 };
+
+/**
+ * A channel to a subtask of the same slot in a job that runs in several slots: direct calls as ChannelOutput, but
+ * while the channel is blocked by barrier alignment its records and watermarks wait in the channel's queue.
+ */
+class GatedChannelOutput extends ChannelOutput {
+  constructor(
+    private readonly task: Task,
+    private readonly channelIndex: number,
+    input: number,
+    private readonly deliver: (t: Task, channel: number, m: ChannelMessage) => void,
+  ) {
+    super(task.chain[0]!, channelIndex, input);
+  }
+  override collect(value: unknown, timestamp: number): void {
+    if (this.task.blocked?.[this.channelIndex] === undefined) return super.collect(value, timestamp);
+    this.deliver(this.task, this.channelIndex, { k: 'b', c: -1, n: 1, v: [value], t: Float64Array.of(timestamp) });
+  }
+  override collectBatch(values: readonly unknown[], timestamps: Float64Array, length: number): void {
+    if (this.task.blocked?.[this.channelIndex] === undefined) return super.collectBatch(values, timestamps, length);
+    this.deliver(this.task, this.channelIndex, { k: 'b', c: -1, n: length, v: values.slice(0, length), t: timestamps.slice(0, length) });
+  }
+  override emitWatermark(watermark: number): void {
+    if (this.task.blocked?.[this.channelIndex] === undefined) return super.emitWatermark(watermark);
+    this.deliver(this.task, this.channelIndex, { k: 'w', c: -1, w: watermark });
+  }
+  override emitIdle(idle: boolean): void {
+    if (this.task.blocked?.[this.channelIndex] === undefined) return super.emitIdle(idle);
+    this.deliver(this.task, this.channelIndex, { k: 'i', c: -1, i: idle });
+  }
 }

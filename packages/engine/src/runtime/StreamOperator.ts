@@ -20,6 +20,8 @@ export interface OperatorContext {
   checkpointing: boolean;
   /** Fails the job from asynchronous work (a sink's commit that was rejected). */
   failJob(error: unknown): void;
+  /** The slot's exchange when the job runs in several slots: sources wait on it while downstream lacks credit. */
+  exchange?: { writable(): Promise<void> | undefined };
 }
 
 /**

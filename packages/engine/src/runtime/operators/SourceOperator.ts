@@ -115,6 +115,9 @@ class OperatorSourceContext implements SourceContext {
     return this.op.running;
   }
   yield(): Promise<void> {
+    // Backpressure: while a channel to another slot has no credit, the source waits for it.
+    const credit = this.op.ctx.exchange?.writable();
+    if (credit !== undefined) return credit.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
     return new Promise<void>((resolve) => setImmediate(resolve));
   }
   sleep(ms: number): Promise<void> {

@@ -1,0 +1,283 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import type { PipelineGraph } from '../../graph/PipelineGraph.js';
+import type { Job, JobSnapshot, SlotsOptions } from '../Job.js';
+import type { JobServices } from '../JobServices.js';
+import type { FromPeer, PeerData, SlotProgram, SubtaskMetrics, ToPeer } from './messages.js';
+
+/** How long a peer may take to load the program and build its part of the job. */
+const READY_TIMEOUT_MS = 60_000;
+
+/** Node ids and types and the edges of a graph: what a peer's graph must share with slot 0's. */
+export function graphShape(graph: PipelineGraph): string {
+  const nodes = graph.nodes.map((n) => `${n.id}:${n.type}`).join(',');
+  const edges = graph.edges.map((e) => `${e.source}>${e.target}:${e.partitioning}:${e.targetInput}:${e.sideOutput ?? ''}`).join(',');
+  return `${nodes} | ${edges}`;
+}
+
+let liveThreads = 0;
+/** Peer slot threads of this process given to a job and not exited yet (no job should leave any behind). */
+export function livePeerThreads(): number {
+  return liveThreads;
+}
+
+/**
+ * Warm peer threads (Flink's TaskManager slots waiting for work): the engine is loaded, no program has run. A job takes
+ * them and they end with it; when it ends, as many fresh ones are started for the next job (or the next attempt), so
+ * a job does not pay for loading the engine. They are unref'd: an idle pool never keeps the process alive.
+ */
+const pool: { key: string; worker: Worker }[] = [];
+
+function spawnWarm(entry: URL | string, execArgv: string[]): Worker {
+  const worker = new Worker(entry, { execArgv });
+  worker.unref();
+  const item = { key: String(entry), worker };
+  pool.push(item);
+  worker.on('error', () => {});
+  worker.once('exit', () => {
+    const i = pool.indexOf(item);
+    if (i >= 0) pool.splice(i, 1);
+  });
+  return worker;
+}
+
+function takeWarm(entry: URL | string, execArgv: string[]): Worker {
+  const i = pool.findIndex((p) => p.key === String(entry));
+  if (i < 0) spawnWarm(entry, execArgv);
+  return pool.splice(i < 0 ? pool.length - 1 : i, 1)[0]!.worker;
+}
+
+/** Warm peer threads waiting in the pool. */
+export function idlePeerThreads(): number {
+  return pool.length;
+}
+
+/** Stops the warm peer threads (a host shutting down; they never keep the process alive anyway). */
+export async function closeSlotPool(): Promise<void> {
+  await Promise.all(pool.splice(0).map((p) => p.worker.terminate()));
+}
+
+/** Cell sources compiled once per program for the peers. */
+const compiledPrograms = new WeakMap<SlotProgram, Promise<SlotProgram>>();
+function compiled(program: SlotProgram): Promise<SlotProgram> {
+  if (program.source === undefined || program.compiled !== undefined) return Promise.resolve(program);
+  let p = compiledPrograms.get(program);
+  if (p === undefined) {
+    const source = program.source;
+    p = (async () => {
+      const [{ compileCell }, engine] = await Promise.all([import('../../cells/compileCell.js'), import('../../index.js')]);
+      return { ...program, compiled: await compileCell(source, Object.keys(engine), program.sourcefile) };
+    })();
+    compiledPrograms.set(program, p);
+  }
+  return p;
+}
+
+let devEntry: Promise<URL> | undefined;
+/**
+ * The peer entry the engine ships. Worker threads cannot load TypeScript: running from sources (Vitest, tsx), the
+ * entry and the engine are bundled once per process with esbuild (as the server bundles its dev worker), which also
+ * starts much faster than loading every module through a TypeScript loader.
+ */
+function defaultPeerEntry(): Promise<URL> {
+  if (!import.meta.url.endsWith('.ts')) return Promise.resolve(new URL('./peerEntry.js', import.meta.url));
+  return (devEntry ??= bundleDevPeer());
+}
+
+async function bundleDevPeer(): Promise<URL> {
+  const { build } = await import('esbuild');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const outDir = path.resolve(here, '../../../../../node_modules/.cache/flowbook');
+  await mkdir(outDir, { recursive: true });
+  const outfile = path.join(outDir, `slot-peer-${process.pid}.mjs`);
+  await build({
+    entryPoints: [path.join(here, 'peerEntry.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'silent',
+    packages: 'external',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  return pathToFileURL(outfile);
+}
+
+/**
+ * Slot 0's view of the other slots of a job (Flink's TaskExecutor slots, on threads): starts one peer worker per slot,
+ * relays their host calls (live results, logs) to this thread's services, collects their checkpoint states and
+ * metrics, and fails the job when a peer fails or exits. Peers live for one attempt of the job.
+ */
+export class SlotCluster {
+  private readonly workers: Worker[] = [];
+  private readonly metrics = new Map<number, SubtaskMetrics[]>();
+  private readonly stateWaiters = new Map<number, { parts: Record<string, unknown>[]; resolve: (p: Record<string, unknown>[]) => void }>();
+  private readonly earlyStates = new Map<number, Record<string, unknown>[]>();
+  private finishedCount = 0;
+  private readonly finishedSlots = new Set<number>();
+  private onFinished: (() => void) | undefined;
+  private terminated = false;
+
+  constructor(
+    private readonly job: Job,
+    private readonly mesh: (MessagePort | undefined)[][],
+    private readonly options: SlotsOptions,
+    private readonly services: JobServices,
+    private readonly restoreFrom: JobSnapshot | undefined,
+  ) {}
+
+  get peers(): number {
+    return this.mesh.length - 1;
+  }
+
+  /** Starts the peers; resolves when every one has built and opened its part of the job. */
+  async start(): Promise<void> {
+    const entry = this.options.peerEntry ?? (await defaultPeerEntry());
+    const execArgv = this.options.execArgv ?? [];
+    this.entry = { entry, execArgv };
+    const program = await compiled(this.options.program);
+    const serviceNames = Object.keys(this.services).filter((k) => typeof this.services[k] === 'function');
+    let ready = 0;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.fail(new Error(`the peer slots did not start within ${READY_TIMEOUT_MS / 1000} s`)), READY_TIMEOUT_MS);
+      timer.unref();
+      for (let slot = 1; slot < this.mesh.length; slot++) {
+        const ports = this.mesh[slot]!;
+        const data: PeerData = {
+          flowbookSlot: true,
+          slot,
+          count: this.mesh.length,
+          jobIndex: this.options.jobIndex,
+          program,
+          shape: graphShape(this.job.graph),
+          ports,
+          ...(this.restoreFrom !== undefined ? { restoreFrom: this.restoreFrom } : {}),
+          services: serviceNames,
+        };
+        const worker = takeWarm(entry, execArgv);
+        worker.ref();
+        this.workers.push(worker);
+        liveThreads++;
+        worker.on('message', (m: FromPeer) => {
+          if (m.type !== 'ready') return this.onMessage(slot, m);
+          if (++ready === this.peers) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        worker.on('error', (e) => this.fail(e));
+        worker.on('exit', (code) => {
+          liveThreads--;
+          if (!this.terminated && !this.finishedSlots.has(slot)) this.fail(new Error(`slot ${slot} exited (code ${code}) while the job was running`));
+        });
+        worker.postMessage({ type: 'job', data }, ports.filter((p) => p !== undefined));
+      }
+    });
+  }
+
+  private entry: { entry: URL | string; execArgv: string[] } | undefined;
+
+  private fail(e: unknown): void {
+    this.job.fail(e);
+  }
+
+  private onMessage(slot: number, m: FromPeer): void {
+    switch (m.type) {
+      case 'failed': {
+        const e = new Error(m.message);
+        if (m.stack !== undefined) e.stack = m.stack;
+        return this.fail(e);
+      }
+      case 'metrics':
+        this.metrics.set(slot, m.metrics);
+        return;
+      case 'finished':
+        this.metrics.set(slot, m.metrics);
+        this.finishedSlots.add(slot);
+        if (++this.finishedCount === this.peers) this.onFinished?.();
+        return;
+      case 'state': {
+        const w = this.stateWaiters.get(m.id);
+        const parts = w?.parts ?? this.earlyStates.get(m.id) ?? [];
+        parts.push(m.operators);
+        if (w === undefined) this.earlyStates.set(m.id, parts);
+        else if (parts.length === this.peers) {
+          this.stateWaiters.delete(m.id);
+          w.resolve(parts);
+        }
+        return;
+      }
+      case 'service': {
+        const fn = this.services[m.name] as ((...a: unknown[]) => void) | undefined;
+        fn?.(...m.args);
+        return;
+      }
+    }
+  }
+
+  private post(m: ToPeer): void {
+    for (const w of this.workers) w.postMessage(m);
+  }
+
+  startSources(): void {
+    this.post({ type: 'start' });
+  }
+
+  /** Resolves when every peer's subtasks have ended. */
+  finished(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.finishedCount === this.peers) return resolve();
+      this.onFinished = resolve;
+    });
+  }
+
+  /** The peers' states for checkpoint `id`, once every peer sent its part. */
+  states(id: number): Promise<Record<string, unknown>[]> {
+    return new Promise((resolve) => {
+      const parts = this.earlyStates.get(id) ?? [];
+      this.earlyStates.delete(id);
+      if (parts.length === this.peers) return resolve(parts);
+      this.stateWaiters.set(id, { parts, resolve });
+    });
+  }
+
+  /** Triggers checkpoint `id` in every peer; resolves with their states. */
+  checkpoint(id: number): Promise<Record<string, unknown>[]> {
+    const states = this.states(id);
+    this.post({ type: 'checkpoint', id });
+    return states;
+  }
+
+  complete(id: number): void {
+    this.post({ type: 'complete', id });
+  }
+
+  drain(id: number): void {
+    this.post({ type: 'drain', id });
+  }
+
+  peerMetrics(): SubtaskMetrics[] {
+    return [...this.metrics.values()].flat();
+  }
+
+  /** Stops every peer thread (the job ended, failed or was cancelled). */
+  terminate(): void {
+    if (this.terminated) return;
+    this.terminated = true;
+    for (const w of this.workers) void w.terminate();
+    // Fresh warm threads for the next job or attempt (one never runs two programs).
+    const e = this.entry;
+    if (e !== undefined) for (let i = 0; i < this.workers.length; i++) spawnWarm(e.entry, e.execArgv);
+    // Nothing more comes from the peers: whoever waits for them goes on (the job was cancelled or failed).
+    this.onFinished?.();
+  }
+
+  /** Peer threads still alive (for tests of leaks). */
+  get threadIds(): number[] {
+    return this.workers.map((w) => w.threadId);
+  }
+}

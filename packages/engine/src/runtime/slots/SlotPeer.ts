@@ -1,0 +1,129 @@
+import { parentPort } from 'node:worker_threads';
+import type { JobClient } from '../../api/StreamExecutionEnvironment.js';
+import type { PipelineGraph } from '../../graph/PipelineGraph.js';
+import type { JobServices } from '../JobServices.js';
+import type { JobSnapshot } from '../Job.js';
+import type { FromPeer, PeerData, ToPeer } from './messages.js';
+import { graphShape } from './SlotCluster.js';
+
+/** How often a peer sends its subtasks' metrics to slot 0. */
+const METRICS_INTERVAL_MS = 500;
+
+/**
+ * The body of a peer slot thread (Flink's TaskExecutor running user code through its class loader): loads the same
+ * program as slot 0, lets it build its jobs, runs the `jobIndex`-th one as this slot's part of the job, and leaves
+ * the other jobs unrun. The program's own console output is dropped (slot 0 prints it); what operators here log and
+ * emit to the host's services goes to slot 0.
+ */
+export async function runSlotPeer(engine: Record<string, unknown>): Promise<void> {
+  const control = parentPort!;
+  // A warm thread: the engine is loaded; the job comes with the first message.
+  const data = await new Promise<PeerData>((resolve) => control.once('message', (m: { type: 'job'; data: PeerData }) => resolve(m.data)));
+  const send = (m: FromPeer) => control.postMessage(m);
+  const failed = (e: unknown) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    send({ type: 'failed', message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) });
+  };
+  process.setSourceMapsEnabled(true);
+  const services: JobServices = {};
+  for (const name of data.services) services[name] = (...args: unknown[]) => send({ type: 'service', name, args });
+  const mute = muteConsole();
+
+  const { Job, StreamExecutionEnvironment, runCellCode, runCompiledCell, migrateGraph, executeGraph } = engine as unknown as typeof import('../../index.js');
+  let startSources!: () => void;
+  const started = new Promise<void>((resolve) => (startSources = resolve));
+  let job: InstanceType<typeof Job> | undefined;
+  control.on('message', (m: ToPeer) => {
+    if (m.type === 'start') return startSources();
+    if (job === undefined) return;
+    if (m.type === 'cancel') job.cancel();
+    else if (m.type === 'drain') job.drainSlot(m.id);
+    else if (m.type === 'checkpoint') void job.checkpointSlot(m.id).then((operators) => send({ type: 'state', id: m.id, operators }));
+    else if (m.type === 'complete') job.notifyCheckpointComplete(m.id);
+  });
+
+  let submitted = 0;
+  const submit = (graph: PipelineGraph, jobName: string): JobClient => {
+    const index = submitted++;
+    if (index !== data.jobIndex) return notRun(jobName, graph, Job);
+    const shape = graphShape(graph);
+    if (shape !== data.shape) {
+      const e = new Error(`slot ${data.slot}: the program built a different graph for job #${index + 1} than slot 0 (slot 0: ${data.shape}; here: ${shape}); a program must build the same job in every slot`);
+      failed(e);
+      throw e;
+    }
+    job = new Job(graph, {
+      services,
+      ...(data.restoreFrom !== undefined ? { restoreFrom: data.restoreFrom as JobSnapshot } : {}),
+      peer: {
+        index: data.slot,
+        count: data.count,
+        ports: data.ports,
+        ready: () => {
+          // Operators of this slot now run: their console output goes to slot 0's log.
+          mute.forwardTo(services.log as ((line: string) => void) | undefined);
+          send({ type: 'ready' });
+        },
+        started,
+        drained: (id, operators) => send({ type: 'state', id, operators }),
+      },
+    });
+    const j = job;
+    const metrics = setInterval(() => send({ type: 'metrics', metrics: j.subtaskMetrics() }), METRICS_INTERVAL_MS);
+    metrics.unref();
+    const result = j.run().then(
+      (status) => {
+        clearInterval(metrics);
+        send({ type: 'finished', metrics: j.subtaskMetrics() });
+        return { jobName, status, netRuntime: j.uptime() };
+      },
+      (e: unknown) => {
+        clearInterval(metrics);
+        failed(e);
+        throw e;
+      },
+    );
+    result.catch(() => {});
+    // A peer never restarts on its own: slot 0's JobExecution restarts the whole job with new peers.
+    return { job: j, execution: undefined as never, cancel: () => j.cancel(), getJobExecutionResult: () => result };
+  };
+
+  StreamExecutionEnvironment.setContextHost({ services, slotPeer: submit });
+  Object.assign(globalThis, data.program.globals ?? {});
+  try {
+    if (data.program.compiled !== undefined) await runCompiledCell(data.program.compiled, engine);
+    else if (data.program.source !== undefined) await runCellCode(data.program.source, engine, data.program.sourcefile);
+    else if (data.program.graph !== undefined) await executeGraph(migrateGraph(data.program.graph), 'job', { services, slotPeer: submit }).getJobExecutionResult();
+    else throw new Error('a peer slot needs the program (source or graph)');
+    if (job === undefined) throw new Error(`slot ${data.slot}: the program submitted ${submitted} job(s); slot 0 runs job #${data.jobIndex + 1}`);
+  } catch (e) {
+    if (job === undefined) failed(e);
+  }
+}
+
+/** A job of the program that another job's peer does not run: it ends at once, as "finished". */
+function notRun(jobName: string, graph: PipelineGraph, JobClass: typeof import('../Job.js').Job): JobClient {
+  const job = new JobClass(graph);
+  const result = Promise.resolve({ jobName, status: 'finished' as const, netRuntime: 0 });
+  return { job, execution: undefined as never, cancel: () => {}, getJobExecutionResult: () => result };
+}
+
+/** Drops console output until the job runs; then forwards it to slot 0's log service, if there is one. */
+function muteConsole(): { forwardTo(log: ((line: string) => void) | undefined): void } {
+  let sink: ((line: string) => void) | undefined;
+  const write = (...args: unknown[]) => sink?.(args.map((a) => (typeof a === 'string' ? a : safeInspect(a))).join(' '));
+  for (const k of ['log', 'info', 'warn', 'error', 'debug'] as const) console[k] = write;
+  return {
+    forwardTo(log) {
+      sink = log;
+    },
+  };
+}
+
+function safeInspect(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
