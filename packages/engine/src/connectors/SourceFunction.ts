@@ -71,5 +71,10 @@ export interface SinkFunction<T = unknown> {
   snapshotState?(checkpointId: number): unknown;
   /** May be async: an exactly-once sink commits the transactions its checkpoint left pending. */
   restoreState?(state: unknown): void | Promise<void>;
+  /**
+   * After a change of parallelism: the states of every old subtask, given to each new subtask (`subtaskIndex`), which
+   * keeps what it must finish (an exactly-once sink: the transactions they left pending, committed once).
+   */
+  restoreRescaledState?(states: unknown[], subtaskIndex: number): void | Promise<void>;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
 }

@@ -106,6 +106,19 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
     return Promise.all(recovered.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
   }
 
+  /**
+   * After a change of parallelism: new subtask i commits what old subtasks j with j mod parallelism = i left pending, so
+   * each transaction is committed by one subtask; every new subtask starts a lineage of its own.
+   */
+  restoreRescaledState(states: unknown[], subtaskIndex: number): Promise<void> {
+    const now = this.ctx.parallelism ?? 1;
+    const recovered = (states as (TwoPhaseState<TXN> | undefined)[])
+      .filter((s, j) => s !== undefined && j % now === subtaskIndex)
+      .flatMap((s) => s!.pending)
+      .sort((a, b) => a.checkpointId - b.checkpointId);
+    return Promise.all(recovered.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
+  }
+
   /** End of bounded input: everything left commits as the final transaction. */
   finish(): Promise<void> {
     clearInterval(this.flushTimer);

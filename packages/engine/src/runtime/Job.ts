@@ -700,6 +700,8 @@ export class Job {
           if (old.every((o) => o === undefined)) return op.initializeState(undefined);
           // A split source: each new subtask takes what belongs to its splits from all old states.
           if (op instanceof SourceOperator && op.initializeUnionState(old)) return;
+          // A parallel sink: what its old subtasks left to finish (an exactly-once sink's pending transactions).
+          if (op instanceof SinkOperator && op.initializeRescaledState(old)) return;
           if (!(op instanceof KeyedStreamOperator)) {
             throw new Error(`the state of "${t.name}" cannot be redistributed from parallelism ${before} to ${now}: only keyed state can`);
           }

@@ -259,7 +259,26 @@ export class FileSinkFunction implements SinkFunction {
    * already did) and other in-progress files, written after it, are deleted.
    */
   restoreState(state: unknown): void {
-    const s = state as FileSinkState;
+    this.recover(state as FileSinkState, this.prefix);
+  }
+
+  /**
+   * After a change of parallelism: old subtask j's files are recovered by new subtask j mod parallelism (each lineage
+   * by one subtask; a lineage that goes on under the same prefix is recovered by the subtask that continues it).
+   */
+  restoreRescaledState(states: unknown[], subtaskIndex: number): void {
+    const now = this.ctx?.parallelism ?? 1;
+    states.forEach((state, j) => {
+      if (state === undefined || j % now !== subtaskIndex) return;
+      this.recover(state as FileSinkState, states.length > 1 ? `${this.c.prefix}-${j}` : this.c.prefix);
+    });
+  }
+
+  /**
+   * Recovers one lineage of part files (`prefix`) to the restored checkpoint: its pending files are committed (unless a
+   * notification already did) and its other in-progress files, written after it, are deleted.
+   */
+  private recover(s: FileSinkState, prefix: string): void {
     this.snapshotted = true;
     mkdirSync(this.dir, { recursive: true });
     const keep = new Set<string>();
@@ -276,11 +295,11 @@ export class FileSinkFunction implements SinkFunction {
         throw new Error(`file sink: ${p.name}, pending in checkpoint ${p.checkpointId}, is neither in progress nor committed in ${this.dir}`);
       }
     }
-    const mine = new RegExp(`^\\.${escapeRe(this.prefix)}-\\d+${escapeRe(this.suffix)}\\.inprogress$`);
-    for (const name of readdirSync(this.dir)) if (mine.test(name) && !keep.has(name)) unlinkSync(path.join(this.dir, name));
+    const lineage = new RegExp(`^\\.${escapeRe(prefix)}-\\d+${escapeRe(this.suffix)}\\.inprogress$`);
+    for (const name of readdirSync(this.dir)) if (lineage.test(name) && !keep.has(name)) unlinkSync(path.join(this.dir, name));
     this.syncDir();
     this.columns = s.columns ?? this.columns;
-    this.nextPart = Math.max(s.nextPart, this.firstFreePart());
+    this.nextPart = Math.max(this.nextPart, prefix === this.prefix ? s.nextPart : 0, this.firstFreePart());
   }
 
   /** End of input: the output is complete, so everything is committed (also under checkpointing, as Flink's final checkpoint). */

@@ -79,6 +79,12 @@ export class SinkOperator extends StreamOperator<never> {
   override initializeState(state: unknown): void {
     if (state !== undefined) this.track(this.sink.restoreState?.(state));
   }
+  /** After a change of parallelism; false when the sink cannot take its old subtasks' states. */
+  initializeRescaledState(states: unknown[]): boolean {
+    if (this.sink.restoreRescaledState === undefined) return false;
+    this.track(this.sink.restoreRescaledState(states, this.ctx.subtaskIndex));
+    return true;
+  }
   override notifyCheckpointComplete(checkpointId: number): void {
     this.track(this.sink.notifyCheckpointComplete?.(checkpointId));
   }
