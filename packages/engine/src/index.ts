@@ -88,6 +88,6 @@ export { openCheckpointStorage, isPostgresLocation } from './checkpoint/openChec
 export { CheckpointCoordinator, type CheckpointStats, type CheckpointConfig } from './checkpoint/CheckpointCoordinator.js';
 export { compileCell, cellLineOf, CellCompileError, ENGINE_GLOBAL, CELL_FILE, type CellErrorInfo } from './cells/compileCell.js';
 export { runCellCode, runCompiledCell } from './cells/runCellCode.js';
-export { runSlotPeer } from './runtime/slots/SlotPeer.js';
+export { runSlotPeer, type SlotPeerOptions } from './runtime/slots/SlotPeer.js';
 export { closeSlotPool } from './runtime/slots/SlotCluster.js';
 export type { SlotProgram } from './runtime/slots/messages.js';

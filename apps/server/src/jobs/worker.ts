@@ -106,7 +106,21 @@ function safeStringify(v: unknown): string {
   }
 }
 
+// A job with parallelism > 1 runs in slots: peer threads load the same program (the compiled cell, or the graph) with
+// the cell's globals and this worker's secrets, and build the same job (Flink's user-code class loader).
+const slots = input.slotPeerUrl
+  ? {
+      program: {
+        ...(input.graph !== undefined ? { graph: input.graph } : { compiled: input.code ?? '' }),
+        globals: { params: Object.freeze({ ...(input.params ?? {}) }), notebookDir: input.notebookDir ?? process.cwd() },
+        hostData: { secrets: input.secrets },
+      },
+      peerEntry: new URL(input.slotPeerUrl),
+    }
+  : undefined;
+
 StreamExecutionEnvironment.setContextHost({
+  ...(slots ? { slots } : {}),
   services: {
     live(sink: string, value: unknown, timestamp: number) {
       let p = pending.get(sink);
@@ -229,7 +243,7 @@ async function savepoint(requestId: string, stop: boolean, drain: boolean): Prom
   }
   try {
     // Drained, the job finishes on its own once every window has fired; otherwise stop cancels it after the snapshot.
-    const snapshot = stop && drain ? await job.drainWithSavepoint(Date.now()) : job.snapshot(Date.now());
+    const snapshot = stop && drain ? await job.drainWithSavepoint(Date.now()) : await job.checkpoint(Date.now());
     if (stop && !drain) {
       cancelled = true;
       for (const c of clients) if (c.job === job) c.cancel();

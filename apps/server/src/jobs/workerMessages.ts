@@ -18,6 +18,8 @@ export interface WorkerInput {
   cellId: string;
   /** Values for `${secret:NAME}` placeholders in connector configs (from the server's secrets file). */
   secrets?: Record<string, string>;
+  /** The entry of peer slot threads (slotPeer.ts), for jobs with parallelism > 1. */
+  slotPeerUrl?: string;
   /** Coalescing interval for result rows, ms. */
   flushMs: number;
 }

@@ -26,6 +26,7 @@ export class TaskManagerPool {
   private readonly taskManagers: TaskManagerProcess[] = [];
   private entry: Promise<URL> | undefined;
   private workerUrl: Promise<URL> | undefined;
+  private slotPeerUrl: Promise<URL> | undefined;
   private nextId = 1;
   private readonly watchdog: NodeJS.Timeout;
   private closed = false;
@@ -43,11 +44,14 @@ export class TaskManagerPool {
   private worker(): Promise<URL> {
     return (this.workerUrl ??= this.fromSources ? bundleDevWorker() : Promise.resolve(new URL('../worker.js', import.meta.url)));
   }
+  private slotPeer(): Promise<URL> {
+    return (this.slotPeerUrl ??= this.fromSources ? bundleDevWorker('slotPeer.ts') : Promise.resolve(new URL('../slotPeer.js', import.meta.url)));
+  }
 
   /** Deploys a job on the TaskManager with the most free slots, starting another one when all are full. */
   async deploy(jobId: string, input: WorkerInput, limits: SlotMemory): Promise<SlotHandle> {
-    const [entry, workerUrl] = await Promise.all([this.taskManagerEntry(), this.worker()]);
-    return this.place(entry).deploy(jobId, workerUrl.href, input, limits);
+    const [entry, workerUrl, slotPeerUrl] = await Promise.all([this.taskManagerEntry(), this.worker(), this.slotPeer()]);
+    return this.place(entry).deploy(jobId, workerUrl.href, { ...input, slotPeerUrl: slotPeerUrl.href }, limits);
   }
 
   private place(entry: URL): TaskManagerProcess {

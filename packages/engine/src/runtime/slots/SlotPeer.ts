@@ -6,6 +6,14 @@ import type { JobSnapshot } from '../Job.js';
 import type { FromPeer, PeerData, ToPeer } from './messages.js';
 import { graphShape } from './SlotCluster.js';
 
+/** What a host's peer entry adds to the engine's: the same set-up as its slot 0 (see ExecutionHost.slots). */
+export interface SlotPeerOptions {
+  /** Runs first, with the program's `hostData` (e.g. secrets for connector configs). */
+  init?(hostData: unknown): void;
+  /** The host's ExecutionHost.transformGraph, so peers build the graph slot 0 runs. */
+  transformGraph?(graph: PipelineGraph): PipelineGraph;
+}
+
 /** How often a peer sends its subtasks' metrics to slot 0. */
 const METRICS_INTERVAL_MS = 500;
 
@@ -15,7 +23,7 @@ const METRICS_INTERVAL_MS = 500;
  * the other jobs unrun. The program's own console output is dropped (slot 0 prints it); what operators here log and
  * emit to the host's services goes to slot 0.
  */
-export async function runSlotPeer(engine: Record<string, unknown>): Promise<void> {
+export async function runSlotPeer(engine: Record<string, unknown>, options: SlotPeerOptions = {}): Promise<void> {
   const control = parentPort!;
   // A warm thread: the engine is loaded; the job comes with the first message.
   const data = await new Promise<PeerData>((resolve) => control.once('message', (m: { type: 'job'; data: PeerData }) => resolve(m.data)));
@@ -25,6 +33,7 @@ export async function runSlotPeer(engine: Record<string, unknown>): Promise<void
     send({ type: 'failed', message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) });
   };
   process.setSourceMapsEnabled(true);
+  options.init?.(data.program.hostData);
   const services: JobServices = {};
   for (const name of data.services) services[name] = (...args: unknown[]) => send({ type: 'service', name, args });
   const mute = muteConsole();
@@ -88,12 +97,16 @@ export async function runSlotPeer(engine: Record<string, unknown>): Promise<void
     return { job: j, execution: undefined as never, cancel: () => j.cancel(), getJobExecutionResult: () => result };
   };
 
-  StreamExecutionEnvironment.setContextHost({ services, slotPeer: submit });
+  const transformGraph = options.transformGraph;
+  StreamExecutionEnvironment.setContextHost({ services, slotPeer: submit, ...(transformGraph ? { transformGraph } : {}) });
   Object.assign(globalThis, data.program.globals ?? {});
   try {
     if (data.program.compiled !== undefined) await runCompiledCell(data.program.compiled, engine);
     else if (data.program.source !== undefined) await runCellCode(data.program.source, engine, data.program.sourcefile);
-    else if (data.program.graph !== undefined) await executeGraph(migrateGraph(data.program.graph), 'job', { services, slotPeer: submit }).getJobExecutionResult();
+    else if (data.program.graph !== undefined) {
+      const graph = migrateGraph(data.program.graph);
+      await executeGraph(transformGraph ? transformGraph(graph) : graph, 'job', { services, slotPeer: submit }).getJobExecutionResult();
+    }
     else throw new Error('a peer slot needs the program (source or graph)');
     if (job === undefined) throw new Error(`slot ${data.slot}: the program submitted ${submitted} job(s); slot 0 runs job #${data.jobIndex + 1}`);
   } catch (e) {

@@ -26,7 +26,9 @@ export interface SlotProgram {
   globals?: Record<string, unknown>;
   /** File name for stack traces of the source. */
   sourcefile?: string;
-  /** @internal The source compiled once by slot 0 (peers then need no compiler). */
+  /** Handed to the peer entry's `init` (SlotPeerOptions), for what the host sets up in every slot. */
+  hostData?: unknown;
+  /** The cell compiled by compileCell (slot 0 compiles `source` once when the host has not). */
   compiled?: string;
 }
 
