@@ -1,7 +1,8 @@
 // `npm run bench` (slots part), every ratio side by side in one process and run:
 // 1. codecs for batches crossing between slot threads (structured clone, msgpackr, JSON);
 // 2. a CPU-bound keyed job at parallelism 1 and 2: Nexmark events → map with ~2 µs of work → keyBy → 100 s event-time
-//    tumbling window → collect (BENCH_SLOT_EVENTS events, default 2,000,000);
+//    tumbling window → collect (BENCH_SLOT_EVENTS events, default 2,000,000); and the same job on fromSequence, whose
+//    source splits into a range per subtask (the Nexmark generator does not split yet: slot 0 reads every event);
 // 3. Nexmark q5, q7, q11 at parallelism 1 and 2 (BENCH_SLOT_NEXMARK events, default 1,000,000);
 // 4. the CPU-bound job through `flowbook run` at parallelism 1 and 2.
 // BENCH_RUNS sets the rounds (default 3, medians). Times run from execute() to the job's end, so they include starting
@@ -56,6 +57,29 @@ env
   .sinkTo({ connector: 'collect', config: { name: 'out' } });
 globalThis.benchStart = performance.now();
 await env.execute('cpu-bound p=${p}');
+`;
+
+/** The same CPU-bound job on a source that splits (fromSequence: a range per source subtask), so source → map stays in its slot. */
+const programSplit = (p: number) => `
+import { StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '@flowbook/engine';
+const iterations = globalThis.benchIterations;
+const work = (x) => {
+  let h = x | 0;
+  for (let i = 0; i < iterations; i++) h = (Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + i) | 0;
+  return h;
+};
+const env = new StreamExecutionEnvironment();
+env.setParallelism(${p});
+env
+  .fromSequence(0, ${N - 1})
+  .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((i) => Math.floor(i / 10)))
+  .map((i) => ({ k: i % 997, h: work(i) & 0xff }))
+  .keyBy((r) => r.k)
+  .window(TumblingEventTimeWindows.of(100_000))
+  .reduce((a, b) => ({ k: a.k, h: (a.h + b.h) | 0 }))
+  .sinkTo({ connector: 'collect', config: { name: 'out' } });
+globalThis.benchStart = performance.now();
+await env.execute('cpu-bound split p=${p}');
 `;
 
 type Codec = { name: string; encode(v: unknown[]): unknown; decode(b: unknown): unknown[] };
@@ -200,6 +224,7 @@ async function main(): Promise<void> {
   const iterations = calibrate();
   console.log(`Parallelism 1 and 2 (slots), median of ${RUNS}; CPU-bound map ~2 µs (${iterations} iterations):`);
   if (want('cpu')) await sideBySide(`CPU-bound keyed, ${(N / 1e6).toFixed(1)} M`, program, { benchIterations: iterations }, N);
+  if (want('cpu-split')) await sideBySide(`CPU-bound, split source`, programSplit, { benchIterations: iterations }, N);
   for (const q of ['q5', 'q7', 'q11'].filter(want)) await sideBySide(`Nexmark ${q}, ${(NEXMARK / 1e6).toFixed(1)} M`, (p) => nexmark(q, p), {}, NEXMARK);
   if (want('cli')) await cli(iterations);
 }
