@@ -38,9 +38,10 @@ export interface SourceFunction<T = unknown> {
   restoreState?(state: unknown): void;
   /**
    * After a change of parallelism: the states of every old subtask (Flink's union list state), for each new subtask
-   * to keep what belongs to its splits. Without it a source's state cannot move to another parallelism.
+   * (`subtaskIndex` of `parallelism`) to keep what belongs to its splits. Without it a source's state cannot move to
+   * another parallelism.
    */
-  restoreUnionState?(states: unknown[]): void;
+  restoreUnionState?(states: unknown[], subtaskIndex: number, parallelism: number): void;
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
 }
 

@@ -38,9 +38,9 @@ describe('validateGraph', () => {
     g.nodes[2]!.parallelism = 2;
     // A collection splits over subtasks (connector registry: splittable); print writes through one stream.
     expect(validateGraph(g).filter((i) => i.nodeId === 'src')).toEqual([]);
-    g.nodes[0]!.config = { connector: 'nexmark', config: {} };
+    g.nodes[0]!.config = { connector: 'socket-text', config: { host: 'localhost', port: 9 } };
     const issues = validateGraph(g);
-    expect(issues).toContainEqual({ nodeId: 'src', message: 'parallelism 2 is not possible: a nexmark source does not split its input: it runs as one subtask' });
+    expect(issues).toContainEqual({ nodeId: 'src', message: 'parallelism 2 is not possible: a socket-text source does not split its input: it runs as one subtask' });
     expect(issues).toContainEqual({ nodeId: 'out', message: 'parallelism 2 is not possible: a print sink writes through one connection: it runs as one subtask' });
     expect(issues).toContainEqual({ nodeId: 'm', message: "parallelism 200 is more than the job's maxParallelism 128" });
   });

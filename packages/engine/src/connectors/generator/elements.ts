@@ -30,16 +30,13 @@ export class ElementsSource implements SourceFunction {
   /** What run() emits; its first range's start advances as elements go out. */
   private todo: Ranges | undefined;
   private restored: ElementsState | undefined;
-  /** After a change of parallelism: the ranges every old subtask had left. */
-  private union: Ranges | undefined;
   constructor(private readonly config: ElementsConfig) {}
 
   async run(ctx: SourceContext): Promise<void> {
     const { elements, timestamps } = this.config;
     const [lo, hi] = rangeOf(elements.length, ctx.subtaskIndex ?? 0, ctx.parallelism ?? 1);
-    const todo: Ranges = (this.todo = this.union
-      ? this.union.map(([a, b]): [number, number] => [Math.max(a, lo), Math.min(b, hi)]).filter(([a, b]) => a < b)
-      : this.restored && 'remaining' in this.restored
+    const todo: Ranges = (this.todo =
+      this.restored && 'remaining' in this.restored
         ? this.restored.remaining.map(([a, b]): [number, number] => [a, b])
         : [[Math.max(this.restored?.next ?? 0, lo), hi]]);
     const batch = new SourceBatch(ctx, BATCH);
@@ -62,20 +59,23 @@ export class ElementsSource implements SourceFunction {
     this.running = false;
   }
   snapshotState(): ElementsState {
-    if (this.todo === undefined) return this.union ? { remaining: this.union } : (this.restored ?? { next: 0 });
+    if (this.todo === undefined) return this.restored ?? { next: 0 };
     return { remaining: this.todo.filter(([a, b]) => a < b).map(([a, b]): [number, number] => [a, b]) };
   }
   restoreState(state: unknown): void {
     this.restored = state as ElementsState;
   }
-  restoreUnionState(states: unknown[]): void {
+  restoreUnionState(states: unknown[], subtaskIndex: number, parallelism: number): void {
     const n = this.config.elements.length;
-    this.union = states.flatMap((st, k): Ranges => {
-      const [lo, hi] = rangeOf(n, k, states.length);
+    const [lo, hi] = rangeOf(n, subtaskIndex, parallelism);
+    const left = states.flatMap((st, k): Ranges => {
+      const [a, b] = rangeOf(n, k, states.length);
       const s = st as ElementsState | undefined;
-      if (s === undefined) return [[lo, hi]];
-      return 'remaining' in s ? s.remaining : [[Math.max(s.next, lo), hi]];
+      if (s === undefined) return [[a, b]];
+      return 'remaining' in s ? s.remaining : [[Math.max(s.next, a), b]];
     });
+    // This subtask's share at once (what is left of its new range), so a snapshot before run() holds only its share.
+    this.restored = { remaining: left.map(([a, b]): [number, number] => [Math.max(a, lo), Math.min(b, hi)]).filter(([a, b]) => a < b) };
   }
 }
 

@@ -47,7 +47,7 @@ export class SourceOperator extends StreamOperator {
   /** After a change of parallelism; false when the source cannot take its old subtasks' states. */
   initializeUnionState(states: unknown[]): boolean {
     if (this.source.restoreUnionState === undefined) return false;
-    this.source.restoreUnionState(states);
+    this.source.restoreUnionState(states, this.ctx.subtaskIndex, this.ctx.parallelism);
     return true;
   }
   override notifyCheckpointComplete(checkpointId: number): void {

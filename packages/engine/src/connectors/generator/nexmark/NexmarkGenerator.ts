@@ -1,4 +1,3 @@
-import { mulberry32 } from '../random.js';
 import type { Auction, Bid, NexmarkEvent, Person } from './model.js';
 
 /**
@@ -32,15 +31,21 @@ const FIRST_NAMES = ['Peter', 'Paul', 'Luke', 'John', 'Saul', 'Vicky', 'Kate', '
 const LAST_NAMES = ['Shultz', 'Abrams', 'Spencer', 'White', 'Bartels', 'Walton', 'Smith', 'Jones', 'Noris'];
 const CHANNELS = ['Google', 'Facebook', 'Baidu', 'Apple'];
 
+/**
+ * Nexmark's generator: each event is a function of the seed and its id (as Beam's generator seeds a Random with the
+ * event id), so a source can split the ids among its subtasks, or resume at any id, without generating the others.
+ */
 export class NexmarkGenerator {
-  private readonly rand: () => number;
+  private readonly seed: number;
+  /** mulberry32's state, seeded anew for each event from (seed, id). */
+  private state = 0;
   private readonly interEventMs: number;
   private readonly jitter: number;
   private readonly baseTime: number;
   private n = 0;
 
   constructor(config: NexmarkConfig = {}) {
-    this.rand = mulberry32(config.seed ?? 1);
+    this.seed = (config.seed ?? 1) | 0;
     this.interEventMs = 1000 / (config.eventsPerSecond ?? 10_000);
     this.jitter = config.outOfOrdernessMs ?? 0;
     this.baseTime = config.baseTime ?? 1_700_000_000_000;
@@ -48,6 +53,14 @@ export class NexmarkGenerator {
 
   get eventsGenerated(): number {
     return this.n;
+  }
+
+  /** The next number of this event's random sequence, in [0, 1) (mulberry32). */
+  private rand(): number {
+    const a = (this.state = (this.state + 0x6d2b79f5) | 0);
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   private int(n: number): number {
@@ -95,8 +108,21 @@ export class NexmarkGenerator {
     return this.jitter > 0 ? t - this.int(this.jitter) : t;
   }
 
+  /** Continues at event `id` (the next call of next() returns it). */
+  seek(id: number): void {
+    this.n = id;
+  }
+
   next(): NexmarkEvent {
-    const id = this.n++;
+    return this.at(this.n++);
+  }
+
+  /** The event with this id (ids count from 0). */
+  at(id: number): NexmarkEvent {
+    // A seed per event: mix (seed, id) so that neighbouring ids start far apart in mulberry32's sequence.
+    let h = Math.imul(this.seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(id | 0, 0xc2b2ae35) ^ Math.imul(Math.floor(id / 4294967296), 0x27d4eb2f);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    this.state = h ^ (h >>> 13);
     const t = this.time(id);
     const rem = id % TOTAL_PROPORTION;
     if (rem < PERSON_PROPORTION) {
