@@ -10,7 +10,7 @@ const names = ['q1', 'q2', 'q3', 'q7'];
 
 describe('batch loops without code generation', () => {
   it('a process with --disallow-code-generation-from-strings runs the plain loops and gets the same results', async () => {
-    const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', path.join(here, 'noCodegen.ts'), names.join(','), '20000'], {
+    const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '--conditions=development', path.join(here, 'noCodegen.ts'), names.join(','), '20000'], {
       encoding: 'utf8',
       timeout: 120_000,
     });

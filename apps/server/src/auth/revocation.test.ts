@@ -68,7 +68,7 @@ describe('revoking revokes', () => {
     expect(await socket.emitWithAck('notebook.join', { notebook: NB })).toEqual({ ok: true });
     const gone = disconnected(socket);
     const run = promisify(execFile);
-    await run(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/server/src/cli/users.ts'), 'remove', 'ivan'], {
+    await run(process.execPath, ['--import', 'tsx', '--conditions=development', path.join(repoRoot, 'apps/server/src/cli/users.ts'), 'remove', 'ivan'], {
       cwd: repoRoot,
       env: { ...process.env, FLOWBOOK_STATE_DIR: server.config.stateDir },
     });

@@ -107,7 +107,11 @@ describe('checkpoints and savepoints of a running cell', () => {
     const missing = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'rescale', cellId: 'c', from: 'savepoint-nope' }) });
     expect(missing.status).toBe(404);
     const resumed = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'rescale', cellId: 'c', from: path.basename(sp.path) }) })).json();
-    const three = await waitFor(async () => (await api(`/jobs/${resumed.jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined && (j.operators ?? []).some((o: { type: string; recordsIn: number }) => o.type === 'reduce' && o.recordsIn > 0));
+    // Subtasks in other slots report their metrics every half second: wait until every slot's keys are counted.
+    const three = await waitFor(
+      async () => (await api(`/jobs/${resumed.jobId}`)).json(),
+      (j) => j.checkpoints?.restoredFrom !== undefined && (j.operators ?? []).some((o: { type: string; recordsIn: number; stateEntries: number }) => o.type === 'reduce' && o.recordsIn > 0 && o.stateEntries >= 12),
+    );
     expect(three.status).toBe('running');
     expect(three.config.parallelism).toBe(3);
     expect(three.operators.find((o: { type: string }) => o.type === 'reduce').parallelism).toBe(3);

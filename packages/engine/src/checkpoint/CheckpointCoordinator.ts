@@ -70,12 +70,12 @@ export class CheckpointCoordinator {
     const triggeredAt = Date.now();
     try {
       // In one thread the snapshot is taken right here; across slots, when the barriers have passed every subtask.
-      const snapshot = await this.job.checkpoint(id);
-      const write = this.storage.write(snapshot);
+      // The timeout covers the whole checkpoint, as Flink's: the barriers' way through the job and the write.
+      const taken = this.job.checkpoint(id).then((snapshot) => this.storage.write(snapshot));
       const timeout = this.config.timeoutMs;
       const done = timeout
-        ? await Promise.race([write, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`checkpoint ${id} timed out after ${timeout} ms`)), timeout).unref())])
-        : await write;
+        ? await Promise.race([taken, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`checkpoint ${id} timed out after ${timeout} ms`)), timeout).unref())])
+        : await taken;
       this.job.notifyCheckpointComplete(id);
       const stats: CheckpointStats = { id, status: 'completed', triggeredAt, durationMs: Date.now() - triggeredAt, sizeBytes: done.sizeBytes };
       this.record(stats);

@@ -370,6 +370,7 @@ export class Job {
     if (this.cluster !== undefined) {
       await Promise.race([failed, this.cluster.start()]);
       this.cluster.startSources();
+      this.slotsStarted = true;
     } else {
       this.options.peer!.ready();
       await Promise.race([failed, this.options.peer!.started]);
@@ -557,6 +558,8 @@ export class Job {
   async checkpoint(checkpointId: number): Promise<JobSnapshot> {
     if (this.cluster === undefined) return this.snapshot(checkpointId);
     if (this.status !== 'running') throw new Error(`the job is ${this.status}`);
+    // As Flink declines a checkpoint while not all tasks run: the peers have no job to take a barrier yet.
+    if (!this.slotsStarted) throw new Error(`checkpoint ${checkpointId} declined: not every slot is running yet`);
     const remote = this.cluster.checkpoint(checkpointId);
     const local = this.checkpointSlot(checkpointId);
     let failed: (e: unknown) => void = () => {};
@@ -571,6 +574,8 @@ export class Job {
   }
 
   private readonly onStop = new Set<(e: unknown) => void>();
+  /** Slot 0 of a job in several slots: every peer has built its part and the sources were started. */
+  private slotsStarted = false;
 
   private async drainSinks(order: Task[]): Promise<void> {
     for (const t of order) for (const op of t.chain) if (op instanceof SinkOperator) await op.drain();

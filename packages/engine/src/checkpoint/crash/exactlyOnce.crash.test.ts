@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Starts the job in a child process; resolves once it has started its job (and says whether it restored). */
 function startChild(dir: string): Promise<{ child: ChildProcess; started: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, table, URL, String(COUNT), String(RATE)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', CHILD, dir, table, URL, String(COUNT), String(RATE)], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -93,9 +93,7 @@ export class PostgresSinkFunction extends TwoPhaseCommitSink<Row, Txn> {
 
   /** Creates the commits table once, and the target table (when asked) once the first rows show its shape. */
   private async prepare(client: PoolClient, sample: Row[]): Promise<void> {
-    this.ready ??= client
-      .query(`CREATE TABLE IF NOT EXISTS ${COMMITS_TABLE} (sink_id text PRIMARY KEY, checkpoint_id bigint NOT NULL, committed_at timestamptz NOT NULL DEFAULT now())`)
-      .then(() => {})
+    this.ready ??= createIfNotExists(client, `CREATE TABLE IF NOT EXISTS ${COMMITS_TABLE} (sink_id text PRIMARY KEY, checkpoint_id bigint NOT NULL, committed_at timestamptz NOT NULL DEFAULT now())`)
       .catch((e: unknown) => {
         this.ready = undefined;
         throw e;
@@ -106,7 +104,7 @@ export class PostgresSinkFunction extends TwoPhaseCommitSink<Row, Txn> {
     if (this.c.createTable) {
       const cols = columns.map((k) => `${quote(k)} ${sqlType(sample.map((r) => r[k]))}`);
       const pk = this.c.mode === 'upsert' ? `, PRIMARY KEY (${this.c.keyColumns!.map(quote).join(', ')})` : '';
-      await client.query(`CREATE TABLE IF NOT EXISTS ${quote(this.c.table)} (${cols.join(', ')}${pk})`);
+      await createIfNotExists(client, `CREATE TABLE IF NOT EXISTS ${quote(this.c.table)} (${cols.join(', ')}${pk})`);
     }
     this.columns = columns;
   }
@@ -183,4 +181,18 @@ export const postgresConnector: ConnectorDefinition<PostgresSinkConfig> = {
 export class PostgresSink implements ConnectorSpec<PostgresSinkConfig> {
   readonly connector = 'postgres';
   constructor(readonly config: PostgresSinkConfig) {}
+}
+
+/**
+ * CREATE TABLE IF NOT EXISTS, run by parallel writers at once: PostgreSQL checks for the table before it inserts into
+ * its catalog, so the one that loses the race fails on the catalog's unique index (23505) or on the table (42P07),
+ * although the table it asked for now exists.
+ */
+async function createIfNotExists(client: PoolClient, sql: string): Promise<void> {
+  try {
+    await client.query(sql);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== '23505' && code !== '42P07') throw e;
+  }
 }

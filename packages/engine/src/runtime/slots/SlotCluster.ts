@@ -101,7 +101,16 @@ async function bundleDevPeer(): Promise<URL> {
     target: 'node20',
     sourcemap: 'inline',
     logLevel: 'silent',
-    packages: 'external',
+    // The workspace's packages from their sources (as Vitest and tsx load them), other packages imported at run time.
+    conditions: ['development'],
+    plugins: [
+      {
+        name: 'externals',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@flowbook/') ? undefined : { path: a.path, external: true }));
+        },
+      },
+    ],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
   return pathToFileURL(outfile);
