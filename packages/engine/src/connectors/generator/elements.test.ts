@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { serialize, deserialize } from 'node:v8';
 import { StreamExecutionEnvironment } from '../../api/StreamExecutionEnvironment.js';
-import { Job, type JobSnapshot } from '../../index.js';
+import { type JobSnapshot } from '../../index.js';
+import { runWithSnapshot } from '../../testing/runWithSnapshot.js';
 import '../index.js';
 
 class Point {
@@ -74,30 +75,8 @@ describe('fromCollection splits over parallel subtasks', () => {
       .sinkTo({ connector: 'collect', config: { name: 'out' } });
     return env.getPipeline('split');
   };
-  /** Runs the job; with `snapshotAfter`, takes a snapshot between batches once that many records are out, and cancels. */
-  async function run(parallelism: number, options: { restoreFrom?: JobSnapshot; snapshotAfter?: number } = {}) {
-    const out: number[] = [];
-    let snapshot: JobSnapshot | undefined;
-    let scheduled = false;
-    const job: Job = new Job(graph(parallelism), {
-      services: {
-        collect: (_s: string, v: unknown) => out.push(v as number),
-        collectBatch: (_s: string, vs: readonly unknown[], _t: Float64Array, n: number) => {
-          for (let i = 0; i < n; i++) out.push(vs[i] as number);
-          if (options.snapshotAfter !== undefined && !scheduled && out.length >= options.snapshotAfter) {
-            scheduled = true;
-            setImmediate(() => {
-              snapshot = structuredClone(job.snapshot(1));
-              job.cancel();
-            });
-          }
-        },
-      },
-      ...(options.restoreFrom ? { restoreFrom: options.restoreFrom } : {}),
-    });
-    await job.run();
-    return { out, snapshot, job };
-  }
+  const run = (parallelism: number, options: { restoreFrom?: JobSnapshot; snapshotAfter?: number } = {}) =>
+    runWithSnapshot(graph(parallelism), (v) => v as number, options);
 
   it('at parallelism 2 each subtask reads its range: every element exactly once', async () => {
     const { out, job } = await run(2);

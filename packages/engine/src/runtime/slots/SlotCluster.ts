@@ -1,10 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { PipelineGraph } from '../../graph/PipelineGraph.js';
 import type { Job, JobSnapshot, SlotsOptions } from '../Job.js';
 import type { JobServices } from '../JobServices.js';
+import { bundleEntryFromSources } from '../bundleEntry.js';
 import type { FromPeer, PeerData, SlotProgram, SubtaskMetrics, ToPeer } from './messages.js';
 
 /** How long a peer may take to load the program and build its part of the job. */
@@ -86,34 +86,8 @@ function defaultPeerEntry(): Promise<URL> {
   return (devEntry ??= bundleDevPeer());
 }
 
-async function bundleDevPeer(): Promise<URL> {
-  const { build } = await import('esbuild');
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const outDir = path.resolve(here, '../../../../../node_modules/.cache/flowbook');
-  await mkdir(outDir, { recursive: true });
-  const outfile = path.join(outDir, `slot-peer-${process.pid}.mjs`);
-  await build({
-    entryPoints: [path.join(here, 'peerEntry.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: 'inline',
-    logLevel: 'silent',
-    // The workspace's packages from their sources (as Vitest and tsx load them), other packages imported at run time.
-    conditions: ['development'],
-    plugins: [
-      {
-        name: 'externals',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@flowbook/') ? undefined : { path: a.path, external: true }));
-        },
-      },
-    ],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  return pathToFileURL(outfile);
+function bundleDevPeer(): Promise<URL> {
+  return bundleEntryFromSources(path.join(path.dirname(fileURLToPath(import.meta.url)), 'peerEntry.ts'), 'slot-peer');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StreamExecutionEnvironment } from '../../../api/StreamExecutionEnvironment.js';
-import { Job, Nexmark, WatermarkStrategy, type JobSnapshot, type NexmarkEvent } from '../../../index.js';
+import { Nexmark, WatermarkStrategy, type JobSnapshot, type NexmarkEvent } from '../../../index.js';
+import { runWithSnapshot } from '../../../testing/runWithSnapshot.js';
 import { NexmarkGenerator } from './NexmarkGenerator.js';
 import '../../index.js';
 
@@ -19,30 +20,8 @@ function graph(parallelism: number) {
   return env.getPipeline('nexmark splits');
 }
 
-/** Runs the job; with `snapshotAfter`, takes a snapshot between batches once that many events are out, and cancels. */
-async function run(parallelism: number, options: { restoreFrom?: JobSnapshot; snapshotAfter?: number } = {}) {
-  const out: string[] = [];
-  let snapshot: JobSnapshot | undefined;
-  let scheduled = false;
-  const job: Job = new Job(graph(parallelism), {
-    services: {
-      collect: (_s: string, v: unknown) => out.push(key(v as NexmarkEvent)),
-      collectBatch: (_s: string, vs: readonly unknown[], _t: Float64Array, n: number) => {
-        for (let i = 0; i < n; i++) out.push(key(vs[i] as NexmarkEvent));
-        if (options.snapshotAfter !== undefined && !scheduled && out.length >= options.snapshotAfter) {
-          scheduled = true;
-          setImmediate(() => {
-            snapshot = structuredClone(job.snapshot(1));
-            job.cancel();
-          });
-        }
-      },
-    },
-    ...(options.restoreFrom ? { restoreFrom: options.restoreFrom } : {}),
-  });
-  await job.run();
-  return { out, snapshot, job };
-}
+const run = (parallelism: number, options: { restoreFrom?: JobSnapshot; snapshotAfter?: number } = {}) =>
+  runWithSnapshot(graph(parallelism), (v) => key(v as NexmarkEvent), options);
 
 describe('the Nexmark source splits its event ids among subtasks', () => {
   it('generates each event from its id: seeking to an id gives the event a full run gives there', () => {
