@@ -151,6 +151,8 @@ describe('buildCatalog', () => {
       globalName: 'flowbook',
       metafile: true,
       logLevel: 'silent',
+      // The workspace's packages (@flowbook/protocol) from their sources, as Vite and Vitest resolve them.
+      conditions: ['development'],
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((i) => /^node:|connectors\/(socket|generator|print|live|collect|postgres|kafka|mqtt|file)|cells\/|checkpoint\//.test(i))).toEqual([]);
