@@ -54,7 +54,9 @@ describe('PostgreSQL checkpoint storage', () => {
     const coordinator = new CheckpointCoordinator(job, s, { intervalMs: 50 });
     coordinator.start();
     const running = job.run();
-    await new Promise((r) => setTimeout(r, 300));
+    // Until two checkpoints completed (on a loaded machine 300 ms was not always enough), at most 10 s.
+    const until = Date.now() + 10_000;
+    while (coordinator.history.filter((h) => h.status === 'completed').length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     job.cancel();
     await running;
     await coordinator.stop();
