@@ -1,8 +1,7 @@
 // `npm run bench` (slots part), every ratio side by side in one process and run:
 // 1. codecs for batches crossing between slot threads (structured clone, msgpackr, JSON);
 // 2. a CPU-bound keyed job at parallelism 1 and 2: Nexmark events → map with ~2 µs of work → keyBy → 100 s event-time
-//    tumbling window → collect (BENCH_SLOT_EVENTS events, default 2,000,000); and the same job on fromSequence, whose
-//    source splits into a range per subtask (the Nexmark generator does not split yet: slot 0 reads every event);
+//    tumbling window → collect (BENCH_SLOT_EVENTS events, default 2,000,000); and the same job on fromSequence;
 // 3. Nexmark q5, q7, q11 at parallelism 1 and 2 (BENCH_SLOT_NEXMARK events, default 1,000,000);
 // 4. the CPU-bound job through `flowbook run` at parallelism 1 and 2.
 // BENCH_RUNS sets the rounds (default 3, medians). Times run from execute() to the job's end, so they include starting
@@ -38,7 +37,8 @@ function calibrate(): number {
   return Math.max(1, Math.round(2000 / nsPerIter));
 }
 
-const program = (p: number) => `
+/** The CPU-bound keyed job at parallelism p, reading `source`, keyed and worked on by `value` of each element `x`. */
+const cpuBound = (p: number, source: string, value: string, name: string) => `
 import { Nexmark, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '@flowbook/engine';
 const iterations = globalThis.benchIterations;
 const work = (x) => {
@@ -49,38 +49,24 @@ const work = (x) => {
 const env = new StreamExecutionEnvironment();
 env.setParallelism(${p});
 env
-  .fromSource(new Nexmark({ seed: 7, count: ${N}, ratePerSecond: 0, eventsPerSecond: 10_000 }), WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((e) => e.t), 'nexmark')
-  .map((e) => ({ k: e.t % 997, h: work(e.t) & 0xff }))
+  ${source}
+  .map((x) => ({ k: ${value} % 997, h: work(${value}) & 0xff }))
   .keyBy((r) => r.k)
   .window(TumblingEventTimeWindows.of(100_000))
   .reduce((a, b) => ({ k: a.k, h: (a.h + b.h) | 0 }))
   .sinkTo({ connector: 'collect', config: { name: 'out' } });
 globalThis.benchStart = performance.now();
-await env.execute('cpu-bound p=${p}');
+await env.execute('${name} p=${p}');
 `;
 
-/** The same CPU-bound job on a source that splits (fromSequence: a range per source subtask), so source → map stays in its slot. */
-const programSplit = (p: number) => `
-import { StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '@flowbook/engine';
-const iterations = globalThis.benchIterations;
-const work = (x) => {
-  let h = x | 0;
-  for (let i = 0; i < iterations; i++) h = (Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + i) | 0;
-  return h;
-};
-const env = new StreamExecutionEnvironment();
-env.setParallelism(${p});
-env
-  .fromSequence(0, ${N - 1})
-  .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((i) => Math.floor(i / 10)))
-  .map((i) => ({ k: i % 997, h: work(i) & 0xff }))
-  .keyBy((r) => r.k)
-  .window(TumblingEventTimeWindows.of(100_000))
-  .reduce((a, b) => ({ k: a.k, h: (a.h + b.h) | 0 }))
-  .sinkTo({ connector: 'collect', config: { name: 'out' } });
-globalThis.benchStart = performance.now();
-await env.execute('cpu-bound split p=${p}');
-`;
+/** On Nexmark events (the generator splits its ids among source subtasks). */
+const program = (p: number) =>
+  cpuBound(p, `.fromSource(new Nexmark({ seed: 7, count: ${N}, ratePerSecond: 0, eventsPerSecond: 10_000 }), WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((e) => e.t), 'nexmark')`, 'x.t', 'cpu-bound');
+
+/** On fromSequence (a range per source subtask), with event time from the number. */
+const programSplit = (p: number) =>
+  cpuBound(p, `.fromSequence(0, ${N - 1})
+  .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps().withTimestampAssigner((i) => Math.floor(i / 10)))`, 'x', 'cpu-bound split');
 
 type Codec = { name: string; encode(v: unknown[]): unknown; decode(b: unknown): unknown[] };
 // Separate instances on both ends, as in two threads: each message carries its record structures.
