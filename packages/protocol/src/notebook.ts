@@ -45,9 +45,13 @@ export type ChartSettings = z.infer<typeof ChartSettings>;
 
 export const CellId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'cell ids are 1-64 letters, digits, _ or -');
 
+/** A cell's title, shown above it (Zeppelin's paragraph title). */
+const CellTitle = z.string().max(500).optional();
+
 export const MarkdownCell = z.object({
   id: CellId,
   type: z.literal('markdown'),
+  title: CellTitle,
   source: z.string(),
 });
 
@@ -81,6 +85,7 @@ export type CellOutputs = z.infer<typeof CellOutputs>;
 export const CodeCell = z.object({
   id: CellId,
   type: z.literal('code'),
+  title: CellTitle,
   language: z.literal('typescript').default('typescript'),
   source: z.string(),
   /** Chart settings per live sink name ('result' when the sink has no name). */
@@ -102,7 +107,30 @@ export const GraphJson = withinLimits(GRAPH_LIMITS, StoredPipelineGraph);
 export const PipelineCell = z.object({
   id: CellId,
   type: z.literal('pipeline'),
+  title: CellTitle,
   graph: GraphJson,
+  charts: z.record(z.string(), ChartSettings).default({}),
+  params: z.array(ParamDef).optional(),
+  paramValues: z.record(z.string(), ParamValue).optional(),
+  outputs: CellOutputs.optional(),
+});
+
+/**
+ * How a SQL cell shows its result, as Zeppelin's %flink.ssql(type=...): one value (with an optional template such as
+ * `{0} orders`), the current materialized table (retractions applied), or rows as they come.
+ */
+export const SqlMode = z.enum(['single', 'update', 'append']);
+export type SqlMode = z.infer<typeof SqlMode>;
+
+/** Flink SQL statements (DDL, SET, queries, INSERT INTO), run on the embedded engine or on a Flink SQL Gateway. */
+export const SqlCell = z.object({
+  id: CellId,
+  type: z.literal('sql'),
+  title: CellTitle,
+  source: z.string(),
+  mode: SqlMode.default('update'),
+  /** For mode single: how the value is shown; {0}, {1}, ... are the row's columns. */
+  template: z.string().max(2000).optional(),
   charts: z.record(z.string(), ChartSettings).default({}),
   params: z.array(ParamDef).optional(),
   paramValues: z.record(z.string(), ParamValue).optional(),
@@ -113,18 +141,20 @@ export const PipelineCell = z.object({
 export const ChartCell = z.object({
   id: CellId,
   type: z.literal('chart'),
+  title: CellTitle,
   /** The cell and the live sink shown; unset until chosen. */
   of: z.object({ cellId: CellId, sink: z.string() }).optional(),
   settings: ChartSettings.optional(),
 });
 
-export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell, PipelineCell, ChartCell]);
+export const Cell = z.discriminatedUnion('type', [MarkdownCell, CodeCell, PipelineCell, SqlCell, ChartCell]);
 export type Cell = z.infer<typeof Cell>;
 export type MarkdownCell = z.infer<typeof MarkdownCell>;
 export type CodeCell = z.infer<typeof CodeCell>;
 export type PipelineCell = z.infer<typeof PipelineCell>;
 export type ChartCell = z.infer<typeof ChartCell>;
-/** Cells that run a job (code or pipeline): they have charts, forms and outputs. */
+export type SqlCell = z.infer<typeof SqlCell>;
+/** Cells that run a job (code or pipeline): they have charts, forms and outputs. SQL cells join when they run. */
 export type RunnableCell = CodeCell | PipelineCell;
 export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline';
 

@@ -467,7 +467,7 @@ export function NotebookPage({ name }: { name: string }) {
                   onCancel={() => cancelCell(cell.id)}
                   onResume={(restore) => runCell(cell.id, restore)}
                 />
-              ) : (
+              ) : cell.type === 'code' ? (
                 <>
                 <ParamForm
                   scope={cell.id}
@@ -501,6 +501,8 @@ export function NotebookPage({ name }: { name: string }) {
                   onEditor={(editor) => onEditor(cell.id, editor)}
                 />
                 </>
+              ) : (
+                <pre className="cell-source">{cell.source}</pre>
               )}
             </section>
           </Fragment>
