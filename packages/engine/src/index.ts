@@ -39,7 +39,7 @@ export type { Output } from './runtime/Output.js';
 export { listOperatorDefinitions, getOperatorDefinition, registerOperator, type OperatorDefinition } from './runtime/operatorRegistry.js';
 export { DEAD_LETTER_TAG, type DeadLetter } from './runtime/operators/SourceOperator.js';
 
-export { WatermarkStrategy, type WatermarkGenerator, type WatermarkOutput, type TimestampAssigner } from './time/WatermarkStrategy.js';
+export { WatermarkStrategy, type WatermarkGenerator, type WatermarkGeneratorSupplier, type WatermarkGeneratorSupplierContext, type WatermarkOutput, type TimestampAssigner } from './time/WatermarkStrategy.js';
 export { ManualProcessingTimeService, SystemProcessingTimeService, type ProcessingTimeService } from './time/ProcessingTimeService.js';
 export { MAX_WATERMARK, MIN_WATERMARK, NO_TIMESTAMP } from './time/Watermark.js';
 
