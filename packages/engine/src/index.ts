@@ -19,6 +19,7 @@ export type * from './api/functions.js';
 export * from './graph/PipelineGraph.js';
 export { migrateGraph } from './graph/migrateGraph.js';
 export { validateGraph, assertValidGraph, GraphValidationError, type GraphIssue } from './graph/validate.js';
+export { functionIssues, functionSyntaxError } from './graph/functionIssues.js';
 export { toFnSpec, resolveFn } from './graph/fn.js';
 export { withDeadLetterSink, DEAD_LETTER_SINK } from './graph/deadLetterSink.js';
 export { buildCatalog, registerCatalogConnectors, catalogEntryFor, schemaDefaults, humanize, CATALOG_GROUPS, type Catalog, type CatalogEntry, type CatalogConnector, type CatalogGroup, type JsonSchema, type FieldKind } from './graph/catalog.js';

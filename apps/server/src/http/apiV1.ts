@@ -23,7 +23,7 @@ import {
   seriesOf,
   type RunnableCell,
 } from '@flowbook/protocol';
-import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
+import { functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
 import { jobTotals } from '../jobs/jobTotals.js';
 import { completedCheckpoints, type CellProgram, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
@@ -218,7 +218,8 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
         // Validate here so a malformed pipeline gets a 400 naming the node, not a failed job.
         try {
           const graph = migrateGraph(body.data.graph);
-          const issues = validateGraph(graph);
+          // User functions compile here too (not run): a syntax error is a 400 naming the node, not a failed job.
+          const issues = [...validateGraph(graph), ...functionIssues(graph)];
           if (issues.length > 0) return fail(res, 400, 'invalid_pipeline', new GraphValidationError(issues).message);
         } catch (e) {
           return fail(res, 400, 'invalid_pipeline', (e as Error).message);
