@@ -1,6 +1,7 @@
 import { toFnSpec } from '../graph/fn.js';
 import type { FnSpec } from '../graph/PipelineGraph.js';
 import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
+import { GlobalWindows } from '../windows/assigners/GlobalWindows.js';
 import type { Evictor } from '../windows/evictors/Evictor.js';
 import type { Trigger } from '../windows/triggers/Trigger.js';
 import type { Window } from '../windows/Window.js';
@@ -63,10 +64,12 @@ export class WindowedStream<T, K, W extends Window> {
   }
 
   private build<R>(fn: WindowFunctionSpec, name?: string): DataStream<R> {
+    // The graph's global assigner never fires by default: the end-of-stream variant records its trigger.
+    const trigger = this.triggerSpec ?? (this.assigner instanceof GlobalWindows && this.assigner.endOfStream ? this.assigner.getDefaultTrigger() : undefined);
     const config: Record<string, unknown> = {
       assigner: this.assigner.toSpec(),
       function: fn,
-      ...(this.triggerSpec ? { trigger: this.triggerSpec.toSpec() } : {}),
+      ...(trigger ? { trigger: trigger.toSpec() } : {}),
       ...(this.evictorSpec ? { evictor: this.evictorSpec.toSpec() } : {}),
       ...(this.lateness !== undefined ? { allowedLateness: this.lateness } : {}),
       ...(this.lateTag !== undefined ? { lateDataOutputTag: this.lateTag } : {}),
