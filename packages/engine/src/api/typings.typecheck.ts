@@ -1,4 +1,4 @@
-// Typed examples as a Flink user writes them: typings.test.ts type-checks this file with tsc (strict, noImplicitAny).
+// Typed examples as a Flink user writes them: typings.test.ts type-checks this file (strict, noImplicitAny).
 import { expectTypeOf } from 'vitest';
 import { StreamExecutionEnvironment } from './StreamExecutionEnvironment.js';
 import type { DataStream } from './DataStream.js';
