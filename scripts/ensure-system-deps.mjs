@@ -1,5 +1,5 @@
 // Test prerequisites from Debian: Chromium (browser tests), kcat (a real Kafka wire-protocol broker, librdkafka's mock cluster),
-// and a JDK with Maven (Apache Kafka's own broker, fetched from Maven Central by scripts/kafka).
+// a JDK with Maven (Apache Kafka's own broker, fetched from Maven Central by scripts/kafka), and promtool.
 // Installed when running as root; otherwise the exact command to run is printed.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,8 @@ export function ensureSystemDeps() {
     ['/usr/bin/kcat', 'kcat'],
     ['/usr/bin/java', 'openjdk-17-jre-headless'],
     ['/usr/bin/mvn', 'maven'],
+    // promtool (in Debian's prometheus package) lints the /metrics exposition in apps/server's metrics test.
+    ['/usr/bin/promtool', 'prometheus'],
   ].filter(([bin]) => !existsSync(bin)).map(([, pkg]) => pkg);
   if (missing.length === 0) return;
   const cmd = `apt-get update && apt-get install -y ${missing.join(' ')}`;

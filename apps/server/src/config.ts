@@ -15,6 +15,8 @@ export interface ServerConfig {
   webDir: string;
   /** A separate token for Prometheus scrapes of /metrics. */
   metricsToken: string | undefined;
+  /** How long /metrics keeps the series of an ended job (FLOWBOOK_METRICS_ENDED_JOB_GRACE_SECONDS, 300 by default). */
+  metricsEndedJobGraceMs: number;
   /** Where checkpoints go: `<stateDir>/checkpoints` by default, or a postgresql:// URL (FLOWBOOK_CHECKPOINTS) shared across machines. */
   checkpoints: string;
   /** Rows kept per chart series of each live sink for clients that join later (memory bound). */
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port,
     token: env.FLOWBOOK_TOKEN || randomBytes(24).toString('hex'),
     metricsToken: env.FLOWBOOK_METRICS_TOKEN || undefined,
+    metricsEndedJobGraceMs: positive(env, 'FLOWBOOK_METRICS_ENDED_JOB_GRACE_SECONDS', 300) * 1000,
     notebooksDir: path.resolve(env.FLOWBOOK_NOTEBOOKS ?? path.join(repoRoot, 'notebooks')),
     stateDir: path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')),
     webDir: path.resolve(env.FLOWBOOK_WEB_DIR ?? path.join(repoRoot, 'apps/web/dist')),

@@ -35,7 +35,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
   }, { maxOldGenerationSizeMb: config.workerMemoryMb, maxYoungGenerationSizeMb: config.workerYoungGenerationMb }, new RunningJobsFile(config.stateDir), (run) => {
     void store.saveOutputs(run.ref.notebook, run.ref.cellId, cellOutputsOf(run)).catch((e) => console.error(`saving results of ${run.ref.notebook}/${run.ref.cellId}:`, e));
   }, config.notebooksDir, config.checkpoints, new SecretsFile(config.secretsFile), config.resultPointsPerSeries, new TaskManagerPool(config.taskManagers));
-  const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 });
+  const metrics = createMetrics(jobs, { clients: () => io?.engine.clientsCount ?? 0 }, config.metricsEndedJobGraceMs);
   const auth: AuthContext = {
     token: config.token,
     shares: new ShareStore(config.stateDir),

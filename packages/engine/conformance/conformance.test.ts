@@ -13,13 +13,13 @@ import { OperatorTestHarness, type HarnessOutput } from '../src/testing/Operator
 import '../src/connectors/index.js';
 
 type Step =
-  | { element: unknown; ts?: number; input?: number }
-  | { watermark: number; channel?: number }
+  | { element: unknown; ts?: number | 'Infinity'; input?: number }
+  | { watermark: number | 'Infinity'; channel?: number }
   | { idle: boolean; channel: number }
   | { processingTime: number }
   | { snapshotRestore: true }
   | { expect: ({ value: unknown; ts: number } | { watermark: number })[] }
-  | { expectError: string; element: unknown; ts?: number };
+  | { expectError: string; element: unknown; ts?: number | 'Infinity' };
 
 interface Case {
   name: string;
@@ -45,6 +45,8 @@ const cases: { file: string; c: Case }[] = readdirSync(dir)
   });
 
 const NO_TS = Number.NEGATIVE_INFINITY;
+/** JSON has no Infinity: cases write the +∞ watermark and timestamps as "Infinity". */
+const num = (v: number | string | undefined): number | undefined => (v === 'Infinity' ? Number.POSITIVE_INFINITY : (v as number | undefined));
 
 /** Splits output at watermarks and sorts records inside each segment, so only Flink-visible order is compared. */
 function normalize(out: ({ value: unknown; ts: number } | { watermark: number })[]): string[] {
@@ -89,9 +91,9 @@ describe('Flink conformance', () => {
       for (const [i, step] of c.steps.entries()) {
         const where = `${c.name} step ${i}`;
         if ('expectError' in step) {
-          expect(() => harness.processElement(step.element, step.ts ?? NO_TS), where).toThrow(new RegExp(step.expectError));
-        } else if ('element' in step) harness.processElement(step.element, step.ts ?? NO_TS, step.input ?? 0);
-        else if ('watermark' in step) harness.processWatermark(step.watermark, step.channel ?? 0);
+          expect(() => harness.processElement(step.element, num(step.ts) ?? NO_TS), where).toThrow(new RegExp(step.expectError));
+        } else if ('element' in step) harness.processElement(step.element, num(step.ts) ?? NO_TS, step.input ?? 0);
+        else if ('watermark' in step) harness.processWatermark(num(step.watermark)!, step.channel ?? 0);
         else if ('idle' in step) harness.setIdle(step.channel, step.idle);
         else if ('processingTime' in step) harness.setProcessingTime(step.processingTime);
         else if ('snapshotRestore' in step) {

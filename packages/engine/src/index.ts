@@ -19,6 +19,7 @@ export type * from './api/functions.js';
 export * from './graph/PipelineGraph.js';
 export { migrateGraph } from './graph/migrateGraph.js';
 export { validateGraph, assertValidGraph, GraphValidationError, type GraphIssue } from './graph/validate.js';
+export { functionIssues, functionSyntaxError } from './graph/functionIssues.js';
 export { toFnSpec, resolveFn } from './graph/fn.js';
 export { withDeadLetterSink, DEAD_LETTER_SINK } from './graph/deadLetterSink.js';
 export { buildCatalog, registerCatalogConnectors, catalogEntryFor, schemaDefaults, humanize, CATALOG_GROUPS, type Catalog, type CatalogEntry, type CatalogConnector, type CatalogGroup, type JsonSchema, type FieldKind } from './graph/catalog.js';
@@ -39,7 +40,7 @@ export type { Output } from './runtime/Output.js';
 export { listOperatorDefinitions, getOperatorDefinition, registerOperator, type OperatorDefinition } from './runtime/operatorRegistry.js';
 export { DEAD_LETTER_TAG, type DeadLetter } from './runtime/operators/SourceOperator.js';
 
-export { WatermarkStrategy, type WatermarkGenerator, type WatermarkOutput, type TimestampAssigner } from './time/WatermarkStrategy.js';
+export { WatermarkStrategy, type WatermarkGenerator, type WatermarkGeneratorSupplier, type WatermarkGeneratorSupplierContext, type WatermarkOutput, type TimestampAssigner } from './time/WatermarkStrategy.js';
 export { ManualProcessingTimeService, SystemProcessingTimeService, type ProcessingTimeService } from './time/ProcessingTimeService.js';
 export { MAX_WATERMARK, MIN_WATERMARK, NO_TIMESTAMP } from './time/Watermark.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CellStatus, OperatorMetrics } from './messages.js';
-import { GraphJson, NotebookName } from './notebook.js';
+import { CellId, GraphJson, NotebookName } from './notebook.js';
 
 /** REST API v1 bodies (`/api/v1/...`): validated by the server, typed for the web, and turned into the OpenAPI description. */
 
@@ -41,6 +41,18 @@ export type JobSummary = z.infer<typeof JobSummary>;
 export const JobList = z.object({ jobs: z.array(JobSummary) }).meta({ id: 'JobList' });
 export type JobList = z.infer<typeof JobList>;
 
+/** A job's checkpoints (GET /jobs/{id}/checkpoints, and in JobDetail): history, declined count, and what it was restored from. */
+export const CheckpointHistory = z
+  .object({
+    history: z.array(
+      z.object({ id: z.number(), status: z.enum(['completed', 'failed']), triggeredAt: z.number(), durationMs: z.number(), sizeBytes: z.number(), error: z.string().optional() }),
+    ),
+    declined: z.number(),
+    restoredFrom: z.number().optional(),
+  })
+  .meta({ id: 'CheckpointHistory' });
+export type CheckpointHistory = z.infer<typeof CheckpointHistory>;
+
 export const JobDetail = JobSummary.extend({
   operators: z.array(OperatorMetrics),
   errorStack: z.string().optional(),
@@ -50,15 +62,7 @@ export const JobDetail = JobSummary.extend({
   timeline: z.array(z.object({ status: CellStatus, at: z.number() })),
   resumed: z.boolean(),
   /** Checkpoints of jobs that enableCheckpointing(...): history, declined count, and the checkpoint it was restored from. */
-  checkpoints: z
-    .object({
-      history: z.array(
-        z.object({ id: z.number(), status: z.enum(['completed', 'failed']), triggeredAt: z.number(), durationMs: z.number(), sizeBytes: z.number(), error: z.string().optional() }),
-      ),
-      declined: z.number(),
-      restoredFrom: z.number().optional(),
-    })
-    .optional(),
+  checkpoints: CheckpointHistory.optional(),
   /** The pipeline graph, when the job was submitted as one. */
   graph: z.unknown().optional(),
   /** Failures in order, including those the job restarted from; `line` is the user's cell line. */
@@ -126,3 +130,11 @@ export const TapRecords = z
 export type TapRecords = z.infer<typeof TapRecords>;
 
 export const RunNotebookResult = z.object({ jobs: z.array(z.object({ cellId: z.string(), jobId: z.string() })) }).meta({ id: 'RunNotebookResult' });
+
+/** POST /notebooks/{name}/clear-outputs: the cells whose saved outputs to clear (all runnable cells when absent). */
+export const ClearOutputsRequest = z.object({ cellIds: z.array(CellId).max(10_000).optional() }).meta({ id: 'ClearOutputsRequest' });
+export type ClearOutputsRequest = z.infer<typeof ClearOutputsRequest>;
+
+/** What clear-outputs did: cells cleared, and running cells left alone (they keep their outputs). */
+export const ClearOutputsResult = z.object({ cleared: z.array(z.string()), running: z.array(z.string()) }).meta({ id: 'ClearOutputsResult' });
+export type ClearOutputsResult = z.infer<typeof ClearOutputsResult>;

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import {
   ApiError,
   CellId,
+  CheckpointHistory,
+  ClearOutputsRequest,
+  ClearOutputsResult,
   JobDetail,
   JobList,
   JobSummary,
@@ -23,7 +26,7 @@ import {
   seriesOf,
   type RunnableCell,
 } from '@flowbook/protocol';
-import { GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
+import { functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
 import { jobTotals } from '../jobs/jobTotals.js';
 import { completedCheckpoints, type CellProgram, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
@@ -188,7 +191,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
   r.get('/jobs/:id/checkpoints', (req, res) => {
     const run = jobs.byId(req.params.id);
     if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
-    res.json(run.checkpoints ?? { history: [], declined: 0 });
+    res.json((run.checkpoints ?? { history: [], declined: 0 }) satisfies CheckpointHistory);
   });
 
   // A savepoint of a running job (stop: true stops it afterwards, Flink's stop-with-savepoint).
@@ -218,7 +221,8 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
         // Validate here so a malformed pipeline gets a 400 naming the node, not a failed job.
         try {
           const graph = migrateGraph(body.data.graph);
-          const issues = validateGraph(graph);
+          // User functions compile here too (not run): a syntax error is a 400 naming the node, not a failed job.
+          const issues = [...validateGraph(graph), ...functionIssues(graph)];
           if (issues.length > 0) return fail(res, 400, 'invalid_pipeline', new GraphValidationError(issues).message);
         } catch (e) {
           return fail(res, 400, 'invalid_pipeline', (e as Error).message);
@@ -283,7 +287,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     try {
       const name = notebookParam(req);
       if (!authz.can(res, 'run', name)) return fail(res, 403, 'forbidden', `may not clear the outputs of "${name}"`);
-      const body = z.object({ cellIds: z.array(CellId).max(10_000).optional() }).safeParse(req.body ?? {});
+      const body = ClearOutputsRequest.safeParse(req.body ?? {});
       if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
       const nb = await store.read(name);
       const wanted = body.data.cellIds;
@@ -292,7 +296,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const running: string[] = [];
       for (const cellId of codeCells) (jobs.clearOutputs({ notebook: name, cellId }) ? cleared : running).push(cellId);
       await store.clearOutputs(name, cleared);
-      res.json({ cleared, running });
+      res.json({ cleared, running } satisfies ClearOutputsResult);
     } catch (e) {
       next(e);
     }
@@ -308,64 +312,92 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
   return r;
 }
 
-/** OpenAPI 3.1 description generated from the zod schemas the server validates with. */
+/** OpenAPI 3.1 description generated from the zod schemas the server validates with; `redocly lint` clean (openapi.test.ts). */
 export function openApi(): Record<string, unknown> {
   // Every API schema carries a meta id; the global registry turns them into components referenced by $ref.
   const { schemas } = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
   const schema = (s: z.ZodType) => ({ $ref: `#/components/schemas/${z.globalRegistry.get(s)!.id}` });
   const json = (s: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: schema(s) } } });
   const err = (description: string) => json(ApiError, description);
-  const jobId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+  const jobId = path('id', 'the job id (a UUID)');
+  const notebook = path('name', "the notebook's name (its path under the notebooks folder, without .flowbook.json)");
+  /** One operation: every one answers 401 without a valid token (the whole API takes the token). */
+  const op = (operationId: string, o: { summary: string; responses: Record<number, unknown>; [k: string]: unknown }) => ({
+    operationId,
+    ...o,
+    responses: { ...o.responses, 401: err('no token, or a wrong one') },
+  });
   return {
     openapi: '3.1.0',
-    info: { title: 'Flowbook REST API', version: '1', description: 'Jobs and notebooks. Authenticate with the header `Authorization: token <token>`.' },
-    components: { schemas, securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'Authorization' } } },
+    info: {
+      title: 'Flowbook REST API',
+      version: '1',
+      description: 'Jobs and notebooks. Authenticate with the header `Authorization: token <token>`.',
+    },
+    servers: [{ url: '/', description: 'the Flowbook server that serves this document' }],
+    components: { schemas, securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`token <token>`' } } },
     security: [{ token: [] }],
     paths: {
       '/api/v1/jobs': {
-        get: { summary: 'List jobs (newest first)', parameters: [{ name: 'status', in: 'query', schema: { type: 'string' } }], responses: { 200: json(JobList, 'jobs'), 401: err('no token') } },
-        post: { summary: 'Submit a pipeline graph or a notebook cell to run', requestBody: json(SubmitPipeline, 'what to run'), responses: { 201: json(Submitted, 'started'), 400: err('invalid request'), 404: err('unknown notebook or cell') } },
+        get: op('listJobs', { summary: 'List jobs (newest first)', parameters: [{ name: 'status', in: 'query', description: 'only jobs with this status', schema: { type: 'string' } }], responses: { 200: json(JobList, 'jobs') } }),
+        post: op('submitJob', {
+          summary: 'Submit a pipeline graph or a notebook cell to run',
+          requestBody: { required: true, ...json(SubmitPipeline, 'what to run') },
+          responses: { 201: json(Submitted, 'started'), 400: err('invalid request, or a pipeline that does not validate or compile (names the node)'), 403: err('may not run this'), 404: err('unknown notebook, cell or restore point') },
+        }),
       },
-      '/api/v1/jobs/{id}': { get: { summary: 'One job with its operators, metrics and errors', parameters: [jobId], responses: { 200: json(JobDetail, 'the job'), 404: err('unknown job') } } },
-      '/api/v1/jobs/{id}/cancel': { post: { summary: 'Cancel a running job', parameters: [jobId], responses: { 202: json(Submitted, 'cancelling'), 404: err('unknown job'), 409: err('not running') } } },
+      '/api/v1/jobs/{id}': { get: op('getJob', { summary: 'One job with its operators, metrics and errors', parameters: [jobId], responses: { 200: json(JobDetail, 'the job'), 404: err('unknown job') } }) },
+      '/api/v1/jobs/{id}/cancel': { post: op('cancelJob', { summary: 'Cancel a running job', parameters: [jobId], responses: { 202: json(Submitted, 'cancelling'), 403: err('may not cancel this job'), 404: err('unknown job'), 409: err('not running') } }) },
       '/api/v1/jobs/{id}/savepoints': {
-        post: { summary: 'Take a savepoint; with {"stop": true} stop the job after it (stop-with-savepoint); add "drain": true to fire every window first', parameters: [jobId], requestBody: json(SavepointRequest, 'options'), responses: { 201: json(SavepointResult, 'written'), 404: err('unknown job'), 409: err('not running, or the savepoint failed') } },
+        post: op('takeSavepoint', {
+          summary: 'Take a savepoint; with {"stop": true} stop the job after it (stop-with-savepoint); add "drain": true to fire every window first',
+          parameters: [jobId],
+          requestBody: json(SavepointRequest, 'options'),
+          responses: { 201: json(SavepointResult, 'written'), 400: err('invalid options'), 403: err('may not take savepoints of this job'), 404: err('unknown job'), 409: err('not running, or the savepoint failed') },
+        }),
       },
-      '/api/v1/jobs/{id}/restore-points': { get: { summary: 'Complete checkpoints and savepoints a cell job can resume from, newest first', parameters: [jobId], responses: { 200: json(RestorePoints, 'restore points'), 404: err('unknown job') } } },
+      '/api/v1/jobs/{id}/restore-points': { get: op('listJobRestorePoints', { summary: 'Complete checkpoints and savepoints a cell job can resume from, newest first', parameters: [jobId], responses: { 200: json(RestorePoints, 'restore points'), 404: err('unknown job') } }) },
       '/api/v1/jobs/{id}/restart': {
-        post: {
+        post: op('restartJob', {
           summary: 'Run a cell job again from {"from": "latest"} (its newest checkpoint), a restore point name, or "none" (from scratch)',
           parameters: [jobId],
           requestBody: json(RestartRequest, 'where to resume from'),
-          responses: { 201: json(Submitted, 'the new job'), 404: err('unknown job or restore point'), 409: err('not a cell job') },
-        },
+          responses: { 201: json(Submitted, 'the new job'), 400: err('invalid request'), 403: err('may not run this job'), 404: err('unknown job or restore point'), 409: err('not a cell job') },
+        }),
       },
       '/api/v1/jobs/{id}/taps/{nodeId}': {
-        get: {
+        get: op('getTap', {
           summary: 'Live data tap of one operator: its last n records (?n=100) after sequence ?after=, with event time and watermark',
-          parameters: [jobId, { name: 'nodeId', in: 'path', required: true, schema: { type: 'string' } }, { name: 'n', in: 'query', schema: { type: 'integer' } }, { name: 'after', in: 'query', schema: { type: 'integer' } }],
-          responses: { 200: json(TapRecords, 'records'), 404: err('unknown job or node'), 409: err('not running') },
-        },
+          parameters: [
+            jobId,
+            path('nodeId', 'the graph node'),
+            { name: 'n', in: 'query', description: 'records to return', schema: { type: 'integer' } },
+            { name: 'after', in: 'query', description: 'only records after this sequence number', schema: { type: 'integer' } },
+          ],
+          responses: { 200: json(TapRecords, 'records'), 400: err('invalid query'), 404: err('unknown job or node'), 409: err('not running') },
+        }),
       },
-      '/api/v1/jobs/{id}/checkpoints': { get: { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: { description: 'history, declined count' }, 404: err('unknown job') } } },
-      '/api/v1/taskmanagers': { get: { summary: 'The TaskManager processes jobs run in: slots used and free, memory, CPU, uptime, jobs', responses: { 200: json(TaskManagerList, 'TaskManagers') } } },
-      '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },
+      '/api/v1/jobs/{id}/checkpoints': { get: op('getCheckpoints', { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: json(CheckpointHistory, 'history, declined count'), 404: err('unknown job') } }) },
+      '/api/v1/taskmanagers': { get: op('listTaskManagers', { summary: 'The TaskManager processes jobs run in: slots used and free, memory, CPU, uptime, jobs', responses: { 200: json(TaskManagerList, 'TaskManagers') } }) },
+      '/api/v1/notebooks': { get: op('listNotebooks', { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } }) },
       '/api/v1/notebooks/{name}/run': {
-        post: { summary: 'Run every code cell of a notebook', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 201: json(RunNotebookResult, 'started jobs'), 404: err('unknown notebook') } },
+        post: op('runNotebook', { summary: 'Run every code cell of a notebook', parameters: [notebook], responses: { 201: json(RunNotebookResult, 'started jobs'), 400: err('invalid notebook name'), 403: err('may not run this notebook'), 404: err('unknown notebook') } }),
       },
       '/api/v1/notebooks/{name}/cells/{cellId}/restore-points': {
-        get: {
+        get: op('listCellRestorePoints', {
           summary: "Checkpoints and savepoints a cell's job can resume from (cell.run with restore: 'latest' or a name)",
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }, { name: 'cellId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: json(RestorePoints, 'restore points'), 404: err('unknown notebook') },
-        },
+          parameters: [notebook, path('cellId', 'the cell id')],
+          responses: { 200: json(RestorePoints, 'restore points'), 400: err('invalid cell id'), 404: err('unknown notebook') },
+        }),
       },
       '/api/v1/notebooks/{name}/clear-outputs': {
-        post: {
+        post: op('clearOutputs', {
           summary: 'Clear the saved outputs of the given code cells ({"cellIds": [...]}), or of all; running cells keep theirs',
-          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { 200: { description: '{"cleared": [cell ids], "running": [cell ids left alone]}' }, 403: err('may not run this notebook'), 404: err('unknown notebook') },
-        },
+          parameters: [notebook],
+          requestBody: json(ClearOutputsRequest, 'the cells to clear (all when cellIds is absent)'),
+          responses: { 200: json(ClearOutputsResult, 'cleared cells, and running cells left alone'), 400: err('invalid cell ids'), 403: err('may not run this notebook'), 404: err('unknown notebook') },
+        }),
       },
     },
   };

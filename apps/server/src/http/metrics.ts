@@ -1,30 +1,40 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { completedCheckpoints, jobLabel, type JobManager } from '../jobs/JobManager.js';
+import { completedCheckpoints, jobLabel, type CellRun, type JobManager } from '../jobs/JobManager.js';
 
 export interface SocketStats {
   clients(): number;
 }
 
+/** How long the series of an ended job stay, so the last scrape before it goes sees its final counts (5 minutes). */
+export const DEFAULT_ENDED_JOB_GRACE_MS = 5 * 60_000;
+
 /**
  * Prometheus metrics, computed at scrape time from what the job manager already knows (no second bookkeeping).
- * Counter-like values are exposed with `_total` names; they come from each job's own counters.
+ * Counts are counters (`_total`), levels are gauges; time is in seconds. Jobs are labelled `job_id` and `job_name`
+ * (`job` is Prometheus' own target label). Counters of a job stay `endedJobGraceMs` after it ended, then go, so one
+ * series per run does not pile up; gauges are only for running jobs.
  */
-export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry {
+export function createMetrics(jobs: JobManager, sockets: SocketStats, endedJobGraceMs = DEFAULT_ENDED_JOB_GRACE_MS): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'flowbook_' });
-  const labels = ['job_id', 'job', 'operator', 'operator_type'] as const;
-  type Op = NonNullable<ReturnType<JobManager['allJobs']>[number]['operators']>[number];
-  // Counters are read from the jobs' own counters at scrape time: reset, then set to the current total.
+  // prom-client's `…_total` gauges of active handles/requests/resources break the naming rule (promtool check metrics):
+  // the same counts stay as the gauges by type (flowbook_nodejs_active_handles{type=…} and the like).
+  for (const name of ['flowbook_nodejs_active_handles_total', 'flowbook_nodejs_active_requests_total', 'flowbook_nodejs_active_resources_total']) registry.removeSingleMetric(name);
+  const labels = ['job_id', 'job_name', 'operator', 'operator_type'] as const;
+  type Op = NonNullable<CellRun['operators']>[number];
+  const running = (r: CellRun) => r.status === 'running';
+  const recent = (r: CellRun) => r.status === 'running' || r.status === 'pending' || r.finishedAt === undefined || Date.now() - r.finishedAt <= endedJobGraceMs;
+  // Values are read from the jobs' own counters at scrape time: reset, then set to the current total.
   const perOperator = (name: string, help: string, pick: (o: Op) => number | null) => {
     const isCounter = name.endsWith('_total');
     const collect = function (this: Counter<(typeof labels)[number]> | Gauge<(typeof labels)[number]>) {
       this.reset();
       for (const run of jobs.allJobs()) {
-        if (run.status !== 'running') continue;
+        if (!(isCounter ? recent(run) : running(run))) continue;
         for (const o of run.operators ?? []) {
           const v = pick(o);
-          if (v === null) continue;
-          const l = { job_id: run.jobId, job: jobLabel(run), operator: o.nodeId, operator_type: o.type };
+          if (v === null || !Number.isFinite(v)) continue;
+          const l = { job_id: run.jobId, job_name: jobLabel(run), operator: o.nodeId, operator_type: o.type };
           if (this instanceof Counter) this.inc(l, v);
           else this.set(l, v);
         }
@@ -38,7 +48,8 @@ export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry 
   perOperator('flowbook_operator_records_out_total', 'Records emitted by an operator', (o) => o.recordsOut);
   perOperator('flowbook_operator_late_records_dropped_total', 'Late records dropped by a window operator', (o) => o.lateRecordsDropped);
   perOperator('flowbook_operator_dead_letters_total', 'Malformed records sent to the dead-letter output', (o) => o.deadLetters);
-  perOperator('flowbook_operator_watermark_milliseconds', 'Current event-time watermark of an operator (epoch ms)', (o) => o.watermark);
+  // −∞ (no watermark yet) and +∞ (end of input) are left out: Prometheus would store them as ±Inf samples.
+  perOperator('flowbook_operator_watermark_seconds', 'Current event-time watermark of an operator (Unix time in seconds)', (o) => (o.watermark === null ? null : o.watermark / 1000));
   perOperator('flowbook_operator_state_entries', 'Keyed state entries of an operator', (o) => o.stateEntries);
   new Gauge({
     name: 'flowbook_jobs',
@@ -76,7 +87,7 @@ export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry 
       this.set(sockets.clients());
     },
   });
-  const totals = (name: string, help: string, pick: (r: ReturnType<JobManager['allJobs']>[number]) => number) =>
+  const totals = (name: string, help: string, pick: (r: CellRun) => number) =>
     new Counter({
       name,
       help,
@@ -86,24 +97,23 @@ export function createMetrics(jobs: JobManager, sockets: SocketStats): Registry 
         this.inc(jobs.allJobs().reduce((n, r) => n + pick(r), 0));
       },
     });
-  // Per job: counters (`_total`) over every job kept, gauges only for running jobs (as the per-operator ones).
-  type Run = ReturnType<JobManager['allJobs']>[number];
-  const perJob = (name: string, help: string, pick: (r: Run) => number | undefined) => {
+  // Per job: counters while running and for the grace period after, gauges while running (as the per-operator ones).
+  const perJob = (name: string, help: string, pick: (r: CellRun) => number | undefined) => {
     const isCounter = name.endsWith('_total');
-    const collect = function (this: Counter<'job_id' | 'job'> | Gauge<'job_id' | 'job'>) {
+    const collect = function (this: Counter<'job_id' | 'job_name'> | Gauge<'job_id' | 'job_name'>) {
       this.reset();
       for (const r of jobs.allJobs()) {
-        if (!isCounter && r.status !== 'running') continue;
+        if (!(isCounter ? recent(r) : running(r))) continue;
         const v = pick(r);
         if (v === undefined) continue;
-        const l = { job_id: r.jobId, job: jobLabel(r) };
+        const l = { job_id: r.jobId, job_name: jobLabel(r) };
         if (this instanceof Counter) this.inc(l, v);
         else this.set(l, v);
       }
     };
     return isCounter
-      ? new Counter({ name, help, labelNames: ['job_id', 'job'], registers: [registry], collect })
-      : new Gauge({ name, help, labelNames: ['job_id', 'job'], registers: [registry], collect });
+      ? new Counter({ name, help, labelNames: ['job_id', 'job_name'], registers: [registry], collect })
+      : new Gauge({ name, help, labelNames: ['job_id', 'job_name'], registers: [registry], collect });
   };
   perJob('flowbook_job_restarts_total', 'Restarts of a job after failures (restart strategy)', (r) => r.restarts);
   perJob('flowbook_job_checkpoints_completed_total', 'Completed checkpoints of a job', (r) => (r.checkpoints ? completedCheckpoints(r).length : undefined));

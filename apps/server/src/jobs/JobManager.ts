@@ -13,7 +13,7 @@ import {
   type ServerToClientEvents,
 } from '@flowbook/protocol';
 import * as engineModule from '@flowbook/engine';
-import { CellCompileError, compileCell, DEFAULT_YOUNG_GENERATION_MB, openCheckpointStorage, RestartBackoff, RestartStrategyConfig, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
+import { CellCompileError, compileCell, DEFAULT_YOUNG_GENERATION_MB, functionIssues, GraphValidationError, migrateGraph, type PipelineGraph, openCheckpointStorage, RestartBackoff, RestartStrategyConfig, type CheckpointStats, type OperatorMetricsSnapshot, type RestorePoint, type TappedRecord } from '@flowbook/engine';
 import { crashLoopStrategy, type RunningJobsFile } from './RunningJobsFile.js';
 import type { SlotHandle } from './taskmanager/SlotHandle.js';
 import { TaskManagerPool } from './taskmanager/TaskManagerPool.js';
@@ -81,6 +81,20 @@ export interface CellRun {
 export function completedCheckpoints(run: CellRun): CheckpointStats[] {
   return run.checkpoints?.history.filter((h) => h.status === 'completed') ?? [];
 }
+
+/** The syntax errors of a pipeline graph's user functions, one line per node, or undefined when all compile. */
+function syntaxIssues(graph: unknown): string | undefined {
+  let issues;
+  try {
+    issues = functionIssues(migrateGraph(graph as PipelineGraph));
+  } catch {
+    return undefined; // not a graph the engine reads: the worker reports that with its own message
+  }
+  return issues.length > 0 ? new GraphValidationError(issues).message : undefined;
+}
+
+/** Checkpoint storage key prefix of pipeline graphs submitted over the REST API (cells use notebook/cell). */
+const GRAPH_JOBS_KEY = 'api-jobs';
 
 /** How a job is named in metrics and lists: its job name, else its cell, else 'pipeline'. */
 export function jobLabel(run: CellRun): string {
@@ -240,7 +254,14 @@ export class JobManager {
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
     const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
     let code: string | undefined;
-    if (!graph) {
+    if (graph) {
+      // A pipeline cell's functions compile before it runs, as a code cell's TypeScript does: the error names the node.
+      const issues = syntaxIssues(graph);
+      if (issues !== undefined) {
+        this.finish(run, 'error', { message: issues });
+        return run;
+      }
+    } else {
       try {
         code = await compileCell(source, ENGINE_EXPORTS);
       } catch (e) {
@@ -263,7 +284,9 @@ export class JobManager {
     const run = this.newRun(undefined, 'graph');
     run.graph = graph;
     if (name) run.jobName = name;
-    return this.startWorker(run, { graph, cellId: run.jobId.slice(0, 8), flushMs: RESULT_COALESCE_MS });
+    // Checkpoints (config.checkpointInterval) and savepoints go where a cell's do, under the job's own id.
+    const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${GRAPH_JOBS_KEY}/${run.jobId}` } : undefined;
+    return this.startWorker(run, { graph, cellId: run.jobId.slice(0, 8), flushMs: RESULT_COALESCE_MS, ...(checkpointStorage ? { checkpointStorage } : {}) });
   }
 
   private newRun(ref: CellRef | undefined, kind: CellRun['kind']): CellRun {

@@ -68,7 +68,7 @@ describe('restart strategies in the server', () => {
     for (const r of rows as { month: string; n: number }[]) finalByMonth.set(r.month, r.n);
     expect([...finalByMonth.values()].reduce((a, b) => a + b, 0)).toBe(6000);
     const metrics = await (await fetch(`${server.origin}/metrics`, { headers })).text();
-    expect(metrics).toMatch(new RegExp(`flowbook_job_restarts_total\\{job_id="${jobId}",job="flaky"\\} 2`));
+    expect(metrics).toMatch(new RegExp(`flowbook_job_restarts_total\\{job_id="${jobId}",job_name="flaky"\\} 2`));
   }, 40_000);
 
   it('gives up after the strategy\'s attempts: the cell ends in error with the last failure', async () => {

@@ -80,6 +80,9 @@ export class DataStream<T> {
     return this.then('map', { fn: toFnSpec(fn) }, name);
   }
 
+  /** Keeps the records for which `fn` is true; a type guard `(e): e is Bid => …` narrows the stream to DataStream<Bid>. */
+  filter<S extends T>(fn: (value: T) => value is S, name?: string): DataStream<S>;
+  filter(fn: FilterFunction<T>, name?: string): DataStream<T>;
   filter(fn: FilterFunction<T>, name?: string): DataStream<T> {
     return this.then('filter', { fn: toFnSpec(fn) }, name);
   }

@@ -8,6 +8,8 @@ import { RestartStrategyConfig } from '../restart/RestartStrategy.js';
 import type { JobServices } from '../runtime/JobServices.js';
 import type { WatermarkStrategy } from '../time/WatermarkStrategy.js';
 import { DataStream } from './DataStream.js';
+import { toFnSpec } from '../graph/fn.js';
+import type { SourceFunction } from '../connectors/SourceFunction.js';
 
 export interface JobExecutionResult {
   jobName: string;
@@ -145,6 +147,17 @@ export class StreamExecutionEnvironment {
       sourceName ?? source.connector,
       [],
     );
+    return new DataStream<T>(this, id);
+  }
+
+  /**
+   * A stream from an inline SourceFunction (Flink's addSource): `run(ctx)` emits with ctx.collect(v),
+   * ctx.collectWithTimestamp(v, ts) and ctx.emitWatermark(wm), awaiting ctx.sleep()/ctx.yield() between records so
+   * timers and checkpoints run; it returns when the input ends. `cancel()` must make run() return. Keep the source's
+   * state in its fields (each subtask and restart gets a copy); snapshotState/restoreState make it part of checkpoints.
+   */
+  addSource<T>(fn: SourceFunction<T>, sourceName = 'Custom Source'): DataStream<T> {
+    const id = this.addNode('source', { connector: 'function', config: { fn: toFnSpec(fn) } }, sourceName, []);
     return new DataStream<T>(this, id);
   }
 

@@ -1,12 +1,13 @@
 import { toFnSpec } from '../graph/fn.js';
 import type { FnSpec } from '../graph/PipelineGraph.js';
 import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
+import { GlobalWindows } from '../windows/assigners/GlobalWindows.js';
 import type { Evictor } from '../windows/evictors/Evictor.js';
 import type { Trigger } from '../windows/triggers/Trigger.js';
 import type { Window } from '../windows/Window.js';
 import type { WindowFunctionSpec } from '../windows/WindowFunctionSpec.js';
 import { DataStream } from './DataStream.js';
-import type { AggregateFunction, ProcessAllWindowFunction, ProcessWindowFunction, ReduceFunction } from './functions.js';
+import type { AggregateFunction, ReduceFunction, WindowFunctionOf } from './functions.js';
 import type { OutputTag } from './OutputTag.js';
 
 /** A keyed (or, from windowAll, non-keyed) stream cut into windows (Flink's WindowedStream / AllWindowedStream). */
@@ -43,24 +44,32 @@ export class WindowedStream<T, K, W extends Window> {
     return this;
   }
 
-  reduce<R = T>(fn: ReduceFunction<T>, windowFunction?: ProcessWindowFunction<T, R, K, W> | ProcessAllWindowFunction<T, R, W>, name?: string): DataStream<R> {
+  /** With a window function, its output type is the stream's (Flink's reduce(ReduceFunction, ProcessWindowFunction)). */
+  reduce(fn: ReduceFunction<T>, windowFunction?: undefined, name?: string): DataStream<T>;
+  reduce<R>(fn: ReduceFunction<T>, windowFunction: WindowFunctionOf<T, R, K, W>, name?: string): DataStream<R>;
+  reduce<R>(fn: ReduceFunction<T>, windowFunction?: WindowFunctionOf<T, R, K, W>, name?: string): DataStream<R> {
     return this.build({ kind: 'reduce', reduce: toFnSpec(fn), ...(windowFunction ? { process: toFnSpec(windowFunction) } : {}) }, name);
   }
 
-  aggregate<ACC, V, R = V>(fn: AggregateFunction<T, ACC, V>, windowFunction?: ProcessWindowFunction<V, R, K, W> | ProcessAllWindowFunction<V, R, W>, name?: string): DataStream<R> {
+  /** The window function gets the aggregate's result (one element) and decides the output type. */
+  aggregate<ACC, V>(fn: AggregateFunction<T, ACC, V>, windowFunction?: undefined, name?: string): DataStream<V>;
+  aggregate<ACC, V, R>(fn: AggregateFunction<T, ACC, V>, windowFunction: WindowFunctionOf<V, R, K, W>, name?: string): DataStream<R>;
+  aggregate<ACC, V, R>(fn: AggregateFunction<T, ACC, V>, windowFunction?: WindowFunctionOf<V, R, K, W>, name?: string): DataStream<R> {
     return this.build({ kind: 'aggregate', aggregate: toFnSpec(fn), ...(windowFunction ? { process: toFnSpec(windowFunction) } : {}) }, name);
   }
 
   /** On keyed windows a ProcessWindowFunction, process(key, ctx, elements, out); on windowAll a ProcessAllWindowFunction, process(ctx, elements, out). */
-  process<R>(fn: ProcessWindowFunction<T, R, K, W> | ProcessAllWindowFunction<T, R, W>, name?: string): DataStream<R> {
+  process<R>(fn: WindowFunctionOf<T, R, K, W>, name?: string): DataStream<R> {
     return this.build({ kind: 'process', process: toFnSpec(fn) }, name);
   }
 
   private build<R>(fn: WindowFunctionSpec, name?: string): DataStream<R> {
+    // The graph's global assigner never fires by default: the end-of-stream variant records its trigger.
+    const trigger = this.triggerSpec ?? (this.assigner instanceof GlobalWindows && this.assigner.endOfStream ? this.assigner.getDefaultTrigger() : undefined);
     const config: Record<string, unknown> = {
       assigner: this.assigner.toSpec(),
       function: fn,
-      ...(this.triggerSpec ? { trigger: this.triggerSpec.toSpec() } : {}),
+      ...(trigger ? { trigger: trigger.toSpec() } : {}),
       ...(this.evictorSpec ? { evictor: this.evictorSpec.toSpec() } : {}),
       ...(this.lateness !== undefined ? { allowedLateness: this.lateness } : {}),
       ...(this.lateTag !== undefined ? { lateDataOutputTag: this.lateTag } : {}),

@@ -89,6 +89,12 @@ export interface ProcessAllWindowFunction<IN, OUT, W extends Window> extends Ric
   process(context: ProcessWindowContext<W>, elements: IN[], out: Collector<OUT>): void;
 }
 
+/**
+ * The window function a WindowedStream takes: a ProcessWindowFunction on keyed windows, a ProcessAllWindowFunction on
+ * windowAll (whose key type is never). One type, not a union, so an object literal's parameters are typed from it.
+ */
+export type WindowFunctionOf<IN, OUT, K, W extends Window> = [K] extends [never] ? ProcessAllWindowFunction<IN, OUT, W> : ProcessWindowFunction<IN, OUT, K, W>;
+
 export interface CoProcessFunction<IN1, IN2, OUT> extends RichFunction {
   processElement1(value: IN1, ctx: ProcessContext, out: Collector<OUT>): void;
   processElement2(value: IN2, ctx: ProcessContext, out: Collector<OUT>): void;

@@ -11,6 +11,7 @@ import { fileSinkConnector, fileSourceConnector } from './file/index.js';
 import { mqttConnector } from './mqtt/mqtt.js';
 import { kafkaConnector } from './kafka/index.js';
 import { iotSensorsConnector } from './generator/iot/iotSensors.js';
+import { functionSourceConnector } from './function/FunctionSource.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -27,6 +28,7 @@ export function registerBuiltinConnectors(): void {
   registerConnector(mqttConnector);
   registerConnector(iotSensorsConnector);
   registerConnector(kafkaConnector);
+  registerConnector(functionSourceConnector);
 }
 registerBuiltinConnectors();
 

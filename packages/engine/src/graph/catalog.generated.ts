@@ -46,13 +46,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -142,13 +159,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -249,13 +283,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -363,13 +414,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -492,13 +560,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -709,13 +794,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -889,13 +991,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -1289,13 +1408,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -1357,6 +1493,123 @@ export const BUILTIN_CATALOG: Catalog = {
       }
     },
     {
+      "id": "source:function",
+      "type": "source",
+      "connector": "function",
+      "label": "Function",
+      "group": "sources",
+      "description": "An inline SourceFunction (env.addSource): run(ctx) emits with ctx.collect / collectWithTimestamp / emitWatermark; cancel() stops it",
+      "inputs": 0,
+      "outputs": 1,
+      "keyed": false,
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "connector": {
+            "type": "string",
+            "const": "function"
+          },
+          "config": {
+            "type": "object",
+            "properties": {
+              "fn": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
+              }
+            },
+            "required": [
+              "fn"
+            ]
+          },
+          "watermarkStrategy": {
+            "type": "object",
+            "properties": {
+              "kind": {
+                "type": "string",
+                "enum": [
+                  "boundedOutOfOrderness",
+                  "noWatermarks",
+                  "generator"
+                ]
+              },
+              "maxOutOfOrderness": {
+                "type": "number",
+                "minimum": 0,
+                "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
+              },
+              "timestampAssigner": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
+              },
+              "idleness": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "x-flowbook": "duration"
+              }
+            },
+            "required": [
+              "kind"
+            ]
+          }
+        },
+        "required": [
+          "connector",
+          "config"
+        ]
+      },
+      "defaults": {
+        "connector": "function",
+        "config": {
+          "fn": {
+            "code": "({\n  running: true,\n  async run(ctx) {\n    for (let i = 0; this.running; i++) {\n      ctx.collect(i);\n      await ctx.sleep(1000);\n    }\n  },\n  cancel() {\n    this.running = false;\n  },\n})"
+          }
+        },
+        "watermarkStrategy": {
+          "kind": "noWatermarks"
+        }
+      }
+    },
+    {
       "id": "assignTimestampsAndWatermarks",
       "type": "assignTimestampsAndWatermarks",
       "label": "Timestamps & watermarks",
@@ -1375,13 +1628,30 @@ export const BUILTIN_CATALOG: Catalog = {
                 "type": "string",
                 "enum": [
                   "boundedOutOfOrderness",
-                  "noWatermarks"
+                  "noWatermarks",
+                  "generator"
                 ]
               },
               "maxOutOfOrderness": {
                 "type": "number",
                 "minimum": 0,
                 "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
               },
               "timestampAssigner": {
                 "type": "object",
@@ -5094,6 +5364,37 @@ export const BUILTIN_CATALOG: Catalog = {
         },
         "required": [
           "brokers"
+        ]
+      }
+    },
+    {
+      "name": "function",
+      "description": "An inline SourceFunction (env.addSource): run(ctx) emits with ctx.collect / collectWithTimestamp / emitWatermark; cancel() stops it",
+      "source": true,
+      "sink": false,
+      "emitsWatermarks": true,
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "fn": {
+            "type": "object",
+            "properties": {
+              "code": {
+                "type": "string",
+                "minLength": 1
+              },
+              "ref": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "code"
+            ],
+            "x-flowbook": "fn"
+          }
+        },
+        "required": [
+          "fn"
         ]
       }
     }

@@ -197,6 +197,12 @@ const CONNECTOR_TEMPLATES: Record<string, unknown> = {
   mqtt: { topics: ['flowbook/in/#'], topic: 'flowbook/out' },
   postgres: { url: 'postgresql://${secret:PG_USER}@127.0.0.1:5432/test', table: 'results' },
   kafka: { brokers: ['localhost:9092'], topics: ['input'], groupId: 'flowbook', topic: 'output' },
+  // An inline SourceFunction: counts up once a second until cancelled.
+  function: {
+    fn: {
+      code: '({\n  running: true,\n  async run(ctx) {\n    for (let i = 0; this.running; i++) {\n      ctx.collect(i);\n      await ctx.sleep(1000);\n    }\n  },\n  cancel() {\n    this.running = false;\n  },\n})',
+    },
+  },
 };
 
 /** How a connector's records get event time; sources without an entry get no watermarks. */

@@ -20,8 +20,10 @@ export interface OperatorSpec {
 }
 
 export const WatermarkStrategySpecSchema = z.object({
-  kind: z.enum(['boundedOutOfOrderness', 'noWatermarks']),
+  kind: z.enum(['boundedOutOfOrderness', 'noWatermarks', 'generator']),
   maxOutOfOrderness: z.number().nonnegative().optional(),
+  /** kind 'generator': the WatermarkGeneratorSupplier, (ctx) => WatermarkGenerator (WatermarkStrategy.forGenerator). */
+  generator: FnSpec.optional(),
   timestampAssigner: FnSpec.optional(),
   idleness: z.number().positive().optional(),
 });

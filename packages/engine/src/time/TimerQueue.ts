@@ -254,7 +254,8 @@ export class TimerQueue<N> {
       slot = this.wheel![w & this.wheelMask]!;
       this.takeWheelSlot(slot);
     } else {
-      if (h > upTo || h === Number.POSITIVE_INFINITY) return undefined;
+      // An empty heap also reads +∞: tell it from a timer at +∞, which the final +∞ watermark fires (timestamp <= watermark).
+      if (h > upTo || this.heapSlots.length === 0) return undefined;
       slot = this.heapSlots[0]!;
       this.deleteSlot(slot.timestamp);
       this.pop();

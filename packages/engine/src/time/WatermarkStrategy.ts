@@ -24,8 +24,10 @@ export interface WatermarkGenerator<T = unknown> {
 export type TimestampAssigner<T> = (event: T, recordTimestamp: number) => number;
 
 export type WatermarkStrategySpec = {
-  kind: 'boundedOutOfOrderness' | 'noWatermarks';
+  kind: 'boundedOutOfOrderness' | 'noWatermarks' | 'generator';
   maxOutOfOrderness?: number;
+  /** kind 'generator': the supplier given to forGenerator. */
+  generator?: FnSpec;
   timestampAssigner?: FnSpec;
   idleness?: number;
 };
@@ -83,6 +85,15 @@ export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
   }
 }
 
+/** What a WatermarkGeneratorSupplier gets when a subtask creates its generator (Flink's WatermarkGeneratorSupplier.Context). */
+export interface WatermarkGeneratorSupplierContext {
+  /** The subtask's processing time (ms), e.g. for generators that track idleness themselves. */
+  getCurrentProcessingTime(): number;
+}
+
+/** Creates one WatermarkGenerator per subtask (Flink's WatermarkGeneratorSupplier). */
+export type WatermarkGeneratorSupplier<T> = (ctx: WatermarkGeneratorSupplierContext) => WatermarkGenerator<T>;
+
 /** How a stream gets event timestamps and watermarks (Flink's WatermarkStrategy). Immutable: `with…` returns a new one. */
 export class WatermarkStrategy<T = unknown> {
   private constructor(readonly spec: WatermarkStrategySpec) {}
@@ -95,6 +106,13 @@ export class WatermarkStrategy<T = unknown> {
   }
   static noWatermarks<T>(): WatermarkStrategy<T> {
     return new WatermarkStrategy<T>({ kind: 'noWatermarks' });
+  }
+  /**
+   * A custom WatermarkGenerator (Flink's forGenerator): onEvent(event, timestamp, output) may emit per event (punctuated
+   * watermarks), onPeriodicEmit(output) every autoWatermarkInterval ms. Emitted watermarks that do not advance are dropped.
+   */
+  static forGenerator<T>(supplier: WatermarkGeneratorSupplier<T>): WatermarkStrategy<T> {
+    return new WatermarkStrategy<T>({ kind: 'generator', generator: toFnSpec(supplier) });
   }
   static fromSpec<T>(spec: WatermarkStrategySpec): WatermarkStrategy<T> {
     return new WatermarkStrategy<T>(spec);
@@ -118,7 +136,23 @@ export class WatermarkStrategy<T = unknown> {
 
   createWatermarkGenerator(now: () => number): WatermarkGenerator<T> {
     const base: WatermarkGenerator<T> =
-      this.spec.kind === 'noWatermarks' ? new NoWatermarksGenerator<T>() : new BoundedOutOfOrdernessWatermarks<T>(this.spec.maxOutOfOrderness ?? 0);
+      this.spec.kind === 'noWatermarks'
+        ? new NoWatermarksGenerator<T>()
+        : this.spec.kind === 'generator'
+          ? this.customGenerator(now)
+          : new BoundedOutOfOrdernessWatermarks<T>(this.spec.maxOutOfOrderness ?? 0);
     return this.spec.idleness !== undefined ? new WatermarksWithIdleness(base, this.spec.idleness, now) : base;
+  }
+
+  private customGenerator(now: () => number): WatermarkGenerator<T> {
+    if (this.spec.generator === undefined) throw new Error('watermark strategy of kind "generator" needs a generator');
+    const supplier = resolveFn<WatermarkGeneratorSupplier<T>>(this.spec.generator, 'watermark generator');
+    if (typeof supplier !== 'function') throw new Error('watermark generator: forGenerator expects a function (ctx) => WatermarkGenerator');
+    const g = supplier({ getCurrentProcessingTime: now });
+    if (g === null || typeof g !== 'object' || typeof g.onEvent !== 'function' || typeof g.onPeriodicEmit !== 'function') {
+      throw new Error('watermark generator: the supplier must return an object with onEvent and onPeriodicEmit');
+    }
+    // A user's generator may emit from onEvent: strip a batch method so its records go one by one (see processBatch).
+    return { onEvent: (e, ts, out) => g.onEvent(e, ts, out), onPeriodicEmit: (out) => g.onPeriodicEmit(out) };
   }
 }
