@@ -63,6 +63,8 @@ export const JobDetail = JobSummary.extend({
   graph: z.unknown().optional(),
   /** Failures in order, including those the job restarted from; `line` is the user's cell line. */
   exceptions: z.array(z.object({ at: z.number(), attempt: z.number(), message: z.string(), line: z.number().optional(), stack: z.string().optional() })),
+  /** The restore point name of the savepoint the job was stopped with: where a restart resumes by default. */
+  stoppedWithSavepoint: z.string().optional(),
   /** How the job runs (from its graph's config). */
   config: z
     .object({
@@ -109,7 +111,12 @@ export type RestorePoint = z.infer<typeof RestorePoint>;
 export const RestorePoints = z.object({ restorePoints: z.array(RestorePoint) }).meta({ id: 'RestorePoints' });
 export type RestorePoints = z.infer<typeof RestorePoints>;
 /** Restart a cell's job: from the latest checkpoint, a named checkpoint or savepoint, or from scratch ('none'). */
-export const RestartRequest = z.object({ from: z.string().default('latest') }).meta({ id: 'RestartRequest' });
+export const RestartRequest = z
+  .object({
+    /** Absent: the savepoint the job was stopped with, else the latest checkpoint (as Flink restarts). */
+    from: z.string().optional(),
+  })
+  .meta({ id: 'RestartRequest' });
 export type RestartRequest = z.input<typeof RestartRequest>;
 
 /** A node's data tap: the last records it emitted, with event time and watermark (`seq` counts every record seen). */

@@ -29,6 +29,7 @@ import { completedCheckpoints, type CellProgram, type CellRun, type JobManager }
 import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 import { notebookParam } from './notebookParam.js';
+import { jobDisplayName, titlesOf } from '../jobs/jobName.js';
 
 /** What a runnable cell runs: its code, or its graph. */
 function programOf(cell: RunnableCell): CellProgram {
@@ -43,7 +44,7 @@ export function jobSummary(run: CellRun): JobSummary {
   const ops = run.operators ?? [];
   return {
     jobId: run.jobId,
-    name: run.jobName ?? (run.ref ? `${run.ref.notebook} / ${run.ref.cellId}` : 'pipeline'),
+    name: jobDisplayName(run),
     kind: run.kind,
     ...(run.ref ? { notebook: run.ref.notebook, cellId: run.ref.cellId } : {}),
     status: run.status,
@@ -97,6 +98,7 @@ function jobDetail(run: CellRun): JobDetail {
     // Passwords a user typed into a connector config are masked before the graph leaves the server.
     ...(run.graph !== undefined ? { graph: redactSecrets(run.graph) } : {}),
     exceptions: run.exceptions,
+    ...(run.stopSavepoint !== undefined ? { stoppedWithSavepoint: run.stopSavepoint } : {}),
     ...(jobConfig(run) ? { config: jobConfig(run) } : {}),
   };
 }
@@ -158,11 +160,12 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
           return fail(res, 403, 'forbidden', `job "${run.jobId}" ran code that is not the saved cell: restarting it needs the writer role`);
         }
       }
-      const from = body.data.from;
+      const from = body.data.from ?? run.stopSavepoint ?? 'latest';
       if (from !== 'latest' && from !== 'none' && !(await jobs.restorePoints(run.ref)).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
       const next = await jobs.run(run.ref, run.program, run.params ?? {}, from === 'none' ? false : from, run.seriesBySink);
+      if (run.titles) next.titles = run.titles;
       res.status(201).json({ jobId: next.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -235,6 +238,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
       const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell), from ?? false, seriesOf(cell));
+      run.titles = titlesOf(nb, cellId);
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -258,7 +262,11 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const nb = await store.read(name);
       const cells = nb.cells.filter(isRunnable);
       const started = [];
-      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c), false, seriesOf(c))).jobId });
+      for (const c of cells) {
+        const run = await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c), false, seriesOf(c));
+        run.titles = titlesOf(nb, c.id);
+        started.push({ cellId: c.id, jobId: run.jobId });
+      }
       res.status(201).json({ jobs: started } satisfies z.infer<typeof RunNotebookResult>);
     } catch (e) {
       next(e);

@@ -39,6 +39,10 @@ export interface CellRun {
   finishedAt?: number;
   error?: CellErrorInfo;
   jobName?: string;
+  /** The notebook's and cell's titles when the job started, to name the job (see jobName.ts). */
+  titles?: { notebook: string; cell: string };
+  /** The savepoint (restore point name) the job was stopped with: where a restart resumes by default, as in Flink. */
+  stopSavepoint?: string;
   /** The newest rows per sink (bounded per series of its chart), for clients that join later. */
   results: Map<string, { rows: Row[]; total: number; rowBytes?: number }>;
   logs: string[];
@@ -481,6 +485,8 @@ export class JobManager {
       }, 60_000);
       this.savepointRequests.set(requestId, (r) => {
         clearTimeout(timer);
+        // Both storages end a savepoint's path with its restore point name (folder or postgres:<job>/<name>).
+        if (stop && r.path) run.stopSavepoint = r.path.split(/[\\/]/).pop();
         resolve(r);
       });
       run.worker!.postMessage({ type: 'savepoint', requestId, stop, drain } satisfies ToWorker);
