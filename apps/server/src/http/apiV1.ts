@@ -6,6 +6,7 @@ import {
   CellId,
   JobDetail,
   JobList,
+  JobResults,
   JobSummary,
   NotebookList,
   RunNotebookResult,
@@ -67,10 +68,12 @@ function lastCheckpoint(run: CellRun): Pick<JobSummary, 'lastCheckpoint'> {
 }
 
 /** Event time behind wall clock at the sinks; only for jobs whose watermark is a real time (not the end-of-input one). */
-function watermarkLag(run: CellRun): Pick<JobSummary, 'watermarkLagMs'> {
+function watermarkLag(run: CellRun): Pick<JobSummary, 'watermarkLagMs' | 'watermarkIdleMs'> {
   if (run.status !== 'running') return {};
   const wms = (run.operators ?? []).filter((o) => o.type === 'sink' && o.watermark !== null && o.watermark > 0 && o.watermark < Number.MAX_SAFE_INTEGER).map((o) => o.watermark!);
-  return wms.length > 0 ? { watermarkLagMs: Math.max(0, Date.now() - Math.min(...wms)) } : {};
+  if (wms.length === 0) return {};
+  const now = Date.now();
+  return { watermarkLagMs: Math.max(0, now - Math.min(...wms)), ...(run.sinkWatermark ? { watermarkIdleMs: Math.max(0, now - run.sinkWatermark.advancedAt) } : {}) };
 }
 
 function jobConfig(run: CellRun): JobDetail['config'] {
@@ -186,6 +189,13 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     } catch (e) {
       next(e);
     }
+  });
+
+  // The newest rows of each live sink: what a pipeline submitted over REST (no notebook room) shows as its results.
+  r.get('/jobs/:id/results', (req, res) => {
+    const run = jobs.byId(req.params.id);
+    if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    res.json({ sinks: [...run.results].map(([sink, r]) => ({ sink, total: r.total, rows: r.rows })) } satisfies JobResults);
   });
 
   r.get('/jobs/:id/checkpoints', (req, res) => {
@@ -355,6 +365,7 @@ export function openApi(): Record<string, unknown> {
           responses: { 200: json(TapRecords, 'records'), 404: err('unknown job or node'), 409: err('not running') },
         },
       },
+      '/api/v1/jobs/{id}/results': { get: { summary: "Newest rows of each of a job's live sinks", parameters: [jobId], responses: { 200: json(JobResults, 'rows per sink'), 404: err('unknown job') } } },
       '/api/v1/jobs/{id}/checkpoints': { get: { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: { description: 'history, declined count' }, 404: err('unknown job') } } },
       '/api/v1/taskmanagers': { get: { summary: 'The TaskManager processes jobs run in: slots used and free, memory, CPU, uptime, jobs', responses: { 200: json(TaskManagerList, 'TaskManagers') } } },
       '/api/v1/notebooks': { get: { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } } },
