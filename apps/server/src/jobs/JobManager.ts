@@ -20,6 +20,7 @@ import { TaskManagerPool } from './taskmanager/TaskManagerPool.js';
 import type { SecretsFile } from './SecretsFile.js';
 import { appendBounded } from './resultWindow.js';
 import { jobTotals } from './jobTotals.js';
+import { trackSinkWatermark } from './sinkWatermark.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** What a cell runs: a code cell's TypeScript, or a pipeline cell's graph JSON as drawn (node ids kept, so metrics map onto the canvas). */
@@ -55,6 +56,8 @@ export interface CellRun {
   checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
   /** Share of the last second the job's thread was busy (backpressure on its sources when near 1). */
   busy?: number;
+  /** The sinks' lowest watermark and when it last moved: event-time lag and processing delay are told apart. */
+  sinkWatermark?: { value: number; advancedAt: number };
   /** Each sink's chart series field, so the kept rows are bounded per series. */
   seriesBySink?: Record<string, string>;
   /** What ran, so the job can be restarted from a checkpoint. */
@@ -380,6 +383,7 @@ export class JobManager {
       case 'metrics': {
         const ops = m.operators;
         run.operators = ops;
+        trackSinkWatermark(run, ops, Date.now());
         if (m.busy !== undefined) run.busy = m.busy;
         if (!run.ref) break;
         run.metrics = {

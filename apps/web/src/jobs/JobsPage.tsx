@@ -97,7 +97,10 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
               <td>{formatCount(j.recordsOut)}</td>
               <td>{formatRate(rates.get(j.jobId)?.outPerSecond)}</td>
               <td className={j.busy !== undefined && j.busy >= 0.8 ? 'warn' : undefined}>{j.busy !== undefined ? `${Math.round(j.busy * 100)} %` : '—'}</td>
-              <td>{j.watermarkLagMs !== undefined ? formatDuration(j.watermarkLagMs) : '—'}</td>
+              <td title="Event time behind the wall clock at the sinks; then how long ago their watermark last advanced (processing delay)" data-testid={`job-wm-${j.jobId}`}>
+                {j.watermarkLagMs !== undefined ? `event time ${formatDuration(j.watermarkLagMs)} behind` : '—'}
+                {j.watermarkIdleMs !== undefined ? ` · advanced ${formatDuration(j.watermarkIdleMs)} ago` : ''}
+              </td>
               <td title={j.lastCheckpoint ? `checkpoint ${j.lastCheckpoint.id}` : undefined}>
                 {j.lastCheckpoint
                   ? `${formatDuration(Date.now() - j.lastCheckpoint.completedAt)} ago · ${j.lastCheckpoint.durationMs} ms · ${formatBytes(j.lastCheckpoint.sizeBytes)}`
