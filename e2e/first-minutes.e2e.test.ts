@@ -91,3 +91,33 @@ describe('the first minutes, in Chromium at 1024 px', () => {
     await shot('times');
   });
 });
+
+describe('the scratch /pipeline page, in Chromium', () => {
+  it("shows its live sink's results under the canvas while the job runs", async () => {
+    const graph = {
+      version: 1,
+      config: { autoWatermarkInterval: 200, maxParallelism: 128 },
+      nodes: [
+        { id: 's', type: 'source', name: 'sales-generator', config: { connector: 'sales-generator', config: { ratePerSecond: 100, seed: 42 } } },
+        { id: 'm', type: 'map', config: { fn: { code: "(l) => ({ month: l.split(',')[1], profit: Number(l.split(',')[4]) })" } } },
+        { id: 'k', type: 'sink', name: 'sales', config: { connector: 'live', config: { name: 'sales' } } },
+      ],
+      edges: [
+        { source: 's', target: 'm', targetInput: 0, partitioning: 'forward' },
+        { source: 'm', target: 'k', targetInput: 0, partitioning: 'forward' },
+      ],
+    };
+    await page.evaluate((g) => localStorage.setItem('flowbook.pipeline.scratch', JSON.stringify(g)), graph);
+    await page.goto(`${server.origin}/pipeline`);
+    await page.getByTestId('pl-deploy').click();
+    await expect.poll(() => page.getByTestId('pipeline-job-status').textContent(), { timeout: 20_000 }).toBe('running');
+    const chart = page.getByTestId('pipeline-chart-sales');
+    await chart.waitFor({ timeout: 20_000 });
+    const points = async () => Number(await chart.getAttribute('data-points'));
+    const first = await points();
+    await expect.poll(points, { timeout: 15_000 }).toBeGreaterThan(first);
+    await shot('pipeline');
+    await page.getByTestId('pl-stop').click();
+    await expect.poll(() => page.getByTestId('pipeline-job-status').textContent(), { timeout: 15_000 }).toBe('cancelled');
+  });
+});

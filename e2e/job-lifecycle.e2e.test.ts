@@ -94,4 +94,24 @@ describe('job lifecycle as in Flink, in Chromium', () => {
     await page.getByTestId('job-cancel-confirm').click();
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 15_000 }).toBe('cancelled');
   });
+
+  it("reads a generator replaying 2018 as event time years behind, apart from how recently its watermark advanced", async () => {
+    const source = `import { StreamExecutionEnvironment, SalesGenerator, WatermarkStrategy, LiveSink } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+env.fromSource(new SalesGenerator({ ratePerSecond: 200 }), WatermarkStrategy.forBoundedOutOfOrderness<string>(1000).withTimestampAssigner((l) => { const [d, m, y] = l.split(',')[0].split('-').map(Number); return Date.UTC(y, m - 1, d); }), 'sales')
+  .map((l) => ({ month: l.split(',')[1] }))
+  .sinkTo(new LiveSink('months'));
+await env.execute();`;
+    const jobId = await page.evaluate(async (src) => {
+      const body = { version: 1, title: 'Replay', cells: [{ id: 'r', type: 'code', title: 'Replay 2018', source: src, charts: {} }] };
+      await fetch('/api/notebooks/replay', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch('/api/v1/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notebook: 'replay', cellId: 'r' }) });
+      return ((await r.json()) as { jobId: string }).jobId;
+    }, source);
+    await page.goto(`${server.origin}/jobs`);
+    const wm = page.getByTestId(`job-wm-${jobId}`);
+    await expect.poll(async () => (await wm.textContent()) ?? '', { timeout: 20_000 }).toMatch(/^event time \d+\.\d y behind · advanced \d+s ago$/);
+    await shot('replay');
+    await page.evaluate((id) => fetch(`/api/v1/jobs/${id}/cancel`, { method: 'POST' }), jobId);
+  });
 });
