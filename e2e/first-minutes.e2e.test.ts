@@ -107,15 +107,16 @@ describe('the scratch /pipeline page, in Chromium', () => {
         { source: 'm', target: 'k', targetInput: 0, partitioning: 'forward' },
       ],
     };
+    await page.goto(server.url);
     await page.evaluate((g) => localStorage.setItem('flowbook.pipeline.scratch', JSON.stringify(g)), graph);
     await page.goto(`${server.origin}/pipeline`);
     await page.getByTestId('pl-deploy').click();
     await expect.poll(() => page.getByTestId('pipeline-job-status').textContent(), { timeout: 20_000 }).toBe('running');
-    const chart = page.getByTestId('pipeline-chart-sales');
-    await chart.waitFor({ timeout: 20_000 });
-    const points = async () => Number(await chart.getAttribute('data-points'));
-    const first = await points();
-    await expect.poll(points, { timeout: 15_000 }).toBeGreaterThan(first);
+    // Profit per month (a chart with a point per month), and the record count grows as the job runs.
+    await page.getByTestId('pipeline-chart-sales').waitFor({ timeout: 20_000 });
+    const records = async () => Number(((await page.getByTestId('pipeline-sink-sales').locator('.muted').textContent()) ?? '').replace(/\D/g, ''));
+    const first = await records();
+    await expect.poll(records, { timeout: 15_000 }).toBeGreaterThan(first);
     await shot('pipeline');
     await page.getByTestId('pl-stop').click();
     await expect.poll(() => page.getByTestId('pipeline-job-status').textContent(), { timeout: 15_000 }).toBe('cancelled');
