@@ -24,16 +24,25 @@ describe('dashboard and read-only share link, in Chromium', () => {
     await owner.getByTestId('run-profit').click();
     await owner.getByTestId('chart-profit').waitFor({ timeout: 20_000 });
 
-    await owner.goto(`${server.origin}/dashboard/${NB}`);
-    await owner.getByTestId('dashboard-edit').click();
-    await owner.getByTestId('dashboard-add-profit-profit').click();
-    await owner.getByTestId('dashboard-edit').click();
+    // One click from the notebook (Zeppelin's report mode): a notebook without a layout shows every output, named by
+    // cell (title, else its place) and sink, not by internal ids.
+    await owner.getByTestId('open-dashboard').click();
+    await expect.poll(() => new URL(owner.url()).pathname).toBe(`/dashboard/${NB}`);
     const chart = owner.getByTestId('dashboard-chart-profit-profit');
-    await chart.waitFor();
+    await chart.waitFor({ timeout: 30_000 });
+    expect(await owner.getByTestId('dashboard-item-profit-profit').locator('.dashboard-item-header strong').textContent()).toBe('cell 3 · profit');
+    // Editing the layout saves it: remove the canvas cell's output, add it back by its name.
+    await owner.getByTestId('dashboard-edit').click();
+    await owner.getByTestId('dashboard-item-canvas-profit').getByTitle('Remove').click();
+    await owner.getByTestId('dashboard-add-canvas-profit').getByText('+ cell 5 · profit').waitFor();
+    await owner.getByTestId('dashboard-edit').click();
+    expect(await owner.getByTestId('dashboard-item-canvas-profit').count()).toBe(0);
     const points = async () => Number(await chart.getAttribute('data-points'));
     const before = await points();
     await expect.poll(points, { timeout: 15_000 }).toBeGreaterThan(before);
     await owner.screenshot({ path: path.join(repoRoot, 'test-results', 'dashboard.png') });
+    // Those who may edit have a way back to the notebook.
+    expect(await owner.getByTestId('dashboard-back').getAttribute('href')).toBe(`/notebook/${NB}`);
 
     // Share it read-only, and open the link in a fresh browser context (no owner cookie).
     const share = await owner.evaluate(async (nb) => {
@@ -50,6 +59,7 @@ describe('dashboard and read-only share link, in Chromium', () => {
     const v0 = await vpoints();
     await expect.poll(vpoints, { timeout: 15_000 }).toBeGreaterThan(v0);
     expect(await viewer.getByTestId('dashboard-edit').count()).toBe(0);
+    expect(await viewer.getByTestId('dashboard-back').count()).toBe(0);
     // Trying to run code through the link is refused by the server, not just hidden.
     const attempt = await viewer.evaluate(async (nb) => {
       const put = await fetch(`/api/notebooks/${nb}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version: 1, title: 'hacked', cells: [] }) });

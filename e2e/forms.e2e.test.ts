@@ -51,11 +51,13 @@ describe('dynamic forms, in Chromium', () => {
     await page.getByTestId('param-name-nums').fill('n');
     await page.getByTestId('param-kind-nums').selectOption('number');
     await page.getByTestId('param-add-nums').click();
+    // A new number input starts at 1, a value that runs (0 would make a count or rate show nothing).
+    expect(await page.getByTestId('param-nums-n').inputValue()).toBe('1');
     await page.getByTestId('param-nums-n').fill('5');
     await page.getByTestId('param-nums-n').press('Enter');
     await expect.poll(async () => (await saved()).cells[0]?.outputs?.results.nums?.total, { timeout: 20_000 }).toBe(5);
     const cell = (await saved()).cells[0]!;
-    expect(cell.params).toEqual([{ name: 'n', type: 'number', default: 0 }]);
+    expect(cell.params).toEqual([{ name: 'n', type: 'number', default: 1 }]);
     expect(cell.paramValues).toEqual({ n: 5 });
 
     // Notebook-wide: a select read by the cell as params.unit.

@@ -66,17 +66,20 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('tap-search').fill('January');
     await expect.poll(async () => (await page.getByTestId('tap-records').locator('tbody tr code').allTextContents()).every((t) => t.includes('January'))).toBe(true);
     await page.getByTestId('tap-pause').click();
-    // The sample checkpoints every 2 s: the history fills, and a savepoint can be taken.
+    // The sample checkpoints every 2 s: the history fills (checkpoints tab), and a savepoint can be taken.
+    await page.getByTestId('job-tab-checkpoints').click();
     await page.getByTestId('job-checkpoints').locator('tbody tr').first().waitFor({ timeout: 10_000 });
     // Configuration: the sample checkpoints every 2 s, so it restarts with exponential delay (Flink's default then).
-    await page.getByTestId('job-config').locator('summary').click();
+    await page.getByTestId('checkpoint-chart').locator('svg').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('job-tab-configuration').click();
     expect(await page.getByTestId('job-config').textContent()).toMatch(/2000 ms.*exponential delay/);
     expect(await page.getByTestId('job-restarts').textContent()).toBe('0');
-    await page.getByTestId('checkpoint-chart').locator('svg').first().waitFor({ timeout: 10_000 });
     await page.getByTestId('job-savepoint').click();
     expect(await page.getByTestId('job-savepoint-path').textContent({ timeout: 10_000 })).toMatch(/savepoint-/);
+    await page.getByTestId('job-tab-overview').click();
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'job-page.png'), fullPage: true });
     await page.getByTestId('job-cancel').click();
+    await page.getByTestId('job-cancel-confirm').click();
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');
     expect(await page.getByTestId('job-timeline').textContent()).toContain('cancelled');
     // Restart from the savepoint just taken: a new job starts restored from it.
@@ -86,8 +89,10 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('job-restart').click();
     await expect.poll(() => page.url(), { timeout: 10_000 }).not.toContain(jobId);
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('running');
+    await page.getByTestId('job-tab-checkpoints').click();
     await page.getByText(/restored from checkpoint \d+/).waitFor({ timeout: 10_000 });
     await page.getByTestId('job-cancel').click();
+    await page.getByTestId('job-cancel-confirm').click();
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');
 
     // And back to the cell.
@@ -98,8 +103,10 @@ describe('Jobs dashboard, in Chromium', () => {
     await page.getByTestId('resume-latest-profit').click();
     await expect.poll(() => page.getByTestId('status-profit').textContent(), { timeout: 10_000 }).toBe('running');
     await page.getByTestId('job-link-profit').click();
+    await page.getByTestId('job-tab-checkpoints').click();
     await page.getByText(/restored from checkpoint \d+/).waitFor({ timeout: 10_000 });
     await page.getByTestId('job-cancel').click();
+    await page.getByTestId('job-cancel-confirm').click();
     await expect.poll(() => page.getByTestId('job-status').textContent(), { timeout: 10_000 }).toBe('cancelled');
   });
 });

@@ -1,14 +1,11 @@
-import { JobPage } from './jobs/JobPage.js';
-import { PipelinePage } from './canvas/PipelinePage.js';
 import { JobsPage } from './jobs/JobsPage.js';
 import { TaskManagersPage } from './taskmanagers/TaskManagersPage.js';
 import { NotebookListPage } from './notebook/NotebookListPage.js';
-import { NotebookPage } from './notebook/NotebookPage.js';
 import { matchRoute, useRoute } from './router.js';
-import { DashboardPage } from './dashboard/DashboardPage.js';
 import { useWhoami } from './api/useWhoami.js';
 import { LoginPage } from './LoginPage.js';
-import { ChartBench } from './charts/ChartBench.js';
+import { ChartBench, DashboardPage, JobPage, NotebookPage, PipelinePage } from './lazyPages.js';
+import { Suspense } from 'react';
 
 /** The shell: a top bar and the page of the current route. */
 export function App() {
@@ -16,11 +13,21 @@ export function App() {
   const route = matchRoute(path);
   const me = useWhoami();
   if (path.startsWith('/login')) return <LoginPage />;
-  if (path.startsWith('/bench/charts')) return <ChartBench />;
+  if (path.startsWith('/bench/charts'))
+    return (
+      <Suspense fallback={<div className="page">Loading…</div>}>
+        <ChartBench />
+      </Suspense>
+    );
   // The token holder and logged-in users edit; their rights per notebook are checked by the server.
   const owner = me?.role === 'owner' || me?.role === 'user';
   // A dashboard is made for wall screens: no top bar.
-  if (route.page === 'dashboard') return <DashboardPage key={route.name} name={route.name} canEdit={owner} />;
+  if (route.page === 'dashboard')
+    return (
+      <Suspense fallback={<div className="page">Loading…</div>}>
+        <DashboardPage key={route.name} name={route.name} canEdit={owner} />
+      </Suspense>
+    );
   const link = (to: string, label: string) => (
     <a href={to} onClick={(e) => (e.preventDefault(), navigate(to))} className={path === to ? 'active' : undefined}>
       {label}
@@ -45,6 +52,7 @@ export function App() {
         )}
       </nav>
       <main>
+        <Suspense fallback={<div className="page" data-testid="page-loading">Loading…</div>}>
         {route.page === 'list' && <NotebookListPage navigate={navigate} />}
         {route.page === 'notebook' && <NotebookPage key={route.name} name={route.name} />}
         {route.page === 'jobs' && <JobsPage navigate={navigate} />}
@@ -52,6 +60,7 @@ export function App() {
         {route.page === 'taskmanagers' && <TaskManagersPage navigate={navigate} />}
         {route.page === 'pipeline' && <PipelinePage navigate={navigate} />}
         {route.page === 'notFound' && <div className="page">Page not found.</div>}
+        </Suspense>
       </main>
     </>
   );

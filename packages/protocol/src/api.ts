@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CellStatus, OperatorMetrics } from './messages.js';
+import { CellStatus, OperatorMetrics, Row } from './messages.js';
 import { CellId, GraphJson, NotebookName } from './notebook.js';
 
 /** REST API v1 bodies (`/api/v1/...`): validated by the server, typed for the web, and turned into the OpenAPI description. */
@@ -30,6 +30,11 @@ export const JobSummary = z
     lastCheckpoint: z.object({ id: z.number(), completedAt: z.number(), durationMs: z.number(), sizeBytes: z.number() }).optional(),
     /** How far event time is behind the wall clock at the sinks (ms), for event-time jobs. */
     watermarkLagMs: z.number().optional(),
+    /**
+     * Wall-clock time since the sinks' watermark last advanced (ms): the processing delay, small while the job keeps up
+     * even when its event time is far in the past (a generator replaying old data).
+     */
+    watermarkIdleMs: z.number().optional(),
     /** Share of the last second the job's thread was busy; near 1 its sources are back-pressured. */
     busy: z.number().optional(),
     /** The TaskManager process the running job is deployed on (see /api/v1/taskmanagers). */
@@ -67,6 +72,8 @@ export const JobDetail = JobSummary.extend({
   graph: z.unknown().optional(),
   /** Failures in order, including those the job restarted from; `line` is the user's cell line. */
   exceptions: z.array(z.object({ at: z.number(), attempt: z.number(), message: z.string(), line: z.number().optional(), stack: z.string().optional() })),
+  /** The restore point name of the savepoint the job was stopped with: where a restart resumes by default. */
+  stoppedWithSavepoint: z.string().optional(),
   /** How the job runs (from its graph's config). */
   config: z
     .object({
@@ -79,6 +86,12 @@ export const JobDetail = JobSummary.extend({
     .optional(),
 }).meta({ id: 'JobDetail' });
 export type JobDetail = z.infer<typeof JobDetail>;
+
+/** A job's live sinks and their newest rows (bounded as kept for late joiners): how pipelines run over REST show results. */
+export const JobResults = z
+  .object({ sinks: z.array(z.object({ sink: z.string(), total: z.number(), rows: z.array(Row) })) })
+  .meta({ id: 'JobResults' });
+export type JobResults = z.infer<typeof JobResults>;
 
 export const SubmitPipeline = z
   .union([
@@ -113,7 +126,12 @@ export type RestorePoint = z.infer<typeof RestorePoint>;
 export const RestorePoints = z.object({ restorePoints: z.array(RestorePoint) }).meta({ id: 'RestorePoints' });
 export type RestorePoints = z.infer<typeof RestorePoints>;
 /** Restart a cell's job: from the latest checkpoint, a named checkpoint or savepoint, or from scratch ('none'). */
-export const RestartRequest = z.object({ from: z.string().default('latest') }).meta({ id: 'RestartRequest' });
+export const RestartRequest = z
+  .object({
+    /** Absent: the savepoint the job was stopped with, else the latest checkpoint (as Flink restarts). */
+    from: z.string().optional(),
+  })
+  .meta({ id: 'RestartRequest' });
 export type RestartRequest = z.input<typeof RestartRequest>;
 
 /** A node's data tap: the last records it emitted, with event time and watermark (`seq` counts every record seen). */

@@ -9,6 +9,7 @@ import {
   ClearOutputsResult,
   JobDetail,
   JobList,
+  JobResults,
   JobSummary,
   NotebookList,
   RunNotebookResult,
@@ -32,6 +33,7 @@ import { completedCheckpoints, type CellProgram, type CellRun, type JobManager }
 import type { Authorizer } from '../auth/authorize.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 import { notebookParam } from './notebookParam.js';
+import { jobDisplayName, titlesOf } from '../jobs/jobName.js';
 
 /** What a runnable cell runs: its code, or its graph. */
 function programOf(cell: RunnableCell): CellProgram {
@@ -46,7 +48,7 @@ export function jobSummary(run: CellRun): JobSummary {
   const ops = run.operators ?? [];
   return {
     jobId: run.jobId,
-    name: run.jobName ?? (run.ref ? `${run.ref.notebook} / ${run.ref.cellId}` : 'pipeline'),
+    name: jobDisplayName(run),
     kind: run.kind,
     ...(run.ref ? { notebook: run.ref.notebook, cellId: run.ref.cellId } : {}),
     status: run.status,
@@ -69,10 +71,12 @@ function lastCheckpoint(run: CellRun): Pick<JobSummary, 'lastCheckpoint'> {
 }
 
 /** Event time behind wall clock at the sinks; only for jobs whose watermark is a real time (not the end-of-input one). */
-function watermarkLag(run: CellRun): Pick<JobSummary, 'watermarkLagMs'> {
+function watermarkLag(run: CellRun): Pick<JobSummary, 'watermarkLagMs' | 'watermarkIdleMs'> {
   if (run.status !== 'running') return {};
   const wms = (run.operators ?? []).filter((o) => o.type === 'sink' && o.watermark !== null && o.watermark > 0 && o.watermark < Number.MAX_SAFE_INTEGER).map((o) => o.watermark!);
-  return wms.length > 0 ? { watermarkLagMs: Math.max(0, Date.now() - Math.min(...wms)) } : {};
+  if (wms.length === 0) return {};
+  const now = Date.now();
+  return { watermarkLagMs: Math.max(0, now - Math.min(...wms)), ...(run.sinkWatermark ? { watermarkIdleMs: Math.max(0, now - run.sinkWatermark.advancedAt) } : {}) };
 }
 
 function jobConfig(run: CellRun): JobDetail['config'] {
@@ -100,6 +104,7 @@ function jobDetail(run: CellRun): JobDetail {
     // Passwords a user typed into a connector config are masked before the graph leaves the server.
     ...(run.graph !== undefined ? { graph: redactSecrets(run.graph) } : {}),
     exceptions: run.exceptions,
+    ...(run.stopSavepoint !== undefined ? { stoppedWithSavepoint: run.stopSavepoint } : {}),
     ...(jobConfig(run) ? { config: jobConfig(run) } : {}),
   };
 }
@@ -161,11 +166,12 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
           return fail(res, 403, 'forbidden', `job "${run.jobId}" ran code that is not the saved cell: restarting it needs the writer role`);
         }
       }
-      const from = body.data.from;
+      const from = body.data.from ?? run.stopSavepoint ?? 'latest';
       if (from !== 'latest' && from !== 'none' && !(await jobs.restorePoints(run.ref)).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
       const next = await jobs.run(run.ref, run.program, run.params ?? {}, from === 'none' ? false : from, run.seriesBySink);
+      if (run.titles) next.titles = run.titles;
       res.status(201).json({ jobId: next.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -186,6 +192,13 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
     } catch (e) {
       next(e);
     }
+  });
+
+  // The newest rows of each live sink: what a pipeline submitted over REST (no notebook room) shows as its results.
+  r.get('/jobs/:id/results', (req, res) => {
+    const run = jobs.byId(req.params.id);
+    if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+    res.json({ sinks: [...run.results].map(([sink, r]) => ({ sink, total: r.total, rows: r.rows })) } satisfies JobResults);
   });
 
   r.get('/jobs/:id/checkpoints', (req, res) => {
@@ -239,6 +252,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
       const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell), from ?? false, seriesOf(cell));
+      run.titles = titlesOf(nb, cellId);
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
       next(e);
@@ -262,7 +276,11 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const nb = await store.read(name);
       const cells = nb.cells.filter(isRunnable);
       const started = [];
-      for (const c of cells) started.push({ cellId: c.id, jobId: (await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c), false, seriesOf(c))).jobId });
+      for (const c of cells) {
+        const run = await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c), false, seriesOf(c));
+        run.titles = titlesOf(nb, c.id);
+        started.push({ cellId: c.id, jobId: run.jobId });
+      }
       res.status(201).json({ jobs: started } satisfies z.infer<typeof RunNotebookResult>);
     } catch (e) {
       next(e);
@@ -378,6 +396,7 @@ export function openApi(): Record<string, unknown> {
           responses: { 200: json(TapRecords, 'records'), 400: err('invalid query'), 404: err('unknown job or node'), 409: err('not running') },
         }),
       },
+      '/api/v1/jobs/{id}/results': { get: op('getJobResults', { summary: "Newest rows of each of a job's live sinks", parameters: [jobId], responses: { 200: json(JobResults, 'rows per sink'), 404: err('unknown job') } }) },
       '/api/v1/jobs/{id}/checkpoints': { get: op('getCheckpoints', { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: json(CheckpointHistory, 'history, declined count'), 404: err('unknown job') } }) },
       '/api/v1/taskmanagers': { get: op('listTaskManagers', { summary: 'The TaskManager processes jobs run in: slots used and free, memory, CPU, uptime, jobs', responses: { 200: json(TaskManagerList, 'TaskManagers') } }) },
       '/api/v1/notebooks': { get: op('listNotebooks', { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } }) },

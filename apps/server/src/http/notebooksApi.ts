@@ -1,3 +1,4 @@
+import { starterNotebook } from '../notebooks/starterNotebook.js';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { Notebook, NotebookName, NOTEBOOK_VERSION, serializeNotebook } from '@flowbook/protocol';
@@ -62,7 +63,7 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     wrap(async (req, res) => {
       const { name, title } = parseBody(z.object({ name: NotebookName, title: z.string().min(1).optional() }), req.body);
       if (authz.identity(res).role === 'reader') authz.needAdmin(res);
-      await store.create(name, { version: NOTEBOOK_VERSION, title: title ?? name.split('/').pop()!, cells: [{ id: 'cell-1', type: 'markdown', source: `# ${title ?? name}` }] });
+      await store.create(name, starterNotebook(title ?? name.split('/').pop()!));
       await claim(res, name);
       res.status(201).json({ name });
     }),

@@ -20,6 +20,7 @@ import { TaskManagerPool } from './taskmanager/TaskManagerPool.js';
 import type { SecretsFile } from './SecretsFile.js';
 import { appendBounded } from './resultWindow.js';
 import { jobTotals } from './jobTotals.js';
+import { trackSinkWatermark } from './sinkWatermark.js';
 import type { CellErrorInfo, FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
 
 /** What a cell runs: a code cell's TypeScript, or a pipeline cell's graph JSON as drawn (node ids kept, so metrics map onto the canvas). */
@@ -39,6 +40,10 @@ export interface CellRun {
   finishedAt?: number;
   error?: CellErrorInfo;
   jobName?: string;
+  /** The notebook's and cell's titles when the job started, to name the job (see jobName.ts). */
+  titles?: { notebook: string; cell: string };
+  /** The savepoint (restore point name) the job was stopped with: where a restart resumes by default, as in Flink. */
+  stopSavepoint?: string;
   /** The newest rows per sink (bounded per series of its chart), for clients that join later. */
   results: Map<string, { rows: Row[]; total: number; rowBytes?: number }>;
   logs: string[];
@@ -51,6 +56,8 @@ export interface CellRun {
   checkpoints?: { history: CheckpointStats[]; declined: number; restoredFrom?: number };
   /** Share of the last second the job's thread was busy (backpressure on its sources when near 1). */
   busy?: number;
+  /** The sinks' lowest watermark and when it last moved: event-time lag and processing delay are told apart. */
+  sinkWatermark?: { value: number; advancedAt: number };
   /** Each sink's chart series field, so the kept rows are bounded per series. */
   seriesBySink?: Record<string, string>;
   /** What ran, so the job can be restarted from a checkpoint. */
@@ -399,6 +406,7 @@ export class JobManager {
       case 'metrics': {
         const ops = m.operators;
         run.operators = ops;
+        trackSinkWatermark(run, ops, Date.now());
         if (m.busy !== undefined) run.busy = m.busy;
         if (!run.ref) break;
         run.metrics = {
@@ -504,6 +512,8 @@ export class JobManager {
       }, 60_000);
       this.savepointRequests.set(requestId, (r) => {
         clearTimeout(timer);
+        // Both storages end a savepoint's path with its restore point name (folder or postgres:<job>/<name>).
+        if (stop && r.path) run.stopSavepoint = r.path.split(/[\\/]/).pop();
         resolve(r);
       });
       run.worker!.postMessage({ type: 'savepoint', requestId, stop, drain } satisfies ToWorker);

@@ -41,7 +41,9 @@ describe('checkpoints and savepoints of a running cell', () => {
 
     const stop = await (await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: JSON.stringify({ stop: true }) })).json();
     expect(stop.stopped).toBe(true);
-    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+    // Stop-with-savepoint ends FINISHED, as in Flink (a cancel ends CANCELED).
+    const stopped = await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status !== 'running');
+    expect(stopped.status).toBe('finished');
     const again = await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: '{}' });
     expect(again.status).toBe(409);
   }, 40_000);
@@ -50,7 +52,8 @@ describe('checkpoints and savepoints of a running cell', () => {
     const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'chk', cellId: 'c' }) })).json();
     await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => (j.checkpoints?.history ?? []).some((h: { status: string }) => h.status === 'completed'));
     const sp = await (await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: JSON.stringify({ stop: true }) })).json();
-    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+    const stopped = await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'finished');
+    expect(stopped.stoppedWithSavepoint).toBe(path.basename(sp.path));
     const { restorePoints } = await (await api(`/jobs/${jobId}/restore-points`)).json();
     const savepoint = restorePoints.find((p: { kind: string }) => p.kind === 'savepoint');
     expect(savepoint.name).toBe(path.basename(sp.path));
@@ -64,7 +67,8 @@ describe('checkpoints and savepoints of a running cell', () => {
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).code).toBe('restore_point_not_found');
 
-    const fromSp = await api(`/jobs/${jobId}/restart`, { method: 'POST', body: JSON.stringify({ from: savepoint.name }) });
+    // No "from": a job stopped with a savepoint restarts from that savepoint (Flink's default), not the latest checkpoint.
+    const fromSp = await api(`/jobs/${jobId}/restart`, { method: 'POST', body: '{}' });
     expect(fromSp.status).toBe(201);
     const resumed = await waitFor(async () => (await api(`/jobs/${(await fromSp.clone().json()).jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined);
     expect(resumed.checkpoints.restoredFrom).toBe(savepoint.id);
@@ -101,7 +105,7 @@ describe('checkpoints and savepoints of a running cell', () => {
     expect(two.config.parallelism).toBe(2);
     expect(two.operators.find((o: { type: string }) => o.type === 'reduce').parallelism).toBe(2);
     const sp = await (await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: JSON.stringify({ stop: true }) })).json();
-    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'finished');
 
     await put(3);
     const missing = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'rescale', cellId: 'c', from: 'savepoint-nope' }) });

@@ -16,6 +16,8 @@ const send = (m: FromWorker) => port.postMessage(m);
 const clients: JobClient[] = [];
 const currentJobs = () => clients.map((c) => c.job);
 let cancelled = false;
+/** Stopped by stop-with-savepoint: the job ends FINISHED (Flink), not cancelled, though it stops like a cancel. */
+let stoppedWithSavepoint = false;
 const storage = input.checkpointStorage ? engine.openCheckpointStorage(input.checkpointStorage.location, input.checkpointStorage.jobKey) : undefined;
 const coordinators = new Map<Job, engine.CheckpointCoordinator>();
 // Resumed after a server restart: the first job starts from the latest complete checkpoint.
@@ -233,7 +235,7 @@ const pendingSavepoints: Promise<void>[] = [];
 
 /**
  * A savepoint: a consistent snapshot of the running job, written next to its checkpoints; with stop, the job ends
- * (cancelled; with drain, finished after its final watermark fired every window and timer).
+ * FINISHED as in Flink (with drain, after its final watermark fired every window and timer).
  */
 async function savepoint(requestId: string, stop: boolean, drain: boolean): Promise<void> {
   const job = currentJobs().find((j) => j.status === 'running');
@@ -249,6 +251,8 @@ async function savepoint(requestId: string, stop: boolean, drain: boolean): Prom
       for (const c of clients) if (c.job === job) c.cancel();
     }
     const written = await storage.write(snapshot, 'savepoint');
+    // Only a written savepoint makes the stop a FINISHED one; a failed write leaves a cancelled job.
+    if (stop && !drain) stoppedWithSavepoint = true;
     send({ type: 'savepoint', requestId, path: written.path });
   } catch (e) {
     send({ type: 'savepoint', requestId, error: (e as Error).message });
@@ -290,12 +294,15 @@ async function main(): Promise<void> {
     await Promise.all(pendingSavepoints);
     flush();
     reportMetrics(true);
-    send({ type: 'done', status: cancelled ? 'cancelled' : 'finished' });
+    send({ type: 'done', status: cancelled && !stoppedWithSavepoint ? 'cancelled' : 'finished' });
   } catch (e) {
     flush();
     reportMetrics(true);
-    if (cancelled) send({ type: 'done', status: 'cancelled' });
-    else {
+    if (cancelled) {
+      // A cancelled job may throw before its stop-with-savepoint is written: wait, so it ends FINISHED.
+      await Promise.allSettled(pendingSavepoints);
+      send({ type: 'done', status: stoppedWithSavepoint ? 'finished' : 'cancelled' });
+    } else {
       const err = e instanceof Error ? e : new Error(String(e));
       const line = cellLineOf(err.stack);
       send({ type: 'error', error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) } });

@@ -15,6 +15,7 @@ import { originAllowed } from '../auth/tokenAuth.js';
 import { can, describe, identify, type AuthContext, type Identity } from '../auth/identity.js';
 import { programToRun } from '../auth/programToRun.js';
 import type { JobManager } from '../jobs/JobManager.js';
+import { titlesOf } from '../jobs/jobName.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 
 export interface SocketData {
@@ -162,7 +163,10 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager, auth: AuthConte
       handler(CellRun, async ({ notebook, cellId, source, graph, params, restore, series }) => {
         mayRun(notebook);
         const run = await programToRun(identity, permissions, store, { notebook, cellId, source, graph, params, series });
-        await jobs.run({ notebook, cellId }, run.program, run.params, restore ?? false, run.series);
+        const started = await jobs.run({ notebook, cellId }, run.program, run.params, restore ?? false, run.series);
+        // Jobs are named by notebook and cell title (jobName.ts); a notebook not saved yet keeps the ids.
+        const nb = await store.read(notebook).catch(() => undefined);
+        if (nb) started.titles = titlesOf(nb, cellId);
       }),
     );
     socket.on(

@@ -6,6 +6,7 @@ import { fetchJob, submitPipeline } from './deploy.js';
 import type { PipelineGraph } from './engine.js';
 import { EMPTY_GRAPH } from './graphOps.js';
 import { PipelineCanvas } from './PipelineCanvas.js';
+import { PipelineResults } from './PipelineResults.js';
 import { loadScratch, saveScratch } from './scratch.js';
 
 interface JobView {
@@ -104,6 +105,7 @@ export function PipelinePage({ navigate }: { navigate?: (path: string) => void }
         onDeploy={running ? undefined : (g) => void deploy(g)}
         onStop={running ? () => void stop() : undefined}
       />
+      {job && <PipelineResults jobId={job.jobId} running={running} />}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { errorText } from './errorText.js';
 import type { ChartSettings } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { SinkOutput } from './SinkOutput.js';
@@ -19,7 +20,7 @@ export function CellOutputs({ cellId, run, charts, onChartChange, errorLine = fa
     <>
       {run.error && (
         <div className="cell-error" data-testid={`error-${cellId}`}>
-          <strong>Error{line !== undefined ? ` at line ${line}` : ''}:</strong> {run.error.message}
+          <strong>Error{line !== undefined ? ` at line ${line}` : ''}:</strong> {errorText(run.error.message, line)}
         </div>
       )}
       {run.logs.length > 0 && <pre className="cell-log">{run.logs.slice(-50).join('\n')}</pre>}

@@ -63,7 +63,8 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
           value={cell.source}
           onChange={(v) => onChange(v ?? '')}
           onMount={onMount}
-          options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true }}
+          // fixedOverflowWidgets: completion and hover popups may leave the cell instead of being cut off by its edges.
+          options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true, fixedOverflowWidgets: true }}
         />
       </div>
       <CellOutputs cellId={cell.id} run={run} charts={cell.charts} onChartChange={onChartChange} errorLine />

@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { ParamDef, ParamValue } from '@flowbook/protocol';
+import { defaultFor } from './paramDefaults.js';
 
 type Kind = ParamDef['type'];
 const KINDS: Kind[] = ['text', 'number', 'select', 'checkbox', 'date'];
 
-function defaultFor(kind: Kind, options?: string[]): ParamValue {
-  return kind === 'number' ? 0 : kind === 'checkbox' ? false : kind === 'select' ? (options?.[0] ?? '') : kind === 'date' ? new Date().toISOString().slice(0, 10) : '';
-}
 
 /** One input; text and number commit on Enter or blur (so typing does not re-run a job at every key), the others at once. */
 function ParamInput({ def, value, disabled, onCommit, testId }: { def: ParamDef; value: ParamValue; disabled: boolean; onCommit(v: ParamValue): void; testId: string }) {
@@ -50,13 +48,15 @@ function ParamEditor({ defs, onDefs, scope }: { defs: ParamDef[]; onDefs(defs: P
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('text');
   const [options, setOptions] = useState('');
+  const [typedDefault, setTypedDefault] = useState('');
   const valid = /^[A-Za-z_$][\w$]*$/.test(name) && !defs.some((d) => d.name === name);
   const add = () => {
     if (!valid) return;
     const opts = kind === 'select' ? options.split(',').map((o) => o.trim()).filter(Boolean) : undefined;
-    onDefs([...defs, { name, type: kind, default: defaultFor(kind, opts), ...(opts ? { options: opts } : {}) }]);
+    onDefs([...defs, { name, type: kind, default: defaultFor(kind, typedDefault, opts), ...(opts ? { options: opts } : {}) }]);
     setName('');
     setOptions('');
+    setTypedDefault('');
   };
   return (
     <div className="param-editor" data-testid={`param-editor-${scope}`}>
@@ -74,6 +74,17 @@ function ParamEditor({ defs, onDefs, scope }: { defs: ParamDef[]; onDefs(defs: P
           <option key={k}>{k}</option>
         ))}
       </select>
+      {(kind === 'text' || kind === 'number') && (
+        <input
+          placeholder={kind === 'number' ? 'default (1)' : 'default'}
+          inputMode={kind === 'number' ? 'decimal' : undefined}
+          value={typedDefault}
+          onChange={(e) => setTypedDefault(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && add()}
+          aria-label="Default value"
+          data-testid={`param-default-${scope}`}
+        />
+      )}
       {kind === 'select' && <input placeholder="choices, comma separated" value={options} onChange={(e) => setOptions(e.target.value)} data-testid={`param-options-${scope}`} />}
       <button disabled={!valid} onClick={add} data-testid={`param-add-${scope}`}>
         Add parameter

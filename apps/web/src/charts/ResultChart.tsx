@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartSettings, Row } from '@flowbook/protocol';
 import { categoryInterval, formatValue, formatX } from './axisFormat.js';
+import { rightAxisSeries } from './axes.js';
 import { colorAt } from './colors.js';
 import { PieView } from './PieView.js';
 import { pivot } from './pivot.js';
@@ -28,12 +29,13 @@ export const ResultChart = memo(function ResultChart(props: Props) {
 /** The chart kinds drawn from the pivot (keys × groups × aggregated values): line, area, bar and pie. */
 function PivotChart({ rows, settings, testId, height = 280, forceSvg = false }: Props) {
   const p = useMemo(() => pivot(rows, settings), [rows, settings]);
+  const right = useMemo(() => rightAxisSeries(p), [p]);
   if (settings.type === 'pie') return <PieView pivot={p} testId={testId} height={height} />;
   // Large live line/area charts go to a canvas renderer with the same data and look (see UPlotChart).
   if (!forceSvg && (settings.type === 'line' || settings.type === 'area') && p.points > SVG_POINT_BUDGET) {
     return (
-      <div className="result-chart" data-testid={testId} data-points={p.points} data-renderer="canvas">
-        <UPlotChart pivot={p} height={height} area={settings.type === 'area'} />
+      <div className="result-chart" data-testid={testId} data-points={p.points} data-renderer="canvas" data-right-axis={[...right].join(',')}>
+        <UPlotChart pivot={p} height={height} area={settings.type === 'area'} right={right} />
       </div>
     );
   }
@@ -44,17 +46,21 @@ function PivotChart({ rows, settings, testId, height = 280, forceSvg = false }: 
   const axes = [
     <CartesianGrid key="g" strokeDasharray="3 3" stroke="#e5e7eb" />,
     <XAxis key="x" dataKey="x" tickFormatter={formatX(p.xIsTime)} minTickGap={24} interval={categoryInterval(p.data.length, p.data.some((d) => typeof d.x === 'string'))} fontSize={12} />,
-    <YAxis key="y" fontSize={12} width={56} tickFormatter={formatValue} />,
+    <YAxis key="y" yAxisId="left" fontSize={12} width={56} tickFormatter={formatValue} />,
+    // Measures of a much smaller scale get their own axis on the right (named in the legend), instead of lying flat.
+    ...(right.size > 0 ? [<YAxis key="y2" yAxisId="right" orientation="right" fontSize={12} width={56} tickFormatter={formatValue} />] : []),
     <Tooltip key="t" labelFormatter={formatX(p.xIsTime)} formatter={formatValue} isAnimationActive={false} />,
     <Legend key="l" wrapperStyle={{ fontSize: 12 }} />,
   ];
+  const axisOf = (k: string) => (right.has(k) ? 'right' : 'left');
+  const nameOf = (k: string) => (right.has(k) ? `${k} (right axis)` : k);
   let chart;
   if (settings.type === 'bar') {
     chart = (
       <BarChart {...common}>
         {axes}
         {p.seriesKeys.map((k, i) => (
-          <Bar key={k} dataKey={k} fill={colorAt(i)} isAnimationActive={false} />
+          <Bar key={k} dataKey={k} yAxisId={axisOf(k)} name={nameOf(k)} fill={colorAt(i)} isAnimationActive={false} />
         ))}
       </BarChart>
     );
@@ -63,7 +69,7 @@ function PivotChart({ rows, settings, testId, height = 280, forceSvg = false }: 
       <AreaChart {...common}>
         {axes}
         {p.seriesKeys.map((k, i) => (
-          <Area key={k} dataKey={k} stroke={colorAt(i)} fill={colorAt(i)} fillOpacity={0.15} isAnimationActive={false} connectNulls />
+          <Area key={k} dataKey={k} yAxisId={axisOf(k)} name={nameOf(k)} stroke={colorAt(i)} fill={colorAt(i)} fillOpacity={0.15} isAnimationActive={false} connectNulls />
         ))}
       </AreaChart>
     );
@@ -72,13 +78,13 @@ function PivotChart({ rows, settings, testId, height = 280, forceSvg = false }: 
       <LineChart {...common}>
         {axes}
         {p.seriesKeys.map((k, i) => (
-          <Line key={k} dataKey={k} stroke={colorAt(i)} dot={false} strokeWidth={1.8} isAnimationActive={false} connectNulls />
+          <Line key={k} dataKey={k} yAxisId={axisOf(k)} name={nameOf(k)} stroke={colorAt(i)} dot={false} strokeWidth={1.8} isAnimationActive={false} connectNulls />
         ))}
       </LineChart>
     );
   }
   return (
-    <div className="result-chart" data-testid={testId} data-points={p.points}>
+    <div className="result-chart" data-testid={testId} data-points={p.points} data-right-axis={[...right].join(',')}>
       <ResponsiveContainer width="100%" height={height}>
         {chart}
       </ResponsiveContainer>

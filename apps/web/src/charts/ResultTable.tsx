@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Row } from '@flowbook/protocol';
 import './charts.css';
 import { fieldsOf, numericFields } from './fields.js';
+import { formatTime, timeFields } from './timeColumns.js';
 import { cellText, filterRows, nextSort, PAGE_SIZE, pageLabel, pageOf, sortRows, type TableSort } from './tableView.js';
 
 /**
@@ -14,6 +15,8 @@ export function ResultTable({ rows, pageSize = PAGE_SIZE }: { rows: Row[]; pageS
   const [page, setPage] = useState(0);
   const cols = useMemo(() => fieldsOf(rows), [rows]);
   const numeric = useMemo(() => numericFields(rows, cols), [cols, rows]);
+  // Epoch milliseconds read as times; sorting still goes by the number.
+  const times = useMemo(() => timeFields(rows, numeric), [rows, numeric]);
   const filtered = useMemo(() => filterRows(rows, filter), [rows, filter]);
   const ordered = useMemo(() => sortRows(filtered, sort), [filtered, sort]);
   const pg = pageOf(ordered.length, page, pageSize);
@@ -63,9 +66,15 @@ export function ResultTable({ rows, pageSize = PAGE_SIZE }: { rows: Row[]; pageS
             {shown.map((r, i) => (
               <tr key={pg.start + i}>
                 {cols.map((c) => (
-                  <td key={c} className={numeric.has(c) ? 'num' : undefined}>
-                    {cellText(r[c])}
-                  </td>
+                  times.has(c) && typeof r[c] === 'number' ? (
+                    <td key={c} className="num time" title={String(r[c])}>
+                      {formatTime(r[c])}
+                    </td>
+                  ) : (
+                    <td key={c} className={numeric.has(c) ? 'num' : undefined}>
+                      {cellText(r[c])}
+                    </td>
+                  )
                 ))}
               </tr>
             ))}

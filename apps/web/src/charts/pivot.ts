@@ -9,6 +9,8 @@ export interface PivotResult {
   xIsTime: boolean;
   /** Number of plotted points (non-empty cells). */
   points: number;
+  /** The measure (value label, e.g. "profit" or "avg(price)") each series draws: series of one measure share a scale. */
+  measureOf: Record<string, string>;
 }
 
 const TIME_NAMES = /^(window_?end|windowEnd|window_?start|windowStart|window|time|timestamp|ts|date|event_?time)$/i;
@@ -51,6 +53,7 @@ export function pivot(rows: Row[], settings: ChartSettings, maxX = 1000): PivotR
   const byX = new Map<string | number, Record<string, number | string>>();
   // avg columns run as sums in the entries; their counts are kept aside and divided at the end.
   const avgCounts = new Map<Record<string, number | string>, Record<string, number>>();
+  const measureOf: Record<string, string> = {};
   let xIsTime = true;
   for (const r of rows) {
     const xv = x === undefined ? '' : (r[x] as string | number);
@@ -62,6 +65,7 @@ export function pivot(rows: Row[], settings: ChartSettings, maxX = 1000): PivotR
       const v = r[field];
       if (!takesPart(agg, v)) continue;
       const key = grouped ? (values.length > 1 ? `${String(r[series])} · ${label}` : String(r[series])) : label;
+      measureOf[key] = label;
       entry[key] = fold(agg, entry[key] as number | undefined, v);
       if (agg === 'avg') {
         let n = avgCounts.get(entry);
@@ -80,5 +84,5 @@ export function pivot(rows: Row[], settings: ChartSettings, maxX = 1000): PivotR
     for (const k in d) if (k !== 'x') keys.add(k);
     points += Object.keys(d).length - 1;
   }
-  return { data, seriesKeys: [...keys].sort(), xIsTime: xIsTime && data.length > 0, points };
+  return { data, seriesKeys: [...keys].sort(), xIsTime: xIsTime && data.length > 0, points, measureOf };
 }

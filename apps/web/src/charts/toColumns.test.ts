@@ -11,6 +11,7 @@ describe('toColumns', () => {
       seriesKeys: ['a', 'b'],
       xIsTime: true,
       points: 3,
+      measureOf: { a: 'a', b: 'b' },
     });
     expect(cols).toEqual([
       [2_000_000_000, 2_000_000_002],

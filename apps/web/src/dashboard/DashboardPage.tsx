@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { DashboardItem, Notebook } from '@flowbook/protocol';
+import { isRunnable, type DashboardItem, type Notebook } from '@flowbook/protocol';
 import { getNotebook, saveNotebook } from '../api/rest.js';
 import { inferSettings } from '../charts/pivot.js';
 import { ResultDisplay } from '../charts/ResultDisplay.js';
 import { useLiveRuns } from '../notebook/useLiveRuns.js';
-import { availableOutputs, moveItem } from './layout.js';
+import { availableOutputs, moveItem, shownItems } from './layout.js';
 
 /**
  * `/dashboard/<notebook>`: only the chosen outputs, in a grid, updating live, with no code — for a wall screen.
@@ -27,8 +27,8 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
 
   const { runs } = useLiveRuns(name, notebook);
 
-  const items = notebook?.dashboard?.items ?? [];
   const outputs = useMemo(() => (notebook ? availableOutputs(notebook, runs) : []), [notebook, runs]);
+  const items = notebook ? shownItems(notebook, outputs) : [];
 
   const setItems = (next: DashboardItem[]) => {
     if (!notebook) return;
@@ -42,6 +42,11 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
   return (
     <div className="dashboard" data-testid="dashboard">
       <header className="dashboard-header">
+        {canEdit && (
+          <a href={`/notebook/${name}`} className="dashboard-back" data-testid="dashboard-back" title="Back to the notebook">
+            ← Notebook
+          </a>
+        )}
         <h1>{notebook.title}</h1>
         {canEdit && (
           <button onClick={() => setEditing((e) => !e)} data-testid="dashboard-edit">
@@ -57,7 +62,7 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
             .filter((o) => !items.some((i) => i.cellId === o.cellId && i.sink === o.sink))
             .map((o) => (
               <button key={`${o.cellId}/${o.sink}`} data-testid={`dashboard-add-${o.cellId}-${o.sink}`} onClick={() => setItems([...items, { cellId: o.cellId, sink: o.sink, w: 6, h: 3 }])}>
-                + {o.cellId} / {o.sink}
+                + {o.label}
               </button>
             ))}
           {outputs.length === 0 && <span className="muted">Run a cell with a live sink first.</span>}
@@ -67,13 +72,14 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
       <div className="dashboard-grid">
         {items.map((item, i) => {
           const cell = notebook.cells.find((c) => c.id === item.cellId);
+          const label = outputs.find((o) => o.cellId === item.cellId && o.sink === item.sink)?.label ?? item.sink;
           const rows = runs[item.cellId]?.results[item.sink]?.rows ?? [];
-          const given = cell?.type === 'code' ? cell.charts[item.sink] : undefined;
+          const given = cell && isRunnable(cell) ? cell.charts[item.sink] : undefined;
           const settings = inferSettings(rows, given);
           return (
             <section key={`${item.cellId}/${item.sink}`} className="dashboard-item" style={{ gridColumn: `span ${item.w}`, height: item.h * 100 }} data-testid={`dashboard-item-${item.cellId}-${item.sink}`}>
               <div className="dashboard-item-header">
-                <strong>{item.title ?? `${item.sink}`}</strong>
+                <strong>{item.title ?? label}</strong>
                 <span className={`status status-${runs[item.cellId]?.status ?? 'ready'}`}>{runs[item.cellId]?.status ?? 'ready'}</span>
                 {editing && (
                   <span className="dashboard-item-tools">

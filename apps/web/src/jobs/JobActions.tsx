@@ -8,14 +8,32 @@ import type { JobActions as Actions } from './useJobActions.js';
  * point once a cell job has ended; then where the savepoint went and the last action's error.
  */
 export function JobActions({ job, actions, restorePoints }: { job: JobDetail; actions: Actions; restorePoints: RestorePoint[] }) {
-  const [restartFrom, setRestartFrom] = useState('latest');
+  // Until the user picks one: the savepoint the job was stopped with, as Flink resumes a stopped job from it.
+  const [picked, setRestartFrom] = useState<string>();
+  const restartFrom = picked ?? job.stoppedWithSavepoint ?? 'latest';
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const stopSavepointListed = job.stoppedWithSavepoint === undefined || restorePoints.some((p) => p.name === job.stoppedWithSavepoint);
   return (
     <>
       {job.status === 'running' && (
         <div className="job-actions">
-          <button data-testid="job-cancel" onClick={() => void actions.cancel()}>
-            Cancel job
-          </button>
+          {/* Cancelling throws away state since the last checkpoint: it asks first, and looks like the destructive action it is. */}
+          {confirmCancel ? (
+            <span className="confirm-cancel" role="group" aria-label="Confirm cancel">
+              <span>Cancel the job? State since its last checkpoint is lost.</span>{' '}
+              <button className="danger" data-testid="job-cancel-confirm" onClick={() => (setConfirmCancel(false), void actions.cancel())}>
+                Yes, cancel job
+              </button>{' '}
+              <button data-testid="job-cancel-keep" onClick={() => setConfirmCancel(false)} autoFocus>
+                Keep running
+              </button>
+            </span>
+          ) : (
+            <button className="danger" data-testid="job-cancel" onClick={() => setConfirmCancel(true)}>
+              ✕ Cancel job
+            </button>
+          )}
+          <span className="spacer" />
           {job.checkpoints && (
             <>
               <button data-testid="job-savepoint" onClick={() => void actions.takeSavepoint(false)}>
@@ -41,9 +59,11 @@ export function JobActions({ job, actions, restorePoints }: { job: JobDetail; ac
             Restart from{' '}
             <select value={restartFrom} onChange={(e) => setRestartFrom(e.target.value)} data-testid="job-restart-from">
               <option value="latest">latest checkpoint</option>
+              {!stopSavepointListed && <option value={job.stoppedWithSavepoint}>savepoint it was stopped with</option>}
               {restorePoints.map((p) => (
                 <option key={p.name} value={p.name}>
                   {p.kind} {p.id} · {formatTime(p.timestamp)} · {formatBytes(p.sizeBytes)}
+                  {p.name === job.stoppedWithSavepoint ? ' · the job stopped with it' : ''}
                 </option>
               ))}
               <option value="none">nothing (fresh state)</option>

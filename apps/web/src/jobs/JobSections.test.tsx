@@ -79,9 +79,14 @@ describe('useJobActions', () => {
 });
 
 describe('job page sections', () => {
-  it('offers cancel while running, savepoints only with checkpoints', () => {
+  it('offers cancel while running (asked first), savepoints only with checkpoints', () => {
     const { rerender } = render(<JobActions job={job()} actions={noActions} restorePoints={[]} />);
     fireEvent.click(screen.getByTestId('job-cancel'));
+    expect(noActions.cancel).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('job-cancel-keep'));
+    expect(noActions.cancel).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('job-cancel'));
+    fireEvent.click(screen.getByTestId('job-cancel-confirm'));
     expect(noActions.cancel).toHaveBeenCalled();
     expect(screen.queryByTestId('job-savepoint')).toBeNull();
     rerender(<JobActions job={job({ checkpoints: { history: [], declined: 0 } })} actions={noActions} restorePoints={[]} />);
@@ -103,6 +108,25 @@ describe('job page sections', () => {
     expect(noActions.restart).toHaveBeenCalledWith('savepoint-9');
     expect(screen.getByTestId('job-savepoint-path').textContent).toContain('/sp/9');
     expect(screen.getByText('oops')).toBeTruthy();
+  });
+
+  it('restarts a job stopped with a savepoint from that savepoint unless another is picked', () => {
+    const restart = vi.fn(async () => {});
+    const points = [
+      { kind: 'checkpoint' as const, name: 'chk-12', id: 12, timestamp: 2, sizeBytes: 10 },
+      { kind: 'savepoint' as const, name: 'savepoint-11-1', id: 11, timestamp: 1, sizeBytes: 10 },
+    ];
+    render(<JobActions job={job({ status: 'finished', stoppedWithSavepoint: 'savepoint-11-1' })} actions={{ ...noActions, restart }} restorePoints={points} />);
+    expect((screen.getByTestId('job-restart-from') as HTMLSelectElement).value).toBe('savepoint-11-1');
+    fireEvent.click(screen.getByTestId('job-restart'));
+    expect(restart).toHaveBeenCalledWith('savepoint-11-1');
+  });
+
+  it('folds internal stack frames and keeps the cell frames', () => {
+    render(<JobExceptions exceptions={[{ at: 0, attempt: 0, message: 'x', stack: 'Error: x\n    at f (cell.ts:3:1)\n    at g (file:///w/worker.js:1:1)\n    at h (node:internal/x:1:1)' }]} />);
+    const stack = screen.getByTestId('job-stack');
+    expect(stack.querySelector('.stack-user')!.textContent).toContain('cell.ts:3');
+    expect(stack.querySelector('.stack-internal summary')!.textContent).toBe('2 internal frames');
   });
 
   it('lists exceptions newest first, checkpoints newest first, and every operator', () => {

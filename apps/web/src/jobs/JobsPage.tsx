@@ -3,6 +3,7 @@ import type { JobSummary } from '@flowbook/protocol';
 import { formatBytes, formatCount, formatDuration, formatTime } from './format.js';
 import { formatRate, ratesBetween, type CounterSample, type Rates } from './rates.js';
 import { useJobs } from './useJobsApi.js';
+import { AppLink } from '../AppLink.js';
 
 type SortKey = 'startedAt' | 'name' | 'status' | 'recordsIn' | 'durationMs' | 'restarts';
 
@@ -78,8 +79,13 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
         </thead>
         <tbody>
           {jobs.map((j: JobSummary) => (
-            <tr key={j.jobId} data-testid={`job-row-${j.jobId}`} onClick={() => navigate(`/jobs/${j.jobId}`)} className="clickable">
-              <td>{j.name}</td>
+            // The name is a real link (new tab, keyboard); the rest of the row is a click target too.
+            <tr key={j.jobId} data-testid={`job-row-${j.jobId}`} onClick={(e) => (e.target as HTMLElement).closest('a') === null && navigate(`/jobs/${j.jobId}`)} className="clickable">
+              <td>
+                <AppLink to={`/jobs/${j.jobId}`} navigate={navigate} data-testid={`job-link-${j.jobId}`}>
+                  {j.name}
+                </AppLink>
+              </td>
               <td>{j.notebook ? `${j.notebook} / ${j.cellId}` : '—'}</td>
               <td>
                 <span className={`status status-${j.status}`}>{j.status}</span>
@@ -91,7 +97,10 @@ export function JobsPage({ navigate }: { navigate: (path: string) => void }) {
               <td>{formatCount(j.recordsOut)}</td>
               <td>{formatRate(rates.get(j.jobId)?.outPerSecond)}</td>
               <td className={j.busy !== undefined && j.busy >= 0.8 ? 'warn' : undefined}>{j.busy !== undefined ? `${Math.round(j.busy * 100)} %` : '—'}</td>
-              <td>{j.watermarkLagMs !== undefined ? formatDuration(j.watermarkLagMs) : '—'}</td>
+              <td title="Event time behind the wall clock at the sinks; then how long ago their watermark last advanced (processing delay)" data-testid={`job-wm-${j.jobId}`}>
+                {j.watermarkLagMs !== undefined ? `event time ${formatDuration(j.watermarkLagMs)} behind` : '—'}
+                {j.watermarkIdleMs !== undefined ? ` · advanced ${formatDuration(j.watermarkIdleMs)} ago` : ''}
+              </td>
               <td title={j.lastCheckpoint ? `checkpoint ${j.lastCheckpoint.id}` : undefined}>
                 {j.lastCheckpoint
                   ? `${formatDuration(Date.now() - j.lastCheckpoint.completedAt)} ago · ${j.lastCheckpoint.durationMs} ms · ${formatBytes(j.lastCheckpoint.sizeBytes)}`

@@ -4,7 +4,12 @@ export function formatDuration(ms: number): string {
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m ${s % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${m % 60}m`;
+  // Event time from a source that starts in the past: "26848h" reads as nothing, "3.1 y" does.
+  const d = Math.floor(h / 24);
+  if (d < 365) return `${d}d ${h % 24}h`;
+  return `${(d / 365).toFixed(1)} y`;
 }
 
 export function formatCount(n: number): string {

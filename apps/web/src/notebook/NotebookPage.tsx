@@ -15,6 +15,7 @@ import { useNotebookAccess } from './access.js';
 import { AddCellBar } from './AddCellBar.js';
 import { CellActions } from './CellActions.js';
 import { NotebookToolbar } from './NotebookToolbar.js';
+import { DashboardLink } from '../dashboard/DashboardLink.js';
 import { ParamForm } from '../cells/ParamForm.js';
 import { PipelineCellView } from '../cells/PipelineCellView.js';
 import { ChartCellView } from '../cells/ChartCellView.js';
@@ -362,6 +363,7 @@ export function NotebookPage({ name }: { name: string }) {
       <header className="notebook-header">
         <h1>{notebook.title}</h1>
         <NotebookMenu name={name} saved={saveState === 'saved'} />
+        <DashboardLink name={name} />
         {access.write ? (
           <span className="muted save-state" data-testid="save-state">
             {saveState}
