@@ -225,6 +225,7 @@ export class Planner {
       window = { assigner: assigner as WindowAssigner<TimeWindow>, desc: `${t.fn}(${t.timeCol}, ${t.intervals.map((x) => `${x} ms`).join(', ')})` };
       groupBy = groupBy.filter((g) => !isWinCol(g));
       input = t.base;
+      if (t.fn === 'HOP' && !t.proctime) input = dropLateSlices(input, gcd(a, b));
       inScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
     }
     if (window && input.updating) throw new SqlError('window aggregations need an append-only input; this input is an updating query', q.pos?.line, q.pos?.column);
@@ -409,6 +410,36 @@ class GroupAggFunction {
       out.collect({ ...next, $rowKind: '+U' });
     }
   }
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Flink's window TVF aggregation works on slices (for HOP, pieces of gcd(size, slide)) and drops a row whose slice
+ * has ended by the watermark, even if a later window of the row is still open: the DataStream window operator would
+ * still add it to that window, so the rows are dropped before it.
+ */
+function dropLateSlices(rel: Rel, slice: number): Rel {
+  const base = rel;
+  let s: DataStream<Row> | undefined;
+  return {
+    ...base,
+    get stream() {
+      return (s ??= base.stream.process<Row>(
+        {
+          processElement: (r, ctx, out) => {
+            const t = ctx.timestamp();
+            if (t !== undefined) {
+              const sliceEnd = t - (((t % slice) + slice) % slice) + slice;
+              if (sliceEnd - 1 <= ctx.timerService().currentWatermark()) return;
+            }
+            out.collect(r);
+          },
+        },
+        'DropLateSlices',
+      ));
+    },
+  };
 }
 
 function sameRow(a: Row, b: Row): boolean {

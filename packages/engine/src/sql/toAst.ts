@@ -194,7 +194,12 @@ class AstBuilder {
       return { k: 'call', name, args: [col, ...ivs], pos: posOf(u) };
     }
     for (let cur: CstNode | undefined = g; cur && !isTerm(cur); cur = nts(cur).length === 1 ? nts(cur)[0] : undefined) {
-      if (['ColumnName', 'UidAllowEmpty', 'Uid', 'ColumnNamePath'].includes(ruleOf(cur))) return { k: 'col', path: pathOf(cur), pos: posOf(cur) };
+      if (['ColumnName', 'UidAllowEmpty', 'Uid', 'ColumnNamePath'].includes(ruleOf(cur))) {
+        const t = this.text(cur);
+        // dt-sql-parser reads a 'string' in GROUP BY as a quoted name: it is a literal
+        if (t.startsWith("'")) return { k: 'lit', v: identText(t), pos: posOf(cur) };
+        return { k: 'col', path: pathOf(cur), pos: posOf(cur) };
+      }
       if (nts(cur).length !== 1) break;
     }
     return this.expr(g);
