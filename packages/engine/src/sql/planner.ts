@@ -1,6 +1,6 @@
 import type { DataStream } from '../api/DataStream.js';
 import type { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
-import type { Collector, KeyedProcessContext, RuntimeContext } from '../api/functions.js';
+import type { Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } from '../api/functions.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import { StateTtlConfig } from '../state/StateTtlConfig.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../windows/assigners/SlidingWindows.js';
@@ -128,7 +128,9 @@ export class Planner {
     if (f.intervals.length < need) throw new SqlError(`${f.fn} needs ${need} interval argument(s)`, f.pos?.line, f.pos?.column);
     const [a, b] = f.intervals as [number, number];
     const size = f.fn === 'TUMBLE' ? a : b;
-    const step = f.fn === 'TUMBLE' ? a : a;
+    const step = a;
+    // TUMBLE's optional offset shifts window starts (Flink 1.15+), e.g. INTERVAL '1' SECOND or '-1' SECOND
+    const offset = f.fn === 'TUMBLE' ? (f.intervals[1] ?? 0) : 0;
     const col = f.timeCol;
     const proctime = tc.time === 'proctime';
     const columns: Column[] = [...base.columns.map((c) => (c.name === col && f.fn !== 'TUMBLE' ? c : c)), { name: 'window_start', type: 'TIMESTAMP(3)' }, { name: 'window_end', type: 'TIMESTAMP(3)' }, { name: 'window_time', type: proctime ? 'TIMESTAMP_LTZ(3)' : 'TIMESTAMP(3)', time: proctime ? 'proctime' : 'rowtime' }];
@@ -144,7 +146,7 @@ export class Planner {
             for (let end = start + step; end <= start + size; end += step) if (t < end) out.collect({ ...r, window_start: start, window_end: end, window_time: end - 1 });
             return;
           }
-          const last = t - (((t % step) + step) % step);
+          const last = t - ((((t - offset) % step) + step) % step);
           for (let start = last; start > t - size; start -= step) out.collect({ ...r, window_start: start, window_end: start + size, window_time: start + size - 1 });
         }, `${fn}`),
       `WindowTableFunction(window=[${fn}(time_col=[${col}], ${f.intervals.map((x) => `${x} ms`).join(', ')})])\n${indent(base.explain)}`,
@@ -195,7 +197,7 @@ export class Planner {
 
   private aggregate(q: Query, rel: Rel, scope: RelScope, aggExprs: Expr[]): Rel {
     // the window of the aggregation: a window TVF grouped by window_start/window_end, or a legacy group window
-    let window: { assigner: WindowAssigner<TimeWindow>; desc: string } | undefined;
+    let window: { assigner?: WindowAssigner<TimeWindow>; cumulate?: { step: number; size: number }; desc: string } | undefined;
     let groupBy = q.groupBy;
     const legacy = groupBy.find((g) => g.k === 'call' && ['TUMBLE', 'HOP', 'SESSION'].includes(g.name));
     let input = rel;
@@ -220,9 +222,13 @@ export class Planner {
     } else if (rel.tvf && groupBy.some(isWinCol)) {
       const t = rel.tvf;
       const [a, b] = t.intervals as [number, number];
-      if (t.fn === 'CUMULATE') throw new SqlError('CUMULATE windows are not supported in aggregations yet', q.pos?.line, q.pos?.column);
-      const assigner = t.fn === 'TUMBLE' ? (t.proctime ? TumblingProcessingTimeWindows.of(a) : TumblingEventTimeWindows.of(a)) : t.proctime ? SlidingProcessingTimeWindows.of(b, a) : SlidingEventTimeWindows.of(b, a);
+      const off = t.fn === 'TUMBLE' ? (b ?? 0) : 0;
+      const assigner = t.fn === 'CUMULATE' ? undefined : t.fn === 'TUMBLE' ? (t.proctime ? TumblingProcessingTimeWindows.of(a, off) : TumblingEventTimeWindows.of(a, off)) : t.proctime ? SlidingProcessingTimeWindows.of(b, a) : SlidingEventTimeWindows.of(b, a);
       window = { assigner: assigner as WindowAssigner<TimeWindow>, desc: `${t.fn}(${t.timeCol}, ${t.intervals.map((x) => `${x} ms`).join(', ')})` };
+      if (t.fn === 'CUMULATE') {
+        if (t.proctime) throw new SqlError('CUMULATE windows need an event-time attribute', q.pos?.line, q.pos?.column);
+        window = { cumulate: { step: a, size: b }, desc: window.desc };
+      }
       groupBy = groupBy.filter((g) => !isWinCol(g));
       input = t.base;
       if (t.fn === 'HOP' && !t.proctime) input = dropLateSlices(input, gcd(a, b));
@@ -237,7 +243,7 @@ export class Planner {
       const arg = a.star || a.args.length === 0 ? undefined : compileExpr(a.args[0]!, inScope);
       if (!arg && a.name !== 'COUNT') throw new SqlError(`${a.name} needs an argument`, a.pos?.line, a.pos?.column);
       if (!['COUNT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(a.name)) throw new SqlError(`aggregate ${a.name} is not supported yet`, a.pos?.line, a.pos?.column);
-      return { name: a.name, distinct: !!a.distinct, arg, call: a };
+      return { name: a.name, distinct: !!a.distinct, arg, filter: a.filter ? compileExpr(a.filter, inScope) : undefined, call: a };
     });
     const aggTypes = aggExprs.map((a) => typeOf(a, inScope));
     const integral = aggTypes.map((t) => /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT)\b/.test(t));
@@ -291,8 +297,12 @@ export class Planner {
     let desc: string;
     const updatingIn = input.updating;
     const src = input;
-    if (window) {
-      const w = window;
+    if (window?.cumulate) {
+      const { step, size } = window.cumulate;
+      desc = `WindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${window.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
+      aggStream = () => src.stream.keyBy((r) => keyOf(r).key).process<Row>(new CumulateWindowAggFunction(specs, keyFns, emitRow, step, size), 'WindowAggregate');
+    } else if (window?.assigner) {
+      const w = { assigner: window.assigner, desc: window.desc };
       desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
       aggStream = () =>
         src.stream
@@ -442,6 +452,58 @@ function dropLateSlices(rel: Rel, slice: number): Rel {
   };
 }
 
+type Pane = { keys: unknown[]; accs: AggAcc[] };
+
+/**
+ * CUMULATE windows (Flink's window TVF): for each period of `size`, windows [start, start + k * step) grow by `step`;
+ * a row goes to every window of its period that ends after it. One pane per window end, fired by an event-time timer
+ * at end - 1; a row whose step slice has ended by the watermark is dropped, as Flink's slicing operator drops it.
+ */
+class CumulateWindowAggFunction {
+  private panes!: ValueStateLike<Record<string, Pane>>;
+  constructor(
+    private readonly specs: AggSpec[],
+    private readonly keyFns: ((r: Row) => unknown)[],
+    private readonly emitRow: (keys: unknown[], accs: AggAcc[]) => Row,
+    private readonly step: number,
+    private readonly size: number,
+  ) {}
+  open(ctx: RuntimeContext): void {
+    this.panes = ctx.getState(new ValueStateDescriptor<Record<string, Pane>>('sql-cumulate-panes'));
+  }
+  processElement(r: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
+    const t = ctx.timestamp();
+    if (t === undefined) return;
+    const { step, size } = this;
+    const sliceEnd = t - (((t % step) + step) % step) + step;
+    if (sliceEnd - 1 <= ctx.timerService().currentWatermark()) return;
+    const start = t - (((t % size) + size) % size);
+    const panes = this.panes.value() ?? {};
+    for (let end = sliceEnd; end <= start + size; end += step) {
+      let p = panes[end];
+      if (!p) {
+        p = panes[end] = { keys: this.keyFns.map((f) => f(r)), accs: this.specs.map(createAcc) };
+        ctx.timerService().registerEventTimeTimer(end - 1);
+      }
+      for (let i = 0; i < this.specs.length; i++) p.accs[i] = accumulate(this.specs[i]!, p.accs[i]!, r, 1);
+    }
+    this.panes.update(panes);
+  }
+  onTimer(timestamp: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
+    const panes = this.panes.value();
+    const end = timestamp + 1;
+    const p = panes?.[end];
+    if (!panes || !p) return;
+    const row = this.emitRow(p.keys, p.accs);
+    row.$ws = end - 1 - ((((end - 1) % this.size) + this.size) % this.size);
+    row.$we = end;
+    row.$wt = end - 1;
+    out.collect(row);
+    delete panes[end];
+    this.panes.update(Object.keys(panes).length ? panes : undefined);
+  }
+}
+
 function sameRow(a: Row, b: Row): boolean {
   for (const k in a) if (a[k] !== b[k]) return false;
   return true;
@@ -476,7 +538,7 @@ export function exprText(e: Expr): string {
     case 'interval': return `${e.ms}ms`;
     case 'col': return e.path.join('.');
     case 'star': return e.qualifier ? `${e.qualifier}.*` : '*';
-    case 'call': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.star ? '*' : e.args.map(exprText).join(', ')})`;
+    case 'call': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.star ? '*' : e.args.map(exprText).join(', ')})${e.filter ? ` FILTER (WHERE ${exprText(e.filter)})` : ''}`;
     case 'bin': return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
     case 'not': return `NOT ${exprText(e.e)}`;
     case 'neg': return `-${exprText(e.e)}`;
