@@ -13,6 +13,7 @@ import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compileExpr.js';
 import { SqlError } from './SqlError.js';
+import { streamingJoin, StreamingJoinFunction } from './join.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
 
@@ -58,8 +59,10 @@ export class Planner {
 
   query(q: Query): Rel {
     if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
-    let { rel, scope } = this.fromItem(q.from);
-    if (q.where) {
+    // a comma join takes its condition from WHERE
+    const commaJoin = q.from.k === 'join' && !q.from.on && q.where !== undefined;
+    let { rel, scope } = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where) : this.fromItem(q.from);
+    if (q.where && !commaJoin) {
       const pred = compileExpr(q.where, scope);
       const base = rel;
       rel = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(where)'), `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
@@ -105,8 +108,101 @@ export class Planner {
       case 'tvf':
         return this.tvf(f);
       case 'join':
-        throw new SqlError('joins are not supported yet', f.pos?.line, f.pos?.column);
+        return this.join(f);
     }
+  }
+
+  /**
+   * A regular join: equality conditions between the two sides become the key both sides are partitioned and kept by;
+   * all conditions are checked on each joined pair (SQL's NULL = NULL is not a match).
+   */
+  private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr): { rel: Rel; scope: RelScope } {
+    const L = this.fromItem(f.left);
+    const R = this.fromItem(f.right);
+    const used = new Set<string>();
+    const unique = (name: string) => {
+      let k = name;
+      for (let i = 0; used.has(k); i++) k = `${name}${i}`;
+      used.add(k);
+      return k;
+    };
+    const lMap = L.scope.entries.map((e) => ({ ...e, newKey: unique(e.key) }));
+    const rMap = R.scope.entries.map((e) => ({ ...e, newKey: unique(e.key) }));
+    const scope = new RelScope([...lMap, ...rMap].map((e) => ({ qualifier: e.qualifier, name: e.name, key: e.newKey, type: e.type })));
+    const lFrom = lMap.map((e) => e.key);
+    const lTo = lMap.map((e) => e.newKey);
+    const rFrom = rMap.map((e) => e.key);
+    const rTo = rMap.map((e) => e.newKey);
+    const combine = (l: Row | null, r: Row | null): Row => {
+      const o: Row = {};
+      for (let i = 0; i < lTo.length; i++) o[lTo[i]!] = l ? l[lFrom[i]!] : null;
+      for (let i = 0; i < rTo.length; i++) o[rTo[i]!] = r ? r[rFrom[i]!] : null;
+      return o;
+    };
+    const cond = f.on && extraCondition ? ({ k: 'bin', op: 'AND', l: f.on, r: extraCondition } as Expr) : (f.on ?? extraCondition);
+    if (!cond) throw new SqlError('a join needs a condition (ON, or WHERE for a comma join)', f.pos?.line, f.pos?.column);
+    // equality conjuncts with one side in each input are the join key
+    const conjuncts: Expr[] = [];
+    const split = (e: Expr): void => {
+      if (e.k === 'bin' && e.op.toUpperCase() === 'AND') {
+        split(e.l);
+        split(e.r);
+      } else conjuncts.push(e);
+    };
+    split(cond);
+    const sideOf = (e: Expr): 'L' | 'R' | undefined => {
+      let side: 'L' | 'R' | undefined;
+      let mixed = false;
+      walk(e, (x) => {
+        if (x.k !== 'col') return;
+        let s: 'L' | 'R' | undefined;
+        try {
+          L.scope.resolve(x.path);
+          s = 'L';
+        } catch {
+          try {
+            R.scope.resolve(x.path);
+            s = 'R';
+          } catch {
+            s = undefined;
+          }
+        }
+        if (s && side && s !== side) mixed = true;
+        side = s ?? side;
+      });
+      return mixed ? undefined : side;
+    };
+    const lKeys: Expr[] = [];
+    const rKeys: Expr[] = [];
+    for (const c of conjuncts) {
+      if (c.k !== 'bin' || c.op !== '=') continue;
+      const a = sideOf(c.l);
+      const b = sideOf(c.r);
+      if (a === 'L' && b === 'R') (lKeys.push(c.l), rKeys.push(c.r));
+      else if (a === 'R' && b === 'L') (lKeys.push(c.r), rKeys.push(c.l));
+    }
+    if (!lKeys.length) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
+    const lk = lKeys.map((k) => compileExpr(k, L.scope));
+    const rk = rKeys.map((k) => compileExpr(k, R.scope));
+    const keyFn = (fns: ((r: Row) => unknown)[]) => (r: Row) => JSON.stringify(fns.map((g) => g(r)));
+    const residualFn = compileExpr(cond, scope);
+    const updating = L.rel.updating || R.rel.updating || f.type !== 'INNER';
+    const ttl = this.opts.stateTtlMs;
+    const columns: Column[] = [
+      ...lMap.map((e) => ({ name: e.newKey, type: e.type })),
+      ...rMap.map((e) => ({ name: e.newKey, type: e.type })),
+    ];
+    const lRel = L.rel;
+    const rRel = R.rel;
+    const fn = new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+    const rel = this.derive(
+      lRel,
+      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn),
+      `Join(joinType=[${f.type}InnerJoin], where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
+      columns,
+      updating,
+    );
+    return { rel, scope };
   }
 
   table(name: string, pos?: { line: number; column: number }): Rel {
