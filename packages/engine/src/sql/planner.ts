@@ -23,6 +23,8 @@ export interface Rel {
   columns: Column[];
   updating: boolean;
   explain: string;
+  /** Set when the relation is a Calc (filters and projections): a following Calc fuses into the same operator. */
+  calc?: { input: Rel; fn: (r: Row) => Row | null };
   /** Set when the relation is a window TVF: aggregations over its windows use the engine's window operator. */
   tvf?: { fn: 'TUMBLE' | 'HOP' | 'CUMULATE'; timeCol: string; intervals: number[]; base: Rel; proctime: boolean };
 }
@@ -65,7 +67,19 @@ export class Planner {
     if (q.where && !commaJoin) {
       const pred = compileExpr(q.where, scope);
       const base = rel;
-      rel = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(where)'), `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
+      rel = this.filterRel(base, pred, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
+      // WHERE over a window TVF filters its input too, so a window aggregation after it still sees the TVF
+      if (base.tvf) {
+        const t = base.tvf;
+        const baseScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
+        let basePred: ((r: Row) => unknown) | undefined;
+        try {
+          basePred = compileExpr(q.where, baseScope);
+        } catch {
+          basePred = undefined; // the condition reads window columns: only the TVF's rows can be filtered
+        }
+        if (basePred) rel.tvf = { ...t, base: this.filterRel(t.base, basePred, `Calc(where=[${whereText(q)}])\n${indent(t.base.explain)}`) };
+      }
     }
     const aggs: Expr[] = [];
     const findAggs = (e: Expr) =>
@@ -93,6 +107,38 @@ export class Planner {
       updating,
       explain,
     };
+  }
+
+  /**
+   * A Calc step (a filter, or a projection that returns a new row), fused with the Calc before it: a chain of views,
+   * WHERE and SELECT becomes one operator that makes one row object per input row, not one per step.
+   */
+  private calcStep(base: Rel, step: (r: Row) => Row | null, explain: string, columns = base.columns, updating = base.updating): Rel {
+    const prev = base.calc;
+    const input = prev ? prev.input : base;
+    const fn = prev
+      ? (r: Row) => {
+          const x = prev.fn(r);
+          return x === null ? null : step(x);
+        }
+      : step;
+    const rel = this.derive(
+      input,
+      () =>
+        input.stream.flatMap<Row>((r, out) => {
+          const x = fn(r);
+          if (x !== null) out.collect(x);
+        }, 'Calc'),
+      explain,
+      columns,
+      updating,
+    );
+    rel.calc = { input, fn };
+    return rel;
+  }
+
+  private filterRel(base: Rel, pred: (r: Row) => unknown, explain: string): Rel {
+    return this.calcStep(base, (r) => (pred(r) === true ? r : null), explain);
   }
 
   fromItem(f: From): { rel: Rel; scope: RelScope } {
@@ -288,7 +334,7 @@ export class Planner {
       return o;
     };
     const base = rel;
-    return this.derive(base, () => base.stream.map(map, 'Calc(select)'), `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`, outs.map((o) => ({ name: o.name, type: o.type, time: o.time })), updating);
+    return this.calcStep(base, map, `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`, outs.map((o) => ({ name: o.name, type: o.type, time: o.time })), updating);
   }
 
   private aggregate(q: Query, rel: Rel, scope: RelScope, aggExprs: Expr[]): Rel {
@@ -444,7 +490,7 @@ export class Planner {
     if (q.having) {
       const pred = compileExpr(q.having, aggScope, special);
       const base = out;
-      out = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(having)'), `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`, base.columns, base.updating);
+      out = this.filterRel(base, pred, `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`);
     }
     const outs = q.items.map((it, i) => {
       if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
@@ -457,15 +503,14 @@ export class Planner {
     const fns = outs.map((o) => o.fn);
     const updating = !window;
     const base = out;
-    return this.derive(
+    return this.calcStep(
       base,
-      () =>
-        base.stream.map((r) => {
-          const o: Row = {};
-          for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
-          if (updating) o.$rowKind = r.$rowKind;
-          return o;
-        }, 'Calc(select)'),
+      (r) => {
+        const o: Row = {};
+        for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
+        if (updating) o.$rowKind = r.$rowKind;
+        return o;
+      },
       `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`,
       outs.map((o) => ({ name: o.name, type: o.type, time: o.time })),
       updating,
