@@ -517,8 +517,66 @@ export class Planner {
     );
   }
 
-  private overQuery(q: Query, _rel: Rel, _scope: RelScope): Rel {
-    throw new SqlError('OVER windows (ROW_NUMBER() OVER ...) are not supported yet', q.pos?.line, q.pos?.column);
+  /**
+   * Window Top-N's inner query: `ROW_NUMBER() OVER (PARTITION BY window_start, window_end, ... ORDER BY ...)` over an
+   * append-only input with window columns. Each partition's rows are numbered when the watermark passes the window's
+   * end, the outer `WHERE rownum <= N` keeps the top ones (Flink's WindowRank). Other OVER windows are not supported.
+   */
+  private overQuery(q: Query, rel: Rel, scope: RelScope): Rel {
+    const overs = q.items.filter((i) => i.e.k === 'call' && i.e.over);
+    const fail = (msg: string): never => {
+      throw new SqlError(msg, q.pos?.line, q.pos?.column);
+    };
+    if (overs.length !== 1) fail('only one OVER item (ROW_NUMBER() OVER ...) is supported');
+    const item = overs[0]!;
+    const call = item.e as Extract<Expr, { k: 'call' }>;
+    if (call.name !== 'ROW_NUMBER') fail(`${call.name}() OVER is not supported; window Top-N uses ROW_NUMBER()`);
+    const over = call.over!;
+    const winEnd = over.partitionBy.find((p) => p.k === 'col' && p.path[p.path.length - 1] === 'window_end');
+    if (!winEnd || rel.updating) fail('ROW_NUMBER() OVER needs PARTITION BY window_start, window_end (window Top-N) over an append-only input');
+    const endFn = compileExpr(winEnd!, scope);
+    const partFns = over.partitionBy.map((p) => compileExpr(p, scope));
+    const orderFns = over.orderBy.map((o) => ({ f: compileExpr(o.e, scope), desc: o.desc }));
+    const cmp = (a: Row, b: Row): number => {
+      for (const { f, desc } of orderFns) {
+        const x = f(a) as number | string | null;
+        const y = f(b) as number | string | null;
+        if (x === y) continue;
+        // NULLs sort last ascending and first descending, as in Flink
+        const c = x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+        return desc ? -c : c;
+      }
+      return 0;
+    };
+    const rankName = item.alias ?? 'rownum';
+    // the projection of the other items, then the row number
+    const others: Query = { ...q, items: q.items.filter((i) => i !== item) };
+    // the projection alone (not fused with the input's Calc: it applies to the rows the rank function holds)
+    const plain: Rel = {
+      get stream() {
+        return rel.stream;
+      },
+      columns: rel.columns,
+      updating: rel.updating,
+      explain: rel.explain,
+    };
+    const base = this.project(others, plain, scope);
+    // rank on the input rows (ORDER BY reads input columns), output the projected row with its number
+    const projectFn = base.calc?.fn;
+    const rel2 = this.derive(
+      rel,
+      () =>
+        rel.stream
+          .keyBy((r) => JSON.stringify(partFns.map((f) => f(r))))
+          .process<Row>(new WindowRankFunction(endFn, cmp, (r, n) => {
+            const o = projectFn ? projectFn(r) : r;
+            return o === null ? null : { ...o, [rankName]: n };
+          }), 'WindowRank'),
+      `WindowRank(partitionBy=[${over.partitionBy.map(exprText).join(', ')}], orderBy=[${over.orderBy.map((o) => exprText(o.e) + (o.desc ? ' DESC' : '')).join(', ')}])\n${indent(rel.explain)}`,
+      [...base.columns, { name: rankName, type: 'BIGINT' }],
+      false,
+    );
+    return rel2;
   }
 }
 
@@ -591,6 +649,40 @@ function dropLateSlices(rel: Rel, slice: number): Rel {
       ));
     },
   };
+}
+
+/** Holds each window's rows until the watermark passes its end, then emits them numbered in ORDER BY order. */
+class WindowRankFunction {
+  private rows!: ValueStateLike<Record<string, Row[]>>;
+  constructor(
+    private readonly endOf: (r: Row) => unknown,
+    private readonly cmp: (a: Row, b: Row) => number,
+    private readonly output: (r: Row, rank: number) => Row | null,
+  ) {}
+  open(ctx: RuntimeContext): void {
+    this.rows = ctx.getState(new ValueStateDescriptor<Record<string, Row[]>>('sql-window-rank'));
+  }
+  processElement(r: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
+    const end = this.endOf(r) as number;
+    if (typeof end !== 'number' || end - 1 <= ctx.timerService().currentWatermark()) return; // late
+    const all = this.rows.value() ?? {};
+    (all[end] ??= []).push(r);
+    this.rows.update(all);
+    ctx.timerService().registerEventTimeTimer(end - 1);
+  }
+  onTimer(timestamp: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
+    const all = this.rows.value();
+    const end = timestamp + 1;
+    const rows = all?.[end];
+    if (!all || !rows) return;
+    rows.sort(this.cmp);
+    rows.forEach((r, i) => {
+      const o = this.output(r, i + 1);
+      if (o !== null) out.collect(o);
+    });
+    delete all[end];
+    this.rows.update(Object.keys(all).length ? all : undefined);
+  }
 }
 
 type Pane = { keys: unknown[]; accs: AggAcc[] };
