@@ -1,7 +1,8 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseStatements } from './catalog.js';
 import '../connectors/index.js';
 import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
 import { runSqlScript } from './runSqlScript.js';
@@ -18,6 +19,8 @@ async function run(script: string, catalog: string[] = []): Promise<Record<strin
 afterEach(() => StreamExecutionEnvironment.setContextHost(undefined));
 
 describe('runSqlScript', () => {
+  // the first parse loads dt-sql-parser's grammar (seconds on a busy machine): not inside a test's time
+  beforeAll(() => void parseStatements('SELECT a FROM t'), 120_000);
   it('reads a JSON file with a watermark and streams a windowed result into the LiveSink', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'sql-'));
     const file = path.join(dir, 'clicks.jsonl');

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseStatements } from './catalog.js';
 import '../connectors/index.js';
 import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
 import { WatermarkStrategy } from '../time/WatermarkStrategy.js';
@@ -31,6 +32,8 @@ function setup() {
 }
 
 describe('SQL on the engine', () => {
+  // the first parse loads dt-sql-parser's grammar (seconds on a busy machine): not inside a test's time
+  beforeAll(() => void parseStatements('SELECT a FROM t'), 120_000);
   it('projects and filters with expressions compiled once', async () => {
     const { tEnv } = setup();
     const t = tEnv.sqlQuery("SELECT UPPER(`user`) AS u, amount * 2 AS a2, CASE WHEN amount > 2 THEN 'big' ELSE 'small' END AS size FROM orders WHERE product IN ('x') AND `user` LIKE '_'");
