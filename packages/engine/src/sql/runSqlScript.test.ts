@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,16 @@ describe('runSqlScript', () => {
     }
     expect([...m.values()].reduce((a, b) => a + b, 0)).toBe(50);
     expect([...m.keys()].every((v) => v >= 1 && v <= 9)).toBe(true);
+  });
+
+  it('INSERT INTO a filesystem table writes JSON lines', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sql-sink-'));
+    await run(`CREATE TABLE gen (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '5', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '5');
+      CREATE TABLE doubled (id BIGINT, d BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'json');
+      INSERT INTO doubled SELECT id, id * 2 FROM gen`);
+    const files = (await readdir(dir)).filter((f) => !f.startsWith('.'));
+    const lines = (await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')))).join('').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([1, 2, 3, 4, 5].map((id) => ({ id, d: id * 2 })));
   });
 
   it('names the line and column of a syntax error', async () => {

@@ -113,7 +113,7 @@ function sourceSpec(ddl: CreateTable): { spec: ConnectorSpec; decode?: (v: unkno
     case 'socket': {
       const port = int(ddl, 'port', o.port);
       if (port === undefined) fail(ddl, "'port' is required for the socket connector");
-      return { spec: { connector: 'socketText', config: { host: o.hostname ?? 'localhost', port } }, decode: decoder(ddl, format, o['csv.field-delimiter'] ?? ','), name: `socket ${ddl.name}` };
+      return { spec: { connector: 'socket-text', config: { host: o.hostname ?? 'localhost', port } }, decode: decoder(ddl, format, o['csv.field-delimiter'] ?? ','), name: `socket ${ddl.name}` };
     }
     case 'nexmark': {
       // Flowbook's Nexmark generator, as the official Nexmark DDL's `datagen` table: event_type and one ROW per kind
@@ -218,7 +218,7 @@ export function tableSink(ddl: CreateTable, updating: boolean): { spec: Connecto
       appendOnly('filesystem');
       if (!o.path) fail(ddl, "'path' is required for the filesystem connector");
       return {
-        spec: { connector: 'fileSink', config: { path: o.path, format: format === 'csv' ? 'csv' : 'jsonl' } },
+        spec: { connector: 'file-sink', config: { path: o.path, format: format === 'csv' ? 'csv' : 'jsonl' } },
         encode: (r) => Object.fromEntries(cols.map((c) => [c.name, r[c.name]])),
       };
     case 'kafka': {
