@@ -12,6 +12,8 @@ import { mqttConnector } from './mqtt/mqtt.js';
 import { kafkaConnector } from './kafka/index.js';
 import { iotSensorsConnector } from './generator/iot/iotSensors.js';
 import { functionSourceConnector } from './function/FunctionSource.js';
+import { datagenConnector } from './datagen/datagen.js';
+import { blackholeConnector } from './blackhole/blackhole.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -29,6 +31,8 @@ export function registerBuiltinConnectors(): void {
   registerConnector(iotSensorsConnector);
   registerConnector(kafkaConnector);
   registerConnector(functionSourceConnector);
+  registerConnector(datagenConnector);
+  registerConnector(blackholeConnector);
 }
 registerBuiltinConnectors();
 
