@@ -1,9 +1,10 @@
 // Runs one cell in a worker thread, so an endless loop or a crash in user code never takes the server down.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as engine from '@flowbook/engine';
-import { cellLineOf, runCompiledCell, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
+import { runCompiledCell, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
 import { approxJsonBytes, LIMITS, trimOldest, truncateLogLine, truncateRecord } from '@flowbook/protocol';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
+import { errorLineOf } from './errorLine.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
 process.setSourceMapsEnabled(true);
@@ -165,7 +166,7 @@ StreamExecutionEnvironment.setContextHost({
   },
   onRestart(info) {
     const err = info.error instanceof Error ? info.error : new Error(String(info.error));
-    const line = cellLineOf(err.stack);
+    const line = errorLineOf(err);
     send({
       type: 'restart',
       attempt: info.attempt,
@@ -297,7 +298,7 @@ async function main(): Promise<void> {
     if (cancelled) send({ type: 'done', status: 'cancelled' });
     else {
       const err = e instanceof Error ? e : new Error(String(e));
-      const line = cellLineOf(err.stack);
+      const line = errorLineOf(err);
       send({ type: 'error', error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) } });
     }
   } finally {

@@ -1,0 +1,11 @@
+import { cellLineOf } from '@flowbook/engine';
+
+/**
+ * The cell line an error points at: a SQL error's own line in the cell's SQL (the engine's SqlError carries it; the
+ * generated program around the SQL has no lines the user wrote), else the cell code's line from the stack trace.
+ */
+export function errorLineOf(err: Error): number | undefined {
+  const line = (err as { line?: unknown }).line;
+  if (err.name === 'SqlError' || err.constructor.name === 'SqlError') return typeof line === 'number' && line >= 1 ? line : undefined;
+  return cellLineOf(err.stack);
+}
