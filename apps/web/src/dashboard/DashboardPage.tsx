@@ -5,6 +5,7 @@ import { inferSettings } from '../charts/pivot.js';
 import { ResultDisplay } from '../charts/ResultDisplay.js';
 import { useLiveRuns } from '../notebook/useLiveRuns.js';
 import { availableOutputs, moveItem } from './layout.js';
+import { rowsOfCell } from '../cells/sqlResult.js';
 
 /**
  * `/dashboard/<notebook>`: only the chosen outputs, in a grid, updating live, with no code — for a wall screen.
@@ -67,8 +68,8 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
       <div className="dashboard-grid">
         {items.map((item, i) => {
           const cell = notebook.cells.find((c) => c.id === item.cellId);
-          const rows = runs[item.cellId]?.results[item.sink]?.rows ?? [];
-          const given = cell?.type === 'code' ? cell.charts[item.sink] : undefined;
+          const rows = rowsOfCell(cell, runs[item.cellId]?.results[item.sink]?.rows ?? []);
+          const given = cell?.type === 'code' || cell?.type === 'sql' ? cell.charts[item.sink] : undefined;
           const settings = inferSettings(rows, given);
           return (
             <section key={`${item.cellId}/${item.sink}`} className="dashboard-item" style={{ gridColumn: `span ${item.w}`, height: item.h * 100 }} data-testid={`dashboard-item-${item.cellId}-${item.sink}`}>

@@ -1,11 +1,11 @@
 import type { DashboardItem, Notebook } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
 
-/** Outputs that can be put on the dashboard: each code cell's sinks seen in its runs or named in its chart settings. */
+/** Outputs that can be put on the dashboard: each code or SQL cell's sinks seen in its runs or named in its chart settings. */
 export function availableOutputs(notebook: Notebook, runs: Record<string, CellRunView>): { cellId: string; sink: string }[] {
   const out: { cellId: string; sink: string }[] = [];
   for (const c of notebook.cells) {
-    if (c.type !== 'code') continue;
+    if (c.type !== 'code' && c.type !== 'sql') continue;
     const sinks = new Set([...Object.keys(c.charts), ...Object.keys(runs[c.id]?.results ?? {})]);
     for (const sink of sinks) out.push({ cellId: c.id, sink });
   }
