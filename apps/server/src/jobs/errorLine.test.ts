@@ -15,8 +15,9 @@ describe('errorLineOf', () => {
     expect(errorLineOf(err)).toBe(3);
   });
 
-  it('gives no line for a SQL error without one', () => {
+  it('gives no line for a SQL error without one, or in a statement of a cell above', () => {
     expect(errorLineOf(new SqlError('no trailing query'))).toBeUndefined();
+    expect(errorLineOf(new SqlError('in catalog statement 2: line 1, column 5: bad option', 1, 5))).toBeUndefined();
   });
 
   it("takes a code cell's line from the stack", () => {

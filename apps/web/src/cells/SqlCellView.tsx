@@ -7,6 +7,7 @@ import { showErrorMarker } from './errorMarker.js';
 import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
 import { fillTemplate, sqlRows } from './sqlResult.js';
+import { refreshSqlCatalog, registerSqlCompletion } from './sqlCompletionProvider.js';
 
 interface Props {
   cell: SqlCell;
@@ -47,6 +48,11 @@ export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChan
   }, [mounted, run?.error]);
   const onMount: OnMount = (editor, monaco) => {
     setMounted([editor, monaco]);
+    registerSqlCompletion(monaco);
+    // The catalog comes from the saved SQL cells: fetched when an editor is focused, so tables made above are known.
+    const refresh = () => void refreshSqlCatalog(notebook).catch(() => undefined);
+    refresh();
+    editor.onDidFocusEditorText(refresh);
     const actions = [
       editor.addAction({ id: 'flowbook.runAndAdvance', label: 'Run cell and select the next', keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter], run: () => onAdvanceRef.current() }),
       editor.addAction({ id: 'flowbook.run', label: 'Run cell', keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => onRunRef.current() }),
