@@ -92,3 +92,9 @@ export { runSlotPeer, type SlotPeerOptions } from './runtime/slots/SlotPeer.js';
 export { closeSlotPool } from './runtime/slots/SlotCluster.js';
 export { bundleEntryFromSources } from './runtime/bundleEntry.js';
 export type { SlotProgram } from './runtime/slots/messages.js';
+
+export { runSqlScript, explainSql, describeCatalog, type SqlScriptOptions } from './sql/runSqlScript.js';
+export { SqlError } from './sql/SqlError.js';
+export { StreamTableEnvironment, type ChangelogRow, type RowKind } from './table/StreamTableEnvironment.js';
+export { Table } from './table/Table.js';
+export { Schema, SchemaBuilder } from './table/Schema.js';

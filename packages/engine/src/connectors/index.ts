@@ -11,6 +11,8 @@ import { fileSinkConnector, fileSourceConnector } from './file/index.js';
 import { mqttConnector } from './mqtt/mqtt.js';
 import { kafkaConnector } from './kafka/index.js';
 import { iotSensorsConnector } from './generator/iot/iotSensors.js';
+import { datagenConnector } from './datagen/datagen.js';
+import { blackholeConnector } from './blackhole/blackhole.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -27,6 +29,8 @@ export function registerBuiltinConnectors(): void {
   registerConnector(mqttConnector);
   registerConnector(iotSensorsConnector);
   registerConnector(kafkaConnector);
+  registerConnector(datagenConnector);
+  registerConnector(blackholeConnector);
 }
 registerBuiltinConnectors();
 

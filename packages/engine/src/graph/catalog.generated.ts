@@ -1357,6 +1357,152 @@ export const BUILTIN_CATALOG: Catalog = {
       }
     },
     {
+      "id": "source:datagen",
+      "type": "source",
+      "connector": "datagen",
+      "label": "Datagen",
+      "group": "sources",
+      "description": "Random or sequence rows for a table's columns (Flink SQL's datagen)",
+      "inputs": 0,
+      "outputs": 1,
+      "keyed": false,
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "connector": {
+            "type": "string",
+            "const": "datagen"
+          },
+          "config": {
+            "type": "object",
+            "properties": {
+              "fields": {
+                "minItems": 1,
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "name": {
+                      "type": "string"
+                    },
+                    "type": {
+                      "type": "string"
+                    },
+                    "options": {
+                      "type": "object",
+                      "properties": {
+                        "kind": {
+                          "default": "random",
+                          "type": "string",
+                          "enum": [
+                            "random",
+                            "sequence"
+                          ]
+                        },
+                        "min": {
+                          "type": "number"
+                        },
+                        "max": {
+                          "type": "number"
+                        },
+                        "length": {
+                          "type": "integer",
+                          "exclusiveMinimum": 0,
+                          "maximum": 9007199254740991
+                        },
+                        "start": {
+                          "type": "number"
+                        },
+                        "end": {
+                          "type": "number"
+                        }
+                      }
+                    }
+                  },
+                  "required": [
+                    "name",
+                    "type"
+                  ]
+                }
+              },
+              "rowsPerSecond": {
+                "default": 10000,
+                "type": "number",
+                "exclusiveMinimum": 0
+              },
+              "numberOfRows": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 9007199254740991
+              },
+              "seed": {
+                "type": "integer",
+                "minimum": -9007199254740991,
+                "maximum": 9007199254740991
+              }
+            },
+            "required": [
+              "fields"
+            ]
+          },
+          "watermarkStrategy": {
+            "type": "object",
+            "properties": {
+              "kind": {
+                "type": "string",
+                "enum": [
+                  "boundedOutOfOrderness",
+                  "noWatermarks"
+                ]
+              },
+              "maxOutOfOrderness": {
+                "type": "number",
+                "minimum": 0,
+                "x-flowbook": "duration"
+              },
+              "timestampAssigner": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
+              },
+              "idleness": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "x-flowbook": "duration"
+              }
+            },
+            "required": [
+              "kind"
+            ]
+          }
+        },
+        "required": [
+          "connector",
+          "config"
+        ]
+      },
+      "defaults": {
+        "connector": "datagen",
+        "config": {
+          "rowsPerSecond": 10000
+        },
+        "watermarkStrategy": {
+          "kind": "noWatermarks"
+        }
+      }
+    },
+    {
       "id": "assignTimestampsAndWatermarks",
       "type": "assignTimestampsAndWatermarks",
       "label": "Timestamps & watermarks",
@@ -4121,6 +4267,38 @@ export const BUILTIN_CATALOG: Catalog = {
           "format": "json"
         }
       }
+    },
+    {
+      "id": "sink:blackhole",
+      "type": "sink",
+      "connector": "blackhole",
+      "label": "Blackhole",
+      "group": "sinks",
+      "description": "Discards every record (for benchmarks)",
+      "inputs": 1,
+      "outputs": 0,
+      "keyed": "optional",
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "connector": {
+            "type": "string",
+            "const": "blackhole"
+          },
+          "config": {
+            "type": "object",
+            "properties": {}
+          }
+        },
+        "required": [
+          "connector",
+          "config"
+        ]
+      },
+      "defaults": {
+        "connector": "blackhole",
+        "config": {}
+      }
     }
   ],
   "connectors": [
@@ -5095,6 +5273,94 @@ export const BUILTIN_CATALOG: Catalog = {
         "required": [
           "brokers"
         ]
+      }
+    },
+    {
+      "name": "datagen",
+      "description": "Random or sequence rows for a table's columns (Flink SQL's datagen)",
+      "source": true,
+      "sink": false,
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "fields": {
+            "minItems": 1,
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "name": {
+                  "type": "string"
+                },
+                "type": {
+                  "type": "string"
+                },
+                "options": {
+                  "type": "object",
+                  "properties": {
+                    "kind": {
+                      "default": "random",
+                      "type": "string",
+                      "enum": [
+                        "random",
+                        "sequence"
+                      ]
+                    },
+                    "min": {
+                      "type": "number"
+                    },
+                    "max": {
+                      "type": "number"
+                    },
+                    "length": {
+                      "type": "integer",
+                      "exclusiveMinimum": 0,
+                      "maximum": 9007199254740991
+                    },
+                    "start": {
+                      "type": "number"
+                    },
+                    "end": {
+                      "type": "number"
+                    }
+                  }
+                }
+              },
+              "required": [
+                "name",
+                "type"
+              ]
+            }
+          },
+          "rowsPerSecond": {
+            "default": 10000,
+            "type": "number",
+            "exclusiveMinimum": 0
+          },
+          "numberOfRows": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 9007199254740991
+          },
+          "seed": {
+            "type": "integer",
+            "minimum": -9007199254740991,
+            "maximum": 9007199254740991
+          }
+        },
+        "required": [
+          "fields"
+        ]
+      }
+    },
+    {
+      "name": "blackhole",
+      "description": "Discards every record (for benchmarks)",
+      "source": false,
+      "sink": true,
+      "configSchema": {
+        "type": "object",
+        "properties": {}
       }
     }
   ]

@@ -1,0 +1,214 @@
+import type { Expr } from './ast.js';
+import { F, SCALAR_FUNCTIONS } from './functions.js';
+import { SqlError } from './SqlError.js';
+import { kindOf, type Column } from './types.js';
+
+/** Where a column reference of an expression is found in the row object: its key, type and optional nested path. */
+export interface Scope {
+  /** Resolves a (possibly qualified, possibly nested) column path. */
+  resolve(path: string[], pos?: { line: number; column: number }): { key: string; type: string; nested: string[] };
+}
+
+/** Columns of one relation (FROM item), optionally under a qualifier (table name or alias). */
+export class RelScope implements Scope {
+  constructor(readonly entries: { qualifier?: string; name: string; key: string; type: string }[]) {}
+  static of(columns: Column[], qualifier?: string): RelScope {
+    return new RelScope(columns.map((c) => ({ qualifier, name: c.name, key: c.name, type: c.type })));
+  }
+  resolve(path: string[], pos?: { line: number; column: number }): { key: string; type: string; nested: string[] } {
+    const [a, b, ...rest] = path;
+    if (b !== undefined) {
+      const q = this.entries.filter((e) => e.qualifier === a && e.name === b);
+      if (q.length === 1) return { key: q[0]!.key, type: q[0]!.type, nested: rest };
+    }
+    const m = this.entries.filter((e) => e.name === a);
+    if (m.length > 1) throw new SqlError(`column '${a}' is ambiguous`, pos?.line, pos?.column);
+    if (m.length === 1) return { key: m[0]!.key, type: m[0]!.type, nested: path.slice(1) };
+    // case-insensitive fallback (Flink is case-sensitive but users often type keywords-cased names)
+    const ci = this.entries.filter((e) => e.name.toLowerCase() === a!.toLowerCase() && (b === undefined || true));
+    if (ci.length === 1) return { key: ci[0]!.key, type: ci[0]!.type, nested: path.slice(1) };
+    throw new SqlError(`column '${path.join('.')}' not found; available: ${this.entries.map((e) => (e.qualifier ? e.qualifier + '.' : '') + e.name).join(', ')}`, pos?.line, pos?.column);
+  }
+}
+
+export const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG']);
+export const WINDOW_PROPS = /^(TUMBLE|HOP|SESSION)_(START|END|ROWTIME|PROCTIME)$/;
+
+export type RowFn = (r: Record<string, unknown>) => unknown;
+
+/**
+ * Compiles an expression to a JS function once (not interpreted per row): column references become property reads,
+ * operators and SQL functions calls into `F`. `special` replaces sub-expressions (aggregate calls, window properties)
+ * by row keys where the planner has computed them.
+ */
+export function compileExpr(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined): RowFn {
+  const src = exprJs(e, scope, special);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('F', `"use strict"; return (r) => ${src};`)(F) as RowFn;
+}
+
+export function exprJs(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined): string {
+  const go = (x: Expr): string => exprJs(x, scope, special);
+  const s = special?.(e);
+  if (s !== undefined) return `r[${JSON.stringify(s)}]`;
+  switch (e.k) {
+    case 'lit':
+      return JSON.stringify(e.v);
+    case 'interval':
+      return String(e.ms);
+    case 'col': {
+      const { key, nested } = scope.resolve(e.path, e.pos);
+      return `r[${JSON.stringify(key)}]` + nested.map((p) => `?.[${JSON.stringify(p)}]`).join('');
+    }
+    case 'star':
+      throw new SqlError('* is only allowed in SELECT lists and COUNT(*)', e.pos?.line, e.pos?.column);
+    case 'neg':
+      return `F.neg(${go(e.e)})`;
+    case 'not':
+      return `F.not(${go(e.e)})`;
+    case 'bin': {
+      const l = go(e.l);
+      const r = go(e.r);
+      switch (e.op.toUpperCase()) {
+        case '=': return `F.eq(${l}, ${r})`;
+        case '<>': return `F.ne(${l}, ${r})`;
+        case '<': return `F.lt(${l}, ${r})`;
+        case '<=': return `F.le(${l}, ${r})`;
+        case '>': return `F.gt(${l}, ${r})`;
+        case '>=': return `F.ge(${l}, ${r})`;
+        case 'AND': return `F.and(${l}, ${r})`;
+        case 'OR': return `F.or(${l}, ${r})`;
+        case '+': return `F.add(${l}, ${r})`;
+        case '-': return `F.sub(${l}, ${r})`;
+        case '*': return `F.mul(${l}, ${r})`;
+        case '/': return `F.div(${l}, ${r}, ${isIntegral(e.l, scope) && isIntegral(e.r, scope)})`;
+        case '%': return `F.MOD(${l}, ${r})`;
+        case '||': return `F.concat(${l}, ${r})`;
+        default:
+          throw new SqlError(`unsupported operator ${e.op}`, e.pos?.line, e.pos?.column);
+      }
+    }
+    case 'case': {
+      const op = e.operand ? go(e.operand) : undefined;
+      let out = e.else ? go(e.else) : 'null';
+      for (let i = e.whens.length - 1; i >= 0; i--) {
+        const [w, t] = e.whens[i]!;
+        const cond = op !== undefined ? `F.eq(${op}, ${go(w)}) === true` : `(${go(w)}) === true`;
+        out = `(${cond} ? ${go(t)} : ${out})`;
+      }
+      return out;
+    }
+    case 'cast':
+      return `F.cast(${go(e.e)}, ${JSON.stringify(e.type)})`;
+    case 'in':
+      return `${e.not ? 'F.not(' : '('}F.inList(${go(e.e)}, [${e.list.map(go).join(', ')}]))`;
+    case 'between':
+      return `${e.not ? 'F.not(' : '('}F.between(${go(e.e)}, ${go(e.lo)}, ${go(e.hi)}))`;
+    case 'like':
+      return `${e.not ? 'F.not(' : '('}F.like(${go(e.e)}, ${go(e.pattern)}))`;
+    case 'isnull':
+      return e.not ? `(${go(e.e)} != null)` : `(${go(e.e)} == null)`;
+    case 'call': {
+      if (AGGREGATES.has(e.name) || e.over) throw new SqlError(`aggregate ${e.name} is not allowed here`, e.pos?.line, e.pos?.column);
+      if (WINDOW_PROPS.test(e.name)) throw new SqlError(`${e.name} needs GROUP BY ${e.name.split('_')[0]}(...)`, e.pos?.line, e.pos?.column);
+      if (!SCALAR_FUNCTIONS.includes(e.name)) throw new SqlError(`unknown function ${e.name}; see docs/sql.md for the supported functions`, e.pos?.line, e.pos?.column);
+      return `F.${e.name}(${e.args.map(go).join(', ')})`;
+    }
+  }
+}
+
+/** The result type of an expression, as far as the planner needs it (timestamps, numbers, strings). */
+export function typeOf(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined, specialType?: (e: Expr) => string | undefined): string {
+  const st = specialType?.(e);
+  if (st) return st;
+  const t = (x: Expr) => typeOf(x, scope, special, specialType);
+  switch (e.k) {
+    case 'lit':
+      return e.v === null ? 'NULL' : typeof e.v === 'number' ? (Number.isInteger(e.v) ? 'INT' : 'DECIMAL') : typeof e.v === 'boolean' ? 'BOOLEAN' : 'STRING';
+    case 'interval':
+      return 'INTERVAL';
+    case 'col': {
+      const { type, nested } = scope.resolve(e.path, e.pos);
+      let ty = type;
+      for (const p of nested) {
+        const m = /^ROW\s*<([\s\S]*)>$/i.exec(ty);
+        const f = m ? new RegExp(`(?:^|,)\\s*\`?${p}\`?\\s+([^,<]+(?:<[^>]*>)?)`, 'i').exec(m[1]!) : null;
+        ty = f ? f[1]!.trim().toUpperCase() : 'UNKNOWN';
+      }
+      return ty;
+    }
+    case 'neg':
+      return t(e.e);
+    case 'bin': {
+      const op = e.op.toUpperCase();
+      if (['=', '<>', '<', '<=', '>', '>=', 'AND', 'OR'].includes(op)) return 'BOOLEAN';
+      if (op === '||') return 'STRING';
+      const l = t(e.l);
+      const r = t(e.r);
+      if (kindOf(l) === 'timestamp' || kindOf(r) === 'timestamp') return kindOf(l) === 'timestamp' ? l : r;
+      if (op === '/' && !(isIntType(l) && isIntType(r))) return 'DOUBLE';
+      if (l === 'BIGINT' || r === 'BIGINT') return isIntType(l) && isIntType(r) ? 'BIGINT' : 'DECIMAL';
+      return isIntType(l) && isIntType(r) ? 'INT' : 'DECIMAL';
+    }
+    case 'case':
+      return e.whens.length ? t(e.whens[0]![1]) : 'NULL';
+    case 'cast':
+      return e.type;
+    case 'in':
+    case 'between':
+    case 'like':
+    case 'isnull':
+    case 'not':
+      return 'BOOLEAN';
+    case 'call':
+      return callType(e.name, e.args.map(t));
+    default:
+      return 'UNKNOWN';
+  }
+}
+
+const isIntType = (t: string) => /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT)\b/i.test(t);
+function isIntegral(e: Expr, scope: Scope): boolean {
+  try {
+    return isIntType(typeOf(e, scope));
+  } catch {
+    return false;
+  }
+}
+
+function callType(name: string, args: string[]): string {
+  switch (name) {
+    case 'COUNT':
+      return 'BIGINT';
+    case 'SUM':
+    case 'MIN':
+    case 'MAX':
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE':
+      return args[0] ?? 'UNKNOWN';
+    case 'AVG':
+      return args[0] && isIntType(args[0]) ? args[0] : 'DOUBLE';
+    case 'CHAR_LENGTH': case 'CHARACTER_LENGTH': case 'POSITION': case 'YEAR': case 'MONTH': case 'DAYOFMONTH': case 'HOUR': case 'MINUTE': case 'SECOND':
+      return 'BIGINT';
+    case 'MOD': case 'ABS': case 'FLOOR': case 'CEIL': case 'CEILING': case 'ROUND': case 'SIGN':
+      return args[0] ?? 'DOUBLE';
+    case 'POWER': case 'SQRT': case 'EXP': case 'LN': case 'LOG10': case 'RAND':
+      return 'DOUBLE';
+    case 'REGEXP':
+      return 'BOOLEAN';
+    case 'COALESCE': case 'IFNULL': case 'NULLIF': case 'GREATEST': case 'LEAST':
+      return args.find((a) => a !== 'NULL') ?? 'NULL';
+    case 'IF':
+      return args[1] ?? 'NULL';
+    case 'TO_TIMESTAMP': case 'CURRENT_TIMESTAMP': case 'NOW': case 'LOCALTIMESTAMP':
+      return 'TIMESTAMP(3)';
+    case 'TO_TIMESTAMP_LTZ': case 'PROCTIME':
+      return 'TIMESTAMP_LTZ(3)';
+    case 'UNIX_TIMESTAMP':
+      return 'BIGINT';
+    case 'LISTAGG':
+      return 'STRING';
+    default:
+      return 'STRING';
+  }
+}

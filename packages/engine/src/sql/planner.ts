@@ -1,0 +1,464 @@
+import type { DataStream } from '../api/DataStream.js';
+import type { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
+import type { Collector, KeyedProcessContext, RuntimeContext } from '../api/functions.js';
+import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
+import { StateTtlConfig } from '../state/StateTtlConfig.js';
+import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../windows/assigners/SlidingWindows.js';
+import { EventTimeSessionWindows, ProcessingTimeSessionWindows } from '../windows/assigners/SessionWindows.js';
+import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from '../windows/assigners/TumblingWindows.js';
+import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
+import type { TimeWindow } from '../windows/Window.js';
+import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
+import type { Expr, From, Query } from './ast.js';
+import type { SqlCatalog } from './catalog.js';
+import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compileExpr.js';
+import { SqlError } from './SqlError.js';
+import { tableSource, type Row } from './tableConnectors.js';
+import type { Column } from './types.js';
+
+/** A planned relation: its stream of rows (updating ones carry `$rowKind`), columns, and EXPLAIN text. */
+export interface Rel {
+  stream: DataStream<Row>;
+  columns: Column[];
+  updating: boolean;
+  explain: string;
+  /** Set when the relation is a window TVF: aggregations over its windows use the engine's window operator. */
+  tvf?: { fn: 'TUMBLE' | 'HOP' | 'CUMULATE'; timeCol: string; intervals: number[]; base: Rel; proctime: boolean };
+}
+
+export interface PlannerOptions {
+  stateTtlMs?: number;
+}
+
+const indent = (s: string) => s.split('\n').map((l) => '  ' + l).join('\n');
+const strip = (e: unknown): string => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
+const posOf = (e: { pos?: { line: number; column: number } }) => e.pos;
+
+function walk(e: Expr, f: (e: Expr) => boolean | void): void {
+  if (f(e) === false) return;
+  switch (e.k) {
+    case 'bin': walk(e.l, f); walk(e.r, f); break;
+    case 'not': case 'neg': case 'cast': case 'isnull': walk(e.e, f); break;
+    case 'case': if (e.operand) walk(e.operand, f); e.whens.forEach(([a, b]) => { walk(a, f); walk(b, f); }); if (e.else) walk(e.else, f); break;
+    case 'in': walk(e.e, f); e.list.forEach((x) => walk(x, f)); break;
+    case 'between': walk(e.e, f); walk(e.lo, f); walk(e.hi, f); break;
+    case 'like': walk(e.e, f); walk(e.pattern, f); break;
+    case 'call': e.args.forEach((x) => walk(x, f)); break;
+    default: break;
+  }
+}
+
+/** Plans SQL queries onto the engine's DataStream operators (Flink's names in the EXPLAIN text). */
+export class Planner {
+  constructor(
+    readonly env: StreamExecutionEnvironment,
+    readonly catalog: SqlCatalog,
+    readonly opts: PlannerOptions = {},
+  ) {}
+
+  query(q: Query): Rel {
+    if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
+    let { rel, scope } = this.fromItem(q.from);
+    if (q.where) {
+      const pred = compileExpr(q.where, scope);
+      const base = rel;
+      rel = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(where)'), `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
+    }
+    const aggs: Expr[] = [];
+    const findAggs = (e: Expr) =>
+      walk(e, (x) => {
+        if (x.k === 'call' && AGGREGATES.has(x.name) && !x.over) {
+          if (!aggs.some((a) => strip(a) === strip(x))) aggs.push(x);
+          return false;
+        }
+      });
+    q.items.forEach((i) => findAggs(i.e));
+    if (q.having) findAggs(q.having);
+    if (q.groupBy.length || aggs.length) return this.aggregate(q, rel, scope, aggs);
+    if (q.items.some((i) => i.e.k === 'call' && i.e.over)) return this.overQuery(q, rel, scope);
+    return this.project(q, rel, scope);
+  }
+
+  /** A relation whose stream is built when first used (a TVF's rows are only built if something reads them). */
+  private derive(base: Rel, build: () => DataStream<Row>, explain: string, columns = base.columns, updating = base.updating): Rel {
+    let s: DataStream<Row> | undefined;
+    return {
+      get stream() {
+        return (s ??= build());
+      },
+      columns,
+      updating,
+      explain,
+    };
+  }
+
+  fromItem(f: From): { rel: Rel; scope: RelScope } {
+    switch (f.k) {
+      case 'table': {
+        const rel = this.table(f.name, f.pos);
+        return { rel, scope: RelScope.of(rel.columns, f.alias ?? f.name) };
+      }
+      case 'sub': {
+        const rel = this.query(f.query);
+        return { rel, scope: RelScope.of(rel.columns, f.alias) };
+      }
+      case 'tvf':
+        return this.tvf(f);
+      case 'join':
+        throw new SqlError('joins are not supported yet', f.pos?.line, f.pos?.column);
+    }
+  }
+
+  table(name: string, pos?: { line: number; column: number }): Rel {
+    const e = this.catalog.get(name, pos);
+    if (e.kind === 'view') {
+      const rel = this.query(e.query);
+      return { ...rel, stream: rel.stream, explain: rel.explain };
+    }
+    if (e.kind === 'stream') return { stream: e.stream, columns: e.columns, updating: e.updating, explain: `DataStreamScan(table=[${name}], fields=[${e.columns.map((c) => c.name).join(', ')}])` };
+    const src = tableSource(this.env, e.ddl);
+    return { stream: src.stream, columns: src.columns, updating: false, explain: src.explain };
+  }
+
+  private tvf(f: Extract<From, { k: 'tvf' }>): { rel: Rel; scope: RelScope } {
+    const base = this.table(f.table, f.pos);
+    const tc = base.columns.find((c) => c.name === f.timeCol);
+    if (!tc || !tc.time) throw new SqlError(`${f.fn}: DESCRIPTOR(${f.timeCol}) must be a time attribute of ${f.table} (declare a WATERMARK or PROCTIME())`, f.pos?.line, f.pos?.column);
+    const need = f.fn === 'TUMBLE' ? 1 : 2;
+    if (f.intervals.length < need) throw new SqlError(`${f.fn} needs ${need} interval argument(s)`, f.pos?.line, f.pos?.column);
+    const [a, b] = f.intervals as [number, number];
+    const size = f.fn === 'TUMBLE' ? a : b;
+    const step = f.fn === 'TUMBLE' ? a : a;
+    const col = f.timeCol;
+    const proctime = tc.time === 'proctime';
+    const columns: Column[] = [...base.columns.map((c) => (c.name === col && f.fn !== 'TUMBLE' ? c : c)), { name: 'window_start', type: 'TIMESTAMP(3)' }, { name: 'window_end', type: 'TIMESTAMP(3)' }, { name: 'window_time', type: proctime ? 'TIMESTAMP_LTZ(3)' : 'TIMESTAMP(3)', time: proctime ? 'proctime' : 'rowtime' }];
+    const fn = f.fn;
+    const rel = this.derive(
+      base,
+      () =>
+        base.stream.flatMap<Row>((r, out) => {
+          const t = r[col] as number;
+          if (t === null || t === undefined) return;
+          if (fn === 'CUMULATE') {
+            const start = t - (((t % size) + size) % size);
+            for (let end = start + step; end <= start + size; end += step) if (t < end) out.collect({ ...r, window_start: start, window_end: end, window_time: end - 1 });
+            return;
+          }
+          const last = t - (((t % step) + step) % step);
+          for (let start = last; start > t - size; start -= step) out.collect({ ...r, window_start: start, window_end: start + size, window_time: start + size - 1 });
+        }, `${fn}`),
+      `WindowTableFunction(window=[${fn}(time_col=[${col}], ${f.intervals.map((x) => `${x} ms`).join(', ')})])\n${indent(base.explain)}`,
+      columns,
+    );
+    rel.tvf = { fn: f.fn, timeCol: col, intervals: f.intervals, base, proctime };
+    return { rel, scope: RelScope.of(columns, f.alias ?? f.table) };
+  }
+
+  private outName(e: Expr, alias: string | undefined, i: number): string {
+    if (alias) return alias;
+    if (e.k === 'col') return e.path[e.path.length - 1]!;
+    return `EXPR$${i}`;
+  }
+
+  private project(q: Query, rel: Rel, scope: RelScope): Rel {
+    const outs: { name: string; fn: (r: Row) => unknown; type: string; time?: Column['time'] }[] = [];
+    q.items.forEach((it, i) => {
+      if (it.e.k === 'star') {
+        const q2 = it.e.qualifier;
+        for (const en of scope.entries) {
+          if (q2 && en.qualifier !== q2) continue;
+          const key = en.key;
+          const col = rel.columns.find((c) => c.name === key);
+          outs.push({ name: en.name, fn: (r) => r[key], type: en.type, time: col?.time });
+        }
+        return;
+      }
+      const name = this.outName(it.e, it.alias, i);
+      let time: Column['time'];
+      if (it.e.k === 'col') time = rel.columns.find((c) => c.name === scope.resolve((it.e as { path: string[] }).path).key)?.time;
+      if (it.e.k === 'call' && it.e.name === 'PROCTIME') time = 'proctime';
+      outs.push({ name, fn: compileExpr(it.e, scope), type: typeOf(it.e, scope), time });
+    });
+    dedupeNames(outs);
+    const updating = rel.updating;
+    const names = outs.map((o) => o.name);
+    const fns = outs.map((o) => o.fn);
+    const map = (r: Row): Row => {
+      const o: Row = {};
+      for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
+      if (updating) o.$rowKind = r.$rowKind;
+      return o;
+    };
+    const base = rel;
+    return this.derive(base, () => base.stream.map(map, 'Calc(select)'), `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`, outs.map((o) => ({ name: o.name, type: o.type, time: o.time })), updating);
+  }
+
+  private aggregate(q: Query, rel: Rel, scope: RelScope, aggExprs: Expr[]): Rel {
+    // the window of the aggregation: a window TVF grouped by window_start/window_end, or a legacy group window
+    let window: { assigner: WindowAssigner<TimeWindow>; desc: string } | undefined;
+    let groupBy = q.groupBy;
+    const legacy = groupBy.find((g) => g.k === 'call' && ['TUMBLE', 'HOP', 'SESSION'].includes(g.name));
+    let input = rel;
+    let inScope = scope;
+    const isWinCol = (g: Expr) => g.k === 'col' && ['window_start', 'window_end', 'window_time'].includes(g.path[g.path.length - 1]!);
+    if (legacy && legacy.k === 'call') {
+      const tcol = legacy.args[0];
+      const ivs = legacy.args.slice(1).map((a) => (a.k === 'interval' ? a.ms : NaN));
+      if (!tcol || tcol.k !== 'col' || ivs.some(Number.isNaN)) throw new SqlError(`${legacy.name}(time_attr, INTERVAL ...) expected`, legacy.pos?.line, legacy.pos?.column);
+      const key = scope.resolve(tcol.path, tcol.pos).key;
+      const c = rel.columns.find((x) => x.name === key);
+      if (!c?.time) throw new SqlError(`${legacy.name}: ${key} is not a time attribute (declare a WATERMARK or PROCTIME())`, legacy.pos?.line, legacy.pos?.column);
+      const pt = c.time === 'proctime';
+      const assigner =
+        legacy.name === 'TUMBLE'
+          ? pt ? TumblingProcessingTimeWindows.of(ivs[0]!) : TumblingEventTimeWindows.of(ivs[0]!)
+          : legacy.name === 'HOP'
+            ? pt ? SlidingProcessingTimeWindows.of(ivs[1]!, ivs[0]!) : SlidingEventTimeWindows.of(ivs[1]!, ivs[0]!)
+            : pt ? ProcessingTimeSessionWindows.withGap(ivs[0]!) : EventTimeSessionWindows.withGap(ivs[0]!);
+      window = { assigner: assigner as WindowAssigner<TimeWindow>, desc: `${legacy.name}(${key}, ${ivs.map((x) => `${x} ms`).join(', ')})` };
+      groupBy = groupBy.filter((g) => g !== legacy);
+    } else if (rel.tvf && groupBy.some(isWinCol)) {
+      const t = rel.tvf;
+      const [a, b] = t.intervals as [number, number];
+      if (t.fn === 'CUMULATE') throw new SqlError('CUMULATE windows are not supported in aggregations yet', q.pos?.line, q.pos?.column);
+      const assigner = t.fn === 'TUMBLE' ? (t.proctime ? TumblingProcessingTimeWindows.of(a) : TumblingEventTimeWindows.of(a)) : t.proctime ? SlidingProcessingTimeWindows.of(b, a) : SlidingEventTimeWindows.of(b, a);
+      window = { assigner: assigner as WindowAssigner<TimeWindow>, desc: `${t.fn}(${t.timeCol}, ${t.intervals.map((x) => `${x} ms`).join(', ')})` };
+      groupBy = groupBy.filter((g) => !isWinCol(g));
+      input = t.base;
+      inScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
+    }
+    if (window && input.updating) throw new SqlError('window aggregations need an append-only input; this input is an updating query', q.pos?.line, q.pos?.column);
+
+    const keyFns = groupBy.map((g) => compileExpr(g, inScope));
+    const keyTypes = groupBy.map((g) => typeOf(g, inScope));
+    const specs: AggSpec[] = aggExprs.map((a) => {
+      if (a.k !== 'call') throw new Error('not an aggregate');
+      const arg = a.star || a.args.length === 0 ? undefined : compileExpr(a.args[0]!, inScope);
+      if (!arg && a.name !== 'COUNT') throw new SqlError(`${a.name} needs an argument`, a.pos?.line, a.pos?.column);
+      if (!['COUNT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(a.name)) throw new SqlError(`aggregate ${a.name} is not supported yet`, a.pos?.line, a.pos?.column);
+      return { name: a.name, distinct: !!a.distinct, arg, call: a };
+    });
+    const aggTypes = aggExprs.map((a) => typeOf(a, inScope));
+    const integral = aggTypes.map((t) => /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT)\b/.test(t));
+
+    // the aggregate's rows: $g<i> group values, $a<i> aggregate values, $ws/$we window bounds
+    const special = (e: Expr): string | undefined => {
+      const s = strip(e);
+      const ai = aggExprs.findIndex((a) => strip(a) === s);
+      if (ai >= 0) return `$a${ai}`;
+      const gi = groupBy.findIndex((g) => sameExpr(g, e, inScope));
+      if (gi >= 0) return `$g${gi}`;
+      if (window) {
+        if (e.k === 'col' && e.path.length <= 2) {
+          const last = e.path[e.path.length - 1]!;
+          if (last === 'window_start') return '$ws';
+          if (last === 'window_end') return '$we';
+          if (last === 'window_time') return '$wt';
+        }
+        if (e.k === 'call' && WINDOW_PROPS.test(e.name)) {
+          const p = e.name.split('_')[1];
+          return p === 'START' ? '$ws' : p === 'END' ? '$we' : '$wt';
+        }
+      }
+      return undefined;
+    };
+    const specialType = (e: Expr): string | undefined => {
+      const k = special(e);
+      if (!k) return undefined;
+      if (k.startsWith('$a')) return aggTypes[Number(k.slice(2))];
+      if (k.startsWith('$g')) return keyTypes[Number(k.slice(2))];
+      return 'TIMESTAMP(3)';
+    };
+    const aggScope = {
+      resolve: (path: string[], pos?: { line: number; column: number }) => {
+        throw new SqlError(`column '${path.join('.')}' must appear in GROUP BY or be used in an aggregate function`, pos?.line, pos?.column);
+      },
+    };
+
+    const emitRow = (keys: unknown[], accs: AggAcc[]): Row => {
+      const o: Row = {};
+      for (let i = 0; i < keys.length; i++) o[`$g${i}`] = keys[i];
+      for (let i = 0; i < specs.length; i++) o[`$a${i}`] = finish(specs[i]!, result(specs[i]!, accs[i]!), integral[i]!);
+      return o;
+    };
+    const keyOf = (r: Row) => {
+      const ks = keyFns.map((f) => f(r));
+      return { ks, key: keyFns.length === 1 && typeof ks[0] !== 'object' ? String(ks[0]) : JSON.stringify(ks) };
+    };
+
+    let aggStream: () => DataStream<Row>;
+    let desc: string;
+    const updatingIn = input.updating;
+    const src = input;
+    if (window) {
+      const w = window;
+      desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
+      aggStream = () =>
+        src.stream
+          .keyBy((r) => keyOf(r).key)
+          .window(w.assigner)
+          .aggregate<{ keys: unknown[] | null; accs: AggAcc[] }, Row, Row>(
+            {
+              createAccumulator: () => ({ keys: null, accs: specs.map(createAcc) }),
+              add: (r, acc) => {
+                if (acc.keys === null) acc.keys = keyFns.map((f) => f(r));
+                for (let i = 0; i < specs.length; i++) acc.accs[i] = accumulate(specs[i]!, acc.accs[i]!, r, 1);
+                return acc;
+              },
+              getResult: (acc) => emitRow(acc.keys ?? [], acc.accs),
+              merge: (a, b) => ({ keys: a.keys ?? b.keys, accs: a.accs.map((x, i) => mergeAcc(specs[i]!, x, b.accs[i]!)) }),
+            },
+            {
+              process: (_key, ctx, elements, out) => {
+                for (const r of elements) {
+                  r.$ws = ctx.window.start;
+                  r.$we = ctx.window.end;
+                  r.$wt = ctx.window.end - 1;
+                  out.collect(r);
+                }
+              },
+            },
+            'GroupWindowAggregate',
+          );
+    } else {
+      const ttl = this.opts.stateTtlMs;
+      desc = `GroupAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], select=[${aggExprs.map(exprText).join(', ')}])`;
+      aggStream = () =>
+        src.stream
+          .keyBy((r) => keyOf(r).key)
+          .process<Row>(
+            new GroupAggFunction(specs, keyFns, emitRow, updatingIn, ttl),
+            'GroupAggregate',
+          );
+    }
+    const aggRel: Rel = this.derive(src, aggStream, `${desc}\n${indent(src.explain)}`, [], !window);
+    // HAVING, then the SELECT list over the aggregate's rows
+    let out = aggRel;
+    if (q.having) {
+      const pred = compileExpr(q.having, aggScope, special);
+      const base = out;
+      out = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(having)'), `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`, base.columns, base.updating);
+    }
+    const outs = q.items.map((it, i) => {
+      if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
+      const k = special(it.e);
+      const time: Column['time'] = k === '$wt' || (k === '$we' && false) ? 'rowtime' : undefined;
+      return { name: this.outName(it.e, it.alias, i), fn: compileExpr(it.e, aggScope, special), type: typeOf(it.e, aggScope, special, specialType), time };
+    });
+    dedupeNames(outs);
+    const names = outs.map((o) => o.name);
+    const fns = outs.map((o) => o.fn);
+    const updating = !window;
+    const base = out;
+    return this.derive(
+      base,
+      () =>
+        base.stream.map((r) => {
+          const o: Row = {};
+          for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
+          if (updating) o.$rowKind = r.$rowKind;
+          return o;
+        }, 'Calc(select)'),
+      `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`,
+      outs.map((o) => ({ name: o.name, type: o.type, time: o.time })),
+      updating,
+    );
+  }
+
+  private overQuery(q: Query, _rel: Rel, _scope: RelScope): Rel {
+    throw new SqlError('OVER windows (ROW_NUMBER() OVER ...) are not supported yet', q.pos?.line, q.pos?.column);
+  }
+}
+
+/** Keyed state of a GROUP BY: its accumulators and row count; emits Flink's changelog (+I, -U/+U, -D). */
+class GroupAggFunction {
+  private state!: ValueStateLike<{ n: number; keys: unknown[]; accs: AggAcc[] }>;
+  constructor(
+    private readonly specs: AggSpec[],
+    private readonly keyFns: ((r: Row) => unknown)[],
+    private readonly emitRow: (keys: unknown[], accs: AggAcc[]) => Row,
+    private readonly updatingIn: boolean,
+    private readonly ttlMs: number | undefined,
+  ) {}
+  open(ctx: RuntimeContext): void {
+    const d = new ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>('sql-group-agg');
+    if (this.ttlMs) d.enableTimeToLive(StateTtlConfig.newBuilder(this.ttlMs).build());
+    this.state = ctx.getState(d);
+  }
+  processElement(r: Row, _ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
+    const kind = this.updatingIn ? ((r.$rowKind as string | undefined) ?? '+I') : '+I';
+    const sign: 1 | -1 = kind === '+I' || kind === '+U' ? 1 : -1;
+    let st = this.state.value();
+    if (!st) {
+      if (sign < 0) return; // retraction of a row this state never saw (expired or before a restore): ignored, as Flink does
+      st = { n: 0, keys: this.keyFns.map((f) => f(r)), accs: this.specs.map(createAcc) };
+    }
+    const prev = st.n > 0 ? this.emitRow(st.keys, st.accs) : undefined;
+    for (let i = 0; i < this.specs.length; i++) st.accs[i] = accumulate(this.specs[i]!, st.accs[i]!, r, sign);
+    st.n += sign;
+    if (st.n <= 0) {
+      this.state.update(undefined);
+      if (prev) out.collect({ ...prev, $rowKind: '-D' });
+      return;
+    }
+    this.state.update(st);
+    const next = this.emitRow(st.keys, st.accs);
+    if (!prev) out.collect({ ...next, $rowKind: '+I' });
+    else if (!sameRow(prev, next)) {
+      out.collect({ ...prev, $rowKind: '-U' });
+      out.collect({ ...next, $rowKind: '+U' });
+    }
+  }
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  for (const k in a) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+function sameExpr(a: Expr, b: Expr, scope: RelScope): boolean {
+  if (a.k === 'col' && b.k === 'col') {
+    try {
+      const x = scope.resolve(a.path);
+      const y = scope.resolve(b.path);
+      return x.key === y.key && x.nested.join('.') === y.nested.join('.');
+    } catch {
+      return false;
+    }
+  }
+  return strip(a) === strip(b);
+}
+
+function dedupeNames(outs: { name: string }[]): void {
+  const seen = new Map<string, number>();
+  for (const o of outs) {
+    const n = seen.get(o.name) ?? 0;
+    seen.set(o.name, n + 1);
+    if (n > 0) o.name = `${o.name}${n - 1}`;
+  }
+}
+
+/** Compact text of an expression for EXPLAIN. */
+export function exprText(e: Expr): string {
+  switch (e.k) {
+    case 'lit': return typeof e.v === 'string' ? `'${e.v}'` : String(e.v);
+    case 'interval': return `${e.ms}ms`;
+    case 'col': return e.path.join('.');
+    case 'star': return e.qualifier ? `${e.qualifier}.*` : '*';
+    case 'call': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.star ? '*' : e.args.map(exprText).join(', ')})`;
+    case 'bin': return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
+    case 'not': return `NOT ${exprText(e.e)}`;
+    case 'neg': return `-${exprText(e.e)}`;
+    case 'case': return 'CASE(...)';
+    case 'cast': return `CAST(${exprText(e.e)} AS ${e.type})`;
+    case 'in': return `${exprText(e.e)} ${e.not ? 'NOT ' : ''}IN (${e.list.map(exprText).join(', ')})`;
+    case 'between': return `${exprText(e.e)} BETWEEN ${exprText(e.lo)} AND ${exprText(e.hi)}`;
+    case 'like': return `${exprText(e.e)} LIKE ${exprText(e.pattern)}`;
+    case 'isnull': return `${exprText(e.e)} IS ${e.not ? 'NOT ' : ''}NULL`;
+  }
+}
+
+function whereText(q: Query): string {
+  return q.where ? exprText(q.where) : '';
+}
+void posOf;
