@@ -6,7 +6,8 @@ import type { CellRunView } from '../notebook/cellRuns.js';
 import { showErrorMarker } from './errorMarker.js';
 import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
-import { fillTemplate, sqlRows } from './sqlResult.js';
+import { sqlRows } from './sqlResult.js';
+import { singleTemplateHtml } from './singleTemplate.js';
 import { refreshSqlCatalog, registerSqlCompletion } from './sqlCompletionProvider.js';
 
 interface Props {
@@ -114,7 +115,8 @@ export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChan
           <CellOutputs cellId={cell.id} run={shown && { ...shown, results: {} }} charts={cell.charts} onChartChange={onChartChange} errorLine />
           {single && (
             <div className="big-number sql-single" data-testid={`sql-single-${cell.id}`}>
-              <span className="big-number-value">{fillTemplate(cell.template, single)}</span>
+              {/* Zeppelin templates are HTML: sanitized, with the values escaped (singleTemplate.ts). */}
+              <span className="big-number-value" dangerouslySetInnerHTML={{ __html: singleTemplateHtml(cell.template, single) }} />
             </div>
           )}
         </>

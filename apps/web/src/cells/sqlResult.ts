@@ -51,11 +51,11 @@ export function rowsOfCell(cell: Cell | undefined, rows: Row[]): Row[] {
  * Zeppelin's single-value template: {0}, {1}, ... are the row's columns in order (the record timestamp the worker
  * adds is not a column). Without a template, the first column.
  */
-export function fillTemplate(template: string | undefined, row: Row): string {
+export function fillTemplate(template: string | undefined, row: Row, escape: (text: string) => string = (t) => t): string {
   const values = Object.entries(row)
     .filter(([k]) => k !== ROW_KIND && k !== 'timestamp')
     .map(([, v]) => v);
-  const text = (v: unknown) => (v === undefined ? '' : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const text = (v: unknown) => escape(v === undefined ? '' : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
   if (!template) return text(values[0]);
   return template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < values.length ? text(values[Number(i)]) : m));
 }
