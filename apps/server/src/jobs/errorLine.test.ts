@@ -17,7 +17,8 @@ describe('errorLineOf', () => {
 
   it('gives no line for a SQL error without one, or in a statement of a cell above', () => {
     expect(errorLineOf(new SqlError('no trailing query'))).toBeUndefined();
-    expect(errorLineOf(new SqlError('in catalog statement 2: line 1, column 5: bad option', 1, 5))).toBeUndefined();
+    // The engine's message: `line 1, column 5: in catalog statement 2: line 1, column 5: ...`.
+    expect(errorLineOf(new SqlError('line 1, column 5: in catalog statement 2: line 1, column 5: bad option', 1, 5))).toBeUndefined();
   });
 
   it("takes a code cell's line from the stack", () => {

@@ -40,7 +40,8 @@ let logLines: string[] = [];
 function toRow(value: unknown, timestamp: number): Record<string, unknown> {
   const row: Record<string, unknown> =
     value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : { value };
-  if (!('timestamp' in row) && Number.isFinite(timestamp)) row.timestamp = timestamp;
+  // SQL results (marked with their row kind) have exactly the query's columns: no record timestamp is added to them.
+  if (!('timestamp' in row) && !('$rowKind' in row) && Number.isFinite(timestamp)) row.timestamp = timestamp;
   return row;
 }
 

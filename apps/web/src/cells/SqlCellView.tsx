@@ -71,7 +71,7 @@ export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChan
   return (
     <div className="code-cell sql-cell">
       <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} {...(onResume ? { onResume } : {})} runTitle="Run (Shift+Enter, Ctrl+Enter)">
-        <span className="spacer" />
+        {/* Left of the cell's own actions, which sit over the toolbar's right end. */}
         <span className="sql-modes" role="radiogroup" aria-label="Display mode">
           {MODES.map((m) => (
             <button

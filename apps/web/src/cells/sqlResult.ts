@@ -10,17 +10,17 @@ function withoutKind(row: Row): Row {
   return rest;
 }
 
-/** Equality of two rows' values; `ignore` leaves out a field (the record timestamp the worker adds). */
-function sameRow(a: Row, b: Row, ignore?: string): boolean {
-  const keys = Object.keys(a).filter((k) => k !== ROW_KIND && k !== ignore);
-  if (keys.length !== Object.keys(b).filter((k) => k !== ROW_KIND && k !== ignore).length) return false;
+/** Equality of two rows' values, row kinds aside. */
+function sameRow(a: Row, b: Row): boolean {
+  const keys = Object.keys(a).filter((k) => k !== ROW_KIND);
+  if (keys.length !== Object.keys(b).filter((k) => k !== ROW_KIND).length) return false;
   return keys.every((k) => k in b && JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
 /**
  * The current result of an updating query (Zeppelin's type=update): the changelog applied in order. +I and +U add a
- * row; -U and -D remove one equal row (the newest such), as Flink's retractions do. A retraction can differ from its
- * row in the `timestamp` the worker adds to each record, so a row equal but for it is taken when no exact one is.
+ * row; -U and -D remove one equal row (the newest such), as Flink's retractions do. SQL rows carry only the query's
+ * columns (the worker adds no record timestamp to them), so equal means equal in every column.
  */
 export function materialize(changelog: Row[]): Row[] {
   const rows: Row[] = [];
@@ -29,7 +29,6 @@ export function materialize(changelog: Row[]): Row[] {
     if (kind === '-U' || kind === '-D') {
       let at = -1;
       for (let i = rows.length - 1; i >= 0 && at < 0; i--) if (sameRow(rows[i]!, r)) at = i;
-      for (let i = rows.length - 1; i >= 0 && at < 0; i--) if (sameRow(rows[i]!, r, 'timestamp')) at = i;
       if (at >= 0) rows.splice(at, 1);
       // A retraction of a row no longer kept (older rows are dropped past the bound) removes nothing.
     } else rows.push(withoutKind(r));
@@ -48,12 +47,11 @@ export function rowsOfCell(cell: Cell | undefined, rows: Row[]): Row[] {
 }
 
 /**
- * Zeppelin's single-value template: {0}, {1}, ... are the row's columns in order (the record timestamp the worker
- * adds is not a column). Without a template, the first column.
+ * Zeppelin's single-value template: {0}, {1}, ... are the row's columns in order. Without a template, the first column.
  */
 export function fillTemplate(template: string | undefined, row: Row, escape: (text: string) => string = (t) => t): string {
   const values = Object.entries(row)
-    .filter(([k]) => k !== ROW_KIND && k !== 'timestamp')
+    .filter(([k]) => k !== ROW_KIND)
     .map(([, v]) => v);
   const text = (v: unknown) => escape(v === undefined ? '' : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
   if (!template) return text(values[0]);
