@@ -38,7 +38,8 @@ afterAll(() => {
   socket.close();
 });
 
-describe('SQL cells', () => {
+// Each run starts a worker that loads the SQL parser: 10-15 s on a loaded 2-core machine.
+describe('SQL cells', { timeout: 90_000 }, () => {
   it("runs a query over a table created in a cell above; the result is Flink's changelog", async () => {
     expect(await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'count', source: '', params: {} })).toEqual({ ok: true });
     await waitFor(async () => statusOf('count')?.status, (s) => s === 'finished' || s === 'error', 60_000);
