@@ -10,7 +10,7 @@ export type Expr =
   | { k: 'interval'; ms: number; pos?: Pos }
   | { k: 'col'; path: string[]; pos?: Pos }
   | { k: 'star'; qualifier?: string; pos?: Pos }
-  | { k: 'call'; name: string; args: Expr[]; distinct?: boolean; star?: boolean; over?: Over; pos?: Pos }
+  | { k: 'call'; name: string; args: Expr[]; distinct?: boolean; star?: boolean; over?: Over; filter?: Expr; pos?: Pos }
   | { k: 'bin'; op: string; l: Expr; r: Expr; pos?: Pos }
   | { k: 'not'; e: Expr; pos?: Pos }
   | { k: 'neg'; e: Expr; pos?: Pos }

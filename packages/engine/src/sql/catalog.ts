@@ -45,5 +45,6 @@ export class SqlCatalog {
 
 /** Parses a script into statements; errors carry line and column. */
 export function parseStatements(script: string): Statement[] {
-  return parseFlinkSql(script).map((n) => toStatement(n, script));
+  const { trees, text } = parseFlinkSql(script);
+  return trees.map((n) => toStatement(n, text));
 }

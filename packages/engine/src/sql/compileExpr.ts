@@ -99,6 +99,8 @@ export function exprJs(e: Expr, scope: Scope, special?: (e: Expr) => string | un
       return out;
     }
     case 'cast':
+      // a timestamp cast to a string prints as Flink does ('2020-10-10 00:00:01.000'), not as epoch ms
+      if (kindOf(e.type) === 'string' && kindOf(safeType(e.e, scope)) === 'timestamp') return `F.castTimestampToString(${go(e.e)})`;
       return `F.cast(${go(e.e)}, ${JSON.stringify(e.type)})`;
     case 'in':
       return `${e.not ? 'F.not(' : '('}F.inList(${go(e.e)}, [${e.list.map(go).join(', ')}]))`;
@@ -164,6 +166,14 @@ export function typeOf(e: Expr, scope: Scope, special?: (e: Expr) => string | un
       return callType(e.name, e.args.map(t));
     default:
       return 'UNKNOWN';
+  }
+}
+
+function safeType(e: Expr, scope: Scope): string {
+  try {
+    return typeOf(e, scope);
+  } catch {
+    return 'UNKNOWN';
   }
 }
 

@@ -13,8 +13,15 @@ export interface CstNode {
   constructor: { name: string };
 }
 
+interface TokenLike {
+  text: string;
+  start: number;
+  stop: number;
+  channel: number;
+}
 interface FlinkSqlLike {
   parse(sql: string, errorListener?: (e: ParseErrorLike) => void): CstNode;
+  getAllTokens(sql: string): TokenLike[];
   validate(sql: string): ParseErrorLike[];
 }
 interface ParseErrorLike {
@@ -64,8 +71,9 @@ export function posOf(n: CstNode): { line: number; column: number } {
  * Parses a script into its statements' parse trees; the first syntax error throws SqlError with line and column.
  * `lineOffset` shifts lines when the script is part of a larger text.
  */
-export function parseFlinkSql(script: string): CstNode[] {
+export function parseFlinkSql(script: string): { trees: CstNode[]; text: string } {
   const p = flinkSql();
+  script = rewriteFilterClauses(p, script);
   const errors: ParseErrorLike[] = [];
   const tree = p.parse(script, (e) => errors.push(e));
   if (errors.length > 0) {
@@ -76,5 +84,36 @@ export function parseFlinkSql(script: string): CstNode[] {
   for (const c of tree.children ?? []) {
     if (ruleOf(c) === 'SingleStatement' && c.children) out.push(c.children[0]!);
   }
+  return { trees: out, text: script };
+}
+
+/** The name aggregate calls with a FILTER clause get before parsing (see rewriteFilterClauses). */
+export const FILTER_CALL = 'FLOWBOOK_FILTER';
+
+/**
+ * dt-sql-parser's grammar lacks the aggregate FILTER clause (`COUNT(*) FILTER (WHERE x > 1)`, standard SQL that
+ * Flink supports). Using the parser's own tokens, each such call becomes `FLOWBOOK_FILTER(COUNT(*), x > 1)`, which it
+ * parses; toAst turns it back into the aggregate with its filter. Only tokens move: strings and comments are safe,
+ * and lines stay where they were.
+ */
+function rewriteFilterClauses(p: FlinkSqlLike, script: string): string {
+  if (!/\bFILTER\b/i.test(script)) return script;
+  const t = p.getAllTokens(script).filter((x) => x.channel === 0);
+  const edits: { at: number; end: number; text: string }[] = [];
+  for (let i = 1; i + 2 < t.length; i++) {
+    if (t[i]!.text.toUpperCase() !== 'FILTER' || t[i - 1]!.text !== ')' || t[i + 1]!.text !== '(' || t[i + 2]!.text.toUpperCase() !== 'WHERE') continue;
+    let depth = 0;
+    let k = i - 1;
+    for (; k >= 0; k--) {
+      if (t[k]!.text === ')') depth++;
+      else if (t[k]!.text === '(' && --depth === 0) break;
+    }
+    const name = t[k - 1];
+    if (k <= 0 || !name) continue;
+    edits.push({ at: name.start, end: name.start, text: `${FILTER_CALL}(` });
+    edits.push({ at: t[i]!.start, end: t[i + 2]!.stop + 1, text: ', ' });
+  }
+  let out = script;
+  for (const e of edits.sort((a, b) => b.at - a.at)) out = out.slice(0, e.at) + e.text + out.slice(e.end);
   return out;
 }

@@ -174,6 +174,7 @@ export const F = {
   LOCALTIMESTAMP: () => Date.now(),
   PROCTIME: () => Date.now(),
   formatTimestamp,
+  castTimestampToString: (v: unknown) => (n(v) ? null : typeof v === 'number' ? formatTimestamp(v) : String(v)),
 };
 
 export type FunctionName = keyof typeof F;

@@ -1,6 +1,6 @@
 import type { DataStream } from '../api/DataStream.js';
 import type { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
-import type { Collector, KeyedProcessContext, RuntimeContext } from '../api/functions.js';
+import type { Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } from '../api/functions.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import { StateTtlConfig } from '../state/StateTtlConfig.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../windows/assigners/SlidingWindows.js';
@@ -13,6 +13,7 @@ import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compileExpr.js';
 import { SqlError } from './SqlError.js';
+import { streamingJoin, StreamingJoinFunction } from './join.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
 
@@ -58,8 +59,10 @@ export class Planner {
 
   query(q: Query): Rel {
     if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
-    let { rel, scope } = this.fromItem(q.from);
-    if (q.where) {
+    // a comma join takes its condition from WHERE
+    const commaJoin = q.from.k === 'join' && !q.from.on && q.where !== undefined;
+    let { rel, scope } = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where) : this.fromItem(q.from);
+    if (q.where && !commaJoin) {
       const pred = compileExpr(q.where, scope);
       const base = rel;
       rel = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(where)'), `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
@@ -105,8 +108,101 @@ export class Planner {
       case 'tvf':
         return this.tvf(f);
       case 'join':
-        throw new SqlError('joins are not supported yet', f.pos?.line, f.pos?.column);
+        return this.join(f);
     }
+  }
+
+  /**
+   * A regular join: equality conditions between the two sides become the key both sides are partitioned and kept by;
+   * all conditions are checked on each joined pair (SQL's NULL = NULL is not a match).
+   */
+  private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr): { rel: Rel; scope: RelScope } {
+    const L = this.fromItem(f.left);
+    const R = this.fromItem(f.right);
+    const used = new Set<string>();
+    const unique = (name: string) => {
+      let k = name;
+      for (let i = 0; used.has(k); i++) k = `${name}${i}`;
+      used.add(k);
+      return k;
+    };
+    const lMap = L.scope.entries.map((e) => ({ ...e, newKey: unique(e.key) }));
+    const rMap = R.scope.entries.map((e) => ({ ...e, newKey: unique(e.key) }));
+    const scope = new RelScope([...lMap, ...rMap].map((e) => ({ qualifier: e.qualifier, name: e.name, key: e.newKey, type: e.type })));
+    const lFrom = lMap.map((e) => e.key);
+    const lTo = lMap.map((e) => e.newKey);
+    const rFrom = rMap.map((e) => e.key);
+    const rTo = rMap.map((e) => e.newKey);
+    const combine = (l: Row | null, r: Row | null): Row => {
+      const o: Row = {};
+      for (let i = 0; i < lTo.length; i++) o[lTo[i]!] = l ? l[lFrom[i]!] : null;
+      for (let i = 0; i < rTo.length; i++) o[rTo[i]!] = r ? r[rFrom[i]!] : null;
+      return o;
+    };
+    const cond = f.on && extraCondition ? ({ k: 'bin', op: 'AND', l: f.on, r: extraCondition } as Expr) : (f.on ?? extraCondition);
+    if (!cond) throw new SqlError('a join needs a condition (ON, or WHERE for a comma join)', f.pos?.line, f.pos?.column);
+    // equality conjuncts with one side in each input are the join key
+    const conjuncts: Expr[] = [];
+    const split = (e: Expr): void => {
+      if (e.k === 'bin' && e.op.toUpperCase() === 'AND') {
+        split(e.l);
+        split(e.r);
+      } else conjuncts.push(e);
+    };
+    split(cond);
+    const sideOf = (e: Expr): 'L' | 'R' | undefined => {
+      let side: 'L' | 'R' | undefined;
+      let mixed = false;
+      walk(e, (x) => {
+        if (x.k !== 'col') return;
+        let s: 'L' | 'R' | undefined;
+        try {
+          L.scope.resolve(x.path);
+          s = 'L';
+        } catch {
+          try {
+            R.scope.resolve(x.path);
+            s = 'R';
+          } catch {
+            s = undefined;
+          }
+        }
+        if (s && side && s !== side) mixed = true;
+        side = s ?? side;
+      });
+      return mixed ? undefined : side;
+    };
+    const lKeys: Expr[] = [];
+    const rKeys: Expr[] = [];
+    for (const c of conjuncts) {
+      if (c.k !== 'bin' || c.op !== '=') continue;
+      const a = sideOf(c.l);
+      const b = sideOf(c.r);
+      if (a === 'L' && b === 'R') (lKeys.push(c.l), rKeys.push(c.r));
+      else if (a === 'R' && b === 'L') (lKeys.push(c.r), rKeys.push(c.l));
+    }
+    if (!lKeys.length) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
+    const lk = lKeys.map((k) => compileExpr(k, L.scope));
+    const rk = rKeys.map((k) => compileExpr(k, R.scope));
+    const keyFn = (fns: ((r: Row) => unknown)[]) => (r: Row) => JSON.stringify(fns.map((g) => g(r)));
+    const residualFn = compileExpr(cond, scope);
+    const updating = L.rel.updating || R.rel.updating || f.type !== 'INNER';
+    const ttl = this.opts.stateTtlMs;
+    const columns: Column[] = [
+      ...lMap.map((e) => ({ name: e.newKey, type: e.type })),
+      ...rMap.map((e) => ({ name: e.newKey, type: e.type })),
+    ];
+    const lRel = L.rel;
+    const rRel = R.rel;
+    const fn = new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+    const rel = this.derive(
+      lRel,
+      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn),
+      `Join(joinType=[${f.type}InnerJoin], where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
+      columns,
+      updating,
+    );
+    return { rel, scope };
   }
 
   table(name: string, pos?: { line: number; column: number }): Rel {
@@ -128,7 +224,9 @@ export class Planner {
     if (f.intervals.length < need) throw new SqlError(`${f.fn} needs ${need} interval argument(s)`, f.pos?.line, f.pos?.column);
     const [a, b] = f.intervals as [number, number];
     const size = f.fn === 'TUMBLE' ? a : b;
-    const step = f.fn === 'TUMBLE' ? a : a;
+    const step = a;
+    // TUMBLE's optional offset shifts window starts (Flink 1.15+), e.g. INTERVAL '1' SECOND or '-1' SECOND
+    const offset = f.fn === 'TUMBLE' ? (f.intervals[1] ?? 0) : 0;
     const col = f.timeCol;
     const proctime = tc.time === 'proctime';
     const columns: Column[] = [...base.columns.map((c) => (c.name === col && f.fn !== 'TUMBLE' ? c : c)), { name: 'window_start', type: 'TIMESTAMP(3)' }, { name: 'window_end', type: 'TIMESTAMP(3)' }, { name: 'window_time', type: proctime ? 'TIMESTAMP_LTZ(3)' : 'TIMESTAMP(3)', time: proctime ? 'proctime' : 'rowtime' }];
@@ -144,7 +242,7 @@ export class Planner {
             for (let end = start + step; end <= start + size; end += step) if (t < end) out.collect({ ...r, window_start: start, window_end: end, window_time: end - 1 });
             return;
           }
-          const last = t - (((t % step) + step) % step);
+          const last = t - ((((t - offset) % step) + step) % step);
           for (let start = last; start > t - size; start -= step) out.collect({ ...r, window_start: start, window_end: start + size, window_time: start + size - 1 });
         }, `${fn}`),
       `WindowTableFunction(window=[${fn}(time_col=[${col}], ${f.intervals.map((x) => `${x} ms`).join(', ')})])\n${indent(base.explain)}`,
@@ -195,7 +293,7 @@ export class Planner {
 
   private aggregate(q: Query, rel: Rel, scope: RelScope, aggExprs: Expr[]): Rel {
     // the window of the aggregation: a window TVF grouped by window_start/window_end, or a legacy group window
-    let window: { assigner: WindowAssigner<TimeWindow>; desc: string } | undefined;
+    let window: { assigner?: WindowAssigner<TimeWindow>; cumulate?: { step: number; size: number }; desc: string } | undefined;
     let groupBy = q.groupBy;
     const legacy = groupBy.find((g) => g.k === 'call' && ['TUMBLE', 'HOP', 'SESSION'].includes(g.name));
     let input = rel;
@@ -220,11 +318,16 @@ export class Planner {
     } else if (rel.tvf && groupBy.some(isWinCol)) {
       const t = rel.tvf;
       const [a, b] = t.intervals as [number, number];
-      if (t.fn === 'CUMULATE') throw new SqlError('CUMULATE windows are not supported in aggregations yet', q.pos?.line, q.pos?.column);
-      const assigner = t.fn === 'TUMBLE' ? (t.proctime ? TumblingProcessingTimeWindows.of(a) : TumblingEventTimeWindows.of(a)) : t.proctime ? SlidingProcessingTimeWindows.of(b, a) : SlidingEventTimeWindows.of(b, a);
+      const off = t.fn === 'TUMBLE' ? (b ?? 0) : 0;
+      const assigner = t.fn === 'CUMULATE' ? undefined : t.fn === 'TUMBLE' ? (t.proctime ? TumblingProcessingTimeWindows.of(a, off) : TumblingEventTimeWindows.of(a, off)) : t.proctime ? SlidingProcessingTimeWindows.of(b, a) : SlidingEventTimeWindows.of(b, a);
       window = { assigner: assigner as WindowAssigner<TimeWindow>, desc: `${t.fn}(${t.timeCol}, ${t.intervals.map((x) => `${x} ms`).join(', ')})` };
+      if (t.fn === 'CUMULATE') {
+        if (t.proctime) throw new SqlError('CUMULATE windows need an event-time attribute', q.pos?.line, q.pos?.column);
+        window = { cumulate: { step: a, size: b }, desc: window.desc };
+      }
       groupBy = groupBy.filter((g) => !isWinCol(g));
       input = t.base;
+      if (t.fn === 'HOP' && !t.proctime) input = dropLateSlices(input, gcd(a, b));
       inScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
     }
     if (window && input.updating) throw new SqlError('window aggregations need an append-only input; this input is an updating query', q.pos?.line, q.pos?.column);
@@ -236,7 +339,7 @@ export class Planner {
       const arg = a.star || a.args.length === 0 ? undefined : compileExpr(a.args[0]!, inScope);
       if (!arg && a.name !== 'COUNT') throw new SqlError(`${a.name} needs an argument`, a.pos?.line, a.pos?.column);
       if (!['COUNT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(a.name)) throw new SqlError(`aggregate ${a.name} is not supported yet`, a.pos?.line, a.pos?.column);
-      return { name: a.name, distinct: !!a.distinct, arg, call: a };
+      return { name: a.name, distinct: !!a.distinct, arg, filter: a.filter ? compileExpr(a.filter, inScope) : undefined, call: a };
     });
     const aggTypes = aggExprs.map((a) => typeOf(a, inScope));
     const integral = aggTypes.map((t) => /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT)\b/.test(t));
@@ -290,8 +393,12 @@ export class Planner {
     let desc: string;
     const updatingIn = input.updating;
     const src = input;
-    if (window) {
-      const w = window;
+    if (window?.cumulate) {
+      const { step, size } = window.cumulate;
+      desc = `WindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${window.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
+      aggStream = () => src.stream.keyBy((r) => keyOf(r).key).process<Row>(new CumulateWindowAggFunction(specs, keyFns, emitRow, step, size), 'WindowAggregate');
+    } else if (window?.assigner) {
+      const w = { assigner: window.assigner, desc: window.desc };
       desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
       aggStream = () =>
         src.stream
@@ -411,6 +518,88 @@ class GroupAggFunction {
   }
 }
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * Flink's window TVF aggregation works on slices (for HOP, pieces of gcd(size, slide)) and drops a row whose slice
+ * has ended by the watermark, even if a later window of the row is still open: the DataStream window operator would
+ * still add it to that window, so the rows are dropped before it.
+ */
+function dropLateSlices(rel: Rel, slice: number): Rel {
+  const base = rel;
+  let s: DataStream<Row> | undefined;
+  return {
+    ...base,
+    get stream() {
+      return (s ??= base.stream.process<Row>(
+        {
+          processElement: (r, ctx, out) => {
+            const t = ctx.timestamp();
+            if (t !== undefined) {
+              const sliceEnd = t - (((t % slice) + slice) % slice) + slice;
+              if (sliceEnd - 1 <= ctx.timerService().currentWatermark()) return;
+            }
+            out.collect(r);
+          },
+        },
+        'DropLateSlices',
+      ));
+    },
+  };
+}
+
+type Pane = { keys: unknown[]; accs: AggAcc[] };
+
+/**
+ * CUMULATE windows (Flink's window TVF): for each period of `size`, windows [start, start + k * step) grow by `step`;
+ * a row goes to every window of its period that ends after it. One pane per window end, fired by an event-time timer
+ * at end - 1; a row whose step slice has ended by the watermark is dropped, as Flink's slicing operator drops it.
+ */
+class CumulateWindowAggFunction {
+  private panes!: ValueStateLike<Record<string, Pane>>;
+  constructor(
+    private readonly specs: AggSpec[],
+    private readonly keyFns: ((r: Row) => unknown)[],
+    private readonly emitRow: (keys: unknown[], accs: AggAcc[]) => Row,
+    private readonly step: number,
+    private readonly size: number,
+  ) {}
+  open(ctx: RuntimeContext): void {
+    this.panes = ctx.getState(new ValueStateDescriptor<Record<string, Pane>>('sql-cumulate-panes'));
+  }
+  processElement(r: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
+    const t = ctx.timestamp();
+    if (t === undefined) return;
+    const { step, size } = this;
+    const sliceEnd = t - (((t % step) + step) % step) + step;
+    if (sliceEnd - 1 <= ctx.timerService().currentWatermark()) return;
+    const start = t - (((t % size) + size) % size);
+    const panes = this.panes.value() ?? {};
+    for (let end = sliceEnd; end <= start + size; end += step) {
+      let p = panes[end];
+      if (!p) {
+        p = panes[end] = { keys: this.keyFns.map((f) => f(r)), accs: this.specs.map(createAcc) };
+        ctx.timerService().registerEventTimeTimer(end - 1);
+      }
+      for (let i = 0; i < this.specs.length; i++) p.accs[i] = accumulate(this.specs[i]!, p.accs[i]!, r, 1);
+    }
+    this.panes.update(panes);
+  }
+  onTimer(timestamp: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
+    const panes = this.panes.value();
+    const end = timestamp + 1;
+    const p = panes?.[end];
+    if (!panes || !p) return;
+    const row = this.emitRow(p.keys, p.accs);
+    row.$ws = end - 1 - ((((end - 1) % this.size) + this.size) % this.size);
+    row.$we = end;
+    row.$wt = end - 1;
+    out.collect(row);
+    delete panes[end];
+    this.panes.update(Object.keys(panes).length ? panes : undefined);
+  }
+}
+
 function sameRow(a: Row, b: Row): boolean {
   for (const k in a) if (a[k] !== b[k]) return false;
   return true;
@@ -445,7 +634,7 @@ export function exprText(e: Expr): string {
     case 'interval': return `${e.ms}ms`;
     case 'col': return e.path.join('.');
     case 'star': return e.qualifier ? `${e.qualifier}.*` : '*';
-    case 'call': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.star ? '*' : e.args.map(exprText).join(', ')})`;
+    case 'call': return `${e.name}(${e.distinct ? 'DISTINCT ' : ''}${e.star ? '*' : e.args.map(exprText).join(', ')})${e.filter ? ` FILTER (WHERE ${exprText(e.filter)})` : ''}`;
     case 'bin': return `${exprText(e.l)} ${e.op} ${exprText(e.r)}`;
     case 'not': return `NOT ${exprText(e.e)}`;
     case 'neg': return `-${exprText(e.e)}`;

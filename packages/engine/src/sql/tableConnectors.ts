@@ -15,6 +15,7 @@ export const TABLE_CONNECTOR_OPTIONS: Record<string, string[]> = {
   filesystem: ['path', 'format', 'csv.field-delimiter', 'source.monitor-interval'],
   kafka: ['topic', 'properties.bootstrap.servers', 'properties.group.id', 'scan.startup.mode', 'format', 'value.format'],
   socket: ['hostname', 'port', 'format', 'byte-delimiter'],
+  nexmark: ['events.num', 'seed', 'events-per-second', 'out-of-orderness'],
   print: ['print-identifier'],
   blackhole: [],
 };
@@ -114,11 +115,30 @@ function sourceSpec(ddl: CreateTable): { spec: ConnectorSpec; decode?: (v: unkno
       if (port === undefined) fail(ddl, "'port' is required for the socket connector");
       return { spec: { connector: 'socketText', config: { host: o.hostname ?? 'localhost', port } }, decode: decoder(ddl, format, o['csv.field-delimiter'] ?? ','), name: `socket ${ddl.name}` };
     }
+    case 'nexmark': {
+      // Flowbook's Nexmark generator, as the official Nexmark DDL's `datagen` table: event_type and one ROW per kind
+      const config: Record<string, unknown> = {};
+      if (o['events.num']) config.count = int(ddl, 'events.num', o['events.num']);
+      if (o.seed) config.seed = int(ddl, 'seed', o.seed);
+      if (o['events-per-second']) config.eventsPerSecond = int(ddl, 'events-per-second', o['events-per-second']);
+      if (o['out-of-orderness']) config.outOfOrdernessMs = int(ddl, 'out-of-orderness', o['out-of-orderness']);
+      const cols = new Set(physical(ddl).map((c) => c.name));
+      return {
+        spec: { connector: 'nexmark', config },
+        decode: (v) => {
+          const e = v as { person?: Row; auction?: Row; bid?: Row };
+          const r: Row = { event_type: e.person ? 0 : e.auction ? 1 : 2, person: e.person ?? null, auction: e.auction ?? null, bid: e.bid ?? null };
+          for (const k of Object.keys(r)) if (!cols.has(k)) delete r[k];
+          return r;
+        },
+        name: `nexmark ${ddl.name}`,
+      };
+    }
     case 'print':
     case 'blackhole':
       return fail(ddl, `the ${connector} connector is a sink only; it cannot be read`);
     default:
-      return fail(ddl, `connector '${connector}' is not supported (datagen, filesystem, kafka, socket, print, blackhole)`);
+      return fail(ddl, `connector '${connector}' is not supported (datagen, nexmark, filesystem, kafka, socket, print, blackhole)`);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ColumnDef, Expr, From, Over, Pos, Query, SelectItem, Statement } from './ast.js';
-import { type CstNode, posOf, ruleOf } from './flinkParser.js';
+import { type CstNode, FILTER_CALL, posOf, ruleOf } from './flinkParser.js';
 import { SqlError } from './SqlError.js';
 
 /** Builds the statement tree from dt-sql-parser's parse tree. `src` is the script (for statement and type texts). */
@@ -194,7 +194,12 @@ class AstBuilder {
       return { k: 'call', name, args: [col, ...ivs], pos: posOf(u) };
     }
     for (let cur: CstNode | undefined = g; cur && !isTerm(cur); cur = nts(cur).length === 1 ? nts(cur)[0] : undefined) {
-      if (['ColumnName', 'UidAllowEmpty', 'Uid', 'ColumnNamePath'].includes(ruleOf(cur))) return { k: 'col', path: pathOf(cur), pos: posOf(cur) };
+      if (['ColumnName', 'UidAllowEmpty', 'Uid', 'ColumnNamePath'].includes(ruleOf(cur))) {
+        const t = this.text(cur);
+        // dt-sql-parser reads a 'string' in GROUP BY as a quoted name: it is a literal
+        if (t.startsWith("'")) return { k: 'lit', v: identText(t), pos: posOf(cur) };
+        return { k: 'col', path: pathOf(cur), pos: posOf(cur) };
+      }
       if (nts(cur).length !== 1) break;
     }
     return this.expr(g);
@@ -213,7 +218,11 @@ class AstBuilder {
         const parts = (main.children ?? []).map((c) => c.getText()).filter((t) => t !== '.' && t !== '*');
         e = { k: 'star', qualifier: parts.length ? identText(parts.join('.')) : undefined };
       } else if (ruleOf(kids[0]!) === 'SelectLiteralColumnName' && kids.length > 1 && ruleOf(kids[1]!) === 'Expression') {
-        throw this.err(it, `cannot parse ${this.text(it)}: unknown function (quote the name or use a built-in)`);
+        // dt-sql-parser reads `F(x)` in a SELECT list, for a function name it does not know as a keyword, as the
+        // name followed by the expression `(x)`: that is a call with one argument
+        const arg = unwrap(kids[1]!);
+        if (ruleOf(arg) !== 'ParenthesizedExpression') throw this.err(it, `cannot parse ${this.text(it)}: write the function call alone, or alias it (AS name)`);
+        e = { k: 'call', name: this.text(main).toUpperCase(), args: [this.expr(arg)], pos: posOf(main) };
       } else if (ruleOf(kids[0]!) === 'SelectLiteralColumnName') {
         const t = this.text(main);
         e = t.startsWith("'") ? { k: 'lit', v: identText(t), pos: posOf(main) } : { k: 'col', path: pathOf(main), pos: posOf(main) };
@@ -379,6 +388,11 @@ class AstBuilder {
         const distinct = kids.some((c) => ruleOf(c) === 'SetQuantifier' && c.getText().toUpperCase() === 'DISTINCT');
         if (params.length === 1 && params[0]!.getText() === '*') return { k: 'call', name, args: [], star: true, pos };
         const args = params.filter((p) => p.getText() !== '').map((p) => this.expr(p));
+        if (name === FILTER_CALL) {
+          const [agg, cond] = args;
+          if (!agg || agg.k !== 'call' || !cond) throw this.err(n, 'FILTER (WHERE ...) follows an aggregate call');
+          return { ...agg, filter: cond };
+        }
         return { k: 'call', name, args, distinct, pos };
       }
       case 'ColumnReference':
