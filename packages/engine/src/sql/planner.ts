@@ -23,6 +23,8 @@ export interface Rel {
   columns: Column[];
   updating: boolean;
   explain: string;
+  /** Set when the relation is a Calc (filters and projections): a following Calc fuses into the same operator. */
+  calc?: { input: Rel; fn: (r: Row) => Row | null };
   /** Set when the relation is a window TVF: aggregations over its windows use the engine's window operator. */
   tvf?: { fn: 'TUMBLE' | 'HOP' | 'CUMULATE'; timeCol: string; intervals: number[]; base: Rel; proctime: boolean };
 }
@@ -65,7 +67,19 @@ export class Planner {
     if (q.where && !commaJoin) {
       const pred = compileExpr(q.where, scope);
       const base = rel;
-      rel = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(where)'), `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
+      rel = this.filterRel(base, pred, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
+      // WHERE over a window TVF filters its input too, so a window aggregation after it still sees the TVF
+      if (base.tvf) {
+        const t = base.tvf;
+        const baseScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
+        let basePred: ((r: Row) => unknown) | undefined;
+        try {
+          basePred = compileExpr(q.where, baseScope);
+        } catch {
+          basePred = undefined; // the condition reads window columns: only the TVF's rows can be filtered
+        }
+        if (basePred) rel.tvf = { ...t, base: this.filterRel(t.base, basePred, `Calc(where=[${whereText(q)}])\n${indent(t.base.explain)}`) };
+      }
     }
     const aggs: Expr[] = [];
     const findAggs = (e: Expr) =>
@@ -93,6 +107,38 @@ export class Planner {
       updating,
       explain,
     };
+  }
+
+  /**
+   * A Calc step (a filter, or a projection that returns a new row), fused with the Calc before it: a chain of views,
+   * WHERE and SELECT becomes one operator that makes one row object per input row, not one per step.
+   */
+  private calcStep(base: Rel, step: (r: Row) => Row | null, explain: string, columns = base.columns, updating = base.updating): Rel {
+    const prev = base.calc;
+    const input = prev ? prev.input : base;
+    const fn = prev
+      ? (r: Row) => {
+          const x = prev.fn(r);
+          return x === null ? null : step(x);
+        }
+      : step;
+    const rel = this.derive(
+      input,
+      () =>
+        input.stream.flatMap<Row>((r, out) => {
+          const x = fn(r);
+          if (x !== null) out.collect(x);
+        }, 'Calc'),
+      explain,
+      columns,
+      updating,
+    );
+    rel.calc = { input, fn };
+    return rel;
+  }
+
+  private filterRel(base: Rel, pred: (r: Row) => unknown, explain: string): Rel {
+    return this.calcStep(base, (r) => (pred(r) === true ? r : null), explain);
   }
 
   fromItem(f: From): { rel: Rel; scope: RelScope } {
@@ -288,7 +334,7 @@ export class Planner {
       return o;
     };
     const base = rel;
-    return this.derive(base, () => base.stream.map(map, 'Calc(select)'), `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`, outs.map((o) => ({ name: o.name, type: o.type, time: o.time })), updating);
+    return this.calcStep(base, map, `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`, outs.map((o) => ({ name: o.name, type: o.type, time: o.time })), updating);
   }
 
   private aggregate(q: Query, rel: Rel, scope: RelScope, aggExprs: Expr[]): Rel {
@@ -444,7 +490,7 @@ export class Planner {
     if (q.having) {
       const pred = compileExpr(q.having, aggScope, special);
       const base = out;
-      out = this.derive(base, () => base.stream.filter((r) => pred(r) === true, 'Calc(having)'), `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`, base.columns, base.updating);
+      out = this.filterRel(base, pred, `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`);
     }
     const outs = q.items.map((it, i) => {
       if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
@@ -457,23 +503,80 @@ export class Planner {
     const fns = outs.map((o) => o.fn);
     const updating = !window;
     const base = out;
-    return this.derive(
+    return this.calcStep(
       base,
-      () =>
-        base.stream.map((r) => {
-          const o: Row = {};
-          for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
-          if (updating) o.$rowKind = r.$rowKind;
-          return o;
-        }, 'Calc(select)'),
+      (r) => {
+        const o: Row = {};
+        for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
+        if (updating) o.$rowKind = r.$rowKind;
+        return o;
+      },
       `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`,
       outs.map((o) => ({ name: o.name, type: o.type, time: o.time })),
       updating,
     );
   }
 
-  private overQuery(q: Query, _rel: Rel, _scope: RelScope): Rel {
-    throw new SqlError('OVER windows (ROW_NUMBER() OVER ...) are not supported yet', q.pos?.line, q.pos?.column);
+  /**
+   * Window Top-N's inner query: `ROW_NUMBER() OVER (PARTITION BY window_start, window_end, ... ORDER BY ...)` over an
+   * append-only input with window columns. Each partition's rows are numbered when the watermark passes the window's
+   * end, the outer `WHERE rownum <= N` keeps the top ones (Flink's WindowRank). Other OVER windows are not supported.
+   */
+  private overQuery(q: Query, rel: Rel, scope: RelScope): Rel {
+    const overs = q.items.filter((i) => i.e.k === 'call' && i.e.over);
+    const fail = (msg: string): never => {
+      throw new SqlError(msg, q.pos?.line, q.pos?.column);
+    };
+    if (overs.length !== 1) fail('only one OVER item (ROW_NUMBER() OVER ...) is supported');
+    const item = overs[0]!;
+    const call = item.e as Extract<Expr, { k: 'call' }>;
+    if (call.name !== 'ROW_NUMBER') fail(`${call.name}() OVER is not supported; window Top-N uses ROW_NUMBER()`);
+    const over = call.over!;
+    const winEnd = over.partitionBy.find((p) => p.k === 'col' && p.path[p.path.length - 1] === 'window_end');
+    if (!winEnd || rel.updating) fail('ROW_NUMBER() OVER needs PARTITION BY window_start, window_end (window Top-N) over an append-only input');
+    const endFn = compileExpr(winEnd!, scope);
+    const partFns = over.partitionBy.map((p) => compileExpr(p, scope));
+    const orderFns = over.orderBy.map((o) => ({ f: compileExpr(o.e, scope), desc: o.desc }));
+    const cmp = (a: Row, b: Row): number => {
+      for (const { f, desc } of orderFns) {
+        const x = f(a) as number | string | null;
+        const y = f(b) as number | string | null;
+        if (x === y) continue;
+        // NULLs sort last ascending and first descending, as in Flink
+        const c = x === null ? 1 : y === null ? -1 : x < y ? -1 : 1;
+        return desc ? -c : c;
+      }
+      return 0;
+    };
+    const rankName = item.alias ?? 'rownum';
+    // the projection of the other items, then the row number
+    const others: Query = { ...q, items: q.items.filter((i) => i !== item) };
+    // the projection alone (not fused with the input's Calc: it applies to the rows the rank function holds)
+    const plain: Rel = {
+      get stream() {
+        return rel.stream;
+      },
+      columns: rel.columns,
+      updating: rel.updating,
+      explain: rel.explain,
+    };
+    const base = this.project(others, plain, scope);
+    // rank on the input rows (ORDER BY reads input columns), output the projected row with its number
+    const projectFn = base.calc?.fn;
+    const rel2 = this.derive(
+      rel,
+      () =>
+        rel.stream
+          .keyBy((r) => JSON.stringify(partFns.map((f) => f(r))))
+          .process<Row>(new WindowRankFunction(endFn, cmp, (r, n) => {
+            const o = projectFn ? projectFn(r) : r;
+            return o === null ? null : { ...o, [rankName]: n };
+          }), 'WindowRank'),
+      `WindowRank(partitionBy=[${over.partitionBy.map(exprText).join(', ')}], orderBy=[${over.orderBy.map((o) => exprText(o.e) + (o.desc ? ' DESC' : '')).join(', ')}])\n${indent(rel.explain)}`,
+      [...base.columns, { name: rankName, type: 'BIGINT' }],
+      false,
+    );
+    return rel2;
   }
 }
 
@@ -546,6 +649,40 @@ function dropLateSlices(rel: Rel, slice: number): Rel {
       ));
     },
   };
+}
+
+/** Holds each window's rows until the watermark passes its end, then emits them numbered in ORDER BY order. */
+class WindowRankFunction {
+  private rows!: ValueStateLike<Record<string, Row[]>>;
+  constructor(
+    private readonly endOf: (r: Row) => unknown,
+    private readonly cmp: (a: Row, b: Row) => number,
+    private readonly output: (r: Row, rank: number) => Row | null,
+  ) {}
+  open(ctx: RuntimeContext): void {
+    this.rows = ctx.getState(new ValueStateDescriptor<Record<string, Row[]>>('sql-window-rank'));
+  }
+  processElement(r: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
+    const end = this.endOf(r) as number;
+    if (typeof end !== 'number' || end - 1 <= ctx.timerService().currentWatermark()) return; // late
+    const all = this.rows.value() ?? {};
+    (all[end] ??= []).push(r);
+    this.rows.update(all);
+    ctx.timerService().registerEventTimeTimer(end - 1);
+  }
+  onTimer(timestamp: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
+    const all = this.rows.value();
+    const end = timestamp + 1;
+    const rows = all?.[end];
+    if (!all || !rows) return;
+    rows.sort(this.cmp);
+    rows.forEach((r, i) => {
+      const o = this.output(r, i + 1);
+      if (o !== null) out.collect(o);
+    });
+    delete all[end];
+    this.rows.update(Object.keys(all).length ? all : undefined);
+  }
 }
 
 type Pane = { keys: unknown[]; accs: AggAcc[] };

@@ -84,6 +84,16 @@ describe('SQL on the engine', () => {
     ]);
   });
 
+  it('WHERE over a window TVF keeps the window aggregation (append-only)', async () => {
+    const { tEnv } = setup();
+    const t = tEnv.sqlQuery("SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(rowtime), INTERVAL '10' SECOND)) WHERE amount > 2 GROUP BY window_start, window_end");
+    expect(t.isUpdating()).toBe(false);
+    expect(await tEnv.toDataStream(t).executeAndCollect()).toEqual([
+      { window_start: 0, n: 2 },
+      { window_start: 10000, n: 1 },
+    ]);
+  });
+
   it('legacy GROUP BY TUMBLE with TUMBLE_START/TUMBLE_END', async () => {
     const { tEnv } = setup();
     const t = tEnv.sqlQuery("SELECT product, TUMBLE_START(rowtime, INTERVAL '10' SECOND) AS ws, TUMBLE_END(rowtime, INTERVAL '10' SECOND) AS we, MAX(amount) AS mx FROM orders GROUP BY product, TUMBLE(rowtime, INTERVAL '10' SECOND)");
