@@ -8,7 +8,7 @@ export function errorLineOf(err: Error): number | undefined {
   const line = (err as { line?: unknown }).line;
   if (err.name === 'SqlError' || err.constructor.name === 'SqlError') {
     // An error in a statement of a cell above (the catalog) has a line in that statement, not in this cell.
-    if (/\bin catalog statement \d+:/.test(err.message)) return undefined;
+    if (/\bin catalog statement \d+\b/.test(err.message)) return undefined;
     return typeof line === 'number' && line >= 1 ? line : undefined;
   }
   return cellLineOf(err.stack);

@@ -18,6 +18,8 @@ const cells = [
   { id: 'count', type: 'sql', title: 'Count', source: 'SELECT COUNT(*) AS n, SUM(price) AS total FROM orders', mode: 'single', template: '{0} orders' },
   { id: 'bad', type: 'sql', source: 'SELECT id\nFROM ordres' },
   { id: 'plan', type: 'sql', source: 'EXPLAIN SELECT id FROM orders WHERE price > 0' },
+  { id: 'broken', type: 'sql', title: 'Broken DDL', source: "CREATE TABLE broken (a INT WITH ('connector' = 'datagen')" },
+  { id: 'below', type: 'sql', source: 'SELECT id FROM orders' },
 ];
 
 beforeAll(async () => {
@@ -57,6 +59,14 @@ describe('SQL cells', { timeout: 90_000 }, () => {
     await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'bad', source: '', params: {} });
     await waitFor(async () => statusOf('bad')?.status, (s) => s === 'error', 60_000);
     expect(statusOf('bad')!.error).toMatchObject({ line: 2, message: expect.stringContaining('ordres') });
+  });
+
+  it('names the cell above whose statement fails, and marks no line in this one', async () => {
+    await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'below', source: '', params: {} });
+    await waitFor(async () => statusOf('below')?.status, (s) => s === 'error', 60_000);
+    const error = statusOf('below')!.error!;
+    expect(error.message).toContain('in catalog statement 2 (cell "Broken DDL" above):');
+    expect(error.line).toBeUndefined();
   });
 
   it('shows the plan of an EXPLAIN as the cell log', async () => {

@@ -22,9 +22,13 @@ describe('sqlProgramOf', () => {
 
   it('generates a program that calls runSqlScript with the source, catalog and job name as literals', () => {
     const program = sqlProgramOf(nb, query);
-    expect(program).toBe(
-      "import { runSqlScript } from '@flowbook/engine';\n" +
-        `await runSqlScript("SELECT id FROM orders", {"catalog":["CREATE TABLE orders (id INT) WITH ('connector' = 'datagen')","SET 'parallelism.default' = '2'"],"jobName":"Shop: Top orders"});\n`,
+    expect(program).toContain(
+      `await runSqlScript("SELECT id FROM orders", {"catalog":["CREATE TABLE orders (id INT) WITH ('connector' = 'datagen')","SET 'parallelism.default' = '2'"],"jobName":"Shop: Top orders"});\n`,
+    );
+    // Each catalog statement's cell, to name it in an error.
+    expect(program).toContain('const catalogCells = ["a","a"];');
+    expect(sqlProgramOf({ ...nb, cells: [query] }, query)).toBe(
+      `import { runSqlScript } from '@flowbook/engine';\nawait runSqlScript("SELECT id FROM orders", {"catalog":[],"jobName":"Shop: Top orders"});\n`,
     );
   });
 
