@@ -99,3 +99,6 @@ export { SqlError } from './sql/SqlError.js';
 export { StreamTableEnvironment, type ChangelogRow, type RowKind } from './table/StreamTableEnvironment.js';
 export { Table } from './table/Table.js';
 export { Schema, SchemaBuilder } from './table/Schema.js';
+// What SQL editors complete (the server's /sql-catalog): the engine's scalar functions and connector options.
+export { SCALAR_FUNCTIONS } from './sql/functions.js';
+export { TABLE_CONNECTOR_OPTIONS } from './sql/tableConnectors.js';

@@ -9,3 +9,4 @@ export * from './payloadLimits.js';
 export * from './graph.js';
 export * from './versioned.js';
 export * from './cellLabel.js';
+export * from './sqlCatalog.js';

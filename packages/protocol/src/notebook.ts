@@ -154,9 +154,9 @@ export type CodeCell = z.infer<typeof CodeCell>;
 export type PipelineCell = z.infer<typeof PipelineCell>;
 export type ChartCell = z.infer<typeof ChartCell>;
 export type SqlCell = z.infer<typeof SqlCell>;
-/** Cells that run a job (code or pipeline): they have charts, forms and outputs. SQL cells join when they run. */
-export type RunnableCell = CodeCell | PipelineCell;
-export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline';
+/** Cells that run a job (code, pipeline or SQL): they have charts, forms and outputs. */
+export type RunnableCell = CodeCell | PipelineCell | SqlCell;
+export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline' || c.type === 'sql';
 
 /** The series (group) field of each sink's chart settings, where one is set. */
 export function seriesOf(cell: RunnableCell): Record<string, string> {

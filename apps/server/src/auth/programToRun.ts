@@ -1,12 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isRunnable, paramValuesOf, seriesOf, type CellRun, type RunnableCell } from '@flowbook/protocol';
+import { isRunnable, paramValuesOf, seriesOf, type CellRun, type Notebook, type RunnableCell } from '@flowbook/protocol';
 import type { CellProgram } from '../jobs/JobManager.js';
+import { sqlProgramOf } from '../sql/sqlProgram.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 import { can, describe, type Identity } from './identity.js';
 import type { PermissionStore } from './PermissionStore.js';
 
-/** What a runnable cell runs as saved: its code, or its graph. */
-export function savedProgramOf(cell: RunnableCell): CellProgram {
+/** What a runnable cell runs as saved: its code, its graph, or for SQL the program generated from it and the SQL cells above. */
+export function savedProgramOf(cell: RunnableCell, nb: Notebook): CellProgram {
+  if (cell.type === 'sql') return sqlProgramOf(nb, cell);
   return cell.type === 'code' ? cell.source : { graph: cell.graph };
 }
 
@@ -29,9 +31,16 @@ export async function programToRun(
 ): Promise<ResolvedRun> {
   const nb = await store.read(msg.notebook);
   const cell = nb.cells.find((c) => c.id === msg.cellId);
-  if (!cell || !isRunnable(cell)) throw new Error(`notebook "${msg.notebook}" has no code or pipeline cell "${msg.cellId}"`);
-  const saved = savedProgramOf(cell);
-  const sent: CellProgram | undefined = msg.graph ? { graph: msg.graph } : msg.source !== '' ? msg.source : undefined;
+  if (!cell || !isRunnable(cell)) throw new Error(`notebook "${msg.notebook}" has no code, pipeline or SQL cell "${msg.cellId}"`);
+  const saved = savedProgramOf(cell, nb);
+  // A SQL cell's client sends SQL, never TypeScript: the server generates the program around it.
+  const sent: CellProgram | undefined = msg.graph
+    ? { graph: msg.graph }
+    : msg.source === ''
+      ? undefined
+      : cell.type === 'sql'
+        ? sqlProgramOf(nb, cell, msg.source)
+        : msg.source;
   if (sent !== undefined && !isDeepStrictEqual(sent, saved) && !can(identity, 'write', msg.notebook, permissions)) {
     throw new Error(`${describe(identity)} may run only the saved cells of "${msg.notebook}": running other code needs the writer role`);
   }

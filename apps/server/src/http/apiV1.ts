@@ -25,20 +25,15 @@ import {
   TapRecords,
   isRunnable,
   seriesOf,
-  type RunnableCell,
 } from '@flowbook/protocol';
 import { functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
 import { jobTotals } from '../jobs/jobTotals.js';
-import { completedCheckpoints, type CellProgram, type CellRun, type JobManager } from '../jobs/JobManager.js';
+import { completedCheckpoints, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
+import { savedProgramOf } from '../auth/programToRun.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 import { notebookParam } from './notebookParam.js';
 import { jobDisplayName, titlesOf } from '../jobs/jobName.js';
-
-/** What a runnable cell runs: its code, or its graph. */
-function programOf(cell: RunnableCell): CellProgram {
-  return cell.type === 'code' ? cell.source : { graph: cell.graph };
-}
 
 function fail(res: Response, status: number, code: string, error: string): void {
   res.status(status).json({ error, code } satisfies ApiError);
@@ -161,8 +156,9 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       if (!run.ref || run.program === undefined) return fail(res, 409, 'not_restartable', 'only notebook cell jobs keep checkpoints to restart from');
       // A writer may have run code that is not saved; restarting it is running that code, which a runner may not.
       if (!authz.can(res, 'write', run.ref.notebook)) {
-        const cell = (await store.read(run.ref.notebook)).cells.find((c) => c.id === run.ref!.cellId);
-        if (!cell || !isRunnable(cell) || !isDeepStrictEqual(run.program, programOf(cell))) {
+        const nb = await store.read(run.ref.notebook);
+        const cell = nb.cells.find((c) => c.id === run.ref!.cellId);
+        if (!cell || !isRunnable(cell) || !isDeepStrictEqual(run.program, savedProgramOf(cell, nb))) {
           return fail(res, 403, 'forbidden', `job "${run.jobId}" ran code that is not the saved cell: restarting it needs the writer role`);
         }
       }
@@ -247,11 +243,11 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       if (!authz.can(res, 'run', notebook)) return fail(res, 403, 'forbidden', `may not run cells of "${notebook}"`);
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
-      if (!cell || !isRunnable(cell)) return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code or pipeline cell "${cellId}"`);
+      if (!cell || !isRunnable(cell)) return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code, pipeline or SQL cell "${cellId}"`);
       if (from !== undefined && from !== 'latest' && !(await jobs.restorePoints({ notebook, cellId })).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
-      const run = await jobs.run({ notebook, cellId }, programOf(cell), paramValuesOf(nb, cell), from ?? false, seriesOf(cell));
+      const run = await jobs.run({ notebook, cellId }, savedProgramOf(cell, nb), paramValuesOf(nb, cell), from ?? false, seriesOf(cell));
       run.titles = titlesOf(nb, cellId);
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
@@ -277,7 +273,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const cells = nb.cells.filter(isRunnable);
       const started = [];
       for (const c of cells) {
-        const run = await jobs.run({ notebook: name, cellId: c.id }, programOf(c), paramValuesOf(nb, c), false, seriesOf(c));
+        const run = await jobs.run({ notebook: name, cellId: c.id }, savedProgramOf(c, nb), paramValuesOf(nb, c), false, seriesOf(c));
         run.titles = titlesOf(nb, c.id);
         started.push({ cellId: c.id, jobId: run.jobId });
       }

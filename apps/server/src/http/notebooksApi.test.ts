@@ -27,6 +27,16 @@ describe('notebook files', () => {
     expect((await call('POST', '/team/scratch/rename', { to: '../../escape' })).status).toBe(400);
   });
 
+  it("serves the SQL catalog of a notebook's saved SQL cells for completion", async () => {
+    expect((await call('POST', '', { name: 'sqlcat', title: 'SQL' })).status).toBe(201);
+    const nb = { version: 1, title: 'SQL', cells: [{ id: 'a', type: 'sql', source: "CREATE TABLE t (a INT) WITH ('connector' = 'datagen')" }] };
+    expect((await call('PUT', '/sqlcat', nb)).status).toBe(200);
+    const info = await (await call('GET', '/sqlcat/sql-catalog')).json();
+    expect(info.tables).toEqual([{ name: 't', kind: 'table', connector: 'datagen', columns: [{ name: 'a', type: 'INT' }] }]);
+    expect(info.functions).toContain('COUNT');
+    expect((await call('GET', '/nope/sql-catalog')).status).toBe(404);
+  });
+
   it('imports Zeppelin and Jupyter files and exports a notebook as a download', async () => {
     const zpln = { name: 'Zep', paragraphs: [{ id: 'p1', text: '%md\n# Hello' }, { id: 'p2', text: '%flink\nprintln(1)' }] };
     const r = await call('POST', '/import', { filename: 'zep.zpln', content: JSON.stringify(zpln) });

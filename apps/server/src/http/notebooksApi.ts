@@ -3,6 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { Notebook, NotebookName, NOTEBOOK_VERSION, serializeNotebook } from '@flowbook/protocol';
 import { importNotebook } from '../notebooks/importers/importNotebook.js';
+import { sqlCatalogInfo } from '../sql/sqlCatalogInfo.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { RevisionStore } from '../notebooks/RevisionStore.js';
 import type { Authorizer } from '../auth/authorize.js';
@@ -127,6 +128,14 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     }),
   );
 
+  // What SQL cells' editors complete from: the tables of the saved notebook's SQL cells, functions, connector options.
+  r.get(
+    /^\/(.+)\/sql-catalog$/,
+    wrap(async (req, res) => {
+      authz.need(res, 'read', nameParam(req));
+      res.json(sqlCatalogInfo(await store.read(nameParam(req))));
+    }),
+  );
   r.get(
     /^\/(.+)\/revisions$/,
     wrap(async (req, res) => {

@@ -1,9 +1,10 @@
 // Runs one cell in a worker thread, so an endless loop or a crash in user code never takes the server down.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as engine from '@flowbook/engine';
-import { cellLineOf, runCompiledCell, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
+import { runCompiledCell, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
 import { approxJsonBytes, LIMITS, trimOldest, truncateLogLine, truncateRecord } from '@flowbook/protocol';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
+import { errorLineOf } from './errorLine.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
 process.setSourceMapsEnabled(true);
@@ -41,7 +42,8 @@ let logLines: string[] = [];
 function toRow(value: unknown, timestamp: number): Record<string, unknown> {
   const row: Record<string, unknown> =
     value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : { value };
-  if (!('timestamp' in row) && Number.isFinite(timestamp)) row.timestamp = timestamp;
+  // SQL results (marked with their row kind) have exactly the query's columns: no record timestamp is added to them.
+  if (!('timestamp' in row) && !('$rowKind' in row) && Number.isFinite(timestamp)) row.timestamp = timestamp;
   return row;
 }
 
@@ -167,7 +169,7 @@ StreamExecutionEnvironment.setContextHost({
   },
   onRestart(info) {
     const err = info.error instanceof Error ? info.error : new Error(String(info.error));
-    const line = cellLineOf(err.stack);
+    const line = errorLineOf(err);
     send({
       type: 'restart',
       attempt: info.attempt,
@@ -304,7 +306,7 @@ async function main(): Promise<void> {
       send({ type: 'done', status: stoppedWithSavepoint ? 'finished' : 'cancelled' });
     } else {
       const err = e instanceof Error ? e : new Error(String(e));
-      const line = cellLineOf(err.stack);
+      const line = errorLineOf(err);
       send({ type: 'error', error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) } });
     }
   } finally {

@@ -8,6 +8,7 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
 const SAVED = 'console.log("the saved code ran");';
 const sockets: Socket[] = [];
+const SAVED_SQL = 'SELECT 1 AS one';
 
 async function login(name: string): Promise<string> {
   const r = await fetch(`${server.origin}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: `${name}-password` }) });
@@ -32,7 +33,7 @@ beforeAll(async () => {
   users.add('rita', 'rita-password');
   users.add('wes', 'wes-password');
   await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: owner, body: JSON.stringify({ name: 'runs' }) });
-  const nb = { version: 1, title: 'Runs', cells: [{ id: 'c', type: 'code', source: SAVED }] };
+  const nb = { version: 1, title: 'Runs', cells: [{ id: 'c', type: 'code', source: SAVED }, { id: 's', type: 'sql', source: SAVED_SQL }] };
   expect((await fetch(`${server.origin}/api/notebooks/runs`, { method: 'PUT', headers: owner, body: JSON.stringify(nb) })).status).toBe(200);
   const roles = { owners: [], writers: ['wes'], runners: ['rita'], readers: [] };
   expect((await fetch(`${server.origin}/api/notebooks/runs/permissions`, { method: 'PUT', headers: owner, body: JSON.stringify(roles) })).status).toBe(200);
@@ -67,10 +68,22 @@ describe('cell.run: runners run the saved cells only', () => {
   it('lets a writer run his own code, but only under a cell of the notebook', async () => {
     const wes = await connect(await login('wes'));
     const unknown = await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 'nope', source: 'console.log(1)', params: {} });
-    expect(unknown).toEqual({ ok: false, error: 'notebook "runs" has no code or pipeline cell "nope"' });
+    expect(unknown).toEqual({ ok: false, error: 'notebook "runs" has no code, pipeline or SQL cell "nope"' });
     expect(jobsOf('nope')).toEqual([]);
     expect(await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: 'console.log("draft")', params: {} })).toEqual({ ok: true });
     expect(jobsOf('c').at(-1)!.program).toBe('console.log("draft")');
+  });
+
+  it('runs a SQL cell as the program generated from its saved SQL; a runner may not send SQL of his own', async () => {
+    const rita = await connect(await login('rita'));
+    const own = await rita.emitWithAck('cell.run', { notebook: 'runs', cellId: 's', source: "SELECT * FROM secrets", params: {} });
+    expect(own).toEqual({ ok: false, error: 'rita may run only the saved cells of "runs": running other code needs the writer role' });
+    expect(jobsOf('s')).toEqual([]);
+    expect(await rita.emitWithAck('cell.run', { notebook: 'runs', cellId: 's', source: SAVED_SQL, params: {} })).toEqual({ ok: true });
+    expect(jobsOf('s').at(-1)!.program).toContain(`await runSqlScript(${JSON.stringify(SAVED_SQL)}, {"catalog":[],"jobName":"Runs: s"});`);
+    const wes = await connect(await login('wes'));
+    expect(await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 's', source: 'SELECT 2 AS two', params: {} })).toEqual({ ok: true });
+    expect(jobsOf('s').at(-1)!.program).toContain('await runSqlScript("SELECT 2 AS two"');
   });
 
   it('refuses an unknown cell id to the token holder too', async () => {

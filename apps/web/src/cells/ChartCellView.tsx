@@ -1,5 +1,7 @@
 import type { Cell, ChartCell, ChartSettings } from '@flowbook/protocol';
+import { useMemo } from 'react';
 import { ResultView } from '../charts/ResultView.js';
+import { rowsOfCell } from './sqlResult.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
 
 interface Props {
@@ -19,12 +21,13 @@ export function ChartCellView({ cell, cells, runs, readOnly, onChange }: Props) 
   // Sinks known from the chart settings of runnable cells and from what their runs produced.
   const options: { cellId: string; sink: string }[] = [];
   for (const c of cells) {
-    if (c.type !== 'code' && c.type !== 'pipeline') continue;
+    if (c.type !== 'code' && c.type !== 'pipeline' && c.type !== 'sql') continue;
     const sinks = new Set([...Object.keys(c.charts), ...Object.keys(runs[c.id]?.results ?? {})]);
     for (const sink of sinks) options.push({ cellId: c.id, sink });
   }
   const key = (o: { cellId: string; sink: string }) => `${o.cellId}\u0000${o.sink}`;
   const result = cell.of ? runs[cell.of.cellId]?.results[cell.of.sink] : undefined;
+  const rows = useMemo(() => (cell.of && result ? rowsOfCell(cells.find((c) => c.id === cell.of!.cellId), result.rows) : []), [cell.of, cells, result]);
   return (
     <div className="chart-cell" data-testid={`chart-cell-${cell.id}`}>
       <div className="cell-toolbar">
@@ -55,13 +58,13 @@ export function ChartCellView({ cell, cells, runs, readOnly, onChange }: Props) 
         <ResultView
           cellId={cell.id}
           sink={cell.of.sink}
-          rows={result.rows}
+          rows={rows}
           total={result.total}
           settings={cell.settings}
           onSettings={(settings: ChartSettings) => !readOnly && onChange({ ...cell, settings })}
         />
       ) : (
-        <p className="muted chart-cell-empty">{cell.of ? `No results from ${cell.of.cellId} yet: run it.` : 'Choose the output of a code or pipeline cell to chart it here.'}</p>
+        <p className="muted chart-cell-empty">{cell.of ? `No results from ${cell.of.cellId} yet: run it.` : 'Choose the output of a code, SQL or pipeline cell to chart it here.'}</p>
       )}
     </div>
   );

@@ -5,6 +5,7 @@ import { inferSettings } from '../charts/pivot.js';
 import { ResultDisplay } from '../charts/ResultDisplay.js';
 import { useLiveRuns } from '../notebook/useLiveRuns.js';
 import { availableOutputs, moveItem, shownItems } from './layout.js';
+import { rowsOfCell } from '../cells/sqlResult.js';
 
 /**
  * `/dashboard/<notebook>`: only the chosen outputs, in a grid, updating live, with no code — for a wall screen.
@@ -73,7 +74,7 @@ export function DashboardPage({ name, canEdit }: { name: string; canEdit: boolea
         {items.map((item, i) => {
           const cell = notebook.cells.find((c) => c.id === item.cellId);
           const label = outputs.find((o) => o.cellId === item.cellId && o.sink === item.sink)?.label ?? item.sink;
-          const rows = runs[item.cellId]?.results[item.sink]?.rows ?? [];
+          const rows = rowsOfCell(cell, runs[item.cellId]?.results[item.sink]?.rows ?? []);
           const given = cell && isRunnable(cell) ? cell.charts[item.sink] : undefined;
           const settings = inferSettings(rows, given);
           return (

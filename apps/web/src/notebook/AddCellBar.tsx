@@ -1,6 +1,6 @@
 import type { CellType } from './cellOps.js';
 
-/** The thin gap between two cells: hovering it offers a new code, markdown or pipeline cell right there. */
+/** The thin gap between two cells: hovering it offers a new code, markdown, SQL, pipeline or chart cell right there. */
 export function AddCellBar({ index, onAdd }: { index: number; onAdd(type: CellType): void }) {
   return (
     <div className="add-cell" data-testid={`add-cell-${index}`}>
@@ -9,6 +9,9 @@ export function AddCellBar({ index, onAdd }: { index: number; onAdd(type: CellTy
       </button>
       <button data-testid={`add-markdown-${index}`} onClick={() => onAdd('markdown')} title="Insert a markdown cell here">
         + Markdown
+      </button>
+      <button data-testid={`add-sql-${index}`} onClick={() => onAdd('sql')} title="Insert a Flink SQL cell here">
+        + SQL
       </button>
       <button data-testid={`add-pipeline-${index}`} onClick={() => onAdd('pipeline')} title="Insert a pipeline (drag-and-drop canvas) here">
         + Pipeline

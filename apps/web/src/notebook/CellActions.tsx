@@ -35,6 +35,7 @@ export function CellActions({ id, type, access, first, last, clearable, running,
         >
           <option value="code">Code</option>
           <option value="markdown">Markdown</option>
+          <option value="sql">SQL</option>
           {/* A pipeline can become code ("Show as code"); text cannot become a drawing. */}
           {type === 'pipeline' && <option value="pipeline">Pipeline</option>}
           {type === 'chart' && <option value="chart">Chart</option>}

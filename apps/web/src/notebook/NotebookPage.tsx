@@ -3,6 +3,7 @@ import type * as Monaco from 'monaco-editor';
 import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook, type PipelineGraph } from '@flowbook/protocol';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
+import { SqlCellView } from '../cells/SqlCellView.js';
 import { MarkdownCell, type MarkdownDone } from '../cells/MarkdownCell.js';
 import { applyRunEvents } from './cellRuns.js';
 import { useLiveRuns } from './useLiveRuns.js';
@@ -153,7 +154,8 @@ export function NotebookPage({ name }: { name: string }) {
     // saved (the server runs only cells of the saved notebook). Runners send no code: the server runs the saved cell.
     flushSave();
     // A run the server refuses (invalid message, unknown notebook) has no job and so no status: show why on the cell.
-    const program = !accessRef.current.write ? { source: '' } : cell.type === 'code' ? { source: cell.source } : { source: '', graph: cell.graph };
+    // A SQL cell sends its SQL; the server wraps it into the program that runs it.
+    const program = !accessRef.current.write ? { source: '' } : cell.type === 'pipeline' ? { source: '', graph: cell.graph } : { source: cell.source };
     const msg = { notebook: name, cellId: id, ...program, params: paramValuesOf(nb, cell), series: seriesOf(cell), ...(restore ? { restore } : {}) };
     void saving.current.then(() =>
       getSocket().emit('cell.run', msg, (res) => {
@@ -504,7 +506,22 @@ export function NotebookPage({ name }: { name: string }) {
                 />
                 </>
               ) : (
-                <pre className="cell-source">{cell.source}</pre>
+                <SqlCellView
+                  cell={cell}
+                  run={run}
+                  readOnly={!access.write}
+                  canRun={access.run}
+                  onChange={(patch) => setCell(cell.id, (c) => (c.type === 'sql' ? { ...c, ...patch } : c))}
+                  onChartChange={(sink, settings: ChartSettings) =>
+                    setCell(cell.id, (c) => (isRunnable(c) ? { ...c, charts: { ...c.charts, [sink]: settings } } : c))
+                  }
+                  onRun={() => runCell(cell.id)}
+                  onRunAndAdvance={() => runSelected('advance', cell.id)}
+                  onCancel={() => cancelCell(cell.id)}
+                  onResume={(restore) => runCell(cell.id, restore)}
+                  notebook={name}
+                  onEditor={(editor) => onEditor(cell.id, editor)}
+                />
               )}
             </section>
           </Fragment>

@@ -111,6 +111,16 @@ describe('cell operations', () => {
     expect(ids(cellsToRun(cells, 'above', 'intro'))).toEqual([]);
     expect(ids(cellsToRun(cells, 'below', 'intro'))).toEqual(['a', 'b']);
   });
+
+  it('makes SQL cells: new, from code (source kept), run with the code cells, cancelled when turned to markdown', () => {
+    expect(emptyCell('sql', 'q')).toEqual({ id: 'q', type: 'sql', source: '', mode: 'update', charts: {} });
+    const withSql = changeCellType(cells, 'b', 'sql');
+    expect(withSql[2]).toEqual({ id: 'b', type: 'sql', source: '// b', mode: 'update', charts: {} });
+    expect(ids(cellsToRun(withSql, 'all', undefined))).toEqual(['a', 'b']);
+    expect(removedCodeCells(withSql, changeCellType(withSql, 'b', 'markdown'))).toEqual(['b']);
+    const sqlWithOutputs: Cell = { id: 's', type: 'sql', source: 'SELECT 1', mode: 'single', template: '{0}', charts: {}, outputs };
+    expect(duplicateCell([sqlWithOutputs], 's', 't')[1]).toEqual({ id: 't', type: 'sql', source: 'SELECT 1', mode: 'single', template: '{0}', charts: {} });
+  });
 });
 
 describe('undo of cell operations', () => {

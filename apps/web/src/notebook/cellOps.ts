@@ -1,4 +1,4 @@
-import { PipelineGraph, type Cell, type CodeCell, type MarkdownCell } from '@flowbook/protocol';
+import { PipelineGraph, type Cell, type CodeCell, type MarkdownCell, type SqlCell } from '@flowbook/protocol';
 
 /**
  * Pure cell operations of the notebook page (insert, delete, move, duplicate, change type) and the undo history of
@@ -24,6 +24,7 @@ export function newCellId(cells: readonly Cell[], random: () => number = Math.ra
 export function emptyCell(type: CellType, id: string): Cell {
   if (type === 'pipeline') return { id, type: 'pipeline', graph: PipelineGraph.parse({ version: 1, nodes: [], edges: [] }), charts: {} };
   if (type === 'chart') return { id, type: 'chart' };
+  if (type === 'sql') return { id, type: 'sql', source: '', mode: 'update', charts: {} };
   return type === 'code' ? { id, type: 'code', language: 'typescript', source: '', charts: {} } : { id, type: 'markdown', source: '' };
 }
 
@@ -57,7 +58,7 @@ export function duplicateCell(cells: readonly Cell[], id: string, newId: string)
   if (index < 0) return [...cells];
   const original = cells[index]!;
   let copy: Cell;
-  if (original.type === 'code' || original.type === 'pipeline') {
+  if (original.type === 'code' || original.type === 'pipeline' || original.type === 'sql') {
     const { outputs: _outputs, ...rest } = original;
     copy = structuredClone({ ...rest, id: newId });
   } else {
@@ -75,6 +76,7 @@ export function changeCellType(cells: readonly Cell[], id: string, type: CellTyp
     // Text cannot become a drawn pipeline; a pipeline becomes code through its generated source.
     if (c.id !== id || c.type === type || type === 'pipeline' || type === 'chart') return c;
     const source = c.type === 'pipeline' ? pipelineToCode(c.graph) : textOf(c);
+    if (type === 'sql') return { id: c.id, type: 'sql', source, mode: c.type === 'sql' ? c.mode : 'update', charts: {} } satisfies SqlCell;
     return type === 'code'
       ? ({ id: c.id, type: 'code', language: 'typescript', source, charts: c.type === 'pipeline' ? c.charts : {} } satisfies CodeCell)
       : ({ id: c.id, type: 'markdown', source } satisfies MarkdownCell);
@@ -152,23 +154,25 @@ export function redo(history: CellHistory, current: Snapshot): StepResult | unde
   };
 }
 
-/** Code cells of `before` that are gone or no longer code in `after`: their running jobs are cancelled. */
+const runsText = (c: Cell): c is CodeCell | SqlCell => c.type === 'code' || c.type === 'sql';
+
+/** Code and SQL cells of `before` that are gone or no longer code or SQL in `after`: their running jobs are cancelled. */
 export function removedCodeCells(before: readonly Cell[], after: readonly Cell[]): string[] {
-  const stillCode = new Set(after.filter((c) => c.type === 'code').map((c) => c.id));
-  return before.filter((c) => c.type === 'code' && !stillCode.has(c.id)).map((c) => c.id);
+  const stillCode = new Set(after.filter(runsText).map((c) => c.id));
+  return before.filter((c) => runsText(c) && !stillCode.has(c.id)).map((c) => c.id);
 }
 
-/** Which code cells "run all", "run above" (the cells above the selected one) and "run below" (it and those below) start. */
-export function cellsToRun(cells: readonly Cell[], which: 'all' | 'above' | 'below', selected: string | undefined): CodeCell[] {
+/** Which code and SQL cells "run all", "run above" (the cells above the selected one) and "run below" (it and those below) start. */
+export function cellsToRun(cells: readonly Cell[], which: 'all' | 'above' | 'below', selected: string | undefined): (CodeCell | SqlCell)[] {
   const index = cells.findIndex((c) => c.id === selected);
   const range = which === 'all' || index < 0 ? cells : which === 'above' ? cells.slice(0, index) : cells.slice(index);
-  return range.filter((c): c is CodeCell => c.type === 'code');
+  return range.filter(runsText);
 }
 
 /** The cells with the saved outputs of `ids` removed (after the server cleared them). */
 export function stripOutputs(cells: readonly Cell[], ids: readonly string[]): Cell[] {
   return cells.map((c) => {
-    if (c.type !== 'code' || !c.outputs || !ids.includes(c.id)) return c;
+    if (!runsText(c) || !c.outputs || !ids.includes(c.id)) return c;
     const { outputs: _outputs, ...rest } = c;
     return rest;
   });

@@ -1,6 +1,7 @@
 import type { Cell, Notebook } from '@flowbook/protocol';
 import { NOTEBOOK_VERSION } from '@flowbook/protocol';
 import { cellIdFor } from './cellIdFor.js';
+import { sqlCellOfParagraph } from './zeppelinSql.js';
 
 interface ZeppelinNote {
   name?: string;
@@ -8,7 +9,8 @@ interface ZeppelinNote {
 }
 
 /**
- * A Zeppelin note (`.zpln`, or the older `note.json`): `%md` paragraphs become markdown cells, every other paragraph a code
+ * A Zeppelin note (`.zpln`, or the older `note.json`): `%md` paragraphs become markdown cells, `%flink.ssql` / `%flink.bsql`
+ * SQL cells with their display mode and template (zeppelinSql.ts), every other paragraph a code
  * cell with its text kept as it is (interpreter directive included, so nothing is lost; Flink Scala/SQL will need porting).
  */
 export function fromZeppelin(raw: unknown, fallbackTitle: string): Notebook {
@@ -21,7 +23,7 @@ export function fromZeppelin(raw: unknown, fallbackTitle: string): Notebook {
     const id = cellIdFor(p.id, i, cells);
     const md = /^\s*%md\b[ \t]*\n?/.exec(text);
     if (md) cells.push({ id, type: 'markdown', source: text.slice(md[0].length) });
-    else cells.push({ id, type: 'code', language: 'typescript', source: text, charts: {} });
+    else cells.push(sqlCellOfParagraph(id, text) ?? { id, type: 'code', language: 'typescript', source: text, charts: {} });
   });
   return { version: NOTEBOOK_VERSION, title: (note.name ?? fallbackTitle).split('/').pop() || fallbackTitle, cells };
 }

@@ -1,0 +1,15 @@
+import { cellLineOf } from '@flowbook/engine';
+
+/**
+ * The cell line an error points at: a SQL error's own line in the cell's SQL (the engine's SqlError carries it; the
+ * generated program around the SQL has no lines the user wrote), else the cell code's line from the stack trace.
+ */
+export function errorLineOf(err: Error): number | undefined {
+  const line = (err as { line?: unknown }).line;
+  if (err.name === 'SqlError' || err.constructor.name === 'SqlError') {
+    // An error in a statement of a cell above (the catalog) has a line in that statement, not in this cell.
+    if (/\bin catalog statement \d+\b/.test(err.message)) return undefined;
+    return typeof line === 'number' && line >= 1 ? line : undefined;
+  }
+  return cellLineOf(err.stack);
+}

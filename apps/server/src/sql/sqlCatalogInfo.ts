@@ -1,0 +1,15 @@
+import { describeCatalog, SCALAR_FUNCTIONS, TABLE_CONNECTOR_OPTIONS } from '@flowbook/engine';
+import { SqlCatalogInfo, type Notebook } from '@flowbook/protocol';
+import { isCatalogStatement, splitStatements } from './splitStatements.js';
+
+/** Flink's aggregate, window and ranking functions, which are not scalar functions but are completed all the same. */
+const NON_SCALAR = ['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'TUMBLE', 'HOP', 'CUMULATE', 'SESSION', 'TUMBLE_START', 'TUMBLE_END', 'TUMBLE_ROWTIME', 'HOP_START', 'HOP_END', 'SESSION_START', 'SESSION_END', 'ROW_NUMBER'];
+
+/**
+ * What the SQL editors of a notebook complete from: the tables and views all its SQL cells create (the engine's
+ * describeCatalog, which skips statements that do not parse yet), the functions and the connector options.
+ */
+export function sqlCatalogInfo(nb: Notebook): SqlCatalogInfo {
+  const statements = nb.cells.flatMap((c) => (c.type === 'sql' ? splitStatements(c.source).map((s) => s.text).filter(isCatalogStatement) : []));
+  return SqlCatalogInfo.parse({ tables: describeCatalog(statements).tables, functions: [...NON_SCALAR, ...SCALAR_FUNCTIONS], connectorOptions: TABLE_CONNECTOR_OPTIONS });
+}

@@ -1,0 +1,78 @@
+import { io, type Socket } from 'socket.io-client';
+import type { CellStatusMessage, ClientToServerEvents, ResultAppend, ServerToClientEvents } from '@flowbook/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestServer, waitFor } from '../testing.js';
+
+// SQL cells run end to end: socket cell.run → generated program → worker → engine's runSqlScript → LiveSink → socket.
+const server = useTestServer();
+const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
+let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+const statuses: CellStatusMessage[] = [];
+const results: ResultAppend[] = [];
+const logs: { cellId: string; lines: string[] }[] = [];
+const statusOf = (cellId: string) => statuses.filter((s) => s.cellId === cellId).at(-1);
+
+const DDL = "CREATE TABLE orders (id BIGINT, price INT) WITH ('connector' = 'datagen', 'number-of-rows' = '20', 'rows-per-second' = '1000', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '20', 'fields.price.min' = '1', 'fields.price.max' = '1');";
+const cells = [
+  { id: 'ddl', type: 'sql', source: `${DDL}\nSELECT * FROM orders` },
+  { id: 'count', type: 'sql', title: 'Count', source: 'SELECT COUNT(*) AS n, SUM(price) AS total FROM orders', mode: 'single', template: '{0} orders' },
+  { id: 'bad', type: 'sql', source: 'SELECT id\nFROM ordres' },
+  { id: 'plan', type: 'sql', source: 'EXPLAIN SELECT id FROM orders WHERE price > 0' },
+  { id: 'broken', type: 'sql', title: 'Broken DDL', source: "CREATE TABLE broken (a INT WITH ('connector' = 'datagen')" },
+  { id: 'below', type: 'sql', source: 'SELECT id FROM orders' },
+];
+
+beforeAll(async () => {
+  await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: owner, body: JSON.stringify({ name: 'sql' }) });
+  const put = await fetch(`${server.origin}/api/notebooks/sql`, { method: 'PUT', headers: owner, body: JSON.stringify({ version: 1, title: 'Shop', cells }) });
+  expect(put.status).toBe(200);
+  socket = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
+  socket.on('cell.status', (m) => statuses.push(m));
+  socket.on('result.append', (m) => results.push(m));
+  socket.on('cell.log', (m) => logs.push(m));
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', resolve);
+    socket.on('connect_error', reject);
+  });
+  await socket.emitWithAck('notebook.join', { notebook: 'sql' });
+});
+afterAll(() => {
+  socket.close();
+});
+
+// Each run starts a worker that loads the SQL parser: 10-15 s on a loaded 2-core machine.
+describe('SQL cells', { timeout: 90_000 }, () => {
+  it("runs a query over a table created in a cell above; the result is Flink's changelog", async () => {
+    expect(await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'count', source: '', params: {} })).toEqual({ ok: true });
+    await waitFor(async () => statusOf('count')?.status, (s) => s === 'finished' || s === 'error', 60_000);
+    expect(statusOf('count')?.error).toBeUndefined();
+    const rows = results.filter((r) => r.cellId === 'count').flatMap((r) => r.rows);
+    // Only the query's columns and the row kind: no record timestamp is added to SQL rows.
+    expect(rows[0]).toEqual({ n: 1, total: 1, $rowKind: '+I' });
+    expect(rows.at(-1)).toMatchObject({ n: 20, total: 20, $rowKind: '+U' });
+    expect(rows.filter((r) => r.$rowKind === '-U')).toHaveLength(19);
+    // The job is named after the notebook and the cell's title.
+    expect(server.jobs.get({ notebook: 'sql', cellId: 'count' })!.jobName).toBe('Shop: Count');
+  });
+
+  it("marks the error's line in the cell's own SQL", async () => {
+    await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'bad', source: '', params: {} });
+    await waitFor(async () => statusOf('bad')?.status, (s) => s === 'error', 60_000);
+    expect(statusOf('bad')!.error).toMatchObject({ line: 2, message: expect.stringContaining('ordres') });
+  });
+
+  it('names the cell above whose statement fails, and marks no line in this one', async () => {
+    await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'below', source: '', params: {} });
+    await waitFor(async () => statusOf('below')?.status, (s) => s === 'error', 60_000);
+    const error = statusOf('below')!.error!;
+    expect(error.message).toContain('in catalog statement 2 (cell "Broken DDL" above):');
+    expect(error.line).toBeUndefined();
+  });
+
+  it('shows the plan of an EXPLAIN as the cell log', async () => {
+    await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'plan', source: '', params: {} });
+    await waitFor(async () => statusOf('plan')?.status, (s) => s === 'finished' || s === 'error', 60_000);
+    expect(statusOf('plan')!.error).toBeUndefined();
+    expect(logs.filter((l) => l.cellId === 'plan').flatMap((l) => l.lines).join('\n')).toMatch(/orders/);
+  });
+});

@@ -1,0 +1,53 @@
+import type { Notebook, SqlCell } from '@flowbook/protocol';
+import { isCatalogStatement, splitStatements } from './splitStatements.js';
+
+/**
+ * The notebook catalog a SQL cell sees: the DDL and SET statements of the SQL cells above it, in order (tables created
+ * in one cell are visible in the next, as in Zeppelin's Flink interpreter). Persisted as the statements that made it.
+ */
+export function catalogAbove(nb: Notebook, cellId: string): string[] {
+  return catalogStatementsAbove(nb, cellId).map((s) => s.text);
+}
+
+/** The catalog statements above a cell, each with the cell it comes from (its title, else its id). */
+function catalogStatementsAbove(nb: Notebook, cellId: string): { text: string; cell: string }[] {
+  const at = nb.cells.findIndex((c) => c.id === cellId);
+  const above = at < 0 ? nb.cells : nb.cells.slice(0, at);
+  return above.flatMap((c) =>
+    c.type === 'sql'
+      ? splitStatements(c.source)
+          .filter((s) => isCatalogStatement(s.text))
+          .map((s) => ({ text: s.text, cell: c.title?.trim() || c.id }))
+      : [],
+  );
+}
+
+/** The job name of a SQL cell: notebook title and cell title (or id). */
+export function sqlJobName(nb: Notebook, cell: Pick<SqlCell, 'id' | 'title'>): string {
+  return `${nb.title}: ${cell.title?.trim() || cell.id}`;
+}
+
+/**
+ * What a SQL cell runs: TypeScript that hands its statements to the engine's runSqlScript, so a SQL cell goes through
+ * the same worker, TaskManager, checkpoints and taps as a code cell. `source` is the cell's SQL (the saved one unless a
+ * writer sends edits). The SQL is embedded as JSON string literals: nothing in it can become code.
+ */
+export function sqlProgramOf(nb: Notebook, cell: SqlCell, source: string = cell.source): string {
+  const catalog = catalogStatementsAbove(nb, cell.id);
+  const options = { catalog: catalog.map((s) => s.text), jobName: sqlJobName(nb, cell) };
+  const run = `await runSqlScript(${JSON.stringify(source)}, ${JSON.stringify(options)});`;
+  if (catalog.length === 0) return ["import { runSqlScript } from '@flowbook/engine';", run, ''].join('\n');
+  // The engine names a failing catalog statement by its number; the user needs the cell above it comes from.
+  return [
+    "import { runSqlScript } from '@flowbook/engine';",
+    `const catalogCells = ${JSON.stringify(catalog.map((s) => s.cell))};`,
+    'try {',
+    `  ${run}`,
+    '} catch (e) {',
+    '  const m = e instanceof Error ? /in catalog statement (\\d+):/.exec(e.message) : null;',
+    '  if (m) e.message = e.message.replace(m[0], `in catalog statement ${m[1]} (cell ${JSON.stringify(catalogCells[Number(m[1]) - 1])} above):`);',
+    '  throw e;',
+    '}',
+    '',
+  ].join('\n');
+}
