@@ -30,6 +30,9 @@ export async function programToRun(
   const nb = await store.read(msg.notebook);
   const cell = nb.cells.find((c) => c.id === msg.cellId);
   if (!cell || !isRunnable(cell)) throw new Error(`notebook "${msg.notebook}" has no code or pipeline cell "${msg.cellId}"`);
+  if (cell.type === 'code' && cell.language !== 'typescript') {
+    throw new Error(`cell "${msg.cellId}" of "${msg.notebook}" is ${cell.language} (imported): only TypeScript cells run here; port it to TypeScript first`);
+  }
   const saved = savedProgramOf(cell);
   const sent: CellProgram | undefined = msg.graph ? { graph: msg.graph } : msg.source !== '' ? msg.source : undefined;
   if (sent !== undefined && !isDeepStrictEqual(sent, saved) && !can(identity, 'write', msg.notebook, permissions)) {
