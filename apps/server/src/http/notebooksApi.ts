@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { Notebook, NotebookName, NOTEBOOK_VERSION, serializeNotebook } from '@flowbook/protocol';
-import { importNotebook } from '../notebooks/importers/importNotebook.js';
+import { importNotebook, type ImportResult } from '../notebooks/importers/importNotebook.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { RevisionStore } from '../notebooks/RevisionStore.js';
 import type { Authorizer } from '../auth/authorize.js';
@@ -72,18 +72,17 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     '/import',
     wrap(async (req, res) => {
       const body = parseBody(z.object({ filename: z.string().min(1), content: z.string().max(10_000_000), name: NotebookName.optional() }), req.body);
-      let notebook: Notebook;
+      let imported: ImportResult;
       try {
-        notebook = importNotebook(body.filename, body.content);
+        imported = importNotebook(body.filename, body.content);
       } catch (e) {
         throw new NotebookError((e as Error).message, 422);
       }
-      const derived = body.filename.replace(/\.(flowbook\.json|zpln|ipynb|json)$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '-').replace(/^[.-]+/, '');
-      const name = body.name ?? (derived || 'imported');
+      const name = body.name ?? imported.name;
       if (authz.identity(res).role === 'reader') authz.needAdmin(res);
-      await store.create(name, notebook);
+      await store.create(name, imported.notebook);
       await claim(res, name);
-      res.status(201).json({ name, cells: notebook.cells.length });
+      res.status(201).json({ name, cells: imported.notebook.cells.length, report: imported.report });
     }),
   );
 
