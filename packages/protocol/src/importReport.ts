@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NotebookName } from './notebook.js';
 
 /**
  * What an import made of a foreign notebook (Zeppelin, Jupyter), cell by cell: what was converted, what needs porting
@@ -19,3 +20,12 @@ export const ImportReport = z
   })
   .meta({ id: 'ImportReport' });
 export type ImportReport = z.infer<typeof ImportReport>;
+
+/** `POST /api/v1/notebooks/import`: a file's name (which tells the format) and its text; the name defaults to the file's. */
+export const ImportNotebookRequest = z
+  .object({ filename: z.string().min(1).max(500), content: z.string().max(10_000_000), name: NotebookName.optional() })
+  .meta({ id: 'ImportNotebookRequest' });
+export type ImportNotebookRequest = z.infer<typeof ImportNotebookRequest>;
+
+export const ImportNotebookResult = z.object({ name: z.string(), cells: z.number().int(), report: ImportReport }).meta({ id: 'ImportNotebookResult' });
+export type ImportNotebookResult = z.infer<typeof ImportNotebookResult>;

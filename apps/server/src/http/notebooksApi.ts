@@ -18,6 +18,7 @@ const RolesBody = z.object({
   public: PublicAccess.default('none'),
 });
 import { notebookParam } from './notebookParam.js';
+import { claimNotebook } from '../notebooks/claimNotebook.js';
 
 const nameParam = (req: Request) => notebookParam(req);
 
@@ -30,15 +31,7 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 /** The notebooks the UI works with: read, save, create, rename/move, duplicate, trash, import, export, revisions. */
 export function notebooksApi(store: NotebookStore, revisions: RevisionStore, authz: Authorizer, permissions: PermissionStore, shares: ShareStore): Router {
   const r = Router();
-  // A user who creates a notebook owns it (Zeppelin does the same); the token holder's stay his alone until he shares
-  // them. Whatever an earlier notebook of that name left behind (roles, revisions) does not carry over.
-  const claim = async (res: import('express').Response, name: string) => {
-    const id = authz.identity(res);
-    if (id.role === 'user') permissions.set(name, { owners: [id.name], writers: [], runners: [], readers: [], public: 'none' });
-    else permissions.remove(name);
-    shares.revokeNotebook(name);
-    await revisions.discard(name);
-  };
+  const claim = claimNotebook(authz, permissions, shares, revisions);
   const wrap =
     (fn: (req: Request, res: import('express').Response) => Promise<unknown>) =>
     (req: Request, res: import('express').Response, next: import('express').NextFunction) =>
