@@ -49,6 +49,7 @@ describe('importNotebook: Zeppelin', () => {
     expect(cell('paragraph_1423500779206_-1502780787').outputs).toMatchObject({
       status: 'finished',
       startedAt: Date.parse('2021-07-26 05:50:06.145'),
+      // Without the REPL's terminal colours.
       static: [{ kind: 'text', text: 'bank: org.apache.spark.sql.DataFrame = [age: int, job: string]\n' }],
     });
     expect(cell('paragraph_1423500782552_-1439281894').outputs?.static).toEqual([

@@ -1,9 +1,6 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { StaticOutput } from '@flowbook/protocol';
 import { joined, type Ipynb4Output } from './upgradeNbformat3.js';
-
-// Terminal colours in tracebacks (IPython colours them).
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /**
  * A code cell's Jupyter outputs as static outputs. A rich output keeps its best form here: an image (PNG, JPEG, GIF),
@@ -13,10 +10,11 @@ export function jupyterOutputs(outputs: Ipynb4Output[] | undefined, dropped: (wh
   const out: StaticOutput[] = [];
   for (const o of outputs ?? []) {
     if (o.output_type === 'stream') {
-      const text = joined(o.text);
+      const text = stripVTControlCharacters(joined(o.text));
       if (text !== '') out.push({ kind: 'text', text });
     } else if (o.output_type === 'error') {
-      const traceback = (o.traceback ?? []).join('\n').replace(ANSI, '');
+      // IPython colours tracebacks for a terminal.
+      const traceback = stripVTControlCharacters((o.traceback ?? []).join('\n'));
       out.push({ kind: 'error', name: o.ename ?? 'Error', message: o.evalue ?? '', ...(traceback ? { traceback } : {}) });
     } else if (o.output_type === 'execute_result' || o.output_type === 'display_data') {
       const data = o.data ?? {};

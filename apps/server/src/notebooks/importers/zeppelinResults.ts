@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { StaticOutput } from '@flowbook/protocol';
 
 /** A paragraph's saved result: `results` (0.8+: several messages) or `result` (older note.json: one). */
@@ -17,8 +18,9 @@ export function zeppelinOutputs(result: ZeppelinResult | undefined, dropped: (wh
   const failed = (result.code ?? '').toUpperCase() === 'ERROR';
   const out: StaticOutput[] = [];
   for (const m of msgs) {
-    const data = typeof m.data === 'string' ? m.data : '';
     const type = (m.type ?? 'TEXT').toUpperCase();
+    // The Scala REPL colours its TEXT output for a terminal (`\u001b[1m\u001b[34mdata\u001b[0m: …`).
+    const data = typeof m.data !== 'string' ? '' : type === 'TEXT' ? stripVTControlCharacters(m.data) : m.data;
     if (data.trim() === '') continue;
     if (failed && type === 'TEXT') out.push({ kind: 'error', name: 'Error', message: data });
     else if (type === 'TEXT') out.push({ kind: 'text', text: data });
