@@ -48,7 +48,7 @@ describe('a markdown cell', () => {
     expect(screen.getByTestId('markdown-m').textContent).toBe('Empty markdown cell');
   });
   it('renders math with KaTeX, keeping \\\\ as a line break inside the formula, and sanitizes it', () => {
-    render(<MarkdownCell {...props({ source: 'Inline $x^2$ and\n\n$$\na \\\\ b\n$$\n\n<img src=x onerror="alert(1)">' })} />);
+    render(<MarkdownCell {...props({ source: 'Inline $x^2$ and:\n$$\na \\\\ b\n$$\n\n<img src=x onerror="alert(1)">' })} />);
     const cell = screen.getByTestId('markdown-m');
     expect(cell.querySelectorAll('.katex').length).toBe(2);
     expect(cell.querySelector('.katex-display')).toBeTruthy();
