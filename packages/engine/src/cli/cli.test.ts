@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,11 +135,19 @@ await env.execute('greet');`,
         // Waits for the other cell's job, as a consumer cell waits for its producer in the notebook.
         { id: 'forever', type: 'code', source: `console.log('waiting'); await new Promise(() => {});` },
         { id: 'python', type: 'code', language: 'python', source: 'print(1)' },
+        {
+          id: 'ckpt',
+          type: 'code',
+          source: `import { LiveSink, SalesGenerator, StreamExecutionEnvironment, WatermarkStrategy } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment().enableCheckpointing(300);
+env.fromSource(new SalesGenerator({ ratePerSecond: 50 }), WatermarkStrategy.noWatermarks<string>(), 'sales').sinkTo(new LiveSink('sales'));
+await env.execute('checkpointed');`,
+        },
         { id: 'canvas', type: 'pipeline', graph: { ...pipeline, nodes: [{ ...pipeline.nodes[0], config: { connector: 'elements', config: { elements: [{ customer: 'a', amount: 1, t: 1 }] } } }, { id: 'out', type: 'sink', config: { connector: 'live', config: { name: 'drawn' } } }], edges: [{ source: 'src', target: 'out' }] } },
       ],
     };
     writeFileSync(path.join(dir, 'nb.flowbook.json'), JSON.stringify(nb));
-    const r = await flowbook(['run', 'nb.flowbook.json', '--output', 'o', '--timeout', '3s', '--param', 'who=CLI', '--param', 'times=2'], dir);
+    const r = await flowbook(['run', 'nb.flowbook.json', '--output', 'o', '--timeout', '3s', '--param', 'who=CLI', '--param', 'times=2', '--checkpoint-dir', 'ck'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const name = path.basename(dir);
@@ -149,6 +157,10 @@ await env.execute('greet');`,
     expect(r.stdout).toContain('cell python: python cell skipped (only TypeScript cells run)');
     expect(r.stdout).toMatch(/timeout after 3000 ms/);
     expect(jsonl(path.join(dir, 'o/canvas/drawn.jsonl'))).toEqual([{ customer: 'a', amount: 1, t: 1 }]);
+    // enableCheckpointing is honoured: checkpoints of the cell in --checkpoint-dir, one folder per notebook and cell.
+    expect(readdirSync(path.join(dir, 'ck/nb-ckpt')).filter((f) => f.startsWith('chk-')).length).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/cell ckpt: [1-9]\d* checkpoint\(s\) completed in ck/);
+    expect(jsonl(path.join(dir, 'o/ckpt/sales.jsonl')).length).toBeGreaterThan(0);
   }, 60_000);
 
   it('exits 2 for invalid input and 1 for a failing cell, naming the cell (and line)', async () => {
