@@ -194,8 +194,8 @@ export type SqlCell = z.infer<typeof SqlCell>;
 /** Cells that run a job (code or pipeline): they have charts, forms and outputs. SQL cells join when they run. */
 export type RunnableCell = CodeCell | PipelineCell;
 export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline';
-/** Runnable cells that run here: pipelines and TypeScript code (imported cells of other languages wait for porting). */
-export const runsHere = (c: Cell): c is RunnableCell => c.type === 'pipeline' || (c.type === 'code' && c.language === 'typescript');
+/** Runnable cells that run here: all but code cells of other languages than TypeScript (imported, waiting for porting). */
+export const runsHere = (c: Cell): c is RunnableCell => isRunnable(c) && !(c.type === 'code' && c.language !== 'typescript');
 
 /** The series (group) field of each sink's chart settings, where one is set. */
 export function seriesOf(cell: RunnableCell): Record<string, string> {

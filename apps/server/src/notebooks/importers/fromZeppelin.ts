@@ -54,6 +54,7 @@ export function fromZeppelin(raw: unknown, fallbackTitle: string): { notebook: N
     const id = cellIdFor(p.id, i, cells);
     const title = typeof p.title === 'string' && p.title.trim() !== '' ? { title: p.title.slice(0, 500) } : {};
     const interpreter = directive?.[1] ?? defaultInterpreter;
+    // %flink.ssql / %flink.bsql paragraphs become SQL cells in the sqlcell branch (zeppelinSql.ts); here, sql code cells.
     const language = interpreterLanguage(interpreter);
     if (language === 'markdown') {
       cells.push({ id, type: 'markdown', ...title, source: body });
