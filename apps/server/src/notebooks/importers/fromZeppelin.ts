@@ -1,9 +1,9 @@
-import type { Cell, CellOutputs, ImportReportEntry, Notebook, StaticOutput } from '@flowbook/protocol';
+import type { Cell, CellOutputs, ImportReportEntry, Notebook, ParamDef, StaticOutput } from '@flowbook/protocol';
 import { NOTEBOOK_VERSION, STATIC_OUTPUT_LIMITS } from '@flowbook/protocol';
 import { boundedOutput } from './boundedOutput.js';
 import { cellIdFor } from './cellIdFor.js';
 import { interpreterLanguage } from './interpreterLanguage.js';
-import { convertForms, type ZeppelinForm } from './zeppelinForms.js';
+import { convertForms, savedValues, type ZeppelinForm } from './zeppelinForms.js';
 import { zeppelinOutputs, type ZeppelinResult } from './zeppelinResults.js';
 
 interface ZeppelinParagraph {
@@ -21,6 +21,9 @@ interface ZeppelinParagraph {
 
 interface ZeppelinNote {
   name?: string;
+  /** Note forms (`$${name}` in any paragraph) and their saved values. */
+  noteForms?: Record<string, ZeppelinForm>;
+  noteParams?: Record<string, unknown>;
   defaultInterpreterGroup?: string;
   paragraphs?: ZeppelinParagraph[];
 }
@@ -41,6 +44,7 @@ export function fromZeppelin(raw: unknown, fallbackTitle: string): { notebook: N
   if (typeof note !== 'object' || note === null || !Array.isArray(note.paragraphs)) throw new Error('not a Zeppelin note: no "paragraphs" array');
   const cells: Cell[] = [];
   const entries: ImportReportEntry[] = [];
+  const noteParams = new Map<string, ParamDef>();
   const defaultInterpreter = note.defaultInterpreterGroup ?? 'spark';
   note.paragraphs.forEach((p, i) => {
     const text = typeof p.text === 'string' ? p.text : '';
@@ -62,6 +66,7 @@ export function fromZeppelin(raw: unknown, fallbackTitle: string): { notebook: N
       return;
     }
     const forms = convertForms(text, p.settings ?? {});
+    for (const f of forms.noteParams) if (!noteParams.has(f.name)) noteParams.set(f.name, f);
     const dropped: string[] = [];
     const outputs = zeppelinOutputs(p.results ?? p.result, (what) => dropped.push(what))
       .flatMap((o) => boundedOutput(o, (m) => dropped.push(m)) ?? [])
@@ -86,9 +91,18 @@ export function fromZeppelin(raw: unknown, fallbackTitle: string): { notebook: N
     else entries.push({ cellId: id, kind: 'needs-porting', message: `${where}: %${interpreter} (${language}) kept as a ${language} cell that does not run here; port it to TypeScript${detail}` });
     for (const n of [...forms.notes, ...dropped]) entries.push({ cellId: id, kind: 'dropped', message: `${where}: ${n}` });
   });
+  // Note forms: the definitions Zeppelin saved win over what the paragraphs' text says.
+  const saved = convertForms('', { forms: note.noteForms ?? {}, params: note.noteParams ?? {} });
+  for (const f of saved.params) noteParams.set(f.name, f);
+  const params = [...noteParams.values()];
+  const values = savedValues(params, note.noteParams ?? {});
+  if (params.length > 0) entries.push({ kind: 'converted', message: `note forms ${params.map((f) => `${f.name} (${f.type}, default ${String(f.default)})`).join(', ')} became notebook parameters` });
   // Zeppelin names notes by path ("Flink Tutorial/4. Streaming ETL"): the title is the last part.
   const title = (note.name ?? '').split('/').pop()?.trim() || fallbackTitle;
-  return { notebook: { version: NOTEBOOK_VERSION, title, cells }, entries };
+  return {
+    notebook: { version: NOTEBOOK_VERSION, title, cells, ...(params.length > 0 ? { params } : {}), ...(Object.keys(values).length > 0 ? { paramValues: values } : {}) },
+    entries,
+  };
 }
 
 function savedOutputs(outputs: StaticOutput[], p: ZeppelinParagraph): CellOutputs {

@@ -36,13 +36,16 @@ describe('importNotebook: Zeppelin', () => {
 
   it('turns dynamic forms into parameters with defaults, options and saved values', () => {
     const age = cell('paragraph_1423500782552_-1439281894');
-    expect(age.source).toBe('%spark.sql\nselect age, count(1) value from bank where age < ${maxAge} group by age order by age');
+    expect(age.source).toBe("%spark.sql\nselect age, count(1) value from bank where age < ${maxAge} and job = '${job}' group by age order by age");
     expect(age.params).toEqual([{ name: 'maxAge', type: 'number', default: 30 }]);
     expect(age.paramValues).toEqual({ maxAge: 35 });
     const marital = cell('paragraph_1423836262027_-210588283');
     expect(marital.source).toContain('marital="${marital}"');
     expect(marital.params).toEqual([{ name: 'marital', type: 'select', default: 'single', options: ['single', 'divorced', 'married'] }]);
     expect(marital.paramValues).toEqual({ marital: 'married' });
+    // A note form ($${job=admin}) is the notebook's, with its saved value.
+    expect([notebook.params, notebook.paramValues]).toEqual([[{ name: 'job', type: 'text', default: 'admin' }], { job: 'technician' }]);
+    expect(report.entries.at(-1)).toEqual({ kind: 'converted', message: 'note forms job (text, default admin) became notebook parameters' });
   });
 
   it('keeps saved results as static outputs: text, tables, errors, images', () => {
@@ -62,7 +65,7 @@ describe('importNotebook: Zeppelin', () => {
   it('reports what was converted, what needs porting and what was left out', () => {
     const kinds = (k: string) => report.entries.filter((e) => e.kind === k).map((e) => e.message);
     expect(report.format).toBe('zeppelin');
-    expect(kinds('converted')).toEqual(['paragraph 1 "Overview": markdown']);
+    expect(kinds('converted')).toEqual(['paragraph 1 "Overview": markdown', 'note forms job (text, default admin) became notebook parameters']);
     expect(kinds('needs-porting')).toHaveLength(6);
     expect(kinds('needs-porting')[0]).toMatch(/^paragraph 2 "Load data into table": %spark \(scala\) kept as a scala cell that does not run here; port it to TypeScript; kept 1 saved result/);
     expect(kinds('needs-porting')[1]).toContain('forms maxAge (number, default 30)');

@@ -14,6 +14,8 @@ export interface ConvertedForms {
   /** The text with each form written as `${name}` (its definition moved to `params`). */
   text: string;
   params: ParamDef[];
+  /** Note forms (`$${name}`): parameters of the whole notebook, which every cell reads as `params.<name>`. */
+  noteParams: ParamDef[];
   /** Saved values (Zeppelin's `settings.params`) that differ from the defaults. */
   values: Record<string, ParamValue>;
   /** What did not convert as it was. */
@@ -36,12 +38,13 @@ const optionValue = (o: string) => o.trim().replace(/\(.*\)$/, '').trim();
  */
 export function convertForms(text: string, saved: { forms?: Record<string, ZeppelinForm>; params?: Record<string, unknown> } = {}): ConvertedForms {
   const byName = new Map<string, ParamDef>();
+  const noteByName = new Map<string, ParamDef>();
   const notes: string[] = [];
   const out = text.replace(FORM, (_m, noteLevel: string, kind: string | undefined, label: string | undefined, rawName: string, dflt: string | undefined, opts: string | undefined) => {
     const name = identifier(rawName);
     if (name !== rawName.trim()) notes.push(`form "${rawName.trim()}" renamed to "${name}" (parameter names are identifiers)`);
-    if (noteLevel) notes.push(`note form "${name}" became a parameter of this cell`);
-    if (!byName.has(name)) byName.set(name, paramOf(name, (kind ?? (opts !== undefined ? 'select' : 'textbox')).toLowerCase(), label, dflt, opts?.split('|').map(optionValue), notes));
+    const target = noteLevel ? noteByName : byName;
+    if (!target.has(name)) target.set(name, paramOf(name, (kind ?? (opts !== undefined ? 'select' : 'textbox')).toLowerCase(), label, dflt, opts?.split('|').map(optionValue), notes));
     return '${' + name + '}';
   });
   // The structured definitions Zeppelin saved win over what the text says (they hold display names too).
@@ -55,14 +58,20 @@ export function convertForms(text: string, saved: { forms?: Record<string, Zeppe
     byName.set(name, def);
   }
   const params = [...byName.values()];
+  const values = savedValues(params, saved.params ?? {});
+  return { text: out, params, noteParams: [...noteByName.values()], values, notes };
+}
+
+/** Zeppelin's saved form values (`settings.params`, `noteParams`) of these parameters, where they differ from the defaults. */
+export function savedValues(params: ParamDef[], saved: Record<string, unknown>): Record<string, ParamValue> {
   const values: Record<string, ParamValue> = {};
-  for (const [key, v] of Object.entries(saved.params ?? {})) {
-    const def = byName.get(identifier(key));
+  for (const [key, v] of Object.entries(saved)) {
+    const def = params.find((p) => p.name === identifier(key));
     if (!def || v === null || v === undefined) continue;
     const value = Array.isArray(v) ? v.map(String).join('|') : def.type === 'number' && Number.isFinite(Number(v)) ? Number(v) : String(v);
     if (value !== def.default) values[def.name] = value;
   }
-  return { text: out, params, values, notes };
+  return values;
 }
 
 function paramOf(name: string, kind: string, label: string | undefined, dflt: string | undefined, options: string[] | undefined, notes: string[]): ParamDef {
