@@ -108,6 +108,11 @@ describe('notebooks as files, revisions and share links, in Chromium', () => {
     await page.getByTestId('import-upload').click();
     await page.getByTestId('import-results').waitFor();
     expect(await page.getByTestId('import-ok').textContent()).toContain('Zeppelin demo.zpln → imports/Zeppelin demo (2 cells)');
+    // The import report: the %flink paragraph is kept as Scala, to be ported.
+    const report = page.getByTestId('import-report');
+    expect(await report.locator('summary').textContent()).toBe('1 converted · 1 needs porting');
+    await report.locator('summary').click();
+    expect(await report.locator('li').first().textContent()).toContain('paragraph 2: %flink (scala) kept as a scala cell that does not run here');
     expect(await page.getByTestId('import-error').textContent()).toMatch(/^broken\.ipynb: invalid JSON/);
     await row(ZEP).waitFor();
 
@@ -131,6 +136,7 @@ describe('notebooks as files, revisions and share links, in Chromium', () => {
     // Monaco draws spaces as no-break spaces, one element per line.
     const code = (await page.getByTestId('cell-p2').locator('.view-line').allTextContents()).map((l) => l.replace(/\u00a0/g, ' '));
     expect(code).toEqual(['%flink', "console.log('from zeppelin');"]);
+    expect(await page.getByTestId('porting-p2').textContent()).toContain('Imported scala cell: it does not run here.');
   });
 
   it('exports a notebook as a .flowbook.json download, from the list and from the File menu', async () => {

@@ -2,6 +2,7 @@ import './zodJitless.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
+import 'katex/dist/katex.min.css';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(

@@ -33,7 +33,8 @@ if (!hasFlag || !args.includes(CONDITIONS)) {
     (code) => process.exit(code),
     (e) => {
       console.error(`flowbook: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(e && e.name === 'GraphValidationError' ? 2 : 1);
+      // Invalid input (InvalidInputError, an invalid graph) exits with 2, anything else with 1.
+      process.exit(e && (e.exitCode === 2 || e.name === 'GraphValidationError') ? 2 : 1);
     },
   );
 }

@@ -1,4 +1,5 @@
 export * from './notebook.js';
+export * from './importReport.js';
 export * from './migrate.js';
 export * from './messages.js';
 export * from './api.js';

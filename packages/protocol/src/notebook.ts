@@ -53,6 +53,8 @@ export const MarkdownCell = z.object({
   type: z.literal('markdown'),
   title: CellTitle,
   source: z.string(),
+  /** 'raw': shown as plain text, never rendered (Jupyter's raw cells). */
+  format: z.enum(['markdown', 'raw']).optional(),
 });
 
 /** A dynamic form input (Zeppelin's dynamic forms): shown above the cell; the code reads `params.<name>`. */
@@ -72,6 +74,38 @@ export type ParamDef = z.infer<typeof ParamDef>;
 export const SAVED_ROWS_PER_SINK = LIMITS.savedRowsPerSink;
 
 /** A code cell's last run as saved with the notebook (written by the server when the job ends). */
+/**
+ * The language of a code cell. Only TypeScript runs here; the others come from imports (Zeppelin's interpreters, Jupyter
+ * kernels) and are kept, shown and exported as they are, for porting.
+ */
+export const CodeLanguage = z.enum(['typescript', 'python', 'scala', 'java', 'sql', 'sh', 'r', 'html', 'other']);
+export type CodeLanguage = z.infer<typeof CodeLanguage>;
+
+/** Bounds on imported outputs, so an imported notebook stays a file a browser can load. */
+export const STATIC_OUTPUT_LIMITS = { perCell: 50, textChars: 200_000, htmlChars: 500_000, imageBase64Chars: 4_000_000, tableRows: 1000, tableColumns: 200 } as const;
+
+/**
+ * A result saved by another tool and imported with the notebook (Zeppelin's TEXT / TABLE / HTML results, Jupyter's
+ * outputs): shown under the cell as it was, until the cell runs here. HTML is sanitized where it is shown.
+ */
+export const StaticOutput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().max(STATIC_OUTPUT_LIMITS.textChars) }),
+  z.object({
+    kind: z.literal('table'),
+    columns: z.array(z.string().max(1000)).max(STATIC_OUTPUT_LIMITS.tableColumns),
+    rows: z.array(z.array(z.string().max(10_000)).max(STATIC_OUTPUT_LIMITS.tableColumns)).max(STATIC_OUTPUT_LIMITS.tableRows),
+  }),
+  z.object({ kind: z.literal('html'), html: z.string().max(STATIC_OUTPUT_LIMITS.htmlChars) }),
+  z.object({
+    kind: z.literal('image'),
+    mime: z.enum(['image/png', 'image/jpeg', 'image/gif']),
+    /** Base64, without the `data:` prefix. */
+    data: z.string().max(STATIC_OUTPUT_LIMITS.imageBase64Chars).regex(/^[A-Za-z0-9+/=\s]*$/, 'image data is base64'),
+  }),
+  z.object({ kind: z.literal('error'), name: z.string().max(1000), message: z.string().max(STATIC_OUTPUT_LIMITS.textChars), traceback: z.string().max(STATIC_OUTPUT_LIMITS.textChars).optional() }),
+]);
+export type StaticOutput = z.infer<typeof StaticOutput>;
+
 export const CellOutputs = z.object({
   status: z.enum(['finished', 'error', 'cancelled']),
   startedAt: z.number(),
@@ -79,6 +113,8 @@ export const CellOutputs = z.object({
   error: z.object({ message: z.string(), line: z.number().optional() }).optional(),
   results: z.record(z.string(), z.object({ rows: z.array(z.record(z.string(), z.unknown())).max(SAVED_ROWS_PER_SINK), total: z.number() })).default({}),
   logs: z.array(z.string()).default([]),
+  /** Results imported from another tool (see StaticOutput); a run here replaces them. */
+  static: z.array(StaticOutput).max(STATIC_OUTPUT_LIMITS.perCell).optional(),
 });
 export type CellOutputs = z.infer<typeof CellOutputs>;
 
@@ -86,7 +122,8 @@ export const CodeCell = z.object({
   id: CellId,
   type: z.literal('code'),
   title: CellTitle,
-  language: z.literal('typescript').default('typescript'),
+  /** Only TypeScript runs; cells of other languages are imported ones waiting to be ported. */
+  language: CodeLanguage.default('typescript'),
   source: z.string(),
   /** Chart settings per live sink name ('result' when the sink has no name). */
   charts: z.record(z.string(), ChartSettings).default({}),
@@ -157,6 +194,8 @@ export type SqlCell = z.infer<typeof SqlCell>;
 /** Cells that run a job (code, pipeline or SQL): they have charts, forms and outputs. */
 export type RunnableCell = CodeCell | PipelineCell | SqlCell;
 export const isRunnable = (c: Cell): c is RunnableCell => c.type === 'code' || c.type === 'pipeline' || c.type === 'sql';
+/** Runnable cells that run here: all but code cells of other languages than TypeScript (imported, waiting for porting). */
+export const runsHere = (c: Cell): c is RunnableCell => isRunnable(c) && !(c.type === 'code' && c.language !== 'typescript');
 
 /** The series (group) field of each sink's chart settings, where one is set. */
 export function seriesOf(cell: RunnableCell): Record<string, string> {

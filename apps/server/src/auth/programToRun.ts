@@ -32,6 +32,9 @@ export async function programToRun(
   const nb = await store.read(msg.notebook);
   const cell = nb.cells.find((c) => c.id === msg.cellId);
   if (!cell || !isRunnable(cell)) throw new Error(`notebook "${msg.notebook}" has no code, pipeline or SQL cell "${msg.cellId}"`);
+  if (cell.type === 'code' && cell.language !== 'typescript') {
+    throw new Error(`cell "${msg.cellId}" of "${msg.notebook}" is ${cell.language} (imported): only TypeScript cells run here; port it to TypeScript first`);
+  }
   const saved = savedProgramOf(cell, nb);
   // A SQL cell's client sends SQL, never TypeScript: the server generates the program around it.
   const sent: CellProgram | undefined = msg.graph

@@ -112,6 +112,45 @@ describe('REST API v1', () => {
     expect(text).toContain('flowbook_process_resident_memory_bytes');
   });
 
+  it('imports a Jupyter notebook with a report, exports it, and refuses to run its Python cells', async () => {
+    const ipynb = {
+      nbformat: 4,
+      metadata: { kernelspec: { language: 'python' } },
+      cells: [
+        { cell_type: 'markdown', id: 'intro', source: '# Title' },
+        { cell_type: 'code', id: 'py', source: 'print(1)', outputs: [{ output_type: 'stream', name: 'stdout', text: '1\n' }] },
+      ],
+    };
+    const post = (body: unknown) => api('/notebooks/import', { method: 'POST', body: JSON.stringify(body) });
+    const r = await post({ filename: 'v1-import.ipynb', content: JSON.stringify(ipynb) });
+    expect(r.status).toBe(201);
+    expect(await r.json()).toEqual({
+      name: 'v1-import',
+      cells: 2,
+      report: {
+        format: 'jupyter',
+        entries: [
+          { cellId: 'intro', kind: 'converted', message: 'cell 1: markdown' },
+          { cellId: 'py', kind: 'needs-porting', message: 'cell 2: python code kept as a python cell that does not run here; port it to TypeScript; kept 1 output(s) (text)' },
+        ],
+      },
+    });
+    expect((await post({ filename: 'v1-import.ipynb', content: JSON.stringify(ipynb) })).status).toBe(409);
+    const bad = await post({ filename: 'broken.zpln', content: '{"paragraphs": 3}' });
+    expect([bad.status, await bad.json()]).toEqual([422, { code: 'import_failed', error: 'broken.zpln: not a Zeppelin note: no "paragraphs" array' }]);
+    expect((await post({ content: '{}' })).status).toBe(400);
+    const exported = await api('/notebooks/v1-import/export');
+    expect(exported.headers.get('content-disposition')).toBe('attachment; filename="v1-import.flowbook.json"');
+    expect((await exported.json()).cells[1]).toMatchObject({ id: 'py', language: 'python', outputs: { static: [{ kind: 'text', text: '1\n' }] } });
+    expect((await api('/notebooks/nope/export')).status).toBe(404);
+    const run = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'v1-import', cellId: 'py' }) });
+    expect([run.status, (await run.json()).code]).toEqual([400, 'not_runnable']);
+    expect(await (await api('/notebooks/v1-import/run', { method: 'POST' })).json()).toEqual({ jobs: [] });
+    const doc = await (await api('/openapi.json')).json();
+    expect(doc.paths['/api/v1/notebooks/import'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ImportNotebookRequest' });
+    expect(doc.components.schemas.ImportReport.properties.entries.type).toBe('array');
+  });
+
   it('describes itself in OpenAPI generated from the schemas', async () => {
     const doc = await (await api('/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');

@@ -24,16 +24,22 @@ import {
   RestorePoints,
   TapRecords,
   isRunnable,
+  runsHere,
   seriesOf,
+  serializeNotebook,
+  ImportNotebookRequest,
+  ImportNotebookResult,
 } from '@flowbook/protocol';
 import { functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
 import { jobTotals } from '../jobs/jobTotals.js';
 import { completedCheckpoints, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
 import { savedProgramOf } from '../auth/programToRun.js';
-import type { NotebookStore } from '../notebooks/NotebookStore.js';
+import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import { notebookParam } from './notebookParam.js';
 import { jobDisplayName, titlesOf } from '../jobs/jobName.js';
+import { importNotebook } from '../notebooks/importers/importNotebook.js';
+import type { ClaimNotebook } from '../notebooks/claimNotebook.js';
 
 function fail(res: Response, status: number, code: string, error: string): void {
   res.status(status).json({ error, code } satisfies ApiError);
@@ -105,7 +111,7 @@ function jobDetail(run: CellRun): JobDetail {
 }
 
 /** `/api/v1`: the jobs and notebooks REST API (documented in openapi.json, generated from the same zod schemas). */
-export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer): Router {
+export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer, claim?: ClaimNotebook): Router {
   const r = Router();
   // A job is visible to whoever may read its notebook; pipelines submitted as graphs only to the token holder.
   const mayRead = (res: Response, run: CellRun) => (run.ref ? authz.can(res, 'read', run.ref.notebook) : authz.identity(res).role === 'owner');
@@ -244,6 +250,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
       if (!cell || !isRunnable(cell)) return fail(res, 404, 'cell_not_found', `notebook "${notebook}" has no code, pipeline or SQL cell "${cellId}"`);
+      if (cell.type === 'code' && cell.language !== 'typescript') return fail(res, 400, 'not_runnable', `cell "${cellId}" is ${cell.language} (imported): only TypeScript cells run here; port it first`);
       if (from !== undefined && from !== 'latest' && !(await jobs.restorePoints({ notebook, cellId })).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
@@ -270,7 +277,8 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
       const name = notebookParam(req);
       if (!authz.can(res, 'run', name)) return fail(res, 403, 'forbidden', `may not run "${name}"`);
       const nb = await store.read(name);
-      const cells = nb.cells.filter(isRunnable);
+      // Imported cells of other languages (Python, Scala, …) wait for porting: they are not started.
+      const cells = nb.cells.filter(runsHere);
       const started = [];
       for (const c of cells) {
         const run = await jobs.run({ notebook: name, cellId: c.id }, savedProgramOf(c, nb), paramValuesOf(nb, c), false, seriesOf(c));
@@ -320,6 +328,42 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer)
   r.get('/taskmanagers', (_req, res) => {
     const taskManagers = jobs.taskManagers.list().map((t) => ({ ...t, jobs: t.jobs.filter((j) => { const run = jobs.byId(j.jobId); return run !== undefined && mayRead(res, run); }) }));
     res.json({ taskManagers } satisfies TaskManagerList);
+  });
+
+  // Imports a Flowbook, Zeppelin (.zpln) or Jupyter (.ipynb) file as a new notebook, with a report of what converted.
+  r.post('/notebooks/import', async (req, res, next) => {
+    try {
+      const body = ImportNotebookRequest.safeParse(req.body);
+      if (!body.success) return fail(res, 400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+      if (authz.identity(res).role === 'reader') return fail(res, 403, 'forbidden', 'readers may not create notebooks');
+      let imported;
+      try {
+        imported = importNotebook(body.data.filename, body.data.content);
+      } catch (e) {
+        return fail(res, 422, 'import_failed', (e as Error).message);
+      }
+      const name = body.data.name ?? imported.name;
+      await store.create(name, imported.notebook);
+      await claim?.(res, name);
+      res.status(201).json({ name, cells: imported.notebook.cells.length, report: imported.report } satisfies ImportNotebookResult);
+    } catch (e) {
+      if (e instanceof NotebookError) return fail(res, e.status, e.status === 409 ? 'notebook_exists' : 'invalid_request', e.message);
+      next(e);
+    }
+  });
+
+  // The notebook file (Flowbook's format), as a download.
+  r.get(/^\/notebooks\/(.+)\/export$/, async (req, res, next) => {
+    try {
+      const name = notebookParam(req);
+      if (!authz.can(res, 'read', name)) return fail(res, 404, 'notebook_not_found', `no notebook "${name}"`);
+      const nb = await store.read(name);
+      res.setHeader('Content-Disposition', `attachment; filename="${name.split('/').pop()}.flowbook.json"`);
+      res.type('application/json').send(serializeNotebook(nb));
+    } catch (e) {
+      if (e instanceof NotebookError) return fail(res, e.status, 'notebook_not_found', e.message);
+      next(e);
+    }
   });
 
   r.get('/openapi.json', (_req, res) => res.json(openApi()));
@@ -404,6 +448,20 @@ export function openApi(): Record<string, unknown> {
           summary: "Checkpoints and savepoints a cell's job can resume from (cell.run with restore: 'latest' or a name)",
           parameters: [notebook, path('cellId', 'the cell id')],
           responses: { 200: json(RestorePoints, 'restore points'), 400: err('invalid cell id'), 404: err('unknown notebook') },
+        }),
+      },
+      '/api/v1/notebooks/import': {
+        post: op('importNotebook', {
+          summary: 'Import a Flowbook, Zeppelin (.zpln) or Jupyter (.ipynb) file as a new notebook; the report says what converted, what needs porting and what was left out',
+          requestBody: json(ImportNotebookRequest, 'the file'),
+          responses: { 201: json(ImportNotebookResult, 'imported'), 400: err('invalid request'), 403: err('readers may not create notebooks'), 409: err('a notebook of that name exists'), 422: err('not a notebook: the message names the file and the problem') },
+        }),
+      },
+      '/api/v1/notebooks/{name}/export': {
+        get: op('exportNotebook', {
+          summary: "The notebook's file (.flowbook.json), as a download",
+          parameters: [notebook],
+          responses: { 200: { description: 'the notebook file', content: { 'application/json': { schema: { type: 'object' } } } }, 400: err('invalid notebook name'), 403: err('may not read this notebook'), 404: err('unknown notebook') },
         }),
       },
       '/api/v1/notebooks/{name}/clear-outputs': {

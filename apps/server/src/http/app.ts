@@ -13,6 +13,7 @@ import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js
 import type { Registry } from 'prom-client';
 import { jsonLimitIssue } from '@flowbook/protocol';
 import type { JobManager } from '../jobs/JobManager.js';
+import { claimNotebook } from '../notebooks/claimNotebook.js';
 import { apiV1 } from './apiV1.js';
 import { securityHeaders } from './securityHeaders.js';
 import { notebooksApi } from './notebooksApi.js';
@@ -125,8 +126,9 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
     res.json(id.role === 'reader' ? { role: 'reader', notebook: id.share.notebook, view: id.share.view } : id.role === 'user' ? { role: 'user', name: id.name } : { role: 'owner' });
   });
   app.use('/api/shares', sharesApi(shares, authz));
-  app.use('/api/notebooks', notebooksApi(store, new RevisionStore(store), authz, auth.permissions, shares));
-  app.use('/api/v1', apiV1(jobs, store, authz));
+  const revisions = new RevisionStore(store);
+  app.use('/api/notebooks', notebooksApi(store, revisions, authz, auth.permissions, shares));
+  app.use('/api/v1', apiV1(jobs, store, authz, claimNotebook(authz, auth.permissions, shares, revisions)));
   app.use('/api', (_req, res) => res.status(404).json({ error: 'no such API route', code: 'not_found' }));
 
   // The web app, with index.html for client-side routes.

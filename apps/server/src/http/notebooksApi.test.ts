@@ -41,7 +41,17 @@ describe('notebook files', () => {
     const zpln = { name: 'Zep', paragraphs: [{ id: 'p1', text: '%md\n# Hello' }, { id: 'p2', text: '%flink\nprintln(1)' }] };
     const r = await call('POST', '/import', { filename: 'zep.zpln', content: JSON.stringify(zpln) });
     expect(r.status).toBe(201);
-    expect(await r.json()).toEqual({ name: 'zep', cells: 2 });
+    expect(await r.json()).toEqual({
+      name: 'zep',
+      cells: 2,
+      report: {
+        format: 'zeppelin',
+        entries: [
+          { cellId: 'p1', kind: 'converted', message: 'paragraph 1: markdown' },
+          { cellId: 'p2', kind: 'needs-porting', message: 'paragraph 2: %flink (scala) kept as a scala cell that does not run here; port it to TypeScript' },
+        ],
+      },
+    });
     const bad = await call('POST', '/import', { filename: 'broken.ipynb', content: '{' });
     expect(bad.status).toBe(422);
     expect((await bad.json()).error).toMatch(/broken\.ipynb: invalid JSON/);

@@ -2,7 +2,7 @@ import { starterNotebook } from '../notebooks/starterNotebook.js';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { Notebook, NotebookName, NOTEBOOK_VERSION, serializeNotebook } from '@flowbook/protocol';
-import { importNotebook } from '../notebooks/importers/importNotebook.js';
+import { importNotebook, type ImportResult } from '../notebooks/importers/importNotebook.js';
 import { sqlCatalogInfo } from '../sql/sqlCatalogInfo.js';
 import { NotebookError, type NotebookStore } from '../notebooks/NotebookStore.js';
 import type { RevisionStore } from '../notebooks/RevisionStore.js';
@@ -20,6 +20,7 @@ const RolesBody = z.object({
   public: PublicAccess.default('none'),
 });
 import { notebookParam } from './notebookParam.js';
+import { claimNotebook } from '../notebooks/claimNotebook.js';
 
 const nameParam = (req: Request) => notebookParam(req);
 
@@ -32,15 +33,7 @@ function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
 /** The notebooks the UI works with: read, save, create, rename/move, duplicate, trash, import, export, revisions. */
 export function notebooksApi(store: NotebookStore, revisions: RevisionStore, authz: Authorizer, permissions: PermissionStore, shares: ShareStore): Router {
   const r = Router();
-  // A user who creates a notebook owns it (Zeppelin does the same); the token holder's stay his alone until he shares
-  // them. Whatever an earlier notebook of that name left behind (roles, revisions) does not carry over.
-  const claim = async (res: import('express').Response, name: string) => {
-    const id = authz.identity(res);
-    if (id.role === 'user') permissions.set(name, { owners: [id.name], writers: [], runners: [], readers: [], public: 'none' });
-    else permissions.remove(name);
-    shares.revokeNotebook(name);
-    await revisions.discard(name);
-  };
+  const claim = claimNotebook(authz, permissions, shares, revisions);
   const wrap =
     (fn: (req: Request, res: import('express').Response) => Promise<unknown>) =>
     (req: Request, res: import('express').Response, next: import('express').NextFunction) =>
@@ -74,18 +67,17 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     '/import',
     wrap(async (req, res) => {
       const body = parseBody(z.object({ filename: z.string().min(1), content: z.string().max(10_000_000), name: NotebookName.optional() }), req.body);
-      let notebook: Notebook;
+      let imported: ImportResult;
       try {
-        notebook = importNotebook(body.filename, body.content);
+        imported = importNotebook(body.filename, body.content);
       } catch (e) {
         throw new NotebookError((e as Error).message, 422);
       }
-      const derived = body.filename.replace(/\.(flowbook\.json|zpln|ipynb|json)$/i, '').replace(/[^A-Za-z0-9 _.-]/g, '-').replace(/^[.-]+/, '');
-      const name = body.name ?? (derived || 'imported');
+      const name = body.name ?? imported.name;
       if (authz.identity(res).role === 'reader') authz.needAdmin(res);
-      await store.create(name, notebook);
+      await store.create(name, imported.notebook);
       await claim(res, name);
-      res.status(201).json({ name, cells: notebook.cells.length });
+      res.status(201).json({ name, cells: imported.notebook.cells.length, report: imported.report });
     }),
   );
 

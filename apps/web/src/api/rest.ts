@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Notebook, NotebookList, NotebookSummary } from '@flowbook/protocol';
+import { ImportNotebookResult, Notebook, NotebookList, NotebookSummary } from '@flowbook/protocol';
 
 /** Typed REST client: same-origin requests carrying the HttpOnly token cookie; responses validated with the shared schemas. */
 async function request(url: string, init: RequestInit = {}): Promise<unknown> {
@@ -47,8 +47,8 @@ export async function createNotebook(name: string, title?: string): Promise<stri
 }
 
 /** Imports a Flowbook, Zeppelin (.zpln) or Jupyter (.ipynb) file; the server tells the format from the name and content. */
-export async function importNotebookFile(filename: string, content: string, name?: string): Promise<{ name: string; cells: number }> {
-  return z.object({ name: z.string(), cells: z.number() }).parse(await post('/api/notebooks/import', { filename, content, ...(name ? { name } : {}) }));
+export async function importNotebookFile(filename: string, content: string, name?: string): Promise<ImportNotebookResult> {
+  return ImportNotebookResult.parse(await post('/api/notebooks/import', { filename, content, ...(name ? { name } : {}) }));
 }
 
 export async function renameNotebook(from: string, to: string): Promise<string> {

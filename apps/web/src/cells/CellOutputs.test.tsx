@@ -30,6 +30,28 @@ describe('CellOutputs (under code and pipeline cells)', () => {
     expect(screen.getByTestId('sink-c-sums')).toBeTruthy();
   });
 
+  it('shows results imported from Zeppelin or Jupyter: text, tables, sanitized HTML, images, errors', () => {
+    const imported = run({
+      status: 'finished',
+      static: [
+        { kind: 'text', text: 'hello\n' },
+        { kind: 'table', columns: ['age', 'value'], rows: [['19', '4']] },
+        { kind: 'html', html: '<b>bold</b><img src=x onerror="alert(1)"><script>alert(2)</script>' },
+        { kind: 'image', mime: 'image/png', data: 'iVBORw0KGgo=' },
+        { kind: 'error', name: 'ZeroDivisionError', message: 'division by zero', traceback: '----> 1 1/0' },
+      ],
+    });
+    render(<CellOutputs cellId="c" run={imported} charts={{}} onChartChange={() => {}} />);
+    const out = screen.getByTestId('static-outputs-c');
+    expect(out.querySelector('pre')!.textContent).toBe('hello\n');
+    expect([...out.querySelectorAll('th, td')].map((e) => e.textContent)).toEqual(['age', 'value', '19', '4']);
+    const html = out.querySelector('.static-html')!;
+    expect(html.querySelector('b')!.textContent).toBe('bold');
+    expect(html.innerHTML).not.toMatch(/onerror|script/);
+    expect(out.querySelector('img.static-image')!.getAttribute('src')).toBe('data:image/png;base64,iVBORw0KGgo=');
+    expect(out.querySelector('.static-error')!.textContent).toBe('ZeroDivisionError: division by zero----> 1 1/0');
+  });
+
   it('shows nothing before the first run', () => {
     const { container } = render(<CellOutputs cellId="c" run={undefined} charts={{}} onChartChange={() => {}} />);
     expect(container.innerHTML).toBe('');

@@ -2,6 +2,7 @@ import { errorText } from './errorText.js';
 import type { ChartSettings } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { SinkOutput } from './SinkOutput.js';
+import { StaticOutputs } from './StaticOutputs.js';
 
 interface Props {
   cellId: string;
@@ -12,7 +13,10 @@ interface Props {
   errorLine?: boolean;
 }
 
-/** What a run leaves under a code or pipeline cell: its error, the last log lines and each live sink's output. */
+/**
+ * What a run leaves under a code or pipeline cell: its error, the last log lines and each live sink's output; for an
+ * imported cell, the results saved by the tool it came from.
+ */
 export function CellOutputs({ cellId, run, charts, onChartChange, errorLine = false }: Props) {
   if (run === undefined) return null;
   const line = errorLine ? run.error?.line : undefined;
@@ -24,6 +28,7 @@ export function CellOutputs({ cellId, run, charts, onChartChange, errorLine = fa
         </div>
       )}
       {run.logs.length > 0 && <pre className="cell-log">{run.logs.slice(-50).join('\n')}</pre>}
+      {run.static && run.static.length > 0 && <StaticOutputs cellId={cellId} outputs={run.static} />}
       {Object.entries(run.results).map(([sink, r]) => (
         <SinkOutput key={sink} cellId={cellId} sink={sink} rows={r.rows} total={r.total} settings={charts[sink]} onSettings={(s) => onChartChange(sink, s)} />
       ))}

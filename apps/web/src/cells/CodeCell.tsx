@@ -27,7 +27,23 @@ interface Props {
   onEditor(editor: Monaco.editor.IStandaloneCodeEditor | undefined): void;
 }
 
-/** A TypeScript cell: Monaco editor, run controls, status and run time, error, log, and live results per sink. */
+/** Monaco's name for an imported cell's language (highlighting only: such cells do not run). */
+const EDITOR_LANGUAGE: Record<CodeCellModel['language'], string> = {
+  typescript: 'typescript',
+  python: 'python',
+  scala: 'scala',
+  java: 'java',
+  sql: 'sql',
+  sh: 'shell',
+  r: 'r',
+  html: 'html',
+  other: 'plaintext',
+};
+
+/**
+ * A TypeScript cell: Monaco editor, run controls, status and run time, error, log, and live results per sink. A cell
+ * of another language (imported) has no run controls, and a banner says it needs porting.
+ */
 export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor }: Props) {
   // Monaco's commands are registered once at mount: they call the latest props through refs.
   const onRunRef = useRef(onRun);
@@ -53,13 +69,19 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
     editor.onDidDispose(() => actions.forEach((a) => a.dispose()));
     onEditorRef.current(editor);
   };
+  const runnable = cell.language === 'typescript';
   return (
     <div className="code-cell">
-      <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} {...(onResume ? { onResume } : {})} runTitle="Run (Shift+Enter, Ctrl+Enter)" />
+      {!runnable && (
+        <div className="porting-banner" data-testid={`porting-${cell.id}`}>
+          Imported <strong>{cell.language}</strong> cell: it does not run here. Port it to TypeScript (a new code cell) to run it.
+        </div>
+      )}
+      {runnable && <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} {...(onResume ? { onResume } : {})} runTitle="Run (Shift+Enter, Ctrl+Enter)" />}
       <div className="editor" style={{ height: Math.min(600, Math.max(80, lines * 19 + 16)) }}>
         <Editor
-          language="typescript"
-          path={`file:///cells/${cell.id}.ts`}
+          language={EDITOR_LANGUAGE[cell.language]}
+          path={`file:///cells/${cell.id}.${runnable ? 'ts' : cell.language}`}
           value={cell.source}
           onChange={(v) => onChange(v ?? '')}
           onMount={onMount}

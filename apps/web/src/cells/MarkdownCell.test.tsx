@@ -47,4 +47,21 @@ describe('a markdown cell', () => {
     expect(p.onEdit).not.toHaveBeenCalled();
     expect(screen.getByTestId('markdown-m').textContent).toBe('Empty markdown cell');
   });
+  it('renders math with KaTeX, keeping \\\\ as a line break inside the formula, and sanitizes it', () => {
+    render(<MarkdownCell {...props({ source: 'Inline $x^2$ and:\n$$\na \\\\ b\n$$\n\n<img src=x onerror="alert(1)">' })} />);
+    const cell = screen.getByTestId('markdown-m');
+    expect(cell.querySelectorAll('.katex').length).toBe(2);
+    expect(cell.querySelector('.katex-display')).toBeTruthy();
+    // The display formula keeps its two rows: markdown did not eat the backslashes.
+    expect(cell.querySelector('.katex-display .mspace.newline')).toBeTruthy();
+    expect(cell.innerHTML).not.toContain('onerror');
+  });
+
+  it('shows a raw cell as text, never as HTML', () => {
+    render(<MarkdownCell {...props({ source: '<b>not html</b> $x$' })} format="raw" />);
+    const cell = screen.getByTestId('markdown-m');
+    expect(cell.tagName).toBe('PRE');
+    expect(cell.textContent).toBe('<b>not html</b> $x$');
+    expect(cell.querySelector('b')).toBeNull();
+  });
 });

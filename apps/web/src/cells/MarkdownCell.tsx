@@ -7,6 +7,8 @@ export type MarkdownDone = 'blur' | 'stay' | 'advance';
 interface Props {
   id: string;
   source: string;
+  /** 'raw' (Jupyter's raw cells): shown as plain text, never rendered. */
+  format?: 'markdown' | 'raw' | undefined;
   readOnly: boolean;
   /** Edit mode is the page's (Enter in command mode starts it too), so it is a prop. */
   editing: boolean;
@@ -15,9 +17,10 @@ interface Props {
   onDone(how: MarkdownDone): void;
 }
 
-/** Rendered markdown (sanitized); double-click or Enter edits the source; Esc, Shift+Enter or a click outside render it. */
-export function MarkdownCell({ id, source, readOnly, editing, onChange, onEdit, onDone }: Props) {
-  const html = useMemo(() => renderMarkdown(source), [source]);
+/** Rendered markdown (sanitized, with math) or a raw cell's text; double-click or Enter edits the source; Esc, Shift+Enter or a click outside render it. */
+export function MarkdownCell({ id, source, format, readOnly, editing, onChange, onEdit, onDone }: Props) {
+  const raw = format === 'raw';
+  const html = useMemo(() => (raw ? '' : renderMarkdown(source)), [source, raw]);
   if (editing && !readOnly) {
     return (
       <textarea
@@ -47,6 +50,13 @@ export function MarkdownCell({ id, source, readOnly, editing, onChange, onEdit, 
       <div className="markdown markdown-empty muted" data-testid={`markdown-${id}`} onDoubleClick={() => !readOnly && onEdit()}>
         {readOnly ? 'Empty markdown cell' : 'Empty markdown cell — double-click or press Enter to edit'}
       </div>
+    );
+  }
+  if (raw) {
+    return (
+      <pre className="markdown markdown-raw" data-testid={`markdown-${id}`} onDoubleClick={() => !readOnly && onEdit()} title={readOnly ? 'Raw cell' : 'Raw cell (not rendered); double-click to edit'}>
+        {source}
+      </pre>
     );
   }
   return (

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import type { ImportReport } from '@flowbook/protocol';
 import { importNotebookFile } from '../api/rest.js';
 import { ErrorLine } from './Modal.js';
 import { IMPORT_ACCEPT, importName, joinName, nameProblem, normalizeFolder } from './names.js';
@@ -6,7 +7,7 @@ import { IMPORT_ACCEPT, importName, joinName, nameProblem, normalizeFolder } fro
 /** The server's JSON body limit (express.json in http/app.ts). */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-export type ImportResult = { source: string; ok: true; name: string; cells: number } | { source: string; ok: false; error: string };
+export type ImportResult = { source: string; ok: true; name: string; cells: number; report: ImportReport } | { source: string; ok: false; error: string };
 
 interface Props {
   folders: string[];
@@ -25,7 +26,7 @@ async function importOne(source: string, content: string, name: string): Promise
   if (size > MAX_BODY_BYTES) return { source, ok: false, error: `${source}: too large to import (${(size / 1048576).toFixed(1)} MB; at most 5 MB)` };
   try {
     const r = await importNotebookFile(source, content, name);
-    return { source, ok: true, name: r.name, cells: r.cells };
+    return { source, ok: true, name: r.name, cells: r.cells, report: r.report };
   } catch (e) {
     const message = (e as Error).message;
     // The server names the file in format errors; say which file for the others (name taken, refused…).
@@ -174,6 +175,7 @@ export function ImportPanel({ folders, initialFolder, onImported, onOpen, onCanc
                 <button className="link-button" data-testid="import-open" onClick={() => onOpen(r.name)}>
                   Open
                 </button>
+                <ImportReportView report={r.report} />
               </li>
             ) : (
               <li key={i}>
@@ -184,5 +186,32 @@ export function ImportPanel({ folders, initialFolder, onImported, onOpen, onCanc
         </ul>
       )}
     </section>
+  );
+}
+
+const KIND_LABEL = { converted: 'converted', 'needs-porting': 'needs porting', dropped: 'left out' } as const;
+
+/** What an import made of a Zeppelin or Jupyter file: counts, and each cell's line, those needing attention first. */
+function ImportReportView({ report }: { report: ImportReport }) {
+  if (report.entries.length === 0) return null;
+  const count = (k: keyof typeof KIND_LABEL) => report.entries.filter((e) => e.kind === k).length;
+  const order = { dropped: 0, 'needs-porting': 1, converted: 2 } as const;
+  const entries = [...report.entries].sort((a, b) => order[a.kind] - order[b.kind]);
+  return (
+    <details className="import-report" data-testid="import-report">
+      <summary>
+        {(Object.keys(KIND_LABEL) as (keyof typeof KIND_LABEL)[])
+          .filter((k) => count(k) > 0)
+          .map((k) => `${count(k)} ${KIND_LABEL[k]}`)
+          .join(' · ')}
+      </summary>
+      <ul>
+        {entries.map((e, i) => (
+          <li key={i} className={`import-report-${e.kind}`}>
+            <span className="muted">{KIND_LABEL[e.kind]}:</span> {e.message}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }

@@ -22,6 +22,7 @@ describe('notebook names as paths', () => {
 
   it('derives an import name from the file name, inside the chosen folder', () => {
     expect(importName('Sales Report.zpln', '')).toBe('Sales Report');
+    expect(importName('4. Streaming ETL_2EYD56B9B.zpln', 'Flink Tutorial')).toBe('Flink Tutorial/4. Streaming ETL');
     expect(importName('analysis.ipynb', 'imports/')).toBe('imports/analysis');
     expect(importName('copy.flowbook.json', 'x')).toBe('x/copy');
     expect(importName('C:\\Users\\me\\note(1).json', '')).toBe('note-1-');

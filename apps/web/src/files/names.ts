@@ -31,6 +31,8 @@ export const IMPORT_ACCEPT = '.json,.zpln,.ipynb';
 export function importName(filename: string, folder: string): string {
   const base = baseName(filename.replace(/\\/g, '/'))
     .replace(IMPORT_EXT, '')
+    // Zeppelin's note id: `4. Streaming ETL_2EYD56B9B.zpln` is the note "4. Streaming ETL".
+    .replace(/_2[A-Z0-9]{8}$/, '')
     .replace(/[^A-Za-z0-9 _.-]/g, '-')
     .replace(/^[.\s-]+/, '')
     .replace(/[.\s]+$/, '');

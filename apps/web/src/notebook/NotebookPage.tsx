@@ -1,6 +1,6 @@
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
 import type * as Monaco from 'monaco-editor';
-import { isRunnable, paramValuesOf, seriesOf, type Cell, type ChartSettings, type Notebook, type PipelineGraph } from '@flowbook/protocol';
+import { isRunnable, paramValuesOf, runsHere, seriesOf, type Cell, type ChartSettings, type Notebook, type PipelineGraph } from '@flowbook/protocol';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
 import { SqlCellView } from '../cells/SqlCellView.js';
@@ -149,7 +149,8 @@ export function NotebookPage({ name }: { name: string }) {
   const runCell = (id: string, restore?: string) => {
     const nb = nbRef.current;
     const cell = nb?.cells.find((c) => c.id === id);
-    if (!nb || !cell || !isRunnable(cell) || !accessRef.current.run) return;
+    // Imported cells of other languages (Python, Scala, …) do not run: their banner says so.
+    if (!nb || !cell || !runsHere(cell) || !accessRef.current.run) return;
     // What runs is what the file will say: save pending edits now rather than after the typing pause, and run once
     // saved (the server runs only cells of the saved notebook). Runners send no code: the server runs the saved cell.
     flushSave();
@@ -450,6 +451,7 @@ export function NotebookPage({ name }: { name: string }) {
                 <MarkdownCell
                   id={cell.id}
                   source={cell.source}
+                  format={cell.format}
                   readOnly={!access.write}
                   editing={editingMarkdown === cell.id}
                   onChange={(source) => setCell(cell.id, (c) => ({ ...c, source }))}

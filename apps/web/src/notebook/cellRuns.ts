@@ -1,4 +1,4 @@
-import { LIMITS, type CellLog, CellStatusMessage, JobMetrics, OperatorMetrics, ResultAppend, Row, RunnableCell } from '@flowbook/protocol';
+import { LIMITS, type CellLog, CellStatusMessage, JobMetrics, OperatorMetrics, ResultAppend, Row, RunnableCell, type StaticOutput } from '@flowbook/protocol';
 
 /** What the page knows about a code cell's current or last run. */
 export interface CellRunView {
@@ -16,6 +16,8 @@ export interface CellRunView {
   busy?: number;
   results: Record<string, { rows: Row[]; total: number }>;
   logs: string[];
+  /** Results imported with the notebook (Zeppelin, Jupyter), until the cell runs here. */
+  static?: StaticOutput[];
   /** Set while (re)joining: the server's replay of this cell replaces what the page shows instead of adding to it. */
   awaitingReplay?: boolean;
 }
@@ -50,7 +52,7 @@ export function rowsWithinBytes(msg: Pick<ResultAppend, 'rows' | 'bytes'>): numb
 export function fromSaved(cell: RunnableCell): CellRunView | undefined {
   const o = cell.outputs;
   if (!o) return undefined;
-  return { status: o.status, startedAt: o.startedAt, finishedAt: o.finishedAt, ...(o.error ? { error: o.error } : {}), results: o.results, logs: o.logs };
+  return { status: o.status, startedAt: o.startedAt, finishedAt: o.finishedAt, ...(o.error ? { error: o.error } : {}), results: o.results, logs: o.logs, ...(o.static ? { static: o.static } : {}) };
 }
 
 const EMPTY: CellRunView = { status: 'ready', results: {}, logs: [] };
@@ -82,7 +84,7 @@ export function applyRunEvents(runs: Record<string, CellRunView>, events: RunEve
         restarts: e.msg.restarts,
         lastFailure: e.msg.lastFailure,
         awaitingReplay: false,
-        ...(fresh ? { results: {}, logs: [] } : {}),
+        ...(fresh ? { results: {}, logs: [], static: undefined } : {}),
       };
     } else if (e.kind === 'metrics') {
       if (cur.jobId === undefined || cur.jobId === e.msg.jobId) next[id] = { ...cur, operators: e.msg.operators, ...(e.msg.busy !== undefined ? { busy: e.msg.busy } : {}) };

@@ -22,9 +22,9 @@ export const ENGINE_GLOBAL = '__flowbookEngine';
  * Compiles a TypeScript cell to an ES module. `import … from '@flowbook/engine'` becomes a module that re-exports the
  * worker's own engine instance, so the cell and the worker share one engine. Top-level await works (ESM).
  */
-export async function compileCell(source: string, engineExports: string[], sourcefile = CELL_FILE): Promise<string> {
+export async function compileCell(source: string, engineExports: string[], sourcefile = CELL_FILE, engineGlobal = ENGINE_GLOBAL): Promise<string> {
   const engineModule =
-    `const e = globalThis.${ENGINE_GLOBAL};\n` + engineExports.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).map((n) => `export const ${n} = e.${n};`).join('\n');
+    `const e = globalThis.${engineGlobal};\n` + engineExports.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).map((n) => `export const ${n} = e.${n};`).join('\n');
   try {
     const result = await build({
       stdin: { contents: source, loader: 'ts', sourcefile },

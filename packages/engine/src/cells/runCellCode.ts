@@ -15,10 +15,11 @@ export async function runCellCode(source: string, engine: Record<string, unknown
 
 /**
  * Runs a cell already compiled by compileCell (the server compiles in its main thread, whose esbuild service lives as
- * long as the server; peer slots run the code slot 0 was given, with the same engine exports).
+ * long as the server; peer slots run the code slot 0 was given, with the same engine exports). Cells that run at the
+ * same time in one thread (the CLI) each compile against their own `engineGlobal`, so each gets its own engine object.
  */
-export async function runCompiledCell(code: string, engine: Record<string, unknown>): Promise<void> {
-  (globalThis as Record<string, unknown>)[ENGINE_GLOBAL] = engine;
+export async function runCompiledCell(code: string, engine: Record<string, unknown>, engineGlobal = ENGINE_GLOBAL): Promise<void> {
+  (globalThis as Record<string, unknown>)[engineGlobal] = engine;
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-cell-'));
   try {
     const file = path.join(dir, 'cell.mjs');

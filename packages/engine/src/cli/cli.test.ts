@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,7 +91,7 @@ await env.execute('word count');`,
     writeFileSync(path.join(dir, 'wc.flowbook.json'), JSON.stringify(nb));
     const r = await flowbook(['run', 'wc.flowbook.json', '--output', 'o'], dir);
     expect(r.code).toBe(0);
-    const rows = jsonl(path.join(dir, 'o/counts.jsonl'));
+    const rows = jsonl(path.join(dir, 'o/wc/counts.jsonl'));
     expect(rows.at(-1)).toEqual({ word: 'b', n: 3 });
     expect(rows).toContainEqual({ word: 'c', n: 1 });
   });
@@ -111,10 +111,77 @@ await env.execute('parallel ${p}');`;
     const r = await flowbook(['run', 'par.flowbook.json', '--output', 'o'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(new Set(jsonl(path.join(dir, 'o/threads1.jsonl'))).size).toBe(1);
-    expect(new Set(jsonl(path.join(dir, 'o/threads2.jsonl'))).size).toBe(2);
+    expect(new Set(jsonl(path.join(dir, 'o/p1/threads1.jsonl'))).size).toBe(1);
+    expect(new Set(jsonl(path.join(dir, 'o/p2/threads2.jsonl'))).size).toBe(2);
     const finals = (rows: { word: string; n?: number }[]) => Object.fromEntries(rows.map((r) => [r.word, r.n ?? 1]));
-    expect(finals(jsonl(path.join(dir, 'o/counts2.jsonl')))).toEqual(finals(jsonl(path.join(dir, 'o/counts1.jsonl'))));
+    expect(finals(jsonl(path.join(dir, 'o/p2/counts2.jsonl')))).toEqual(finals(jsonl(path.join(dir, 'o/p1/counts1.jsonl'))));
+  }, 60_000);
+
+  it('runs a notebook as the server does: pipeline cells, params and notebookDir, print(), cells side by side, --timeout', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    const nb = {
+      version: 1,
+      title: 'CLI',
+      cells: [
+        {
+          id: 'greet',
+          type: 'code',
+          params: [{ name: 'who', type: 'text', default: 'world' }, { name: 'times', type: 'number', default: 1 }],
+          source: `import { StreamExecutionEnvironment } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment();
+env.fromElements(...Array.from({ length: params.times }, (_, i) => \`hello \${params.who} \${i} from \${notebookDir.split('/').pop()}\`)).print();
+await env.execute('greet');`,
+        },
+        // Waits for the other cell's job, as a consumer cell waits for its producer in the notebook.
+        { id: 'forever', type: 'code', source: `console.log('waiting'); await new Promise(() => {});` },
+        { id: 'python', type: 'code', language: 'python', source: 'print(1)' },
+        {
+          id: 'ckpt',
+          type: 'code',
+          source: `import { LiveSink, SalesGenerator, StreamExecutionEnvironment, WatermarkStrategy } from '@flowbook/engine';
+const env = StreamExecutionEnvironment.getExecutionEnvironment().enableCheckpointing(300);
+env.fromSource(new SalesGenerator({ ratePerSecond: 50 }), WatermarkStrategy.noWatermarks<string>(), 'sales').sinkTo(new LiveSink('sales'));
+await env.execute('checkpointed');`,
+        },
+        { id: 'canvas', type: 'pipeline', graph: { ...pipeline, nodes: [{ ...pipeline.nodes[0], config: { connector: 'elements', config: { elements: [{ customer: 'a', amount: 1, t: 1 }] } } }, { id: 'out', type: 'sink', config: { connector: 'live', config: { name: 'drawn' } } }], edges: [{ source: 'src', target: 'out' }] } },
+      ],
+    };
+    writeFileSync(path.join(dir, 'nb.flowbook.json'), JSON.stringify(nb));
+    const r = await flowbook(['run', 'nb.flowbook.json', '--output', 'o', '--timeout', '3s', '--param', 'who=CLI', '--param', 'times=2', '--checkpoint-dir', 'ck'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const name = path.basename(dir);
+    expect(r.stdout).toContain(`hello CLI 0 from ${name}`);
+    expect(r.stdout).toContain(`hello CLI 1 from ${name}`);
+    expect(r.stdout).toContain('waiting');
+    expect(r.stdout).toContain('cell python: python cell skipped (only TypeScript cells run)');
+    expect(r.stdout).toMatch(/timeout after 3000 ms/);
+    expect(jsonl(path.join(dir, 'o/canvas/drawn.jsonl'))).toEqual([{ customer: 'a', amount: 1, t: 1 }]);
+    // enableCheckpointing is honoured: checkpoints of the cell in --checkpoint-dir, one folder per notebook and cell.
+    expect(readdirSync(path.join(dir, 'ck/nb-ckpt')).filter((f) => f.startsWith('chk-')).length).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/cell ckpt: [1-9]\d* checkpoint\(s\) completed in ck/);
+    expect(jsonl(path.join(dir, 'o/ckpt/sales.jsonl')).length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('exits 2 for invalid input and 1 for a failing cell, naming the cell (and line)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    const write = (file: string, cells: unknown[]) => writeFileSync(path.join(dir, file), JSON.stringify({ version: 1, title: 'x', params: [{ name: 'n', type: 'number', default: 1 }], cells }));
+    write('ok.flowbook.json', [{ id: 'fine', type: 'code', source: 'console.log(params.n)' }]);
+    write('nograph.flowbook.json', [{ id: 'a', type: 'markdown', source: '' }, { id: 'canvas', type: 'pipeline' }]);
+    write('syntax.flowbook.json', [{ id: 'typo', type: 'code', source: 'const x = 1;\nconst = 2;' }]);
+    write('boom.flowbook.json', [{ id: 'boom', type: 'code', source: "const x = 1;\nthrow new Error('kaput ' + x);" }]);
+    const badTimeout = await flowbook(['run', 'ok.flowbook.json', '--timeout', 'soon'], dir);
+    expect([badTimeout.code, badTimeout.stderr]).toEqual([2, expect.stringContaining('--timeout needs a positive duration such as 10s')]);
+    const badParam = await flowbook(['run', 'ok.flowbook.json', '--param', 'n=lots'], dir);
+    expect([badParam.code, badParam.stderr]).toEqual([2, expect.stringContaining('--param n: "lots" is not a number')]);
+    const unknownParam = await flowbook(['run', 'ok.flowbook.json', '--param', 'm=1'], dir);
+    expect([unknownParam.code, unknownParam.stderr]).toEqual([2, expect.stringContaining('has no form input "m" (it has: n)')]);
+    const noGraph = await flowbook(['run', 'nograph.flowbook.json'], dir);
+    expect([noGraph.code, noGraph.stderr]).toEqual([2, expect.stringMatching(/nograph\.flowbook\.json: not a notebook: cell canvas: graph/)]);
+    const syntax = await flowbook(['run', 'syntax.flowbook.json'], dir);
+    expect([syntax.code, syntax.stderr]).toEqual([2, expect.stringContaining('syntax.flowbook.json, cell typo: line 2:')]);
+    const boom = await flowbook(['run', 'boom.flowbook.json'], dir);
+    expect([boom.code, boom.stderr]).toEqual([1, expect.stringContaining('boom.flowbook.json, cell boom: line 2: kaput 1')]);
   }, 60_000);
 
   it('exits non-zero with a message naming the node for an invalid pipeline', async () => {

@@ -1,33 +1,58 @@
 // The `flowbook` command: run pipelines and notebooks headless (for CI and cron), and replay files over TCP.
 import { run } from './run.js';
+import { InvalidInputError } from './InvalidInputError.js';
+import { parseDuration } from './parseDuration.js';
 import { ReplayServer } from '../connectors/socket/ReplayServer.js';
 
 const USAGE = `usage:
-  flowbook run <notebook.flowbook.json | pipeline.pipeline.json> [--input <sourceName>=<file.jsonl>]... [--output <dir>] [--timeout <ms>]
-  flowbook replay --port <port> <file> [--rate <lines/s>] [--loop]`;
+  flowbook run <notebook.flowbook.json | pipeline.pipeline.json> [--input <sourceName>=<file.jsonl>]... [--output <dir>]
+               [--timeout <duration: 10s, 500ms, 2m>] [--param <name>=<value>]... [--checkpoint-dir <dir | postgres://…>]
+  flowbook replay --port <port> <file> [--rate <lines/s>] [--loop]
+exit codes: 0 ok (also when --timeout ended the run), 1 a job or cell failed, 2 invalid input (arguments, file, cell, graph)`;
+
+/** `name=value` of a repeatable option. */
+function pair(option: string, spec: string | undefined, what: string): [string, string] {
+  const eq = (spec ?? '').indexOf('=');
+  if (spec === undefined || eq <= 0) throw new InvalidInputError(`${option} needs ${what}, got "${spec ?? ''}"`);
+  return [spec.slice(0, eq), spec.slice(eq + 1)];
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'run') {
     const inputs: Record<string, string> = {};
+    const params: Record<string, string> = {};
     let file: string | undefined;
     let output = 'flowbook-output';
     let timeoutMs: number | undefined;
+    let checkpointDir: string | undefined;
+    const value = (i: number, option: string) => {
+      const v = rest[i];
+      if (v === undefined || v.startsWith('--')) throw new InvalidInputError(`${option} needs a value\n${USAGE}`);
+      return v;
+    };
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
       if (a === '--input') {
-        const spec = rest[++i] ?? '';
-        const eq = spec.indexOf('=');
-        if (eq <= 0) throw new Error(`--input needs <sourceName>=<file.jsonl>, got "${spec}"`);
-        inputs[spec.slice(0, eq)] = spec.slice(eq + 1);
-      } else if (a === '--output') output = rest[++i] ?? output;
-      else if (a === '--timeout') timeoutMs = Number(rest[++i]);
+        const [k, v] = pair(a, rest[++i], '<sourceName>=<file.jsonl>');
+        inputs[k] = v;
+      } else if (a === '--param') {
+        const [k, v] = pair(a, rest[++i], '<name>=<value>');
+        params[k] = v;
+      } else if (a === '--output') output = value(++i, a);
+      else if (a === '--timeout') timeoutMs = parseDuration(value(++i, a));
+      else if (a === '--checkpoint-dir') checkpointDir = value(++i, a);
+      else if (a.startsWith('--')) throw new InvalidInputError(`unknown option ${a}\n${USAGE}`);
       else if (!file) file = a;
-      else throw new Error(`unexpected argument "${a}"`);
+      else throw new InvalidInputError(`unexpected argument "${a}"\n${USAGE}`);
     }
-    if (!file) throw new Error('flowbook run: which file?\n' + USAGE);
-    const { files } = await run({ file, inputs, outputDir: output, ...(timeoutMs ? { timeoutMs } : {}) });
-    for (const f of files) console.log(`wrote ${f}`);
+    if (!file) throw new InvalidInputError('flowbook run: which file?\n' + USAGE);
+    const result = await run({ file, inputs, params, outputDir: output, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(checkpointDir ? { checkpointDir } : {}) });
+    for (const f of result.files) console.log(`wrote ${f}`);
+    if (result.failure) {
+      console.error(`flowbook: ${result.failure.message}`);
+      return 1;
+    }
     return 0;
   }
   if (command === 'replay') {
@@ -42,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       else if (a === '--loop') loop = true;
       else file = a;
     }
-    if (!file) throw new Error('flowbook replay: which file?\n' + USAGE);
+    if (!file) throw new InvalidInputError('flowbook replay: which file?\n' + USAGE);
     const server = new ReplayServer({ port, file, rate, loop });
     const actual = await server.listen();
     console.log(`serving ${file} on port ${actual} (${rate === 0 ? 'as fast as possible' : `${rate} lines/s`} per client${loop ? ', looping' : ''}); Ctrl+C to stop`);

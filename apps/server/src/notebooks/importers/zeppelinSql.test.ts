@@ -38,7 +38,7 @@ describe('Zeppelin SQL paragraphs', () => {
         { id: 'paragraph_4', text: '%flink\nsenv.execute()' },
       ],
     };
-    const nb = importNotebook('demo.zpln', JSON.stringify(zpln));
+    const nb = importNotebook('demo.zpln', JSON.stringify(zpln)).notebook;
     expect(nb.cells.map((c) => [c.id, c.type, c.type === 'sql' ? c.mode : undefined])).toEqual([
       ['paragraph_1', 'markdown', undefined],
       ['paragraph_2', 'sql', 'update'],
