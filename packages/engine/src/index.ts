@@ -102,3 +102,6 @@ export { Schema, SchemaBuilder } from './table/Schema.js';
 // What SQL editors complete (the server's /sql-catalog): the engine's scalar functions and connector options.
 export { SCALAR_FUNCTIONS } from './sql/functions.js';
 export { TABLE_CONNECTOR_OPTIONS } from './sql/tableConnectors.js';
+// A SQL cell as a program (server and CLI run the same), and the statement splitter its catalog comes from.
+export { catalogAbove, sqlJobName, sqlProgramOf } from './cells/sqlCellProgram.js';
+export { isCatalogStatement, splitStatements, type SqlStatement } from './sql/splitStatements.js';

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isRunnable, paramValuesOf, seriesOf, type CellRun, type Notebook, type RunnableCell } from '@flowbook/protocol';
 import type { CellProgram } from '../jobs/JobManager.js';
-import { sqlProgramOf } from '../sql/sqlProgram.js';
+import { sqlProgramOf } from '@flowbook/engine';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 import { can, describe, type Identity } from './identity.js';
 import type { PermissionStore } from './PermissionStore.js';

@@ -1,6 +1,5 @@
-import { describeCatalog, SCALAR_FUNCTIONS, TABLE_CONNECTOR_OPTIONS } from '@flowbook/engine';
+import { describeCatalog, isCatalogStatement, SCALAR_FUNCTIONS, splitStatements, TABLE_CONNECTOR_OPTIONS } from '@flowbook/engine';
 import { SqlCatalogInfo, type Notebook } from '@flowbook/protocol';
-import { isCatalogStatement, splitStatements } from './splitStatements.js';
 
 /** Flink's aggregate, window and ranking functions, which are not scalar functions but are completed all the same. */
 const NON_SCALAR = ['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'TUMBLE', 'HOP', 'CUMULATE', 'SESSION', 'TUMBLE_START', 'TUMBLE_END', 'TUMBLE_ROWTIME', 'HOP_START', 'HOP_END', 'SESSION_START', 'SESSION_END', 'ROW_NUMBER'];

@@ -96,6 +96,35 @@ await env.execute('word count');`,
     expect(rows).toContainEqual({ word: 'c', n: 1 });
   });
 
+  it('runs SQL cells as the server does: tables of the cells above, the result changelog as JSONL', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    const nb = {
+      version: 1,
+      title: 'SQL',
+      cells: [
+        {
+          id: 'ddl',
+          type: 'sql',
+          source: "CREATE TABLE gen (id BIGINT, v INT) WITH ('connector' = 'datagen', 'number-of-rows' = '40', 'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '40', 'fields.v.min' = '1', 'fields.v.max' = '3');",
+        },
+        { id: 'totals', type: 'sql', mode: 'update', source: 'SELECT v, COUNT(*) AS n, SUM(id) AS s FROM gen GROUP BY v' },
+      ],
+    };
+    writeFileSync(path.join(dir, 'sql.flowbook.json'), JSON.stringify(nb));
+    const r = await flowbook(['run', 'sql.flowbook.json', '--output', 'o'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(path.join(dir, 'o'))).toEqual(['totals']);
+    // The changelog, retractions applied: every row counted once, the ids summed once.
+    const current = new Map<number, { n: number; s: number }>();
+    for (const row of jsonl(path.join(dir, 'o/totals/result.jsonl'))) {
+      if (row.$rowKind === '-U' || row.$rowKind === '-D') current.delete(row.v);
+      else current.set(row.v, { n: row.n, s: row.s });
+    }
+    const all = [...current.values()];
+    expect(all.reduce((a, x) => a + x.n, 0)).toBe(40);
+    expect(all.reduce((a, x) => a + x.s, 0)).toBe((40 * 41) / 2);
+  });
+
   it('runs a parallel cell in slots: the map runs in two threads, with the results of parallelism 1', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
     const cell = (p: number) => `import { StreamExecutionEnvironment, LiveSink } from '@flowbook/engine';

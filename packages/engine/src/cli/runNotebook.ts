@@ -45,7 +45,7 @@ interface CellRun {
 const CANCEL_GRACE_MS = 5000;
 
 /**
- * Runs a notebook headless the way the server does: every TypeScript code cell and pipeline cell at once (as cells
+ * Runs a notebook headless the way the server does: every TypeScript code, pipeline and SQL cell at once (as cells
  * run side by side in the notebook, so a producer cell and its consumer both run), with the `params` and
  * `notebookDir` globals, checkpoints for cells that enable them, and each live sink written to
  * `<output>/<cell>/<sink>.jsonl`. The first failure or the timeout cancels every job.
@@ -74,7 +74,7 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
   let timedOut = false;
   const runs: CellRun[] = [];
   for (const cell of nb.cells) {
-    if (cell.type === 'sql') opts.log(`cell ${cell.id}: SQL cell skipped (this engine has no SQL runner yet)`);
+    if (cell.type === 'sql' && catalogOnly(cell.source)) opts.log(`cell ${cell.id}: SQL catalog statements (CREATE, SET) for the cells below`);
     else if (cell.type === 'code' && cell.language !== 'typescript') opts.log(`cell ${cell.id}: ${cell.language} cell skipped (only TypeScript cells run)`);
     else if (isRunnable(cell)) runs.push(await prepare(cell));
   }
@@ -113,14 +113,16 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
     // Not `#`: stack traces read the source map's file name as a URL, and would drop the cell after it.
     const sourcefile = `${fileName.replace(/\.flowbook\.json$/, '')}.${cell.id}.ts`;
     const engineGlobal = `__flowbookEngine_${cell.id.replace(/\W/g, '_')}`;
+    // A SQL cell runs the program the server runs for it: runSqlScript with the catalog of the SQL cells above.
+    const source = cell.type === 'sql' ? engine.sqlProgramOf(nb, cell) : cell.source;
     let code: string;
     try {
-      code = await compileCell(cell.source, Object.keys(engine), sourcefile, engineGlobal);
+      code = await compileCell(source, Object.keys(engine), sourcefile, engineGlobal);
     } catch (e) {
       if (e instanceof CellCompileError) throw new InvalidInputError(`${fileName}, cell ${cell.id}: ${e.message}`);
       throw e;
     }
-    Object.assign(program, { source: cell.source, sourcefile });
+    Object.assign(program, { source, sourcefile });
     // The cell's environments execute through its own host: outputs, checkpoints and slots stay the cell's.
     class CellEnvironment extends engine.StreamExecutionEnvironment {
       constructor(h?: ExecutionHost) {
@@ -130,7 +132,16 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
         return new CellEnvironment();
       }
     }
-    const cellEngine = { ...engine, StreamExecutionEnvironment: CellEnvironment } as unknown as Record<string, unknown>;
+    // runSqlScript takes the environment of the engine module; it takes it before its first await, under this host.
+    const runSqlScript: typeof engine.runSqlScript = (script, options) => {
+      engine.StreamExecutionEnvironment.setContextHost(host);
+      try {
+        return engine.runSqlScript(script, options);
+      } finally {
+        engine.StreamExecutionEnvironment.setContextHost(undefined);
+      }
+    };
+    const cellEngine = { ...engine, StreamExecutionEnvironment: CellEnvironment, runSqlScript } as unknown as Record<string, unknown>;
     run.start = () =>
       runCompiledCell(code, cellEngine, engineGlobal).catch((e: unknown) => {
         const err = e instanceof Error ? e : new Error(String(e));
@@ -188,6 +199,11 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
     await Promise.all([...streams.values()].map((s) => new Promise<void>((r) => s.end(() => r()))));
   }
   return { files: [...streams.keys()], ...(failure ? { failure } : {}), timedOut };
+}
+
+/** A SQL cell of only CREATE / SET statements defines tables for the cells below it and starts no job. */
+function catalogOnly(sql: string): boolean {
+  return engine.splitStatements(sql).every((s) => engine.isCatalogStatement(s.text));
 }
 
 /** The notebook, migrated and checked; a problem names the cell (by id) rather than its index. */

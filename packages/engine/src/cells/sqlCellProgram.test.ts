@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Notebook, SqlCell } from '@flowbook/protocol';
-import { catalogAbove, sqlProgramOf } from './sqlProgram.js';
+import { catalogAbove, sqlProgramOf } from './sqlCellProgram.js';
 
 const ddl = "CREATE TABLE orders (id INT) WITH ('connector' = 'datagen');\nSELECT * FROM orders;\nSET 'parallelism.default' = '2'";
 const query: SqlCell = { id: 'q', type: 'sql', title: 'Top orders', source: 'SELECT id FROM orders', mode: 'update', charts: {} };

@@ -1,5 +1,5 @@
 import type { Notebook, SqlCell } from '@flowbook/protocol';
-import { isCatalogStatement, splitStatements } from './splitStatements.js';
+import { isCatalogStatement, splitStatements } from '../sql/splitStatements.js';
 
 /**
  * The notebook catalog a SQL cell sees: the DDL and SET statements of the SQL cells above it, in order (tables created
