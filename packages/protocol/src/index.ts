@@ -8,3 +8,4 @@ export * from './limits.js';
 export * from './payloadLimits.js';
 export * from './graph.js';
 export * from './versioned.js';
+export * from './notebookDoc.js';
