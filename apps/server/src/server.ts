@@ -32,7 +32,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
   const store = new NotebookStore(config.notebooksDir);
   // The job manager broadcasts through socket.io, which needs the HTTP server, which needs the app: wire lazily.
   let io: FlowbookIo | undefined;
-  const live = new LiveNotebooks(store, roomEmitter(() => io));
+  const live = new LiveNotebooks(store, roomEmitter(() => io), { stateDir: path.join(config.stateDir, 'collab') });
   store.live = live;
   const jobs = new JobManager((notebook, event, payload) => {
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);

@@ -93,6 +93,24 @@ describe('LiveNotebooks: the server document and its file', () => {
     await live.closeAll();
   });
 
+  it('keeps its Yjs state across a restart, so a browser still holding the old document merges without doubles', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'flowbook-yjs-'));
+    const { store, live } = await setup({ stateDir });
+    const a = await client(live, 'sa');
+    await a.edit((n) => ({ ...n, cells: n.cells.map((c) => (c.id === 'b' ? { ...c, source: 'one\ntwo\n' } : c)) }));
+    await live.closeAll();
+    // Offline edit in the browser while the server restarts.
+    applyNotebook(a.doc, { ...docToNotebook(a.doc), title: 'offline' });
+    const restarted = new LiveNotebooks(store, () => {}, { stateDir, saveDelayMs: 50, watchIntervalMs: 50 });
+    const s = await restarted.sync('n', Y.encodeStateVector(a.doc), 'sa2');
+    Y.applyUpdate(a.doc, s.update);
+    await restarted.update('n', Y.encodeStateAsUpdate(a.doc, s.stateVector), 'sa2');
+    expect(restarted.current('n')).toEqual(docToNotebook(a.doc));
+    expect(restarted.current('n')!.cells.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(restarted.current('n')!.title).toBe('offline');
+    await restarted.closeAll();
+  });
+
   it('reports a file that no longer loads and keeps the live document', async () => {
     const { store, live, events } = await setup();
     await client(live, 'sa');

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { applyNotebook, docToNotebook, Notebook, notebookToDoc } from '@flowbook/protocol';
+import { applyNotebook, cellsOf, docToNotebook, metaOf, Notebook, notebookToDoc } from '@flowbook/protocol';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 
 /** What a live notebook says to the sockets of its room; `except` is the socket the change came from. */
@@ -15,6 +17,11 @@ export interface LiveOptions {
   watchIntervalMs?: number;
   /** A notebook nobody has open any more is written and unloaded after this long. */
   idleMs?: number;
+  /**
+   * Where each document's Yjs state is kept, written with its file: a document rebuilt from the file after a restart
+   * would be new items to the browsers still holding the old ones, and merging the two would double every cell.
+   */
+  stateDir?: string;
 }
 
 /** Origins of document changes that did not come from a socket. */
@@ -61,6 +68,12 @@ export class LiveNotebooks {
     this.saveDelayMs = opts.saveDelayMs ?? 300;
     this.watchIntervalMs = opts.watchIntervalMs ?? 500;
     this.idleMs = opts.idleMs ?? 10_000;
+    this.stateDir = opts.stateDir;
+  }
+  private readonly stateDir: string | undefined;
+
+  private stateFile(name: string): string | undefined {
+    return this.stateDir && path.join(this.stateDir, encodeURIComponent(name) + '.yjs');
   }
 
   /** The live notebook, if someone has it open (what the file will say within a second). */
@@ -92,7 +105,18 @@ export class LiveNotebooks {
 
   private async load(name: string): Promise<Live> {
     const nb = await this.store.readFromDisk(name);
-    const doc = notebookToDoc(nb);
+    const saved = this.stateFile(name);
+    const state = saved ? await readFile(saved).catch(() => undefined) : undefined;
+    let doc = new Y.Doc();
+    try {
+      if (state) Y.applyUpdate(doc, state);
+    } catch (e) {
+      console.error(`${saved}: ${(e as Error).message}; the notebook's document starts again from its file`);
+      doc = new Y.Doc();
+    }
+    if (!state || cellsOf(doc).length + metaOf(doc).size === 0) notebookToDoc(nb, doc);
+    // The file as last written with this state: what the file says now beyond it (changed while the server was
+    // stopped) merges in below, as any change on disk does.
     const base = new Y.Doc();
     Y.applyUpdate(base, Y.encodeStateAsUpdate(doc));
     const awareness = new Awareness(doc);
@@ -120,6 +144,7 @@ export class LiveNotebooks {
     watchFile(file, { interval: this.watchIntervalMs, persistent: false }, onStat);
     l.stopWatching = () => unwatchFile(file, onStat);
     this.loaded.set(name, l);
+    await this.mergeFromDisk(l, nb);
     return l;
   }
 
@@ -136,7 +161,9 @@ export class LiveNotebooks {
 
   /** Merges a client's update (the caller checked the writer role); throws if it is not a Yjs update. */
   async update(name: string, update: Uint8Array, socketId: string): Promise<void> {
-    const l = await this.open(name, socketId);
+    // Applied at once when loaded (no await first): a doc.flush right behind this message then writes it too.
+    const l = this.loaded.get(name) ?? (await this.open(name, socketId));
+    l.sockets.add(socketId);
     try {
       Y.applyUpdate(l.doc, update, socketId);
     } catch (e) {
@@ -245,6 +272,8 @@ export class LiveNotebooks {
     }
     // The file now says what the document said when it was read above (later changes are in the next save).
     Y.applyUpdate(l.base, Y.encodeStateAsUpdate(l.doc, before));
+    const stateFile = this.stateFile(l.name);
+    if (stateFile) await writeAtomically(stateFile, Y.encodeStateAsUpdate(l.base));
     this.emit(l.name, 'doc.saved', { notebook: l.name, at: Date.now() });
   }
 
@@ -253,11 +282,11 @@ export class LiveNotebooks {
    * last written or read merges into the live document; a file that no longer loads is reported and left alone until
    * the next save writes the document over it.
    */
-  private async mergeFromDisk(l: Live): Promise<void> {
+  private async mergeFromDisk(l: Live, read?: Notebook): Promise<void> {
     if (this.loaded.get(l.name) !== l) return;
     let nb: Notebook;
     try {
-      nb = await this.store.readFromDisk(l.name);
+      nb = read ?? (await this.store.readFromDisk(l.name));
     } catch (e) {
       const file = path.relative(this.store.dir, this.store.pathOf(l.name));
       this.emit(l.name, 'doc.saved', { notebook: l.name, error: `${file} changed on disk but does not load (${(e as Error).message}); the live notebook is kept`, at: Date.now() });
@@ -267,5 +296,17 @@ export class LiveNotebooks {
     applyNotebook(l.base, nb, FROM_FILE, { outputs: true });
     const change = Y.encodeStateAsUpdate(l.base, before);
     if (change.byteLength > 2) Y.applyUpdate(l.doc, change, FROM_FILE);
+  }
+}
+
+async function writeAtomically(file: string, data: Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
   }
 }

@@ -13,7 +13,7 @@ export function attachCollab(io: FlowbookIo, auth: AuthContext, live: LiveNotebo
     const identity = socket.data.identity;
     const mayRead = (notebook: string) => can(identity, 'read', notebook, auth.permissions);
     const mayWrite = (notebook: string) => can(identity, 'write', notebook, auth.permissions);
-    /** Updates go to the room: a socket must have joined the notebook (notebook.join checks it may read). */
+    /** Updates go to the room: a socket must have joined the notebook (doc.sync or notebook.join, which check it may read). */
     const needJoined = (notebook: string) => {
       if (!mayRead(notebook)) throw new Error(`not allowed to open "${notebook}"`);
       if (!socket.rooms.has(roomOf(notebook))) throw new Error(`join "${notebook}" first`);
@@ -31,7 +31,9 @@ export function attachCollab(io: FlowbookIo, auth: AuthContext, live: LiveNotebo
       if (!parsed?.success) return ack?.({ ok: false, error: tooBig ?? parsed!.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       const { notebook, stateVector } = parsed.data;
       try {
-        needJoined(notebook);
+        if (!mayRead(notebook)) throw new Error(`not allowed to open "${notebook}"`);
+        // Syncing joins the room, which carries the updates (notebook.join also replays runs: that stays its own).
+        await socket.join(roomOf(notebook));
         const s = await live.sync(notebook, stateVector, socket.id);
         ack?.({ ok: true, update: s.update, stateVector: s.stateVector, canWrite: mayWrite(notebook) });
         if (s.awareness.byteLength > 0) socket.emit('awareness.update', { notebook, update: s.awareness });
