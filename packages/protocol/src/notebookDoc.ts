@@ -111,6 +111,8 @@ function writeGraph(g: Y.Map<unknown>, graph: PipelineGraph): void {
 export interface ApplyOptions {
   /** Write cells' `outputs` too (the server's, from the file); clients leave them as they are. */
   outputs?: boolean;
+  /** Cells whose source is bound to an editor (y-monaco writes it): their `source` here is not written again. */
+  keepSource?: ReadonlySet<string>;
 }
 
 function writeCell(m: Y.Map<unknown>, cell: Cell, opts: ApplyOptions): void {
@@ -122,6 +124,7 @@ function writeCell(m: Y.Map<unknown>, cell: Cell, opts: ApplyOptions): void {
   for (const [k, v] of Object.entries(c)) {
     if (v === undefined || (k === 'outputs' && !opts.outputs)) continue;
     if (k === 'source' && typeof v === 'string') {
+      if (opts.keepSource?.has(cell.id) && m.get(k) instanceof Y.Text) continue;
       let t = m.get(k);
       if (!(t instanceof Y.Text)) m.set(k, (t = new Y.Text()));
       spliceText(t as Y.Text, v);
