@@ -93,6 +93,26 @@ describe('LiveNotebooks: the server document and its file', () => {
     await live.closeAll();
   });
 
+  it('never undoes typing that arrived while the file was being written (the file change it causes merges as nothing)', async () => {
+    const { store, live, file } = await setup();
+    const a = await client(live, 'sa');
+    const write = store.saveToFile.bind(store);
+    let typedDuringWrite: Promise<void> | undefined;
+    store.saveToFile = async (name, n) => {
+      await write(name, n);
+      // A keystroke lands between the file being written and the save finishing.
+      typedDuringWrite ??= a.edit((x) => ({ ...x, cells: x.cells.map((c) => (c.id === 'b' ? { ...c, source: 'one\nmore\n' } : c)) }));
+      await typedDuringWrite;
+    };
+    await a.edit((x) => ({ ...x, title: 'first' }));
+    await until(async () => (await file()).title === 'first');
+    // The watcher sees the file (without "more") change: merging it must not take "more" out.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(src(live.current('n')!, 'b')).toBe('one\nmore\n');
+    await until(async () => src(await file(), 'b') === 'one\nmore\n');
+    await live.closeAll();
+  });
+
   it('keeps its Yjs state across a restart, so a browser still holding the old document merges without doubles', async () => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'flowbook-yjs-'));
     const { store, live } = await setup({ stateDir });

@@ -262,7 +262,9 @@ export class LiveNotebooks {
       this.emit(l.name, 'doc.saved', { notebook: l.name, error, at: Date.now() });
       throw new Error(error);
     }
-    const before = Y.encodeStateVector(l.base);
+    // What the file will say, as a change to `base`: taken now, with the notebook above. Typing that arrives while the
+    // file is written is not in the file, so `base` must not have it either (a later merge from disk would undo it).
+    const written = Y.encodeStateAsUpdate(l.doc, Y.encodeStateVector(l.base));
     try {
       await this.store.saveToFile(l.name, parsed.data);
     } catch (e) {
@@ -271,7 +273,7 @@ export class LiveNotebooks {
       throw e;
     }
     // The file now says what the document said when it was read above (later changes are in the next save).
-    Y.applyUpdate(l.base, Y.encodeStateAsUpdate(l.doc, before));
+    Y.applyUpdate(l.base, written);
     const stateFile = this.stateFile(l.name);
     if (stateFile) await writeAtomically(stateFile, Y.encodeStateAsUpdate(l.base));
     this.emit(l.name, 'doc.saved', { notebook: l.name, at: Date.now() });
