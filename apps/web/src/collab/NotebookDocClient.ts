@@ -23,7 +23,10 @@ export class NotebookDocClient {
   readonly awareness = new Awareness(this.doc);
   /** Undo of this browser's page-level changes only (the code editors have one each, see useMonacoBinding). */
   readonly undo: Y.UndoManager;
+  /** Connected and in sync with the server (false again while disconnected). */
   synced = false;
+  /** Synced at least once: the document holds the notebook (editors stay bound to it while offline). */
+  loaded = false;
   canWrite = false;
   state: DocState = 'connecting';
   error: string | undefined;
@@ -108,6 +111,7 @@ export class NotebookDocClient {
     Y.applyUpdate(this.doc, bytes(res.update), REMOTE);
     const mine = Y.encodeStateAsUpdate(this.doc, bytes(res.stateVector));
     this.synced = true;
+    this.loaded = true;
     // An update with no structs and no deletions is 2 bytes long: nothing to send.
     if (mine.byteLength > 2 && this.canWrite) this.send(mine);
     else this.setState('saved');

@@ -8,7 +8,7 @@ import { boundOf } from './useNotebookDoc.js';
 
 /** The Y.Text of a cell's source in the document, if the cell has one. */
 export function sourceText(client: NotebookDocClient | undefined, cellId: string): Y.Text | undefined {
-  if (!client?.synced) return undefined;
+  if (!client?.loaded) return undefined;
   const m = cellsOf(client.doc).toArray().find((c) => c.get('id') === cellId);
   const t = m?.get('source');
   return t instanceof Y.Text ? t : undefined;

@@ -54,7 +54,7 @@ export function useNotebookFile(name: string, canWrite: () => boolean, onLoad: (
     const onChange = () => {
       if (!loaded) {
         if (client.error) setLoadError(client.error);
-        if (!client.synced) return;
+        if (!client.loaded) return;
         loaded = true;
         nbRef.current = client.current();
         setLoadError(undefined);
