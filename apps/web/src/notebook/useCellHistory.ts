@@ -20,14 +20,20 @@ export function useCellHistory(doc?: NotebookDocClient): CellHistoryHandle {
   const [history, setHistory] = useState<CellHistory>(emptyHistory);
   const ref = useRef(history);
   const [, setTick] = useState(0);
+  /** The selection a new undo (or redo) step will bring back: before the operation (or before the undo). */
+  const selectionOfNext = useRef<string | undefined>(undefined);
   useEffect(() => {
     if (!doc) return;
     const changed = () => setTick((t) => t + 1);
-    doc.undo.on('stack-item-added', changed);
+    const added = (e: { stackItem: { meta: Map<string, unknown> } }) => {
+      if (!e.stackItem.meta.has('selected')) e.stackItem.meta.set('selected', selectionOfNext.current);
+      changed();
+    };
+    doc.undo.on('stack-item-added', added);
     doc.undo.on('stack-item-popped', changed);
     doc.undo.on('stack-cleared', changed);
     return () => {
-      doc.undo.off('stack-item-added', changed);
+      doc.undo.off('stack-item-added', added);
       doc.undo.off('stack-item-popped', changed);
       doc.undo.off('stack-cleared', changed);
     };
@@ -36,13 +42,22 @@ export function useCellHistory(doc?: NotebookDocClient): CellHistoryHandle {
     return {
       canUndo: doc.undo.canUndo(),
       canRedo: doc.undo.canRedo(),
-      // Each cell operation is one step of its own, not merged with typing just before it.
-      record: () => doc.undo.stopCapturing(),
-      step(direction, current) {
-        const item = direction === 'undo' ? doc.undo.undo() : doc.undo.redo();
-        if (!item) return undefined;
+      record(before) {
+        // Each cell operation is one step of its own, not merged with typing just before it.
         doc.undo.stopCapturing();
-        return { cells: doc.current().cells, selected: current.selected };
+        selectionOfNext.current = before.selected;
+      },
+      step(direction, current) {
+        selectionOfNext.current = current.selected;
+        let selected: unknown;
+        const popped = (e: { stackItem: { meta: Map<string, unknown> } }) => (selected = e.stackItem.meta.get('selected'));
+        doc.undo.on('stack-item-popped', popped);
+        const item = direction === 'undo' ? doc.undo.undo() : doc.undo.redo();
+        doc.undo.off('stack-item-popped', popped);
+        doc.undo.stopCapturing();
+        if (!item) return undefined;
+        const cells = doc.current().cells;
+        return { cells, selected: typeof selected === 'string' && cells.some((c) => c.id === selected) ? selected : current.selected };
       },
     };
   }

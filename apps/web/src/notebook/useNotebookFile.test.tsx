@@ -5,6 +5,7 @@ import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { useNotebookFile } from './useNotebookFile.js';
+import { useCellHistory } from './useCellHistory.js';
 
 /** The server's side of co-editing, in memory: one document, the socket.io events of collab/, connect and disconnect. */
 const fake = vi.hoisted(() => {
@@ -117,5 +118,29 @@ describe('useNotebookFile (co-edited)', () => {
     act(() => remoteEdit((n) => ({ ...n, cells: [...n.cells, { id: 'theirs', type: 'markdown', source: 't' }] })));
     act(() => void doc.undo.undo());
     expect(docToNotebook(doc.doc).cells.map((c) => c.id)).toEqual(['a', 'theirs']);
+  });
+
+  it('the page\'s undo (cell operations) brings back a deleted cell and the selection of then, keeping others\' cells', async () => {
+    serve({ ...nb('x'), cells: [{ id: 'a', type: 'markdown', source: 'a' }, { id: 'b', type: 'markdown', source: 'b' }] });
+    const { result } = renderHook(() => {
+      const file = useNotebookFile('nb', () => true, () => {});
+      return { file, history: useCellHistory(file.doc) };
+    });
+    await waitFor(() => expect(result.current.file.doc?.synced).toBe(true));
+    const cur = () => result.current.file.nbRef.current!;
+    act(() => {
+      result.current.history.record({ cells: cur().cells, selected: 'b' });
+      result.current.file.commit({ ...cur(), cells: cur().cells.filter((c) => c.id !== 'b') });
+    });
+    act(() => remoteEdit((n) => ({ ...n, cells: [...n.cells, { id: 'theirs', type: 'markdown', source: 't' }] })));
+    await waitFor(() => expect(result.current.history.canUndo).toBe(true));
+    let state: ReturnType<typeof result.current.history.step>;
+    act(() => void (state = result.current.history.step('undo', { cells: cur().cells, selected: 'a' })));
+    // b is back after a (where Yjs puts it relative to a cell inserted meanwhile at the same place is its choice).
+    expect(state?.cells.map((c) => c.id).sort()).toEqual(['a', 'b', 'theirs']);
+    expect(state?.cells[0]?.id).toBe('a');
+    expect(state?.selected).toBe('b');
+    act(() => void (state = result.current.history.step('redo', { cells: cur().cells, selected: 'b' })));
+    expect(state?.cells.map((c) => c.id)).toEqual(['a', 'theirs']);
   });
 });
