@@ -31,6 +31,8 @@ export class NotebookDocClient {
   state: DocState = 'connecting';
   error: string | undefined;
   private pending = 0;
+  /** While listeners are told of a change: it was only someone else's typing (see useNotebookFile). */
+  textOnly = false;
   private listeners = new Set<() => void>();
   private readonly cache = new WeakMap<Y.Map<unknown>, Cell>();
   private notebook: Notebook | undefined;
@@ -51,7 +53,10 @@ export class NotebookDocClient {
       }
       if (tr.changed.size > 0 || tr.changedParentTypes.size > 0) {
         this.notebook = undefined;
+        // Someone else typing: only texts changed, which bound editors show by themselves (y-monaco).
+        this.textOnly = !tr.local && [...tr.changed.keys()].every((t) => t instanceof Y.Text);
         this.notify();
+        this.textOnly = false;
       }
     });
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {

@@ -3,6 +3,9 @@ import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 
 import { boundOf, useNotebookDoc } from '../collab/useNotebookDoc.js';
 import type { NotebookDocClient } from '../collab/NotebookDocClient.js';
 
+/** Others' typing re-renders the page at most this often (their text is in the editors at once). */
+export const TEXT_RENDER_MS = 250;
+
 /** 'saved', 'saving', 'unsaved', 'offline…', or why the last save failed ('not saved: …'). */
 export type SaveState = 'saved' | 'saving' | 'unsaved' | string;
 
@@ -64,13 +67,19 @@ export function useNotebookFile(name: string, canWrite: () => boolean, onLoad: (
         return;
       }
       nbRef.current = client.current();
-      frame ||= requestAnimationFrame(render);
+      if (frame) return;
+      // Others' typing shows in the bound editors at once; re-rendering the page for it (editor heights, markdown)
+      // can wait a little, so a page of many cells is not redrawn on every remote keystroke.
+      if (client.textOnly) slow ||= setTimeout(() => ((slow = undefined), (frame ||= requestAnimationFrame(render))), TEXT_RENDER_MS);
+      else frame = requestAnimationFrame(render);
     };
+    let slow: ReturnType<typeof setTimeout> | undefined;
     const off = client.subscribe(onChange);
     onChange();
     return () => {
       off();
       cancelAnimationFrame(frame);
+      clearTimeout(slow);
     };
   }, [client]);
 
