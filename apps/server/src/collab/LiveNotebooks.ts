@@ -176,6 +176,12 @@ export class LiveNotebooks {
     applyAwarenessUpdate(l.awareness, update, socketId);
   }
 
+  /** The server itself changed the file (a job's outputs, cleared outputs): merge it now rather than at the next poll. */
+  async merge(name: string): Promise<void> {
+    const l = this.loaded.get(name);
+    if (l) await this.enqueue(l, () => this.mergeFromDisk(l));
+  }
+
   /** Writes `nb` into the live document (a REST PUT whose version matched): its changes merge like anyone's. */
   async replace(name: string, nb: Notebook): Promise<void> {
     const l = await this.open(name);

@@ -35,7 +35,7 @@ async function replica(socket: S) {
 }
 
 const until = async (cond: () => boolean | Promise<boolean>) => {
-  for (let i = 0; i < 250 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 500 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 20));
   expect(await cond()).toBe(true);
 };
 const firstSource = (n: Notebook) => (n.cells[0] && 'source' in n.cells[0] ? n.cells[0].source : '');

@@ -32,7 +32,7 @@ export class NotebookStore {
    * The notebooks being co-edited (collab/LiveNotebooks.ts): while one is open, its live document is the notebook
    * (reads see it, saves merge into it) and the live document writes the file.
    */
-  live: Pick<LiveNotebooks, 'current' | 'isOpen' | 'replace' | 'drop'> | undefined;
+  live: Pick<LiveNotebooks, 'current' | 'isOpen' | 'replace' | 'drop' | 'merge'> | undefined;
 
   /** Path of a notebook; throws 400 for names that are not allowed, so `../x` never reaches the file system. */
   pathOf(name: string): string {
@@ -172,6 +172,8 @@ export class NotebookStore {
       cell.outputs = outputs;
       await this.write(name, nb);
     });
+    // After the queue (the live document's save waits on it): everyone on the notebook sees the outputs now.
+    await this.live?.merge(name);
   }
 
   /** Removes the saved outputs of these code cells (of every code cell when `cellIds` is undefined). */
@@ -187,6 +189,7 @@ export class NotebookStore {
       }
       if (changed) await this.write(name, nb);
     });
+    await this.live?.merge(name);
   }
 
   private async exists(file: string): Promise<boolean> {
