@@ -32,7 +32,7 @@ export class NotebookStore {
    * The notebooks being co-edited (collab/LiveNotebooks.ts): while one is open, its live document is the notebook
    * (reads see it, saves merge into it) and the live document writes the file.
    */
-  live: Pick<LiveNotebooks, 'current' | 'isOpen' | 'replace' | 'drop' | 'merge'> | undefined;
+  live: Pick<LiveNotebooks, 'current' | 'isOpen' | 'replace' | 'drop' | 'merge' | 'flush'> | undefined;
 
   /** Path of a notebook; throws 400 for names that are not allowed, so `../x` never reaches the file system. */
   pathOf(name: string): string {
@@ -160,6 +160,9 @@ export class NotebookStore {
   /** Stores a cell's last run in its notebook (skipped if the notebook or the cell no longer exists). */
   async saveOutputs(name: string, cellId: string, outputs: CellOutputs): Promise<void> {
     const file = this.pathOf(name);
+    // The file first catches up with the live document: a change merged from the file applies to cells as they were
+    // last written, and a cell moved since (a new one in the document) would not get it.
+    await this.live?.flush(name);
     await this.serialize(file, async () => {
       let nb: Notebook;
       try {
@@ -179,6 +182,7 @@ export class NotebookStore {
   /** Removes the saved outputs of these code cells (of every code cell when `cellIds` is undefined). */
   async clearOutputs(name: string, cellIds: readonly string[] | undefined): Promise<void> {
     const file = this.pathOf(name);
+    await this.live?.flush(name);
     await this.serialize(file, async () => {
       const nb = await this.readFromDisk(name);
       let changed = false;
