@@ -11,7 +11,14 @@ const engineDist = path.join(path.dirname(createRequire(import.meta.url).resolve
 // The server runs on 8888 by default; `npm run dev -w @flowbook/web` proxies to it.
 export default defineConfig({
   plugins: [react(), offlineOnly()],
-  resolve: { conditions: ['development'], alias: { '@flowbook/engine-declarations': engineDist } },
+  resolve: {
+    conditions: ['development'],
+    alias: {
+      '@flowbook/engine-declarations': engineDist,
+      // y-monaco imports Monaco's old entry point, gone in monaco-editor 0.55+: the app's one Monaco is the same API.
+      'monaco-editor/esm/vs/editor/editor.api.js': 'monaco-editor',
+    },
+  },
   build: { outDir: 'dist', chunkSizeWarningLimit: 8000, sourcemap: false },
   worker: { format: 'es' },
   server: {

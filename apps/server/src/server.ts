@@ -11,6 +11,8 @@ import { SecretsFile } from './jobs/SecretsFile.js';
 import { cellOutputsOf } from './jobs/cellOutputs.js';
 import { NotebookStore } from './notebooks/NotebookStore.js';
 import { attachHandlers, createSocketServer, endRevokedSockets, roomOf, type FlowbookIo } from './socket/sockets.js';
+import { LiveNotebooks } from './collab/LiveNotebooks.js';
+import { attachCollab, roomEmitter } from './collab/collabSockets.js';
 import { createMetrics } from './http/metrics.js';
 import { ShareStore } from './auth/ShareStore.js';
 import { Sessions } from './auth/Sessions.js';
@@ -30,6 +32,8 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
   const store = new NotebookStore(config.notebooksDir);
   // The job manager broadcasts through socket.io, which needs the HTTP server, which needs the app: wire lazily.
   let io: FlowbookIo | undefined;
+  const live = new LiveNotebooks(store, roomEmitter(() => io), { stateDir: path.join(config.stateDir, 'collab') });
+  store.live = live;
   const jobs = new JobManager((notebook, event, payload) => {
     io?.to(roomOf(notebook)).emit(event as keyof ServerToClientEvents, payload as never);
   }, { maxOldGenerationSizeMb: config.workerMemoryMb, maxYoungGenerationSizeMb: config.workerYoungGenerationMb }, new RunningJobsFile(config.stateDir), (run) => {
@@ -48,6 +52,7 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
   const http = createServer(app);
   io = createSocketServer(http, auth);
   attachHandlers(io, jobs, auth, store);
+  attachCollab(io, auth, live);
   const stopRevoking = endRevokedSockets(io, auth);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -63,6 +68,8 @@ export async function startServer(config: ServerConfig): Promise<FlowbookServer>
     url: `http://${host}:${port}/?token=${config.token}`,
     async close() {
       stopRevoking();
+      // Co-edited notebooks are written before anything else stops (the file is the server's to write).
+      await live.closeAll();
       await jobs.shutdown();
       await new Promise<void>((resolve) => io!.close(() => resolve()));
     },

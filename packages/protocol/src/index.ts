@@ -11,3 +11,4 @@ export * from './graph.js';
 export * from './versioned.js';
 export * from './cellLabel.js';
 export * from './sqlCatalog.js';
+export * from './notebookDoc.js';

@@ -119,7 +119,40 @@ export const PresenceList = z.object({
 });
 export type PresenceList = z.infer<typeof PresenceList>;
 
+/**
+ * Co-editing (Yjs, see notebookDoc.ts). Binary Yjs updates travel as socket.io binary attachments; one message is
+ * bounded by socket.io's own buffer limit (1 MB), which this schema repeats so the error names it.
+ */
+export const DOC_MESSAGE_BYTES = 1_000_000;
+const YBytes = z
+  .custom<Uint8Array>((v) => v instanceof Uint8Array || v instanceof ArrayBuffer, 'expected binary data')
+  .transform((v) => (v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer)))
+  .refine((v) => v.byteLength <= DOC_MESSAGE_BYTES, `more than ${DOC_MESSAGE_BYTES} bytes`);
+/** Client → server: my state vector; the ack carries what I miss and the server's state vector (so I send what it misses). */
+export const DocSync = z.object({ notebook: NotebookName, stateVector: YBytes });
+export type DocSync = z.infer<typeof DocSync>;
+/** Both ways: a Yjs update of the notebook's document. */
+export const DocUpdate = z.object({ notebook: NotebookName, update: YBytes });
+export type DocUpdate = z.infer<typeof DocUpdate>;
+/** Both ways: a y-protocols awareness update (cursors, selections, names). */
+export const AwarenessUpdate = DocUpdate;
+export type AwarenessUpdate = DocUpdate;
+/** Client → server: write the document to its file now (a run waits for it: the server runs the saved cell). */
+export const DocFlush = z.object({ notebook: NotebookName });
+export type DocFlush = z.infer<typeof DocFlush>;
+export type DocSyncAck = (res: { ok: true; update: Uint8Array; stateVector: Uint8Array; canWrite: boolean } | { ok: false; error: string }) => void;
+/** Server → client: an update of theirs was refused (role) or could not be applied; they should reload the document. */
+export const DocRefused = z.object({ notebook: NotebookName, error: z.string() });
+export type DocRefused = z.infer<typeof DocRefused>;
+/** Server → clients: the last save of the document failed (or works again: error undefined). */
+export const DocSaved = z.object({ notebook: NotebookName, error: z.string().optional(), at: z.number() });
+export type DocSaved = z.infer<typeof DocSaved>;
+
 export interface ServerToClientEvents {
+  'doc.update': (msg: DocUpdate) => void;
+  'doc.refused': (msg: DocRefused) => void;
+  'doc.saved': (msg: DocSaved) => void;
+  'awareness.update': (msg: AwarenessUpdate) => void;
   presence: (msg: PresenceList) => void;
   'cell.status': (msg: CellStatusMessage) => void;
   'result.append': (msg: ResultAppend) => void;
@@ -134,6 +167,10 @@ export interface ClientToServerEvents {
   'cell.run': (msg: CellRun, ack?: Ack) => void;
   'cell.cancel': (msg: CellCancel, ack?: Ack) => void;
   'presence.update': (msg: PresenceUpdate, ack?: Ack) => void;
+  'doc.sync': (msg: DocSync, ack?: DocSyncAck) => void;
+  'doc.update': (msg: DocUpdate, ack?: Ack) => void;
+  'doc.flush': (msg: DocFlush, ack?: Ack) => void;
+  'awareness.update': (msg: AwarenessUpdate, ack?: Ack) => void;
 }
 
 /** Server keeps at most this many rows per sink for late joiners, and sends at most one message per cell per interval (see limits.ts). */

@@ -20,7 +20,8 @@ export function jsonLimitIssue(value: unknown, limits: JsonLimits = PAYLOAD_LIMI
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
     if (++nodes > limits.maxNodes) return `payload has more than ${limits.maxNodes} values`;
-    if (v === null || typeof v !== 'object') continue;
+    // Binary data (Yjs updates) is bytes, not values: its size is bounded by its message's schema.
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) continue;
     if (depth > limits.maxDepth) return `payload is nested deeper than ${limits.maxDepth} levels`;
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
   }

@@ -21,6 +21,7 @@ const RolesBody = z.object({
 });
 import { notebookParam } from './notebookParam.js';
 import { claimNotebook } from '../notebooks/claimNotebook.js';
+import { versionOf } from '../collab/version.js';
 
 const nameParam = (req: Request) => notebookParam(req);
 
@@ -181,7 +182,10 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     /^\/(.+)$/,
     wrap(async (req, res) => {
       authz.need(res, 'read', nameParam(req));
-      res.json({ name: nameParam(req), notebook: await store.read(nameParam(req)) });
+      const notebook = await store.read(nameParam(req));
+      // The version a PUT must name in If-Match (see docs/collaboration.md).
+      res.setHeader('ETag', versionOf(notebook));
+      res.json({ name: nameParam(req), notebook, version: versionOf(notebook) });
     }),
   );
 
@@ -191,8 +195,26 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
       const parsed = Notebook.safeParse(req.body);
       authz.need(res, 'write', nameParam(req));
       if (!parsed.success) throw new NotebookError('invalid notebook: ' + parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 400);
-      await store.save(nameParam(req), parsed.data);
-      res.json({ ok: true });
+      const name = nameParam(req);
+      // A write based on an old version is refused, never applied over newer edits. Without If-Match (scripts, the
+      // CLI) it is accepted only while nobody co-edits the notebook: then the file is all there is to be based on.
+      const ifMatch = req.get('If-Match');
+      if (ifMatch !== undefined || store.live?.isOpen(name)) {
+        const current = await store.read(name);
+        const version = versionOf(current);
+        if (ifMatch === undefined) {
+          res.status(428).setHeader('ETag', version).json({ error: `"${name}" is being edited live: send If-Match with the version you edited (GET gives it)`, version, notebook: current });
+          return;
+        }
+        if (ifMatch !== '*' && !ifMatch.split(',').map((v) => v.trim().replace(/^W\//, '')).includes(version)) {
+          res.status(409).setHeader('ETag', version).json({ error: `"${name}" changed since the version you edited: merge your change into this one and PUT again`, version, notebook: current });
+          return;
+        }
+      }
+      await store.save(name, parsed.data);
+      const saved = await store.read(name);
+      res.setHeader('ETag', versionOf(saved));
+      res.json({ ok: true, version: versionOf(saved) });
     }),
   );
 

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isRunnable, NotebookName, parseNotebook, serializeNotebook, type CellOutputs, type Notebook, type NotebookList } from '@flowbook/protocol';
+import type { LiveNotebooks } from '../collab/LiveNotebooks.js';
+import { isRunnable, Notebook as NotebookSchema, NotebookName, parseNotebook, serializeNotebook, type CellOutputs, type Notebook, type NotebookList } from '@flowbook/protocol';
+
+/** A live document that does not validate (yet) is not the notebook: the file is, until the document saves. */
+function parseNotebookSafe(nb: Notebook): Notebook | undefined {
+  const parsed = NotebookSchema.safeParse(nb);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export const NOTEBOOK_SUFFIX = '.flowbook.json';
 
@@ -20,6 +27,12 @@ export class NotebookError extends Error {
  */
 export class NotebookStore {
   constructor(readonly dir: string) {}
+
+  /**
+   * The notebooks being co-edited (collab/LiveNotebooks.ts): while one is open, its live document is the notebook
+   * (reads see it, saves merge into it) and the live document writes the file.
+   */
+  live: Pick<LiveNotebooks, 'current' | 'isOpen' | 'replace' | 'drop' | 'merge' | 'flush'> | undefined;
 
   /** Path of a notebook; throws 400 for names that are not allowed, so `../x` never reaches the file system. */
   pathOf(name: string): string {
@@ -86,7 +99,18 @@ export class NotebookStore {
     return parseNotebook(raw);
   }
 
+  /** The notebook: its live document when someone has it open, else its file. */
   async read(name: string): Promise<Notebook> {
+    const live = this.live?.current(name);
+    if (live) {
+      const parsed = parseNotebookSafe(live);
+      if (parsed) return parsed;
+    }
+    return this.readFromDisk(name);
+  }
+
+  /** The notebook's file as it is on disk. */
+  async readFromDisk(name: string): Promise<Notebook> {
     const file = this.pathOf(name);
     try {
       return await this.readFile(file);
@@ -106,8 +130,14 @@ export class NotebookStore {
     return next;
   }
 
-  /** Saves a notebook from a client. Cell outputs are the server's: the ones on disk are kept, the client's ignored. */
+  /** Saves a notebook from a client: into its live document if open, else to its file (see saveToFile). */
   async save(name: string, notebook: Notebook): Promise<void> {
+    if (this.live?.isOpen(name)) return this.live.replace(name, notebook);
+    return this.saveToFile(name, notebook);
+  }
+
+  /** Writes a notebook's file. Cell outputs are the server's: the ones on disk are kept, the client's ignored. */
+  async saveToFile(name: string, notebook: Notebook): Promise<void> {
     const file = this.pathOf(name);
     await this.serialize(file, async () => {
       let onDisk: Notebook | undefined;
@@ -130,6 +160,9 @@ export class NotebookStore {
   /** Stores a cell's last run in its notebook (skipped if the notebook or the cell no longer exists). */
   async saveOutputs(name: string, cellId: string, outputs: CellOutputs): Promise<void> {
     const file = this.pathOf(name);
+    // The file first catches up with the live document: a change merged from the file applies to cells as they were
+    // last written, and a cell moved since (a new one in the document) would not get it.
+    await this.live?.flush(name);
     await this.serialize(file, async () => {
       let nb: Notebook;
       try {
@@ -142,13 +175,16 @@ export class NotebookStore {
       cell.outputs = outputs;
       await this.write(name, nb);
     });
+    // After the queue (the live document's save waits on it): everyone on the notebook sees the outputs now.
+    await this.live?.merge(name);
   }
 
   /** Removes the saved outputs of these code cells (of every code cell when `cellIds` is undefined). */
   async clearOutputs(name: string, cellIds: readonly string[] | undefined): Promise<void> {
     const file = this.pathOf(name);
+    await this.live?.flush(name);
     await this.serialize(file, async () => {
-      const nb = await this.read(name);
+      const nb = await this.readFromDisk(name);
       let changed = false;
       for (const cell of nb.cells) {
         if (!isRunnable(cell) || !cell.outputs || (cellIds && !cellIds.includes(cell.id))) continue;
@@ -157,6 +193,7 @@ export class NotebookStore {
       }
       if (changed) await this.write(name, nb);
     });
+    await this.live?.merge(name);
   }
 
   private async exists(file: string): Promise<boolean> {
@@ -178,6 +215,7 @@ export class NotebookStore {
     const dst = this.pathOf(to);
     if (!(await this.exists(src))) throw new NotebookError(`notebook "${from}" not found`, 404);
     if (await this.exists(dst)) throw new NotebookError(`notebook "${to}" already exists`, 409);
+    this.live?.drop(from);
     await fs.mkdir(path.dirname(dst), { recursive: true });
     await fs.rename(src, dst);
   }
@@ -191,6 +229,7 @@ export class NotebookStore {
   async trash(name: string): Promise<string> {
     const src = this.pathOf(name);
     if (!(await this.exists(src))) throw new NotebookError(`notebook "${name}" not found`, 404);
+    this.live?.drop(name);
     const rel = `.trash/${name}.${new Date().toISOString().replace(/[:.]/g, '-')}${NOTEBOOK_SUFFIX}`;
     const dst = path.join(this.dir, rel);
     await fs.mkdir(path.dirname(dst), { recursive: true });

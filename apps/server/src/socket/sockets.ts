@@ -46,7 +46,7 @@ export function createSocketServer(http: HttpServer, auth: AuthContext): Flowboo
 }
 
 /** Validates a client message with its schema; answers the ack with the error instead of throwing. */
-function handler<S extends z.ZodType>(schema: S, fn: (msg: z.output<S>) => Promise<void> | void) {
+export function handler<S extends z.ZodType>(schema: S, fn: (msg: z.output<S>) => Promise<void> | void) {
   return async (raw: unknown, ack?: Ack) => {
     // Depth and size first, without recursion: zod and what runs after it may walk the value recursively.
     const tooBig = jsonLimitIssue(raw);

@@ -6,6 +6,8 @@ import type { CellRunView } from '../notebook/cellRuns.js';
 import { showErrorMarker } from './errorMarker.js';
 import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
+import { useNotebookDoc } from '../collab/useNotebookDoc.js';
+import { sourceText, useMonacoBinding } from '../collab/useMonacoBinding.js';
 
 interface Props {
   cell: CodeCellModel;
@@ -55,6 +57,10 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
   useEffect(() => () => onEditorRef.current(undefined), []);
   const lines = cell.source.split('\n').length;
   const [mounted, setMounted] = useState<Parameters<OnMount>>();
+  // Co-editing: the editor is bound to the cell's text in the shared document (collab/), not driven by `value`.
+  const doc = useNotebookDoc(notebook);
+  const text = sourceText(doc, cell.id);
+  useMonacoBinding(doc, text, cell.id, mounted?.[0], mounted?.[1]);
   useEffect(() => {
     if (mounted) showErrorMarker(mounted[1], mounted[0], run?.error);
   }, [mounted, run?.error]);
@@ -82,7 +88,8 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
         <Editor
           language={EDITOR_LANGUAGE[cell.language]}
           path={`file:///cells/${cell.id}.${runnable ? 'ts' : cell.language}`}
-          value={cell.source}
+          defaultValue={cell.source}
+          value={text ? undefined : cell.source}
           onChange={(v) => onChange(v ?? '')}
           onMount={onMount}
           // fixedOverflowWidgets: completion and hover popups may leave the cell instead of being cut off by its edges.

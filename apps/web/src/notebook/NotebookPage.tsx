@@ -81,7 +81,6 @@ export function NotebookPage({ name }: { name: string }) {
   const [selected, setSelected] = useState<string>();
   const [mode, setMode] = useState<Mode>('command');
   const [editingMarkdown, setEditingMarkdown] = useState<string>();
-  const history = useCellHistory();
   const [notice, setNotice] = useNotice();
 
   // Keyboard commands can follow each other faster than React renders: they read and write these refs, which always
@@ -94,7 +93,7 @@ export function NotebookPage({ name }: { name: string }) {
   const containerRef = useRef<HTMLDivElement>(null);
   const editors = useRef(new Map<string, Monaco.editor.IStandaloneCodeEditor>());
   const pendingFocus = useRef<{ id: string; target: FocusTarget }>(undefined);
-  const { notebook, loadError, saveState, nbRef, commit, flushSave, saving } = useNotebookFile(
+  const { notebook, loadError, saveState, nbRef, commit, flushSave, saving, doc } = useNotebookFile(
     name,
     () => accessRef.current.write,
     (nb) => {
@@ -104,6 +103,8 @@ export function NotebookPage({ name }: { name: string }) {
     },
   );
 
+  // Undo/redo of this browser's own changes in the shared document (Yjs' UndoManager).
+  const history = useCellHistory(doc);
   const { runs, setLive } = useLiveRuns(name, notebook);
   const runsRef = useRef(runs);
   runsRef.current = runs;

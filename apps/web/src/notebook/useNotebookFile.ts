@@ -1,11 +1,12 @@
 import type { Notebook } from '@flowbook/protocol';
 import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
-import { getNotebook, saveNotebook } from '../api/rest.js';
+import { boundOf, useNotebookDoc } from '../collab/useNotebookDoc.js';
+import type { NotebookDocClient } from '../collab/NotebookDocClient.js';
 
-/** How long typing must pause before the notebook is saved. */
-export const SAVE_DELAY_MS = 800;
+/** Others' typing re-renders the page at most this often (their text is in the editors at once). */
+export const TEXT_RENDER_MS = 250;
 
-/** 'saved', 'saving', 'unsaved', or why the last save failed ('not saved: …'). */
+/** 'saved', 'saving', 'unsaved', 'offline…', or why the last save failed ('not saved: …'). */
 export type SaveState = 'saved' | 'saving' | 'unsaved' | string;
 
 export interface NotebookFile {
@@ -14,29 +15,30 @@ export interface NotebookFile {
   saveState: SaveState;
   /**
    * Always the latest notebook: keyboard commands can follow each other faster than React renders, so they read and
-   * write this rather than `notebook`, which is what renders.
+   * write this rather than `notebook`, which is what renders. Remote changes update it at once, renders follow per frame.
    */
   nbRef: MutableRefObject<Notebook | undefined>;
-  /** Shows `next`; saves it after a pause in typing, unless `save` is false (local-only changes) or `canWrite()` is false. */
+  /** Shows `next` and writes it into the shared document, unless `save` is false (local-only changes) or `canWrite()` is false. */
   commit(next: Notebook, save?: boolean): void;
-  /** Saves now what is waiting for the typing pause. */
+  /** Has the server write the file now. */
   flushSave(): void;
-  /** The last save in flight: a run waits for it, as the server runs the cell it has saved. */
+  /** The last flush in flight: a run waits for it, as the server runs the cell it has saved. */
   saving: MutableRefObject<Promise<unknown>>;
+  /** The shared document (co-editing): editors bind to it. */
+  doc: NotebookDocClient | undefined;
 }
 
 /**
- * The notebook page's file: loads it (then calls `onLoad`), and saves changes after a pause in typing, newest wins;
- * leaving the page saves what is still waiting.
+ * The notebook page's file, co-edited: a Yjs document shared with everyone on the notebook through the server, which
+ * writes the file (collab/). Loads once the document is synced (then calls `onLoad`); the page's changes go into the
+ * document as the smallest edit, everyone else's come out of it.
  */
 export function useNotebookFile(name: string, canWrite: () => boolean, onLoad: (nb: Notebook) => void): NotebookFile {
+  const client = useNotebookDoc(name);
   const [notebook, setNotebook] = useState<Notebook>();
   const [loadError, setLoadError] = useState<string>();
   const [saveState, setSaveState] = useState<SaveState>('saved');
   const nbRef = useRef<Notebook>(undefined);
-  const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const dirty = useRef(false);
-  const saveSeq = useRef(0);
   const saving = useRef<Promise<unknown>>(Promise.resolve());
   const onLoadRef = useRef(onLoad);
   onLoadRef.current = onLoad;
@@ -44,49 +46,56 @@ export function useNotebookFile(name: string, canWrite: () => boolean, onLoad: (
   canWriteRef.current = canWrite;
 
   useEffect(() => {
-    let cancelled = false;
-    getNotebook(name)
-      .then((nb) => {
-        if (cancelled) return;
-        nbRef.current = nb;
-        setNotebook(nb);
-        onLoadRef.current(nb);
-      })
-      .catch((e: Error) => setLoadError(e.message));
-    return () => {
-      cancelled = true;
+    if (!client) return;
+    let loaded = false;
+    let frame = 0;
+    const render = () => {
+      frame = 0;
+      setNotebook(nbRef.current);
+      setSaveState(client.state);
     };
-  }, [name]);
+    const onChange = () => {
+      if (!loaded) {
+        if (client.error) setLoadError(client.error);
+        if (!client.loaded) return;
+        loaded = true;
+        nbRef.current = client.current();
+        setLoadError(undefined);
+        setNotebook(nbRef.current);
+        setSaveState(client.state);
+        onLoadRef.current(nbRef.current);
+        return;
+      }
+      nbRef.current = client.current();
+      if (frame) return;
+      // Others' typing shows in the bound editors at once; re-rendering the page for it (editor heights, markdown)
+      // can wait a little, so a page of many cells is not redrawn on every remote keystroke.
+      if (client.textOnly) slow ||= setTimeout(() => ((slow = undefined), (frame ||= requestAnimationFrame(render))), TEXT_RENDER_MS);
+      else frame = requestAnimationFrame(render);
+    };
+    let slow: ReturnType<typeof setTimeout> | undefined;
+    const off = client.subscribe(onChange);
+    onChange();
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+      clearTimeout(slow);
+    };
+  }, [client]);
 
   const flushSave = useCallback(() => {
-    clearTimeout(saveTimer.current);
-    const nb = nbRef.current;
-    if (!dirty.current || !nb) return;
-    dirty.current = false;
-    const seq = ++saveSeq.current;
-    setSaveState('saving');
-    saving.current = saveNotebook(name, nb).then(
-      () => {
-        if (seq === saveSeq.current && !dirty.current) setSaveState('saved');
-      },
-      (e: Error) => setSaveState(`not saved: ${e.message}`),
-    );
-  }, [name]);
-  // Leaving the page (another route) saves what is still waiting for the typing pause.
-  useEffect(() => () => flushSave(), [flushSave]);
+    if (client) saving.current = client.flush().catch((e: Error) => setSaveState(`not saved: ${e.message}`));
+  }, [client]);
 
   const commit = useCallback(
     (next: Notebook, save = true) => {
       nbRef.current = next;
       setNotebook(next);
-      if (!save || !canWriteRef.current()) return;
-      dirty.current = true;
-      setSaveState('unsaved');
-      clearTimeout(saveTimer.current);
-      saveTimer.current = setTimeout(flushSave, SAVE_DELAY_MS);
+      if (!save || !canWriteRef.current() || !client) return;
+      client.apply(next, boundOf(name));
     },
-    [flushSave],
+    [client, name],
   );
 
-  return { notebook, loadError, saveState, nbRef, commit, flushSave, saving };
+  return { notebook, loadError, saveState, nbRef, commit, flushSave, saving, doc: client };
 }
