@@ -9,8 +9,6 @@ import type { OperatorMetricsSnapshot } from './metrics.js';
 import { getOperatorDefinition } from './operatorRegistry.js';
 import { SourceOperator } from './operators/SourceOperator.js';
 import { SinkOperator } from './operators/SinkOperator.js';
-import { FilterOperator } from './operators/FilterOperator.js';
-import { MapOperator } from './operators/MapOperator.js';
 import type { Output } from './Output.js';
 import { ChannelOutput } from './ChannelOutput.js';
 import { FanOutput } from './FanOutput.js';
@@ -272,12 +270,10 @@ export class Job {
         if (chain[0] instanceof SourceOperator) this.sources.push({ task, op: chain[0] });
       }
     }
-    // A filter whose records all go to a map fed by nothing else runs both functions in one loop (FilterOperator.fuseMap).
+    // Operator chaining: per-record operators after each output run in one batch loop (OperatorChain).
     for (const task of this.allTasks()) {
       if (!task.local) continue;
-      const tail = task.chain[task.chain.length - 1];
-      const next = task.tailOutput?.soleTarget();
-      if (tail instanceof FilterOperator && next instanceof MapOperator && next.numInputChannels === 1) tail.fuseMap(next, task.tailOutput!);
+      for (const op of task.chain) (op.output as FanOutput).buildChain();
     }
   }
 
