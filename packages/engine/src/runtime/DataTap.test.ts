@@ -3,6 +3,26 @@ import { Job, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStr
 import { DataTap } from './DataTap.js';
 
 describe('DataTap', () => {
+  it('merges another slot\'s records in their order, numbered in its own sequence, keeping the last N', () => {
+    const tap = new DataTap(3);
+    tap.push('a', 1, 0);
+    const other = new DataTap(3);
+    other.push('x', 5, 2, 'late');
+    other.push('y', 6, 2);
+    tap.merge(other.records());
+    expect(tap.records().map((r) => [r.seq, r.value, r.timestamp, r.tag])).toEqual([
+      [0, 'a', 1, undefined],
+      [1, 'x', 5, 'late'],
+      [2, 'y', 6, undefined],
+    ]);
+    tap.merge([{ seq: 0, value: 'z', timestamp: null, watermark: null, at: 7 }]);
+    expect(tap.records().map((r) => [r.seq, r.value, r.at])).toEqual([
+      [1, 'x', expect.any(Number)],
+      [2, 'y', expect.any(Number)],
+      [3, 'z', 7],
+    ]);
+  });
+
   it('keeps the last N records in order, with sequence numbers for incremental reads', () => {
     const tap = new DataTap(3);
     for (let i = 0; i < 5; i++) tap.push(i, i * 10, Number.NEGATIVE_INFINITY);

@@ -23,14 +23,22 @@ export class DataTap {
   constructor(readonly capacity: number) {}
 
   push(value: unknown, timestamp: number, watermark: number, tag?: string): void {
-    const r: TappedRecord = {
+    this.add({
       seq: this.seq++,
       value,
       timestamp: Number.isFinite(timestamp) ? timestamp : null,
       watermark: Number.isFinite(watermark) ? watermark : null,
       at: Date.now(),
       ...(tag !== undefined ? { tag } : {}),
-    };
+    });
+  }
+
+  /** Records another slot's tap on the same node saw (in its order), numbered in this tap's sequence. */
+  merge(records: readonly TappedRecord[]): void {
+    for (const r of records) this.add({ ...r, seq: this.seq++ });
+  }
+
+  private add(r: TappedRecord): void {
     if (this.buffer.length < this.capacity) this.buffer.push(r);
     else this.buffer[this.next] = r;
     this.next = (this.next + 1) % this.capacity;

@@ -1,26 +1,38 @@
 import { ChannelOutput } from './ChannelOutput.js';
 import type { DataTap } from './DataTap.js';
+import { OperatorChain } from './OperatorChain.js';
 import { DEAD_LETTER_TAG, SourceOperator } from './operators/SourceOperator.js';
 import type { Output } from './Output.js';
-import { SiblingFilters } from './SiblingFilters.js';
 import type { StreamOperator } from './StreamOperator.js';
 
 /** Fans one operator's output out to its edges; counts records out and dead letters; feeds an open data tap. */
 export class FanOutput implements Output {
   tap: DataTap | undefined;
-  /** Filters among the main outputs that take each batch in one shared pass (see SiblingFilters). */
-  private readonly siblings: SiblingFilters | undefined;
+  /** The operators chained after this output, which take each batch in one loop (see OperatorChain). */
+  private chain: OperatorChain | undefined;
   constructor(
     private readonly op: StreamOperator,
     private readonly main: Output[],
     private readonly side: Map<string, Output[]>,
-  ) {
-    this.siblings = SiblingFilters.of(main);
+  ) {}
+
+  /** Chains the operators after this output; called by the job once every operator is set up. */
+  buildChain(): void {
+    this.chain = OperatorChain.of(this.main);
   }
-  /** The operator every record goes to, when there is exactly one main output and it is a channel (else undefined). */
-  soleTarget(): StreamOperator | undefined {
-    const m = this.main;
-    return m.length === 1 && m[0] instanceof ChannelOutput && this.side.size === 0 ? m[0].target : undefined;
+
+  /**
+   * The operators every record goes on to, when each main output is a channel to a per-record stage that has no
+   * other input and there are no side outputs: a chain then runs them as its inner stages (else undefined).
+   */
+  chainableOutputs(): StreamOperator[] | undefined {
+    if (this.side.size > 0 || this.main.length === 0) return undefined;
+    const ops: StreamOperator[] = [];
+    for (const o of this.main) {
+      if (!(o instanceof ChannelOutput) || o.target.loopStage() === undefined || o.target.numInputChannels !== 1) return undefined;
+      ops.push(o.target);
+    }
+    return ops;
   }
 
   collect(value: unknown, timestamp: number): void {
@@ -43,7 +55,7 @@ export class FanOutput implements Output {
       for (let i = 0; i < length; i++) tap.push(values[i], timestamps[i]!, wm);
     }
     const m = this.main;
-    if (this.siblings !== undefined) this.siblings.filterBatch(values, timestamps, length, m);
+    if (this.chain !== undefined) this.chain.runBatch(values, timestamps, length, m);
     else for (let i = 0; i < m.length; i++) m[i]!.collectBatch(values, timestamps, length);
   }
   emitWatermark(watermark: number): void {

@@ -9,13 +9,11 @@ import type { OperatorMetricsSnapshot } from './metrics.js';
 import { getOperatorDefinition } from './operatorRegistry.js';
 import { SourceOperator } from './operators/SourceOperator.js';
 import { SinkOperator } from './operators/SinkOperator.js';
-import { FilterOperator } from './operators/FilterOperator.js';
-import { MapOperator } from './operators/MapOperator.js';
 import type { Output } from './Output.js';
 import { ChannelOutput } from './ChannelOutput.js';
 import { FanOutput } from './FanOutput.js';
 import type { StreamOperator } from './StreamOperator.js';
-import { DataTap } from './DataTap.js';
+import { DataTap, type TappedRecord } from './DataTap.js';
 import { effectiveParallelism } from '../graph/parallelism.js';
 import { keyGroupRange } from '../state/keyGroups.js';
 import { KeyedStreamOperator } from './KeyedStreamOperator.js';
@@ -272,12 +270,10 @@ export class Job {
         if (chain[0] instanceof SourceOperator) this.sources.push({ task, op: chain[0] });
       }
     }
-    // A filter whose records all go to a map fed by nothing else runs both functions in one loop (FilterOperator.fuseMap).
+    // Operator chaining: per-record operators after each output run in one batch loop (OperatorChain).
     for (const task of this.allTasks()) {
       if (!task.local) continue;
-      const tail = task.chain[task.chain.length - 1];
-      const next = task.tailOutput?.soleTarget();
-      if (tail instanceof FilterOperator && next instanceof MapOperator && next.numInputChannels === 1) tail.fuseMap(next, task.tailOutput!);
+      for (const op of task.chain) (op.output as FanOutput).buildChain();
     }
   }
 
@@ -719,34 +715,32 @@ export class Job {
 
   /**
    * Opens (or resizes) a data tap on a node's output and returns it; capacity 0 closes it. Sinks emit nothing, so a
-   * tap on a sink shows what it receives.
+   * tap on a sink shows what it receives. One tap shows what every subtask of the node emits: in a job that runs in
+   * several slots, the other slots' subtasks send theirs to slot 0's tap (mergeTapped). Undefined when no subtask of
+   * the node runs in this slot.
    */
   tap(nodeId: string, capacity: number): DataTap | undefined {
     const subtasks = this.tasks.get(nodeId);
     if (!subtasks) throw new Error(`no node "${nodeId}" in this job`);
-    const task = subtasks[0]!;
-    if (task.chain[0] instanceof SinkOperator) {
-      // A sink has no output: tap its input instead, by wrapping the edges that feed it.
-      return this.tapSinkInput(task, capacity);
-    }
-    // One tap shows what every subtask of the node emits.
-    const tap = capacity <= 0 ? undefined : task.tailOutput!.tap?.capacity === capacity ? task.tailOutput!.tap : new DataTap(capacity);
-    for (const t of subtasks) if (t.tailOutput !== undefined) t.tailOutput.tap = tap;
-    return tap;
+    this.cluster?.tap(nodeId, Math.max(0, capacity));
+    const local = subtasks.filter((t) => t.local);
+    const first = local[0];
+    const current = this.taps.get(nodeId);
+    if (capacity <= 0) this.taps.delete(nodeId);
+    const tap = capacity <= 0 ? undefined : current?.capacity === capacity ? current : new DataTap(capacity);
+    if (tap !== undefined) this.taps.set(nodeId, tap);
+    // A sink has no output: its tap sees its input.
+    if (first?.chain[0] instanceof SinkOperator) for (const t of local) (t.chain[0] as SinkOperator).tap = tap;
+    else for (const t of local) if (t.tailOutput !== undefined) t.tailOutput.tap = tap;
+    return first === undefined ? undefined : tap;
   }
 
-  private readonly sinkTaps = new Map<string, DataTap>();
-  private tapSinkInput(task: Task, capacity: number): DataTap | undefined {
-    const sink = task.chain[0] as SinkOperator;
-    if (capacity <= 0) {
-      this.sinkTaps.delete(task.nodeId);
-      sink.tap = undefined;
-      return undefined;
-    }
-    let tap = this.sinkTaps.get(task.nodeId);
-    if (tap?.capacity !== capacity) this.sinkTaps.set(task.nodeId, (tap = new DataTap(capacity)));
-    sink.tap = tap;
-    return tap;
+  /** Open taps by node. */
+  private readonly taps = new Map<string, DataTap>();
+
+  /** @internal What another slot's tap on `nodeId` saw, into this slot's tap on it (if still open). */
+  mergeTapped(nodeId: string, records: readonly TappedRecord[]): void {
+    this.taps.get(nodeId)?.merge(records);
   }
 
   /** Why the job failed, when it did. */

@@ -6,6 +6,12 @@ import type { JobServices } from './JobServices.js';
 import { OperatorCounters } from './metrics.js';
 import { NOOP_OUTPUT, type Output } from './Output.js';
 
+/** What an operator that applies one function per record is, for the chain's loop (see StreamOperator.loopStage). */
+export interface LoopStage {
+  kind: 'filter' | 'map';
+  fn: (value: unknown) => unknown;
+}
+
 export interface OperatorContext {
   nodeId: string;
   name: string;
@@ -86,6 +92,15 @@ export abstract class StreamOperator<OUT = unknown> {
   protected batchFailed(at: number, length: number, values: readonly unknown[], timestamps: Float64Array, produced: number): void {
     this.batchStoppedAt(at, length);
     if (produced > 0) this.output.collectBatch(values as OUT[], timestamps, produced);
+  }
+
+  /**
+   * A stateless operator that only applies a function to each record (a filter keeps the records it returns true
+   * for; a map passes on what it returns) may say so here: an OperatorChain then runs it inside the chain's one batch
+   * loop. Undefined (the default) for every other operator.
+   */
+  loopStage(): LoopStage | undefined {
+    return undefined;
   }
 
   /** Called when the combined watermark advances. Keyed operators fire timers first; then it is forwarded. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignLoop, filterLoop, flatMapLoop, mapLoop, maxTimestampBeforeNaN, siblingFilterLoop, type LoopFailure, type TimestampedCollector } from './batchLoops.js';
+import { assignLoop, filterLoop, flatMapLoop, mapLoop, maxTimestampBeforeNaN, type LoopFailure, type TimestampedCollector } from './batchLoops.js';
 import { loopCopy } from './loopCopies.js';
 
 const failure = (): LoopFailure => ({ at: -1, produced: -1, bad: undefined });
@@ -91,58 +91,5 @@ describe('maxTimestampBeforeNaN', () => {
       expect(maxTimestampBeforeNaN(ts, n, -Infinity, f)).toBe(Math.max(-Infinity, ...ts.subarray(0, upTo)));
       expect(f.at).toBe(upTo);
     }
-  });
-});
-
-describe('siblingFilterLoop', () => {
-  const isEven = (v: unknown) => (v as number) % 2 === 0;
-  const overThree = (v: unknown) => (v as number) > 3;
-  const isOne = (v: unknown) => v === 1;
-  const run = (loop: ReturnType<typeof siblingFilterLoop>, fns: ((v: unknown) => boolean)[], f = failure()) => {
-    const outValues = fns.map((): unknown[] => []);
-    const outTs = fns.map(() => new Float64Array(6));
-    const counts = new Int32Array(fns.length + 1);
-    let error: unknown;
-    try {
-      loop(fns, values, timestamps, 6, outValues, outTs, counts, f);
-    } catch (e) {
-      error = e;
-    }
-    return { error, counts: [...counts], kept: fns.map((_, j) => [outValues[j]!.slice(0, counts[j]), [...outTs[j]!.subarray(0, counts[j])]]) };
-  };
-
-  it('keeps what each filter keeps, as separate filter loops would', () => {
-    const loop = siblingFilterLoop(3, `t${Math.random()}`);
-    const r = run(loop, [isEven, overThree, isOne]);
-    expect(r.error).toBeUndefined();
-    expect(r.kept).toEqual([
-      [[2, 4, 6], [20, 40, 60]],
-      [[4, 5, 6], [40, 50, 60]],
-      [[1], [10]],
-    ]);
-    for (const [j, fn] of [isEven, overThree, isOne].entries()) {
-      const outValues: unknown[] = [];
-      const outTs = new Float64Array(6);
-      const n = filterLoop(fn, values, timestamps, 6, outValues, outTs, failure());
-      expect([outValues.slice(0, n), [...outTs.subarray(0, n)]]).toEqual(r.kept[j]);
-    }
-    // One copy per number of filters and key; the same for the same.
-    expect(siblingFilterLoop(3, 'k')).toBe(siblingFilterLoop(3, 'k'));
-    expect(siblingFilterLoop(2, 'k')).not.toBe(siblingFilterLoop(3, 'k'));
-  });
-
-  it('says which record and which filter threw, and what each kept until then', () => {
-    const boom = (v: unknown) => {
-      if (v === 4) throw new Error('boom');
-      return true;
-    };
-    const f = failure();
-    const r = run(siblingFilterLoop(3, `t${Math.random()}`), [isEven, boom, overThree], f);
-    expect((r.error as Error).message).toBe('boom');
-    expect(f.at).toBe(3);
-    // Filter 1 threw at record 3 (the value 4): filter 0 had seen it, filter 2 had not.
-    expect(r.counts).toEqual([2, 3, 0, 1]);
-    expect(r.kept[0]).toEqual([[2, 4], [20, 40]]);
-    expect(r.kept[1]).toEqual([[1, 2, 3], [10, 20, 30]]);
   });
 });

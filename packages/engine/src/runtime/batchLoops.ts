@@ -1,5 +1,4 @@
 import type { Collector, FilterFunction, FlatMapFunction, MapFunction } from '../api/functions.js';
-import { generatedLoop } from './loopCopies.js';
 
 /*
  * The per-record loops of the batch path, as free functions over arrays rather than methods. Why: V8 throws away
@@ -19,89 +18,10 @@ export interface LoopFailure {
   at: number;
   produced: number;
   bad: unknown;
-  /** In a loop of two functions (filterMapLoop): 1 when the second threw, else 0. */
+  /** In a chain's loop (chainLoop.ts): the stage that threw. */
   stage?: number;
 }
 export const loopFailure: LoopFailure = { at: 0, produced: 0, bad: undefined, stage: 0 };
-
-/**
- * The loop of k filters that read the same stream (see SiblingFilters): fns[j](values[i]) for each record i and each
- * filter j in turn; filter j's passing records go to outValues[j]/outTimestamps[j], in order, and their number to
- * counts[j]. When a function throws, failure.at is the record and counts[k] the filter it was at.
- */
-export type SiblingFilterLoop = (
-  fns: readonly FilterFunction<unknown>[],
-  values: readonly unknown[],
-  timestamps: Float64Array,
-  length: number,
-  outValues: readonly unknown[][],
-  outTimestamps: readonly Float64Array[],
-  counts: Int32Array,
-  failure: LoopFailure,
-) => void;
-
-/**
- * The loop for k filters, generated with one call site per filter (so that V8 can inline each function, as in a
- * filter's own loop) and kept by `key` with the other loop copies; siblingFiltersPlain where it cannot be compiled.
- */
-export function siblingFilterLoop(k: number, key: string): SiblingFilterLoop {
-  return generatedLoop(`siblingFilterLoop ${k}\n${key}`, () => siblingFilterSource(k), siblingFiltersPlain);
-}
-
-/** The source of the k-filter loop: siblingFiltersPlain with its inner loop unrolled. */
-export function siblingFilterSource(k: number): string {
-  const js = Array.from({ length: k }, (_, j) => j);
-  return `function siblingFilterLoop(fns, values, timestamps, length, outValues, outTimestamps, counts, failure) {
-  ${js.map((j) => `const f${j} = fns[${j}], v${j} = outValues[${j}], t${j} = outTimestamps[${j}]; let n${j} = 0;`).join('\n  ')}
-  let i = 0, j = 0;
-  try {
-    for (; i < length; i++) {
-      const v = values[i];
-      ${js.map((j) => `j = ${j}; if (f${j}(v)) { v${j}[n${j}] = v; t${j}[n${j}++] = timestamps[i]; }`).join('\n      ')}
-    }
-  } catch (e) {
-    failure.at = i;
-    counts[${k}] = j;
-    ${js.map((j) => `counts[${j}] = n${j};`).join(' ')}
-    throw e;
-  }
-  ${js.map((j) => `counts[${j}] = n${j};`).join(' ')}
-}`;
-}
-
-/** The k-filter loop without generated code: the same results, one shared call site for every filter. */
-export function siblingFiltersPlain(
-  fns: readonly FilterFunction<unknown>[],
-  values: readonly unknown[],
-  timestamps: Float64Array,
-  length: number,
-  outValues: readonly unknown[][],
-  outTimestamps: readonly Float64Array[],
-  counts: Int32Array,
-  failure: LoopFailure,
-): void {
-  const k = fns.length;
-  for (let j = 0; j < k; j++) counts[j] = 0;
-  let i = 0;
-  let j = 0;
-  try {
-    for (; i < length; i++) {
-      const v = values[i];
-      for (j = 0; j < k; j++) {
-        if (fns[j]!(v)) {
-          const n = counts[j]!;
-          outValues[j]![n] = v;
-          outTimestamps[j]![n] = timestamps[i]!;
-          counts[j] = n + 1;
-        }
-      }
-    }
-  } catch (e) {
-    failure.at = i;
-    counts[k] = j;
-    throw e;
-  }
-}
 
 /** out[i] = fn(values[i]) for i < length. */
 export function mapLoop(fn: MapFunction<unknown, unknown>, values: readonly unknown[], length: number, out: unknown[], failure: LoopFailure): void {
@@ -138,43 +58,6 @@ export function filterLoop(
   } catch (e) {
     failure.at = i;
     failure.produced = n;
-    throw e;
-  }
-  return n;
-}
-
-/**
- * A filter and the map after it in one loop (see FilterOperator.fuseMap): map(values[i]) for the records that pass
- * `fn`, to outValues/outTimestamps in order; returns how many. When a function throws, failure.at is the record,
- * failure.produced the results before it and failure.stage 1 if it was the map.
- */
-export function filterMapLoop(
-  fn: FilterFunction<unknown>,
-  map: MapFunction<unknown, unknown>,
-  values: readonly unknown[],
-  timestamps: Float64Array,
-  length: number,
-  outValues: unknown[],
-  outTimestamps: Float64Array,
-  failure: LoopFailure,
-): number {
-  let n = 0;
-  let i = 0;
-  let stage = 0;
-  try {
-    for (; i < length; i++) {
-      const v = values[i];
-      if (fn(v)) {
-        stage = 1;
-        outValues[n] = map(v);
-        stage = 0;
-        outTimestamps[n++] = timestamps[i]!;
-      }
-    }
-  } catch (e) {
-    failure.at = i;
-    failure.produced = n;
-    failure.stage = stage;
     throw e;
   }
   return n;

@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { assignLoop, filterLoop, filterMapLoop, flatMapLoop, mapLoop, siblingFilterSource, siblingFiltersPlain, type LoopFailure } from './batchLoops.js';
+import { assignLoop, filterLoop, flatMapLoop, mapLoop, type LoopFailure } from './batchLoops.js';
+import { chainLoopPlain, chainLoopSource, type ChainPlan } from './chainLoop.js';
 import { compile, generatedLoop, loopCopiesForTests, loopCopy } from './loopCopies.js';
 
 const failure = (): LoopFailure => ({ at: -1, produced: -1, bad: undefined, stage: 0 });
 
+/** Chain shapes: one filter; filter → map; three sibling filters; a map feeding a filter and a map; a deep mix. */
+const plans: ChainPlan[] = [
+  { kinds: [0], parents: [-1], leaves: [true], writesTimestamps: [true] },
+  { kinds: [0, 1], parents: [-1, 0], leaves: [false, true], writesTimestamps: [true, true] },
+  { kinds: [0, 0, 0], parents: [-1, -1, -1], leaves: [true, true, true], writesTimestamps: [true, true, true] },
+  { kinds: [1, 0, 1], parents: [-1, 0, 0], leaves: [false, true, true], writesTimestamps: [false, true, false] },
+  { kinds: [0, 1, 0, 1, 1], parents: [-1, 0, 1, 2, -1], leaves: [false, false, false, true, true], writesTimestamps: [true, true, true, true, false] },
+];
+
 describe('loop copies', () => {
-  it('compile every loop an operator copies, and every generated sibling-filter loop', () => {
-    for (const loop of [mapLoop, filterLoop, filterMapLoop, assignLoop, flatMapLoop] as ((...a: never[]) => unknown)[]) {
+  it('compile every loop an operator copies, and every generated chain loop', () => {
+    for (const loop of [mapLoop, filterLoop, assignLoop, flatMapLoop] as ((...a: never[]) => unknown)[]) {
       const copy = compile(loop.toString(), loop);
       expect(copy, loop.name).not.toBe(loop);
       expect(copy.name).toBe(loop.name);
     }
-    for (let k = 1; k <= 8; k++) expect(compile(siblingFilterSource(k), siblingFiltersPlain)).not.toBe(siblingFiltersPlain);
+    for (const plan of plans) expect(compile(chainLoopSource(plan), chainLoopPlain)).not.toBe(chainLoopPlain);
   });
 
   it('fall back to the plain loop when the source does not stand alone (as under coverage instrumentation)', () => {
@@ -30,33 +40,7 @@ describe('loop copies', () => {
     loopCopiesForTests.clear();
     loopCopy(mapLoop, 'n1\nf');
     loopCopy(mapLoop, 'n1\nf');
-    generatedLoop('siblingFilterLoop 2\nx', () => siblingFilterSource(2), siblingFiltersPlain);
+    generatedLoop('chainLoop\nx', () => chainLoopSource(plans[0]!), chainLoopPlain);
     expect(loopCopiesForTests.size()).toBe(2);
-  });
-
-  it('the plain sibling-filter loop keeps what the generated one keeps, failures included', () => {
-    const values = Array.from({ length: 20 }, (_, i) => i);
-    const ts = Float64Array.from(values, (v) => v * 10);
-    const fns = [(v: unknown) => (v as number) % 2 === 0, (v: unknown) => (v as number) > 5, (v: unknown) => (v as number) % 3 === 0];
-    const generated = compile(siblingFilterSource(3), siblingFiltersPlain);
-    const run = (loop: typeof siblingFiltersPlain, fs: typeof fns) => {
-      const outV = fs.map(() => [] as unknown[]);
-      const outT = fs.map(() => new Float64Array(values.length));
-      const counts = new Int32Array(fs.length + 1);
-      const f = failure();
-      let threw = false;
-      try {
-        loop(fs, values, ts, values.length, outV, outT, counts, f);
-      } catch {
-        threw = true;
-      }
-      return { threw, at: threw ? f.at : -1, counts: [...counts], kept: outV.map((o, j) => o.slice(0, counts[j])), times: outT.map((o, j) => [...o.slice(0, counts[j])]) };
-    };
-    expect(run(siblingFiltersPlain, fns)).toEqual(run(generated, fns));
-    const boom = [fns[0]!, (v: unknown) => { if (v === 7) throw new Error('boom'); return true; }, fns[2]!];
-    const plain = run(siblingFiltersPlain, boom);
-    expect(plain).toEqual(run(generated, boom));
-    expect(plain).toMatchObject({ threw: true, at: 7 });
-    expect(plain.counts[3]).toBe(1);
   });
 });

@@ -23,7 +23,7 @@ export function loopCopy<F extends (...args: never[]) => unknown>(loop: F, key: 
 }
 
 /**
- * A loop generated as source text (e.g. one call site per sibling filter), compiled once per `id` into the same cache;
+ * A loop generated as source text (e.g. a chain's loop, one call site per stage), compiled once per `id` into the same cache;
  * `fallback` runs instead where it cannot be compiled.
  */
 export function generatedLoop<F extends (...args: never[]) => unknown>(id: string, source: () => string, fallback: F): F {

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -34,6 +34,9 @@ export interface FilePosition {
   line: number;
   /** CSV header, when it has been read (the restored offset is past it). */
   columns?: string[];
+  /** A byte-range split of the file (see splitRanges): where it starts (its id in the file) and ends. */
+  start?: number;
+  end?: number;
 }
 
 export interface FileSourceState {
@@ -47,6 +50,61 @@ interface Cursor extends FilePosition {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The first line start at or after byte `b` (0 for 0; the file's size when no line starts there). */
+function lineStartAtOrAfter(fd: number, b: number, size: number): number {
+  if (b <= 0) return 0;
+  const buf = Buffer.allocUnsafe(4096);
+  // A line starts at b when byte b − 1 ends the line before it.
+  for (let pos = b - 1; pos < size; ) {
+    const bytesRead = readSync(fd, buf, 0, buf.length, pos);
+    if (bytesRead === 0) break;
+    const nl = buf.subarray(0, bytesRead).indexOf(NEWLINE);
+    if (nl >= 0) return pos + nl + 1;
+    pos += bytesRead;
+  }
+  return size;
+}
+
+/** Lines (newlines) in the file's bytes [0, end): the line number a split starting at `end` starts after. */
+async function linesBefore(handle: FileHandle, end: number): Promise<number> {
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  let lines = 0;
+  for (let pos = 0; pos < end; ) {
+    const { bytesRead } = await handle.read(buf, 0, Math.min(CHUNK_BYTES, end - pos), pos);
+    if (bytesRead === 0) break;
+    const chunk = buf.subarray(0, bytesRead);
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) lines++;
+    pos += bytesRead;
+  }
+  return lines;
+}
+
+/**
+ * A single file cut into `parallelism` byte ranges of about equal size, each moved to the next line start (as Flink's
+ * and Hadoop's line-oriented input splits): they tile the file, and every line lies in exactly one of them.
+ */
+export function splitRanges(file: string, parallelism: number): { start: number; end: number }[] {
+  // Synchronous: a few small reads (one line at each cut), also from a restore, which cannot wait.
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const bounds: number[] = [];
+    for (let k = 0; k <= parallelism; k++) bounds.push(k === parallelism ? size : lineStartAtOrAfter(fd, Math.floor((k * size) / parallelism), size));
+    return bounds.slice(0, -1).map((start, k) => ({ start, end: bounds[k + 1]! }));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** 32-bit FNV-1a of a string: a stable, well-spread hash of a file name. */
 function fnv1a(s: string): number {
@@ -125,6 +183,7 @@ export class FileSourceFunction implements SourceFunction {
 
   /** Adds cursors for files not seen yet, in name order; true if there were any. */
   private async discover(isDir: boolean): Promise<boolean> {
+    if (!isDir && this.splitsLines()) return this.discoverSplits();
     let files: string[];
     if (!isDir) files = [this.root];
     else {
@@ -145,6 +204,43 @@ export class FileSourceFunction implements SourceFunction {
       added = true;
     }
     return added;
+  }
+
+  /**
+   * A single bounded JSONL or text file read by several subtasks is cut into line-aligned byte ranges, one per subtask
+   * (FLIP-27 file splits). Not CSV: a quoted field may hold a line break, so a line start is not always a record start.
+   */
+  private splitsLines(): boolean {
+    return (this.parallelism > 1 || this.restoredSplits !== undefined) && !this.c.follow && this.c.format !== 'csv';
+  }
+
+  /** Splits of the file dealt to this subtask by a restore at another parallelism (restoreUnionState). */
+  private restoredSplits: FilePosition[] | undefined;
+
+  /** This subtask's byte ranges of the single file, from where a restore left them. */
+  private async discoverSplits(): Promise<boolean> {
+    if (this.cursors.length > 0) return false;
+    let splits: FilePosition[];
+    if (this.restoredSplits !== undefined) splits = this.restoredSplits;
+    else {
+      const { start, end } = splitRanges(this.root, this.parallelism)[this.subtask]!;
+      const r = [...this.restored.values()].find((f) => f.start === start);
+      splits = [r ?? { file: this.root, start, end, offset: start, line: -1 }];
+    }
+    for (const f of splits) {
+      let line = f.line;
+      if (line < 0) {
+        // Dead letters name their file:line: a split that starts mid-file counts the lines before it once.
+        const handle = await fs.open(this.root, 'r');
+        try {
+          line = await linesBefore(handle, f.offset);
+        } finally {
+          await handle.close();
+        }
+      }
+      this.cursors.push({ file: f.file, start: f.start!, end: f.end!, offset: f.offset, line, readOffset: f.offset, decoder: undefined });
+    }
+    return splits.length > 0;
   }
 
   /**
@@ -184,8 +280,11 @@ export class FileSourceFunction implements SourceFunction {
       }
       cursor.decoder ??= this.newDecoder(cursor);
       for (;;) {
-        const buf = Buffer.allocUnsafe(CHUNK_BYTES); // fresh each time: decoders may keep the tail of a chunk
-        const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, cursor.readOffset);
+        // A split reads up to its end only (a line start: the next split's first line is not its own).
+        const want = cursor.end === undefined ? CHUNK_BYTES : Math.min(CHUNK_BYTES, cursor.end - cursor.readOffset);
+        if (want <= 0) break;
+        const buf = Buffer.allocUnsafe(want); // fresh each time: decoders may keep the tail of a chunk
+        const { bytesRead } = await handle.read(buf, 0, want, cursor.readOffset);
         if (bytesRead === 0 || !this.active(ctx)) break;
         cursor.readOffset += bytesRead;
         progressed = true;
@@ -267,21 +366,53 @@ export class FileSourceFunction implements SourceFunction {
     this.running = false;
   }
 
-  snapshotState(): FileSourceState {
-    return { files: this.cursors.map(({ file, offset, line, columns }) => ({ file, offset, line, ...(columns ? { columns: [...columns] } : {}) })) };
+  snapshotState(): FileSourceState | undefined {
+    if (this.cursors.length === 0) {
+      if (this.restoredSplits !== undefined) return { files: this.restoredSplits.map((f) => ({ ...f })) };
+      // Not started and nothing restored: a restore starts it afresh (for a split, its whole range is left).
+      if (this.restored.size === 0) return undefined;
+    }
+    return {
+      files: this.cursors.map(({ file, offset, line, columns, start, end }) => ({
+        file,
+        offset,
+        line,
+        ...(columns ? { columns: [...columns] } : {}),
+        ...(start !== undefined ? { start, end: end! } : {}),
+      })),
+    };
   }
 
   restoreState(state: unknown): void {
     const s = state as FileSourceState;
-    this.restored = new Map(s.files.map((f) => [f.file, f]));
+    this.restored = new Map(s.files.map((f) => [f.start === undefined ? f.file : `${f.file}#${f.start}`, f]));
+    const splits = s.files.filter((f) => f.start !== undefined);
+    if (splits.length > 0) this.restoredSplits = splits;
   }
 
-  /** After a change of parallelism: every file's position from whichever old subtask read it (positions only grow). */
-  restoreUnionState(states: unknown[]): void {
+  /**
+   * After a change of parallelism: every file's position from whichever old subtask read it (positions only grow).
+   * Byte-range splits of a single file are not cut again: the rest of each old split (from its position to its end)
+   * is dealt out round robin; an old subtask without state had not started its split.
+   */
+  restoreUnionState(states: unknown[], subtaskIndex = 0, parallelism = 1): void {
     this.restored = new Map();
-    for (const s of states as (FileSourceState | undefined)[]) {
+    const old = states as (FileSourceState | undefined)[];
+    for (const s of old) {
       for (const f of s?.files ?? []) if ((this.restored.get(f.file)?.offset ?? -1) < f.offset) this.restored.set(f.file, f);
     }
+    if (this.c.format === 'csv' || this.c.follow || !isFile(this.root)) return;
+    // A single file is read in splits: the rest of each old split goes round robin (an old whole-file position is the
+    // rest of the file; an old subtask without state had not started its split).
+    const ranges = old.some((s) => s === undefined) ? splitRanges(this.root, old.length) : [];
+    const left = old
+      .flatMap((s, j): FilePosition[] => {
+        if (s === undefined) return [{ file: this.root, ...ranges[j]!, offset: ranges[j]!.start, line: -1 }];
+        return s.files.map((f) => (f.start !== undefined ? f : { ...f, start: f.offset, end: Number.MAX_SAFE_INTEGER }));
+      })
+      .filter((f) => f.offset < f.end!)
+      .sort((a, b) => a.start! - b.start!);
+    this.restoredSplits = left.filter((_, i) => i % parallelism === subtaskIndex);
   }
 }
 

@@ -2,7 +2,7 @@ import type { MapFunction } from '../../api/functions.js';
 import { BatchBuffer } from '../BatchBuffer.js';
 import { loopFailure, mapLoop } from '../batchLoops.js';
 import { loopCopy } from '../loopCopies.js';
-import { StreamOperator } from '../StreamOperator.js';
+import { StreamOperator, type LoopStage } from '../StreamOperator.js';
 
 export class MapOperator extends StreamOperator {
   private readonly batch = new BatchBuffer();
@@ -14,6 +14,9 @@ export class MapOperator extends StreamOperator {
   override open(): void {
     super.open();
     this.loop = loopCopy(mapLoop, `${this.ctx.nodeId}\n${String(this.fn)}`);
+  }
+  override loopStage(): LoopStage {
+    return { kind: 'map', fn: this.fn };
   }
   processElement(value: unknown, timestamp: number): void {
     this.output.collect(this.fn(value), timestamp);

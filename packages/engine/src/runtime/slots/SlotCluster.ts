@@ -194,6 +194,9 @@ export class SlotCluster {
         }
         return;
       }
+      case 'tapped':
+        this.job.mergeTapped(m.nodeId, m.records);
+        return;
       case 'service': {
         const fn = this.services[m.name] as ((...a: unknown[]) => void) | undefined;
         fn?.(...m.args);
@@ -208,6 +211,20 @@ export class SlotCluster {
 
   startSources(): void {
     this.post({ type: 'start' });
+    this.started = true;
+    for (const [nodeId, capacity] of this.taps) this.post({ type: 'tap', nodeId, capacity });
+  }
+
+  /** Open data taps by node (the peers open theirs when they start, and on each change). */
+  private readonly taps = new Map<string, number>();
+  private started = false;
+
+  /** Opens, resizes or closes (capacity 0) the tap on a node's subtasks in every peer. */
+  tap(nodeId: string, capacity: number): void {
+    if ((this.taps.get(nodeId) ?? 0) === capacity) return;
+    if (capacity > 0) this.taps.set(nodeId, capacity);
+    else this.taps.delete(nodeId);
+    if (this.started) this.post({ type: 'tap', nodeId, capacity });
   }
 
   /** Resolves when every peer's subtasks have ended. */

@@ -3,6 +3,7 @@ import type { JobClient } from '../../api/StreamExecutionEnvironment.js';
 import type { PipelineGraph } from '../../graph/PipelineGraph.js';
 import type { JobServices } from '../JobServices.js';
 import type { JobSnapshot } from '../Job.js';
+import type { DataTap } from '../DataTap.js';
 import type { FromPeer, PeerData, ToPeer } from './messages.js';
 import { graphShape } from './SlotCluster.js';
 
@@ -16,6 +17,8 @@ export interface SlotPeerOptions {
 
 /** How often a peer sends its subtasks' metrics to slot 0. */
 const METRICS_INTERVAL_MS = 500;
+/** How often a peer sends what its open data taps saw (as the web polls a tap a few times a second). */
+const TAP_INTERVAL_MS = 200;
 
 /**
  * The body of a peer slot thread (Flink's TaskExecutor running user code through its class loader): loads the same
@@ -49,7 +52,9 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
     else if (m.type === 'drain') job.drainSlot(m.id);
     else if (m.type === 'checkpoint') void job.checkpointSlot(m.id).then((operators) => send({ type: 'state', id: m.id, operators }));
     else if (m.type === 'complete') job.notifyCheckpointComplete(m.id);
+    else if (m.type === 'tap') taps.open(job, m.nodeId, m.capacity);
   });
+  const taps = peerTaps(send);
 
   let submitted = 0;
   const submit = (graph: PipelineGraph, jobName: string): JobClient => {
@@ -80,14 +85,19 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
     const j = job;
     const metrics = setInterval(() => send({ type: 'metrics', metrics: j.subtaskMetrics() }), METRICS_INTERVAL_MS);
     metrics.unref();
+    const tapped = setInterval(() => taps.flush(), TAP_INTERVAL_MS);
+    tapped.unref();
     const result = j.run().then(
       (status) => {
         clearInterval(metrics);
+        clearInterval(tapped);
+        taps.flush();
         send({ type: 'finished', metrics: j.subtaskMetrics() });
         return { jobName, status, netRuntime: j.uptime() };
       },
       (e: unknown) => {
         clearInterval(metrics);
+        clearInterval(tapped);
         failed(e);
         throw e;
       },
@@ -114,6 +124,33 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
   }
 }
 
+/**
+ * This slot's open data taps: what each saw since the last flush goes to slot 0, whose tap on the node merges the
+ * records of every slot. Values are structured-cloned; a batch that cannot be (a value holding a function) goes as JSON.
+ */
+function peerTaps(send: (m: FromPeer) => void) {
+  const open = new Map<string, { tap: DataTap; sent: number }>();
+  return {
+    open(job: { tap(nodeId: string, capacity: number): DataTap | undefined }, nodeId: string, capacity: number): void {
+      const tap = job.tap(nodeId, capacity);
+      if (tap === undefined) open.delete(nodeId);
+      else if (open.get(nodeId)?.tap !== tap) open.set(nodeId, { tap, sent: tap.seq - 1 });
+    },
+    flush(): void {
+      for (const [nodeId, o] of open) {
+        const records = o.tap.records(o.sent);
+        if (records.length === 0) continue;
+        o.sent = o.tap.seq - 1;
+        try {
+          send({ type: 'tapped', nodeId, records });
+        } catch {
+          send({ type: 'tapped', nodeId, records: records.map((r) => ({ ...r, value: plainValue(r.value) })) });
+        }
+      }
+    },
+  };
+}
+
 /** A job of the program that another job's peer does not run: it ends at once, as "finished". */
 function notRun(jobName: string, graph: PipelineGraph, JobClass: typeof import('../Job.js').Job): JobClient {
   const job = new JobClass(graph);
@@ -131,6 +168,16 @@ function muteConsole(): { forwardTo(log: ((line: string) => void) | undefined): 
       sink = log;
     },
   };
+}
+
+/** A value as JSON would carry it (functions dropped), or its string when it has no JSON form. */
+function plainValue(v: unknown): unknown {
+  try {
+    const json = JSON.stringify(v);
+    return json === undefined ? String(v) : (JSON.parse(json) as unknown);
+  } catch {
+    return String(v);
+  }
 }
 
 function safeInspect(v: unknown): string {

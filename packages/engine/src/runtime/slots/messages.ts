@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { TappedRecord } from '../DataTap.js';
 
 /**
  * What slots of one job send each other. Data ports (one MessageChannel per pair of slots) carry channel messages;
@@ -51,7 +52,9 @@ export type ToPeer =
   | { type: 'cancel' }
   | { type: 'drain'; id: number }
   | { type: 'checkpoint'; id: number }
-  | { type: 'complete'; id: number };
+  | { type: 'complete'; id: number }
+  /** Open (capacity > 0), resize or close (0) the data tap on a node's local subtasks. */
+  | { type: 'tap'; nodeId: string; capacity: number };
 
 export type FromPeer =
   | { type: 'ready' }
@@ -59,7 +62,9 @@ export type FromPeer =
   | { type: 'finished'; metrics: SubtaskMetrics[] }
   | { type: 'state'; id: number; operators: Record<string, unknown> }
   | { type: 'metrics'; metrics: SubtaskMetrics[] }
-  | { type: 'service'; name: string; args: unknown[] };
+  | { type: 'service'; name: string; args: unknown[] }
+  /** What the slot's open tap on a node saw since the last message. */
+  | { type: 'tapped'; nodeId: string; records: TappedRecord[] };
 
 /** What a peer worker gets when it is given a job (it is started before, from a pool of warm threads). */
 export interface PeerData {

@@ -36,6 +36,44 @@ describe('slots', () => {
   }, 60_000);
 });
 
+describe('slots: data taps', () => {
+  it('a tap on a node shows the records of its subtasks in every slot, a tap on a parallel sink too', async () => {
+    type Tapped = { value: unknown }[];
+    const seen: { map?: Tapped; sink?: Tapped } = {};
+    const done: Promise<void>[] = [];
+    const { results } = await runProgram(keyedWindow(2), {
+      host: {
+        onExecution: (client) => {
+          const job = client.job;
+          const nodes = job.graph.nodes;
+          // The map that records its thread, and the sink of the thread ids (after the map that takes them out).
+          const map = nodes.find((n) => n.type === 'map')!.id;
+          const edges = job.graph.edges;
+          const threadIds = edges.find((e) => e.source === map && nodes.find((n) => n.id === e.target)!.type === 'map')!.target;
+          const sink = edges.find((e) => e.source === threadIds)!.target;
+          const mapTap = job.tap(map, 100_000)!;
+          const sinkTap = job.tap(sink, 100_000)!;
+          done.push(
+            client.getJobExecutionResult().then(() => {
+              seen.map = mapTap.records();
+              seen.sink = sinkTap.records();
+            }),
+          );
+        },
+      },
+    });
+    await Promise.all(done);
+    const threads = new Set(results.threads);
+    expect(threads.size).toBe(2);
+    // Both threads' subtasks are in the taps (the map emits objects with the thread; the sink receives thread ids).
+    expect(new Set(seen.map!.map((r) => (r.value as { thread: number }).thread))).toEqual(threads);
+    expect(new Set(seen.sink!.map((r) => r.value))).toEqual(threads);
+    // Sequence numbers are the merged tap's own, in order.
+    const seqs = seen.map!.map((r) => (r as unknown as { seq: number }).seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  }, 60_000);
+});
+
 const twoInputs = (p: number) => `
 import { StreamExecutionEnvironment } from '@flowbook/engine';
 const env = new StreamExecutionEnvironment();

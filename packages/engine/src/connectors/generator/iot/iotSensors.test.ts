@@ -231,4 +231,18 @@ describe('iot-sensors source', () => {
     const reference = new IotSensorGenerator({ ...genOpts, startTime: state.startTime }).take(3000);
     expect([...before.slice(0, atSnapshot), ...after]).toEqual(reference);
   });
+
+  it('splits its readings among parallel subtasks: at parallelism 2 every reading of one generator, once', async () => {
+    const config: IotSensorsConfig = { seed: 5, sensors: 7, count: 4000, ratePerSecond: 0, outOfOrderFraction: 0.1, lateFraction: 0.02 };
+    const out: IotReading[] = [];
+    const env = new StreamExecutionEnvironment();
+    env.setParallelism(2);
+    env.fromSource<IotReading>(new IotSensors(config), WatermarkStrategy.noWatermarks(), 'sensors').map((r) => r).sinkTo({ connector: 'collect', config: { name: 'out' } });
+    const client = env.executeAsync('split', { collect: (_s: string, v: unknown) => out.push(v as IotReading) });
+    await client.getJobExecutionResult();
+    expect(client.job.metrics().find((m) => m.type === 'source')!.parallelism).toBe(2);
+    const { count: _count, ratePerSecond: _rate, ...genOpts } = config;
+    const key = (r: IotReading) => JSON.stringify(r);
+    expect(out.map(key).sort()).toEqual(new IotSensorGenerator(genOpts).take(4000).map(key).sort());
+  });
 });

@@ -32,7 +32,9 @@ type SourceState = IotGeneratorSnapshot;
 /**
  * The `iot-sensors` source: emits IotSensorGenerator readings with their event timestamps, throttled to
  * ratePerSecond of wall-clock time (as the sales and nexmark generators). Its whole state is checkpointed, so a job
- * restored from a checkpoint emits exactly the readings a failure-free run would have.
+ * restored from a checkpoint emits exactly the readings a failure-free run would have. In parallel, each subtask emits
+ * its share of the readings (see run); its state is its generator's, so it restores at the same parallelism only.
+ * With startTime 'now' each subtask fixes the time when it starts (subtasks in other slots start a few ms apart).
  */
 export class IotSensorsSource implements SourceFunction<IotReading> {
   private running = true;
@@ -52,6 +54,11 @@ export class IotSensorsSource implements SourceFunction<IotReading> {
     if (this.restored) gen.restore(this.restored);
     this.gen = gen;
     const rate = c.ratePerSecond ?? c.eventsPerSecond;
+    // A split per subtask: subtask s of p emits the readings n ≡ s (mod p). Each reading depends on the walks of the
+    // readings before it, so every subtask generates the whole sequence and emits its share (p times the generator's
+    // work, exact at any parallelism); the rate stays the whole source's.
+    const s = ctx.subtaskIndex ?? 0;
+    const p = ctx.parallelism ?? 1;
     const startedAt = ctx.getCurrentProcessingTime();
     const from = gen.position;
     const batch = new SourceBatch(ctx);
@@ -59,8 +66,9 @@ export class IotSensorsSource implements SourceFunction<IotReading> {
       const due = rate === 0 ? gen.position + 4096 : from + Math.floor(((ctx.getCurrentProcessingTime() - startedAt) * rate) / 1000) + 1;
       const end = c.count === undefined ? due : Math.min(due, c.count);
       while (gen.position < end) {
+        const n = gen.position;
         const r = gen.next();
-        batch.add(r, r.timestamp);
+        if (n % p === s) batch.add(r, r.timestamp);
       }
       batch.flush();
       if (rate === 0) await ctx.yield();
@@ -88,6 +96,7 @@ export const iotSensorsConnector: ConnectorDefinition<IotSensorsConfig> = {
   configSchema: IotSensorsConfig as z.ZodType<IotSensorsConfig>,
   createSource: (c) => new IotSensorsSource(c),
   bounded: (c) => c.count !== undefined,
+  splittable: true,
 };
 
 /** `env.fromSource<IotReading>(new IotSensors({ sensors: 20, lateFraction: 0.02 }), WatermarkStrategy.forBoundedOutOfOrderness(2000), 'sensors')` */

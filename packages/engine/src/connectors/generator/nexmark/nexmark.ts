@@ -3,6 +3,7 @@ import type { ConnectorDefinition, ConnectorSpec } from '../../registry.js';
 import { SourceBatch } from '../../SourceBatch.js';
 import type { SourceContext, SourceFunction } from '../../SourceFunction.js';
 import { NexmarkGenerator } from './NexmarkGenerator.js';
+import { firstLanes, lanesOf, nextLane, unionLanes, type Lane, type LanesState } from '../idLanes.js';
 
 export const NexmarkSourceConfig = z.object({
   seed: z.number().int().default(1),
@@ -16,34 +17,7 @@ export const NexmarkSourceConfig = z.object({
 });
 export type NexmarkSourceConfig = z.input<typeof NexmarkSourceConfig>;
 
-/**
- * A share of the event ids (a split, as FLIP-27 sources assign them): the ids ≡ rem (mod mod), from `next` on. Subtask
- * s of p starts with the lane (p, s, s), so both advance through event time together.
- */
-interface Lane {
-  mod: number;
-  rem: number;
-  next: number;
-}
-
-/** Checkpointed: the lanes left; `{ emitted }` is the single-subtask state of earlier versions (ids below it done). */
-type NexmarkState = { lanes: Lane[] } | { emitted: number };
-
-const lanesOf = (s: NexmarkState): Lane[] => ('lanes' in s ? s.lanes.map((l) => ({ ...l })) : [{ mod: 1, rem: 0, next: s.emitted }]);
-
-/** Splits lanes in two by residue until there are at least `n` (each id stays in exactly one lane). */
-function splitLanes(lanes: Lane[], n: number): Lane[] {
-  const out = lanes.map((l) => ({ ...l }));
-  for (let i = 0; out.length < n; i++) {
-    const l = out.shift()!;
-    const mod = l.mod * 2;
-    // The ids ≡ rem (mod m) are those ≡ rem and ≡ rem + m (mod 2m); each half resumes at its first id ≥ next.
-    for (const rem of [l.rem, l.rem + l.mod]) out.push({ mod, rem, next: l.next + ((((rem - l.next) % mod) + mod) % mod) });
-  }
-  return out;
-}
-
-/** Nexmark events (person / auction / bid) with event timestamps; each subtask emits its lanes of ids, checkpointed exactly. */
+/** Nexmark events (person / auction / bid) with event timestamps; each subtask emits its lanes of ids (idLanes.ts), checkpointed exactly. */
 class NexmarkSource implements SourceFunction {
   private running = true;
   private lanes: Lane[] | undefined;
@@ -54,7 +28,7 @@ class NexmarkSource implements SourceFunction {
   async run(ctx: SourceContext): Promise<void> {
     const s = ctx.subtaskIndex ?? 0;
     const p = ctx.parallelism ?? 1;
-    const lanes = (this.lanes ??= [{ mod: p, rem: s, next: s }]);
+    const lanes = (this.lanes ??= firstLanes(s, p));
     const gen = new NexmarkGenerator(this.c);
     const count = this.c.count ?? Number.POSITIVE_INFINITY;
     const started = ctx.getCurrentProcessingTime();
@@ -64,10 +38,8 @@ class NexmarkSource implements SourceFunction {
       const due = this.c.ratePerSecond === 0 ? emitted + 4096 : Math.floor((((ctx.getCurrentProcessingTime() - started) * this.c.ratePerSecond) / 1000) / p) + 1;
       let done = false;
       for (; emitted < due; emitted++) {
-        // The lane with the lowest next id: a subtask's ids go out in order.
-        let lane = lanes[0];
-        for (let i = 1; i < lanes.length; i++) if (lanes[i]!.next < lane!.next) lane = lanes[i];
-        if (lane === undefined || lane.next >= count) {
+        const lane = nextLane(lanes, count);
+        if (lane === undefined) {
           done = true;
           break;
         }
@@ -84,17 +56,15 @@ class NexmarkSource implements SourceFunction {
   cancel(): void {
     this.running = false;
   }
-  snapshotState(): NexmarkState | undefined {
+  snapshotState(): LanesState | undefined {
     // Before run() with no restored state, nothing was emitted: a restore starts this subtask afresh.
     return this.lanes === undefined ? undefined : { lanes: this.lanes.map((l) => ({ ...l })) };
   }
   restoreState(state: unknown): void {
-    this.lanes = lanesOf(state as NexmarkState);
+    this.lanes = lanesOf(state as LanesState);
   }
   restoreUnionState(states: unknown[], subtaskIndex: number, parallelism: number): void {
-    // An old subtask without state had not started: its whole first lane is left. The lanes are dealt out round robin.
-    const all = states.flatMap((st, j) => (st === undefined ? [{ mod: states.length, rem: j, next: j }] : lanesOf(st as NexmarkState)));
-    this.lanes = splitLanes(all, parallelism).filter((_, i) => i % parallelism === subtaskIndex);
+    this.lanes = unionLanes(states, subtaskIndex, parallelism);
   }
 }
 

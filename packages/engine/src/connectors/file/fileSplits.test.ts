@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { StreamExecutionEnvironment } from '../../api/StreamExecutionEnvironment.js';
+import { OutputTag, WatermarkStrategy, type DeadLetter, type JobSnapshot } from '../../index.js';
+import { runWithSnapshot } from '../../testing/runWithSnapshot.js';
+import { FileSource, splitRanges } from './FileSource.js';
+import '../index.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-splits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const N = 30_000;
+const file = path.join(dir, 'events.jsonl');
+// Lines of varying length, so cuts fall mid-line; the last line has no newline.
+writeFileSync(file, Array.from({ length: N }, (_, i) => JSON.stringify({ id: i, pad: 'x'.repeat(i % 17) })).join('\n'));
+const ids = Array.from({ length: N }, (_, i) => i);
+
+function graph(parallelism: number, source = file) {
+  const env = new StreamExecutionEnvironment();
+  env.setParallelism(parallelism);
+  env
+    .fromSource(FileSource.jsonLines(source), WatermarkStrategy.noWatermarks<{ id: number }>(), 'file')
+    .map((e) => e)
+    .sinkTo({ connector: 'collect', config: { name: 'out' } });
+  return env.getPipeline('file splits');
+}
+const run = (parallelism: number, options: { restoreFrom?: JobSnapshot; snapshotAfter?: number } = {}) =>
+  runWithSnapshot(graph(parallelism), (v) => (v as { id: number }).id, options);
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+describe('a single JSONL file is read in line-aligned byte ranges, one per subtask', () => {
+  it('cuts the file into ranges that tile it, each starting at a line start', () => {
+    const bytes = readFileSync(file);
+    for (const p of [1, 2, 3, 7]) {
+      const ranges = splitRanges(file, p);
+      expect(ranges).toHaveLength(p);
+      expect(ranges[0]!.start).toBe(0);
+      expect(ranges.at(-1)!.end).toBe(bytes.length);
+      for (let k = 1; k < p; k++) {
+        expect(ranges[k]!.start).toBe(ranges[k - 1]!.end);
+        expect(bytes[ranges[k]!.start - 1]).toBe(0x0a);
+      }
+    }
+  });
+
+  it('at parallelism 2 each subtask reads its range: every record once', async () => {
+    const { out, job } = await run(2);
+    const source = job.metrics().find((m) => m.type === 'source')!;
+    expect(source.parallelism).toBe(2);
+    // Both subtasks read about half (a subtask alone reading the file would also give every record once).
+    const perSubtask = job.subtaskMetrics().filter((m) => m.nodeId === source.nodeId).map((m) => m.recordsOut);
+    expect(perSubtask).toHaveLength(2);
+    for (const n of perSubtask) expect(n).toBeGreaterThan(N * 0.4);
+    expect(sorted(out)).toEqual(ids);
+  });
+
+  it.each([
+    [2, 2],
+    [2, 1],
+    [1, 2],
+    [2, 3],
+  ])('restores from parallelism %i to %i: nothing lost or read twice', async (before, after) => {
+    const first = await run(before, { snapshotAfter: 5_000 });
+    expect(first.out.length).toBeLessThan(N);
+    const second = await run(after, { restoreFrom: first.snapshot! });
+    expect(sorted([...first.out, ...second.out])).toEqual(ids);
+  });
+
+  it('names the file and line of a malformed record in a later range', async () => {
+    const bad = path.join(dir, 'bad.jsonl');
+    const lines = Array.from({ length: 2000 }, (_, i) => (i === 1500 ? '{not json' : JSON.stringify({ id: i })));
+    writeFileSync(bad, lines.join('\n') + '\n');
+    const env = new StreamExecutionEnvironment();
+    env.setParallelism(2);
+    const dead = new OutputTag<DeadLetter>('dead-letter');
+    const s = env.fromSource(FileSource.jsonLines(bad), WatermarkStrategy.noWatermarks<{ id: number }>(), 'file');
+    s.map((e) => e.id).sinkTo({ connector: 'collect', config: { name: 'out' } });
+    s.getSideOutput(dead).sinkTo({ connector: 'collect', config: { name: 'dead' } });
+    const got: Record<string, unknown[]> = {};
+    await env.executeAsync('bad', { collect: (sink: string, v: unknown) => (got[sink] ??= []).push(v) }).getJobExecutionResult();
+    expect(got.out).toHaveLength(1999);
+    expect(got.dead).toHaveLength(1);
+    expect(JSON.stringify(got.dead![0])).toContain(`${bad}:1501`);
+  });
+});
