@@ -69,10 +69,12 @@ describe('co-editing over socket.io', () => {
     // REST: GET gives the version; a PUT based on an older one is refused with the current notebook.
     const get = async () => {
       const g = await fetch(`${server.origin}/api/notebooks/${NB}`, { headers: owner });
-      return { etag: g.headers.get('etag')!, body: (await g.json()) as { notebook: Notebook; version: string } };
+      return { etag: g.headers.get('etag')!, cache: g.headers.get('cache-control'), body: (await g.json()) as { notebook: Notebook; version: string } };
     };
-    const { etag, body } = await get();
+    const { etag, cache, body } = await get();
     expect(body.version).toBe(etag);
+    // The ETag leaves outputs out: a browser must not revalidate into a cached body whose outputs have changed.
+    expect(cache).toBe('no-store');
     expect(firstSource(body.notebook)).toMatch(/^edited by A\n/);
     await ra.edit((n) => ({ ...n, title: 'newer' }));
     const stale = await fetch(`${server.origin}/api/notebooks/${NB}`, { method: 'PUT', headers: { ...owner, 'if-match': etag }, body: JSON.stringify({ ...body.notebook, title: 'stale' }) });

@@ -183,8 +183,10 @@ export function notebooksApi(store: NotebookStore, revisions: RevisionStore, aut
     wrap(async (req, res) => {
       authz.need(res, 'read', nameParam(req));
       const notebook = await store.read(nameParam(req));
-      // The version a PUT must name in If-Match (see docs/collaboration.md).
+      // The version a PUT must name in If-Match (see docs/collaboration.md). It leaves outputs out, so a conditional GET
+      // would get 304 and a cached body with outputs since cleared or replaced: the body is never cached.
       res.setHeader('ETag', versionOf(notebook));
+      res.setHeader('Cache-Control', 'no-store');
       res.json({ name: nameParam(req), notebook, version: versionOf(notebook) });
     }),
   );
