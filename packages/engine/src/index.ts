@@ -94,6 +94,9 @@ export { bundleEntryFromSources } from './runtime/bundleEntry.js';
 export type { SlotProgram } from './runtime/slots/messages.js';
 
 export { runSqlScript, explainSql, describeCatalog, type SqlScriptOptions } from './sql/runSqlScript.js';
+export { runSqlOnFlink, type FlinkSqlOptions } from './sql/runSqlOnFlink.js';
+export { FlinkSqlGatewayClient, FlinkSqlGatewayError } from './connectors/flinkSqlGateway/FlinkSqlGatewayClient.js';
+export { FlinkSqlGatewaySource, FlinkSqlGatewaySourceFunction } from './connectors/flinkSqlGateway/index.js';
 export { SqlError } from './sql/SqlError.js';
 export { StreamTableEnvironment, type ChangelogRow, type RowKind } from './table/StreamTableEnvironment.js';
 export { Table } from './table/Table.js';

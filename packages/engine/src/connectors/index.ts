@@ -13,6 +13,7 @@ import { kafkaConnector } from './kafka/index.js';
 import { iotSensorsConnector } from './generator/iot/iotSensors.js';
 import { datagenConnector } from './datagen/datagen.js';
 import { blackholeConnector } from './blackhole/blackhole.js';
+import { flinkSqlGatewayConnector } from './flinkSqlGateway/flinkSqlGateway.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -31,6 +32,7 @@ export function registerBuiltinConnectors(): void {
   registerConnector(kafkaConnector);
   registerConnector(datagenConnector);
   registerConnector(blackholeConnector);
+  registerConnector(flinkSqlGatewayConnector);
 }
 registerBuiltinConnectors();
 
