@@ -37,6 +37,7 @@ const cells = [
   { id: 'byUser', type: 'sql', source: 'SELECT `user`, COUNT(*) AS n, MAX(url) AS lastUrl FROM clicks GROUP BY `user`' },
   { id: 'perMinute', type: 'sql', source: "SELECT window_start, window_end, COUNT(*) AS n, COUNT(DISTINCT `user`) AS users\nFROM TABLE(TUMBLE(TABLE clicks, DESCRIPTOR(ts), INTERVAL '1' MINUTE))\nGROUP BY window_start, window_end" },
   { id: 'bad', type: 'sql', source: 'SELECT `user`\nFROM clickz' },
+  { id: 'insert', type: 'sql', source: "CREATE TEMPORARY TABLE src (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');\nCREATE TEMPORARY TABLE sink (n BIGINT) WITH ('connector' = 'blackhole');\nINSERT INTO sink SELECT n FROM src" },
   { id: 'endless', type: 'sql', source: "CREATE TEMPORARY TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');\nSELECT n FROM ticks" },
 ];
 
@@ -145,5 +146,16 @@ describe('SQL cells on Apache Flink through its SQL Gateway', { timeout: 180_000
     await socket.emitWithAck('cell.cancel', { notebook: 'flinkgw', cellId: 'endless' });
     await waitFor(running, (n) => n === 0, 30_000, 250);
     await waitFor(async () => statusOf('endless')?.status, (s) => s !== 'running', 30_000);
+  });
+
+  it('an INSERT is submitted: the cell finishes with the job id, the job keeps running on Flink', async () => {
+    const r = await runCell('insert', 'flink');
+    expect(r.error).toBeUndefined();
+    const jobId = r.rows.map((row) => Object.values(row).find((v) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v))).find(Boolean) as string;
+    expect(jobId).toMatch(/^[0-9a-f]{32}$/);
+    const job = (await (await fetch(`${flink.flinkRest}/jobs/${jobId}`)).json()) as { state: string };
+    expect(['CREATED', 'INITIALIZING', 'RUNNING']).toContain(job.state);
+    await fetch(`${flink.flinkRest}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
+    await waitFor(async () => ((await (await fetch(`${flink.flinkRest}/jobs/${jobId}`)).json()) as { state: string }).state, (s) => s === 'CANCELED', 30_000, 250);
   });
 });
