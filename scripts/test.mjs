@@ -29,6 +29,7 @@ const vitest = (name, config) => {
 
 // Apache Kafka's jars from Maven Central (cached): fetched here so that no test's timeout pays for the download.
 status ||= step('kafka jars', 'node', ['scripts/kafka/broker.mjs', '--fetch']);
+status ||= step('flink jars', 'node', ['scripts/flink/gateway.mjs', '--fetch']);
 vitest('unit');
 status ||= step('build', 'npm', ['run', 'build']);
 if (status === 0) vitest('e2e', 'vitest.e2e.config.ts');

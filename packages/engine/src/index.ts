@@ -95,6 +95,9 @@ export { bundleEntryFromSources } from './runtime/bundleEntry.js';
 export type { SlotProgram } from './runtime/slots/messages.js';
 
 export { runSqlScript, explainSql, describeCatalog, type SqlScriptOptions } from './sql/runSqlScript.js';
+export { runSqlOnFlink, type FlinkSqlOptions } from './sql/runSqlOnFlink.js';
+export { FlinkSqlGatewayClient, FlinkSqlGatewayError } from './connectors/flinkSqlGateway/FlinkSqlGatewayClient.js';
+export { FlinkSqlGatewaySource, FlinkSqlGatewaySourceFunction } from './connectors/flinkSqlGateway/index.js';
 export { SqlError } from './sql/SqlError.js';
 export { StreamTableEnvironment, type ChangelogRow, type RowKind } from './table/StreamTableEnvironment.js';
 export { Table } from './table/Table.js';
@@ -103,5 +106,5 @@ export { Schema, SchemaBuilder } from './table/Schema.js';
 export { SCALAR_FUNCTIONS } from './sql/functions.js';
 export { TABLE_CONNECTOR_OPTIONS } from './sql/tableConnectors.js';
 // A SQL cell as a program (server and CLI run the same), and the statement splitter its catalog comes from.
-export { catalogAbove, sqlJobName, sqlProgramOf } from './cells/sqlCellProgram.js';
+export { catalogAbove, flinkSqlGateway, sqlJobName, sqlProgramOf } from './cells/sqlCellProgram.js';
 export { isCatalogStatement, splitStatements, type SqlStatement } from './sql/splitStatements.js';

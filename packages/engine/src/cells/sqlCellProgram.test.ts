@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Notebook, SqlCell } from '@flowbook/protocol';
-import { catalogAbove, sqlProgramOf } from './sqlCellProgram.js';
+import { catalogAbove, flinkSqlGateway, sqlProgramOf } from './sqlCellProgram.js';
 
 const ddl = "CREATE TABLE orders (id INT) WITH ('connector' = 'datagen');\nSELECT * FROM orders;\nSET 'parallelism.default' = '2'";
 const query: SqlCell = { id: 'q', type: 'sql', title: 'Top orders', source: 'SELECT id FROM orders', mode: 'update', charts: {} };
@@ -37,5 +37,20 @@ describe('sqlProgramOf', () => {
     const program = sqlProgramOf(nb, query, tricky);
     const literal = /runSqlScript\((".*?(?<!\\)"), /.exec(program)![1]!;
     expect(JSON.parse(literal)).toBe(tricky);
+  });
+
+  it('with a Flink SQL Gateway, generates a runSqlOnFlink call with the statements and their lines as data', () => {
+    const program = sqlProgramOf(nb, query, "SET 'a' = 'b';\n\nSELECT id FROM orders", 'http://flink:8083');
+    expect(program).toBe(
+      "import { runSqlOnFlink } from '@flowbook/engine';\n" +
+        `await runSqlOnFlink([{"text":"SET 'a' = 'b'","line":1},{"text":"SELECT id FROM orders","line":3}], {"catalog":["CREATE TABLE orders (id INT) WITH ('connector' = 'datagen')","SET 'parallelism.default' = '2'"],"jobName":"Shop: Top orders","gateway":"http://flink:8083"});\n`,
+    );
+  });
+
+  it('reads FLOWBOOK_FLINK_SQL_GATEWAY and refuses what is not an http(s) URL', () => {
+    expect(flinkSqlGateway({})).toBeUndefined();
+    expect(flinkSqlGateway({ FLOWBOOK_FLINK_SQL_GATEWAY: ' http://flink:8083 ' })).toBe('http://flink:8083');
+    expect(() => flinkSqlGateway({ FLOWBOOK_FLINK_SQL_GATEWAY: 'flink:8083' })).toThrow(/FLOWBOOK_FLINK_SQL_GATEWAY/);
+    expect(() => flinkSqlGateway({ FLOWBOOK_FLINK_SQL_GATEWAY: 'ftp://flink' })).toThrow(/http/);
   });
 });

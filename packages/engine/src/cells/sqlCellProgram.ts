@@ -22,6 +22,23 @@ function catalogStatementsAbove(nb: Notebook, cellId: string): { text: string; c
   );
 }
 
+/**
+ * The Flink SQL Gateway SQL cells run on (`FLOWBOOK_FLINK_SQL_GATEWAY=http://host:8083`), or undefined for the
+ * embedded engine. Checked here so that a bad value fails the run with a clear message.
+ */
+export function flinkSqlGateway(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.FLOWBOOK_FLINK_SQL_GATEWAY?.trim();
+  if (!url) return undefined;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`FLOWBOOK_FLINK_SQL_GATEWAY is not a URL: ${url}`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`FLOWBOOK_FLINK_SQL_GATEWAY must be an http(s) URL: ${url}`);
+  return url;
+}
+
 /** The job name of a SQL cell: notebook title and cell title (or id). */
 export function sqlJobName(nb: Notebook, cell: Pick<SqlCell, 'id' | 'title'>): string {
   return `${nb.title}: ${cell.title?.trim() || cell.id}`;
@@ -32,9 +49,17 @@ export function sqlJobName(nb: Notebook, cell: Pick<SqlCell, 'id' | 'title'>): s
  * the same worker, TaskManager, checkpoints and taps as a code cell. `source` is the cell's SQL (the saved one unless a
  * writer sends edits). The SQL is embedded as JSON string literals: nothing in it can become code.
  */
-export function sqlProgramOf(nb: Notebook, cell: SqlCell, source: string = cell.source): string {
+export function sqlProgramOf(nb: Notebook, cell: SqlCell, source: string = cell.source, gateway: string | undefined = flinkSqlGateway()): string {
   const catalog = catalogStatementsAbove(nb, cell.id);
   const options = { catalog: catalog.map((s) => s.text), jobName: sqlJobName(nb, cell) };
+  if (gateway) {
+    // On an Apache Flink cluster: the statements go to its SQL Gateway; the job here only carries the results.
+    return [
+      "import { runSqlOnFlink } from '@flowbook/engine';",
+      `await runSqlOnFlink(${JSON.stringify(splitStatements(source))}, ${JSON.stringify({ ...options, gateway })});`,
+      '',
+    ].join('\n');
+  }
   const run = `await runSqlScript(${JSON.stringify(source)}, ${JSON.stringify(options)});`;
   if (catalog.length === 0) return ["import { runSqlScript } from '@flowbook/engine';", run, ''].join('\n');
   // The engine names a failing catalog statement by its number; the user needs the cell above it comes from.

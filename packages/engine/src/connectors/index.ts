@@ -14,6 +14,7 @@ import { iotSensorsConnector } from './generator/iot/iotSensors.js';
 import { functionSourceConnector } from './function/FunctionSource.js';
 import { datagenConnector } from './datagen/datagen.js';
 import { blackholeConnector } from './blackhole/blackhole.js';
+import { flinkSqlGatewayConnector } from './flinkSqlGateway/flinkSqlGateway.js';
 
 /** Built-in connectors; each lives in its own folder. */
 export function registerBuiltinConnectors(): void {
@@ -33,6 +34,7 @@ export function registerBuiltinConnectors(): void {
   registerConnector(functionSourceConnector);
   registerConnector(datagenConnector);
   registerConnector(blackholeConnector);
+  registerConnector(flinkSqlGatewayConnector);
 }
 registerBuiltinConnectors();
 

@@ -1773,6 +1773,161 @@ export const BUILTIN_CATALOG: Catalog = {
       }
     },
     {
+      "id": "source:flink-sql-gateway",
+      "type": "source",
+      "connector": "flink-sql-gateway",
+      "label": "Flink sql gateway",
+      "group": "sources",
+      "description": "Runs SQL on an Apache Flink cluster through its SQL Gateway and emits the changelog of the query",
+      "inputs": 0,
+      "outputs": 1,
+      "keyed": false,
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "connector": {
+            "type": "string",
+            "const": "flink-sql-gateway"
+          },
+          "config": {
+            "type": "object",
+            "properties": {
+              "url": {
+                "type": "string",
+                "format": "uri"
+              },
+              "statements": {
+                "minItems": 1,
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "text": {
+                      "type": "string",
+                      "minLength": 1
+                    },
+                    "line": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 9007199254740991
+                    }
+                  },
+                  "required": [
+                    "text",
+                    "line"
+                  ]
+                }
+              },
+              "catalog": {
+                "default": [],
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              },
+              "properties": {
+                "default": {},
+                "type": "object",
+                "propertyNames": {
+                  "type": "string"
+                },
+                "additionalProperties": {
+                  "type": "string"
+                }
+              },
+              "jobName": {
+                "type": "string"
+              },
+              "pollIntervalMs": {
+                "default": 200,
+                "type": "integer",
+                "minimum": 10,
+                "maximum": 9007199254740991,
+                "x-flowbook": "duration"
+              }
+            },
+            "required": [
+              "url",
+              "statements"
+            ]
+          },
+          "watermarkStrategy": {
+            "type": "object",
+            "properties": {
+              "kind": {
+                "type": "string",
+                "enum": [
+                  "boundedOutOfOrderness",
+                  "noWatermarks",
+                  "generator"
+                ]
+              },
+              "maxOutOfOrderness": {
+                "type": "number",
+                "minimum": 0,
+                "x-flowbook": "duration"
+              },
+              "generator": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
+              },
+              "timestampAssigner": {
+                "type": "object",
+                "properties": {
+                  "code": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "ref": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "code"
+                ],
+                "x-flowbook": "fn"
+              },
+              "idleness": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "x-flowbook": "duration"
+              }
+            },
+            "required": [
+              "kind"
+            ]
+          }
+        },
+        "required": [
+          "connector",
+          "config"
+        ]
+      },
+      "defaults": {
+        "connector": "flink-sql-gateway",
+        "config": {
+          "catalog": [],
+          "properties": {},
+          "pollIntervalMs": 200
+        },
+        "watermarkStrategy": {
+          "kind": "noWatermarks"
+        }
+      }
+    },
+    {
       "id": "assignTimestampsAndWatermarks",
       "type": "assignTimestampsAndWatermarks",
       "label": "Timestamps & watermarks",
@@ -5679,6 +5834,74 @@ export const BUILTIN_CATALOG: Catalog = {
       "configSchema": {
         "type": "object",
         "properties": {}
+      }
+    },
+    {
+      "name": "flink-sql-gateway",
+      "description": "Runs SQL on an Apache Flink cluster through its SQL Gateway and emits the changelog of the query",
+      "source": true,
+      "sink": false,
+      "configSchema": {
+        "type": "object",
+        "properties": {
+          "url": {
+            "type": "string",
+            "format": "uri"
+          },
+          "statements": {
+            "minItems": 1,
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "text": {
+                  "type": "string",
+                  "minLength": 1
+                },
+                "line": {
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 9007199254740991
+                }
+              },
+              "required": [
+                "text",
+                "line"
+              ]
+            }
+          },
+          "catalog": {
+            "default": [],
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "properties": {
+            "default": {},
+            "type": "object",
+            "propertyNames": {
+              "type": "string"
+            },
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "jobName": {
+            "type": "string"
+          },
+          "pollIntervalMs": {
+            "default": 200,
+            "type": "integer",
+            "minimum": 10,
+            "maximum": 9007199254740991,
+            "x-flowbook": "duration"
+          }
+        },
+        "required": [
+          "url",
+          "statements"
+        ]
       }
     }
   ]

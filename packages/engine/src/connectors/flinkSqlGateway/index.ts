@@ -1,0 +1,2 @@
+export { FlinkSqlGatewaySource, FlinkSqlGatewayConfig, flinkSqlGatewayConnector } from './flinkSqlGateway.js';
+export { FlinkSqlGatewaySourceFunction } from './FlinkSqlGatewaySourceFunction.js';
