@@ -20,6 +20,11 @@ export interface ConnectorDefinition<C = unknown> {
   fieldRefs?: string[];
   /** The source emits watermarks itself (Kafka's per-partition watermarks): it runs with WatermarkStrategy.noWatermarks(). */
   emitsWatermarks?: boolean;
+  /**
+   * The source's records carry event timestamps (collectWithTimestamp), so a watermark strategy needs no timestamp
+   * assigner: true always, or the name of the config option that must be set (elements' `timestamps`).
+   */
+  recordTimestamps?: true | string;
   /** Bounded sources end; unbounded ones run until cancelled. */
   bounded?(config: C): boolean;
   /**

@@ -1417,10 +1417,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "defaults": {
         "watermarkStrategy": {
           "kind": "boundedOutOfOrderness",
-          "maxOutOfOrderness": 1000,
-          "timestampAssigner": {
-            "code": "(event, recordTimestamp) => recordTimestamp"
-          }
+          "maxOutOfOrderness": 1000
         }
       }
     },
@@ -4129,6 +4126,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "A fixed list of elements (fromElements / fromCollection)",
       "source": true,
       "sink": false,
+      "recordTimestamps": "timestamps",
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4225,6 +4223,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Nexmark auction events (persons, auctions, bids) for demos and benchmarks",
       "source": true,
       "sink": false,
+      "recordTimestamps": true,
       "outputFields": [
         "person",
         "auction",
@@ -4508,6 +4507,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "MQTT broker: subscribe to topics (source) or publish records (sink)",
       "source": true,
       "sink": true,
+      "recordTimestamps": true,
       "outputFields": [
         "topic",
         "payload",
@@ -4662,6 +4662,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Generated IoT sensor readings (temperature, humidity) with optional out-of-order, late and malformed readings",
       "source": true,
       "sink": false,
+      "recordTimestamps": true,
       "outputFields": [
         "sensorId",
         "site",
@@ -4767,6 +4768,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "source": true,
       "sink": true,
       "emitsWatermarks": true,
+      "recordTimestamps": true,
       "outputFields": [
         "topic",
         "partition",

@@ -75,6 +75,8 @@ export interface CatalogConnector {
   sink: boolean;
   /** The source emits its own watermarks (Kafka's per-partition ones). */
   emitsWatermarks?: boolean;
+  /** The source's records carry event timestamps: always, or when the named config option is set. */
+  recordTimestamps?: true | string;
   /** Record fields a source emits, and the config options of a sink that name fields (see graph/recordFields.ts). */
   outputFields?: string[];
   outputFieldsUnless?: string;
@@ -169,7 +171,8 @@ const FN_TEMPLATES: Record<string, Record<string, unknown>> = {
     fn: { code: '({\n  processElement1(value, ctx, out) {\n    out.collect(value);\n  },\n  processElement2(value, ctx, out) {\n    out.collect(value);\n  },\n})' },
   },
   assignTimestampsAndWatermarks: {
-    watermarkStrategy: { kind: 'boundedOutOfOrderness', maxOutOfOrderness: 1000, timestampAssigner: { code: '(event, recordTimestamp) => recordTimestamp' } },
+    // No assigner: validation asks for one where the records upstream carry no timestamps (a recordTimestamp passed through would be none).
+    watermarkStrategy: { kind: 'boundedOutOfOrderness', maxOutOfOrderness: 1000 },
   },
   // Processing time by default: an event-time window needs watermarks upstream, which a new canvas has not got yet.
   window: { assigner: { kind: 'tumbling', time: 'processing', size: 5000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => a' } } },
@@ -341,6 +344,7 @@ export function buildCatalog(operators: OperatorSpec[] = listOperatorSpecs(), co
       source: !!c.createSource,
       sink: !!c.createSink,
       ...(c.emitsWatermarks ? { emitsWatermarks: true } : {}),
+      ...(c.recordTimestamps !== undefined ? { recordTimestamps: c.recordTimestamps } : {}),
       ...(c.outputFields ? { outputFields: c.outputFields } : {}),
       ...(c.outputFieldsUnless ? { outputFieldsUnless: c.outputFieldsUnless } : {}),
       ...(c.fieldRefs ? { fieldRefs: c.fieldRefs } : {}),
@@ -370,6 +374,7 @@ export function registerCatalogConnectors(catalog: Catalog): void {
       name: c.name,
       description: c.description,
       ...(c.emitsWatermarks ? { emitsWatermarks: true } : {}),
+      ...(c.recordTimestamps !== undefined ? { recordTimestamps: c.recordTimestamps } : {}),
       ...(c.outputFields ? { outputFields: c.outputFields } : {}),
       ...(c.outputFieldsUnless ? { outputFieldsUnless: c.outputFieldsUnless } : {}),
       ...(c.fieldRefs ? { fieldRefs: c.fieldRefs } : {}),

@@ -1,8 +1,9 @@
 import { singleSubtaskReason } from './parallelism.js';
 import { getOperatorSpec } from './operatorSpecs.js';
-import { getConnector, parseConnectorConfig } from '../connectors/registry.js';
+import { parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
 import { recordFieldIssues } from './recordFields.js';
+import { eventTimeIssues } from './eventTime.js';
 
 export interface GraphIssue {
   nodeId?: string;
@@ -84,34 +85,21 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
       issues.push({ nodeId: n.id, message: (e as Error).message });
     }
   }
-  // An event-time window never fires without watermarks: some path upstream must assign timestamps and watermarks.
-  const hasWatermarks = (id: string, seen = new Set<string>()): boolean => {
-    if (seen.has(id)) return false;
-    seen.add(id);
-    const node = graph.nodes.find((x) => x.id === id);
-    if (!node) return false;
-    if (node.type === 'assignTimestampsAndWatermarks') return true;
-    const ws = node.config.watermarkStrategy as { kind?: string } | undefined;
-    if (node.type === 'source') {
-      if (ws !== undefined && ws.kind !== 'noWatermarks') return true;
-      // A source that emits its own watermarks (Kafka's per-partition ones) needs no strategy, nor an assigner that drops them.
-      const def = typeof node.config.connector === 'string' ? getConnector(node.config.connector) : undefined;
-      return (ws as { timestampAssigner?: unknown } | undefined)?.timestampAssigner === undefined && def?.emitsWatermarks === true;
-    }
-    const ins = graph.edges.filter((e) => e.target === id);
-    // Each input is its own path (a copy of `seen`): inputs that share an ancestor (a diamond) both reach it.
-    return ins.length > 0 && ins.every((e) => hasWatermarks(e.source, new Set(seen)));
-  };
+  issues.push(...eventTimeIssues(graph));
+  // A window without keyBy is the API's windowAll (one subtask, a function without key): say so, never guess it.
   for (const n of graph.nodes) {
-    const assigner = n.config.assigner as { time?: string; kind?: string } | undefined;
-    if ((n.type === 'window' || n.type === 'windowJoin' || n.type === 'windowCoGroup') && assigner?.time === 'event') {
-      const ins = graph.edges.filter((e) => e.target === n.id);
-      if (ins.length > 0 && !ins.every((e) => hasWatermarks(e.source))) {
-        issues.push({ nodeId: n.id, message: 'an event-time window needs timestamps and watermarks upstream: use fromSource(..., WatermarkStrategy.forBoundedOutOfOrderness(...)) or assignTimestampsAndWatermarks' });
-      }
+    if (n.type !== 'window') continue;
+    const ins = graph.edges.filter((e) => e.target === n.id);
+    if (ins.length === 0) continue;
+    const keyed = ins.every((e) => e.partitioning === 'hash');
+    if (!keyed && n.config.allWindow !== true) {
+      issues.push({ nodeId: n.id, message: 'the window has no key: set Key by on the edge into it (keyBy), or tick "All window" to window the whole stream in one subtask (windowAll)' });
+    } else if (keyed && n.config.allWindow === true) {
+      issues.push({ nodeId: n.id, message: '"All window" (windowAll) is ticked but the edge into the window is keyed: untick it, or clear Key by on the edge' });
     }
   }
-  if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source' });
+  if (graph.nodes.length === 0) issues.push({ message: 'the pipeline is empty: add a source from Sources in the palette, then operators and a sink' });
+  else if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source: add one from Sources in the palette' });
   issues.push(...recordFieldIssues(graph));
   return issues;
 }
