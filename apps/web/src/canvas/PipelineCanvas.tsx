@@ -104,7 +104,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   const pastes = useRef(0);
 
   const entryOf = useCallback((n: GraphNode) => catalogEntryFor(catalog, n), [catalog]);
-  const validation = useMemo(() => validatePipeline(graph, catalog), [graph, catalog]);
+  const validation = useMemo(() => validatePipeline(graph), [graph]);
   const metricsById = useMemo(() => new Map((metrics ?? []).map((m) => [m.nodeId, m])), [metrics]);
 
   const say = (text: string) => {

@@ -1,3 +1,4 @@
+import { validatePipeline } from './validation.js';
 import { describe, expect, it } from 'vitest';
 import { catalog, catalogEntryFor, toCode, type GraphNode, type PipelineGraph } from './engine.js';
 import {
@@ -76,11 +77,14 @@ describe('graph editing', () => {
     ]);
   });
 
-  it('marks a window over a plain stream as windowAll and a keyed one not, as the API does', () => {
+  it('leaves a window over a plain stream to the user (All window or keyBy), and clears windowAll once keyed', () => {
     let { g, ids } = build('source:sales-generator', 'window', 'sink:print');
     g = connect(g, { source: ids[0]!, target: ids[1]!, targetInput: 0 }, entry('window'));
     g = connect(g, { source: ids[1]!, target: ids[2]!, targetInput: 0 }, entry('sink:print'));
-    expect(g.nodes[1]!.config.allWindow).toBe(true);
+    expect(g.nodes[1]!.config.allWindow).toBeUndefined();
+    expect(validatePipeline(g).byNode.get(ids[1]!)).toEqual([expect.stringMatching(/^the window has no key/)]);
+    g = updateNode(g, ids[1]!, { config: { ...g.nodes[1]!.config, allWindow: true } });
+    expect(validatePipeline(g).issues).toEqual([]);
     expect(toCode(g)).toContain('.windowAll(TumblingProcessingTimeWindows.of(Time.seconds(5)))');
     const key = edgeKey(g.edges[0]!);
     g = updateEdge(g, key, { partitioning: 'hash', keySelector: { code: '(line) => line.split(",")[1]' } });

@@ -136,20 +136,18 @@ const roundXY = (p: XY): XY => ({ x: Math.round(p.x), y: Math.round(p.y) });
 
 /**
  * A window over a stream without keyBy is the API's windowAll, whose node carries `allWindow` (its process function
- * gets no key). The canvas derives the flag from the input edge so drawn graphs mean what the code would.
+ * gets no key, one subtask). That is a choice the user ticks ("All window"): validation flags an unkeyed window
+ * without it. Keying the edge into a window clears the flag, since a keyed window is never windowAll.
  */
 export function syncWindowAll(graph: PipelineGraph): PipelineGraph {
   let changed = false;
   const nodes = graph.nodes.map((n) => {
-    if (n.type !== 'window') return n;
+    if (n.type !== 'window' || n.config.allWindow !== true) return n;
     const ins = graph.edges.filter((e) => e.target === n.id);
-    if (ins.length !== 1) return n;
-    const all = ins[0]!.partitioning !== 'hash';
-    if (all === (n.config.allWindow === true)) return n;
+    if (ins.length === 0 || !ins.every((e) => e.partitioning === 'hash')) return n;
     changed = true;
     const config = { ...n.config };
-    if (all) config.allWindow = true;
-    else delete config.allWindow;
+    delete config.allWindow;
     return { ...n, config };
   });
   return changed ? { ...graph, nodes } : graph;

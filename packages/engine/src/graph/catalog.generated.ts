@@ -1665,6 +1665,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -1672,8 +1673,7 @@ export const BUILTIN_CATALOG: Catalog = {
                 "required": [
                   "kind",
                   "time",
-                  "size",
-                  "offset"
+                  "size"
                 ]
               },
               {
@@ -1701,6 +1701,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -1709,8 +1710,7 @@ export const BUILTIN_CATALOG: Catalog = {
                   "kind",
                   "time",
                   "size",
-                  "slide",
-                  "offset"
+                  "slide"
                 ]
               },
               {
@@ -2006,13 +2006,13 @@ export const BUILTIN_CATALOG: Catalog = {
                     "maximum": 9007199254740991
                   },
                   "doEvictAfter": {
+                    "default": false,
                     "type": "boolean"
                   }
                 },
                 "required": [
                   "kind",
-                  "maxCount",
-                  "doEvictAfter"
+                  "maxCount"
                 ]
               },
               {
@@ -2028,13 +2028,13 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "doEvictAfter": {
+                    "default": false,
                     "type": "boolean"
                   }
                 },
                 "required": [
                   "kind",
-                  "windowSize",
-                  "doEvictAfter"
+                  "windowSize"
                 ]
               },
               {
@@ -2064,14 +2064,14 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "fn"
                   },
                   "doEvictAfter": {
+                    "default": false,
                     "type": "boolean"
                   }
                 },
                 "required": [
                   "kind",
                   "threshold",
-                  "deltaFunction",
-                  "doEvictAfter"
+                  "deltaFunction"
                 ]
               }
             ]
@@ -2085,6 +2085,7 @@ export const BUILTIN_CATALOG: Catalog = {
             "type": "string"
           },
           "allWindow": {
+            "description": "Window the whole stream, without keyBy (windowAll): runs as one subtask",
             "type": "boolean"
           },
           "function": {
@@ -2433,6 +2434,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -2440,8 +2442,7 @@ export const BUILTIN_CATALOG: Catalog = {
                 "required": [
                   "kind",
                   "time",
-                  "size",
-                  "offset"
+                  "size"
                 ]
               },
               {
@@ -2469,6 +2470,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -2477,8 +2479,7 @@ export const BUILTIN_CATALOG: Catalog = {
                   "kind",
                   "time",
                   "size",
-                  "slide",
-                  "offset"
+                  "slide"
                 ]
               },
               {
@@ -2836,6 +2837,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -2843,8 +2845,7 @@ export const BUILTIN_CATALOG: Catalog = {
                 "required": [
                   "kind",
                   "time",
-                  "size",
-                  "offset"
+                  "size"
                 ]
               },
               {
@@ -2872,6 +2873,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -2880,8 +2882,7 @@ export const BUILTIN_CATALOG: Catalog = {
                   "kind",
                   "time",
                   "size",
-                  "slide",
-                  "offset"
+                  "slide"
                 ]
               },
               {

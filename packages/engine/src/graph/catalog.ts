@@ -94,8 +94,8 @@ export interface Catalog {
 const time = z.enum(['event', 'processing']);
 const positiveMs = z.number().positive();
 const WindowAssignerSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tumbling'), time, size: positiveMs, offset: z.number() }),
-  z.object({ kind: z.literal('sliding'), time, size: positiveMs, slide: positiveMs, offset: z.number() }),
+  z.object({ kind: z.literal('tumbling'), time, size: positiveMs, offset: z.number().default(0) }),
+  z.object({ kind: z.literal('sliding'), time, size: positiveMs, slide: positiveMs, offset: z.number().default(0) }),
   z.object({ kind: z.literal('session'), time, gap: positiveMs }),
   z.object({ kind: z.literal('dynamicSession'), time, gapExtractor: FnSpec }),
   z.object({ kind: z.literal('global') }),
@@ -111,9 +111,9 @@ const baseTriggers = [
 // PurgingTrigger nests one level: purging a purging trigger changes nothing, and a flat schema keeps forms simple.
 const TriggerSchema = z.discriminatedUnion('kind', [...baseTriggers, z.object({ kind: z.literal('purging'), nested: z.discriminatedUnion('kind', [...baseTriggers]) })]);
 const EvictorSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('count'), maxCount: z.number().int().positive(), doEvictAfter: z.boolean() }),
-  z.object({ kind: z.literal('time'), windowSize: positiveMs, doEvictAfter: z.boolean() }),
-  z.object({ kind: z.literal('delta'), threshold: z.number(), deltaFunction: FnSpec, doEvictAfter: z.boolean() }),
+  z.object({ kind: z.literal('count'), maxCount: z.number().int().positive(), doEvictAfter: z.boolean().default(false) }),
+  z.object({ kind: z.literal('time'), windowSize: positiveMs, doEvictAfter: z.boolean().default(false) }),
+  z.object({ kind: z.literal('delta'), threshold: z.number(), deltaFunction: FnSpec, doEvictAfter: z.boolean().default(false) }),
 ]);
 // Compile-time guard: these schemas describe a subset of the engine's spec types, so they cannot drift apart silently.
 const _specsStayInSync: [
@@ -123,7 +123,8 @@ const _specsStayInSync: [
 ] = [(s) => s, (s) => s, (s) => s];
 void _specsStayInSync;
 
-const SPEC_FIELDS: Record<string, z.ZodType> = { assigner: WindowAssignerSchema, trigger: TriggerSchema.optional(), evictor: EvictorSchema.optional() };
+/** The real shapes of the spec fields the operator schemas keep loose (validateGraph checks them too). */
+export const SPEC_FIELDS: Record<string, z.ZodType> = { assigner: WindowAssignerSchema, trigger: TriggerSchema.optional(), evictor: EvictorSchema.optional() };
 
 /** Number fields holding milliseconds. The registries' zod schemas are plain numbers, so the names carry the unit. */
 const DURATION_FIELDS = new Set([

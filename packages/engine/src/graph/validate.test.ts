@@ -27,7 +27,7 @@ describe('validateGraph', () => {
     g.nodes.push({ id: 'lonely', type: 'filter', config: { fn: { code: '() => true' } } });
     const issues = validateGraph(g);
     expect(issues).toContainEqual({ nodeId: 'x', message: 'unknown operator type "teleport"' });
-    expect(issues.find((i) => i.nodeId === 'm')?.message).toMatch(/config\.fn/);
+    expect(issues.find((i) => i.nodeId === 'm')?.message).toMatch(/^Function: /);
     expect(issues.find((i) => i.nodeId === 'out')?.message).toMatch(/unknown connector "nope"/);
     expect(issues).toContainEqual({ nodeId: 'lonely', message: 'input is not connected' });
   });

@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { singleSubtaskReason } from './parallelism.js';
 import { getOperatorSpec } from './operatorSpecs.js';
 import { parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
 import { recordFieldIssues } from './recordFields.js';
 import { eventTimeIssues } from './eventTime.js';
+import { SPEC_FIELDS, humanize } from './catalog.js';
+import { fnSyntaxError } from './fnSyntax.js';
 
 export interface GraphIssue {
   nodeId?: string;
@@ -30,6 +33,8 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     if (!ids.has(e.source)) issues.push({ nodeId: e.target, message: `edge from unknown node "${e.source}"` });
     if (!ids.has(e.target)) issues.push({ nodeId: e.source, message: `edge to unknown node "${e.target}"` });
     if (e.partitioning === 'hash' && e.keySelector === undefined) issues.push({ nodeId: e.target, message: 'hash-partitioned edge without key selector' });
+    const keyError = e.keySelector !== undefined && e.keySelector.ref === undefined && e.keySelector.code.trim() !== '' ? fnSyntaxError(e.keySelector.code) : undefined;
+    if (keyError !== undefined) issues.push({ nodeId: e.target, message: `Key by on the edge from "${e.source}": ${keyError}` });
   }
   for (const n of graph.nodes) {
     const def = getOperatorSpec(n.type);
@@ -39,7 +44,20 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     }
     const parsed = def.configSchema.safeParse(n.config);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) issues.push({ nodeId: n.id, message: `config.${i.path.join('.')}: ${i.message}` });
+      for (const i of parsed.error.issues) issues.push({ nodeId: n.id, message: `${settingName(i.path)}: ${i.message}` });
+    } else {
+      // Window assigners, triggers and evictors are loose records in the operator schema; the run needs their real shape.
+      for (const [field, schema] of Object.entries(SPEC_FIELDS)) {
+        if (!(field in n.config)) continue;
+        if (!(def.configSchema instanceof z.ZodObject) || !(field in def.configSchema.shape)) continue;
+        const spec = schema.safeParse(n.config[field]);
+        if (!spec.success) for (const i of spec.error.issues) issues.push({ nodeId: n.id, message: `${settingName([field, ...i.path])}: ${i.message}` });
+      }
+      // The engine compiles user functions only when the job starts: find syntax errors now, where they are typed.
+      for (const [path, code] of functionsIn(n.config)) {
+        const error = fnSyntaxError(code);
+        if (error !== undefined) issues.push({ nodeId: n.id, message: `${settingName(path)}: ${error}` });
+      }
     }
     const incoming = graph.edges.filter((e) => e.target === n.id);
     if (n.parallelism !== undefined) {
@@ -102,6 +120,21 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
   else if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source: add one from Sources in the palette' });
   issues.push(...recordFieldIssues(graph));
   return issues;
+}
+
+/** A config path as the canvas's settings form labels it: ['function', 'reduce'] → "Function › Reduce". */
+export function settingName(path: readonly PropertyKey[]): string {
+  const names = path.filter((p): p is string => typeof p === 'string').map((p) => SETTING_LABELS[p] ?? humanize(p));
+  return names.length > 0 ? names.join(' › ') : 'Settings';
+}
+const SETTING_LABELS: Record<string, string> = { fn: 'Function', config: 'Connector settings' };
+
+/** User functions (FnSpecs) in a config, with their paths; live ones (a ref of this process) run as they are. */
+function functionsIn(v: unknown, path: string[] = []): [string[], string][] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [];
+  const o = v as Record<string, unknown>;
+  if (typeof o.code === 'string' && Object.keys(o).every((k) => k === 'code' || k === 'ref')) return o.ref === undefined && o.code.trim() !== '' ? [[path, o.code]] : [];
+  return Object.entries(o).flatMap(([k, x]) => functionsIn(x, [...path, k]));
 }
 
 export function assertValidGraph(graph: PipelineGraph): void {
