@@ -14,6 +14,7 @@ export {
 } from './catalog.js';
 export { getOperatorSpec, listOperatorSpecs, type OperatorCategory, type OperatorSpec } from './operatorSpecs.js';
 export { defaultNodeName, toCode, ToCodeError } from './toCode.js';
+export { fromCode, FromCodeError } from './fromCode.js';
 export { validateGraph, GraphValidationError, type GraphIssue } from './validate.js';
 export { migrateGraph } from './migrateGraph.js';
 export { FnSpec, GRAPH_VERSION, PipelineGraph, type GraphEdge, type GraphNode, type PipelineGraphInput } from './PipelineGraph.js';
