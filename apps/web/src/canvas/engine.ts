@@ -13,6 +13,8 @@ export {
   defaultNodeName,
   toCode,
   ToCodeError,
+  fromCode,
+  FromCodeError,
   validateGraph,
   type GraphIssue,
   migrateGraph,

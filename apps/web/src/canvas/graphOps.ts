@@ -181,3 +181,21 @@ export function pasteFragment(graph: PipelineGraph, fragment: Fragment, offset: 
   g = syncWindowAll({ ...graph, nodes: [...graph.nodes, ...nodes], edges: [...graph.edges, ...edges] });
   return { graph: g, ids: [...ids.values()] };
 }
+
+/**
+ * The edge the palette's "Key by" keys: the one selected edge, else the one input of the one selected node. Undefined
+ * when the selection names no single edge (the canvas then says what to select).
+ */
+export function edgeToKey(graph: PipelineGraph, nodeIds: ReadonlySet<string>, edgeKeys: ReadonlySet<string>): string | undefined {
+  if (edgeKeys.size === 1 && nodeIds.size === 0) return [...edgeKeys][0];
+  if (nodeIds.size !== 1 || edgeKeys.size > 0) return undefined;
+  const id = [...nodeIds][0];
+  const ins = graph.edges.filter((e) => e.target === id);
+  return ins.length === 1 ? edgeKey(ins[0]!) : undefined;
+}
+
+/** keyBy on an edge, with a key selector to edit (the edge's own, if it had one). */
+export function keyEdge(graph: PipelineGraph, key: string): PipelineGraph {
+  const edge = graph.edges.find((e) => edgeKey(e) === key);
+  return edge ? updateEdge(graph, key, { partitioning: 'hash', keySelector: edge.keySelector ?? { code: '(value) => value' } }) : graph;
+}

@@ -58,13 +58,14 @@ const WINDOWS: Record<string, { kind: string; time: 'event' | 'processing' }> = 
   ProcessingTimeSessionWindows: { kind: 'session', time: 'processing' },
 };
 /** Connector spec classes of the API and the connector each names. */
-const CONNECTOR_CLASSES: Record<string, string> = { SalesGenerator: 'sales-generator', Nexmark: 'nexmark', SocketText: 'socket-text' };
+const CONNECTOR_CLASSES: Record<string, string> = { SalesGenerator: 'sales-generator', Nexmark: 'nexmark', SocketText: 'socket-text', IotSensors: 'iot-sensors' };
 const API_NAMES = new Set(['StreamExecutionEnvironment', 'Time', 'Duration', 'WatermarkStrategy', 'GlobalWindows', 'LiveSink', 'CountTrigger', 'EventTimeTrigger', 'ProcessingTimeTrigger', 'PurgingTrigger', 'CountEvictor', 'TimeEvictor', ...Object.keys(WINDOWS), ...Object.keys(CONNECTOR_CLASSES)]);
 
 class Reader {
   private readonly nodes: GraphNode[] = [];
   private readonly edges: GraphEdge[] = [];
   private readonly vars = new Map<string, Value>();
+  private readonly imported = new Set<string>();
   private readonly config: PipelineGraph['config'] = { autoWatermarkInterval: 200, maxParallelism: 128 };
   private nextId = 0;
   name: string | undefined;
@@ -88,7 +89,8 @@ class Reader {
     switch (s.type) {
       case 'ImportDeclaration':
         if (s.source.value !== '@flowbook/engine') this.fail(s, `an import from "${s.source.value}" has no place on the canvas (only @flowbook/engine)`);
-        for (const spec of s.specifiers) if (!API_NAMES.has(spec.imported?.name)) this.fail(spec, `${spec.imported?.name ?? spec.local.name} is not drawn on the canvas`);
+        // Names the canvas has no form for fail where they are used: that line says more than the import's.
+        for (const spec of s.specifiers) this.imported.add(spec.local.name);
         return;
       case 'VariableDeclaration':
         if (s.kind !== 'const') this.fail(s, `\`${s.kind}\` variables cannot be drawn: use const`);
@@ -156,6 +158,7 @@ class Reader {
         const v = this.vars.get(e.name);
         if (v) return v;
         if (API_NAMES.has(e.name)) return { k: 'api', name: e.name };
+        if (this.imported.has(e.name)) return this.fail(e, `${e.name} (from @flowbook/engine) has no form on the canvas`);
         return this.fail(e, `"${e.name}" is not defined in the cell (a canvas setting must be written out)`);
       }
       case 'NewExpression':
@@ -240,6 +243,10 @@ class Reader {
 
   private apiCall(api: string, method: string, args: N[], e: N): Value {
     if (api === 'StreamExecutionEnvironment' && method === 'getExecutionEnvironment') return { k: 'env' };
+    if (api === 'ExecutionConfig' && method === 'setAutoWatermarkInterval') {
+      this.config.autoWatermarkInterval = this.num(args[0]);
+      return data(undefined);
+    }
     if ((api === 'Time' || api === 'Duration') && method in TIME) return data(this.num(args[0]) * TIME[method]!);
     if (api === 'WatermarkStrategy') {
       if (method === 'forBoundedOutOfOrderness') return data({ kind: 'boundedOutOfOrderness', maxOutOfOrderness: this.num(args[0]) });
@@ -279,6 +286,11 @@ class Reader {
         return env;
       case 'setParallelism':
         this.config.parallelism = this.num(args[0]);
+        return env;
+      case 'getConfig':
+        return { k: 'api', name: 'ExecutionConfig' };
+      case 'setRestartStrategy':
+        this.config.restartStrategy = this.plain(args[0]) as PipelineGraph['config']['restartStrategy'];
         return env;
       case 'setMaxParallelism':
         this.config.maxParallelism = this.num(args[0]);

@@ -1,0 +1,12 @@
+import { fromCode, type PipelineGraph } from './engine.js';
+import { setPositions } from './graphOps.js';
+import { layoutPositions } from './toFlow.js';
+
+/**
+ * A cell's code as a drawn pipeline: the engine's fromCode (the graph the code builds, read without running it), laid
+ * out left to right. Throws FromCodeError naming the line and construct the canvas cannot express.
+ */
+export function codeToGraph(source: string): PipelineGraph {
+  const graph = fromCode(source);
+  return setPositions(graph, layoutPositions(graph));
+}
