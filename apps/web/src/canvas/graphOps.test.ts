@@ -7,6 +7,8 @@ import {
   connectionProblem,
   copyFragment,
   edgeKey,
+  edgeToKey,
+  keyEdge,
   EMPTY_GRAPH,
   newNodeId,
   normalizeGraph,
@@ -140,5 +142,19 @@ describe('graph editing', () => {
       edges: [{ source: 'a', target: 'b', targetInput: 0, partitioning: 'forward' }],
     });
     expect(normalizeGraph({ version: 1, nodes: [{ id: '', type: 'map' }], edges: [] }).nodes).toEqual([{ id: '', type: 'map', config: {} }]);
+  });
+
+  it('finds the edge the palette\'s Key by keys: the selected edge, or the one input of the selected node', () => {
+    let { g, ids } = build('source:sales-generator', 'window', 'sink:print');
+    g = connect(g, { source: ids[0]!, target: ids[1]!, targetInput: 0 }, entry('window'));
+    g = connect(g, { source: ids[1]!, target: ids[2]!, targetInput: 0 }, entry('sink:print'));
+    const into = edgeKey(g.edges[0]!);
+    expect(edgeToKey(g, new Set([ids[1]!]), new Set())).toBe(into);
+    expect(edgeToKey(g, new Set(), new Set([into]))).toBe(into);
+    expect(edgeToKey(g, new Set([ids[0]!]), new Set())).toBeUndefined();
+    expect(edgeToKey(g, new Set([ids[1]!, ids[2]!]), new Set())).toBeUndefined();
+    const keyed = keyEdge(g, into);
+    expect(keyed.edges[0]).toMatchObject({ partitioning: 'hash', keySelector: { code: '(value) => value' } });
+    expect(validatePipeline(keyed).byNode.get(ids[1]!)).toBeUndefined();
   });
 });

@@ -91,6 +91,20 @@ describe('cell operations', () => {
     expect(changeCellType(cells, 'a', 'code')[1]).toBe(cells[1]);
   });
 
+  it('turns a code cell into a pipeline cell with the graph its code builds, keeping charts; markdown never', () => {
+    const graph = { version: 1, config: { autoWatermarkInterval: 200, maxParallelism: 128 }, nodes: [], edges: [] };
+    const read: string[] = [];
+    const toGraph = (source: string) => (read.push(source), graph);
+    const next = changeCellType([code('a', 'env.fromElements(1).print()', { charts: { s: chart('line') }, outputs })], 'a', 'pipeline', undefined, toGraph);
+    expect(next).toEqual([{ id: 'a', type: 'pipeline', graph, charts: { s: chart('line') } }]);
+    expect(read).toEqual(['env.fromElements(1).print()']);
+    const text = [md('m')];
+    expect(changeCellType(text, 'm', 'pipeline', undefined, toGraph)).toEqual(text);
+    expect(() => changeCellType([code('b', 'for (;;) {}')], 'b', 'pipeline', undefined, () => {
+      throw new Error('line 1: a for statement cannot be drawn on the canvas');
+    })).toThrow(/for statement/);
+  });
+
   it('strips the outputs of the cleared cells only', () => {
     const withOutputs = [code('a', 'x', { outputs }), code('b', 'y', { outputs }), md('m')];
     const next = stripOutputs(withOutputs, ['a', 'm']);
