@@ -20,7 +20,7 @@ const sales = (watermarkStrategy: Record<string, unknown>) => ({
   nodes: [
     { id: 'source-1', type: 'source', name: 'sales', position: pos(0), config: { connector: 'sales-generator', config: { ratePerSecond: 50 }, watermarkStrategy } },
     { id: 'map-2', type: 'map', position: pos(260), config: { fn: { code: "(line) => { const [date, month, , , profit] = line.split(','); return { date, month, profit: Number(profit) }; }" } } },
-    { id: 'window-3', type: 'window', position: pos(520), config: { assigner: { kind: 'tumbling', time: 'event', size: 2000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => ({ ...a, profit: a.profit + b.profit })' } } } },
+    { id: 'window-3', type: 'window', name: 'Window(tumbling)', position: pos(520), config: { assigner: { kind: 'tumbling', time: 'event', size: 2000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => ({ ...a, profit: a.profit + b.profit })' } } } },
     { id: 'sink-4', type: 'sink', name: 'live', position: pos(780), config: { connector: 'live', config: { name: 'profit' } } },
   ],
   edges: [
@@ -34,7 +34,7 @@ const unkeyed = {
   config: { autoWatermarkInterval: 200, maxParallelism: 128 },
   nodes: [
     { id: 'source-1', type: 'source', name: 'numbers', position: pos(0), config: { connector: 'elements', config: { elements: [1, 2, 3] } } },
-    { id: 'window-2', type: 'window', position: pos(260), config: { assigner: { kind: 'tumbling', time: 'processing', size: 1000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => a + b' } } } },
+    { id: 'window-2', type: 'window', name: 'Window(tumbling)', position: pos(260), config: { assigner: { kind: 'tumbling', time: 'processing', size: 1000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => a + b' } } } },
     { id: 'sink-3', type: 'sink', name: 'Print', position: pos(520), config: { connector: 'print', config: {} } },
   ],
   edges: [

@@ -67,6 +67,25 @@ await env.execute('Revenue');`;
     expect(g.nodes.find((n) => n.type === 'window' && n.config.allWindow === true)).toBeDefined();
   });
 
+  it('reads back toCode\'s graph-data form (env.addNode) for graphs the fluent API cannot build', async () => {
+    const graph = {
+      version: 1,
+      config: { autoWatermarkInterval: 200, maxParallelism: 128 },
+      nodes: [
+        { id: 'src', type: 'source', name: 'numbers', config: { connector: 'elements', config: { elements: [1, 2, 3] } } },
+        { id: 'w', type: 'window', config: { assigner: { kind: 'tumbling', time: 'processing', size: 1000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => a + b' } } } },
+        { id: 'out', type: 'sink', name: 'Print', config: { connector: 'print', config: {} } },
+      ],
+      edges: [
+        { source: 'src', target: 'w', targetInput: 0 as const, partitioning: 'hash' as const, keySelector: { code: '(n) => n % 2' } },
+        { source: 'w', target: 'out', targetInput: 0 as const, partitioning: 'forward' as const },
+      ],
+    };
+    const code = toCode(graph);
+    expect(code).toContain('env.addNode(');
+    expect(shape(await same(code))).toEqual(shape(graph));
+  });
+
   it('says which construct the canvas cannot express, with its line', () => {
     const refuse = (code: string) => {
       try {

@@ -47,6 +47,8 @@ interface Api {
 type Value = Stream | Windowed | Env | Data | Api;
 
 const data = (v: unknown): Data => ({ k: 'data', v });
+/** Marks the data of `stream.edge(…)`, so addNode takes only edges of streams it knows. */
+const EDGE = Symbol('edge');
 
 const TIME: Record<string, number> = { milliseconds: 1, seconds: 1000, minutes: 60_000, hours: 3_600_000, days: 86_400_000, ofMillis: 1, ofSeconds: 1000, ofMinutes: 60_000, ofHours: 3_600_000, ofDays: 86_400_000 };
 const WINDOWS: Record<string, { kind: string; time: 'event' | 'processing' }> = {
@@ -59,7 +61,7 @@ const WINDOWS: Record<string, { kind: string; time: 'event' | 'processing' }> = 
 };
 /** Connector spec classes of the API and the connector each names. */
 const CONNECTOR_CLASSES: Record<string, string> = { SalesGenerator: 'sales-generator', Nexmark: 'nexmark', SocketText: 'socket-text', IotSensors: 'iot-sensors' };
-const API_NAMES = new Set(['StreamExecutionEnvironment', 'Time', 'Duration', 'WatermarkStrategy', 'GlobalWindows', 'LiveSink', 'CountTrigger', 'EventTimeTrigger', 'ProcessingTimeTrigger', 'PurgingTrigger', 'CountEvictor', 'TimeEvictor', ...Object.keys(WINDOWS), ...Object.keys(CONNECTOR_CLASSES)]);
+const API_NAMES = new Set(['StreamExecutionEnvironment', 'DataStream', 'toFnSpec', 'Time', 'Duration', 'WatermarkStrategy', 'GlobalWindows', 'LiveSink', 'CountTrigger', 'EventTimeTrigger', 'ProcessingTimeTrigger', 'PurgingTrigger', 'CountEvictor', 'TimeEvictor', ...Object.keys(WINDOWS), ...Object.keys(CONNECTOR_CLASSES)]);
 
 class Reader {
   private readonly nodes: GraphNode[] = [];
@@ -216,12 +218,19 @@ class Reader {
   private construct(e: N): Value {
     const cls = e.callee.type === 'Identifier' ? e.callee.name : undefined;
     const args: N[] = e.arguments;
+    if (cls === 'DataStream') {
+      const id = this.plain(args[1]);
+      if (typeof id !== 'string' || !this.nodes.some((n) => n.id === id)) this.fail(e, 'new DataStream(env, …) needs a node made by env.addNode');
+      return { k: 'stream', id };
+    }
     if (cls === 'LiveSink') return data({ connector: 'live', config: { name: this.str(args[0]) ?? 'result' } });
     if (cls !== undefined && cls in CONNECTOR_CLASSES) return data({ connector: CONNECTOR_CLASSES[cls], config: args[0] ? this.plain(args[0]) : {} });
     return this.fail(e, `new ${cls ?? this.text(e.callee)}(…) cannot be drawn on the canvas`);
   }
 
   private call(e: N): Value {
+    // toCode's graph-data form: `toFnSpec(fn)` is the function itself.
+    if (e.callee.type === 'Identifier' && e.callee.name === 'toFnSpec') return data(this.fnArg(e.arguments[0], e));
     if (e.callee.type !== 'MemberExpression' || e.callee.computed) return this.fail(e, `the call ${this.text(e.callee)}(…) cannot be drawn on the canvas`);
     const method: string = e.callee.property.name;
     const target = this.expr(e.callee.object);
@@ -287,6 +296,22 @@ class Reader {
       case 'setParallelism':
         this.config.parallelism = this.num(args[0]);
         return env;
+      case 'addNode': {
+        // toCode's form for graphs the fluent API cannot build: type, config, name and the input edges as data.
+        const type = this.str(args[0]);
+        const config = this.plain(args[1]);
+        const edges = this.plain(args[3]);
+        if (type === undefined || typeof config !== 'object' || config === null || !Array.isArray(edges)) this.fail(e, 'env.addNode(type, config, name, edges) expects a type, a config object and an array of edges');
+        const id = `${type}-${++this.nextId}`;
+        const name = this.str(args[2]);
+        this.nodes.push({ id, type, config: config as Record<string, unknown>, ...(name !== undefined ? { name } : {}) });
+        for (const x of edges as (Omit<GraphEdge, 'target'> & { [EDGE]?: true })[]) {
+          if (x?.[EDGE] !== true) this.fail(args[3]!, 'each edge must be stream.edge(…)');
+          const { [EDGE]: _, ...edge } = x;
+          this.edges.push({ ...edge, target: id });
+        }
+        return data(id);
+      }
       case 'getConfig':
         return { k: 'api', name: 'ExecutionConfig' };
       case 'setRestartStrategy':
@@ -370,6 +395,11 @@ class Reader {
         const spec = this.plain(args[0]) as { connector?: unknown; config?: unknown };
         if (typeof spec?.connector !== 'string') this.fail(args[0] ?? e, 'sinkTo needs a connector');
         return this.addNode('sink', { connector: spec.connector, config: spec.config }, name(1) ?? spec.connector, [s], e);
+      }
+      case 'edge': {
+        // DataStream.edge(extra): an input edge of env.addNode, forward unless the extra says otherwise.
+        const extra = (args[0] ? this.plain(args[0]) : {}) as Partial<GraphEdge>;
+        return data({ [EDGE]: true, source: s.id, targetInput: 0, partitioning: 'forward', ...extra });
       }
       case 'name':
       case 'setParallelism': {
