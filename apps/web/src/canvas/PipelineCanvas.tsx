@@ -319,7 +319,11 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   };
 
   const issues = validation.issues;
-  const labelOf = (id: string | undefined) => (id === undefined ? 'pipeline' : (graph.nodes.find((n) => n.id === id)?.name ?? id));
+  const labelOf = (id: string | undefined) => {
+    if (id === undefined) return 'pipeline';
+    const n = graph.nodes.find((x) => x.id === id);
+    return n?.name ?? (n ? entryOf(n)?.label : undefined) ?? id;
+  };
   const columns = [!readOnly && paletteOpen ? '220px' : '', 'minmax(0, 1fr)', settingsOpen ? '320px' : ''].filter(Boolean).join(' ');
   return (
     <div className={`pl-canvas${readOnly ? ' pl-readonly' : ''}${focus ? ' pl-canvas-focus' : ''}`} ref={wrapper} tabIndex={-1} onKeyDown={onKeyDown} data-testid="pl-canvas">
@@ -384,7 +388,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
           Settings {settingsOpen ? '⇥' : '⇤'}
         </button>
         <button onClick={() => setFocus((f) => !f)} aria-pressed={focus} title={focus ? 'Back to the notebook (Esc)' : 'Full screen: the canvas takes the whole window'} data-testid="pl-focus">
-          {focus ? '✕ Exit full screen' : '⛶ Full screen'}
+          {focus ? '✕ Exit full screen' : '↗ Full screen'}
         </button>
       </div>
       <div className="pl-body" style={{ gridTemplateColumns: columns }}>
@@ -441,7 +445,16 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
                 <span className="pl-footer-ok muted">No problems: the pipeline can run.</span>
               )}
               {minimapOpen && graph.nodes.length > 0 && (
-                <MiniMap className="pl-minimap" style={{ width: 168, height: 88 }} pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => ((n.data as { issues?: string[] }).issues?.length ? '#fca5a5' : '#cbd5e1')} />
+                <MiniMap
+                  className="pl-minimap"
+                  style={{ width: 168, height: 88 }}
+                  // Outside <ReactFlow> its CSS variables do not reach the minimap: colours are set here.
+                  bgColor="#fff"
+                  maskColor="rgba(226, 232, 240, 0.6)"
+                  maskStrokeColor="#94a3b8"
+                  maskStrokeWidth={1}
+                  pannable
+                  zoomable nodeStrokeWidth={3} nodeColor={(n) => ((n.data as { issues?: string[] }).issues?.length ? '#fca5a5' : '#cbd5e1')} />
               )}
             </div>
           )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CellId, ChartSettings, type Cell, type CodeCell } from '@flowbook/protocol';
+import { CellId, ChartSettings, type Cell, type CodeCell, type PipelineGraph } from '@flowbook/protocol';
 import {
   UNDO_LIMIT,
   cellsToRun,
@@ -92,7 +92,7 @@ describe('cell operations', () => {
   });
 
   it('turns a code cell into a pipeline cell with the graph its code builds, keeping charts; markdown never', () => {
-    const graph = { version: 1, config: { autoWatermarkInterval: 200, maxParallelism: 128 }, nodes: [], edges: [] };
+    const graph: PipelineGraph = { version: 1, config: { autoWatermarkInterval: 200, maxParallelism: 128 }, nodes: [], edges: [] };
     const read: string[] = [];
     const toGraph = (source: string) => (read.push(source), graph);
     const next = changeCellType([code('a', 'env.fromElements(1).print()', { charts: { s: chart('line') }, outputs })], 'a', 'pipeline', undefined, toGraph);
