@@ -197,7 +197,7 @@ describe('code ⇄ canvas (issue #18, item 3)', () => {
     await page.getByTestId('pl-code-apply').click();
     await expect.poll(() => dialog.count()).toBe(0);
     await expect.poll(() => c.locator('[data-testid^="pl-node-map-"]').count()).toBe(1);
-    expect(await c.locator('.react-flow__node').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('tumbling · 7s')]));
+    expect(await c.locator('.react-flow__node').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('tumbling · 7 s')]));
 
     // Code the graph cannot express: the dialog names the line and construct, the canvas is unchanged.
     await c.getByTestId('pl-show-code').click();
