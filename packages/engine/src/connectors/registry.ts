@@ -21,10 +21,11 @@ export interface ConnectorDefinition<C = unknown> {
   /** The source emits watermarks itself (Kafka's per-partition watermarks): it runs with WatermarkStrategy.noWatermarks(). */
   emitsWatermarks?: boolean;
   /**
-   * The source's records carry event timestamps (collectWithTimestamp), so a watermark strategy needs no timestamp
-   * assigner: true always, or the name of the config option that must be set (elements' `timestamps`).
+   * Whether the source's records carry event timestamps (collectWithTimestamp), so a watermark strategy needs no
+   * timestamp assigner: true, false, or the name of the config option that gives them (elements' `timestamps`).
+   * Undeclared, validation trusts the source.
    */
-  recordTimestamps?: true | string;
+  recordTimestamps?: boolean | string;
   /** Bounded sources end; unbounded ones run until cancelled. */
   bounded?(config: C): boolean;
   /**

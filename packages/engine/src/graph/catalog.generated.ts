@@ -4152,6 +4152,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Generated sales lines (date,month,category,product,profit), as in the classic Flink example",
       "source": true,
       "sink": false,
+      "recordTimestamps": false,
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4269,6 +4270,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Lines of text from a TCP server (socketTextStream)",
       "source": true,
       "sink": false,
+      "recordTimestamps": false,
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4378,6 +4380,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Records from a file or a directory: CSV, JSON Lines or text lines; can follow growing files",
       "source": true,
       "sink": false,
+      "recordTimestamps": false,
       "configSchema": {
         "type": "object",
         "properties": {

@@ -75,8 +75,8 @@ export interface CatalogConnector {
   sink: boolean;
   /** The source emits its own watermarks (Kafka's per-partition ones). */
   emitsWatermarks?: boolean;
-  /** The source's records carry event timestamps: always, or when the named config option is set. */
-  recordTimestamps?: true | string;
+  /** The source's records carry event timestamps: true, false, or when the named config option is set. */
+  recordTimestamps?: boolean | string;
   /** Record fields a source emits, and the config options of a sink that name fields (see graph/recordFields.ts). */
   outputFields?: string[];
   outputFieldsUnless?: string;

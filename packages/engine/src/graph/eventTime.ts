@@ -16,14 +16,15 @@ function strategyOf(node: GraphNode): WatermarkSpec | undefined {
   return ws !== undefined && ws.kind !== 'noWatermarks' ? ws : undefined;
 }
 
-/** The connector of a source gives its records event timestamps (Kafka's, MQTT's arrival time, elements' timestamps). */
+/**
+ * The connector of a source gives its records event timestamps (Kafka's, MQTT's arrival time, elements' timestamps).
+ * Only connectors that declare they do not (sales, socket, file) are doubted: an undeclared one is trusted.
+ */
 function connectorTimestamps(node: GraphNode): boolean {
-  if (typeof node.config.connector !== 'string') return false;
-  const def = getConnector(node.config.connector);
-  const rt = def?.recordTimestamps;
-  if (rt === true) return true;
-  const config = node.config.config as Record<string, unknown> | undefined;
-  return typeof rt === 'string' && config?.[rt] !== undefined;
+  if (typeof node.config.connector !== 'string') return true;
+  const rt = getConnector(node.config.connector)?.recordTimestamps;
+  if (typeof rt === 'string') return (node.config.config as Record<string, unknown> | undefined)?.[rt] !== undefined;
+  return rt !== false;
 }
 
 /**
