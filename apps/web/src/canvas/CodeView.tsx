@@ -7,7 +7,7 @@ interface Props {
   graph: PipelineGraph;
   onClose(): void;
   /** Editable: "Apply to canvas" reads the edited code back into a graph (fromCode) and hands it over. */
-  onApply?(code: string): string | undefined;
+  onApply?(code: string): Promise<string | undefined>;
 }
 
 /**
@@ -32,8 +32,8 @@ export function CodeView({ graph, onClose, onApply }: Props) {
     setCopied(true);
     setTimeout(() => setCopied(false), 1500);
   };
-  const apply = () => {
-    const problem = onApply?.(code);
+  const apply = async () => {
+    const problem = await onApply?.(code);
     if (problem === undefined) onClose();
     else setError(problem);
   };
@@ -46,7 +46,7 @@ export function CodeView({ graph, onClose, onApply }: Props) {
           <span className="spacer" />
           {result.code !== undefined && <button onClick={() => void copy()}>{copied ? 'Copied' : 'Copy'}</button>}
           {onApply && (
-            <button className="run" onClick={apply} disabled={!dirty} title={dirty ? 'Turn this code into the canvas’s graph' : 'Edit the code first'} data-testid="pl-code-apply">
+            <button className="run" onClick={() => void apply()} disabled={!dirty} title={dirty ? 'Turn this code into the canvas’s graph' : 'Edit the code first'} data-testid="pl-code-apply">
               Apply to canvas
             </button>
           )}

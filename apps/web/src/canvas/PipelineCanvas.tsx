@@ -14,7 +14,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type
 import type { OperatorMetrics } from '@flowbook/protocol';
 import './canvas.css';
 import { CodeView } from './CodeView.js';
-import { catalog as builtinCatalog, catalogEntryFor, fromCode, type Catalog, type CatalogEntry, type GraphEdge, type GraphNode, type PipelineGraph, type PipelineGraphInput } from './engine.js';
+import { catalog as builtinCatalog, catalogEntryFor, type Catalog, type CatalogEntry, type GraphEdge, type GraphNode, type PipelineGraph, type PipelineGraphInput } from './engine.js';
 import {
   addNode,
   connect,
@@ -284,7 +284,9 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   };
 
   /** "Show as code" → Apply: the edited code read back into a graph; nodes that kept id and type keep their place. */
-  const applyCode = (code: string): string | undefined => {
+  const applyCode = async (code: string): Promise<string | undefined> => {
+    // The TypeScript reader (sucrase) loads on first use: it is not part of the page's first load.
+    const { fromCode } = await import('./codeToGraph.js');
     let next: PipelineGraph;
     try {
       next = fromCode(code);

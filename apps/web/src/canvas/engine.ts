@@ -13,8 +13,6 @@ export {
   defaultNodeName,
   toCode,
   ToCodeError,
-  fromCode,
-  FromCodeError,
   validateGraph,
   type GraphIssue,
   migrateGraph,
