@@ -86,6 +86,27 @@ describe('cell.run: runners run the saved cells only', () => {
     expect(jobsOf('s').at(-1)!.program).toContain('await runSqlScript("SELECT 2 AS two"');
   });
 
+  it('refuses an invalid pipeline with its reasons before any job exists (no failed job in the Jobs list)', async () => {
+    const wes = await connect(await login('wes'));
+    const before = jobsOf('c').length;
+    const graph = {
+      version: 1,
+      nodes: [
+        { id: 'src', type: 'source', config: { connector: 'sales-generator', config: {}, watermarkStrategy: { kind: 'boundedOutOfOrderness', maxOutOfOrderness: 1000 } } },
+        { id: 'w', type: 'window', config: { assigner: { kind: 'tumbling', time: 'event', size: 1000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a) => a' } } } },
+        { id: 'out', type: 'sink', config: { connector: 'print', config: {} } },
+      ],
+      edges: [
+        { source: 'src', target: 'w', targetInput: 0, partitioning: 'hash', keySelector: { code: '(s) => s.category' } },
+        { source: 'w', target: 'out', targetInput: 0, partitioning: 'forward' },
+      ],
+    };
+    const res = await wes.emitWithAck('cell.run', { notebook: 'runs', cellId: 'c', source: '', graph, params: {} });
+    expect(res.ok).toBe(false);
+    expect(res.ok === false && res.error).toMatch(/node "src": .*Timestamp assigner/);
+    expect(jobsOf('c')).toHaveLength(before);
+  });
+
   it('refuses an unknown cell id to the token holder too', async () => {
     const admin = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
     sockets.push(admin);

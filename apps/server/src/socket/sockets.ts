@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
 } from '@flowbook/protocol';
 import type { z } from 'zod';
+import { GraphValidationError, migrateGraph, validateGraph } from '@flowbook/engine';
 import { originAllowed } from '../auth/tokenAuth.js';
 import { can, describe, identify, type AuthContext, type Identity } from '../auth/identity.js';
 import { programToRun } from '../auth/programToRun.js';
@@ -163,6 +164,11 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager, auth: AuthConte
       handler(CellRun, async ({ notebook, cellId, source, graph, params, restore, series }) => {
         mayRun(notebook);
         const run = await programToRun(identity, permissions, store, { notebook, cellId, source, graph, params, series });
+        // The canvas's checks, before any job exists: a refused pipeline leaves no failed job behind, only its reasons.
+        if (typeof run.program !== 'string') {
+          const issues = validateGraph(migrateGraph(run.program.graph));
+          if (issues.length > 0) throw new GraphValidationError(issues);
+        }
         const started = await jobs.run({ notebook, cellId }, run.program, run.params, restore ?? false, run.series);
         // Jobs are named by notebook and cell title (jobName.ts); a notebook not saved yet keeps the ids.
         const nb = await store.read(notebook).catch(() => undefined);

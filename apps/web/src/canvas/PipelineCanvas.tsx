@@ -1,6 +1,5 @@
 import {
   Background,
-  Controls,
   MiniMap,
   ReactFlow,
   ReactFlowProvider,
@@ -22,6 +21,8 @@ import {
   connectionProblem,
   copyFragment,
   edgeKey,
+  edgeToKey,
+  keyEdge,
   normalizeGraph,
   pasteFragment,
   removeElements,
@@ -60,6 +61,9 @@ export interface PipelineCanvasProps {
 }
 
 const nodeTypes = { pipeline: PipelineNode };
+/** Below this zoom node text is too small to read (12 px × 0.75 = 9 px): fitting a large pipeline stops here and scrolls. */
+const MIN_READABLE_ZOOM = 0.75;
+const FIT = { padding: 0.15, maxZoom: 1, minZoom: MIN_READABLE_ZOOM, duration: 250 };
 /** About half a node: a dropped node is centred on the cursor. */
 const DROP_OFFSET: XY = { x: 100, y: 36 };
 
@@ -98,13 +102,18 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   useEffect(() => onSelectNode?.(onlyNode), [onlyNode, onSelectNode]);
   const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
   const [showCode, setShowCode] = useState(false);
+  // Focus mode: the canvas takes the whole window (Node-RED's editor is a page); panels fold away for room.
+  const [focus, setFocus] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(true);
+  const [settingsOpen, setSettingsOpen] = useState(true);
+  const [minimapOpen, setMinimapOpen] = useState(true);
   const [notice, setNotice] = useState<string>();
   // Fit a pipeline that opens with nodes; an empty canvas must not jump to fit the first node dropped on it.
   const [fitOnOpen] = useState(() => graph.nodes.length > 0);
   const pastes = useRef(0);
 
   const entryOf = useCallback((n: GraphNode) => catalogEntryFor(catalog, n), [catalog]);
-  const validation = useMemo(() => validatePipeline(graph, catalog), [graph, catalog]);
+  const validation = useMemo(() => validatePipeline(graph), [graph]);
   const metricsById = useMemo(() => new Map((metrics ?? []).map((m) => [m.nodeId, m])), [metrics]);
 
   const say = (text: string) => {
@@ -235,10 +244,65 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
     wrapper.current?.focus({ preventScroll: true });
   };
 
+  /** Fits the pipeline, never below a readable zoom: a pipeline too big for that starts at its sources. */
+  const fit = () => {
+    const { nodes: ns } = current.current;
+    void rf.fitView(FIT).then(() => {
+      if (rf.getZoom() > MIN_READABLE_ZOOM + 0.01 || ns.length === 0) return;
+      const left = Math.min(...ns.map((n) => n.position?.x ?? 0));
+      const top = Math.min(...ns.map((n) => n.position?.y ?? 0));
+      const box = flowArea.current?.getBoundingClientRect();
+      const h = Math.max(...ns.map((n) => n.position?.y ?? 0)) - top + 100;
+      void rf.setViewport({ x: 24 - left * MIN_READABLE_ZOOM, y: Math.max(16, ((box?.height ?? 400) - h * MIN_READABLE_ZOOM) / 2) - top * MIN_READABLE_ZOOM, zoom: MIN_READABLE_ZOOM }, { duration: 200 });
+    });
+  };
   const autoLayout = () => {
     commit(setPositions(current.current, layoutPositions(current.current)), 'layout');
     // Fit once React Flow has the new positions.
-    requestAnimationFrame(() => void rf.fitView({ padding: 0.2, duration: 250 }));
+    requestAnimationFrame(fit);
+  };
+  // Entering or leaving focus mode changes the canvas's size: fit the pipeline to the new room.
+  useEffect(() => {
+    if (current.current.nodes.length > 0) requestAnimationFrame(fit);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus, paletteOpen, settingsOpen]);
+  useEffect(() => {
+    if (!focus) return;
+    const onEsc = (e: globalThis.KeyboardEvent) => e.key === 'Escape' && !document.querySelector('.pl-code-backdrop') && setFocus(false);
+    window.addEventListener('keydown', onEsc);
+    return () => window.removeEventListener('keydown', onEsc);
+  }, [focus]);
+
+  /** The palette's "Key by": keyBy on the selected edge (or the selected operator's one input), then its settings. */
+  const keyBy = () => {
+    const key = edgeToKey(current.current, selection.nodes, selection.edges);
+    if (key === undefined) return say('Key by: select the edge into the operator to key (or the operator), then click Key by');
+    commit(keyEdge(current.current, key), `edge:${key}:partitioning`);
+    // The edge's key names its ends, not its partitioning: select it to show its key selector.
+    setSelection({ nodes: new Set(), edges: new Set([key]) });
+    setSettingsOpen(true);
+  };
+
+  /** "Show as code" → Apply: the edited code read back into a graph; nodes that kept id and type keep their place. */
+  const applyCode = async (code: string): Promise<string | undefined> => {
+    // The TypeScript reader (sucrase) loads on first use: it is not part of the page's first load.
+    const { fromCode } = await import('./codeToGraph.js');
+    let next: PipelineGraph;
+    try {
+      next = fromCode(code);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    const old = new Map(current.current.nodes.map((n) => [n.id, n]));
+    const laid = layoutPositions(next);
+    const positions = new Map(next.nodes.map((n) => {
+      const o = old.get(n.id);
+      return [n.id, o?.type === n.type && o.position ? o.position : laid.get(n.id)!] as const;
+    }));
+    commit(setPositions(next, positions));
+    setSelection(NOTHING);
+    requestAnimationFrame(fit);
+    return undefined;
   };
 
   const onNode = (id: string, patch: Partial<Pick<GraphNode, 'name' | 'config' | 'parallelism'>>, field: string) => commit(updateNode(current.current, id, patch), `node:${id}:${field}`);
@@ -257,10 +321,20 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   };
 
   const issues = validation.issues;
-  const labelOf = (id: string | undefined) => (id === undefined ? 'pipeline' : (graph.nodes.find((n) => n.id === id)?.name ?? id));
+  const labelOf = (id: string | undefined) => {
+    if (id === undefined) return 'pipeline';
+    const n = graph.nodes.find((x) => x.id === id);
+    return n?.name ?? (n ? entryOf(n)?.label : undefined) ?? id;
+  };
+  const columns = [!readOnly && paletteOpen ? '220px' : '', 'minmax(0, 1fr)', settingsOpen ? '320px' : ''].filter(Boolean).join(' ');
   return (
-    <div className={`pl-canvas${readOnly ? ' pl-readonly' : ''}`} ref={wrapper} tabIndex={-1} onKeyDown={onKeyDown} data-testid="pl-canvas">
+    <div className={`pl-canvas${readOnly ? ' pl-readonly' : ''}${focus ? ' pl-canvas-focus' : ''}`} ref={wrapper} tabIndex={-1} onKeyDown={onKeyDown} data-testid="pl-canvas">
       <div className="pl-toolbar">
+        {!readOnly && (
+          <button onClick={() => setPaletteOpen((o) => !o)} aria-pressed={paletteOpen} title={paletteOpen ? 'Hide the palette' : 'Show the palette'} data-testid="pl-toggle-palette">
+            {paletteOpen ? '⇤' : '⇥'} Palette
+          </button>
+        )}
         <button onClick={() => run('undo')} disabled={readOnly || !canUndo} title="Undo (Ctrl+Z)" data-testid="pl-undo">
           ↶ Undo
         </button>
@@ -270,11 +344,19 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
         <button onClick={autoLayout} disabled={readOnly || graph.nodes.length === 0} title="Arrange the pipeline left to right" data-testid="pl-layout">
           Auto-layout
         </button>
-        <button onClick={() => void rf.fitView({ padding: 0.2, duration: 250 })} title="Fit the pipeline into view" data-testid="pl-fit">
-          Fit view
-        </button>
-        <button onClick={() => setShowCode(true)} disabled={graph.nodes.length === 0} data-testid="pl-show-code">
-          Show as code
+        <span className="pl-zoom" role="group" aria-label="Zoom">
+          <button onClick={() => void rf.zoomOut({ duration: 150 })} title="Zoom out" aria-label="Zoom out" data-testid="pl-zoom-out">
+            −
+          </button>
+          <button onClick={fit} title="Fit the pipeline into view (never below a readable size)" data-testid="pl-fit">
+            Fit
+          </button>
+          <button onClick={() => void rf.zoomIn({ duration: 150 })} title="Zoom in" aria-label="Zoom in" data-testid="pl-zoom-in">
+            +
+          </button>
+        </span>
+        <button onClick={() => setShowCode(true)} disabled={graph.nodes.length === 0} title={readOnly ? 'The pipeline as TypeScript' : 'The pipeline as TypeScript: edit it and apply it back'} data-testid="pl-show-code">
+          {readOnly ? 'Show as code' : 'Edit as code'}
         </button>
         <span className="spacer" />
         {notice && (
@@ -282,7 +364,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
             {notice}
           </span>
         )}
-        <span className={issues.length > 0 ? 'pl-issue-count error' : 'pl-issue-count ok'} data-testid="pl-issue-count">
+        <span className={issues.length > 0 ? 'pl-issue-count error' : 'pl-issue-count ok'} data-testid="pl-issue-count" title={issues.map((i) => `${labelOf(i.nodeId)}: ${i.message}`).join('\n')}>
           {issues.length > 0 ? `${issues.length} problem${issues.length === 1 ? '' : 's'}` : graph.nodes.length > 0 ? 'valid' : ''}
         </span>
         {onStop && (
@@ -295,64 +377,93 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
             className="run"
             onClick={() => onDeploy(current.current)}
             disabled={issues.length > 0}
-            title={issues.length > 0 ? 'Fix the problems listed below first' : 'Run this pipeline as a job'}
+            title={issues.length > 0 ? `Fix first: ${issues[0]!.message}` : 'Run this pipeline as a job'}
             data-testid="pl-deploy"
           >
             ▶ Deploy
           </button>
         )}
+        <button onClick={() => setMinimapOpen((o) => !o)} aria-pressed={minimapOpen} title={minimapOpen ? 'Hide the minimap' : 'Show the minimap'} data-testid="pl-toggle-minimap">
+          Map
+        </button>
+        <button onClick={() => setSettingsOpen((o) => !o)} aria-pressed={settingsOpen} title={settingsOpen ? 'Hide the settings' : 'Show the settings'} data-testid="pl-toggle-settings">
+          Settings {settingsOpen ? '⇥' : '⇤'}
+        </button>
+        <button onClick={() => setFocus((f) => !f)} aria-pressed={focus} title={focus ? 'Back to the notebook (Esc)' : 'Full screen: the canvas takes the whole window'} data-testid="pl-focus">
+          {focus ? '✕ Exit full screen' : '↗ Full screen'}
+        </button>
       </div>
-      <div className={`pl-body${readOnly ? " pl-body-readonly" : ""}`}>
-        {!readOnly && <Palette catalog={catalog} onAdd={addAtCenter} disabled={readOnly} />}
-        <div
-          className="pl-flow"
-          ref={flowArea}
-          onDragOver={(e) => {
-            if (readOnly || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
-            e.preventDefault();
-            e.dataTransfer.dropEffect = 'copy';
-          }}
-          onDrop={onDrop}
-          // Clicks on the canvas take the keyboard from the settings fields, so Delete deletes the selection.
-          onMouseDownCapture={(e) => (e.target as Element).closest('input, textarea, select, .monaco-editor') || wrapper.current?.focus({ preventScroll: true })}
-        >
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            onNodesChange={onNodesChange}
-            onEdgesChange={onEdgesChange}
-            onConnect={onConnect}
-            isValidConnection={isValidConnection}
-            onPaneClick={() => setSelection(NOTHING)}
-            nodesDraggable={!readOnly}
-            nodesConnectable={!readOnly}
-            elementsSelectable
-            deleteKeyCode={null}
-            selectionKeyCode="Shift"
-            multiSelectionKeyCode={['Meta', 'Control']}
-            fitView={fitOnOpen}
-            fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-            proOptions={{ hideAttribution: true }}
+      <div className="pl-body" style={{ gridTemplateColumns: columns }}>
+        {!readOnly && paletteOpen && <Palette catalog={catalog} onAdd={addAtCenter} onKeyBy={keyBy} disabled={readOnly} />}
+        <div className="pl-center">
+          <div
+            className="pl-flow"
+            ref={flowArea}
+            onDragOver={(e) => {
+              if (readOnly || !e.dataTransfer.types.includes(DRAG_TYPE)) return;
+              e.preventDefault();
+              e.dataTransfer.dropEffect = 'copy';
+            }}
+            onDrop={onDrop}
+            // Clicks on the canvas take the keyboard from the settings fields, so Delete deletes the selection.
+            onMouseDownCapture={(e) => (e.target as Element).closest('input, textarea, select, .monaco-editor') || wrapper.current?.focus({ preventScroll: true })}
           >
-            <Background gap={16} />
-            <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => ((n.data as { issues?: string[] }).issues?.length ? '#fca5a5' : '#cbd5e1')} />
-            <Controls showInteractive={false} />
-          </ReactFlow>
-          {graph.nodes.length === 0 && <div className="pl-empty">{readOnly ? 'This pipeline is empty.' : 'Drag a source, operators and a sink from the palette here.'}</div>}
-          {issues.length > 0 && graph.nodes.length > 0 && (
-            <ul className="pl-issues" data-testid="pl-issues">
-              {issues.map((i, k) => (
-                <li key={k} onClick={() => i.nodeId !== undefined && focusNode(i.nodeId)} className={i.nodeId !== undefined ? 'clickable' : undefined}>
-                  <strong>{labelOf(i.nodeId)}</strong>: {i.message}
-                </li>
-              ))}
-            </ul>
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onConnect={onConnect}
+              isValidConnection={isValidConnection}
+              onPaneClick={() => setSelection(NOTHING)}
+              nodesDraggable={!readOnly}
+              nodesConnectable={!readOnly}
+              elementsSelectable
+              deleteKeyCode={null}
+              selectionKeyCode="Shift"
+              multiSelectionKeyCode={['Meta', 'Control']}
+              fitView={fitOnOpen}
+              fitViewOptions={FIT}
+              minZoom={0.2}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={16} />
+            </ReactFlow>
+            {graph.nodes.length === 0 && <div className="pl-empty">{readOnly ? 'This pipeline is empty.' : 'Drag a source, operators and a sink from the palette here.'}</div>}
+          </div>
+          {/* Problems and the minimap live in a strip under the flow, never over its nodes. */}
+          {(issues.length > 0 || (minimapOpen && graph.nodes.length > 0)) && (
+            <div className="pl-footer">
+              {issues.length > 0 ? (
+                <ul className="pl-issues" data-testid="pl-issues">
+                  {issues.map((i, k) => (
+                    <li key={k} onClick={() => i.nodeId !== undefined && focusNode(i.nodeId)} className={i.nodeId !== undefined ? 'clickable' : undefined}>
+                      <strong>{labelOf(i.nodeId)}</strong>: {i.message}
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <span className="pl-footer-ok muted">No problems: the pipeline can run.</span>
+              )}
+              {minimapOpen && graph.nodes.length > 0 && (
+                <MiniMap
+                  className="pl-minimap"
+                  style={{ width: 168, height: 88 }}
+                  // Outside <ReactFlow> its CSS variables do not reach the minimap: colours are set here.
+                  bgColor="#fff"
+                  maskColor="rgba(226, 232, 240, 0.6)"
+                  maskStrokeColor="#94a3b8"
+                  maskStrokeWidth={1}
+                  pannable
+                  zoomable nodeStrokeWidth={3} nodeColor={(n) => ((n.data as { issues?: string[] }).issues?.length ? '#fca5a5' : '#cbd5e1')} />
+              )}
+            </div>
           )}
         </div>
-        <SettingsPanel graph={graph} catalog={catalog} nodeIds={selection.nodes} edgeKeys={selection.edges} issues={validation.byNode} readOnly={readOnly} onNode={onNode} onEdge={onEdge} />
+        {settingsOpen && <SettingsPanel graph={graph} catalog={catalog} nodeIds={selection.nodes} edgeKeys={selection.edges} issues={validation.byNode} readOnly={readOnly} onNode={onNode} onEdge={onEdge} />}
       </div>
-      {showCode && <CodeView graph={graph} onClose={() => setShowCode(false)} />}
+      {showCode && <CodeView graph={graph} onClose={() => setShowCode(false)} {...(readOnly ? {} : { onApply: applyCode })} />}
     </div>
   );
 }

@@ -83,8 +83,8 @@ function NodeSettings({ node, catalog, issues, readOnly, onNode }: { node: Graph
           value={node.config}
           readOnly={readOnly}
           scope={node.id}
-          // allWindow follows the input edge (keyBy or not); the connector is the palette item's.
-          hidden={['allWindow', 'connector']}
+          // The connector is the palette item's.
+          hidden={['connector']}
           onChange={(config, field) => onNode(node.id, { config }, `config.${field}`)}
         />
       )}

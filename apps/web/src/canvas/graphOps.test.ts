@@ -1,3 +1,4 @@
+import { validatePipeline } from './validation.js';
 import { describe, expect, it } from 'vitest';
 import { catalog, catalogEntryFor, toCode, type GraphNode, type PipelineGraph } from './engine.js';
 import {
@@ -6,6 +7,8 @@ import {
   connectionProblem,
   copyFragment,
   edgeKey,
+  edgeToKey,
+  keyEdge,
   EMPTY_GRAPH,
   newNodeId,
   normalizeGraph,
@@ -76,11 +79,14 @@ describe('graph editing', () => {
     ]);
   });
 
-  it('marks a window over a plain stream as windowAll and a keyed one not, as the API does', () => {
+  it('leaves a window over a plain stream to the user (All window or keyBy), and clears windowAll once keyed', () => {
     let { g, ids } = build('source:sales-generator', 'window', 'sink:print');
     g = connect(g, { source: ids[0]!, target: ids[1]!, targetInput: 0 }, entry('window'));
     g = connect(g, { source: ids[1]!, target: ids[2]!, targetInput: 0 }, entry('sink:print'));
-    expect(g.nodes[1]!.config.allWindow).toBe(true);
+    expect(g.nodes[1]!.config.allWindow).toBeUndefined();
+    expect(validatePipeline(g).byNode.get(ids[1]!)).toEqual([expect.stringMatching(/^the window has no key/)]);
+    g = updateNode(g, ids[1]!, { config: { ...g.nodes[1]!.config, allWindow: true } });
+    expect(validatePipeline(g).issues).toEqual([]);
     expect(toCode(g)).toContain('.windowAll(TumblingProcessingTimeWindows.of(Time.seconds(5)))');
     const key = edgeKey(g.edges[0]!);
     g = updateEdge(g, key, { partitioning: 'hash', keySelector: { code: '(line) => line.split(",")[1]' } });
@@ -136,5 +142,19 @@ describe('graph editing', () => {
       edges: [{ source: 'a', target: 'b', targetInput: 0, partitioning: 'forward' }],
     });
     expect(normalizeGraph({ version: 1, nodes: [{ id: '', type: 'map' }], edges: [] }).nodes).toEqual([{ id: '', type: 'map', config: {} }]);
+  });
+
+  it('finds the edge the palette\'s Key by keys: the selected edge, or the one input of the selected node', () => {
+    let { g, ids } = build('source:sales-generator', 'window', 'sink:print');
+    g = connect(g, { source: ids[0]!, target: ids[1]!, targetInput: 0 }, entry('window'));
+    g = connect(g, { source: ids[1]!, target: ids[2]!, targetInput: 0 }, entry('sink:print'));
+    const into = edgeKey(g.edges[0]!);
+    expect(edgeToKey(g, new Set([ids[1]!]), new Set())).toBe(into);
+    expect(edgeToKey(g, new Set(), new Set([into]))).toBe(into);
+    expect(edgeToKey(g, new Set([ids[0]!]), new Set())).toBeUndefined();
+    expect(edgeToKey(g, new Set([ids[1]!, ids[2]!]), new Set())).toBeUndefined();
+    const keyed = keyEdge(g, into);
+    expect(keyed.edges[0]).toMatchObject({ partitioning: 'hash', keySelector: { code: '(value) => value' } });
+    expect(validatePipeline(keyed).byNode.get(ids[1]!)).toBeUndefined();
   });
 });

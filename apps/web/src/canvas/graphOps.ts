@@ -136,20 +136,18 @@ const roundXY = (p: XY): XY => ({ x: Math.round(p.x), y: Math.round(p.y) });
 
 /**
  * A window over a stream without keyBy is the API's windowAll, whose node carries `allWindow` (its process function
- * gets no key). The canvas derives the flag from the input edge so drawn graphs mean what the code would.
+ * gets no key, one subtask). That is a choice the user ticks ("All window"): validation flags an unkeyed window
+ * without it. Keying the edge into a window clears the flag, since a keyed window is never windowAll.
  */
 export function syncWindowAll(graph: PipelineGraph): PipelineGraph {
   let changed = false;
   const nodes = graph.nodes.map((n) => {
-    if (n.type !== 'window') return n;
+    if (n.type !== 'window' || n.config.allWindow !== true) return n;
     const ins = graph.edges.filter((e) => e.target === n.id);
-    if (ins.length !== 1) return n;
-    const all = ins[0]!.partitioning !== 'hash';
-    if (all === (n.config.allWindow === true)) return n;
+    if (ins.length === 0 || !ins.every((e) => e.partitioning === 'hash')) return n;
     changed = true;
     const config = { ...n.config };
-    if (all) config.allWindow = true;
-    else delete config.allWindow;
+    delete config.allWindow;
     return { ...n, config };
   });
   return changed ? { ...graph, nodes } : graph;
@@ -182,4 +180,22 @@ export function pasteFragment(graph: PipelineGraph, fragment: Fragment, offset: 
   const edges = fragment.edges.map((e) => ({ ...structuredClone(e), source: ids.get(e.source)!, target: ids.get(e.target)! }));
   g = syncWindowAll({ ...graph, nodes: [...graph.nodes, ...nodes], edges: [...graph.edges, ...edges] });
   return { graph: g, ids: [...ids.values()] };
+}
+
+/**
+ * The edge the palette's "Key by" keys: the one selected edge, else the one input of the one selected node. Undefined
+ * when the selection names no single edge (the canvas then says what to select).
+ */
+export function edgeToKey(graph: PipelineGraph, nodeIds: ReadonlySet<string>, edgeKeys: ReadonlySet<string>): string | undefined {
+  if (edgeKeys.size === 1 && nodeIds.size === 0) return [...edgeKeys][0];
+  if (nodeIds.size !== 1 || edgeKeys.size > 0) return undefined;
+  const id = [...nodeIds][0];
+  const ins = graph.edges.filter((e) => e.target === id);
+  return ins.length === 1 ? edgeKey(ins[0]!) : undefined;
+}
+
+/** keyBy on an edge, with a key selector to edit (the edge's own, if it had one). */
+export function keyEdge(graph: PipelineGraph, key: string): PipelineGraph {
+  const edge = graph.edges.find((e) => edgeKey(e) === key);
+  return edge ? updateEdge(graph, key, { partitioning: 'hash', keySelector: edge.keySelector ?? { code: '(value) => value' } }) : graph;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalog, type PipelineGraph } from './engine.js';
-import { matchesSearch } from './Palette.js';
+import { matchesKeyBy, matchesSearch } from './Palette.js';
 import { loadScratch, saveScratch, SCRATCH_KEY } from './scratch.js';
 import { nodeSummary, toFlowEdges, toFlowNodes } from './toFlow.js';
 
@@ -56,6 +56,9 @@ describe('graph to React Flow', () => {
     const sales = catalog.entries.find((e) => e.id === 'source:sales-generator')!;
     expect(['sales', 'SOURCE', 'generated', ''].map((q) => matchesSearch(sales, q))).toEqual([true, true, true, true]);
     expect(matchesSearch(sales, 'join')).toBe(false);
+    // keyBy is an edge setting, not a node: the palette still finds it by its API name.
+    expect(['keyBy', 'key by', 'KEYBY', 'group by', ''].map(matchesKeyBy)).toEqual([true, true, true, true, true]);
+    expect(matchesKeyBy('sink')).toBe(false);
   });
 
   it('keeps the scratch pipeline in storage and starts empty without a readable one', () => {

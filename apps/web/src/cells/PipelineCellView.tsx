@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ChartSettings, PipelineCell, PipelineGraph } from '@flowbook/protocol';
 import { PipelineCanvas } from '../canvas/PipelineCanvas.js';
 import { useEdgeRates } from '../canvas/edgeRates.js';
 import { migrateGraph } from '../canvas/engine.js';
+import { validatePipeline } from '../canvas/validation.js';
 import { TapPanel } from '../jobs/TapPanel.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { RunBar } from './RunBar.js';
@@ -43,6 +44,14 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
   const [tapped, setTapped] = useState<string>();
   const [importError, setImportError] = useState<string>();
   const rates = useEdgeRates(running ? run?.operators : undefined);
+  // The checks the server runs before it starts the job: while they fail, Run says why instead of failing a job.
+  const blocked = useMemo(() => {
+    const { issues } = validatePipeline(cell.graph);
+    if (issues.length === 0) return undefined;
+    const first = issues[0]!;
+    const where = first.nodeId !== undefined ? `${cell.graph.nodes.find((n) => n.id === first.nodeId)?.name ?? first.nodeId}: ` : '';
+    return `Cannot run: ${issues.length === 1 ? '1 problem' : `${issues.length} problems`} on the canvas\n${where}${first.message}`;
+  }, [cell.graph]);
   const importPipeline = async (file: File) => {
     try {
       // Migrated and checked by the engine's schema: a bad file is refused with the reason, the cell is unchanged.
@@ -55,7 +64,7 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
   };
   return (
     <div className="pipeline-cell">
-      <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} onResume={onResume} runTitle="Deploy the pipeline">
+      <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} onResume={onResume} runTitle="Deploy the pipeline" blocked={blocked}>
         <span className="pipeline-file-actions">
           <button className="icon-button" onClick={() => exportPipeline(cell)} data-testid={`export-pipeline-${cell.id}`} title="Download this pipeline as .pipeline.json">
             Export

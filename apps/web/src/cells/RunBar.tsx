@@ -12,18 +12,20 @@ interface Props {
   onCancel(): void;
   onResume?(restore: string): void;
   runTitle: string;
+  /** Why the cell cannot run now (an invalid pipeline): Run is disabled and says so. */
+  blocked?: string | undefined;
   /** More controls at the end of the bar (e.g. a pipeline's export/import). */
   children?: ReactNode;
 }
 
 /** The toolbar of a cell that runs a job (code or pipeline): Run/Cancel, Resume from…, status, run time, restarts, job link. */
-export function RunBar({ cellId, notebook, run, canRun, onRun, onCancel, onResume, runTitle, children }: Props) {
+export function RunBar({ cellId, notebook, run, canRun, onRun, onCancel, onResume, runTitle, blocked, children }: Props) {
   const running = run?.status === 'running' || run?.status === 'pending';
   return (
     <div className="cell-toolbar">
       {canRun &&
         (!running ? (
-          <button className="run" data-testid={`run-${cellId}`} onClick={onRun} title={runTitle}>
+          <button className="run" data-testid={`run-${cellId}`} onClick={onRun} title={blocked ?? runTitle} disabled={blocked !== undefined}>
             ▶ Run
           </button>
         ) : (
@@ -31,7 +33,12 @@ export function RunBar({ cellId, notebook, run, canRun, onRun, onCancel, onResum
             ■ Cancel
           </button>
         ))}
-      {canRun && !running && onResume && <ResumeMenu notebook={notebook} cellId={cellId} onResume={onResume} />}
+      {canRun && !running && blocked !== undefined && (
+        <span className="run-blocked" data-testid={`run-blocked-${cellId}`} title={blocked}>
+          {blocked.split('\n')[0]}
+        </span>
+      )}
+      {canRun && !running && onResume && blocked === undefined && <ResumeMenu notebook={notebook} cellId={cellId} onResume={onResume} />}
       <span className={`status status-${run?.status ?? 'ready'}`} data-testid={`status-${cellId}`}>
         {run?.status ?? 'ready'}
       </span>

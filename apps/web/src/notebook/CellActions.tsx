@@ -36,8 +36,8 @@ export function CellActions({ id, type, access, first, last, clearable, running,
           <option value="code">Code</option>
           <option value="markdown">Markdown</option>
           <option value="sql">SQL</option>
-          {/* A pipeline can become code ("Show as code"); text cannot become a drawing. */}
-          {type === 'pipeline' && <option value="pipeline">Pipeline</option>}
+          {/* Code and pipeline convert both ways (code the canvas can express); text cannot become a drawing. */}
+          {(type === 'pipeline' || type === 'code') && <option value="pipeline">Pipeline</option>}
           {type === 'chart' && <option value="chart">Chart</option>}
         </select>
       )}

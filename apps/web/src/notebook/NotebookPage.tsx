@@ -222,7 +222,20 @@ export function NotebookPage({ name }: { name: string }) {
   };
   const retype = (id: string, type: CellType) => {
     const cell = cells().find((c) => c.id === id);
-    if (cell && cell.type !== type) operate((cs) => changeCellType(cs, id, type, pipelineToCode), id);
+    if (!cell || cell.type === type) return;
+    if (type === 'pipeline' && cell.type === 'code') {
+      // The code's pipeline, read without running it (loaded on demand: the parser is not part of the first load).
+      void import('../canvas/codeToGraph.js').then(({ codeToGraph }) => {
+        try {
+          const graph = codeToGraph(cell.source);
+          operate((cs) => changeCellType(cs, id, type, pipelineToCode, () => graph), id);
+        } catch (e) {
+          setNotice(`This code cannot open on the canvas: ${(e as Error).message}`);
+        }
+      });
+      return;
+    }
+    operate((cs) => changeCellType(cs, id, type, pipelineToCode), id);
   };
 
   const step = (direction: 'undo' | 'redo') => {

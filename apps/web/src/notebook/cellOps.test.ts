@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CellId, ChartSettings, type Cell, type CodeCell } from '@flowbook/protocol';
+import { CellId, ChartSettings, type Cell, type CodeCell, type PipelineGraph } from '@flowbook/protocol';
 import {
   UNDO_LIMIT,
   cellsToRun,
@@ -89,6 +89,20 @@ describe('cell operations', () => {
     expect(next).toEqual([{ id: 'a', type: 'markdown', source: 'x = 1' }]);
     expect(changeCellType(next, 'a', 'code')).toEqual([{ id: 'a', type: 'code', language: 'typescript', source: 'x = 1', charts: {} }]);
     expect(changeCellType(cells, 'a', 'code')[1]).toBe(cells[1]);
+  });
+
+  it('turns a code cell into a pipeline cell with the graph its code builds, keeping charts; markdown never', () => {
+    const graph: PipelineGraph = { version: 1, config: { autoWatermarkInterval: 200, maxParallelism: 128 }, nodes: [], edges: [] };
+    const read: string[] = [];
+    const toGraph = (source: string) => (read.push(source), graph);
+    const next = changeCellType([code('a', 'env.fromElements(1).print()', { charts: { s: chart('line') }, outputs })], 'a', 'pipeline', undefined, toGraph);
+    expect(next).toEqual([{ id: 'a', type: 'pipeline', graph, charts: { s: chart('line') } }]);
+    expect(read).toEqual(['env.fromElements(1).print()']);
+    const text = [md('m')];
+    expect(changeCellType(text, 'm', 'pipeline', undefined, toGraph)).toEqual(text);
+    expect(() => changeCellType([code('b', 'for (;;) {}')], 'b', 'pipeline', undefined, () => {
+      throw new Error('line 1: a for statement cannot be drawn on the canvas');
+    })).toThrow(/for statement/);
   });
 
   it('strips the outputs of the cleared cells only', () => {

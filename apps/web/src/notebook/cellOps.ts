@@ -1,4 +1,4 @@
-import { PipelineGraph, type Cell, type CodeCell, type MarkdownCell, type SqlCell } from '@flowbook/protocol';
+import { PipelineGraph, type Cell, type CodeCell, type MarkdownCell, type PipelineCell, type SqlCell } from '@flowbook/protocol';
 
 /**
  * Pure cell operations of the notebook page (insert, delete, move, duplicate, change type) and the undo history of
@@ -71,9 +71,19 @@ export function duplicateCell(cells: readonly Cell[], id: string, newId: string)
  * Changes a cell to markdown or code, keeping its id and source. What only a code cell has (charts, form inputs,
  * outputs) is dropped on the way to markdown; a code cell made from markdown starts with none.
  */
-export function changeCellType(cells: readonly Cell[], id: string, type: CellType, pipelineToCode: (graph: PipelineGraph) => string = () => ''): Cell[] {
+export function changeCellType(
+  cells: readonly Cell[],
+  id: string,
+  type: CellType,
+  pipelineToCode: (graph: PipelineGraph) => string = () => '',
+  /** Code → pipeline: the graph the code builds (throws when the canvas cannot express it); markdown never becomes one. */
+  codeToPipeline?: (source: string) => PipelineGraph,
+): Cell[] {
   return cells.map((c) => {
-    // Text cannot become a drawn pipeline; a pipeline becomes code through its generated source.
+    if (c.id === id && type === 'pipeline' && c.type === 'code' && codeToPipeline) {
+      return { id: c.id, type: 'pipeline', ...(c.title !== undefined ? { title: c.title } : {}), graph: codeToPipeline(c.source), charts: c.charts } satisfies PipelineCell;
+    }
+    // A pipeline becomes code through its generated source.
     if (c.id !== id || c.type === type || type === 'pipeline' || type === 'chart') return c;
     const source = c.type === 'pipeline' ? pipelineToCode(c.graph) : textOf(c);
     if (type === 'sql') return { id: c.id, type: 'sql', source, mode: c.type === 'sql' ? c.mode : 'update', charts: {} } satisfies SqlCell;

@@ -20,6 +20,12 @@ export interface ConnectorDefinition<C = unknown> {
   fieldRefs?: string[];
   /** The source emits watermarks itself (Kafka's per-partition watermarks): it runs with WatermarkStrategy.noWatermarks(). */
   emitsWatermarks?: boolean;
+  /**
+   * Whether the source's records carry event timestamps (collectWithTimestamp), so a watermark strategy needs no
+   * timestamp assigner: true, false, or the name of the config option that gives them (elements' `timestamps`).
+   * Undeclared, validation trusts the source.
+   */
+  recordTimestamps?: boolean | string;
   /** Bounded sources end; unbounded ones run until cancelled. */
   bounded?(config: C): boolean;
   /**

@@ -2005,10 +2005,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "defaults": {
         "watermarkStrategy": {
           "kind": "boundedOutOfOrderness",
-          "maxOutOfOrderness": 1000,
-          "timestampAssigner": {
-            "code": "(event, recordTimestamp) => recordTimestamp"
-          }
+          "maxOutOfOrderness": 1000
         }
       }
     },
@@ -2256,6 +2253,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -2263,8 +2261,7 @@ export const BUILTIN_CATALOG: Catalog = {
                 "required": [
                   "kind",
                   "time",
-                  "size",
-                  "offset"
+                  "size"
                 ]
               },
               {
@@ -2292,6 +2289,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -2300,8 +2298,7 @@ export const BUILTIN_CATALOG: Catalog = {
                   "kind",
                   "time",
                   "size",
-                  "slide",
-                  "offset"
+                  "slide"
                 ]
               },
               {
@@ -2597,13 +2594,13 @@ export const BUILTIN_CATALOG: Catalog = {
                     "maximum": 9007199254740991
                   },
                   "doEvictAfter": {
+                    "default": false,
                     "type": "boolean"
                   }
                 },
                 "required": [
                   "kind",
-                  "maxCount",
-                  "doEvictAfter"
+                  "maxCount"
                 ]
               },
               {
@@ -2619,13 +2616,13 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "doEvictAfter": {
+                    "default": false,
                     "type": "boolean"
                   }
                 },
                 "required": [
                   "kind",
-                  "windowSize",
-                  "doEvictAfter"
+                  "windowSize"
                 ]
               },
               {
@@ -2655,14 +2652,14 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "fn"
                   },
                   "doEvictAfter": {
+                    "default": false,
                     "type": "boolean"
                   }
                 },
                 "required": [
                   "kind",
                   "threshold",
-                  "deltaFunction",
-                  "doEvictAfter"
+                  "deltaFunction"
                 ]
               }
             ]
@@ -2676,6 +2673,7 @@ export const BUILTIN_CATALOG: Catalog = {
             "type": "string"
           },
           "allWindow": {
+            "description": "Window the whole stream, without keyBy (windowAll): runs as one subtask",
             "type": "boolean"
           },
           "function": {
@@ -3024,6 +3022,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -3031,8 +3030,7 @@ export const BUILTIN_CATALOG: Catalog = {
                 "required": [
                   "kind",
                   "time",
-                  "size",
-                  "offset"
+                  "size"
                 ]
               },
               {
@@ -3060,6 +3058,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -3068,8 +3067,7 @@ export const BUILTIN_CATALOG: Catalog = {
                   "kind",
                   "time",
                   "size",
-                  "slide",
-                  "offset"
+                  "slide"
                 ]
               },
               {
@@ -3427,6 +3425,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -3434,8 +3433,7 @@ export const BUILTIN_CATALOG: Catalog = {
                 "required": [
                   "kind",
                   "time",
-                  "size",
-                  "offset"
+                  "size"
                 ]
               },
               {
@@ -3463,6 +3461,7 @@ export const BUILTIN_CATALOG: Catalog = {
                     "x-flowbook": "duration"
                   },
                   "offset": {
+                    "default": 0,
                     "type": "number",
                     "x-flowbook": "duration"
                   }
@@ -3471,8 +3470,7 @@ export const BUILTIN_CATALOG: Catalog = {
                   "kind",
                   "time",
                   "size",
-                  "slide",
-                  "offset"
+                  "slide"
                 ]
               },
               {
@@ -4749,6 +4747,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "A fixed list of elements (fromElements / fromCollection)",
       "source": true,
       "sink": false,
+      "recordTimestamps": "timestamps",
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4773,6 +4772,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Generated sales lines (date,month,category,product,profit), as in the classic Flink example",
       "source": true,
       "sink": false,
+      "recordTimestamps": false,
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4845,6 +4845,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Nexmark auction events (persons, auctions, bids) for demos and benchmarks",
       "source": true,
       "sink": false,
+      "recordTimestamps": true,
       "outputFields": [
         "person",
         "auction",
@@ -4889,6 +4890,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Lines of text from a TCP server (socketTextStream)",
       "source": true,
       "sink": false,
+      "recordTimestamps": false,
       "configSchema": {
         "type": "object",
         "properties": {
@@ -4998,6 +5000,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Records from a file or a directory: CSV, JSON Lines or text lines; can follow growing files",
       "source": true,
       "sink": false,
+      "recordTimestamps": false,
       "configSchema": {
         "type": "object",
         "properties": {
@@ -5128,6 +5131,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "MQTT broker: subscribe to topics (source) or publish records (sink)",
       "source": true,
       "sink": true,
+      "recordTimestamps": true,
       "outputFields": [
         "topic",
         "payload",
@@ -5282,6 +5286,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "description": "Generated IoT sensor readings (temperature, humidity) with optional out-of-order, late and malformed readings",
       "source": true,
       "sink": false,
+      "recordTimestamps": true,
       "outputFields": [
         "sensorId",
         "site",
@@ -5387,6 +5392,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "source": true,
       "sink": true,
       "emitsWatermarks": true,
+      "recordTimestamps": true,
       "outputFields": [
         "topic",
         "partition",

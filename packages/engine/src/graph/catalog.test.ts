@@ -89,10 +89,11 @@ describe('buildCatalog', () => {
     for (const e of complete) {
       const nodes: PipelineGraph['nodes'] = [{ id: 'n', type: e.type, config: e.defaults }];
       const edges: PipelineGraph['edges'] = [];
-      const src = { id: 's', type: 'source', config: entry('source:sales-generator').defaults };
+      // A default assigner node keeps the records' own timestamps: give it a source whose records have some.
+      const src = { id: 's', type: 'source', config: entry(e.type === 'assignTimestampsAndWatermarks' ? 'source:iot-sensors' : 'source:sales-generator').defaults };
       if (e.inputs > 0) nodes.push(src);
       for (let i = 0; i < e.inputs; i++) {
-        edges.push({ source: 's', target: 'n', targetInput: i as 0 | 1, ...(e.keyed === true ? { partitioning: 'hash', keySelector: { code: '(v) => v' } } : { partitioning: 'forward' }) });
+        edges.push({ source: 's', target: 'n', targetInput: i as 0 | 1, ...(e.keyed === true || e.type === 'window' ? { partitioning: 'hash', keySelector: { code: '(v) => v' } } : { partitioning: 'forward' }) });
       }
       expect(validateGraph({ version: 1, config: { autoWatermarkInterval: 200, maxParallelism: 128 }, nodes, edges }), e.id).toEqual([]);
     }

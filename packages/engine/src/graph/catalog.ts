@@ -75,6 +75,8 @@ export interface CatalogConnector {
   sink: boolean;
   /** The source emits its own watermarks (Kafka's per-partition ones). */
   emitsWatermarks?: boolean;
+  /** The source's records carry event timestamps: true, false, or when the named config option is set. */
+  recordTimestamps?: boolean | string;
   /** Record fields a source emits, and the config options of a sink that name fields (see graph/recordFields.ts). */
   outputFields?: string[];
   outputFieldsUnless?: string;
@@ -92,8 +94,8 @@ export interface Catalog {
 const time = z.enum(['event', 'processing']);
 const positiveMs = z.number().positive();
 const WindowAssignerSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tumbling'), time, size: positiveMs, offset: z.number() }),
-  z.object({ kind: z.literal('sliding'), time, size: positiveMs, slide: positiveMs, offset: z.number() }),
+  z.object({ kind: z.literal('tumbling'), time, size: positiveMs, offset: z.number().default(0) }),
+  z.object({ kind: z.literal('sliding'), time, size: positiveMs, slide: positiveMs, offset: z.number().default(0) }),
   z.object({ kind: z.literal('session'), time, gap: positiveMs }),
   z.object({ kind: z.literal('dynamicSession'), time, gapExtractor: FnSpec }),
   z.object({ kind: z.literal('global') }),
@@ -109,9 +111,9 @@ const baseTriggers = [
 // PurgingTrigger nests one level: purging a purging trigger changes nothing, and a flat schema keeps forms simple.
 const TriggerSchema = z.discriminatedUnion('kind', [...baseTriggers, z.object({ kind: z.literal('purging'), nested: z.discriminatedUnion('kind', [...baseTriggers]) })]);
 const EvictorSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('count'), maxCount: z.number().int().positive(), doEvictAfter: z.boolean() }),
-  z.object({ kind: z.literal('time'), windowSize: positiveMs, doEvictAfter: z.boolean() }),
-  z.object({ kind: z.literal('delta'), threshold: z.number(), deltaFunction: FnSpec, doEvictAfter: z.boolean() }),
+  z.object({ kind: z.literal('count'), maxCount: z.number().int().positive(), doEvictAfter: z.boolean().default(false) }),
+  z.object({ kind: z.literal('time'), windowSize: positiveMs, doEvictAfter: z.boolean().default(false) }),
+  z.object({ kind: z.literal('delta'), threshold: z.number(), deltaFunction: FnSpec, doEvictAfter: z.boolean().default(false) }),
 ]);
 // Compile-time guard: these schemas describe a subset of the engine's spec types, so they cannot drift apart silently.
 const _specsStayInSync: [
@@ -121,7 +123,8 @@ const _specsStayInSync: [
 ] = [(s) => s, (s) => s, (s) => s];
 void _specsStayInSync;
 
-const SPEC_FIELDS: Record<string, z.ZodType> = { assigner: WindowAssignerSchema, trigger: TriggerSchema.optional(), evictor: EvictorSchema.optional() };
+/** The real shapes of the spec fields the operator schemas keep loose (validateGraph checks them too). */
+export const SPEC_FIELDS: Record<string, z.ZodType> = { assigner: WindowAssignerSchema, trigger: TriggerSchema.optional(), evictor: EvictorSchema.optional() };
 
 /** Number fields holding milliseconds. The registries' zod schemas are plain numbers, so the names carry the unit. */
 const DURATION_FIELDS = new Set([
@@ -169,7 +172,8 @@ const FN_TEMPLATES: Record<string, Record<string, unknown>> = {
     fn: { code: '({\n  processElement1(value, ctx, out) {\n    out.collect(value);\n  },\n  processElement2(value, ctx, out) {\n    out.collect(value);\n  },\n})' },
   },
   assignTimestampsAndWatermarks: {
-    watermarkStrategy: { kind: 'boundedOutOfOrderness', maxOutOfOrderness: 1000, timestampAssigner: { code: '(event, recordTimestamp) => recordTimestamp' } },
+    // No assigner: validation asks for one where the records upstream carry no timestamps (a recordTimestamp passed through would be none).
+    watermarkStrategy: { kind: 'boundedOutOfOrderness', maxOutOfOrderness: 1000 },
   },
   // Processing time by default: an event-time window needs watermarks upstream, which a new canvas has not got yet.
   window: { assigner: { kind: 'tumbling', time: 'processing', size: 5000, offset: 0 }, function: { kind: 'reduce', reduce: { code: '(a, b) => a' } } },
@@ -347,6 +351,7 @@ export function buildCatalog(operators: OperatorSpec[] = listOperatorSpecs(), co
       source: !!c.createSource,
       sink: !!c.createSink,
       ...(c.emitsWatermarks ? { emitsWatermarks: true } : {}),
+      ...(c.recordTimestamps !== undefined ? { recordTimestamps: c.recordTimestamps } : {}),
       ...(c.outputFields ? { outputFields: c.outputFields } : {}),
       ...(c.outputFieldsUnless ? { outputFieldsUnless: c.outputFieldsUnless } : {}),
       ...(c.fieldRefs ? { fieldRefs: c.fieldRefs } : {}),
@@ -376,6 +381,7 @@ export function registerCatalogConnectors(catalog: Catalog): void {
       name: c.name,
       description: c.description,
       ...(c.emitsWatermarks ? { emitsWatermarks: true } : {}),
+      ...(c.recordTimestamps !== undefined ? { recordTimestamps: c.recordTimestamps } : {}),
       ...(c.outputFields ? { outputFields: c.outputFields } : {}),
       ...(c.outputFieldsUnless ? { outputFieldsUnless: c.outputFieldsUnless } : {}),
       ...(c.fieldRefs ? { fieldRefs: c.fieldRefs } : {}),

@@ -14,6 +14,8 @@ export {
 } from './catalog.js';
 export { getOperatorSpec, listOperatorSpecs, type OperatorCategory, type OperatorSpec } from './operatorSpecs.js';
 export { defaultNodeName, toCode, ToCodeError } from './toCode.js';
+// fromCode (code → graph) has its own entry, `@flowbook/engine/graph/fromCode`: its TypeScript reader (sucrase) loads
+// only where code is turned into a graph, not with every canvas.
 export { validateGraph, GraphValidationError, type GraphIssue } from './validate.js';
 export { migrateGraph } from './migrateGraph.js';
 export { FnSpec, GRAPH_VERSION, PipelineGraph, type GraphEdge, type GraphNode, type PipelineGraphInput } from './PipelineGraph.js';

@@ -37,7 +37,7 @@ export const WindowNodeConfig = z.object({
   allowedLateness: z.number().nonnegative().optional(),
   lateDataOutputTag: z.string().optional(),
   /** Set by windowAll: the function is a ProcessAllWindowFunction. */
-  allWindow: z.boolean().optional(),
+  allWindow: z.boolean().optional().describe('Window the whole stream, without keyBy (windowAll): runs as one subtask'),
   function: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('reduce'), reduce: FnSpec, process: FnSpec.optional() }),
     z.object({ kind: z.literal('aggregate'), aggregate: FnSpec, process: FnSpec.optional() }),

@@ -1,8 +1,12 @@
+import { z } from 'zod';
 import { singleSubtaskReason } from './parallelism.js';
 import { getOperatorSpec } from './operatorSpecs.js';
-import { getConnector, parseConnectorConfig } from '../connectors/registry.js';
+import { parseConnectorConfig } from '../connectors/registry.js';
 import type { PipelineGraph } from './PipelineGraph.js';
 import { recordFieldIssues } from './recordFields.js';
+import { eventTimeIssues } from './eventTime.js';
+import { SPEC_FIELDS, humanize } from './catalog.js';
+import { fnSyntaxError } from './fnSyntax.js';
 
 export interface GraphIssue {
   nodeId?: string;
@@ -29,6 +33,8 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     if (!ids.has(e.source)) issues.push({ nodeId: e.target, message: `edge from unknown node "${e.source}"` });
     if (!ids.has(e.target)) issues.push({ nodeId: e.source, message: `edge to unknown node "${e.target}"` });
     if (e.partitioning === 'hash' && e.keySelector === undefined) issues.push({ nodeId: e.target, message: 'hash-partitioned edge without key selector' });
+    const keyError = e.keySelector !== undefined && e.keySelector.ref === undefined && e.keySelector.code.trim() !== '' ? fnSyntaxError(e.keySelector.code) : undefined;
+    if (keyError !== undefined) issues.push({ nodeId: e.target, message: `Key by on the edge from "${e.source}": ${keyError}` });
   }
   for (const n of graph.nodes) {
     const def = getOperatorSpec(n.type);
@@ -38,7 +44,20 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
     }
     const parsed = def.configSchema.safeParse(n.config);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) issues.push({ nodeId: n.id, message: `config.${i.path.join('.')}: ${i.message}` });
+      for (const i of parsed.error.issues) issues.push({ nodeId: n.id, message: `${settingName(i.path)}: ${i.message}` });
+    } else {
+      // Window assigners, triggers and evictors are loose records in the operator schema; the run needs their real shape.
+      for (const [field, schema] of Object.entries(SPEC_FIELDS)) {
+        if (!(field in n.config)) continue;
+        if (!(def.configSchema instanceof z.ZodObject) || !(field in def.configSchema.shape)) continue;
+        const spec = schema.safeParse(n.config[field]);
+        if (!spec.success) for (const i of spec.error.issues) issues.push({ nodeId: n.id, message: `${settingName([field, ...i.path])}: ${i.message}` });
+      }
+      // The engine compiles user functions only when the job starts: find syntax errors now, where they are typed.
+      for (const [path, code] of functionsIn(n.config)) {
+        const error = fnSyntaxError(code);
+        if (error !== undefined) issues.push({ nodeId: n.id, message: `${settingName(path)}: ${error}` });
+      }
     }
     const incoming = graph.edges.filter((e) => e.target === n.id);
     if (n.parallelism !== undefined) {
@@ -84,36 +103,38 @@ export function validateGraph(graph: PipelineGraph): GraphIssue[] {
       issues.push({ nodeId: n.id, message: (e as Error).message });
     }
   }
-  // An event-time window never fires without watermarks: some path upstream must assign timestamps and watermarks.
-  const hasWatermarks = (id: string, seen = new Set<string>()): boolean => {
-    if (seen.has(id)) return false;
-    seen.add(id);
-    const node = graph.nodes.find((x) => x.id === id);
-    if (!node) return false;
-    if (node.type === 'assignTimestampsAndWatermarks') return true;
-    const ws = node.config.watermarkStrategy as { kind?: string } | undefined;
-    if (node.type === 'source') {
-      if (ws !== undefined && ws.kind !== 'noWatermarks') return true;
-      // A source that emits its own watermarks (Kafka's per-partition ones) needs no strategy, nor an assigner that drops them.
-      const def = typeof node.config.connector === 'string' ? getConnector(node.config.connector) : undefined;
-      return (ws as { timestampAssigner?: unknown } | undefined)?.timestampAssigner === undefined && def?.emitsWatermarks === true;
-    }
-    const ins = graph.edges.filter((e) => e.target === id);
-    // Each input is its own path (a copy of `seen`): inputs that share an ancestor (a diamond) both reach it.
-    return ins.length > 0 && ins.every((e) => hasWatermarks(e.source, new Set(seen)));
-  };
+  issues.push(...eventTimeIssues(graph));
+  // A window without keyBy is the API's windowAll (one subtask, a function without key): say so, never guess it.
   for (const n of graph.nodes) {
-    const assigner = n.config.assigner as { time?: string; kind?: string } | undefined;
-    if ((n.type === 'window' || n.type === 'windowJoin' || n.type === 'windowCoGroup') && assigner?.time === 'event') {
-      const ins = graph.edges.filter((e) => e.target === n.id);
-      if (ins.length > 0 && !ins.every((e) => hasWatermarks(e.source))) {
-        issues.push({ nodeId: n.id, message: 'an event-time window needs timestamps and watermarks upstream: use fromSource(..., WatermarkStrategy.forBoundedOutOfOrderness(...)) or assignTimestampsAndWatermarks' });
-      }
+    if (n.type !== 'window') continue;
+    const ins = graph.edges.filter((e) => e.target === n.id);
+    if (ins.length === 0) continue;
+    const keyed = ins.every((e) => e.partitioning === 'hash');
+    if (!keyed && n.config.allWindow !== true) {
+      issues.push({ nodeId: n.id, message: 'the window has no key: set Key by on the edge into it (keyBy), or tick "All window" to window the whole stream in one subtask (windowAll)' });
+    } else if (keyed && n.config.allWindow === true) {
+      issues.push({ nodeId: n.id, message: '"All window" (windowAll) is ticked but the edge into the window is keyed: untick it, or clear Key by on the edge' });
     }
   }
-  if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source' });
+  if (graph.nodes.length === 0) issues.push({ message: 'the pipeline is empty: add a source from Sources in the palette, then operators and a sink' });
+  else if (!graph.nodes.some((n) => n.type === 'source')) issues.push({ message: 'the pipeline has no source: add one from Sources in the palette' });
   issues.push(...recordFieldIssues(graph));
   return issues;
+}
+
+/** A config path as the canvas's settings form labels it: ['function', 'reduce'] → "Function › Reduce". */
+export function settingName(path: readonly PropertyKey[]): string {
+  const names = path.filter((p): p is string => typeof p === 'string').map((p) => SETTING_LABELS[p] ?? humanize(p));
+  return names.length > 0 ? names.join(' › ') : 'Settings';
+}
+const SETTING_LABELS: Record<string, string> = { fn: 'Function', config: 'Connector settings' };
+
+/** User functions (FnSpecs) in a config, with their paths; live ones (a ref of this process) run as they are. */
+function functionsIn(v: unknown, path: string[] = []): [string[], string][] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [];
+  const o = v as Record<string, unknown>;
+  if (typeof o.code === 'string' && Object.keys(o).every((k) => k === 'code' || k === 'ref')) return o.ref === undefined && o.code.trim() !== '' ? [[path, o.code]] : [];
+  return Object.entries(o).flatMap(([k, x]) => functionsIn(x, [...path, k]));
 }
 
 export function assertValidGraph(graph: PipelineGraph): void {

@@ -418,6 +418,7 @@ export class FileSourceFunction implements SourceFunction {
 
 export const fileSourceConnector: ConnectorDefinition<FileSourceConfig> = {
   name: 'file',
+  recordTimestamps: false,
   description: 'Records from a file or a directory: CSV, JSON Lines or text lines; can follow growing files',
   configSchema: FileSourceConfig as z.ZodType<FileSourceConfig>,
   createSource: (c) => new FileSourceFunction(c),

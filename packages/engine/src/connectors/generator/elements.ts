@@ -81,6 +81,7 @@ export class ElementsSource implements SourceFunction {
 
 export const elementsConnector: ConnectorDefinition<ElementsConfig> = {
   name: 'elements',
+  recordTimestamps: 'timestamps',
   description: 'A fixed list of elements (fromElements / fromCollection)',
   configSchema: ElementsConfig as z.ZodType<ElementsConfig>,
   createSource: (config) => new ElementsSource(config),

@@ -98,6 +98,7 @@ export class SalesGeneratorSource implements SourceFunction<string> {
 
 export const salesGeneratorConnector: ConnectorDefinition<SalesGeneratorConfig> = {
   name: 'sales-generator',
+  recordTimestamps: false,
   description: 'Generated sales lines (date,month,category,product,profit), as in the classic Flink example',
   configSchema: SalesGeneratorConfig as z.ZodType<SalesGeneratorConfig>,
   createSource: (config) => new SalesGeneratorSource(config),

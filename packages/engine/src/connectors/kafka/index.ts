@@ -17,6 +17,7 @@ export { KafkaConfig, KafkaSourceConfig, KafkaSinkConfig, type StartFrom, type F
  */
 export const kafkaConnector: ConnectorDefinition<KafkaConfig> & { emitsWatermarks: boolean } = {
   name: 'kafka',
+  recordTimestamps: true,
   outputFields: ['topic', 'partition', 'offset', 'key', 'value', 'headers', 'timestamp'],
   outputFieldsUnless: 'valueOnly',
   fieldRefs: ['keyField'],

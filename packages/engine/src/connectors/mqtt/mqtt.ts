@@ -10,6 +10,7 @@ export { MqttSourceFunction, type MqttMessage } from './MqttSourceFunction.js';
 
 export const mqttConnector: ConnectorDefinition<MqttConfig> = {
   name: 'mqtt',
+  recordTimestamps: true,
   outputFields: ['topic', 'payload', 'qos', 'retain', 'receivedAt'],
   outputFieldsUnless: 'payloadOnly',
   fieldRefs: ['payloadField'],

@@ -86,6 +86,7 @@ export class SocketTextSource implements SourceFunction<string> {
 
 export const socketTextConnector: ConnectorDefinition<SocketTextConfig> = {
   name: 'socket-text',
+  recordTimestamps: false,
   description: 'Lines of text from a TCP server (socketTextStream)',
   configSchema: SocketTextConfig as z.ZodType<SocketTextConfig>,
   createSource: (c) => new SocketTextSource(c),

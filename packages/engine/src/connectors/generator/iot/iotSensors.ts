@@ -91,6 +91,7 @@ export class IotSensorsSource implements SourceFunction<IotReading> {
 
 export const iotSensorsConnector: ConnectorDefinition<IotSensorsConfig> = {
   name: 'iot-sensors',
+  recordTimestamps: true,
   outputFields: ['sensorId', 'site', 'temperature', 'humidity', 'timestamp'],
   description: 'Generated IoT sensor readings (temperature, humidity) with optional out-of-order, late and malformed readings',
   configSchema: IotSensorsConfig as z.ZodType<IotSensorsConfig>,

@@ -70,6 +70,7 @@ class NexmarkSource implements SourceFunction {
 
 export const nexmarkConnector: ConnectorDefinition<NexmarkSourceConfig> = {
   name: 'nexmark',
+  recordTimestamps: true,
   outputFields: ['person', 'auction', 'bid', 't'],
   description: 'Nexmark auction events (persons, auctions, bids) for demos and benchmarks',
   configSchema: NexmarkSourceConfig as z.ZodType<NexmarkSourceConfig>,
