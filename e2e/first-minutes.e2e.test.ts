@@ -90,6 +90,23 @@ describe('the first minutes, in Chromium at 1024 px', () => {
     expect(text.match(/line 3/g)).toHaveLength(1);
     await shot('times');
   });
+
+  it('reports the TypeScript errors a cell ran with, beside its output', async () => {
+    await put('typed', {
+      version: 1,
+      title: 'Typed',
+      cells: [{ id: 'ten', type: 'code', source: "const limit: number = 'ten';\nconsole.log('limit is', limit);\n", charts: {} }],
+    });
+    await page.goto(`${server.origin}/notebook/typed`);
+    // Monaco's TypeScript worker underlines the error first; the run then goes ahead (types are stripped) and says so.
+    await page.locator('[data-testid="cell-ten"] .squiggly-error').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('run-ten').click();
+    await page.getByTestId('cell-ten').locator('.cell-log', { hasText: 'limit is ten' }).waitFor({ timeout: 30_000 });
+    const warning = page.getByTestId('type-errors-ten');
+    await warning.waitFor();
+    expect(await warning.textContent()).toMatch(/Ran with 1 TypeScript error.*line 1: Type 'string' is not assignable to type 'number'/);
+    await shot('type-errors');
+  });
 });
 
 describe('the scratch /pipeline page, in Chromium', () => {

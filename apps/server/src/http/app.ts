@@ -94,6 +94,8 @@ export function createApp(config: ServerConfig, { store, jobs, metrics, auth, us
   if (existsSync(config.webDir)) {
     app.use('/assets', express.static(path.join(config.webDir, 'assets'), { index: false, immutable: true, maxAge: '1y' }));
     app.get('/login', (_req, res) => res.sendFile(path.join(config.webDir, 'index.html')));
+    // index.html's first script (zod's config, before any module): the login page needs it too.
+    app.get('/zod-jitless.js', (_req, res) => res.sendFile(path.join(config.webDir, 'zod-jitless.js')));
   }
 
   app.use((req, res, next) => {

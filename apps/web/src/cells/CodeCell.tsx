@@ -6,6 +6,7 @@ import type { CellRunView } from '../notebook/cellRuns.js';
 import { showErrorMarker } from './errorMarker.js';
 import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
+import { TypeErrorsAtRun, useTypeErrorsAtRun } from './TypeErrorsAtRun.js';
 import { useNotebookDoc } from '../collab/useNotebookDoc.js';
 import { sourceText, useMonacoBinding } from '../collab/useMonacoBinding.js';
 
@@ -64,6 +65,7 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
   useEffect(() => {
     if (mounted) showErrorMarker(mounted[1], mounted[0], run?.error);
   }, [mounted, run?.error]);
+  const typeErrors = useTypeErrorsAtRun(mounted?.[0], mounted?.[1], run?.startedAt);
   const onMount: OnMount = (editor, monaco) => {
     setMounted([editor, monaco]);
     // Shift+Enter runs the cell and moves on, as in Jupyter; Ctrl/Cmd+Enter runs it in place. Actions, not addCommand:
@@ -96,6 +98,7 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
           options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true, fixedOverflowWidgets: true }}
         />
       </div>
+      {runnable && run?.startedAt !== undefined && <TypeErrorsAtRun cellId={cell.id} errors={typeErrors} />}
       <CellOutputs cellId={cell.id} run={run} charts={cell.charts} onChartChange={onChartChange} errorLine />
     </div>
   );
