@@ -26,6 +26,9 @@ export function NotebookToolbar({ access, canUndo, canRedo, hasSelection, onInse
           <button data-testid="insert-markdown" onClick={() => onInsert('markdown')} title="Insert a markdown cell below the selected one">
             + Markdown
           </button>
+          <button data-testid="insert-sql" onClick={() => onInsert('sql')} title="Insert a Flink SQL cell below the selected one">
+            + SQL
+          </button>
           <button data-testid="insert-pipeline" onClick={() => onInsert('pipeline')} title="Insert a pipeline cell (drag-and-drop canvas) below the selected one">
             + Pipeline
           </button>
