@@ -79,7 +79,7 @@ export { SocketText, SocketTextSource } from './connectors/socket/socketText.js'
 export { ReplayServer, type ReplayOptions } from './connectors/socket/ReplayServer.js';
 export { PostgresSink, PostgresSinkFunction, PostgresSinkConfig } from './connectors/postgres/PostgresSink.js';
 export { TwoPhaseCommitSink, FINAL_TRANSACTION_ID } from './connectors/TwoPhaseCommitSink.js';
-export { KafkaSource, KafkaSourceBuilder, KafkaSink, KafkaSinkSpec, KafkaSinkBuilder, OffsetsInitializer, KafkaSourceFunction, KafkaSinkWriter, KafkaConfig, KafkaSourceConfig, KafkaSinkConfig, KafkaSourceState, KafkaSinkState, type KafkaRecord } from './connectors/kafka/index.js';
+export { KafkaSource, KafkaSourceBuilder, KafkaSink, KafkaSinkSpec, KafkaSinkBuilder, OffsetsInitializer, KafkaSourceFunction, KafkaSinkWriter, KafkaTransactionalSinkWriter, DeliveryGuarantee, KafkaConfig, KafkaSourceConfig, KafkaSinkConfig, KafkaSourceState, KafkaSinkState, KafkaTransactionalSinkState, type KafkaRecord } from './connectors/kafka/index.js';
 export { MqttSource, MqttSink, MqttSourceFunction, MqttSinkFunction, type MqttMessage, type MqttSourceConfig, type MqttSinkConfig } from './connectors/mqtt/mqtt.js';
 export { IotSensors, IotSensorsSource, IotSensorGenerator, type IotReading, type IotSensorsConfig, type IotGeneratorOptions, type IotGeneratorSnapshot } from './connectors/generator/iot/iotSensors.js';
 export { FileSource, FileSourceFunction, FileSourceConfig, FileSink, FileSinkFunction, FileSinkConfig, csvField, csvRow, type FileSourceState, type FilePosition, type FileSinkState, type PendingPart } from './connectors/file/index.js';

@@ -1,30 +1,16 @@
 import type { Message, Producer } from 'kafkajs';
 import { z } from 'zod';
-import { resolveFn } from '../../graph/fn.js';
 import type { SinkContext, SinkFunction } from '../SourceFunction.js';
 import { createKafkaClient, jobLogger, loadKafkaJs } from './client.js';
 import { KafkaSinkConfig, parseRoleConfig, type KafkaSinkConfigParsed } from './config.js';
+import { fromStored, recordSerializer, StoredMessage, toStored, type OutMessage } from './KafkaRecordSerializer.js';
 
-/** A serialized record waiting to be acknowledged by the broker. */
-interface OutMessage {
-  key: string | null;
-  value: string | Buffer | null;
-  timestamp?: string;
-}
-
-const StoredMessage = z.object({
-  key: z.string().nullable(),
-  value: z.string().nullable(),
-  /** The value is base64 of bytes (format 'bytes'). */
-  base64: z.boolean().optional(),
-  timestamp: z.string().optional(),
-});
 /** Checkpointed state: records handed to the sink but not yet acknowledged by Kafka, oldest first. */
 export const KafkaSinkState = z.object({ unacked: z.array(StoredMessage) });
 export type KafkaSinkState = z.infer<typeof KafkaSinkState>;
 
 /**
- * Writes records to a Kafka topic at least once (Flink's KafkaSink with DeliveryGuarantee.AT_LEAST_ONCE, built as its
+ * Writes records to a Kafka topic at least once (or with DeliveryGuarantee.NONE, without keeping unacknowledged records) (Flink's KafkaSink with DeliveryGuarantee.AT_LEAST_ONCE, built as its
  * AsyncSinkWriter): records are buffered and sent in batches, one produce request at a time so that order is kept.
  * A checkpoint cannot wait for acknowledgements (snapshots are synchronous), so it stores the records not yet
  * acknowledged instead, and a sink restored from it sends them again: everything before a completed checkpoint is
@@ -32,7 +18,7 @@ export type KafkaSinkState = z.infer<typeof KafkaSinkState>;
  */
 export class KafkaSinkWriter implements SinkFunction {
   private readonly c: KafkaSinkConfigParsed;
-  private readonly keyOf: (value: unknown) => unknown;
+  private readonly serialize: (value: unknown, timestamp: number) => OutMessage;
   private producer: Producer | undefined;
   private connected: Promise<void> = Promise.resolve();
   private buffer: OutMessage[] = [];
@@ -48,10 +34,7 @@ export class KafkaSinkWriter implements SinkFunction {
 
   constructor(config: unknown) {
     this.c = parseRoleConfig(KafkaSinkConfig, config, 'sink');
-    const { keyField, keySelector } = this.c;
-    if (keySelector !== undefined) this.keyOf = resolveFn<(v: unknown) => unknown>(keySelector, 'kafka sink key selector');
-    else if (keyField !== undefined) this.keyOf = (v) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[keyField] : undefined);
-    else this.keyOf = () => null;
+    this.serialize = recordSerializer(this.c);
   }
 
   open(ctx: SinkContext): Promise<void> {
@@ -123,18 +106,10 @@ export class KafkaSinkWriter implements SinkFunction {
     // A sink that failed to write must not let a checkpoint complete; the job fails on the next record.
     if (this.error) throw this.error;
     this.flushedAtCheckpoint.set(checkpointId, this.flush());
+    // DeliveryGuarantee.NONE: what is not acknowledged may be lost in a failure.
+    if (this.c.deliveryGuarantee === 'none') return { unacked: [] };
     const unacked: KafkaSinkState['unacked'] = [];
-    for (const batch of this.inFlight) {
-      for (const m of batch) {
-        const bytes = Buffer.isBuffer(m.value);
-        unacked.push({
-          key: m.key,
-          value: m.value === null ? null : bytes ? (m.value as Buffer).toString('base64') : (m.value as string),
-          ...(bytes ? { base64: true } : {}),
-          ...(m.timestamp !== undefined ? { timestamp: m.timestamp } : {}),
-        });
-      }
-    }
+    for (const batch of this.inFlight) for (const m of batch) unacked.push(toStored(m));
     return { unacked };
   }
 
@@ -142,13 +117,7 @@ export class KafkaSinkWriter implements SinkFunction {
     const parsed = KafkaSinkState.safeParse(state);
     if (!parsed.success) throw new Error(`kafka sink: cannot restore from this checkpoint: ${parsed.error.issues[0]?.message}`);
     // Records a failed run may not have delivered: send them again, before anything new (at least once).
-    this.buffer.unshift(
-      ...parsed.data.unacked.map((m) => ({
-        key: m.key,
-        value: m.value !== null && m.base64 ? Buffer.from(m.value, 'base64') : m.value,
-        ...(m.timestamp !== undefined ? { timestamp: m.timestamp } : {}),
-      })),
-    );
+    this.buffer.unshift(...parsed.data.unacked.map(fromStored));
     if (this.buffer.length > 0) void this.flush();
   }
 
@@ -176,24 +145,6 @@ export class KafkaSinkWriter implements SinkFunction {
     return n;
   }
 
-  private serialize(value: unknown, timestamp: number): OutMessage {
-    const key = toKey(this.keyOf(value));
-    let out: string | Buffer | null;
-    if (value === null || value === undefined) out = null;
-    else if (this.c.format === 'json') {
-      try {
-        out = JSON.stringify(value);
-      } catch (e) {
-        throw new Error(`kafka sink ${this.c.topic}: cannot serialize a record as JSON: ${(e as Error).message}`);
-      }
-    } else if (this.c.format === 'string') out = typeof value === 'string' ? value : String(value);
-    else if (value instanceof Uint8Array) out = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    else if (typeof value === 'string') out = Buffer.from(value, 'utf8');
-    else throw new Error(`kafka sink ${this.c.topic}: format "bytes" needs Uint8Array or string records, got ${typeof value}`);
-    // The record's event time becomes the Kafka timestamp; records without one get the broker's time.
-    return { key, value: out, ...(Number.isFinite(timestamp) ? { timestamp: String(Math.trunc(timestamp)) } : {}) };
-  }
-
   /** Fails the job now (the restart strategy restores from the last checkpoint, whose unacknowledged records are sent again). */
   private failed(e: unknown): void {
     if (this.error) return;
@@ -204,11 +155,4 @@ export class KafkaSinkWriter implements SinkFunction {
   private kafkaError(e: unknown): Error {
     return new Error(`kafka sink ${this.c.topic} (${this.c.brokers.join(',')}): ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
-}
-
-function toKey(k: unknown): string | null {
-  if (k === null || k === undefined) return null;
-  if (typeof k === 'string') return k;
-  if (typeof k === 'object') return JSON.stringify(k);
-  return String(k);
 }

@@ -76,7 +76,28 @@ const sinkFields = {
   keySelector: FnSpec.optional(),
   batchSize: z.number().int().positive().default(500).describe('sink: records per produce request'),
   lingerMs: z.number().int().nonnegative().default(50).describe('sink: a partial batch is sent after this many ms'),
+  /** Flink's KafkaSink.builder().setDeliveryGuarantee(...). */
+  deliveryGuarantee: z
+    .enum(['at-least-once', 'exactly-once', 'none'])
+    .default('at-least-once')
+    .describe('sink: exactly-once writes each checkpoint interval in a Kafka transaction, committed when the checkpoint completes'),
+  transactionalIdPrefix: z
+    .string()
+    .min(1)
+    .regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only')
+    .optional()
+    .describe('sink (exactly-once): transactional.id = <prefix>-<subtask index>; unique per job writing to the cluster'),
+  transactionTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(60_000)
+    .describe('sink (exactly-once): transaction.timeout.ms; longer than the checkpoint interval plus a restart, at most the broker\'s transaction.max.timeout.ms'),
 };
+
+/** Flink's DeliveryGuarantee, as the values of the sink's `deliveryGuarantee`. */
+export const DeliveryGuarantee = { EXACTLY_ONCE: 'exactly-once', AT_LEAST_ONCE: 'at-least-once', NONE: 'none' } as const;
+export type DeliveryGuarantee = (typeof DeliveryGuarantee)[keyof typeof DeliveryGuarantee];
 
 /** The connector's config (one schema for both roles, as a canvas node has one form). */
 export const KafkaConfig = z.object({ ...connection, ...sourceFields, ...sinkFields, format: Format.default('json').describe('value format: json, string or bytes') });
@@ -93,7 +114,12 @@ export type KafkaSourceConfigParsed = z.output<typeof KafkaSourceConfig>;
 
 export const KafkaSinkConfig = z
   .object({ ...connection, ...sinkFields, topic: z.string().min(1), format: Format.default('json') })
-  .refine((c) => c.keyField === undefined || c.keySelector === undefined, { message: 'set "keyField" or "keySelector", not both' });
+  .refine((c) => c.keyField === undefined || c.keySelector === undefined, { message: 'set "keyField" or "keySelector", not both' })
+  // As Flink's builder: transactions of two jobs must never share an id, so the prefix is the user's to choose.
+  .refine((c) => c.deliveryGuarantee !== 'exactly-once' || c.transactionalIdPrefix !== undefined, {
+    message: 'exactly-once needs "transactionalIdPrefix"',
+    path: ['transactionalIdPrefix'],
+  });
 export type KafkaSinkConfig = z.input<typeof KafkaSinkConfig>;
 export type KafkaSinkConfigParsed = z.output<typeof KafkaSinkConfig>;
 

@@ -1,18 +1,20 @@
 import type { z } from 'zod';
 import { toFnSpec } from '../../graph/fn.js';
 import type { ConnectorDefinition, ConnectorSpec } from '../registry.js';
-import { KafkaConfig, KafkaSinkConfig, KafkaSourceConfig, parseRoleConfig, type Format, type StartFrom } from './config.js';
+import { KafkaConfig, KafkaSinkConfig, KafkaSourceConfig, parseRoleConfig, type DeliveryGuarantee, type Format, type StartFrom } from './config.js';
 import { KafkaSinkWriter } from './KafkaSinkWriter.js';
+import { KafkaTransactionalSinkWriter } from './KafkaTransactionalSinkWriter.js';
 import { KafkaSourceFunction } from './KafkaSourceFunction.js';
 
 export { KafkaSourceFunction, KafkaSourceState, type KafkaRecord, type OffsetEntry } from './KafkaSourceFunction.js';
 export { KafkaSinkWriter, KafkaSinkState } from './KafkaSinkWriter.js';
+export { KafkaTransactionalSinkWriter, KafkaTransactionalSinkState } from './KafkaTransactionalSinkWriter.js';
 export { PartitionWatermarks } from './PartitionWatermarks.js';
-export { KafkaConfig, KafkaSourceConfig, KafkaSinkConfig, type StartFrom, type Format } from './config.js';
+export { KafkaConfig, KafkaSourceConfig, KafkaSinkConfig, DeliveryGuarantee, type StartFrom, type Format } from './config.js';
 
 /**
  * The 'kafka' connector: a source (per-partition watermarks, checkpointed offsets committed to the consumer group on
- * checkpoint completion) and an at-least-once sink. One config schema serves both roles; each role checks its own
+ * checkpoint completion) and a sink, at least once or exactly once (Kafka transactions committed with checkpoints). One config schema serves both roles; each role checks its own
  * fields when the job is built.
  */
 export const kafkaConnector: ConnectorDefinition<KafkaConfig> & { emitsWatermarks: boolean } = {
@@ -21,10 +23,10 @@ export const kafkaConnector: ConnectorDefinition<KafkaConfig> & { emitsWatermark
   outputFields: ['topic', 'partition', 'offset', 'key', 'value', 'headers', 'timestamp'],
   outputFieldsUnless: 'valueOnly',
   fieldRefs: ['keyField'],
-  description: 'Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once sink',
+  description: 'Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once or exactly-once sink',
   configSchema: KafkaConfig as z.ZodType<KafkaConfig>,
   createSource: (config) => new KafkaSourceFunction(config),
-  createSink: (config) => new KafkaSinkWriter(config),
+  createSink: (config) => (config.deliveryGuarantee === 'exactly-once' ? new KafkaTransactionalSinkWriter(config) : new KafkaSinkWriter(config)),
   bounded: (config) => config.bounded === true,
   // The source tracks event time per partition and emits watermarks itself: use it with WatermarkStrategy.noWatermarks().
   emitsWatermarks: true,
@@ -129,7 +131,8 @@ export class KafkaSourceBuilder {
 
 /**
  * A Kafka sink for `stream.sinkTo(...)`: values as JSON (or strings, or bytes), keyed by a field or a key selector,
- * with the record's event time as the Kafka timestamp; at least once across failures with checkpointing.
+ * with the record's event time as the Kafka timestamp; at least once across failures with checkpointing, or exactly
+ * once with `setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)` and a transactional id prefix.
  */
 export class KafkaSink implements ConnectorSpec<KafkaSinkConfig> {
   readonly connector = 'kafka';
@@ -178,11 +181,27 @@ export class KafkaSinkBuilder<T> {
     this.set('batchSize', batchSize);
     return this.set('lingerMs', lingerMs);
   }
+  /** AT_LEAST_ONCE (the default), EXACTLY_ONCE (Kafka transactions committed when checkpoints complete) or NONE. */
+  setDeliveryGuarantee(guarantee: DeliveryGuarantee): this {
+    return this.set('deliveryGuarantee', guarantee);
+  }
+  /** EXACTLY_ONCE: each sink subtask writes with transactional.id `<prefix>-<subtask index>`; unique per job. */
+  setTransactionalIdPrefix(prefix: string): this {
+    return this.set('transactionalIdPrefix', prefix);
+  }
+  /** EXACTLY_ONCE: transaction.timeout.ms, longer than a checkpoint interval plus a restart. */
+  setTransactionTimeout(ms: number): this {
+    return this.set('transactionTimeoutMs', ms);
+  }
   setSsl(ssl: KafkaSinkConfig['ssl']): this {
     return this.set('ssl', ssl);
   }
   setSasl(sasl: KafkaSinkConfig['sasl']): this {
     return this.set('sasl', sasl);
+  }
+  /** Any other config field by name (see the README). */
+  setProperty<K extends keyof KafkaSinkConfig>(key: K, value: KafkaSinkConfig[K]): this {
+    return this.set(key, value);
   }
   build(): KafkaSink {
     return new KafkaSink(this.c as KafkaSinkConfig);

@@ -1,0 +1,295 @@
+// KafkaSink EXACTLY_ONCE on a real Apache Kafka broker (KRaft, jars from Maven Central): kcat's mock cluster has no
+// transactions. One broker for the file; each test has its own topics and transactional ids.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointCoordinator } from '../../checkpoint/CheckpointCoordinator.js';
+import { FsCheckpointStorage } from '../../checkpoint/CheckpointStorage.js';
+import { executeGraph, RestartStrategies, StreamExecutionEnvironment, TumblingEventTimeWindows, type Job, type RestartInfo } from '../../index.js';
+import { startApacheKafkaBroker, type ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
+import { getConnector, registerConnector } from '../registry.js';
+import type { SinkContext, SourceContext, SourceFunction } from '../SourceFunction.js';
+import { DeliveryGuarantee, kafkaConnector, KafkaSink, KafkaTransactionalSinkWriter } from './index.js';
+
+if (getConnector('kafka') === undefined) registerConnector(kafkaConnector);
+
+let broker: ApacheKafkaBroker | undefined;
+let kafka: Kafka;
+let seq = 0;
+const unique = (name: string) => `${name}-${process.pid}-${++seq}`;
+
+beforeAll(async () => {
+  broker = await startApacheKafkaBroker({ startTimeoutMs: 120_000 });
+  kafka = new Kafka({ clientId: 'eos-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+}, 300_000); // the first run on a machine fetches the broker's jars from Maven Central
+
+afterAll(async () => {
+  await broker?.stop();
+});
+
+async function createTopic(topic: string, numPartitions: number): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Reads a topic from the start, as read_committed (the default) or read_uncommitted, into `values` while it runs. */
+async function reader(topic: string, readUncommitted: boolean): Promise<{ values: string[]; stop(): Promise<void> }> {
+  const values: string[] = [];
+  const consumer: Consumer = kafka.consumer({ groupId: unique(`read-${readUncommitted ? 'uncommitted' : 'committed'}`), readUncommitted, maxWaitTimeInMs: 50 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      values.push(message.value!.toString());
+    },
+  });
+  return { values, stop: () => consumer.disconnect() };
+}
+
+/** How far the sensor source may read: the tests open it step by step. */
+const gate = { open: Number.POSITIVE_INFINITY };
+
+interface Reading {
+  sensor: string;
+  value: number;
+}
+
+/** Reading i at event time i·100 ms for sensor s(i mod 3), a watermark every 10, paced so checkpoints fall between. */
+class Readings implements SourceFunction<Reading> {
+  running = true;
+  next = 0;
+  constructor(readonly count: number) {}
+  async run(ctx: SourceContext<Reading>): Promise<void> {
+    while (this.running && this.next < this.count) {
+      if (this.next >= gate.open) {
+        await ctx.sleep(5);
+        continue;
+      }
+      const i = this.next++;
+      ctx.collectWithTimestamp({ sensor: `s${i % 3}`, value: i }, i * 100);
+      if (i % 10 === 9) {
+        ctx.emitWatermark(i * 100);
+        await ctx.sleep(2);
+      }
+    }
+  }
+  cancel(): void {
+    this.running = false;
+  }
+  snapshotState(): number {
+    return this.next;
+  }
+  restoreState(state: unknown): void {
+    this.next = state as number;
+  }
+}
+
+const COUNT = 600;
+/** Per sensor and 1 s window: `s0@3000=…` with the sum of its values. */
+function expectedResults(count: number): string[] {
+  const sums = new Map<string, number>();
+  for (let i = 0; i < count; i++) {
+    const k = `s${i % 3}@${Math.floor((i * 100) / 1000) * 1000}`;
+    sums.set(k, (sums.get(k) ?? 0) + i);
+  }
+  return [...sums].map(([k, s]) => `${k}=${s}`).sort();
+}
+
+function windowedJob(topic: string, prefix: string) {
+  const env = new StreamExecutionEnvironment();
+  env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 10)).enableCheckpointing(60_000);
+  env
+    .addSource(new Readings(COUNT), 'readings')
+    .keyBy((r) => r.sensor)
+    .window(TumblingEventTimeWindows.of(1000))
+    .aggregate(
+      { createAccumulator: () => 0, add: (r: Reading, acc: number) => acc + r.value, getResult: (acc: number) => acc },
+      {
+        process(key: string, ctx: { window: { start: number } }, sums: Iterable<number>, out: { collect(v: string): void }) {
+          for (const s of sums) out.collect(`${key}@${ctx.window.start}=${s}`);
+        },
+      },
+    )
+    .sinkTo(
+      KafkaSink.builder<string>()
+        .setBootstrapServers(broker!.bootstrap)
+        .setTopic(topic)
+        .setFormat('string')
+        .setKeySelector((v) => v.split('@')[0])
+        .setBatching(50, 0)
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(prefix)
+        .setProperty('logLevel', 'nothing')
+        .build(),
+    );
+  return env.getPipeline('eos');
+}
+
+/** Runs the job as a host does: a checkpoint coordinator per attempt, restarts from the latest completed checkpoint. */
+function runWithCheckpoints(graph: ReturnType<typeof windowedJob>, intervalMs: number | undefined) {
+  const storage = new FsCheckpointStorage(mkdtempSync(path.join(tmpdir(), 'flowbook-eos-')), 3);
+  const coordinators: CheckpointCoordinator[] = [];
+  const restarts: RestartInfo[] = [];
+  const nextId = () => Math.max(0, ...coordinators.flatMap((c) => c.history.map((h) => h.id))) + 1;
+  const client = executeGraph(graph, 'eos', {
+    onJobSubmitted: (job: Job) => {
+      coordinators.forEach((c) => void c.stop());
+      const c = new CheckpointCoordinator(job, storage, { intervalMs: intervalMs ?? 60_000 }, nextId());
+      coordinators.push(c);
+      if (intervalMs !== undefined) c.start();
+    },
+    onRestart: (info) => restarts.push(info),
+    latestCheckpoint: () => storage.latest(),
+  });
+  return { client, coordinators, restarts };
+}
+
+describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
+  it('a windowed job with checkpoints: a read_committed reader sees each result exactly once', { timeout: 60_000 }, async () => {
+    const topic = unique('eos-clean');
+    await createTopic(topic, 2);
+    const committed = await reader(topic, false);
+    try {
+      gate.open = Number.POSITIVE_INFINITY;
+      const { client, coordinators, restarts } = runWithCheckpoints(windowedJob(topic, unique('clean')), 30);
+      expect((await client.getJobExecutionResult()).status).toBe('finished');
+      expect(restarts.map((r) => String(r.error))).toEqual([]);
+      await Promise.all(coordinators.map((c) => c.stop()));
+      // Results were committed in several transactions, one per completed checkpoint, and the last at the end of input.
+      expect(coordinators[0]!.history.filter((h) => h.status === 'completed').length).toBeGreaterThanOrEqual(2);
+      const expected = expectedResults(COUNT);
+      await waitFor('every result', () => committed.values.length >= expected.length);
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...committed.values].sort()).toEqual(expected);
+    } finally {
+      await committed.stop();
+    }
+  });
+
+  it('a failure mid-run restarts from the checkpoint: read_committed sees each result once, read_uncommitted the aborted duplicates too', { timeout: 60_000 }, async () => {
+    const topic = unique('eos-restart');
+    await createTopic(topic, 2);
+    const [committed, uncommitted] = await Promise.all([reader(topic, false), reader(topic, true)]);
+    try {
+      // Readings 0..199: windows 0..18 fire (19 windows × 3 sensors), in the transaction of checkpoint 1.
+      gate.open = 200;
+      const { client, coordinators, restarts } = runWithCheckpoints(windowedJob(topic, unique('restart')), undefined);
+      await waitFor('the first 57 results written (uncommitted)', () => uncommitted.values.length >= 57);
+      expect(committed.values).toHaveLength(0);
+      expect((await coordinators[0]!.trigger())?.status).toBe('completed');
+      await waitFor('checkpoint 1 committed', () => committed.values.length >= 57);
+      // Readings 200..399: 60 more results, written in the next transaction, which the failure aborts.
+      gate.open = 400;
+      await waitFor('60 more results written (uncommitted)', () => uncommitted.values.length >= 117);
+      expect(committed.values).toHaveLength(57);
+      gate.open = Number.POSITIVE_INFINITY;
+      client.job.fail(new Error('injected failure'));
+      expect((await client.getJobExecutionResult()).status).toBe('finished');
+      expect(restarts).toHaveLength(1);
+      expect(restarts[0]!.restoreCheckpointId).toBe(1);
+
+      const expected = expectedResults(COUNT);
+      await waitFor('every result committed', () => committed.values.length >= expected.length);
+      // Read_uncommitted: the 60 aborted results and the 123 written after the restore (windows 19..59) besides the 57.
+      await waitFor('everything written', () => uncommitted.values.length >= 57 + 60 + 123);
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...committed.values].sort()).toEqual(expected);
+      expect(uncommitted.values).toHaveLength(240);
+      const dupes = uncommitted.values.filter((v, i) => uncommitted.values.indexOf(v) !== i);
+      expect(dupes).toHaveLength(60);
+      expect(new Set(uncommitted.values)).toEqual(new Set(expected));
+    } finally {
+      await Promise.all([committed.stop(), uncommitted.stop()]);
+      gate.open = Number.POSITIVE_INFINITY;
+    }
+  });
+
+  it('a restore writes a completed checkpoint\'s uncommitted transaction once, fences the old writer, and at another parallelism aborts a vanished subtask\'s transaction', { timeout: 60_000 }, async () => {
+    const topic = unique('eos-recover');
+    await createTopic(topic, 1);
+    const prefix = unique('recover');
+    const [committed, uncommitted] = await Promise.all([reader(topic, false), reader(topic, true)]);
+    const failures: unknown[] = [];
+    const ctx = (subtaskIndex: number, parallelism: number): SinkContext => ({
+      services: { log: () => {} },
+      name: 'kafka',
+      nodeId: 'sink',
+      getCurrentProcessingTime: () => Date.now(),
+      checkpointing: true,
+      failJob: (e) => failures.push(e),
+      subtaskIndex,
+      parallelism,
+    });
+    const config = { brokers: [broker!.bootstrap], topic, format: 'string', lingerMs: 0, deliveryGuarantee: 'exactly-once', transactionalIdPrefix: prefix, logLevel: 'nothing' };
+    try {
+      const a = new KafkaTransactionalSinkWriter(config);
+      await a.open(ctx(0, 1));
+      for (const v of ['x1', 'x2', 'x3']) a.invoke(v, 0);
+      a.snapshotState(1);
+      for (const v of ['y1', 'y2']) a.invoke(v, 0);
+      const s2 = a.snapshotState(2);
+      await a.notifyCheckpointComplete(1);
+      // Checkpoint 2 completed, but the process dies before its commit: its transaction is open, its records sent.
+      await waitFor('y1, y2 sent in the open transaction', () => uncommitted.values.length >= 5);
+      expect([...committed.values].sort()).toEqual(['x1', 'x2', 'x3']);
+
+      const b = new KafkaTransactionalSinkWriter(config);
+      await b.open(ctx(0, 1));
+      await b.restoreState(s2);
+      await waitFor('checkpoint 2 written again and committed', () => committed.values.length >= 5);
+      // The old writer is fenced: its late commit fails.
+      await expect(a.notifyCheckpointComplete(2)).rejects.toThrow(/epoch|fenced|transactional/i);
+      await a.close();
+      // A second restore of the same checkpoint (another failure before the next one) writes nothing again.
+      const c = new KafkaTransactionalSinkWriter(config);
+      await c.open(ctx(0, 1));
+      await c.restoreState(s2);
+      c.invoke('z', 0);
+      await c.finish();
+      await c.close();
+      await b.close();
+      await waitFor('z committed', () => committed.values.includes('z'));
+
+      // Parallelism 3 → 2: subtask 2 vanished with a transaction open (records sent, never committed). A read_committed
+      // reader cannot read past an open transaction on its partition until it ends...
+      const ghost = kafka.producer({ transactionalId: `${prefix}-2`, idempotent: true, maxInFlightRequests: 1 });
+      await ghost.connect();
+      const ghostTxn = await ghost.transaction();
+      await ghostTxn.send({ topic, messages: [{ value: 'ghost' }] });
+      // ...so new subtask 0, which takes over old ids 0 and 2, aborts it while restoring.
+      const states = [0, 1, 2].map((j) => ({ transactionalIdPrefix: 'old', transactionalId: `${prefix}-${j}`, pending: [] }));
+      const d = new KafkaTransactionalSinkWriter(config);
+      await d.open(ctx(0, 2));
+      await d.restoreRescaledState(states, 0);
+      d.invoke('after', 0);
+      await d.finish();
+      await d.close();
+      await waitFor('the record after the vanished transaction', () => committed.values.includes('after'));
+      await expect(ghostTxn.commit()).rejects.toThrow();
+      await ghost.disconnect();
+
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...committed.values].sort()).toEqual(['after', 'x1', 'x2', 'x3', 'y1', 'y2', 'z']);
+      // What read_uncommitted saw: y1, y2 twice (aborted, then written again), and the ghost.
+      expect([...uncommitted.values].sort()).toEqual(['after', 'ghost', 'x1', 'x2', 'x3', 'y1', 'y1', 'y2', 'y2', 'z']);
+      expect(failures.length).toBeGreaterThan(0); // the fenced writer failed its job
+    } finally {
+      await Promise.all([committed.stop(), uncommitted.stop()]);
+    }
+  });
+});
