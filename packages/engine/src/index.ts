@@ -83,7 +83,7 @@ export { KafkaSource, KafkaSourceBuilder, KafkaSink, KafkaSinkSpec, KafkaSinkBui
 export { MqttSource, MqttSink, MqttSourceFunction, MqttSinkFunction, type MqttMessage, type MqttSourceConfig, type MqttSinkConfig } from './connectors/mqtt/mqtt.js';
 export { IotSensors, IotSensorsSource, IotSensorGenerator, type IotReading, type IotSensorsConfig, type IotGeneratorOptions, type IotGeneratorSnapshot } from './connectors/generator/iot/iotSensors.js';
 export { FileSource, FileSourceFunction, FileSourceConfig, FileSink, FileSinkFunction, FileSinkConfig, csvField, csvRow, type FileSourceState, type FilePosition, type FileSinkState, type PendingPart } from './connectors/file/index.js';
-export { FsCheckpointStorage, type CheckpointStorage, type CompletedCheckpoint, type RestorePoint } from './checkpoint/CheckpointStorage.js';
+export { FsCheckpointStorage, WHOLE_JOB, type CheckpointScope, type KeyGroupRange, type CheckpointStorage, type CompletedCheckpoint, type RestorePoint } from './checkpoint/CheckpointStorage.js';
 export { PgCheckpointStorage } from './checkpoint/PgCheckpointStorage.js';
 export { openCheckpointStorage, isPostgresLocation } from './checkpoint/openCheckpointStorage.js';
 export { CheckpointCoordinator, type CheckpointStats, type CheckpointConfig } from './checkpoint/CheckpointCoordinator.js';

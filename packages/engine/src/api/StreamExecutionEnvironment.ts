@@ -36,8 +36,8 @@ export interface ExecutionHost {
   onExecution?(client: JobClient, name: string): void;
   /** A failed job is about to restart (restart strategy). */
   onRestart?(info: RestartInfo, name: string): void;
-  /** The latest completed checkpoint, which a restart resumes from. */
-  latestCheckpoint?(): Promise<JobSnapshot | undefined>;
+  /** The latest completed checkpoint of the job named `jobName`, which a restart resumes from. */
+  latestCheckpoint?(jobName: string): Promise<JobSnapshot | undefined>;
   jobOptions?(): Omit<JobOptions, 'services'>;
   /** Lets a host rewrite the graph before it runs (e.g. the CLI's --input replaces a source with a file). */
   transformGraph?(graph: PipelineGraph): PipelineGraph;
@@ -244,7 +244,7 @@ export function executeGraph(graph: PipelineGraph, jobName: string, host: Execut
     {
       onAttempt: (job, attempt) => host?.onJobSubmitted?.(job, jobName, attempt),
       onRestart: (info) => host?.onRestart?.(info, jobName),
-      ...(host?.latestCheckpoint ? { latestCheckpoint: () => host.latestCheckpoint!() } : {}),
+      ...(host?.latestCheckpoint ? { latestCheckpoint: () => host.latestCheckpoint!(jobName) } : {}),
     },
   );
   const client: JobClient = {

@@ -17,6 +17,25 @@ export interface CheckpointStorage {
   readByName(name: string): Promise<JobSnapshot>;
 }
 
+/** Key groups [start, end], both included: the part of a job's keyed state a snapshot holds. */
+export interface KeyGroupRange {
+  start: number;
+  end: number;
+}
+
+/** A snapshot of the whole job: every key group (Flink's upper bound of maxParallelism is 32768). */
+export const WHOLE_JOB: KeyGroupRange = { start: 0, end: 32767 };
+
+/**
+ * Which job's checkpoints a storage holds, within one notebook cell's key: the job's name (a cell may submit several
+ * jobs, and two deployments of one notebook must name theirs apart), and the key groups a snapshot holds where each
+ * subtask or worker writes its own range (the whole job by default).
+ */
+export interface CheckpointScope {
+  jobName?: string;
+  keyGroups?: KeyGroupRange;
+}
+
 export interface CompletedCheckpoint {
   id: number;
   path: string;

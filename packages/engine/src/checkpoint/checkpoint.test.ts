@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Job, migrateGraph, type JobSnapshot } from '../index.js';
 import { CheckpointCoordinator } from './CheckpointCoordinator.js';
 import { FsCheckpointStorage } from './CheckpointStorage.js';
+import { openCheckpointStorage } from './openCheckpointStorage.js';
 
 /** A running sum per key over a generated sales stream (bounded, rate-limited so checkpoints happen midway). */
 const graph = (count: number) =>
@@ -73,6 +74,23 @@ describe('checkpoints', () => {
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/chk-4/);
     expect(warnings[1]).toMatch(/checksum/);
+  });
+
+  it('keeps each job of a cell (and each key-group range) in a folder of its own', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'flowbook-chk-scope-'));
+    const snap = (id: number, n: string): JobSnapshot => ({ formatVersion: 2, checkpointId: id, timestamp: id, operators: { 'x#0': { n } } });
+    const a = openCheckpointStorage(root, 'nb-cell', undefined, { jobName: 'orders' });
+    const b = openCheckpointStorage(root, 'nb-cell', undefined, { jobName: 'pay/ments' });
+    const part = openCheckpointStorage(root, 'nb-cell', undefined, { jobName: 'orders', keyGroups: { start: 0, end: 63 } });
+    await a.write(snap(1, 'a'));
+    await b.write(snap(1, 'b'));
+    await b.write(snap(2, 'b'));
+    await part.write(snap(7, 'part'));
+    expect((await a.latest())?.operators).toEqual({ 'x#0': { n: 'a' } });
+    expect((await b.latest())?.checkpointId).toBe(2);
+    expect((await part.latest())?.operators).toEqual({ 'x#0': { n: 'part' } });
+    expect(readdirSync(path.join(root, 'nb-cell')).sort()).toEqual(['job-orders', 'job-pay%2Fments']);
+    expect(readdirSync(path.join(root, 'nb-cell', 'job-orders')).sort()).toEqual(['chk-1', 'kg-0-63']);
   });
 
   it('declines a checkpoint it cannot write and keeps the job running', async () => {

@@ -3,13 +3,23 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Job, migrateGraph, type JobSnapshot } from '../index.js';
 import { CheckpointCoordinator } from './CheckpointCoordinator.js';
 import { PgCheckpointStorage } from './PgCheckpointStorage.js';
 
-const URL = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const BASE_URL = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+/** A schema of this run's own: the tests never migrate (or fill) a table that other processes on the database use. */
+const SCHEMA = `fb_chk_${Date.now().toString(36)}_${process.pid}`;
+const inSchema = (schema: string) => `${BASE_URL}${BASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+const URL = inSchema(SCHEMA);
 const jobKey = `test/${Date.now().toString(36)}-${process.pid}`;
+beforeAll(async () => {
+  const db = new pg.Client({ connectionString: BASE_URL });
+  await db.connect();
+  await db.query(`CREATE SCHEMA ${SCHEMA}`);
+  await db.end();
+});
 const storages: PgCheckpointStorage[] = [];
 const storage = (retained = 3, warn?: (m: string) => void) => {
   const s = new PgCheckpointStorage(URL, jobKey, retained, warn);
@@ -19,9 +29,9 @@ const storage = (retained = 3, warn?: (m: string) => void) => {
 afterAll(async () => {
   const db = new pg.Client({ connectionString: URL });
   await db.connect();
-  await db.query('DELETE FROM flowbook_checkpoints WHERE job_key = $1', [jobKey]);
-  await db.end();
   for (const s of storages) await s.close();
+  await db.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+  await db.end();
 });
 
 const graph = migrateGraph({
@@ -108,7 +118,7 @@ describe('PostgreSQL checkpoint storage', () => {
       const sha = createHash('sha256').update(legacy).digest('hex');
       await db.query(`INSERT INTO ${schema}.flowbook_checkpoints VALUES ('old/job', 'chk-1', 'checkpoint', 1, 1, $1, $2, $3)`, [legacy.length, sha, legacy]);
 
-      const s = new PgCheckpointStorage(`${URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, 'old/job');
+      const s = new PgCheckpointStorage(inSchema(schema), 'old/job');
       storages.push(s);
       expect(await s.latest()).toEqual(JSON.parse(legacy));
       const { rows: columns } = await db.query(`SELECT column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = $1 ORDER BY column_name`, [schema]);
@@ -128,10 +138,51 @@ describe('PostgreSQL checkpoint storage', () => {
         { name: 'chk-1', no_text: false, no_bin: true },
         { name: 'chk-2', no_text: true, no_bin: false },
       ]);
+      // The key now holds the job name and key-group range; the old rows belong to no named job and the whole job.
+      const { rows: key } = await db.query(
+        `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+          WHERE i.indrelid = '${schema}.flowbook_checkpoints'::regclass AND i.indisprimary ORDER BY a.attname`,
+      );
+      expect(key.map((r) => r.attname)).toEqual(['job_key', 'job_name', 'key_group_end', 'key_group_start', 'name']);
+      // A named job of the key is offered the rows from before job names until it has checkpoints of its own.
+      const named = new PgCheckpointStorage(inSchema(schema), 'old/job', 3, undefined, { jobName: 'orders' });
+      storages.push(named);
+      expect((await named.latest())?.checkpointId).toBe(2);
+      await named.write({ formatVersion: 2, checkpointId: 1, timestamp: 3, operators: { 'x#0': { mine: true } } });
+      expect((await named.latest())?.operators).toEqual({ 'x#0': { mine: true } });
+      expect((await s.latest())?.checkpointId).toBe(2);
     } finally {
       await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await db.end();
     }
+  });
+
+  it('keys checkpoints by job name and key-group range: two jobs on one cell key never see each other\'s', async () => {
+    const key = `${jobKey}-two`;
+    const open = (scope: ConstructorParameters<typeof PgCheckpointStorage>[4]) => {
+      const s = new PgCheckpointStorage(URL, key, 2, undefined, scope);
+      storages.push(s);
+      return s;
+    };
+    const snap = (id: number, n: string): JobSnapshot => ({ formatVersion: 2, checkpointId: id, timestamp: id, operators: { 'x#0': { n } } });
+    const [a, b] = [open({ jobName: 'orders' }), open({ jobName: 'payments' })];
+    // Both number their checkpoints from 1, as two jobs of a cell (or two servers running one notebook) do.
+    for (const [s, n] of [[a, 'a1'], [b, 'b1'], [a, 'a2'], [b, 'b2'], [b, 'b3']] as const) await s.write(snap(Number(n[1]), n));
+    expect((await a.latest())?.operators).toEqual({ 'x#0': { n: 'a2' } });
+    expect((await b.latest())?.operators).toEqual({ 'x#0': { n: 'b3' } });
+    expect((await a.readByName('chk-1')).operators).toEqual({ 'x#0': { n: 'a1' } });
+    // Retention counts each job's own checkpoints.
+    expect((await a.restorePoints()).map((p) => p.id)).toEqual([2, 1]);
+    expect((await b.restorePoints()).map((p) => p.id)).toEqual([3, 2]);
+    // Snapshots per key-group range (a subtask's or a worker's) of one job: each range has its own latest.
+    const [lo, hi] = [open({ jobName: 'orders', keyGroups: { start: 0, end: 63 } }), open({ jobName: 'orders', keyGroups: { start: 64, end: 127 } })];
+    await lo.write(snap(5, 'lo'));
+    await hi.write(snap(5, 'hi'));
+    expect((await lo.latest())?.operators).toEqual({ 'x#0': { n: 'lo' } });
+    expect((await hi.latest())?.operators).toEqual({ 'x#0': { n: 'hi' } });
+    expect((await a.latest())?.checkpointId).toBe(2);
+    // A storage without a job name (as before) sees none of them.
+    expect(await open({}).latest()).toBeUndefined();
   });
 
   it('declines checkpoints while PostgreSQL is unreachable, with the reason, and the job keeps running', async () => {

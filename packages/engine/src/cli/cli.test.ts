@@ -186,8 +186,8 @@ await env.execute('checkpointed');`,
     expect(r.stdout).toContain('cell python: python cell skipped (only TypeScript cells run)');
     expect(r.stdout).toMatch(/timeout after 3000 ms/);
     expect(jsonl(path.join(dir, 'o/canvas/drawn.jsonl'))).toEqual([{ customer: 'a', amount: 1, t: 1 }]);
-    // enableCheckpointing is honoured: checkpoints of the cell in --checkpoint-dir, one folder per notebook and cell.
-    expect(readdirSync(path.join(dir, 'ck/nb-ckpt')).filter((f) => f.startsWith('chk-')).length).toBeGreaterThan(0);
+    // enableCheckpointing is honoured: checkpoints in --checkpoint-dir, one folder per notebook and cell, and per job in it.
+    expect(readdirSync(path.join(dir, 'ck/nb-ckpt/job-checkpointed')).filter((f) => f.startsWith('chk-')).length).toBeGreaterThan(0);
     expect(r.stdout).toMatch(/cell ckpt: [1-9]\d* checkpoint\(s\) completed in ck/);
     expect(jsonl(path.join(dir, 'o/ckpt/sales.jsonl')).length).toBeGreaterThan(0);
   }, 60_000);

@@ -38,7 +38,7 @@ interface CellRun {
   start(): Promise<void>;
   jobs: JobClient[];
   coordinators: engine.CheckpointCoordinator[];
-  storage?: engine.CheckpointStorage & { close?(): Promise<void> };
+  storages: Map<string, engine.CheckpointStorage & { close?(): Promise<void> }>;
 }
 
 /** Waiting this long for cancelled jobs to end after the timeout or a failure, before the CLI exits anyway. */
@@ -81,9 +81,14 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
 
   async function prepare(cell: RunnableCell): Promise<CellRun> {
     const write = writerFor(cell.id);
-    const run: CellRun = { cell, jobs: [], coordinators: [], start: async () => {} };
+    const run: CellRun = { cell, jobs: [], coordinators: [], storages: new Map(), start: async () => {} };
     const jobKey = `${fileName.replace(/\.flowbook\.json$/, '')}-${cell.id}`;
-    const storageFor = () => (run.storage ??= engine.openCheckpointStorage(opts.checkpointDir, jobKey, (m) => opts.log(`cell ${cell.id}: ${m}`)));
+    // One storage per job the cell submits, keyed by its name: two jobs of a cell never restore each other's checkpoints.
+    const storageFor = (jobName: string) => {
+      let s = run.storages.get(jobName);
+      if (s === undefined) run.storages.set(jobName, (s = engine.openCheckpointStorage(opts.checkpointDir, jobKey, (m) => opts.log(`cell ${cell.id}: ${m}`), { jobName })));
+      return s;
+    };
     const program: SlotProgram = { globals };
     const host: ExecutionHost = {
       services: { live: write, collect: write, log: opts.log },
@@ -93,14 +98,14 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
         run.jobs.push(client);
         if (stopping) client.cancel();
       },
-      onJobSubmitted: (job) => {
+      onJobSubmitted: (job, name) => {
         const intervalMs = job.graph.config.checkpointInterval;
         if (!intervalMs) return;
-        const c = new engine.CheckpointCoordinator(job, storageFor(), { intervalMs, timeoutMs: 60_000 }, 1 + Math.max(0, ...run.coordinators.flatMap((k) => k.history.map((h) => h.id))));
+        const c = new engine.CheckpointCoordinator(job, storageFor(name), { intervalMs, timeoutMs: 60_000 }, 1 + Math.max(0, ...run.coordinators.flatMap((k) => k.history.map((h) => h.id))));
         run.coordinators.push(c);
         c.start();
       },
-      latestCheckpoint: () => (run.storage ? run.storage.latest() : Promise.resolve(undefined)),
+      latestCheckpoint: (name) => run.storages.get(name)?.latest() ?? Promise.resolve(undefined),
     };
     if (cell.type === 'pipeline') {
       const graph = opts.transformGraph(engine.migrateGraph(cell.graph));
@@ -194,7 +199,7 @@ export async function runNotebook(opts: RunNotebookOptions): Promise<NotebookRun
       await Promise.all(r.coordinators.map((c) => c.stop()));
       const done = r.coordinators.flatMap((c) => c.history).filter((h) => h.status === 'completed').length;
       if (r.coordinators.length > 0) opts.log(`cell ${r.cell.id}: ${done} checkpoint(s) completed in ${opts.checkpointDir}`);
-      await r.storage?.close?.();
+      for (const s of r.storages.values()) await s.close?.();
     }
     await Promise.all([...streams.values()].map((s) => new Promise<void>((r) => s.end(() => r()))));
   }
