@@ -85,10 +85,13 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
   }
 
   snapshotState(checkpointId: number): TwoPhaseState<TXN> {
-    const txn = this.current!;
-    this.preCommit(txn);
-    this.pending.push({ checkpointId, txn });
-    this.current = this.beginTransaction();
+    // Closed (a checkpoint taken while the job drains its sinks): no transaction to pre-commit, nothing more to begin.
+    if (this.current !== undefined) {
+      const txn = this.current;
+      this.preCommit(txn);
+      this.pending.push({ checkpointId, txn });
+      this.current = this.beginTransaction();
+    }
     return structuredClone({ transactionalIdPrefix: this.transactionalIdPrefix, pending: this.pending });
   }
 

@@ -64,6 +64,7 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
   private timer: NodeJS.Timeout | undefined;
   /** Inside invokeBatch: sends wait for the end of the batch. */
   private batching = false;
+  private closing = false;
   private error: Error | undefined;
   private log: (line: string) => void = () => {};
 
@@ -217,6 +218,12 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
     return { ...super.snapshotState(checkpointId), transactionalId: this.transactionalId };
   }
 
+  /** Checkpoints that complete after close() began are not this writer's to commit (as Flink does not notify closed tasks). */
+  override notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return super.notifyCheckpointComplete(checkpointId);
+  }
+
   /** Same parallelism: settles what this subtask's checkpoint left before the producer starts. */
   override restoreState(state: unknown): Promise<void> {
     const s = parseState(state);
@@ -280,6 +287,9 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
 
   /** Cancelled or failed: an open Kafka transaction is aborted (its records are in the checkpoint, if that completes). */
   override async close(): Promise<void> {
+    // A commit already enqueued (finish(), a completed checkpoint) still runs; later notifications are ignored: after a
+    // failure the transaction is aborted below and a restore writes its records again.
+    this.closing = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await super.close();
