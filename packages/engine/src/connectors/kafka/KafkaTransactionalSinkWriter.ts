@@ -198,7 +198,7 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
       if (this.error) throw this.error;
       try {
         const t = await this.begin(txn, l);
-        await t.sendOffsets(this.marker(txn, checkpointId));
+        await withRetries(() => t.sendOffsets(this.marker(txn, checkpointId)));
         await t.commit();
       } catch (e) {
         this.failed(e);
@@ -262,7 +262,7 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
         await t.send({ topic: this.c.topic, messages: records.slice(at, at + this.c.batchSize).map(fromStored) as Message[] });
       }
       const last = todo[todo.length - 1]!;
-      await t.sendOffsets(this.marker(last.txn, last.checkpointId));
+      await withRetries(() => t.sendOffsets(this.marker(last.txn, last.checkpointId)));
       await t.commit();
       this.log(`kafka sink ${this.c.topic}: ${s.transactionalId} wrote again ${records.length} records of checkpoint(s) ${todo.map((p) => p.checkpointId).join(', ')}, aborted before their commit`);
     } finally {
@@ -309,6 +309,22 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
     if (this.error) return;
     this.error = new Error(`kafka sink ${this.c.topic} (${this.transactionalId}): ${(e as Error)?.message ?? String(e)}`, { cause: e });
     this.ctx.failJob(this.error);
+  }
+}
+
+/**
+ * Retries what kafkajs gives up on too early: on a new cluster the group coordinator (the __consumer_offsets topic) is
+ * created by the first group request, and the marker's offset commit may be that request.
+ */
+async function withRetries<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const retriable = (e as { retriable?: boolean }).retriable === true || /coordinator/i.test((e as Error).message);
+      if (!retriable || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(100 * i, 1000)));
+    }
   }
 }
 

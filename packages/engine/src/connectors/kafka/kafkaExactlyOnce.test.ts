@@ -3,11 +3,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Consumer as PConsumer } from '@platformatic/kafka';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointCoordinator } from '../../checkpoint/CheckpointCoordinator.js';
 import { FsCheckpointStorage } from '../../checkpoint/CheckpointStorage.js';
-import { executeGraph, RestartStrategies, StreamExecutionEnvironment, TumblingEventTimeWindows, type Job, type RestartInfo } from '../../index.js';
+import { executeGraph, RestartStrategies, StreamExecutionEnvironment, TumblingEventTimeWindows, type Job, type JobSnapshot, type RestartInfo } from '../../index.js';
 import { startApacheKafkaBroker, type ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
 import { getConnector, registerConnector } from '../registry.js';
 import type { SinkContext, SourceContext, SourceFunction } from '../SourceFunction.js';
@@ -47,18 +48,86 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): P
   }
 }
 
-/** Reads a topic from the start, as read_committed (the default) or read_uncommitted, into `values` while it runs. */
-async function reader(topic: string, readUncommitted: boolean): Promise<{ values: string[]; stop(): Promise<void> }> {
-  const values: string[] = [];
-  const consumer: Consumer = kafka.consumer({ groupId: unique(`read-${readUncommitted ? 'uncommitted' : 'committed'}`), readUncommitted, maxWaitTimeInMs: 50 });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      values.push(message.value!.toString());
+interface RawRecord {
+  partition: number;
+  offset: bigint;
+  producerId: string;
+  inTransaction: boolean;
+  /** A commit (true) or abort (false) marker; undefined for a data record. */
+  marker?: boolean;
+  value: string;
+}
+
+/**
+ * Reads a topic's whole log while it runs (Fetch at read_uncommitted: aborted and open transactions and the control
+ * records included, by @platformatic/kafka's Fetch from explicit offsets), and derives what a read_committed reader
+ * sees as the Java client does: a transactional record counts once its producer's next marker on the partition is a
+ * commit; aborted and still-open transactions are never seen. (kafkajs' own read_committed filter leaks the first
+ * record of an aborted transaction when several transactional producers write to one partition, which parallel sink
+ * subtasks do, and its eachBatch skips batches holding only markers, so kafkajs cannot be the judge here.)
+ */
+async function reader(topic: string): Promise<{ records(): RawRecord[]; uncommitted(): string[]; committed(): string[]; stop(): Promise<void> }> {
+  const log: RawRecord[] = [];
+  const consumer = new PConsumer({ clientId: 'eos-test', groupId: unique('raw-reader'), bootstrapBrokers: [broker!.bootstrap], maxWaitTime: 50 });
+  const meta = await consumer.metadata({ topics: [topic] });
+  const { id: topicId, partitions } = meta.topics.get(topic)!;
+  const next = partitions.map(() => 0n);
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (let p = 0; p < partitions.length; p++) {
+        const response = await consumer.fetch({
+          node: partitions[p]!.leader,
+          isolationLevel: 0,
+          topics: [{ topicId, partitions: [{ partition: p, fetchOffset: next[p]!, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+        });
+        for (const batch of response.responses[0]?.partitions[0]?.records ?? []) {
+          next[p] = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+          const control = (batch.attributes & 0x20) !== 0;
+          const inTransaction = (batch.attributes & 0x10) !== 0;
+          for (const r of batch.records) {
+            log.push({
+              partition: p,
+              offset: batch.firstOffset + BigInt(r.offsetDelta),
+              producerId: String(batch.producerId),
+              inTransaction,
+              // A control record's key: version (int16) and type (int16), 0 = abort, 1 = commit.
+              ...(control ? { marker: r.key!.readInt16BE(2) === 1 } : {}),
+              value: control ? '' : r.value!.toString(),
+            });
+          }
+        }
+      }
+    }
+  })();
+  loop.catch(() => {});
+  const inOrder = () => [...log].sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+  return {
+    records: inOrder,
+    uncommitted: () => inOrder().filter((r) => r.marker === undefined).map((r) => r.value),
+    committed: () => {
+      const out: string[] = [];
+      const open = new Map<string, string[]>();
+      let partition = -1;
+      for (const r of inOrder()) {
+        if (r.partition !== partition) {
+          partition = r.partition;
+          open.clear();
+        }
+        if (r.marker !== undefined) {
+          if (r.marker) out.push(...(open.get(r.producerId) ?? []));
+          open.delete(r.producerId);
+        } else if (r.inTransaction) open.set(r.producerId, [...(open.get(r.producerId) ?? []), r.value]);
+        else out.push(r.value);
+      }
+      return out;
     },
-  });
-  return { values, stop: () => consumer.disconnect() };
+    async stop() {
+      running = false;
+      await loop.catch(() => {});
+      await consumer.close(true);
+    },
+  };
 }
 
 /** How far the sensor source may read: the tests open it step by step. */
@@ -110,9 +179,9 @@ function expectedResults(count: number): string[] {
   return [...sums].map(([k, s]) => `${k}=${s}`).sort();
 }
 
-function windowedJob(topic: string, prefix: string, sinkParallelism = 1) {
+function windowedJob(topic: string, prefix: string, sinkParallelism = 1, restarts = 3) {
   const env = new StreamExecutionEnvironment();
-  env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 10)).enableCheckpointing(60_000);
+  env.setRestartStrategy(restarts > 0 ? RestartStrategies.fixedDelayRestart(restarts, 10) : RestartStrategies.noRestart()).enableCheckpointing(60_000);
   env
     .addSource(new Readings(COUNT), 'readings')
     .keyBy((r) => r.sensor)
@@ -142,7 +211,7 @@ function windowedJob(topic: string, prefix: string, sinkParallelism = 1) {
 }
 
 /** Runs the job as a host does: a checkpoint coordinator per attempt, restarts from the latest completed checkpoint. */
-function runWithCheckpoints(graph: ReturnType<typeof windowedJob>, intervalMs: number | undefined) {
+function runWithCheckpoints(graph: ReturnType<typeof windowedJob>, intervalMs: number | undefined, restoreFrom?: JobSnapshot) {
   const storage = new FsCheckpointStorage(mkdtempSync(path.join(tmpdir(), 'flowbook-eos-')), 3);
   const coordinators: CheckpointCoordinator[] = [];
   const restarts: RestartInfo[] = [];
@@ -156,15 +225,16 @@ function runWithCheckpoints(graph: ReturnType<typeof windowedJob>, intervalMs: n
     },
     onRestart: (info) => restarts.push(info),
     latestCheckpoint: () => storage.latest(),
+    ...(restoreFrom ? { jobOptions: () => ({ restoreFrom }) } : {}),
   });
-  return { client, coordinators, restarts };
+  return { client, coordinators, restarts, storage };
 }
 
 describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
   it('a windowed job with checkpoints and 2 sink subtasks: a read_committed reader sees each result exactly once', { timeout: 60_000 }, async () => {
     const topic = unique('eos-clean');
     await createTopic(topic, 2);
-    const committed = await reader(topic, false);
+    const log = await reader(topic);
     const prefix = unique('clean');
     try {
       gate.open = Number.POSITIVE_INFINITY;
@@ -175,9 +245,9 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
       // Results were committed in several transactions, one per completed checkpoint, and the last at the end of input.
       expect(coordinators[0]!.history.filter((h) => h.status === 'completed').length).toBeGreaterThanOrEqual(2);
       const expected = expectedResults(COUNT);
-      await waitFor('every result', () => committed.values.length >= expected.length);
+      await waitFor('every result', () => log.committed().length >= expected.length);
       await new Promise((r) => setTimeout(r, 300));
-      expect([...committed.values].sort()).toEqual(expected);
+      expect([...log.committed()].sort()).toEqual(expected);
       // Each sink subtask wrote with its own transactional id: both committed their markers, the last at the end of input.
       const admin = kafka.admin();
       await admin.connect();
@@ -190,26 +260,26 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
         await admin.disconnect();
       }
     } finally {
-      await committed.stop();
+      await log.stop();
     }
   });
 
   it('a failure mid-run restarts from the checkpoint: read_committed sees each result once, read_uncommitted the aborted duplicates too', { timeout: 60_000 }, async () => {
     const topic = unique('eos-restart');
     await createTopic(topic, 2);
-    const [committed, uncommitted] = await Promise.all([reader(topic, false), reader(topic, true)]);
+    const log = await reader(topic);
     try {
       // Readings 0..199: windows 0..18 fire (19 windows × 3 sensors), in the transaction of checkpoint 1.
       gate.open = 200;
       const { client, coordinators, restarts } = runWithCheckpoints(windowedJob(topic, unique('restart')), undefined);
-      await waitFor('the first 57 results written (uncommitted)', () => uncommitted.values.length >= 57);
-      expect(committed.values).toHaveLength(0);
+      await waitFor('the first 57 results written (uncommitted)', () => log.uncommitted().length >= 57);
+      expect(log.committed()).toHaveLength(0);
       expect((await coordinators[0]!.trigger())?.status).toBe('completed');
-      await waitFor('checkpoint 1 committed', () => committed.values.length >= 57);
+      await waitFor('checkpoint 1 committed', () => log.committed().length >= 57);
       // Readings 200..399: 60 more results, written in the next transaction, which the failure aborts.
       gate.open = 400;
-      await waitFor('60 more results written (uncommitted)', () => uncommitted.values.length >= 117);
-      expect(committed.values).toHaveLength(57);
+      await waitFor('60 more results written (uncommitted)', () => log.uncommitted().length >= 117);
+      expect(log.committed()).toHaveLength(57);
       gate.open = Number.POSITIVE_INFINITY;
       client.job.fail(new Error('injected failure'));
       expect((await client.getJobExecutionResult()).status).toBe('finished');
@@ -217,17 +287,51 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
       expect(restarts[0]!.restoreCheckpointId).toBe(1);
 
       const expected = expectedResults(COUNT);
-      await waitFor('every result committed', () => committed.values.length >= expected.length);
+      await waitFor('every result committed', () => log.committed().length >= expected.length);
       // Read_uncommitted: the 60 aborted results and the 123 written after the restore (windows 19..59) besides the 57.
-      await waitFor('everything written', () => uncommitted.values.length >= 57 + 60 + 123);
+      await waitFor('everything written', () => log.uncommitted().length >= 57 + 60 + 123);
       await new Promise((r) => setTimeout(r, 300));
-      expect([...committed.values].sort()).toEqual(expected);
-      expect(uncommitted.values).toHaveLength(240);
-      const dupes = uncommitted.values.filter((v, i) => uncommitted.values.indexOf(v) !== i);
+      expect([...log.committed()].sort()).toEqual(expected);
+      expect(log.uncommitted()).toHaveLength(240);
+      const dupes = log.uncommitted().filter((v, i) => log.uncommitted().indexOf(v) !== i);
       expect(dupes).toHaveLength(60);
-      expect(new Set(uncommitted.values)).toEqual(new Set(expected));
+      expect(new Set(log.uncommitted())).toEqual(new Set(expected));
     } finally {
-      await Promise.all([committed.stop(), uncommitted.stop()]);
+      await log.stop();
+      gate.open = Number.POSITIVE_INFINITY;
+    }
+  });
+
+  it('restored at sink parallelism 1 from a checkpoint of parallelism 2: each result once for read_committed', { timeout: 60_000 }, async () => {
+    const topic = unique('eos-rescale');
+    await createTopic(topic, 2);
+    const prefix = unique('rescale');
+    const log = await reader(topic);
+    try {
+      gate.open = 200;
+      const first = runWithCheckpoints(windowedJob(topic, prefix, 2, 0), undefined);
+      await waitFor('the first 57 results written (uncommitted)', () => log.uncommitted().length >= 57);
+      expect((await first.coordinators[0]!.trigger())?.status).toBe('completed');
+      await waitFor('checkpoint 1 committed by both subtasks', () => log.committed().length >= 57);
+      gate.open = 400;
+      await waitFor('60 more results written (uncommitted)', () => log.uncommitted().length >= 117);
+      first.client.job.fail(new Error('injected failure'));
+      await expect(first.client.getJobExecutionResult()).rejects.toThrow('injected failure');
+      const snapshot = (await first.storage.latest())!;
+      expect(snapshot.parallelism).toMatchObject({ [Object.keys(snapshot.parallelism ?? {})[0]!]: 2 });
+
+      // The same job at sink parallelism 1: its subtask takes over ids <prefix>-0 and <prefix>-1.
+      gate.open = Number.POSITIVE_INFINITY;
+      const second = runWithCheckpoints(windowedJob(topic, prefix, 1), undefined, snapshot);
+      expect((await second.client.getJobExecutionResult()).status).toBe('finished');
+      const expected = expectedResults(COUNT);
+      await waitFor('every result committed', () => log.committed().length >= expected.length);
+      await waitFor('everything written', () => log.uncommitted().length >= 240);
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...log.committed()].sort()).toEqual(expected);
+      expect(log.uncommitted()).toHaveLength(240);
+    } finally {
+      await log.stop();
       gate.open = Number.POSITIVE_INFINITY;
     }
   });
@@ -236,7 +340,7 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
     const topic = unique('eos-recover');
     await createTopic(topic, 1);
     const prefix = unique('recover');
-    const [committed, uncommitted] = await Promise.all([reader(topic, false), reader(topic, true)]);
+    const log = await reader(topic);
     const failures: unknown[] = [];
     const ctx = (subtaskIndex: number, parallelism: number): SinkContext => ({
       services: { log: () => {} },
@@ -258,13 +362,13 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
       const s2 = a.snapshotState(2);
       await a.notifyCheckpointComplete(1);
       // Checkpoint 2 completed, but the process dies before its commit: its transaction is open, its records sent.
-      await waitFor('y1, y2 sent in the open transaction', () => uncommitted.values.length >= 5);
-      expect([...committed.values].sort()).toEqual(['x1', 'x2', 'x3']);
+      await waitFor('y1, y2 sent in the open transaction', () => log.uncommitted().length >= 5);
+      expect([...log.committed()].sort()).toEqual(['x1', 'x2', 'x3']);
 
       const b = new KafkaTransactionalSinkWriter(config);
       await b.open(ctx(0, 1));
       await b.restoreState(s2);
-      await waitFor('checkpoint 2 written again and committed', () => committed.values.length >= 5);
+      await waitFor('checkpoint 2 written again and committed', () => log.committed().length >= 5);
       // The old writer is fenced: its late commit fails.
       await expect(a.notifyCheckpointComplete(2)).rejects.toThrow(/epoch|fenced|transactional/i);
       await a.close();
@@ -279,10 +383,10 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
       expect(c.snapshotState(9).pending).toEqual([]);
       await c.notifyCheckpointComplete(9);
       await b.close();
-      await waitFor('z committed', () => committed.values.includes('z'));
+      await waitFor('z committed', () => log.committed().includes('z'));
 
-      // Parallelism 3 → 2: subtask 2 vanished with a transaction open (records sent, never committed). A read_committed
-      // reader cannot read past an open transaction on its partition until it ends...
+      // Parallelism 3 → 2: subtask 2 vanished with a transaction open (records sent, never committed), which holds back
+      // read_committed readers of its partition (the last stable offset) until it ends...
       const ghost = kafka.producer({ transactionalId: `${prefix}-2`, idempotent: true, maxInFlightRequests: 1 });
       await ghost.connect();
       const ghostTxn = await ghost.transaction();
@@ -295,17 +399,23 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
       d.invoke('after', 0);
       await d.finish();
       await d.close();
-      await waitFor('the record after the vanished transaction', () => committed.values.includes('after'));
+      await waitFor('the record after the vanished transaction', () => log.committed().includes('after'));
       await expect(ghostTxn.commit()).rejects.toThrow();
       await ghost.disconnect();
+      // The ghost's transaction ended with an abort marker, written before the new subtask's first record.
+      const raw = log.records();
+      const ghostRecord = raw.find((r) => r.value === 'ghost')!;
+      const abort = raw.find((r) => r.producerId === ghostRecord.producerId && r.marker === false);
+      expect(abort).toBeDefined();
+      expect(abort!.offset).toBeLessThan(raw.find((r) => r.value === 'after')!.offset);
 
       await new Promise((r) => setTimeout(r, 300));
-      expect([...committed.values].sort()).toEqual(['after', 'x1', 'x2', 'x3', 'y1', 'y2', 'z']);
+      expect([...log.committed()].sort()).toEqual(['after', 'x1', 'x2', 'x3', 'y1', 'y2', 'z']);
       // What read_uncommitted saw: y1, y2 twice (aborted, then written again), and the ghost.
-      expect([...uncommitted.values].sort()).toEqual(['after', 'ghost', 'x1', 'x2', 'x3', 'y1', 'y1', 'y2', 'y2', 'z']);
+      expect([...log.uncommitted()].sort()).toEqual(['after', 'ghost', 'x1', 'x2', 'x3', 'y1', 'y1', 'y2', 'y2', 'z']);
       expect(failures.length).toBeGreaterThan(0); // the fenced writer failed its job
     } finally {
-      await Promise.all([committed.stop(), uncommitted.stop()]);
+      await log.stop();
     }
   });
 });
