@@ -231,6 +231,14 @@ function runWithCheckpoints(graph: ReturnType<typeof windowedJob>, intervalMs: n
 }
 
 describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
+  it('needs a transactional id prefix, as Flink\'s builder does; at least once stays the default', () => {
+    expect(() => KafkaSink.builder().setBootstrapServers('b:9092').setTopic('t').setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).build()).toThrow(
+      /transactionalIdPrefix: exactly-once needs "transactionalIdPrefix"/,
+    );
+    expect(kafkaConnector.createSink!({ brokers: ['b:9092'], topic: 't' })).not.toBeInstanceOf(KafkaTransactionalSinkWriter);
+    expect(kafkaConnector.createSink!({ brokers: ['b:9092'], topic: 't', deliveryGuarantee: 'exactly-once', transactionalIdPrefix: 'p' })).toBeInstanceOf(KafkaTransactionalSinkWriter);
+  });
+
   it('a windowed job with checkpoints and 2 sink subtasks: a read_committed reader sees each result exactly once', { timeout: 60_000 }, async () => {
     const topic = unique('eos-clean');
     await createTopic(topic, 2);
