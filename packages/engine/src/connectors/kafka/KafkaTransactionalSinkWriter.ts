@@ -80,7 +80,11 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
     this.transactionalId = this.idOf(ctx.subtaskIndex ?? 0);
     this.lineage = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     void super.open(ctx);
-    this.kafka = createKafkaClient(this.c, this.log);
+    // The warning kafkajs gives for the bounded retries below does not apply: a send that fails fails the job, its
+    // transaction is aborted and the restore writes the checkpoint's records again.
+    this.kafka = createKafkaClient(this.c, (line) => {
+      if (!line.includes('Limiting retries for the idempotent producer')) this.log(line);
+    });
     return this.kafka.then(() => {});
   }
 
@@ -176,6 +180,10 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: this.c.transactionTimeoutMs,
+      // kafkajs retries an idempotent producer's requests forever: a broker that stays away would stall the job
+      // instead of failing it. 10 retries with its backoff (0.3 s doubling, at most 30 s) give up after about 2 min,
+      // as the Java client's delivery.timeout.ms does.
+      retry: { retries: 10 },
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: true,
     });
