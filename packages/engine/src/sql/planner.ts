@@ -13,6 +13,7 @@ import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compileExpr.js';
 import { SqlError } from './SqlError.js';
+import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
@@ -227,12 +228,17 @@ export class Planner {
       if (a === 'L' && b === 'R') (lKeys.push(c.l), rKeys.push(c.r));
       else if (a === 'R' && b === 'L') (lKeys.push(c.r), rKeys.push(c.l));
     }
-    if (!lKeys.length) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
+    // time bounds between the two sides' time attributes over append-only inputs: an interval join (intervalJoin.ts)
+    const interval = L.rel.updating || R.rel.updating ? undefined : intervalBounds(conjuncts, timeAttrResolver([
+      { side: 'L', resolve: (p) => L.scope.resolve(p), columns: L.rel.columns },
+      { side: 'R', resolve: (p) => R.scope.resolve(p), columns: R.rel.columns },
+    ]));
+    if (!lKeys.length && !interval) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
     const lk = lKeys.map((k) => compileExpr(k, L.scope));
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
     const keyFn = (fns: ((r: Row) => unknown)[]) => (r: Row) => JSON.stringify(fns.map((g) => g(r)));
     const residualFn = compileExpr(cond, scope);
-    const updating = L.rel.updating || R.rel.updating || f.type !== 'INNER';
+    const updating = !interval && (L.rel.updating || R.rel.updating || f.type !== 'INNER');
     const ttl = this.opts.stateTtlMs;
     const columns: Column[] = [
       ...lMap.map((e) => ({ name: e.newKey, type: e.type })),
@@ -240,11 +246,13 @@ export class Planner {
     ];
     const lRel = L.rel;
     const rRel = R.rel;
-    const fn = new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+    const fn = interval
+      ? new IntervalJoinFunction(f.type, interval, combine, (r) => residualFn(r) === true)
+      : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
     const rel = this.derive(
       lRel,
-      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn),
-      `Join(joinType=[${f.type}InnerJoin], where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
+      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn, interval ? 'IntervalJoin' : 'Join'),
+      `${interval ? 'IntervalJoin' : 'Join'}(joinType=[${f.type}InnerJoin], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
       columns,
       updating,
     );
