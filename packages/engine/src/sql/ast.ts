@@ -44,6 +44,12 @@ export interface Query {
   where?: Expr;
   groupBy: Expr[];
   having?: Expr;
+  /** SELECT DISTINCT. */
+  distinct?: boolean;
+  /** `left UNION [ALL] right`: the query is the set operation (its own items and FROM are unused). */
+  setOp?: { all: boolean; left: Query; right: Query };
+  orderBy?: { e: Expr; desc: boolean; nullsFirst?: boolean }[];
+  limit?: number;
   text: string;
   pos?: Pos;
 }

@@ -15,6 +15,7 @@ import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compi
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
+import { planQueryTail } from './queryTail.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
 
@@ -61,6 +62,8 @@ export class Planner {
   ) {}
 
   query(q: Query): Rel {
+    // UNION, DISTINCT, ORDER BY, LIMIT: queryTail.ts
+    if (q.setOp || q.orderBy || q.limit !== undefined || q.distinct) return planQueryTail(this, q);
     if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
     // a comma join takes its condition from WHERE
     const commaJoin = q.from.k === 'join' && !q.from.on && q.where !== undefined;

@@ -1,5 +1,6 @@
 import type { ColumnDef, Expr, From, Over, Pos, Query, SelectItem, Statement } from './ast.js';
 import { type CstNode, FILTER_CALL, posOf, ruleOf } from './flinkParser.js';
+import { queryTail } from './queryTailAst.js';
 import { SqlError } from './SqlError.js';
 
 /** Builds the statement tree from dt-sql-parser's parse tree. `src` is the script (for statement and type texts). */
@@ -61,7 +62,7 @@ const UNIT_MS: Record<string, number> = {
   MILLISECOND: 1, MILLISECONDS: 1, SECOND: 1000, SECONDS: 1000, MINUTE: 60_000, MINUTES: 60_000, HOUR: 3_600_000, HOURS: 3_600_000, DAY: 86_400_000, DAYS: 86_400_000,
 };
 
-class AstBuilder {
+export class AstBuilder {
   constructor(private readonly src: string) {}
 
   text(n: CstNode): string {
@@ -156,7 +157,7 @@ class AstBuilder {
       // ( query )
       const inner = nts(u);
       if (inner.length === 1) return this.query(inner[0]!);
-      throw this.err(u, `unsupported query form (UNION, ORDER BY, LIMIT, VALUES are not supported yet): ${this.text(u).slice(0, 60)}`);
+      return queryTail(this, u);
     }
     if (r !== 'SelectStatement') throw this.err(u, `unsupported query (${r})`);
     const q: Query = { k: 'select', items: [], groupBy: [], text: this.text(u), pos: posOf(u) };
@@ -164,7 +165,7 @@ class AstBuilder {
       switch (ruleOf(c)) {
         case 'SelectClause':
           q.items = this.selectList(find(c, 'SelectList')!);
-          if (terms(c).includes('DISTINCT')) throw this.err(c, 'SELECT DISTINCT is not supported yet');
+          if (terms(c).includes('DISTINCT') || nts(c).some((x) => ruleOf(x) === 'SetQuantifier' && x.getText().toUpperCase() === 'DISTINCT')) q.distinct = true;
           break;
         case 'FromClause':
           q.from = this.from(nts(c)[0]!);
