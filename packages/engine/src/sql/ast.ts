@@ -24,6 +24,10 @@ export type Expr =
 export interface Over {
   partitionBy: Expr[];
   orderBy: { e: Expr; desc: boolean }[];
+  /** ROWS (a row count) or RANGE (ms) preceding the current row; absent: RANGE UNBOUNDED PRECEDING. */
+  frame?: { rows: boolean; preceding: number | 'UNBOUNDED' };
+  /** `OVER w`: a window of the WINDOW clause (resolved by toAst). */
+  ref?: string;
 }
 
 export interface SelectItem {

@@ -15,6 +15,7 @@ import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compi
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
+import { isOverAggregate, planOverAggregate } from './overAggregate.js';
 import { planQueryTail } from './queryTail.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
@@ -534,6 +535,8 @@ export class Planner {
    * end, the outer `WHERE rownum <= N` keeps the top ones (Flink's WindowRank). Other OVER windows are not supported.
    */
   private overQuery(q: Query, rel: Rel, scope: RelScope): Rel {
+    // agg(...) OVER (...): overAggregate.ts
+    if (isOverAggregate(q)) return planOverAggregate(q, rel, scope, (e, alias, i) => this.outName(e, alias, i));
     const overs = q.items.filter((i) => i.e.k === 'call' && i.e.over);
     const fail = (msg: string): never => {
       throw new SqlError(msg, q.pos?.line, q.pos?.column);

@@ -1,5 +1,6 @@
 import type { ColumnDef, Expr, From, Over, Pos, Query, SelectItem, Statement } from './ast.js';
 import { type CstNode, FILTER_CALL, posOf, ruleOf } from './flinkParser.js';
+import { resolveNamedWindows, windowFrame } from './overAst.js';
 import { queryTail } from './queryTailAst.js';
 import { SqlError } from './SqlError.js';
 
@@ -161,6 +162,7 @@ export class AstBuilder {
     }
     if (r !== 'SelectStatement') throw this.err(u, `unsupported query (${r})`);
     const q: Query = { k: 'select', items: [], groupBy: [], text: this.text(u), pos: posOf(u) };
+    const named = new Map<string, Over>();
     for (const c of nts(u)) {
       switch (ruleOf(c)) {
         case 'SelectClause':
@@ -179,10 +181,19 @@ export class AstBuilder {
         case 'HavingClause':
           q.having = this.expr(nts(c)[0]!);
           break;
+        case 'WindowClause':
+          for (const nw of nts(c).filter((x) => ruleOf(x) === 'NamedWindow')) {
+            const name = nts(nw).find((x) => /Identifier/.test(ruleOf(x)));
+            named.set(identText(this.text(name!)), this.over(find(nw, 'WindowSpec')!));
+          }
+          break;
         default:
           throw this.err(c, `unsupported clause ${ruleOf(c)}`);
       }
     }
+    resolveNamedWindows(q, named, (msg) => {
+      throw this.err(u, msg);
+    });
     return q;
   }
 
@@ -230,11 +241,13 @@ export class AstBuilder {
       } else if (ruleOf(kids[0]!) === 'SelectWindowItemColumnName') {
         const ow = unwrap(kids[0]!);
         const fc = this.expr(find(ow, 'FunctionCall')!);
-        const spec = find(ow, 'WindowSpec')!;
+        const spec = find(ow, 'WindowSpec');
+        const ids = nts(ow).filter((c) => /Identifier/.test(ruleOf(c)));
         if (fc.k !== 'call') throw this.err(ow, 'OVER needs a function');
-        fc.over = this.over(spec);
+        // `OVER w` names a window of the WINDOW clause: its first identifier is the window, the second the alias
+        fc.over = spec ? this.over(spec) : { partitionBy: [], orderBy: [], ref: identText(this.text(ids[0]!)) };
         e = fc;
-        const id = nts(ow).find((c) => /Identifier/.test(ruleOf(c)));
+        const id = spec ? ids[0] : ids[1];
         if (id && !alias) alias = identText(this.text(id));
       } else e = this.expr(main);
       items.push({ e, alias });
@@ -246,6 +259,8 @@ export class AstBuilder {
     const over: Over = { partitionBy: [], orderBy: [] };
     const pb = find(spec, 'PartitionByClause');
     if (pb) over.partitionBy = nts(pb).map((c) => this.groupItem(c));
+    const frame = find(spec, 'WindowFrame');
+    if (frame) over.frame = windowFrame(this, frame);
     const ob = find(spec, 'OrderByClause');
     if (ob) {
       for (const item of nts(ob)) {
