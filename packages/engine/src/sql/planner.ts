@@ -15,6 +15,7 @@ import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compi
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
+import { WindowJoinFunction, windowJoinEnd } from './windowJoin.js';
 import { isOverAggregate, planOverAggregate } from './overAggregate.js';
 import { planQueryTail } from './queryTail.js';
 import { tableSource, type Row } from './tableConnectors.js';
@@ -242,7 +243,7 @@ export class Planner {
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
     const keyFn = (fns: ((r: Row) => unknown)[]) => (r: Row) => JSON.stringify(fns.map((g) => g(r)));
     const residualFn = compileExpr(cond, scope);
-    const updating = !interval && (L.rel.updating || R.rel.updating || f.type !== 'INNER');
+    const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && windowJoinEnd(lKeys, rKeys) === undefined));
     const ttl = this.opts.stateTtlMs;
     const columns: Column[] = [
       ...lMap.map((e) => ({ name: e.newKey, type: e.type })),
@@ -250,13 +251,18 @@ export class Planner {
     ];
     const lRel = L.rel;
     const rRel = R.rel;
+    // window_start and window_end of both sides among the keys, append-only inputs: a window join (windowJoin.ts)
+    const wEnd = interval || L.rel.updating || R.rel.updating ? undefined : windowJoinEnd(lKeys, rKeys);
     const fn = interval
       ? new IntervalJoinFunction(f.type, interval, combine, (r) => residualFn(r) === true)
-      : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+      : wEnd !== undefined
+        ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!)
+        : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+    const opName = interval ? 'IntervalJoin' : wEnd !== undefined ? 'WindowJoin' : 'Join';
     const rel = this.derive(
       lRel,
-      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn, interval ? 'IntervalJoin' : 'Join'),
-      `${interval ? 'IntervalJoin' : 'Join'}(joinType=[${f.type}InnerJoin], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
+      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn, opName),
+      `${opName}(joinType=[${f.type}InnerJoin], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
       columns,
       updating,
     );
