@@ -259,10 +259,12 @@ export class Planner {
         ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!)
         : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
     const opName = interval ? 'IntervalJoin' : wEnd !== undefined ? 'WindowJoin' : 'Join';
+    // Flink's names: InnerJoin, LeftOuterJoin, RightOuterJoin, FullOuterJoin
+    const joinTypeText = f.type === 'INNER' ? 'InnerJoin' : `${f.type[0]}${f.type.slice(1).toLowerCase()}OuterJoin`;
     const rel = this.derive(
       lRel,
       () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn, opName),
-      `${opName}(joinType=[${f.type}InnerJoin], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
+      `${opName}(joinType=[${joinTypeText}], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`,
       columns,
       updating,
     );

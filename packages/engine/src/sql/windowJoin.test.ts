@@ -47,7 +47,7 @@ describe('SQL window join', () => {
       { k: 'a', ts: 4000 },
     ]);
     const t = tEnv.sqlQuery(query);
-    expect(tEnv.explainSql(query)).toContain('WindowJoin(joinType=[LEFTOuterJoin]');
+    expect(tEnv.explainSql(query)).toContain('WindowJoin(joinType=[LeftOuterJoin]');
     expect(t.isUpdating()).toBe(false);
     const rows = await tEnv.toDataStream(t).executeAndCollect();
     expect(rows.map((r) => `${r.k}@${r.ws}:${r.cnt}`).sort()).toEqual(['a@0:1', 'a@5000:1', 'b@0:1', 'c@0:null', 'z@20000:1']);
