@@ -44,6 +44,22 @@ describe('SQL interval join', () => {
     expect(tEnv.explainSql(q("l.rowtime > r.rowtime"))).toMatch(/^\s*Join\(/m);
   });
 
+  it('joins on processing time when both bounds are between PROCTIME() attributes', async () => {
+    const env = new StreamExecutionEnvironment();
+    env.setParallelism(1);
+    const tEnv = StreamTableEnvironment.create(env);
+    const stream = env.fromCollection([
+      { k: 'a', id: 'a1' },
+      { k: 'a', id: 'a2' },
+      { k: 'b', id: 'b1' },
+    ]);
+    tEnv.createTemporaryView('P', stream, Schema.newBuilder().column('k', 'STRING').column('id', 'STRING').columnByExpression('pt', 'PROCTIME()').build());
+    const sql = "SELECT l.id AS lid, r.id AS rid FROM P AS l JOIN P AS r ON l.k = r.k AND l.pt BETWEEN r.pt - INTERVAL '5' SECOND AND r.pt + INTERVAL '5' SECOND";
+    expect(tEnv.explainSql(sql)).toContain('windowBounds=[isRowTime=false, leftLowerBound=-5000, leftUpperBound=5000');
+    const rows = await tEnv.toDataStream(tEnv.sqlQuery(sql)).executeAndCollect();
+    expect(rows.map((r) => `${r.lid}-${r.rid}`).sort()).toEqual(['a1-a1', 'a1-a2', 'a2-a1', 'a2-a2', 'b1-b1']);
+  });
+
   it('frees rows the watermark has passed: a late row no longer joins them (a regular join would)', async () => {
     // a@1000 joins itself; b@20000 moves the watermark to 19999, which expires a@1000; a@1500 is late
     const tEnv = setup([
