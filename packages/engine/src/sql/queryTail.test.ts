@@ -62,6 +62,21 @@ describe('SQL UNION, DISTINCT, ORDER BY, LIMIT', () => {
     expect(out.map((r) => `${r.$rowKind}${r.k}${r.v}`)).toEqual(['+Ia3', '+Ib1', '-Db1', '+Ia5']);
   });
 
+  it('ORDER BY ... LIMIT over an updating GROUP BY follows its retractions (by alias and by expression)', async () => {
+    for (const q of ['SELECT k, COUNT(*) AS n FROM T GROUP BY k ORDER BY n DESC LIMIT 1', 'SELECT k FROM T GROUP BY k ORDER BY SUM(v) DESC LIMIT 1']) {
+      const tEnv = setup(rows);
+      const out = await tEnv.toChangelogStream(tEnv.sqlQuery(q)).executeAndCollect();
+      // apply the changelog: the final top row is 'a' (2 rows, sum 8)
+      const live: string[] = [];
+      for (const r of out) {
+        const text = `${r.k}`;
+        if (r.$rowKind === '+I' || r.$rowKind === '+U') live.push(text);
+        else live.splice(live.indexOf(text), 1);
+      }
+      expect(live).toEqual(['a']);
+    }
+  });
+
   it('LIMIT alone keeps the first rows, insert-only', async () => {
     const tEnv = setup(rows);
     const t = tEnv.sqlQuery('SELECT k FROM T LIMIT 2');
