@@ -46,6 +46,7 @@ export function intervalBounds(
   };
   let used = false;
   const bound = (a: Expr, op: string, b: Expr): boolean => {
+    if (!['<', '<=', '>', '>=', '='].includes(op)) return false;
     let x = term(a);
     let y = term(b);
     if (!x || !y || x.side === y.side || x.kind !== y.kind) return false;
@@ -62,7 +63,6 @@ export function intervalBounds(
     if (op === '>') lower = Math.max(lower, c + 1);
     if (op === '<=' || op === '=') upper = Math.min(upper, c);
     if (op === '<') upper = Math.min(upper, c - 1);
-    if (!['<', '<=', '>', '>=', '='].includes(op)) return false;
     used = true;
     return true;
   };
