@@ -24,6 +24,10 @@ export type Expr =
 export interface Over {
   partitionBy: Expr[];
   orderBy: { e: Expr; desc: boolean }[];
+  /** ROWS (a row count) or RANGE (ms) preceding the current row; absent: RANGE UNBOUNDED PRECEDING. */
+  frame?: { rows: boolean; preceding: number | 'UNBOUNDED' };
+  /** `OVER w`: a window of the WINDOW clause (resolved by toAst). */
+  ref?: string;
 }
 
 export interface SelectItem {
@@ -44,6 +48,12 @@ export interface Query {
   where?: Expr;
   groupBy: Expr[];
   having?: Expr;
+  /** SELECT DISTINCT. */
+  distinct?: boolean;
+  /** `left UNION [ALL] right`: the query is the set operation (its own items and FROM are unused). */
+  setOp?: { all: boolean; left: Query; right: Query };
+  orderBy?: { e: Expr; desc: boolean; nullsFirst?: boolean }[];
+  limit?: number;
   text: string;
   pos?: Pos;
 }

@@ -1,5 +1,6 @@
 import type { Expr } from './ast.js';
 import { F, SCALAR_FUNCTIONS } from './functions.js';
+import { lookupFunction } from './udf.js';
 import { SqlError } from './SqlError.js';
 import { kindOf, type Column } from './types.js';
 
@@ -150,7 +151,7 @@ function closureOf(e: Expr, scope: Scope, special?: (e: Expr) => string | undefi
     case 'call': {
       exprJs(e, scope, special); // the same validation and errors as the generated code
       const call = e as Extract<Expr, { k: 'call' }>;
-      const f = fns[call.name]!;
+      const f = fns[call.name] ?? lookupFunction(call.name)!.fn;
       const args = call.args.map(go);
       return (r) => f(...args.map((x) => x(r)));
     }
@@ -223,7 +224,12 @@ export function exprJs(e: Expr, scope: Scope, special?: (e: Expr) => string | un
     case 'call': {
       if (AGGREGATES.has(e.name) || e.over) throw new SqlError(`aggregate ${e.name} is not allowed here`, e.pos?.line, e.pos?.column);
       if (WINDOW_PROPS.test(e.name)) throw new SqlError(`${e.name} needs GROUP BY ${e.name.split('_')[0]}(...)`, e.pos?.line, e.pos?.column);
-      if (!SCALAR_FUNCTIONS.includes(e.name)) throw new SqlError(`unknown function ${e.name}; see docs/sql.md for the supported functions`, e.pos?.line, e.pos?.column);
+      if (!SCALAR_FUNCTIONS.includes(e.name)) {
+        // a user-defined function of the environment being planned (udf.ts)
+        const udf = lookupFunction(e.name);
+        if (udf) return `F.$udf[${udf.id}](${e.args.map(go).join(', ')})`;
+        throw new SqlError(`unknown function ${e.name}; see docs/sql.md for the supported functions`, e.pos?.line, e.pos?.column);
+      }
       return `F.${e.name}(${e.args.map(go).join(', ')})`;
     }
   }
@@ -273,7 +279,7 @@ export function typeOf(e: Expr, scope: Scope, special?: (e: Expr) => string | un
     case 'not':
       return 'BOOLEAN';
     case 'call':
-      return callType(e.name, e.args.map(t));
+      return lookupFunction(e.name)?.resultType ?? callType(e.name, e.args.map(t));
     default:
       return 'UNKNOWN';
   }

@@ -1,5 +1,5 @@
 import type { DataStream } from '../api/DataStream.js';
-import type { Collector, KeyedProcessContext, RuntimeContext } from '../api/functions.js';
+import type { Collector, KeyedCoProcessFunction, KeyedProcessContext, RuntimeContext } from '../api/functions.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import { StateTtlConfig } from '../state/StateTtlConfig.js';
 import type { Row } from './tableConnectors.js';
@@ -105,7 +105,8 @@ export function streamingJoin(
   right: DataStream<Row>,
   leftKey: (r: Row) => string,
   rightKey: (r: Row) => string,
-  fn: StreamingJoinFunction,
+  fn: KeyedCoProcessFunction<unknown, Row, Row, Row>,
+  name = 'Join',
 ): DataStream<Row> {
-  return left.connect(right).keyBy(leftKey, rightKey).process<Row>(fn, 'Join');
+  return left.connect(right).keyBy(leftKey, rightKey).process<Row>(fn, name);
 }

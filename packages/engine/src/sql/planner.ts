@@ -13,7 +13,11 @@ import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compileExpr.js';
 import { SqlError } from './SqlError.js';
+import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
+import { WindowJoinFunction, windowJoinEnd } from './windowJoin.js';
+import { isOverAggregate, planOverAggregate } from './overAggregate.js';
+import { planQueryTail } from './queryTail.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
 
@@ -60,6 +64,8 @@ export class Planner {
   ) {}
 
   query(q: Query): Rel {
+    // UNION, DISTINCT, ORDER BY, LIMIT: queryTail.ts
+    if (q.setOp || q.orderBy || q.limit !== undefined || q.distinct) return planQueryTail(this, q);
     if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
     // a comma join takes its condition from WHERE
     const commaJoin = q.from.k === 'join' && !q.from.on && q.where !== undefined;
@@ -227,12 +233,17 @@ export class Planner {
       if (a === 'L' && b === 'R') (lKeys.push(c.l), rKeys.push(c.r));
       else if (a === 'R' && b === 'L') (lKeys.push(c.r), rKeys.push(c.l));
     }
-    if (!lKeys.length) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
+    // time bounds between the two sides' time attributes over append-only inputs: an interval join (intervalJoin.ts)
+    const interval = L.rel.updating || R.rel.updating ? undefined : intervalBounds(conjuncts, timeAttrResolver([
+      { side: 'L', resolve: (p) => L.scope.resolve(p), columns: L.rel.columns },
+      { side: 'R', resolve: (p) => R.scope.resolve(p), columns: R.rel.columns },
+    ]));
+    if (!lKeys.length && !interval) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
     const lk = lKeys.map((k) => compileExpr(k, L.scope));
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
     const keyFn = (fns: ((r: Row) => unknown)[]) => (r: Row) => JSON.stringify(fns.map((g) => g(r)));
     const residualFn = compileExpr(cond, scope);
-    const updating = L.rel.updating || R.rel.updating || f.type !== 'INNER';
+    const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && windowJoinEnd(lKeys, rKeys) === undefined));
     const ttl = this.opts.stateTtlMs;
     const columns: Column[] = [
       ...lMap.map((e) => ({ name: e.newKey, type: e.type })),
@@ -240,11 +251,20 @@ export class Planner {
     ];
     const lRel = L.rel;
     const rRel = R.rel;
-    const fn = new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+    // window_start and window_end of both sides among the keys, append-only inputs: a window join (windowJoin.ts)
+    const wEnd = interval || L.rel.updating || R.rel.updating ? undefined : windowJoinEnd(lKeys, rKeys);
+    const fn = interval
+      ? new IntervalJoinFunction(f.type, interval, combine, (r) => residualFn(r) === true)
+      : wEnd !== undefined
+        ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!)
+        : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+    const opName = interval ? 'IntervalJoin' : wEnd !== undefined ? 'WindowJoin' : 'Join';
+    // Flink's names: InnerJoin, LeftOuterJoin, RightOuterJoin, FullOuterJoin
+    const joinTypeText = f.type === 'INNER' ? 'InnerJoin' : `${f.type[0]}${f.type.slice(1).toLowerCase()}OuterJoin`;
     const rel = this.derive(
       lRel,
-      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn),
-      `Join(joinType=[${f.type}InnerJoin], where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`.replace('INNERInnerJoin', 'InnerJoin').replace(/(LEFT|RIGHT|FULL)InnerJoin/, '$1OuterJoin'),
+      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn, opName),
+      `${opName}(joinType=[${joinTypeText}], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`,
       columns,
       updating,
     );
@@ -523,6 +543,8 @@ export class Planner {
    * end, the outer `WHERE rownum <= N` keeps the top ones (Flink's WindowRank). Other OVER windows are not supported.
    */
   private overQuery(q: Query, rel: Rel, scope: RelScope): Rel {
+    // agg(...) OVER (...): overAggregate.ts
+    if (isOverAggregate(q)) return planOverAggregate(q, rel, scope, (e, alias, i) => this.outName(e, alias, i));
     const overs = q.items.filter((i) => i.e.k === 'call' && i.e.over);
     const fail = (msg: string): never => {
       throw new SqlError(msg, q.pos?.line, q.pos?.column);

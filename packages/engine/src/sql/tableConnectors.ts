@@ -13,7 +13,7 @@ export type Row = Record<string, unknown>;
 export const TABLE_CONNECTOR_OPTIONS: Record<string, string[]> = {
   datagen: ['rows-per-second', 'number-of-rows', 'fields.#.kind', 'fields.#.min', 'fields.#.max', 'fields.#.length', 'fields.#.start', 'fields.#.end'],
   filesystem: ['path', 'format', 'csv.field-delimiter', 'source.monitor-interval'],
-  kafka: ['topic', 'properties.bootstrap.servers', 'properties.group.id', 'scan.startup.mode', 'format', 'value.format'],
+  kafka: ['topic', 'properties.bootstrap.servers', 'properties.group.id', 'scan.startup.mode', 'scan.bounded.mode', 'format', 'value.format'],
   socket: ['hostname', 'port', 'format', 'byte-delimiter'],
   nexmark: ['events.num', 'seed', 'events-per-second', 'out-of-orderness'],
   print: ['print-identifier'],
@@ -108,6 +108,10 @@ function sourceSpec(ddl: CreateTable): { spec: ConnectorSpec; decode?: (v: unkno
         format: format === 'json' ? 'json' : 'string',
         valueOnly: true,
       };
+      // Flink's scan.bounded.mode: 'latest-offset' reads up to the end offsets the partitions have at the start, then ends
+      const bounded = o['scan.bounded.mode'] ?? 'unbounded';
+      if (bounded === 'latest-offset') config.bounded = true;
+      else if (bounded !== 'unbounded') fail(ddl, `'scan.bounded.mode' = '${bounded}' is not supported ('unbounded', 'latest-offset')`);
       return { spec: { connector: 'kafka', config }, decode: decoder(ddl, format, o['csv.field-delimiter'] ?? ','), name: `kafka ${ddl.name}` };
     }
     case 'socket': {

@@ -1,5 +1,7 @@
 import type { ColumnDef, Expr, From, Over, Pos, Query, SelectItem, Statement } from './ast.js';
 import { type CstNode, FILTER_CALL, posOf, ruleOf } from './flinkParser.js';
+import { resolveNamedWindows, windowFrame } from './overAst.js';
+import { queryTail } from './queryTailAst.js';
 import { SqlError } from './SqlError.js';
 
 /** Builds the statement tree from dt-sql-parser's parse tree. `src` is the script (for statement and type texts). */
@@ -61,7 +63,7 @@ const UNIT_MS: Record<string, number> = {
   MILLISECOND: 1, MILLISECONDS: 1, SECOND: 1000, SECONDS: 1000, MINUTE: 60_000, MINUTES: 60_000, HOUR: 3_600_000, HOURS: 3_600_000, DAY: 86_400_000, DAYS: 86_400_000,
 };
 
-class AstBuilder {
+export class AstBuilder {
   constructor(private readonly src: string) {}
 
   text(n: CstNode): string {
@@ -156,15 +158,16 @@ class AstBuilder {
       // ( query )
       const inner = nts(u);
       if (inner.length === 1) return this.query(inner[0]!);
-      throw this.err(u, `unsupported query form (UNION, ORDER BY, LIMIT, VALUES are not supported yet): ${this.text(u).slice(0, 60)}`);
+      return queryTail(this, u);
     }
     if (r !== 'SelectStatement') throw this.err(u, `unsupported query (${r})`);
     const q: Query = { k: 'select', items: [], groupBy: [], text: this.text(u), pos: posOf(u) };
+    const named = new Map<string, Over>();
     for (const c of nts(u)) {
       switch (ruleOf(c)) {
         case 'SelectClause':
           q.items = this.selectList(find(c, 'SelectList')!);
-          if (terms(c).includes('DISTINCT')) throw this.err(c, 'SELECT DISTINCT is not supported yet');
+          if (terms(c).includes('DISTINCT') || nts(c).some((x) => ruleOf(x) === 'SetQuantifier' && x.getText().toUpperCase() === 'DISTINCT')) q.distinct = true;
           break;
         case 'FromClause':
           q.from = this.from(nts(c)[0]!);
@@ -178,10 +181,19 @@ class AstBuilder {
         case 'HavingClause':
           q.having = this.expr(nts(c)[0]!);
           break;
+        case 'WindowClause':
+          for (const nw of nts(c).filter((x) => ruleOf(x) === 'NamedWindow')) {
+            const name = nts(nw).find((x) => /Identifier/.test(ruleOf(x)));
+            named.set(identText(this.text(name!)), this.over(find(nw, 'WindowSpec')!));
+          }
+          break;
         default:
           throw this.err(c, `unsupported clause ${ruleOf(c)}`);
       }
     }
+    resolveNamedWindows(q, named, (msg) => {
+      throw this.err(u, msg);
+    });
     return q;
   }
 
@@ -229,11 +241,13 @@ class AstBuilder {
       } else if (ruleOf(kids[0]!) === 'SelectWindowItemColumnName') {
         const ow = unwrap(kids[0]!);
         const fc = this.expr(find(ow, 'FunctionCall')!);
-        const spec = find(ow, 'WindowSpec')!;
+        const spec = find(ow, 'WindowSpec');
+        const ids = nts(ow).filter((c) => /Identifier/.test(ruleOf(c)));
         if (fc.k !== 'call') throw this.err(ow, 'OVER needs a function');
-        fc.over = this.over(spec);
+        // `OVER w` names a window of the WINDOW clause: its first identifier is the window, the second the alias
+        fc.over = spec ? this.over(spec) : { partitionBy: [], orderBy: [], ref: identText(this.text(ids[0]!)) };
         e = fc;
-        const id = nts(ow).find((c) => /Identifier/.test(ruleOf(c)));
+        const id = spec ? ids[0] : ids[1];
         if (id && !alias) alias = identText(this.text(id));
       } else e = this.expr(main);
       items.push({ e, alias });
@@ -245,6 +259,8 @@ class AstBuilder {
     const over: Over = { partitionBy: [], orderBy: [] };
     const pb = find(spec, 'PartitionByClause');
     if (pb) over.partitionBy = nts(pb).map((c) => this.groupItem(c));
+    const frame = find(spec, 'WindowFrame');
+    if (frame) over.frame = windowFrame(this, frame);
     const ob = find(spec, 'OrderByClause');
     if (ob) {
       for (const item of nts(ob)) {

@@ -5,7 +5,9 @@ import type { Statement } from '../sql/ast.js';
 import { parseStatements, SqlCatalog } from '../sql/catalog.js';
 import { compileExpr, RelScope, typeOf } from '../sql/compileExpr.js';
 import { Planner, type Rel } from '../sql/planner.js';
+import { SCALAR_FUNCTIONS } from '../sql/functions.js';
 import { SqlError } from '../sql/SqlError.js';
+import { FunctionCatalog, type ScalarFunction, withFunctions } from '../sql/udf.js';
 import { tableSink, type Row } from '../sql/tableConnectors.js';
 import { formatTimestamp, kindOf, type Column } from '../sql/types.js';
 import { Schema } from './Schema.js';
@@ -35,6 +37,39 @@ export class StreamTableEnvironment {
 
   static create(env: StreamExecutionEnvironment): StreamTableEnvironment {
     return new StreamTableEnvironment(env);
+  }
+
+  /** Flink's temporary (system) functions of this environment: scalar functions written in TypeScript. */
+  readonly functions = new FunctionCatalog();
+
+  /**
+   * Registers a scalar function for SQL (Flink's createTemporarySystemFunction): a function, or an object with
+   * `eval(...)` and optionally `resultType` ('DOUBLE', 'STRING', ...). `SELECT name(a, b) FROM t` calls it per row.
+   */
+  createTemporarySystemFunction(name: string, fn: ScalarFunction): void {
+    this.functions.register(name, fn, SCALAR_FUNCTIONS);
+  }
+
+  /** The same as createTemporarySystemFunction: the engine has one catalog and database, so the scopes coincide. */
+  createTemporaryFunction(name: string, fn: ScalarFunction): void {
+    this.createTemporarySystemFunction(name, fn);
+  }
+
+  dropTemporarySystemFunction(name: string): boolean {
+    return this.functions.drop(name);
+  }
+
+  dropTemporaryFunction(name: string): boolean {
+    return this.functions.drop(name);
+  }
+
+  listUserDefinedFunctions(): string[] {
+    return this.functions.names();
+  }
+
+  /** Plans a query with this environment's functions visible. */
+  private plan(q: Parameters<Planner['query']>[0]): Rel {
+    return withFunctions(this.functions, () => this.planner().query(q));
   }
 
   private planner(): Planner {
@@ -72,10 +107,10 @@ export class StreamTableEnvironment {
     }
     switch (st.k) {
       case 'insert':
-        this.insertInto(st.table, new Table(this, this.planner().query(st.query)), st.pos);
+        this.insertInto(st.table, new Table(this, this.plan(st.query)), st.pos);
         return {};
       case 'query':
-        return { table: new Table(this, this.planner().query(st.query)) };
+        return { table: new Table(this, this.plan(st.query)) };
       case 'explain':
         return { explain: this.explainStatement(st.inner) };
       default:
@@ -86,14 +121,14 @@ export class StreamTableEnvironment {
   explainStatement(st: Statement): string {
     const scratch = new SqlCatalog();
     for (const [k, v] of this.catalog.entries) scratch.entries.set(k, v);
-    if (st.k === 'query') return `== Physical Plan ==\n${this.planner().query(st.query).explain}`;
-    if (st.k === 'insert') return `== Physical Plan ==\nSink(table=[${st.table}])\n${this.planner().query(st.query).explain.split('\n').map((l) => '  ' + l).join('\n')}`;
+    if (st.k === 'query') return `== Physical Plan ==\n${this.plan(st.query).explain}`;
+    if (st.k === 'insert') return `== Physical Plan ==\nSink(table=[${st.table}])\n${this.plan(st.query).explain.split('\n').map((l) => '  ' + l).join('\n')}`;
     throw new SqlError('EXPLAIN needs a query or INSERT INTO', st.pos.line, st.pos.column);
   }
 
   /** Plans an already parsed query (describeCatalog reads a view's columns from it). */
   sqlQueryOf(query: Extract<Statement, { k: 'query' }>['query']): Table {
-    return new Table(this, this.planner().query(query));
+    return new Table(this, this.plan(query));
   }
 
   /** The plan of a query or INSERT, as text (Flink's tEnv.explainSql). */
@@ -107,7 +142,7 @@ export class StreamTableEnvironment {
   sqlQuery(sql: string): Table {
     const sts = parseStatements(sql);
     if (sts.length !== 1 || sts[0]!.k !== 'query') throw new SqlError('sqlQuery takes one SELECT statement');
-    return new Table(this, this.planner().query((sts[0] as Extract<Statement, { k: 'query' }>).query));
+    return new Table(this, this.plan((sts[0] as Extract<Statement, { k: 'query' }>).query));
   }
 
   private insertInto(name: string, table: Table, pos?: { line: number; column: number }): void {
@@ -150,9 +185,9 @@ export class StreamTableEnvironment {
       if (c.expression !== undefined) {
         const e = parseExpression(c.expression);
         const scope = RelScope.of(columns);
-        computed.push({ name: c.name, fn: compileExpr(e, scope) });
+        computed.push({ name: c.name, fn: withFunctions(this.functions, () => compileExpr(e, scope)) });
         const isProc = e.k === 'call' && e.name === 'PROCTIME';
-        columns.push({ name: c.name, type: isProc ? 'TIMESTAMP_LTZ(3)' : typeOf(e, scope), time: isProc ? 'proctime' : undefined });
+        columns.push({ name: c.name, type: isProc ? 'TIMESTAMP_LTZ(3)' : withFunctions(this.functions, () => typeOf(e, scope)), time: isProc ? 'proctime' : undefined });
       } else columns.push({ name: c.name, type: c.type });
     }
     let rows: DataStream<Row>;

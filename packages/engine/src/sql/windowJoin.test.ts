@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import '../connectors/index.js';
+import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
+import { Schema } from '../table/Schema.js';
+import { StreamTableEnvironment } from '../table/StreamTableEnvironment.js';
+import { WatermarkStrategy } from '../time/WatermarkStrategy.js';
+import { parseStatements } from './catalog.js';
+
+type Ev = { k: string; ts: number };
+
+/** Table T(k, rowtime) with a punctuated watermark ts - 1 after each row: lateness is exact. */
+function setup(rows: Ev[]) {
+  const env = new StreamExecutionEnvironment();
+  env.setParallelism(1);
+  const tEnv = StreamTableEnvironment.create(env);
+  const stream = env.fromCollection(rows).assignTimestampsAndWatermarks(
+    WatermarkStrategy.forGenerator<Ev>(() => {
+      let max = -Infinity;
+      return {
+        onEvent: (_e, ts, out) => {
+          if (ts > max) out.emitWatermark((max = ts) - 1);
+        },
+        onPeriodicEmit: () => {},
+      };
+    }).withTimestampAssigner((e) => e.ts),
+  );
+  tEnv.createTemporaryView('T', stream, Schema.newBuilder().column('k', 'STRING').columnByMetadata('rowtime', 'TIMESTAMP(3)').watermark('rowtime', 'SOURCE_WATERMARK()').build());
+  return tEnv;
+}
+
+const tvf = "TABLE(TUMBLE(TABLE T, DESCRIPTOR(rowtime), INTERVAL '5' SECOND))";
+const query = `SELECT L.k, L.window_start AS ws, R.cnt FROM (SELECT * FROM ${tvf}) L
+  LEFT JOIN (SELECT k, window_start, window_end, COUNT(*) AS cnt FROM ${tvf} WHERE k <> 'c' GROUP BY k, window_start, window_end) R
+  ON L.window_start = R.window_start AND L.window_end = R.window_end AND L.k = R.k`;
+
+describe('SQL window join', () => {
+  beforeAll(() => void parseStatements('SELECT a FROM t'), 120_000);
+
+  it('joins each window once the watermark passes its end, pads LEFT rows, drops rows of closed windows', async () => {
+    // a@4000 comes after the watermark reached 19999: its window [0, 5 s) is closed
+    const tEnv = setup([
+      { k: 'a', ts: 1000 },
+      { k: 'b', ts: 2000 },
+      { k: 'c', ts: 3000 },
+      { k: 'a', ts: 6000 },
+      { k: 'z', ts: 20000 },
+      { k: 'a', ts: 4000 },
+    ]);
+    const t = tEnv.sqlQuery(query);
+    expect(tEnv.explainSql(query)).toContain('WindowJoin(joinType=[LeftOuterJoin]');
+    expect(t.isUpdating()).toBe(false);
+    const rows = await tEnv.toDataStream(t).executeAndCollect();
+    expect(rows.map((r) => `${r.k}@${r.ws}:${r.cnt}`).sort()).toEqual(['a@0:1', 'a@5000:1', 'b@0:1', 'c@0:null', 'z@20000:1']);
+  });
+});
