@@ -1,5 +1,7 @@
 import { mkdtemp, cp, readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@flowbook/protocol';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,4 +54,26 @@ export async function addCells(server: { config: ServerConfig }, notebook: strin
   const nb = JSON.parse(await readFile(file, 'utf8'));
   for (const id of ids) nb.cells.push({ id, type: 'code', source: '' });
   await writeFile(file, JSON.stringify(nb));
+}
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The token every test server accepts (FLOWBOOK_TOKEN of startTestServer). */
+export const TOKEN_HEADERS = { authorization: 'token test-token' };
+
+/**
+ * A socket.io client of the test server over WebSocket, resolved once connected; rejects with the handshake's refusal.
+ * `headers` say who connects (the token by default, or a login cookie).
+ */
+export async function connectSocket(server: { origin: string }, headers: Record<string, string> = TOKEN_HEADERS, options: { reconnection?: boolean } = {}): Promise<TestSocket> {
+  const socket: TestSocket = io(server.origin, { extraHeaders: headers, transports: ['websocket'], ...options });
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', resolve);
+    socket.on('connect_error', (e) => {
+      // A refused client would otherwise go on trying.
+      socket.close();
+      reject(e);
+    });
+  });
+  return socket;
 }

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@flowbook/protocol';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, startTestServer } from '../testing.js';
+import { connectSocket, repoRoot, startTestServer, type TestSocket } from '../testing.js';
 import { UserStore } from './UserStore.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -13,13 +12,9 @@ const NB = 'generated-sales';
 const sockets: Socket[] = [];
 
 /** Connects with a cookie; resolves once connected, rejects with the handshake's refusal. */
-async function connect(cookie: string): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.origin, { extraHeaders: { cookie }, transports: ['websocket'], reconnection: false });
+async function connect(cookie: string): Promise<TestSocket> {
+  const socket = await connectSocket(server, { cookie }, { reconnection: false });
   sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
   return socket;
 }
 

@@ -1,6 +1,5 @@
-import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestServer } from '../testing.js';
+import { connectSocket, useTestServer } from '../testing.js';
 
 const server = useTestServer();
 const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
@@ -35,11 +34,7 @@ describe('read-only share links', () => {
     expect((await as(`/api/notebooks/${NB}`, { method: 'PUT', body: JSON.stringify({ version: 1, title: 'x', cells: [] }) })).status).toBe(403);
 
     // Over the socket: can watch its notebook, cannot open another, cannot run or cancel.
-    const socket = io(server.origin, { extraHeaders: { cookie }, transports: ['websocket'] });
-    await new Promise<void>((resolve, reject) => {
-      socket.on('connect', resolve);
-      socket.on('connect_error', reject);
-    });
+    const socket = await connectSocket(server, { cookie });
     expect(await socket.emitWithAck('notebook.join', { notebook: NB })).toEqual({ ok: true });
     expect((await socket.emitWithAck('notebook.join', { notebook: 'private' })).ok).toBe(false);
     const run = await socket.emitWithAck('cell.run', { notebook: NB, cellId: 'profit', source: 'while(true){}' });

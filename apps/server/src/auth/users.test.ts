@@ -1,6 +1,5 @@
-import { io } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useTestServer } from '../testing.js';
+import { connectSocket, useTestServer } from '../testing.js';
 import { UserStore } from './UserStore.js';
 
 const server = useTestServer();
@@ -45,11 +44,7 @@ describe('users and roles', () => {
     expect((await as(bob, 'GET', '/api/notebooks/alice-nb')).status).toBe(200);
     const nb = (await (await as(bob, 'GET', '/api/notebooks/alice-nb')).json()).notebook;
     expect((await as(bob, 'PUT', '/api/notebooks/alice-nb', nb)).status).toBe(403);
-    const socket = io(server.origin, { extraHeaders: { cookie: bob }, transports: ['websocket'] });
-    await new Promise<void>((resolve, reject) => {
-      socket.on('connect', resolve);
-      socket.on('connect_error', reject);
-    });
+    const socket = await connectSocket(server, { cookie: bob });
     expect(await socket.emitWithAck('notebook.join', { notebook: 'alice-nb' })).toEqual({ ok: true });
     expect(await socket.emitWithAck('cell.run', { notebook: 'alice-nb', cellId: 'cell-1', source: '1', params: {} })).toEqual({ ok: false, error: 'bob may not run cells of "alice-nb"' });
     socket.close();

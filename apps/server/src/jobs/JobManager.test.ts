@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import type { CellStatusMessage, ClientToServerEvents, ResultAppend, ServerToClientEvents } from '@flowbook/protocol';
+import { io } from 'socket.io-client';
+import type { CellStatusMessage, ResultAppend } from '@flowbook/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCells, repoRoot, useTestServer } from '../testing.js';
+import { addCells, connectSocket, repoRoot, useTestServer, type TestSocket } from '../testing.js';
 
 const server = useTestServer();
-let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+let socket: TestSocket;
 const statuses: CellStatusMessage[] = [];
 const results: ResultAppend[] = [];
 const NB = 'generated-sales';
@@ -23,13 +23,9 @@ const statusOf = (cellId: string) => statuses.filter((s) => s.cellId === cellId)
 beforeAll(async () => {
   // Code from the client runs only under a cell of the saved notebook: add the cells these tests run their code in.
   await addCells(server, NB, ['crash', 'syntax', 'loop', 'form']);
-  socket = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
+  socket = await connectSocket(server);
   socket.on('cell.status', (m) => statuses.push(m));
   socket.on('result.append', (m) => results.push(m));
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
   await socket.emitWithAck('notebook.join', { notebook: NB });
 });
 afterAll(async () => {

@@ -1,8 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@flowbook/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserStore } from '../auth/UserStore.js';
-import { startTestServer, waitFor } from '../testing.js';
+import { connectSocket, startTestServer, waitFor, type TestSocket } from '../testing.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
@@ -15,13 +14,9 @@ async function login(name: string): Promise<string> {
   return r.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-async function connect(cookie: string): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.origin, { extraHeaders: { cookie }, transports: ['websocket'] });
+async function connect(cookie: string): Promise<TestSocket> {
+  const socket = await connectSocket(server, { cookie });
   sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
   return socket;
 }
 

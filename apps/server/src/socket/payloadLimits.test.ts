@@ -1,7 +1,6 @@
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@flowbook/protocol';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addCells, startTestServer, waitFor } from '../testing.js';
+import { addCells, connectSocket, startTestServer, waitFor } from '../testing.js';
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const headers = { authorization: 'token test-token', 'content-type': 'application/json' };
@@ -16,14 +15,7 @@ afterAll(async () => {
   await server.close();
 });
 
-async function connect(): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
-  return socket;
-}
+const connect = () => connectSocket(server);
 
 /** Sends a socket.io event packet (type 2, ack id 777) written by hand (an attacker's client) and returns the ack's payload. */
 function rawEmitWithAck(socket: Socket, event: string, json: string): Promise<unknown> {

@@ -1,19 +1,15 @@
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, PresenceList, ServerToClientEvents } from '@flowbook/protocol';
+import type { PresenceList } from '@flowbook/protocol';
 import { describe, expect, it } from 'vitest';
-import { useTestServer } from '../testing.js';
+import { connectSocket, useTestServer, type TestSocket } from '../testing.js';
 
 const server = useTestServer();
 const NB = 'sales-profit-per-month';
 
-async function connect(): Promise<{ socket: Socket<ServerToClientEvents, ClientToServerEvents>; seen: PresenceList[] }> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
+/** Presence goes to a notebook's room, so listening once connected (before joining) misses nothing. */
+async function connect(): Promise<{ socket: TestSocket; seen: PresenceList[] }> {
+  const socket = await connectSocket(server);
   const seen: PresenceList[] = [];
   socket.on('presence', (m) => seen.push(m));
-  await new Promise<void>((resolve, reject) => {
-    socket.on('connect', resolve);
-    socket.on('connect_error', reject);
-  });
   return { socket, seen };
 }
 

@@ -10,7 +10,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { OperatorMetrics } from '@flowbook/protocol';
 import './canvas.css';
 import { CodeView } from './CodeView.js';
@@ -19,24 +19,23 @@ import {
   addNode,
   connect,
   connectionProblem,
-  copyFragment,
   edgeKey,
   edgeToKey,
   keyEdge,
   normalizeGraph,
-  pasteFragment,
   removeElements,
   setPositions,
   updateEdge,
   updateNode,
-  type Fragment,
   type XY,
 } from './graphOps.js';
 import { DRAG_TYPE, Palette } from './Palette.js';
 import { PipelineNode } from './PipelineNode.js';
 import { useGraphHistory } from './useGraphHistory.js';
 import { SettingsPanel } from './SettingsPanel.js';
-import { shortcutFor, type CanvasAction } from './shortcuts.js';
+import type { CanvasAction } from './shortcuts.js';
+import { useCanvasClipboard } from './useCanvasClipboard.js';
+import { useCanvasKeys } from './useCanvasKeys.js';
 import { layoutPositions, toFlowEdges, toFlowNodes } from './toFlow.js';
 import { validatePipeline } from './validation.js';
 
@@ -66,9 +65,6 @@ const MIN_READABLE_ZOOM = 0.75;
 const FIT = { padding: 0.15, maxZoom: 1, minZoom: MIN_READABLE_ZOOM, duration: 250 };
 /** About half a node: a dropped node is centred on the cursor. */
 const DROP_OFFSET: XY = { x: 100, y: 36 };
-
-// The clipboard is shared by every canvas on the page, so nodes can be copied from one pipeline into another.
-let clipboard: Fragment | undefined;
 
 interface Selection {
   nodes: ReadonlySet<string>;
@@ -110,7 +106,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
   const [notice, setNotice] = useState<string>();
   // Fit a pipeline that opens with nodes; an empty canvas must not jump to fit the first node dropped on it.
   const [fitOnOpen] = useState(() => graph.nodes.length > 0);
-  const pastes = useRef(0);
+  const clipboard = useCanvasClipboard();
 
   const entryOf = useCallback((n: GraphNode) => catalogEntryFor(catalog, n), [catalog]);
   const validation = useMemo(() => validatePipeline(graph), [graph]);
@@ -216,17 +212,13 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
         return;
       case 'copy':
       case 'cut':
-        if (selection.nodes.size === 0) return;
-        clipboard = copyFragment(g, selection.nodes);
-        pastes.current = 0;
-        if (action === 'cut') run('delete');
+        if (clipboard.copy(g, selection.nodes) && action === 'cut') run('delete');
         return;
       case 'paste': {
-        if (!clipboard || clipboard.nodes.length === 0) return;
-        const step = 40 * ++pastes.current;
-        const { graph: next, ids } = pasteFragment(g, clipboard, { x: step, y: step });
-        commit(next);
-        setSelection({ nodes: new Set(ids), edges: new Set() });
+        const pasted = clipboard.paste(g);
+        if (!pasted) return;
+        commit(pasted.graph);
+        setSelection({ nodes: new Set(pasted.ids), edges: new Set() });
         return;
       }
       case 'selectAll':
@@ -235,14 +227,7 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
     }
   };
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    const action = shortcutFor(e);
-    if (!action || (readOnly && action !== 'copy' && action !== 'selectAll')) return;
-    e.preventDefault();
-    run(action);
-    // Deleting or undoing can remove the focused node; keep the keyboard on the canvas for the next shortcut.
-    wrapper.current?.focus({ preventScroll: true });
-  };
+  const onKeyDown = useCanvasKeys({ wrapper, readOnly, run, fullScreen: focus, exitFullScreen: () => setFocus(false) });
 
   /** Fits the pipeline, never below a readable zoom: a pipeline too big for that starts at its sources. */
   const fit = () => {
@@ -266,12 +251,6 @@ function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDepl
     if (current.current.nodes.length > 0) requestAnimationFrame(fit);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focus, paletteOpen, settingsOpen]);
-  useEffect(() => {
-    if (!focus) return;
-    const onEsc = (e: globalThis.KeyboardEvent) => e.key === 'Escape' && !document.querySelector('.pl-code-backdrop') && setFocus(false);
-    window.addEventListener('keydown', onEsc);
-    return () => window.removeEventListener('keydown', onEsc);
-  }, [focus]);
 
   /** The palette's "Key by": keyBy on the selected edge (or the selected operator's one input), then its settings. */
   const keyBy = () => {

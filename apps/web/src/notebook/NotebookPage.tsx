@@ -1,5 +1,4 @@
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FocusEvent } from 'react';
-import type * as Monaco from 'monaco-editor';
+import { Fragment, useRef, useState } from 'react';
 import { isRunnable, paramValuesOf, runsHere, seriesOf, type Cell, type ChartSettings, type Notebook, type PipelineGraph } from '@flowbook/protocol';
 import { getSocket } from '../api/socket.js';
 import { CodeCell } from '../cells/CodeCell.js';
@@ -10,19 +9,19 @@ import { useLiveRuns } from './useLiveRuns.js';
 import { useNotebookFile } from './useNotebookFile.js';
 import { useNotice } from './useNotice.js';
 import { useCellHistory } from './useCellHistory.js';
-import { PresenceBar } from './PresenceBar.js';
-import { NotebookMenu } from '../files/NotebookMenu.js';
 import { useNotebookAccess } from './access.js';
 import { AddCellBar } from './AddCellBar.js';
 import { CellActions } from './CellActions.js';
 import { NotebookToolbar } from './NotebookToolbar.js';
-import { DashboardLink } from '../dashboard/DashboardLink.js';
 import { ParamForm } from '../cells/ParamForm.js';
 import { PipelineCellView } from '../cells/PipelineCellView.js';
 import { ChartCellView } from '../cells/ChartCellView.js';
 import { toCode } from '../canvas/engine.js';
 import { clearOutputs } from './clearOutputs.js';
-import { createKeymap, type NotebookCommand } from './keymap.js';
+import type { NotebookCommand } from './keymap.js';
+import { useCellFocus, type FocusTarget } from './useCellFocus.js';
+import { useNotebookKeys } from './useNotebookKeys.js';
+import { NotebookHeader } from './NotebookHeader.js';
 import {
   cellsToRun,
   changeCellType,
@@ -47,30 +46,7 @@ const pipelineToCode = (graph: PipelineGraph) => {
   }
 };
 
-/** JupyterLab's two modes: an editor has the keyboard (edit), or the notebook does and keys are commands. */
-type Mode = 'command' | 'edit';
-/** Where keyboard focus goes once a cell is selected: the cell itself (command mode) or its editor (edit mode). */
-type FocusTarget = 'cell' | 'editor';
-
 const isRunning = (status: string | undefined) => status === 'running' || status === 'pending';
-
-/** Height of the sticky top bar and notebook toolbar, which cover the top of the page. */
-const STICKY_PX = 100;
-const MIN_VISIBLE_PX = 48;
-
-/**
- * Scrolls a newly selected cell into view, but not one that already shows enough of itself: a tall cell that fills the
- * screen would otherwise jump to its top or bottom on every selection.
- */
-function scrollIntoViewIfHidden(el: HTMLElement) {
-  const r = el.getBoundingClientRect();
-  const top = STICKY_PX;
-  const bottom = window.innerHeight;
-  if (r.top >= top && r.bottom <= bottom) return;
-  const visible = Math.min(r.bottom, bottom) - Math.max(r.top, top);
-  if (r.height > bottom - top && visible >= MIN_VISIBLE_PX) return;
-  el.scrollIntoView({ block: r.height > bottom - top ? 'start' : 'nearest' });
-}
 
 /**
  * A notebook: its cells in order, live results from the server, edits saved shortly after typing stops. Cells are
@@ -78,27 +54,24 @@ function scrollIntoViewIfHidden(el: HTMLElement) {
  */
 export function NotebookPage({ name }: { name: string }) {
   const access = useNotebookAccess(name);
-  const [selected, setSelected] = useState<string>();
-  const [mode, setMode] = useState<Mode>('command');
-  const [editingMarkdown, setEditingMarkdown] = useState<string>();
   const [notice, setNotice] = useNotice();
 
-  // Keyboard commands can follow each other faster than React renders: they read and write these refs, which always
-  // hold the latest selection and history (and the file's nbRef the latest notebook); the state above is what renders.
-  const selRef = useRef<string>(undefined);
   /** The code cell whose form inputs are being edited. */
   const [formEditing, setFormEditing] = useState<string>();
   const accessRef = useRef(access);
   accessRef.current = access;
-  const containerRef = useRef<HTMLDivElement>(null);
-  const editors = useRef(new Map<string, Monaco.editor.IStandaloneCodeEditor>());
-  const pendingFocus = useRef<{ id: string; target: FocusTarget }>(undefined);
+  // Keyboard commands can follow each other faster than React renders: they read and write refs that always hold the
+  // latest selection (selRef) and notebook (the file's nbRef); the state is what renders.
+  const focus = useCellFocus({
+    isMarkdown: (id) => nbRef.current?.cells.find((c) => c.id === id)?.type === 'markdown',
+    canWrite: () => accessRef.current.write,
+  });
+  const { selected, selRef, mode, editingMarkdown, setEditingMarkdown, select } = focus;
   const { notebook, loadError, saveState, nbRef, commit, flushSave, saving, doc } = useNotebookFile(
     name,
     () => accessRef.current.write,
     (nb) => {
-      selRef.current = nb.cells[0]?.id;
-      setSelected(selRef.current);
+      select(nb.cells[0]?.id);
       document.title = `${nb.title} — Flowbook`;
     },
   );
@@ -108,42 +81,6 @@ export function NotebookPage({ name }: { name: string }) {
   const { runs, setLive } = useLiveRuns(name, notebook);
   const runsRef = useRef(runs);
   runsRef.current = runs;
-
-  /** Moves focus where the last selection asked for, once that cell (or its editor) exists. */
-  const applyPendingFocus = useCallback(() => {
-    const p = pendingFocus.current;
-    if (!p) return;
-    if (p.target === 'editor') {
-      const editor = editors.current.get(p.id);
-      if (!editor) return; // focused in onEditor when Monaco has mounted
-      pendingFocus.current = undefined;
-      editor.focus();
-      return;
-    }
-    const el = document.getElementById(`cell-${p.id}`);
-    if (!el) return;
-    pendingFocus.current = undefined;
-    el.focus({ preventScroll: true });
-    scrollIntoViewIfHidden(el);
-  }, []);
-  useLayoutEffect(applyPendingFocus);
-
-  const select = useCallback(
-    (id: string | undefined, focus?: FocusTarget) => {
-      selRef.current = id;
-      setSelected(id);
-      if (!id || !focus) return;
-      const cell = nbRef.current?.cells.find((c) => c.id === id);
-      if (focus === 'editor' && cell?.type === 'markdown') {
-        // The textarea focuses itself when it appears; readers have none and stay on the cell.
-        if (accessRef.current.write) return setEditingMarkdown(id);
-        focus = 'cell';
-      }
-      pendingFocus.current = { id, target: focus };
-      applyPendingFocus();
-    },
-    [applyPendingFocus],
-  );
 
   // ---- runs ----
 
@@ -308,53 +245,7 @@ export function NotebookPage({ name }: { name: string }) {
     }
   };
 
-  // The document listener is registered once; it calls this render's commands.
-  const commandsRef = useRef({ exec, leaveEditor: () => {} });
-  commandsRef.current = { exec, leaveEditor: () => select(selRef.current, 'cell') };
-
-  useEffect(() => {
-    const keymap = createKeymap();
-    const onKeyDown = (e: KeyboardEvent) => {
-      const root = containerRef.current;
-      const target = e.target as HTMLElement | null;
-      if (!root || !target || e.defaultPrevented || e.isComposing) return;
-      // Keys typed on the page background count too (nothing focused yet, or the focused cell was deleted).
-      if (target !== document.body && !root.contains(target)) return;
-      if (target.closest('.monaco-editor')) {
-        // Monaco keeps Esc while it has a widget open (suggestions, find); otherwise Esc leaves the editor.
-        if (e.key === 'Escape' && !e.shiftKey && !e.ctrlKey && !e.metaKey && !e.altKey) {
-          e.preventDefault();
-          commandsRef.current.leaveEditor();
-        }
-        return;
-      }
-      // Inputs, and the pipeline canvas (its own Delete, undo and copy/paste keys).
-      if (target.closest('textarea, input, select, [contenteditable]:not([contenteditable="false"]), .pl-canvas')) return;
-      if ((e.key === 'Enter' || e.key === ' ') && target.closest('button, a, summary')) return;
-      const command = keymap.press(e, Date.now());
-      if (!command) return;
-      e.preventDefault();
-      commandsRef.current.exec(command);
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, []);
-
-  /** Focus decides the mode: in an editor is edit mode, anywhere else in a cell is command mode; either selects the cell. */
-  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
-    const target = e.target as HTMLElement;
-    const section = target.closest<HTMLElement>('section[data-cell-id]');
-    if (!section) return;
-    const id = section.dataset.cellId!;
-    if (id !== selRef.current) {
-      selRef.current = id;
-      setSelected(id);
-    }
-    setMode(target.closest('.monaco-editor, .markdown-editor') ? 'edit' : 'command');
-  };
-  const onBlur = (e: FocusEvent<HTMLDivElement>) => {
-    if (!e.relatedTarget || !containerRef.current?.contains(e.relatedTarget as Node)) setMode('command');
-  };
+  useNotebookKeys(focus.containerRef, { exec, leaveEditor: () => select(selRef.current, 'cell') });
 
   const onMarkdownDone = (id: string, how: MarkdownDone) => {
     setEditingMarkdown((cur) => (cur === id ? undefined : cur));
@@ -362,38 +253,13 @@ export function NotebookPage({ name }: { name: string }) {
     else if (how === 'advance') select(cells()[indexOf(id) + 1]?.id ?? id, 'cell');
   };
 
-  const onEditor = (id: string, editor: Monaco.editor.IStandaloneCodeEditor | undefined) => {
-    if (!editor) {
-      editors.current.delete(id);
-      return;
-    }
-    editors.current.set(id, editor);
-    applyPendingFocus();
-  };
-
   if (loadError) return <div className="page error" data-testid="notebook-error">{loadError}</div>;
   if (!notebook) return <div className="page">Loading…</div>;
 
   const canEdit = access.write || access.run;
   return (
-    <div ref={containerRef} className={`page notebook${access.write ? ' editable' : ''}`} data-testid="notebook" data-mode={mode} onFocus={onFocus} onBlur={onBlur}>
-      <header className="notebook-header">
-        <h1>{notebook.title}</h1>
-        <NotebookMenu name={name} saved={saveState === 'saved'} />
-        <DashboardLink name={name} />
-        {access.write ? (
-          <span className="muted save-state" data-testid="save-state">
-            {saveState}
-          </span>
-        ) : (
-          access.known && (
-            <span className="read-only-badge" data-testid="read-only">
-              {access.run ? 'run only' : 'read-only'}
-            </span>
-          )
-        )}
-        <PresenceBar notebook={name} />
-      </header>
+    <div ref={focus.containerRef} className={`page notebook${access.write ? ' editable' : ''}`} data-testid="notebook" data-mode={mode} onFocus={focus.onFocus} onBlur={focus.onBlur}>
+      <NotebookHeader name={name} title={notebook.title} access={access} saveState={saveState} />
       {canEdit && (
         <NotebookToolbar
           access={access}
@@ -518,7 +384,7 @@ export function NotebookPage({ name }: { name: string }) {
                   onCancel={() => cancelCell(cell.id)}
                   onResume={(restore) => runCell(cell.id, restore)}
                   notebook={name}
-                  onEditor={(editor) => onEditor(cell.id, editor)}
+                  onEditor={(editor) => focus.onEditor(cell.id, editor)}
                 />
                 </>
               ) : (
@@ -536,7 +402,7 @@ export function NotebookPage({ name }: { name: string }) {
                   onCancel={() => cancelCell(cell.id)}
                   onResume={(restore) => runCell(cell.id, restore)}
                   notebook={name}
-                  onEditor={(editor) => onEditor(cell.id, editor)}
+                  onEditor={(editor) => focus.onEditor(cell.id, editor)}
                 />
               )}
             </section>

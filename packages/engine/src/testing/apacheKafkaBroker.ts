@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { freePort } from './freePort.js';
+import { jvmWorkDir, QUICK_START, startJava, tail, type JvmProcess, type JvmWorkDir } from './jvmProcess.js';
 import { ensureKafkaJars } from './kafkaJars.js';
 
 export interface ApacheKafkaBroker {
@@ -28,18 +27,6 @@ export interface ApacheKafkaBrokerOptions {
 }
 
 const JVM_FLAGS = ['-Xss512k', '-Djava.awt.headless=true'];
-const QUICK_START = ['-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding, not starting with '-' (as Kafka's Uuid). */
 function clusterId(): string {
@@ -75,60 +62,16 @@ function serverProperties(dir: string, port: number, controllerPort: number, par
   ].join('\n');
 }
 
-const LOG4J = [
-  'rootLogger.level=WARN',
-  'rootLogger.appenderRef.out.ref=out',
-  'appender.out.type=Console',
-  'appender.out.name=out',
-  'appender.out.layout.type=PatternLayout',
-  'appender.out.layout.pattern=[%d] %p %m (%c)%n',
-  '',
-].join('\n');
-
-/** Runs java with the jars on the class path; with the output to `logFile`; killed if this process dies (Linux). */
-function java(jars: string, dir: string, jvmFlags: string[], main: string, args: string[], logFile: string): ChildProcess {
-  const fd = openSync(logFile, 'a');
-  const jvm = [
-    ...jvmFlags,
-    ...JVM_FLAGS,
-    `-Dlog4j2.configurationFile=${path.join(dir, 'log4j2.properties')}`,
-    `-Dkafka.logs.dir=${dir}`,
-    '-cp',
-    `${jars}/*`,
-    main,
-    ...args,
-  ];
-  // setpriv --pdeathsig: the JVM gets SIGKILL when the test process that started it dies, so no broker outlives a
-  // killed test run.
-  const [cmd, cmdArgs] = existsSync('/usr/bin/setpriv') ? ['/usr/bin/setpriv', ['--pdeathsig', 'KILL', 'java', ...jvm]] : ['java', jvm];
-  const child = spawn(cmd, cmdArgs, { cwd: dir, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  return child;
-}
-
-function exitOf(child: ChildProcess): Promise<string> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(String(child.signalCode ?? child.exitCode));
-  return new Promise((resolve) => {
-    child.once('exit', (code, signal) => resolve(String(signal ?? code)));
-    child.once('error', (e) => resolve(e.message));
-  });
-}
-
-function tail(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').slice(-3000);
-  } catch {
-    return '';
-  }
+/** Runs a Kafka main class with the jars on the class path, in the broker's folder. */
+function java(jars: string, work: JvmWorkDir, jvmFlags: string[], main: string, args: string[]): JvmProcess {
+  return startJava([...jvmFlags, ...JVM_FLAGS, work.log4jFlag, `-Dkafka.logs.dir=${work.dir}`, '-cp', `${jars}/*`, main, ...args], work.dir, work.logFile);
 }
 
 /** Resolves when the broker answers a Metadata request; rejects if the JVM exits first or the time runs out. */
-async function untilReady(bootstrap: string, child: ChildProcess, deadline: number): Promise<void> {
-  let exited: string | undefined;
-  void exitOf(child).then((e) => (exited = e));
+async function untilReady(bootstrap: string, jvm: JvmProcess, deadline: number): Promise<void> {
   const kafka = new Kafka({ clientId: 'flowbook-broker-probe', brokers: [bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
   for (;;) {
-    if (exited !== undefined) throw new Error(`the broker exited (${exited}) before it was ready`);
+    if (jvm.exited !== undefined) throw new Error(`the broker exited (${jvm.exited}) before it was ready`);
     if (Date.now() > deadline) throw new Error('the broker did not answer Metadata in time');
     const admin = kafka.admin();
     try {
@@ -144,9 +87,6 @@ async function untilReady(bootstrap: string, child: ChildProcess, deadline: numb
   }
 }
 
-const running = new Set<ChildProcess>();
-let exitHook = false;
-
 /**
  * Starts a real Apache Kafka 4.x broker for tests and benches: one KRaft node (broker and controller in one JVM) on
  * free ports of 127.0.0.1, its log dirs in a fresh temp folder. The jars come from Maven Central on first use (see
@@ -160,48 +100,33 @@ export async function startApacheKafkaBroker(options: ApacheKafkaBrokerOptions =
   let lastError: Error | undefined;
   // Free ports are picked then released: another process may take one in between, so try again with new ones.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-kafka-'));
-    const logFile = path.join(dir, 'broker.log');
+    const work = jvmWorkDir('flowbook-kafka-', 'broker.log');
+    const { dir, logFile } = work;
     const [port, controllerPort] = [await freePort(), await freePort()];
     const bootstrap = `127.0.0.1:${port}`;
     writeFileSync(path.join(dir, 'server.properties'), serverProperties(dir, port, controllerPort, options.partitions ?? 3));
-    writeFileSync(path.join(dir, 'log4j2.properties'), LOG4J);
     const deadline = Date.now() + startTimeoutMs;
-    let child: ChildProcess | undefined;
+    let broker: JvmProcess | undefined;
     try {
-      const format = java(jars, dir, ['-Xmx256m', ...QUICK_START], 'kafka.tools.StorageTool', ['format', '--standalone', '-t', clusterId(), '-c', 'server.properties'], logFile);
-      const formatted = await exitOf(format);
+      const format = java(jars, work, ['-Xmx256m', ...QUICK_START], 'kafka.tools.StorageTool', ['format', '--standalone', '-t', clusterId(), '-c', 'server.properties']);
+      const formatted = await format.exit();
       if (formatted !== '0') throw new Error(`kafka-storage format failed (${formatted})`);
-      child = java(jars, dir, [`-Xmx${heapMb}m`, ...(options.quickStart === false ? [] : QUICK_START)], 'kafka.Kafka', ['server.properties'], logFile);
-      running.add(child);
-      if (!exitHook) {
-        exitHook = true;
-        process.once('exit', () => {
-          for (const c of running) c.kill('SIGKILL');
-        });
-      }
-      await untilReady(bootstrap, child, deadline);
+      broker = java(jars, work, [`-Xmx${heapMb}m`, ...(options.quickStart === false ? [] : QUICK_START)], 'kafka.Kafka', ['server.properties']);
+      await untilReady(bootstrap, broker, deadline);
     } catch (e) {
-      const log = tail(logFile);
-      if (child) {
-        child.kill('SIGKILL');
-        await exitOf(child);
-        running.delete(child);
-      }
+      const log = tail(logFile, 3000);
+      await broker?.kill();
       rmSync(dir, { recursive: true, force: true });
       lastError = new Error(`Apache Kafka did not start: ${(e as Error).message}\n${log}`);
       if (/BindException|Address already in use/.test(log)) continue;
       throw lastError;
     }
-    const broker = child;
+    const jvm = broker;
     return {
       bootstrap,
-      pid: broker.pid!,
+      pid: jvm.pid,
       async stop() {
-        // The broker's data is thrown away, so there is nothing to shut down cleanly.
-        broker.kill('SIGKILL');
-        await exitOf(broker);
-        running.delete(broker);
+        await jvm.kill();
         rmSync(dir, { recursive: true, force: true });
       },
     };

@@ -56,11 +56,6 @@ const maxLoad = (cap: number) => (cap <= 2 ? cap : (cap * 3) >> 2);
  */
 export class AlignedWindows {
   private readonly byKey = new Map<unknown, KeyCells>();
-  /** The last element's key table (for lastSlot below). Consecutive elements of one key in one window take the run. */
-  private lastCells: KeyCells | undefined = undefined;
-  /** Where the last element went in `lastCells`: the next element of the key, in the same window, skips the probe. */
-  private lastSlot: Slot | undefined = undefined;
-  private lastIndex = -1;
   private readonly slots = new Map<number, Slot>();
   /** Direct-mapped cache of `slots` by ordinal: the few live windows of a stream hit it almost always. */
   private readonly slotCache: (Slot | undefined)[];
@@ -103,18 +98,9 @@ export class AlignedWindows {
   }
 
   /**
-   * Adds an element of `key` to its windows at `timestamp` (the element's timestamp, or the current processing time).
-   * Returns false when every window was late (event time), so the element was dropped. Lateness is judged against the
-   * watermark `advance` was last called with, which is the operator's.
-   */
-  add(key: unknown, value: unknown, timestamp: number): boolean {
-    this.at = timestamp;
-    return this.addAt(key, value);
-  }
-
-  /**
-   * The element's time for `addAt`: a field rather than an argument, as a double passed to a function that is not
-   * inlined is boxed (a heap number per element), and a double field is updated in place.
+   * The element's time for `addAt` (its timestamp, or the current processing time): a field rather than an argument,
+   * as a double passed to a function that is not inlined is boxed (a heap number per element), and a double field is
+   * updated in place.
    */
   at = Number.NaN;
 
@@ -131,8 +117,9 @@ export class AlignedWindows {
   private runIndex = 0;
 
   /**
-   * `add` at the time in `at` (the operator's batch loop). Small enough for V8 to inline into the loop: an element of
-   * the run goes no further.
+   * Adds an element of `key` to its windows at the time in `at`. Returns false when every window was late (event
+   * time), so the element was dropped; lateness is judged against the watermark `advance` was last called with, which
+   * is the operator's. Small enough for V8 to inline into the operator's loop: an element of the run goes no further.
    */
   addAt(key: unknown, value: unknown): boolean {
     const timestamp = this.at;
@@ -167,7 +154,6 @@ export class AlignedWindows {
       run = false;
     }
     let cells = this.byKey.get(key);
-    if (cells !== this.lastCells) this.lastSlot = undefined;
     const slotCache = this.slotCache;
     const slotMask = this.slotMask;
     const contents = this.contents;
@@ -184,17 +170,14 @@ export class AlignedWindows {
         this.byKey.set(key, cells);
       }
       let stored: unknown;
-      const i = slot === this.lastSlot ? this.lastIndex : find(cells, slot);
+      let i = find(cells, slot);
       if (i > 0) {
         stored = contents.add(cells[i + 1], value);
         cells[i + 1] = stored;
-        this.lastSlot = slot;
-        this.lastIndex = i;
       } else {
         stored = contents.first(value);
         // The table may grow and move its entries.
-        insert(cells, slot, stored);
-        this.lastSlot = undefined;
+        i = insert(cells, slot, stored);
         slot.tables.push(cells);
         this.entries++;
       }
@@ -205,10 +188,9 @@ export class AlignedWindows {
         this.runFrom = start;
         this.runTo = start + size;
         this.runCells = cells;
-        this.runIndex = slot === this.lastSlot ? this.lastIndex : find(cells, slot);
+        this.runIndex = i;
       }
     }
-    if (cells !== undefined) this.lastCells = cells;
     return added;
   }
 
@@ -288,11 +270,8 @@ export class AlignedWindows {
 
   private remove(cells: KeyCells, i: number): void {
     this.entries--;
-    if (cells === this.lastCells) this.lastSlot = undefined;
-    if (cells[COUNT] === 1) {
-      this.byKey.delete(cells[KEY]);
-      if (this.lastCells === cells) this.lastCells = undefined;
-    } else removeAt(cells, i);
+    if (cells[COUNT] === 1) this.byKey.delete(cells[KEY]);
+    else removeAt(cells, i);
   }
 
   // ---- processing time ----
@@ -349,8 +328,6 @@ export class AlignedWindows {
         this.entries++;
       }
     }
-    this.lastCells = undefined;
-    this.lastSlot = undefined;
     this.fired = 0;
     if (this.eventTime) while (this.fired < this.live.length && this.live[this.fired]!.maxTs <= watermark) this.fired++;
     else if (this.live.length > 0) this.schedule(this.live[0]!.maxTs);
@@ -411,8 +388,8 @@ function removeAt(cells: KeyCells, i: number): void {
   cells[COUNT] = (cells[COUNT] as number) - 1;
 }
 
-/** Inserts a new entry, growing the table in place when it is full. */
-function insert(cells: KeyCells, slot: Slot, contents: unknown): void {
+/** Inserts a new entry, growing the table in place when it is full; returns its index. */
+function insert(cells: KeyCells, slot: Slot, contents: unknown): number {
   let cap = (cells.length - HEADER) >> 1;
   const count = cells[COUNT] as number;
   if (count + 1 > maxLoad(cap)) {
@@ -430,4 +407,5 @@ function insert(cells: KeyCells, slot: Slot, contents: unknown): void {
   cells[HEADER + 2 * c] = slot;
   cells[HEADER + 1 + 2 * c] = contents;
   cells[COUNT] = (cells[COUNT] as number) + 1;
+  return HEADER + 2 * c;
 }

@@ -113,16 +113,13 @@ export class SessionWindowState {
     return this.byKey.size;
   }
 
-  /** Adds an element; returns false when its window was late (dropped). Lateness is judged against the last `advance`. */
-  add(key: unknown, value: unknown, timestamp: number): boolean {
-    this.at = timestamp;
-    return this.addAt(key, value);
-  }
-
   /** The element's time for `addAt` (a field, so that a double is not boxed per call; see AlignedWindows.at). */
   at = Number.NaN;
 
-  /** `add` at the time in `at` (the operator's batch loop). */
+  /**
+   * Adds an element at the time in `at`; returns false when its window was late (dropped). Lateness is judged against
+   * the last `advance`.
+   */
   addAt(key: unknown, value: unknown): boolean {
     const timestamp = this.at;
     const watermark = this.watermark;

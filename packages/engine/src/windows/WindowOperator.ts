@@ -124,6 +124,9 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   private fastContents: WindowContents | undefined;
   private aligned: AlignedWindows | undefined;
   private sessions: SessionWindowState | undefined;
+  /** The batch of one an element arriving record by record goes through on the fast paths. */
+  private readonly oneValue: unknown[] = [undefined];
+  private readonly oneTimestamp = new Float64Array(1);
 
   constructor(private readonly options: WindowOperatorOptions) {
     super();
@@ -268,9 +271,9 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   }
 
   /**
-   * The fast paths take a batch in one loop that hands each element's timestamp over in a field (see
-   * AlignedWindows.at): the record-at-a-time path boxes it twice per element, a large share of what a windowed job
-   * allocates.
+   * The fast paths' one way in (an element that arrives record by record is a batch of one): a loop that hands each
+   * element's timestamp over in a field (see AlignedWindows.at), as a double passed as an argument would be boxed per
+   * element, a large share of what a windowed job allocates.
    */
   override processBatch(values: readonly unknown[], timestamps: Float64Array, length: number, input: number): void {
     const aligned = this.aligned;
@@ -319,24 +322,18 @@ export class WindowOperator extends KeyedStreamOperator<unknown, Window> impleme
   }
 
   processElement(value: unknown, timestamp: number, input: number): void {
-    const key = this.setKeyContextElement(value, input);
     if (this.fastPlan !== undefined) {
-      let added: boolean;
-      if (this.aligned !== undefined) {
-        const plan = this.fastPlan as { eventTime: boolean; assignerName: string };
-        if (plan.eventTime) {
-          checkTimestamp(timestamp, plan.assignerName);
-          added = this.aligned.add(key, value, timestamp);
-        } else {
-          added = this.aligned.add(key, value, this.ctx.processingTimeService.getCurrentProcessingTime());
-        }
-      } else {
-        checkTimestamp(timestamp, 'EventTimeSessionWindows');
-        added = this.sessions!.add(key, value, timestamp);
+      // One element is a batch of one: the fast paths have one way in.
+      this.oneValue[0] = value;
+      this.oneTimestamp[0] = timestamp;
+      try {
+        this.processBatch(this.oneValue, this.oneTimestamp, 1, input);
+      } finally {
+        this.oneValue[0] = undefined;
       }
-      if (!added) this.lateElement(value, timestamp);
       return;
     }
+    const key = this.setKeyContextElement(value, input);
     const windows = this.assigner.assignWindows(value, timestamp, this.assignerContext);
     let skipped = true;
     if (this.assigner.isMerging()) {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { connect as netConnect, createServer } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_TAG, OutputTag, StreamExecutionEnvironment, WatermarkStrategy, type DeadLetter, type JobClient } from '../../index.js';
 import { parseConnectorConfig, registerConnector } from '../registry.js';
 import { mqttConnector, MqttSink, MqttSource, type MqttMessage } from './mqtt.js';
+import { freePort } from '../../testing/freePort.js';
 
 // Until connectors/index.ts registers it, the tests do.
 registerConnector(mqttConnector);
@@ -288,16 +289,6 @@ class PrivateBroker {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForPort(port: number): Promise<void> {
   const until = Date.now() + 5000;
