@@ -38,7 +38,12 @@ const T0 = 1_700_000_000_000;
 async function newTopic(name: string, numPartitions = 4): Promise<string> {
   const topic = unique(name);
   await withAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: false }));
-  // Not kafkajs' waitForLeaders: it gives up when the broker does not know the topic yet (tests create them concurrently).
+  await waitForLeaders(topic, numPartitions);
+  return topic;
+}
+
+/** Not kafkajs' waitForLeaders: it gives up when the broker does not know the topic yet (tests create them concurrently). */
+async function waitForLeaders(topic: string, numPartitions: number): Promise<void> {
   await retry(
     () =>
       withAdmin(async (a) => {
@@ -47,7 +52,6 @@ async function newTopic(name: string, numPartitions = 4): Promise<string> {
       }),
     50,
   );
-  return topic;
 }
 
 /**
@@ -524,12 +528,15 @@ describe.concurrent('kafka connector (against a real Apache Kafka broker)', () =
     try {
       await waitFor('the first 2 records', () => seen.length === 2);
       await withAdmin((a) => a.createPartitions({ topicPartitions: [{ topic, count: 4 }] }));
+      await waitForLeaders(topic, 4);
       // Records written to the new partitions right away: read from startFrom ('earliest'), none lost.
       // A new producer: the shared one's metadata has 2 partitions, and kafkajs drops records for partitions it does not know.
       const fresh = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await fresh.connect();
       await fresh.send({ topic, messages: [2, 3].map((p) => ({ partition: p, value: JSON.stringify({ p }) })) });
       await fresh.disconnect();
+      const written = await withAdmin((a) => a.fetchTopicOffsets(topic));
+      expect(written.map((o) => o.high)).toEqual(['1', '1', '1', '1']);
       await waitFor('the records of the new partitions', () => {
         if (client.job.status === 'failed') throw client.job.failureCause;
         return seen.length === 4;
@@ -568,6 +575,17 @@ describe.concurrent('kafka connector (against a real Apache Kafka broker)', () =
       .fromSource(new KafkaSource(sourceConfig(topic, { valueOnly: true, bounded: true, startFrom: 'committed' })), WatermarkStrategy.noWatermarks<{ i: number }>(), 'rest')
       .executeAndCollect();
     expect(rest.map((r) => r.i).sort()).toEqual([100, 101, 102, 103]);
+  });
+
+  it('starts from a timestamp (the first offset at or after it, per partition) or from the latest offsets', async () => {
+    const topic = await newTopic('from-time');
+    await producer.send({ topic, messages: Array.from({ length: 16 }, (_, i) => ({ partition: i % 4, value: JSON.stringify({ i }), timestamp: String(T0 + i * 1000) })) });
+    const read = (startFrom: KafkaSourceConfig['startFrom']) => {
+      const env = StreamExecutionEnvironment.getExecutionEnvironment();
+      return env.fromSource(new KafkaSource(sourceConfig(topic, { valueOnly: true, bounded: true, startFrom })), WatermarkStrategy.noWatermarks<{ i: number }>(), 'from').executeAndCollect();
+    };
+    expect((await read({ timestamp: T0 + 9500 })).map((r) => r.i).sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 14, 15]);
+    expect(await read('latest')).toEqual([]);
   });
 
   it('KafkaSink writes keyed records with their event time, and re-sends what a checkpoint left unacknowledged', async () => {
