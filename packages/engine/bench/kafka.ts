@@ -52,7 +52,7 @@ function span(): { end(): Rate } {
 }
 
 // The broker with its full JIT (not the quick-start flags of tests): it should not be what squeezes the ratios.
-const broker = await startApacheKafkaBroker({ heapMb: 1024, quickStart: false, partitions: PARTITIONS });
+const broker = await startApacheKafkaBroker({ heapMb: 1024, quickStart: false, partitions: PARTITIONS, startTimeoutMs: 180_000 });
 const kafka = new Kafka({ clientId: 'flowbook-bench', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 const expectedSum = (() => {
   let s = 0;
