@@ -323,6 +323,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   }
 
   private fetchFailures = 0;
+  /** Per leader, the Fetch sent ahead (fetchFrom) and the partitions and offsets it asked for. */
+  private readonly prefetched = new Map<number, { signature: string; response: Promise<FetchResult> }>();
 
   /** One Fetch to each leader of this subtask's partitions (concurrently); each response is emitted as it arrives. */
   private async fetchRound(): Promise<void> {
@@ -340,6 +342,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       await this.pause(Math.min(this.c.partitionDiscoveryIntervalMs, 1000));
       return;
     }
+    // Fetches sent ahead to a leader no partition of ours has any more (leader moved, partitions ended) are dropped.
+    for (const node of [...this.prefetched.keys()]) if (!byLeader.has(node)) this.prefetched.delete(node);
     const results = await Promise.allSettled([...byLeader].map(([leader, splits]) => this.fetchFrom(leader, splits)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed === undefined) {
@@ -350,32 +354,56 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     await this.recover(failed.reason);
   }
 
+  /**
+   * Fetches from one leader and emits the response. The next Fetch to the same leader is sent before this response is
+   * emitted (its offsets follow from the batches received), so the broker works while the engine does: one request in
+   * flight per leader, as kafkajs fetches ahead of eachBatch. The early response is used only if it asked for exactly
+   * the positions the partitions have when it is needed; otherwise (a dead letter past a batch end, a bounded end,
+   * new partitions, a restore) it is dropped and fetched again.
+   */
   private async fetchFrom(node: number, splits: Split[]): Promise<void> {
-    const byTopicId = new Map<string, Split[]>();
-    for (const s of splits) {
-      let list = byTopicId.get(s.topicId);
-      if (list === undefined) byTopicId.set(s.topicId, (list = []));
-      list.push(s);
+    const asked = splits.map((s) => this.positions.get(s.key)!.offset);
+    const signature = fetchSignature(splits, asked);
+    const early = this.prefetched.get(node);
+    this.prefetched.delete(node);
+    let response: FetchResult;
+    if (early !== undefined && early.signature === signature) response = await early.response;
+    else {
+      early?.response.catch(() => {});
+      response = await this.fetchRequest(node, splits, asked);
     }
-    const response = await this.consumer!.fetch({
-      node,
-      maxBytes: MAX_BYTES,
-      topics: [...byTopicId].map(([topicId, ss]) => ({
-        topicId,
-        partitions: ss.map((s) => ({ partition: s.partition, fetchOffset: BigInt(this.positions.get(s.key)!.offset), partitionMaxBytes: MAX_BYTES_PER_PARTITION, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })),
-      })),
-    });
+    const bySplit = new Map<Split, RecordsBatch[]>();
+    const next = [...asked];
     for (const t of response.responses) {
-      const ss = byTopicId.get(t.topicId);
-      if (ss === undefined) continue;
       for (const p of t.partitions) {
-        const split = ss.find((s) => s.partition === p.partitionIndex);
-        if (split === undefined || p.records === undefined || p.records.length === 0) continue;
-        if (!this.live()) return;
-        await this.emitBatches(split, p.records);
+        const i = splits.findIndex((s) => s.topicId === t.topicId && s.partition === p.partitionIndex);
+        const last = p.records?.at(-1);
+        if (i < 0 || last === undefined) continue;
+        bySplit.set(splits[i]!, p.records!);
+        next[i] = Math.max(next[i]!, Number(last.firstOffset) + last.lastOffsetDelta + 1);
       }
     }
+    if (this.live() && bySplit.size > 0) {
+      const ahead = this.fetchRequest(node, splits, next);
+      // Settled later (used, or dropped and its error ignored); never an unhandled rejection.
+      ahead.catch(() => {});
+      this.prefetched.set(node, { signature: fetchSignature(splits, next), response: ahead });
+    }
+    for (const [split, batches] of bySplit) {
+      if (!this.live()) return;
+      await this.emitBatches(split, batches);
+    }
     this.emitWatermark();
+  }
+
+  private fetchRequest(node: number, splits: Split[], offsets: number[]): Promise<FetchResult> {
+    const byTopicId = new Map<string, { partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number; lastFetchedEpoch: number }[]>();
+    splits.forEach((s, i) => {
+      let list = byTopicId.get(s.topicId);
+      if (list === undefined) byTopicId.set(s.topicId, (list = []));
+      list.push({ partition: s.partition, fetchOffset: BigInt(offsets[i]!), partitionMaxBytes: MAX_BYTES_PER_PARTITION, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
+    });
+    return this.consumer!.fetch({ node, maxBytes: MAX_BYTES, topics: [...byTopicId].map(([topicId, partitions]) => ({ topicId, partitions })) });
   }
 
   /**
@@ -546,6 +574,11 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     }
   }
 }
+
+type FetchResult = Awaited<ReturnType<Consumer['fetch']>> & { responses: { topicId: string; partitions: { partitionIndex: number; records?: RecordsBatch[] }[] }[] };
+
+/** Which partitions a Fetch asked for, and from which offsets. */
+const fetchSignature = (splits: Split[], offsets: number[]): string => splits.map((s, i) => `${s.key}@${offsets[i]}`).join(',');
 
 /** Closes without waiting for in-flight requests; typed by hand: the callback overload of close() is picked for `close(true)`. */
 const forceClose = (consumer: Consumer): Promise<void> => (consumer.close as (force: boolean) => Promise<void>).call(consumer, true);
