@@ -1,18 +1,31 @@
-// `npm run bench` (Kafka part): Kafka source → keyed event-time window → Kafka sink through librdkafka's mock cluster
-// (kcat), against kafkajs alone consuming the same topic; the connector's overhead is the ratio of the two, measured in
-// the same run. Same records, same broker, same parsing (JSON) on both sides. Both are timed from the first record to
-// the last one processed (the engine: aggregated into its window), so the consumer-group join, which takes seconds
-// on either side, is not counted; the time to the end of the job (final windows, sink flush, leaving the group) is
-// reported beside.
+// `npm run bench` (Kafka part), on a real Apache Kafka 4.4 broker (KRaft, one JVM; jars from Maven Central, cached):
+// the job Kafka source → keyBy → 1 s event-time window → Kafka sink, against its client alone reading the same topic.
+// Four readers of the same N JSON records (4 partitions), each timed from its first record to its last one processed
+// (the job: aggregated into its window), so connecting and group joins are not counted:
+//   (a) kafkajs alone: consumer group, eachBatch + JSON.parse;
+//   (b) @platformatic/kafka alone: fetch() of the 4 partitions + JSON.parse (what the source is built on);
+//   (c) the job with the kafkajs source the engine had before (bench/kafkajsSource.ts), parallelism 1 and 2;
+//   (d) the job with the engine's KafkaSource (@platformatic/kafka), parallelism 1 and 2.
+// Parallelism 2 runs both subtasks in this thread (env.execute; slot threads are measured by slots.ts). Rounds
+// alternate the order; medians of wall-time rate and of this process's CPU time per record.
+// Env: KAFKA_BENCH_RECORDS (200000), BENCH_RUNS (3), BENCH_VERBOSE=1 prints every round.
+import { Consumer as PConsumer } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { writeFileSync } from 'node:fs';
+import { getConnector, registerConnector } from '../src/connectors/registry.js';
+import { kafkaConnector } from '../src/connectors/kafka/index.js';
 import { KafkaSink, KafkaSource, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type KafkaRecord } from '../src/index.js';
-import { startKafkaBroker } from '../src/testing/kafkaBroker.js';
+import { startApacheKafkaBroker } from '../src/testing/apacheKafkaBroker.js';
+import { KafkajsSourceFunction } from './kafkajsSource.js';
 
 const N = Number(process.env.KAFKA_BENCH_RECORDS ?? 200_000);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const PARTITIONS = 4;
 const run = Date.now().toString(36);
 const IN = `bench-in-${run}`;
 const OUT = `bench-out-${run}`;
+// The source's defaults (fetchMaxWaitMs 500, 10 MiB per fetch, 1 MiB per partition), for every reader alike.
+const FETCH = { maxWaitMs: 500, maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024 };
 
 interface Trade {
   symbol: string;
@@ -20,11 +33,149 @@ interface Trade {
   ts: number;
 }
 
-const broker = await startKafkaBroker();
-const kafka = new Kafka({ clientId: 'flowbook-bench', brokers: broker.brokers, logLevel: logLevel.NOTHING });
+if (getConnector('kafka-kafkajs') === undefined) registerConnector({ ...kafkaConnector, name: 'kafka-kafkajs', createSource: (config) => new KafkajsSourceFunction(config) });
+
+/** Records per second of wall time, and this process's CPU time (user + system) per record over the same span. */
+interface Rate {
+  perSec: number;
+  cpuUs: number;
+}
+function span(): { end(): Rate } {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return {
+    end() {
+      const used = process.cpuUsage(cpu);
+      return { perSec: (N / (performance.now() - wall)) * 1000, cpuUs: (used.user + used.system) / N };
+    },
+  };
+}
+
+// The broker with its full JIT (not the quick-start flags of tests): it should not be what squeezes the ratios.
+const broker = await startApacheKafkaBroker({ heapMb: 1024, quickStart: false, partitions: PARTITIONS, startTimeoutMs: 180_000 });
+const kafka = new Kafka({ clientId: 'flowbook-bench', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+const expectedSum = (() => {
+  let s = 0;
+  for (let j = 0; j < N; j++) s += (j % 997) / 10;
+  return s;
+})();
+const checkSum = (sum: number, who: string) => {
+  if (Math.abs(sum - expectedSum) > 1e-6 * expectedSum) throw new Error(`${who}: sum of prices ${sum}, expected ${expectedSum}`);
+};
+
+/** (a) kafkajs alone: one consumer in its own group, parsing every value, until all N are read. */
+async function kafkajsAlone(): Promise<Rate> {
+  const consumer = kafka.consumer({ groupId: `bench-plain-${Math.random()}`, maxWaitTimeInMs: FETCH.maxWaitMs, maxBytes: FETCH.maxBytes, maxBytesPerPartition: FETCH.maxBytesPerPartition });
+  await consumer.connect();
+  await consumer.subscribe({ topic: IN, fromBeginning: true });
+  let seen = 0;
+  let sum = 0;
+  let timing: ReturnType<typeof span> | undefined;
+  const rate = await new Promise<Rate>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        timing ??= span();
+        for (const m of batch.messages) {
+          sum += (JSON.parse(m.value!.toString()) as Trade).price;
+          seen++;
+        }
+        if (seen >= N) resolve(timing.end());
+      },
+    });
+  });
+  await consumer.disconnect();
+  checkSum(sum, 'kafkajs');
+  return rate;
+}
+
+/** (b) @platformatic/kafka alone: fetch() of every partition from offset 0 in one request at a time, as the source does. */
+async function platformaticAlone(): Promise<Rate> {
+  const consumer = new PConsumer({ clientId: 'bench-platformatic', groupId: `bench-pf-${Math.random()}`, bootstrapBrokers: [broker.bootstrap], maxWaitTime: FETCH.maxWaitMs });
+  const topic = (await consumer.metadata({ topics: [IN] })).topics.get(IN)!;
+  const node = topic.partitions[0]!.leader;
+  const offsets = topic.partitions.map(() => 0n);
+  let seen = 0;
+  let sum = 0;
+  let timing: ReturnType<typeof span> | undefined;
+  while (seen < N) {
+    const response = await consumer.fetch({
+      node,
+      maxBytes: FETCH.maxBytes,
+      topics: [{ topicId: topic.id, partitions: offsets.map((fetchOffset, partition) => ({ partition, fetchOffset, partitionMaxBytes: FETCH.maxBytesPerPartition, currentLeaderEpoch: -1, lastFetchedEpoch: -1 })) }],
+    });
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        const from = offsets[p.partitionIndex]!;
+        for (const batch of p.records ?? []) {
+          timing ??= span();
+          for (const r of batch.records) {
+            if (batch.firstOffset + BigInt(r.offsetDelta) < from) continue;
+            sum += (JSON.parse(r.value!.toString()) as Trade).price;
+            seen++;
+          }
+          offsets[p.partitionIndex] = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+        }
+      }
+    }
+  }
+  const rate = timing!.end();
+  await consumer.close();
+  checkSum(sum, '@platformatic/kafka');
+  return rate;
+}
+
+/** (c), (d) The job: bounded Kafka source with per-partition watermarks → keyBy symbol → 1 s event-time windows → Kafka sink. */
+async function job(connector: 'kafka' | 'kafka-kafkajs', parallelism: number): Promise<Rate & { windows: number }> {
+  const env = new StreamExecutionEnvironment();
+  env.setParallelism(parallelism);
+  let windows = 0;
+  let timing: ReturnType<typeof span> | undefined;
+  let rate: Rate | undefined;
+  let aggregated = 0;
+  const source = new KafkaSource({ brokers: [broker.bootstrap], topics: [IN], groupId: `bench-engine-${Math.random()}`, bounded: true, fetchMaxWaitMs: FETCH.maxWaitMs, sessionTimeoutMs: 6000 });
+  env
+    .fromSource(connector === 'kafka' ? source : { connector, config: source.config }, WatermarkStrategy.noWatermarks<KafkaRecord<Trade>>(), 'trades')
+    .map((r) => {
+      timing ??= span();
+      return r.value;
+    })
+    .keyBy((t) => t.symbol)
+    .window(TumblingEventTimeWindows.of(1000))
+    .aggregate<{ n: number; sum: number }, { n: number; sum: number }, { symbol: string; windowEnd: number; n: number; avg: number }>(
+      {
+        createAccumulator: () => ({ n: 0, sum: 0 }),
+        add: (t, a) => {
+          if (++aggregated === N) rate = timing!.end();
+          return { n: a.n + 1, sum: a.sum + t.price };
+        },
+        getResult: (a) => a,
+        merge: (a, b) => ({ n: a.n + b.n, sum: a.sum + b.sum }),
+      },
+      {
+        process(symbol, ctx, [a], out) {
+          windows++;
+          out.collect({ symbol: symbol as string, windowEnd: (ctx.window as { end: number }).end, n: a!.n, avg: a!.sum / a!.n });
+        },
+      },
+    )
+    .sinkTo(new KafkaSink({ brokers: [broker.bootstrap], topic: OUT, keyField: 'symbol' }));
+  await env.execute(`kafka bench ${connector} p=${parallelism}`);
+  if (aggregated !== N || rate === undefined) throw new Error(`the job (${connector}, p=${parallelism}) aggregated ${aggregated} of ${N} records`);
+  return { ...rate, windows };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 try {
-  // Produce N records across the 4 partitions, event time advancing 1 ms per record.
-  const producer = kafka.producer();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [IN, OUT].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })), waitForLeaders: true });
+  await admin.disconnect();
+  // N records across the partitions, event time advancing 1 ms per record; idempotent, so a retry writes nothing twice.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const t0 = 1_700_000_000_000;
   for (let i = 0; i < N; i += 5000) {
@@ -37,95 +188,42 @@ try {
   }
   await producer.disconnect();
 
-  // Baseline: kafkajs alone, one consumer in its own group, parsing every value, until all N are read.
-  const baseline = async (): Promise<number> => {
-    // The fetch settings the engine's source uses (fetchMaxWaitMs 500), so that both wait alike on partitions at their end.
-    const consumer = kafka.consumer({ groupId: `bench-plain-${Math.random()}`, sessionTimeout: 6000, maxWaitTimeInMs: 500 });
-    await consumer.connect();
-    await consumer.subscribe({ topic: IN, fromBeginning: true });
-    let seen = 0;
-    let sum = 0;
-    let started = 0;
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachBatch: async ({ batch }) => {
-          if (seen === 0) started = performance.now();
-          for (const m of batch.messages) {
-            sum += (JSON.parse(m.value!.toString()) as Trade).price;
-            seen++;
-          }
-          if (seen >= N) resolve();
-        },
-      });
-    });
-    const ms = performance.now() - started;
-    await consumer.disconnect();
-    if (sum <= 0) throw new Error('baseline read nothing');
-    return (N / ms) * 1000;
-  };
-
-  // The engine: bounded Kafka source with per-partition watermarks → keyBy symbol → 1 s event-time windows → Kafka sink.
-  const engine = async (): Promise<{ eventsPerSec: number; toEndPerSec: number; windows: number }> => {
-    const env = new StreamExecutionEnvironment();
-    let windows = 0;
-    let first = 0;
-    let last = 0;
-    let aggregated = 0;
-    env
-      .fromSource(new KafkaSource({ brokers: broker.brokers, topics: [IN], groupId: `bench-engine-${Math.random()}`, bounded: true, sessionTimeoutMs: 6000 }), WatermarkStrategy.noWatermarks<KafkaRecord<Trade>>(), 'trades')
-      .map((r) => {
-        if (first === 0) first = performance.now();
-        return r.value;
-      })
-      .keyBy((t) => t.symbol)
-      .window(TumblingEventTimeWindows.of(1000))
-      .aggregate<{ n: number; sum: number }, { n: number; sum: number }, { symbol: string; windowEnd: number; n: number; avg: number }>(
-        {
-          createAccumulator: () => ({ n: 0, sum: 0 }),
-          add: (t, a) => {
-            if (++aggregated === N) last = performance.now();
-            return { n: a.n + 1, sum: a.sum + t.price };
-          }, getResult: (a) => a, merge: (a, b) => ({ n: a.n + b.n, sum: a.sum + b.sum }) },
-        {
-          process(symbol, ctx, [a], out) {
-            windows++;
-            out.collect({ symbol: symbol as string, windowEnd: (ctx.window as { end: number }).end, n: a!.n, avg: a!.sum / a!.n });
-          },
-        },
-      )
-      .sinkTo(new KafkaSink({ brokers: broker.brokers, topic: OUT, keyField: 'symbol' }));
-    await env.execute('kafka bench');
-    const ended = performance.now();
-    if (aggregated !== N) throw new Error(`the engine aggregated ${aggregated} of ${N} records`);
-    return { eventsPerSec: (N / (last - first)) * 1000, toEndPerSec: (N / (ended - first)) * 1000, windows };
-  };
-
-  // Warm-up once each (JIT, group joins), then measure alternately and keep the best of 3 of each.
-  await baseline();
-  await engine();
-  const plain: number[] = [];
-  const eng: number[] = [];
-  const engToEnd: number[] = [];
+  const cases: [string, () => Promise<Rate & { windows?: number }>][] = [
+    ['(a) kafkajs alone', kafkajsAlone],
+    ['(b) @platformatic/kafka alone', platformaticAlone],
+    ['(c) job, kafkajs source, p=1', () => job('kafka-kafkajs', 1)],
+    ['(c) job, kafkajs source, p=2', () => job('kafka-kafkajs', 2)],
+    ['(d) job, KafkaSource, p=1', () => job('kafka', 1)],
+    ['(d) job, KafkaSource, p=2', () => job('kafka', 2)],
+  ];
+  const rates = new Map<string, Rate[]>(cases.map(([name]) => [name, []]));
   let windows = 0;
-  for (let i = 0; i < 3; i++) {
-    plain.push(await baseline());
-    const e = await engine();
-    eng.push(e.eventsPerSec);
-    engToEnd.push(e.toEndPerSec);
-    windows = e.windows;
-    if (process.env.BENCH_VERBOSE) console.log(`round ${i + 1}: kafkajs ${Math.round(plain[i]!)}/s, engine ${Math.round(e.eventsPerSec)}/s (${Math.round(e.toEndPerSec)}/s to the job's end)`);
+  // One warm-up of each (JIT, connections), then rounds in alternating order.
+  for (const [name, f] of cases) {
+    const x = await f();
+    if (process.env.BENCH_VERBOSE) console.log(`warm-up: ${name} ${Math.round(x.perSec / 1000)} K/s`);
   }
-  const best = (xs: number[]) => Math.max(...xs);
-  const row = {
-    records: N,
-    windows,
-    'kafkajs alone (events/s)': Math.round(best(plain)),
-    'engine source → window → sink (events/s)': Math.round(best(eng)),
-    'engine / kafkajs': +(best(eng) / best(plain)).toFixed(2),
-    'engine to job end (events/s)': Math.round(best(engToEnd)),
-  };
-  console.table([row]);
-  writeFileSync('bench-kafka-results.json', JSON.stringify({ ...row, date: new Date().toISOString() }, null, 2));
+  for (let r = 0; r < RUNS; r++) {
+    for (const [name, f] of r % 2 ? [...cases].reverse() : cases) {
+      const x = await f();
+      windows = x.windows ?? windows;
+      rates.get(name)!.push(x);
+    }
+    if (process.env.BENCH_VERBOSE) console.log(`round ${r + 1}/${RUNS}: ` + cases.map(([name]) => `${name} ${Math.round(rates.get(name)!.at(-1)!.perSec / 1000)} K/s`).join('; '));
+  }
+  const med = (name: string, key: keyof Rate) => median(rates.get(name)!.map((x) => x[key]));
+  const clientOf = (name: string) => (name.includes('kafkajs') ? '(a) kafkajs alone' : '(b) @platformatic/kafka alone');
+  const rows = cases.map(([name]) => ({
+    case: name,
+    'records/s (median)': Math.round(med(name, 'perSec')),
+    'range K/s': `${Math.round(Math.min(...rates.get(name)!.map((x) => x.perSec)) / 1000)}–${Math.round(Math.max(...rates.get(name)!.map((x) => x.perSec)) / 1000)}`,
+    'vs its client alone': +(med(name, 'perSec') / med(clientOf(name), 'perSec')).toFixed(2),
+    'vs kafkajs alone': +(med(name, 'perSec') / med('(a) kafkajs alone', 'perSec')).toFixed(2),
+    'CPU µs/record': +med(name, 'cpuUs').toFixed(2),
+  }));
+  console.log(`Kafka: ${N} records, ${PARTITIONS} partitions, ${windows} windows per job, ${RUNS} rounds; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.table(rows);
+  writeFileSync('bench-kafka-results.json', JSON.stringify({ date: new Date().toISOString(), records: N, rounds: RUNS, rows, rates: Object.fromEntries(rates) }, null, 2));
 } finally {
   await broker.stop();
 }

@@ -1340,8 +1340,15 @@ export const BUILTIN_CATALOG: Catalog = {
                 "exclusiveMinimum": 0,
                 "maximum": 9007199254740991
               },
+              "partitionDiscoveryIntervalMs": {
+                "default": 10000,
+                "description": "source: how often to look for partitions added to the topics (not in bounded mode)",
+                "type": "integer",
+                "exclusiveMinimum": 0,
+                "maximum": 9007199254740991
+              },
               "sessionTimeoutMs": {
-                "description": "source: consumer group session timeout",
+                "description": "source: ignored (the source reads assigned partitions, it does not join the group)",
                 "type": "integer",
                 "exclusiveMinimum": 0,
                 "maximum": 9007199254740991
@@ -1482,6 +1489,7 @@ export const BUILTIN_CATALOG: Catalog = {
           "valueOnly": false,
           "maxOutOfOrdernessMs": 0,
           "fetchMaxWaitMs": 500,
+          "partitionDiscoveryIntervalMs": 10000,
           "topic": "output",
           "batchSize": 500,
           "lingerMs": 50,
@@ -4617,8 +4625,15 @@ export const BUILTIN_CATALOG: Catalog = {
                 "exclusiveMinimum": 0,
                 "maximum": 9007199254740991
               },
+              "partitionDiscoveryIntervalMs": {
+                "default": 10000,
+                "description": "source: how often to look for partitions added to the topics (not in bounded mode)",
+                "type": "integer",
+                "exclusiveMinimum": 0,
+                "maximum": 9007199254740991
+              },
               "sessionTimeoutMs": {
-                "description": "source: consumer group session timeout",
+                "description": "source: ignored (the source reads assigned partitions, it does not join the group)",
                 "type": "integer",
                 "exclusiveMinimum": 0,
                 "maximum": 9007199254740991
@@ -4701,6 +4716,7 @@ export const BUILTIN_CATALOG: Catalog = {
           "valueOnly": false,
           "maxOutOfOrdernessMs": 0,
           "fetchMaxWaitMs": 500,
+          "partitionDiscoveryIntervalMs": 10000,
           "topic": "output",
           "batchSize": 500,
           "lingerMs": 50,
@@ -5661,8 +5677,15 @@ export const BUILTIN_CATALOG: Catalog = {
             "exclusiveMinimum": 0,
             "maximum": 9007199254740991
           },
+          "partitionDiscoveryIntervalMs": {
+            "default": 10000,
+            "description": "source: how often to look for partitions added to the topics (not in bounded mode)",
+            "type": "integer",
+            "exclusiveMinimum": 0,
+            "maximum": 9007199254740991
+          },
           "sessionTimeoutMs": {
-            "description": "source: consumer group session timeout",
+            "description": "source: ignored (the source reads assigned partitions, it does not join the group)",
             "type": "integer",
             "exclusiveMinimum": 0,
             "maximum": 9007199254740991

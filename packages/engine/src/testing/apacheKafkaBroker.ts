@@ -58,6 +58,8 @@ function serverProperties(dir: string, port: number, controllerPort: number, par
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=true',
+    // Tests and benches write records with event times of 2023: time-based retention would delete them mid-run.
+    'log.retention.ms=-1',
     '',
   ].join('\n');
 }

@@ -1,11 +1,11 @@
-import type { Admin, Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, KafkaRecord as WireRecord, RecordsBatch } from '@platformatic/kafka';
 import { z } from 'zod';
 import { MIN_WATERMARK, NO_TIMESTAMP } from '../../time/Watermark.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
-import { createKafkaClient, jobLogger, loadKafkaJs, tpKey } from './client.js';
+import { jobLogger, loadPlatformaticKafka, platformaticConnection, tpKey } from './client.js';
 import { KafkaSourceConfig, parseRoleConfig, type KafkaSourceConfigParsed } from './config.js';
 import { PartitionWatermarks } from './PartitionWatermarks.js';
-import { subtaskAssigner, subtaskOfPartition } from './SubtaskAssigner.js';
+import { subtaskOfPartition } from './SubtaskAssigner.js';
 
 /** What the source emits per Kafka record (unless `valueOnly`). */
 export interface KafkaRecord<V = unknown> {
@@ -28,10 +28,20 @@ export type KafkaSourceState = z.infer<typeof KafkaSourceState>;
 
 /** How often watermarks are re-evaluated without records (idleness), as Flink's default autoWatermarkInterval. */
 const WATERMARK_INTERVAL_MS = 200;
-/** Records of a fetch emitted as one batch; the source yields to the event loop (timers, checkpoints, heartbeats) between. */
+/** Records emitted as one batch; the source yields to the event loop (timers, checkpoints) between batches. */
 const CHUNK = 2048;
 /** Checkpoints taken but not yet completed whose offsets are kept for committing. */
 const MAX_PENDING_COMMITS = 16;
+/** Fetch limits: kafkajs' defaults, which the benchmark compares against. */
+const MAX_BYTES = 10 * 1024 * 1024;
+const MAX_BYTES_PER_PARTITION = 1024 * 1024;
+/** Failed fetches in a row (each retried by the client first) before the job fails and its restart strategy takes over. */
+const MAX_FETCH_FAILURES = 5;
+// Record batch attribute bits (Kafka's DefaultRecordBatch).
+const LOG_APPEND_TIME = 1 << 3;
+const IS_CONTROL = 1 << 5;
+const EARLIEST = -2n;
+const LATEST = -1n;
 
 interface Position {
   topic: string;
@@ -40,21 +50,32 @@ interface Position {
   offset: number;
 }
 
+/** A partition this subtask reads (a FLIP-27 split): where its leader is. */
+interface Split {
+  key: string;
+  topic: string;
+  topicId: string;
+  partition: number;
+  leader: number;
+}
+
 /**
- * Reads Kafka topics through a kafkajs consumer group (Flink's KafkaSource). Offsets are tracked by the source, not by
- * the group: every emitted record advances its partition's position synchronously, checkpoints store the positions,
- * a restored source seeks there on partition assignment, and completed checkpoints commit them to the group.
+ * Reads Kafka topics with @platformatic/kafka's Fetch API, as Flink's KafkaSource reads splits: partition i of each
+ * topic belongs to source subtask i mod parallelism, no consumer group assigns them. The source owns the offsets:
+ * every emitted record advances its partition's position synchronously, checkpoints store the positions, a restored
+ * source fetches from there, and completed checkpoints commit them to the group (for monitoring and 'committed').
  */
 export class KafkaSourceFunction implements SourceFunction<unknown> {
   private readonly c: KafkaSourceConfigParsed;
   private readonly positions = new Map<string, Position>();
-  /** Bounded mode: the high watermark of each partition when the job started. */
+  /** Bounded mode: the end offset (last stable offset) of each partition when the job started. */
   private endOffsets: Map<string, number> | undefined;
   private readonly pendingCommits = new Map<number, OffsetEntry[]>();
-  private subscribed = new Set<string>();
+  /** The partitions this subtask reads, by topic/partition. */
+  private readonly splits = new Map<string, Split>();
+  private topics: string[] = [];
   private consumer: Consumer | undefined;
   private admin: Admin | undefined;
-  private joined = false;
   private running = true;
   private failure: unknown;
   private wake: () => void = () => {};
@@ -63,9 +84,10 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   private watermarks!: PartitionWatermarks;
   private lastWatermark = MIN_WATERMARK;
   private markedIdle = false;
-  /** The batch being filled (emitChunk): lent to the engine for the length of one call. */
+  /** The batch being filled (emitRecords): lent to the engine for the length of one call. */
   private readonly values: unknown[] = new Array<unknown>(CHUNK);
   private readonly timestamps = new Float64Array(CHUNK);
+  private filled = 0;
   /** Set by decode(): the record's event time, or why it is malformed. */
   private eventTime = Number.NaN;
   private dead: { raw: unknown; error: string } | undefined;
@@ -83,48 +105,36 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     this.parallelism = ctx.parallelism ?? 1;
     this.log = jobLogger(ctx.services);
     this.watermarks = new PartitionWatermarks(this.c.maxOutOfOrdernessMs, this.c.idlenessMs, () => ctx.getCurrentProcessingTime());
-    let admin: Admin | undefined;
+    let ticker: Promise<void> | undefined;
     try {
-      const kafka = await createKafkaClient(this.c, this.log);
-      admin = this.admin = kafka.admin();
-      await admin.connect();
-      const topics = await this.resolveTopics(admin);
+      const { Admin, Consumer, FetchIsolationLevels } = await loadPlatformaticKafka();
+      const connection = { ...platformaticConnection(this.c), retries: 3, retryDelay: 250 };
+      this.admin = new Admin(connection);
+      // A group id is required by the client's Consumer; it never joins the group (fetch() reads assigned partitions).
+      this.consumer = new Consumer({ ...connection, groupId: this.c.groupId, isolationLevel: FetchIsolationLevels.READ_COMMITTED, maxWaitTime: this.c.fetchMaxWaitMs });
+      const topics = await this.resolveTopics();
       if (topics === undefined || !this.live()) return;
-      this.subscribed = new Set(topics);
-      await this.lookupOffsets(admin, topics);
+      this.topics = topics;
+      await this.discoverPartitions(true);
       if (!this.live() || this.boundedDone()) return;
-
-      const { AssignerProtocol } = await loadKafkaJs();
-      const consumer = (this.consumer = kafka.consumer({
-        groupId: this.c.groupId,
-        // Partition i goes to subtask i mod parallelism, whatever order the subtasks join in.
-        partitionAssigners: [subtaskAssigner(AssignerProtocol, { subtask: this.subtask, parallelism: this.parallelism })],
-        maxWaitTimeInMs: this.c.fetchMaxWaitMs,
-        // Heartbeats must come well within the session timeout (kafkajs' default interval is 3 s).
-        ...(this.c.sessionTimeoutMs !== undefined ? { sessionTimeout: this.c.sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(this.c.sessionTimeoutMs / 3)) } : {}),
-      }));
-      consumer.on(consumer.events.GROUP_JOIN, (e) => this.onAssignment(e.payload.memberAssignment));
-      // Batches that only held control records or aborted messages never reach eachBatch: move past them.
-      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-        if (e.payload.batchSize === 0 && e.payload.lastOffset != null) this.advance(e.payload.topic, e.payload.partition, Number(e.payload.lastOffset) + 1);
-      });
-      consumer.on(consumer.events.CRASH, (e) => {
-        if (!e.payload.restart) this.fail(this.kafkaError(e.payload.error));
-      });
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch: (p) => this.onBatch(p) });
+      ticker = this.tickWatermarks();
+      let lastDiscovery = Date.now();
       while (this.live() && !this.boundedDone()) {
-        this.emitWatermark();
-        await this.pause(WATERMARK_INTERVAL_MS);
+        if (this.endOffsets === undefined && Date.now() - lastDiscovery >= this.c.partitionDiscoveryIntervalMs) {
+          lastDiscovery = Date.now();
+          await this.discoverPartitions(false);
+        }
+        await this.fetchRound();
       }
     } catch (e) {
-      // Errors while cancelling (a request cut short by disconnect) are not failures.
+      // Errors while cancelling (a request cut short by close) are not failures.
       if (this.running && ctx.isRunning()) this.failure ??= this.kafkaError(e);
     } finally {
       this.running = false;
-      await this.consumer?.disconnect().catch((e: Error) => this.log(`kafka source: disconnect failed: ${e.message}`));
-      await admin?.disconnect().catch(() => {});
+      this.wake();
+      await (this.consumer && forceClose(this.consumer))?.catch((e: Error) => this.log(`kafka source: closing the consumer failed: ${e.message}`));
+      await this.admin?.close().catch(() => {});
+      await ticker;
     }
     if (this.failure !== undefined) throw this.failure;
   }
@@ -132,6 +142,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   cancel(): void {
     this.running = false;
     this.wake();
+    // Cuts a fetch waiting on the broker short.
+    if (this.consumer !== undefined) void forceClose(this.consumer).catch(() => {});
   }
 
   snapshotState(checkpointId: number): KafkaSourceState {
@@ -162,19 +174,27 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     }
   }
 
-  /** Commits the checkpoint's positions to the consumer group (for monitoring, and for startFrom 'committed'). */
+  /**
+   * Commits the checkpoint's positions of this subtask's partitions to the consumer group (for monitoring, and for
+   * startFrom 'committed'), as a simple (memberless) commit: never offsets of partitions another subtask reads.
+   */
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {
     const offsets = this.pendingCommits.get(checkpointId);
     for (const id of [...this.pendingCommits.keys()]) if (id <= checkpointId) this.pendingCommits.delete(id);
-    const consumer = this.consumer;
-    // Before the group is joined there is nothing to commit with; a later checkpoint commits newer offsets.
-    if (offsets === undefined || consumer === undefined || !this.joined || !this.running) return;
-    const mine = offsets.filter((o) => this.subscribed.has(o.topic));
-    if (mine.length === 0) return;
+    const admin = this.admin;
+    if (offsets === undefined || admin === undefined || !this.running) return;
+    const byTopic = new Map<string, { partition: number; offset: bigint }[]>();
+    for (const o of offsets) {
+      if (!this.splits.has(tpKey(o.topic, o.partition))) continue;
+      let list = byTopic.get(o.topic);
+      if (list === undefined) byTopic.set(o.topic, (list = []));
+      list.push({ partition: o.partition, offset: BigInt(o.offset) });
+    }
+    if (byTopic.size === 0) return;
     try {
-      await consumer.commitOffsets(mine);
+      await admin.alterConsumerGroupOffsets({ groupId: this.c.groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) });
     } catch (e) {
-      this.log(`kafka source: committing the offsets of checkpoint ${checkpointId} failed: ${(e as Error).message}`);
+      if (this.running) this.log(`kafka source: committing the offsets of checkpoint ${checkpointId} failed: ${describe(e)}`);
     }
   }
 
@@ -189,8 +209,11 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   }
 
   private kafkaError(e: unknown): Error {
-    const err = e as Error;
-    return new Error(`kafka source (${this.c.brokers.join(',')}): ${err?.message ?? String(e)}`, { cause: e });
+    return new Error(`kafka source (${this.c.brokers.join(',')}): ${describe(e)}`, { cause: e });
+  }
+
+  private debug(line: string): void {
+    if (this.c.logLevel === 'info' || this.c.logLevel === 'debug') this.log(line);
   }
 
   /** Sleeps `ms`, waking early on cancel, failure or the end of a bounded input. */
@@ -201,14 +224,22 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     });
   }
 
+  /** Watermarks (and idleness) are re-evaluated on a timer too, so quiet partitions time out without records. */
+  private async tickWatermarks(): Promise<void> {
+    while (this.live()) {
+      this.emitWatermark();
+      await this.ctx.sleep(WATERMARK_INTERVAL_MS);
+    }
+  }
+
   /** The topics to read: the configured ones, or those matching the pattern (waiting until one exists). */
-  private async resolveTopics(admin: Admin): Promise<string[] | undefined> {
+  private async resolveTopics(): Promise<string[] | undefined> {
     if (this.c.topics !== undefined) return this.c.topics;
     // Whole-name match, as Flink's topic pattern (java.util.regex matches()).
     const re = new RegExp(`^(?:${this.c.topicPattern})$`);
     let logged = false;
     while (this.live()) {
-      const matching = (await admin.listTopics()).filter((t) => !t.startsWith('__') && re.test(t)).sort();
+      const matching = (await this.admin!.listTopics()).filter((t) => !t.startsWith('__') && re.test(t)).sort();
       if (matching.length > 0) return matching;
       if (!logged) this.log(`kafka source: no topic matches /${this.c.topicPattern}/ yet; checking every 2 s`);
       logged = true;
@@ -218,44 +249,70 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   }
 
   /**
-   * Sets the start position of every partition that has none from a restored checkpoint (restored offsets win), and
-   * in bounded mode the end offsets, from one listing so both see the same partitions.
+   * Reads the topics' metadata: this subtask's partitions and their leaders. Partitions seen for the first time get a
+   * start position (restored offsets win over `startFrom`), and at the job's start in bounded mode an end offset.
    */
-  private async lookupOffsets(admin: Admin, topics: string[]): Promise<void> {
-    const start = this.c.startFrom;
-    const committed = new Map<string, number>();
-    if (start === 'committed') {
-      for (const t of await admin.fetchOffsets({ groupId: this.c.groupId, topics })) {
-        for (const p of t.partitions) if (Number(p.offset) >= 0) committed.set(tpKey(t.topic, p.partition), Number(p.offset));
+  private async discoverPartitions(first: boolean): Promise<void> {
+    const consumer = this.consumer!;
+    const metadata = await consumer.metadata({ topics: this.topics, forceUpdate: true });
+    const fresh: Split[] = [];
+    for (const topic of this.topics) {
+      const t = metadata.topics.get(topic);
+      if (t === undefined) continue;
+      for (let partition = 0; partition < t.partitionsCount; partition++) {
+        // Other subtasks' partitions: neither read nor waited for here.
+        if (subtaskOfPartition(partition, this.parallelism) !== this.subtask) continue;
+        const key = tpKey(topic, partition);
+        const split: Split = { key, topic, topicId: t.id, partition, leader: t.partitions[partition]!.leader };
+        if (!this.splits.has(key)) fresh.push(split);
+        this.splits.set(key, split);
       }
     }
-    if (this.c.bounded) this.endOffsets ??= new Map();
-    for (const topic of topics) {
-      const listed = await admin.fetchTopicOffsets(topic);
-      const byTime = typeof start === 'object' ? new Map((await admin.fetchTopicOffsetsByTimestamp(topic, start.timestamp)).map((o) => [o.partition, Number(o.offset)])) : undefined;
-      for (const o of listed) {
-        // Other subtasks' partitions: neither read nor waited for here.
-        if (subtaskOfPartition(o.partition, this.parallelism) !== this.subtask) continue;
-        const key = tpKey(topic, o.partition);
-        const low = Number(o.low);
-        const high = Number(o.high);
-        // The end of a bounded read is fixed at the first listing.
-        if (this.endOffsets !== undefined && !this.endOffsets.has(key)) this.endOffsets.set(key, high);
-        if (this.positions.has(key)) continue;
-        let offset: number;
-        if (start === 'earliest') offset = low;
-        else if (start === 'latest') offset = high;
-        else if (start === 'committed') offset = Math.min(Math.max(committed.get(key) ?? low, low), high);
-        else offset = byTime?.get(o.partition) ?? high;
-        this.positions.set(key, { topic, partition: o.partition, offset });
+    // The end of a bounded read is fixed at the job's start; partitions that appear later are not part of it.
+    if (this.c.bounded && first) this.endOffsets ??= new Map();
+    if (fresh.length === 0) return;
+    if (!first) this.log(`kafka source: reading new partitions ${fresh.map((s) => s.key).join(', ')} from ${JSON.stringify(this.c.startFrom)}`);
+    await this.lookupOffsets(fresh, first);
+    const active = fresh.filter((s) => !this.isPartitionDone(s.key)).map((s) => s.key);
+    if (first) this.watermarks.assign(active);
+    else for (const key of active) this.watermarks.add(key);
+  }
+
+  /** Start offsets per `startFrom` for partitions without a restored one; at the start of a bounded read, end offsets. */
+  private async lookupOffsets(splits: Split[], first: boolean): Promise<void> {
+    const consumer = this.consumer!;
+    const topics = [...new Set(splits.map((s) => s.topic))];
+    const partitions: Record<string, number[]> = {};
+    for (const s of splits) (partitions[s.topic] ??= []).push(s.partition);
+    const list = (timestamp: bigint) => consumer.listOffsets({ topics, partitions, timestamp });
+    const [low, high] = await Promise.all([list(EARLIEST), list(LATEST)]);
+    const start = this.c.startFrom;
+    const byTime = typeof start === 'object' ? await list(BigInt(start.timestamp)) : undefined;
+    const committed = new Map<string, number>();
+    if (start === 'committed') {
+      const groups = await this.admin!.listConsumerGroupOffsets({ groups: [{ groupId: this.c.groupId, topics: topics.map((name) => ({ name, partitionIndexes: partitions[name]! })) }] });
+      for (const g of groups) for (const t of g.topics) for (const p of t.partitions) if (p.committedOffset >= 0n) committed.set(tpKey(t.name, p.partitionIndex), Number(p.committedOffset));
+    }
+    for (const s of splits) {
+      const lo = Number(low.get(s.topic)![s.partition]!);
+      const hi = Number(high.get(s.topic)![s.partition]!);
+      if (this.endOffsets !== undefined && first && !this.endOffsets.has(s.key)) this.endOffsets.set(s.key, hi);
+      if (this.positions.has(s.key)) continue;
+      let offset: number;
+      if (start === 'earliest') offset = lo;
+      else if (start === 'latest') offset = hi;
+      else if (start === 'committed') offset = Math.min(Math.max(committed.get(s.key) ?? lo, lo), hi);
+      else {
+        const t = Number(byTime!.get(s.topic)![s.partition]!);
+        offset = t >= 0 ? t : hi;
       }
+      this.positions.set(s.key, { topic: s.topic, partition: s.partition, offset });
     }
   }
 
   private isPartitionDone(key: string): boolean {
     if (this.endOffsets === undefined) return false;
     const end = this.endOffsets.get(key);
-    // Partitions that appeared after the start are not part of a bounded read.
     return end === undefined || (this.positions.get(key)?.offset ?? 0) >= end;
   }
 
@@ -265,152 +322,218 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     return true;
   }
 
-  /** Runs synchronously in kafkajs' GROUP_JOIN event, before the first fetch of the new assignment. */
-  private onAssignment(assignment: Record<string, number[]>): void {
-    const consumer = this.consumer!;
-    this.joined = true;
-    const active: string[] = [];
-    const unknown: { topic: string; partition: number }[] = [];
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      for (const partition of partitions) {
-        const key = tpKey(topic, partition);
-        const pos = this.positions.get(key);
-        if (this.isPartitionDone(key)) {
-          consumer.pause([{ topic, partitions: [partition] }]);
-          continue;
-        }
-        active.push(key);
-        // Always seek: the group's committed offset may lag behind (or run ahead of) what this job has emitted.
-        if (pos !== undefined) consumer.seek({ topic, partition, offset: String(pos.offset) });
-        else unknown.push({ topic, partition });
-      }
+  private fetchFailures = 0;
+  /** Per leader, the Fetch sent ahead (fetchFrom) and the partitions and offsets it asked for. */
+  private readonly prefetched = new Map<number, { signature: string; response: Promise<FetchResult> }>();
+
+  /** One Fetch to each leader of this subtask's partitions (concurrently); each response is emitted as it arrives. */
+  private async fetchRound(): Promise<void> {
+    const byLeader = new Map<number, Split[]>();
+    for (const s of this.splits.values()) {
+      if (this.isPartitionDone(s.key)) continue;
+      let list = byLeader.get(s.leader);
+      if (list === undefined) byLeader.set(s.leader, (list = []));
+      list.push(s);
     }
-    this.watermarks.assign(active);
-    if (unknown.length > 0) void this.startNewPartitions(unknown);
-  }
-
-  /** Partitions created after the job started: paused until their start offset is looked up. */
-  private async startNewPartitions(parts: { topic: string; partition: number }[]): Promise<void> {
-    const consumer = this.consumer!;
-    const byTopic = (ps: typeof parts) => [...new Set(ps.map((p) => p.topic))].map((topic) => ({ topic, partitions: ps.filter((p) => p.topic === topic).map((p) => p.partition) }));
-    consumer.pause(byTopic(parts));
-    try {
-      await this.lookupOffsets(this.admin!, [...new Set(parts.map((p) => p.topic))]);
-      if (!this.live()) return;
-      for (const p of parts) {
-        const pos = this.positions.get(tpKey(p.topic, p.partition));
-        if (pos !== undefined) consumer.seek({ topic: p.topic, partition: p.partition, offset: String(pos.offset) });
-      }
-      consumer.resume(byTopic(parts));
-    } catch (e) {
-      if (this.live()) this.fail(this.kafkaError(e));
+    if (byLeader.size === 0) {
+      // No partition of ours (more subtasks than partitions): idle, as Flink's reader without splits, until one comes.
+      if (!this.markedIdle) this.ctx.markAsTemporarilyIdle();
+      this.markedIdle = true;
+      await this.pause(Math.min(this.c.partitionDiscoveryIntervalMs, 1000));
+      return;
     }
-  }
-
-  private advance(topic: string, partition: number, next: number): void {
-    const pos = this.positions.get(tpKey(topic, partition));
-    if (pos !== undefined && next > pos.offset) pos.offset = next;
-  }
-
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
-    const { topic, partition } = batch;
-    const key = tpKey(topic, partition);
-    const pos = this.positions.get(key);
-    if (pos === undefined) return;
-    const end = this.endOffsets?.get(key) ?? (this.endOffsets !== undefined ? -1 : Number.POSITIVE_INFINITY);
-    const messages = batch.messages;
-    let i = 0;
-    while (i < messages.length) {
-      // isStale: a seek is pending for this partition (new assignment); the rest of the batch is fetched again from there.
-      if (!this.live() || !isRunning() || isStale()) return;
-      const r = this.emitChunk(pos, messages, i, end);
-      // kafkajs fetches on after the last resolved offset.
-      if (r.lastOffset !== undefined) resolveOffset(r.lastOffset);
-      i = r.next;
-      if (r.ended) {
-        this.partitionEnded(key, pause);
-        return;
-      }
-      if (i < messages.length) {
-        this.emitWatermark();
-        await this.ctx.yield();
-        await heartbeat();
-      }
+    // Fetches sent ahead to a leader no partition of ours has any more (leader moved, partitions ended) are dropped.
+    for (const node of [...this.prefetched.keys()]) if (!byLeader.has(node)) this.prefetched.delete(node);
+    const results = await Promise.allSettled([...byLeader].map(([leader, splits]) => this.fetchFrom(leader, splits)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed === undefined) {
+      this.fetchFailures = 0;
+      return;
     }
-    if (!this.live() || isStale()) return;
-    // Past control records and aborted messages at the end of the batch too.
-    if (messages.length > 0) this.advance(topic, partition, Math.min(Number(batch.lastOffset()) + 1, end));
-    if (this.isPartitionDone(key)) this.partitionEnded(key, pause);
-    this.emitWatermark();
-  }
-
-  private partitionEnded(key: string, pause: () => void): void {
-    pause();
-    this.watermarks.remove(key);
-    if (this.boundedDone()) this.wake();
+    if (!this.live()) return;
+    await this.recover(failed.reason);
   }
 
   /**
-   * Decodes up to CHUNK messages from `from` into the batch arrays and emits them in one collectBatchWithTimestamps,
-   * advancing the partition's position in the same synchronous step (a checkpoint sees all of the chunk or none).
-   * A malformed record goes to the dead-letter output after the records before it, so outputs keep Kafka's order.
+   * Fetches from one leader and emits the response. The next Fetch to the same leader is sent before this response is
+   * emitted (its offsets follow from the batches received), so the broker works while the engine does: one request in
+   * flight per leader, as kafkajs fetches ahead of eachBatch. The early response is used only if it asked for exactly
+   * the positions the partitions have when it is needed; otherwise (a dead letter past a batch end, a bounded end,
+   * new partitions, a restore) it is dropped and fetched again.
    */
-  private emitChunk(pos: Position, messages: KafkaMessage[], from: number, end: number): { next: number; ended: boolean; lastOffset: string | undefined } {
-    const { topic, partition } = pos;
-    const values = this.values;
-    const timestamps = this.timestamps;
-    const stop = Math.min(messages.length, from + CHUNK);
-    let n = 0;
+  private async fetchFrom(node: number, splits: Split[]): Promise<void> {
+    const asked = splits.map((s) => this.positions.get(s.key)!.offset);
+    const signature = fetchSignature(splits, asked);
+    const early = this.prefetched.get(node);
+    this.prefetched.delete(node);
+    let response: FetchResult;
+    if (early !== undefined && early.signature === signature) response = await early.response;
+    else {
+      early?.response.catch(() => {});
+      response = await this.fetchRequest(node, splits, asked);
+    }
+    const bySplit = new Map<Split, RecordsBatch[]>();
+    const next = [...asked];
+    for (const t of response.responses) {
+      for (const p of t.partitions) {
+        const i = splits.findIndex((s) => s.topicId === t.topicId && s.partition === p.partitionIndex);
+        const last = p.records?.at(-1);
+        if (i < 0 || last === undefined) continue;
+        bySplit.set(splits[i]!, p.records!);
+        next[i] = Math.max(next[i]!, Number(last.firstOffset) + last.lastOffsetDelta + 1);
+      }
+    }
+    if (this.live() && bySplit.size > 0) {
+      const ahead = this.fetchRequest(node, splits, next);
+      // Settled later (used, or dropped and its error ignored); never an unhandled rejection.
+      ahead.catch(() => {});
+      this.prefetched.set(node, { signature: fetchSignature(splits, next), response: ahead });
+    }
+    for (const [split, batches] of bySplit) {
+      if (!this.live()) return;
+      await this.emitBatches(split, batches);
+    }
+    this.emitWatermark();
+  }
+
+  private fetchRequest(node: number, splits: Split[], offsets: number[]): Promise<FetchResult> {
+    const byTopicId = new Map<string, { partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number; lastFetchedEpoch: number }[]>();
+    splits.forEach((s, i) => {
+      let list = byTopicId.get(s.topicId);
+      if (list === undefined) byTopicId.set(s.topicId, (list = []));
+      list.push({ partition: s.partition, fetchOffset: BigInt(offsets[i]!), partitionMaxBytes: MAX_BYTES_PER_PARTITION, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
+    });
+    return this.consumer!.fetch({ node, maxBytes: MAX_BYTES, topics: [...byTopicId].map(([topicId, partitions]) => ({ topicId, partitions })) });
+  }
+
+  /**
+   * After a failed fetch: stale metadata (leader moved, partition unknown) is read again, an offset out of range is
+   * moved into the partition's range (Flink's reset strategy), anything else is retried after a pause; the job fails
+   * after MAX_FETCH_FAILURES in a row.
+   */
+  private async recover(error: unknown): Promise<void> {
+    const e = error as { findBy?: (k: string, v: unknown) => unknown };
+    this.fetchFailures++;
+    if (this.fetchFailures > MAX_FETCH_FAILURES) throw error;
+    this.log(`kafka source: fetch failed (${this.fetchFailures}/${MAX_FETCH_FAILURES}), retrying: ${describe(error)}`);
+    if (e.findBy?.('apiId', 'OFFSET_OUT_OF_RANGE')) {
+      await this.clampOffsets();
+      return;
+    }
+    if (e.findBy?.('hasStaleMetadata', true)) this.consumer!.clearMetadata();
+    await this.pause(250 * this.fetchFailures);
+    if (this.live()) await this.discoverPartitions(false);
+  }
+
+  /** Positions outside [log start, end] (records deleted by retention, or a checkpoint from a recreated topic). */
+  private async clampOffsets(): Promise<void> {
+    const splits = [...this.splits.values()];
+    const topics = [...new Set(splits.map((s) => s.topic))];
+    const [low, high] = await Promise.all([EARLIEST, LATEST].map((timestamp) => this.consumer!.listOffsets({ topics, timestamp })));
+    for (const s of splits) {
+      const pos = this.positions.get(s.key)!;
+      const lo = Number(low!.get(s.topic)![s.partition]!);
+      const hi = Number(high!.get(s.topic)![s.partition]!);
+      const to = pos.offset < lo ? lo : pos.offset > hi ? hi : pos.offset;
+      if (to !== pos.offset) this.log(`kafka source: offset ${pos.offset} of ${s.key} is out of range [${lo}, ${hi}]; reading from ${to}`);
+      pos.offset = to;
+    }
+  }
+
+  /**
+   * Emits a partition's fetched record batches in engine batches of up to CHUNK records, advancing the partition's
+   * position with each record in the same synchronous step (a checkpoint sees all of an engine batch or none), and
+   * yielding to the event loop between engine batches. A malformed record goes to the dead-letter output after the
+   * records before it, so outputs keep Kafka's order.
+   */
+  private async emitBatches(split: Split, batches: RecordsBatch[]): Promise<void> {
+    const { key, topic, partition } = split;
+    const pos = this.positions.get(key)!;
+    const end = this.endOffsets?.get(key) ?? (this.endOffsets !== undefined ? -1 : Number.POSITIVE_INFINITY);
     let maxTs = Number.NEGATIVE_INFINITY;
-    let i = from;
     let ended = false;
-    let lastOffset: string | undefined;
-    try {
-      for (; i < stop; i++) {
-        const m = messages[i]!;
-        const offset = Number(m.offset);
+    for (const batch of batches) {
+      const base = Number(batch.firstOffset);
+      const next = base + batch.lastOffsetDelta + 1;
+      // Commit/abort markers carry no data; aborted batches were removed by the client (read_committed).
+      if ((batch.attributes & IS_CONTROL) !== 0 || next <= pos.offset) {
+        if (next > pos.offset) pos.offset = Math.min(next, end);
+        continue;
+      }
+      const logAppendTime = (batch.attributes & LOG_APPEND_TIME) !== 0;
+      const baseTs = Number(logAppendTime ? batch.maxTimestamp : batch.firstTimestamp);
+      const records = batch.records;
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        const offset = base + r.offsetDelta;
         if (offset < pos.offset) continue;
         if (offset >= end) {
           ended = true;
           break;
         }
-        pos.offset = offset + 1;
-        lastOffset = m.offset;
-        const rec = this.decode(topic, partition, m, offset);
-        if (rec === undefined) {
-          // Records before the malformed one go out first.
-          if (n > 0) this.ctx.collectBatchWithTimestamps(values, timestamps, n);
-          n = 0;
+        const recordTs = logAppendTime ? baseTs : baseTs + Number(r.timestampDelta);
+        const value = this.decode(topic, partition, r, offset, recordTs);
+        if (value === undefined) {
+          this.flush(key, maxTs);
+          maxTs = Number.NEGATIVE_INFINITY;
+          pos.offset = offset + 1;
           this.ctx.deadLetter(this.dead!.raw, this.dead!.error, `${topic}/${partition}@${offset}`);
           continue;
         }
-        values[n] = rec;
+        const n = this.filled++;
+        this.values[n] = value;
         const t = this.eventTime;
-        timestamps[n++] = Number.isFinite(t) ? t : NO_TIMESTAMP;
+        this.timestamps[n] = Number.isFinite(t) ? t : NO_TIMESTAMP;
         if (t > maxTs) maxTs = t;
+        pos.offset = offset + 1;
+        if (this.filled === CHUNK) {
+          this.flush(key, maxTs);
+          maxTs = Number.NEGATIVE_INFINITY;
+          this.emitWatermark();
+          await this.ctx.yield();
+          if (!this.live()) return;
+        }
       }
-      if (maxTs > Number.NEGATIVE_INFINITY) this.watermarks.onRecord(tpKey(topic, partition), maxTs);
-      // Downstream operators run inside this call: their errors fail the job (kafkajs would only log and retry them).
-      if (n > 0) this.ctx.collectBatchWithTimestamps(values, timestamps, n);
+      if (ended) break;
+      // Past records the batch no longer holds (compacted away) too.
+      if (next > pos.offset) pos.offset = Math.min(next, end);
+    }
+    this.flush(key, maxTs);
+    if (this.isPartitionDone(key)) {
+      this.watermarks.remove(key);
+      if (this.boundedDone()) this.wake();
+    }
+  }
+
+  /** Hands the filled records to the engine in one call; downstream operators run inside it, their errors fail the job. */
+  private flush(key: string, maxTs: number): void {
+    const n = this.filled;
+    if (maxTs > Number.NEGATIVE_INFINITY) this.watermarks.onRecord(key, maxTs);
+    if (n === 0) return;
+    this.filled = 0;
+    try {
+      this.ctx.collectBatchWithTimestamps(this.values, this.timestamps, n);
     } catch (e) {
       this.fail(e);
+      throw e;
+    } finally {
+      // Lent arrays: drop the references so records do not outlive the batch here.
+      this.values.fill(undefined, 0, n);
     }
-    // Lent arrays: drop the references so records do not outlive the batch here.
-    values.fill(undefined, 0, i - from);
-    return { next: i, ended, lastOffset };
   }
 
   /**
    * One Kafka record as the source emits it, its event time in `eventTime` (NaN when it has none); undefined for a
    * malformed record, whose raw value and error are left in `dead`.
    */
-  private decode(topic: string, partition: number, m: KafkaMessage, offset: number): unknown {
+  private decode(topic: string, partition: number, r: WireRecord, offset: number, recordTs: number): unknown {
     let value: unknown;
-    if (this.c.format === 'bytes') value = m.value;
-    else if (m.value === null) value = null;
-    else if (this.c.format === 'string') value = m.value.toString('utf8');
+    const bytes = r.value;
+    if (this.c.format === 'bytes') value = bytes;
+    else if (bytes === null) value = null;
+    else if (this.c.format === 'string') value = bytes.toString('utf8');
     else {
-      const raw = m.value.toString('utf8');
+      const raw = bytes.toString('utf8');
       try {
         value = JSON.parse(raw);
       } catch (e) {
@@ -418,7 +541,6 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
         return undefined;
       }
     }
-    const recordTs = Number(m.timestamp);
     let eventTime = recordTs >= 0 ? recordTs : Number.NaN;
     if (this.c.timestampField !== undefined) {
       const t = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[this.c.timestampField] : undefined;
@@ -431,7 +553,7 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     this.eventTime = eventTime;
     return this.c.valueOnly
       ? value
-      : ({ topic, partition, offset, key: m.key === null ? null : m.key.toString('utf8'), value, headers: decodeHeaders(m.headers), timestamp: recordTs } satisfies KafkaRecord);
+      : ({ topic, partition, offset, key: r.key === null ? null : r.key.toString('utf8'), value, headers: decodeHeaders(r.headers), timestamp: recordTs } satisfies KafkaRecord);
   }
 
   private emitWatermark(): void {
@@ -453,14 +575,31 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   }
 }
 
-function decodeHeaders(headers: IHeaders | undefined): Record<string, string | string[]> {
+type FetchResult = Awaited<ReturnType<Consumer['fetch']>> & { responses: { topicId: string; partitions: { partitionIndex: number; records?: RecordsBatch[] }[] }[] };
+
+/** Which partitions a Fetch asked for, and from which offsets. */
+const fetchSignature = (splits: Split[], offsets: number[]): string => splits.map((s, i) => `${s.key}@${offsets[i]}`).join(',');
+
+/** Closes without waiting for in-flight requests; typed by hand: the callback overload of close() is picked for `close(true)`. */
+const forceClose = (consumer: Consumer): Promise<void> => (consumer.close as (force: boolean) => Promise<void>).call(consumer, true);
+
+/** Header pairs as an object of UTF-8 strings; a repeated header becomes an array, in order. */
+function decodeHeaders(headers: WireRecord['headers']): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  if (headers === undefined) return out;
-  // for-in, not Object.entries: no array per record for the common case of no headers.
-  for (const k in headers) {
-    const v = headers[k];
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? v.map((x) => x.toString()) : v.toString();
+  for (let i = 0; i < headers.length; i++) {
+    const [k, v] = headers[i]!;
+    if (k === null || v === null) continue;
+    const name = k.toString('utf8');
+    const value = v.toString('utf8');
+    const prev = out[name];
+    out[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
   }
   return out;
+}
+
+/** A client error's message with the protocol errors inside it (the outer message alone says only "response with error"). */
+function describe(e: unknown): string {
+  const err = e as Error & { errors?: unknown[] };
+  const inner = Array.isArray(err?.errors) ? err.errors.map((x) => (x as Error)?.message).filter(Boolean) : [];
+  return `${err?.message ?? String(e)}${inner.length > 0 ? ` (${[...new Set(inner)].join('; ')})` : ''}`;
 }

@@ -28,6 +28,11 @@ export class PartitionWatermarks {
     for (const k of wanted) if (!this.partitions.has(k)) this.partitions.set(k, { maxTimestamp: MIN_WATERMARK, lastActive: this.now(), idle: false });
   }
 
+  /** A partition found after the start (partition discovery); it starts without timestamp, as in assign(). */
+  add(key: string): void {
+    if (!this.partitions.has(key)) this.partitions.set(key, { maxTimestamp: MIN_WATERMARK, lastActive: this.now(), idle: false });
+  }
+
   /** A partition that has ended (bounded mode) no longer holds the watermark back. */
   remove(key: string): void {
     this.partitions.delete(key);

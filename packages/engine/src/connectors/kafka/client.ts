@@ -1,8 +1,12 @@
+import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { Kafka, KafkaConfig as KafkaJsConfig, logCreator } from 'kafkajs';
 import type { KafkaSinkConfigParsed, KafkaSourceConfigParsed } from './config.js';
 
 /** kafkajs takes ~60 ms to load: only jobs that use Kafka pay for it (as the postgres sink does with pg). */
 export const loadKafkaJs = () => import('kafkajs');
+
+/** @platformatic/kafka (the source's client) loads on first use too. */
+export const loadPlatformaticKafka = () => import('@platformatic/kafka');
 
 type Connection = Pick<KafkaSourceConfigParsed & KafkaSinkConfigParsed, 'brokers' | 'clientId' | 'ssl' | 'sasl' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'logLevel'>;
 
@@ -34,6 +38,29 @@ export async function createKafkaClient(c: Connection, log: (line: string) => vo
     ...(c.requestTimeoutMs !== undefined ? { requestTimeout: c.requestTimeoutMs } : {}),
   };
   return new Kafka(config);
+}
+
+const SASL_MECHANISMS = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scram-sha-512': 'SCRAM-SHA-512' } as const;
+
+/**
+ * Connection options for @platformatic/kafka from a connector config: the same brokers, TLS and SASL fields the
+ * kafkajs client takes. SASL 'aws' (AWS_MSK_IAM) has no implementation there, so it is refused with a clear error.
+ */
+export function platformaticConnection(c: Connection): BaseOptions {
+  let sasl: SASLOptions | undefined;
+  if (c.sasl !== undefined) {
+    if (c.sasl.mechanism === 'aws') throw new Error("kafka source: SASL mechanism 'aws' is not supported by the source's client (@platformatic/kafka); use plain or scram");
+    sasl = { mechanism: SASL_MECHANISMS[c.sasl.mechanism], username: c.sasl.username, password: c.sasl.password };
+  }
+  return {
+    clientId: c.clientId,
+    bootstrapBrokers: brokerList(c.brokers),
+    // `ssl: true` means TLS with the system CAs: an empty options object.
+    ...(c.ssl === true ? { tls: {} } : typeof c.ssl === 'object' ? { tls: c.ssl as NonNullable<BaseOptions['tls']> } : {}),
+    ...(sasl !== undefined ? { sasl } : {}),
+    ...(c.connectionTimeoutMs !== undefined ? { connectTimeout: c.connectionTimeoutMs } : {}),
+    ...(c.requestTimeoutMs !== undefined ? { requestTimeout: c.requestTimeoutMs } : {}),
+  };
 }
 
 /** Broker entries split at commas: a single `${env:KAFKA_BROKERS}` placeholder may resolve to several. */

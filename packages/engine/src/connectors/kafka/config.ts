@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FnSpec } from '../../graph/PipelineGraph.js';
 
-/** TLS options handed to kafkajs (Node's tls.connect options); `true` uses the system CAs. */
+/** TLS options handed to the client (Node's tls.connect options); `true` uses the system CAs. */
 const Ssl = z.union([
   z.boolean(),
   z
@@ -16,7 +16,7 @@ const Ssl = z.union([
     .loose(),
 ]);
 
-/** SASL options handed to kafkajs; only the JSON-expressible mechanisms (oauthbearer needs a function). */
+/** SASL options handed to the client; only the JSON-expressible mechanisms (oauthbearer needs a function). */
 const Sasl = z.discriminatedUnion('mechanism', [
   z.object({ mechanism: z.literal('plain'), username: z.string(), password: z.string() }),
   z.object({ mechanism: z.literal('scram-sha-256'), username: z.string(), password: z.string() }),
@@ -39,7 +39,7 @@ const connection = {
   sasl: Sasl.optional(),
   connectionTimeoutMs: z.number().int().positive().optional(),
   requestTimeoutMs: z.number().int().positive().optional(),
-  /** kafkajs log lines at or above this level go to the job log (print output). */
+  /** Client log lines at or above this level go to the job log (print output). */
   logLevel: z.enum(['nothing', 'error', 'warn', 'info', 'debug']).default('warn'),
 };
 
@@ -66,7 +66,10 @@ const sourceFields = {
   maxOutOfOrdernessMs: z.number().int().nonnegative().default(0).describe('source: per-partition watermark = max timestamp − this − 1; the source emits the minimum over partitions'),
   idlenessMs: z.number().int().positive().optional().describe('source: a partition without records for this long leaves the watermark minimum'),
   fetchMaxWaitMs: z.number().int().positive().default(500).describe('source: longest a fetch waits on the broker (bounds how long cancelling takes)'),
-  sessionTimeoutMs: z.number().int().positive().optional().describe('source: consumer group session timeout'),
+  /** Flink's partition.discovery.interval.ms: new partitions of the topics are read from `startFrom`. */
+  partitionDiscoveryIntervalMs: z.number().int().positive().default(10_000).describe('source: how often to look for partitions added to the topics (not in bounded mode)'),
+  /** Kept so that configs written for the kafkajs source still parse: the source joins no group now. */
+  sessionTimeoutMs: z.number().int().positive().optional().describe('source: ignored (the source reads assigned partitions, it does not join the group)'),
 };
 
 const sinkFields = {
