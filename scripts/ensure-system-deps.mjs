@@ -1,4 +1,4 @@
-// Test prerequisites from Debian: Chromium (browser tests), kcat (a real Kafka wire-protocol broker, librdkafka's mock cluster),
+// Test prerequisites from Debian: Chromium (browser tests),
 // a JDK with Maven (Apache Kafka's own broker, fetched from Maven Central by scripts/kafka), and promtool.
 // Installed when running as root; otherwise the exact command to run is printed.
 import { execSync } from 'node:child_process';
@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 export function ensureSystemDeps() {
   const missing = [
     ['/usr/bin/chromium', 'chromium'],
-    ['/usr/bin/kcat', 'kcat'],
     ['/usr/bin/java', 'openjdk-17-jre-headless'],
     ['/usr/bin/mvn', 'maven'],
     // promtool (in Debian's prometheus package) lints the /metrics exposition in apps/server's metrics test.

@@ -1,4 +1,4 @@
-// SQL tables on Kafka (the kcat mock broker: a real Kafka wire protocol, no JVM) and on a TCP text socket.
+// SQL tables on Kafka (the test run's shared Apache Kafka broker) and on a TCP text socket.
 import { createServer, type Server } from 'node:net';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,20 +7,21 @@ import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js
 import { getConnector, registerConnector } from '../connectors/registry.js';
 import { kafkaConnector } from '../connectors/kafka/index.js';
 import { StreamTableEnvironment } from '../table/StreamTableEnvironment.js';
-import { startKafkaBroker, type KafkaTestBroker } from '../testing/kafkaBroker.js';
+import type { ApacheKafkaBroker } from '../testing/apacheKafkaBroker.js';
+import { sharedApacheKafkaBroker } from '../testing/sharedKafkaBroker.js';
 import { parseStatements } from './catalog.js';
 
 if (getConnector('kafka') === undefined) registerConnector(kafkaConnector);
 
-let broker: KafkaTestBroker;
+let broker: ApacheKafkaBroker;
 let producer: Producer;
 
 beforeAll(async () => {
   void parseStatements('SELECT a FROM t');
-  broker = await startKafkaBroker();
-  producer = new Kafka({ brokers: broker.brokers, clientId: 'sql-table-test', logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  broker = await sharedApacheKafkaBroker();
+  producer = new Kafka({ brokers: [broker.bootstrap], clientId: 'sql-table-test', logLevel: logLevel.NOTHING }).producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await producer?.disconnect().catch(() => undefined);
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 const kafkaTable = (name: string, columns: string, topic: string, extra = '') => `CREATE TABLE ${name} (${columns}) WITH (
-  'connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${broker.brokers.join(',')}',
+  'connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${broker.bootstrap}',
   'properties.group.id' = 'g-${topic}-${name}', 'scan.startup.mode' = 'earliest-offset', 'format' = 'json'${extra})`;
 
 describe('SQL Kafka tables', () => {

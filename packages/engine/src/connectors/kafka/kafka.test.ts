@@ -20,7 +20,8 @@ import {
 import { Job } from '../../runtime/Job.js';
 import { getConnector, registerConnector } from '../registry.js';
 import type { SinkContext, SourceContext } from '../SourceFunction.js';
-import { startApacheKafkaBroker, type ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
+import type { ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
+import { sharedApacheKafkaBroker } from '../../testing/sharedKafkaBroker.js';
 import { kafkaConnector, KafkaSink, KafkaSinkWriter, KafkaSource, KafkaSourceFunction, PartitionWatermarks, type KafkaRecord, type KafkaSourceConfig } from './index.js';
 
 let broker: ApacheKafkaBroker;
@@ -84,8 +85,8 @@ async function retry<T>(f: () => Promise<T>, attempts = 10): Promise<T> {
 if (getConnector('kafka') === undefined) registerConnector(kafkaConnector);
 
 beforeAll(async () => {
-  // One real broker for the file (auto-created topics get 4 partitions); the tests share it concurrently.
-  broker = await startApacheKafkaBroker({ partitions: 4, startTimeoutMs: 120_000 });
+  // The run's one real broker (auto-created topics get 4 partitions); the tests share it concurrently.
+  broker = await sharedApacheKafkaBroker();
   kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'kafka-test', logLevel: logLevel.NOTHING });
   // Idempotent: a retry after "not the leader" right after a topic is created must not write records twice.
   producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });

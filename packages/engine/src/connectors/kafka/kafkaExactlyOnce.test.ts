@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointCoordinator } from '../../checkpoint/CheckpointCoordinator.js';
 import { FsCheckpointStorage } from '../../checkpoint/CheckpointStorage.js';
 import { executeGraph, RestartStrategies, StreamExecutionEnvironment, TumblingEventTimeWindows, type Job, type JobSnapshot, type RestartInfo } from '../../index.js';
-import { startApacheKafkaBroker, type ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
+import type { ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
+import { sharedApacheKafkaBroker } from '../../testing/sharedKafkaBroker.js';
 import { getConnector, registerConnector } from '../registry.js';
 import type { SinkContext, SourceContext, SourceFunction } from '../SourceFunction.js';
 import { DeliveryGuarantee, kafkaConnector, KafkaSink, KafkaTransactionalSinkWriter } from './index.js';
@@ -22,7 +23,7 @@ let seq = 0;
 const unique = (name: string) => `${name}-${process.pid}-${++seq}`;
 
 beforeAll(async () => {
-  broker = await startApacheKafkaBroker({ startTimeoutMs: 120_000 });
+  broker = await sharedApacheKafkaBroker();
   kafka = new Kafka({ clientId: 'eos-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 }, 300_000); // the first run on a machine fetches the broker's jars from Maven Central
 
