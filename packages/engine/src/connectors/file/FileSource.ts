@@ -190,6 +190,8 @@ export class FileSourceFunction implements SourceFunction {
     let header: string[] | undefined;
     for (const f of splits) {
       let line = f.line;
+      // An empty range (nothing left, or a file that is not split) reads nothing: no need to count lines before it.
+      if (f.offset >= f.end!) line = 0;
       if (line < 0) {
         // Dead letters name their file:line: a split that starts mid-file counts the lines before it once.
         const handle = await fs.open(this.root, 'r');
