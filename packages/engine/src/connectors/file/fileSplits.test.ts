@@ -129,6 +129,15 @@ describe('a single CSV file is read in byte ranges cut at record starts, the hea
     expect(splitRanges(broken, 3, 'csv')).toEqual([{ start: 0, end: size }, { start: size, end: size }, { start: size, end: size }]);
   });
 
+  it('gives later splits the header without the byte order mark', async () => {
+    const bom = path.join(dir, 'bom.csv');
+    writeFileSync(bom, '\ufeffid,name\n' + Array.from({ length: 3000 }, (_, i) => `${i},n${i}\n`).join(''));
+    const got: unknown[] = [];
+    const { out } = await runWithSnapshot(graph(2, FileSource.csv(bom)), (v) => (got.push(v), (v as { id: number }).id));
+    expect(sorted(out)).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    for (const r of got) expect(Object.keys(r as object)).toEqual(['id', 'name']);
+  });
+
   it.each([1, 2, 3])('at parallelism %i gives the same records, with the header applied in every split', async (p) => {
     rows.length = 0;
     const { out, job } = await runCsv(p);
