@@ -124,8 +124,8 @@ const CR = 0x0d;
 
 /**
  * CSV through csv-parse (quoted fields, embedded line breaks, BOM, \r\n). The parser is used as a push parser: a
- * write() parses synchronously, `on_record` and `on_skip` queue each record or error with the parser's byte and line
- * counters at that point, and returning null from on_record keeps records out of the stream's own buffer.
+ * write() parses synchronously; each record it pushes, and each error `on_skip` reports, is queued with the parser's
+ * byte and line counters at that point, and records never enter the stream's own buffer.
  *
  * A record with the wrong field count is skipped by csv-parse itself. After a quoting error, csv-parse's state is
  * lost (a stray quote would swallow the rest of the file), so the decoder cuts the broken record out up to the end of
@@ -182,10 +182,6 @@ export class CsvDecoder implements RecordDecoder {
             }
             return header;
           })),
-      on_record: (record, info) => {
-        if (this.broken === undefined) this.queue.push({ kind: 'record', value: record, end: at(info.bytes), line: line(info.lines) });
-        return null;
-      },
       on_skip: (err) => {
         if (this.broken !== undefined) return undefined;
         const message = fileLines(err?.message ?? 'malformed CSV record');
@@ -197,6 +193,16 @@ export class CsvDecoder implements RecordDecoder {
         return undefined;
       },
     });
+    // Records are taken where the parser hands them to its readable side, with its byte and line counters at that
+    // moment (they end there): not through on_record, whose info object (two object spreads per record) made
+    // csv-parse ~25% dearer than reading its stream (a CPU measurement of 200 K rows, 5 rounds each, medians 3550 vs
+    // 2833 ms). Nothing enters the stream's buffer; its end (null) goes through.
+    const streamPush = parser.push.bind(parser);
+    parser.push = (record: unknown): boolean => {
+      if (record === null) return streamPush(null);
+      if (this.broken === undefined) this.queue.push({ kind: 'record', value: record, end: at(parser.info.bytes), line: line(parser.info.lines) });
+      return true;
+    };
     // Only errors skip_records_with_error does not cover get here (they are emitted asynchronously).
     parser.on('error', (e: Error) => {
       if (parser === this.parser) this.failure ??= e;
