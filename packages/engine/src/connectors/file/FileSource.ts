@@ -245,7 +245,7 @@ export class FileSourceFunction implements SourceFunction {
   private newDecoder(cursor: Cursor): RecordDecoder {
     const { format, header, delimiter, inferTypes } = this.c;
     if (format === 'csv') return new CsvDecoder(cursor.offset, cursor.line, cursor.columns, { header, delimiter, inferTypes });
-    return new LineDecoder(cursor.offset, cursor.line, format === 'jsonl' ? jsonLine : textLine);
+    return format === 'jsonl' ? new LineDecoder(cursor.offset, cursor.line, jsonLine) : new LineDecoder(cursor.offset, cursor.line, textLine, false);
   }
 
   /** Reads a file from where it was read up to its current end; true if there were new bytes. */

@@ -20,8 +20,8 @@ export interface RecordDecoder {
 const NEWLINE = 0x0a;
 
 /**
- * One item per '\n'-terminated line (a trailing '\r' is dropped). Splits bytes, not text, so offsets are exact byte
- * offsets; UTF-8 never has 0x0a inside a multi-byte character, so each line decodes on its own.
+ * One item per '\n'-terminated line (a trailing '\r' is dropped). Offsets are exact byte offsets; UTF-8 never has
+ * 0x0a inside a multi-byte character, so lines can be cut from the bytes and each decodes on its own.
  */
 export class LineDecoder implements RecordDecoder {
   private parts: Buffer[] = [];
@@ -34,6 +34,11 @@ export class LineDecoder implements RecordDecoder {
     start: number,
     linesBefore: number,
     private readonly decodeLine: (text: string, line: number, end: number) => DecodedItem | undefined,
+    /**
+     * Decode a chunk's lines as one string and slice it. Not for lines kept as records (text format): V8's slices
+     * keep the whole chunk's string alive as long as any of them lives.
+     */
+    private readonly wholeChunks = true,
   ) {
     this.lineStart = start;
     this.line = linesBefore;
@@ -41,22 +46,45 @@ export class LineDecoder implements RecordDecoder {
 
   push(chunk: Buffer, out: DecodedItem[]): void {
     let from = 0;
-    for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, from)) {
-      let bytes = chunk.subarray(from, nl);
-      if (this.parts.length > 0) {
-        bytes = Buffer.concat([...this.parts, bytes]);
-        this.parts = [];
-        this.partsLength = 0;
-      }
-      this.emit(bytes, bytes.length + 1, out);
+    if (this.parts.length > 0) {
+      // The line begun in an earlier chunk ends in this one (or not yet).
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) return this.keep(chunk);
+      const bytes = Buffer.concat([...this.parts, chunk.subarray(0, nl)]);
+      this.parts = [];
+      this.partsLength = 0;
+      this.emit(bytes.toString('utf8'), bytes.length + 1, out);
       from = nl + 1;
     }
-    if (from < chunk.length) {
-      // Copy: the caller reuses nothing, but a subarray would pin the whole chunk for a few bytes.
-      const rest = Buffer.from(chunk.subarray(from));
-      this.parts.push(rest);
-      this.partsLength += rest.length;
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= from) {
+      // The chunk's whole lines decoded at once (one call into the UTF-8 decoder, not one per line). When the text
+      // has as many UTF-16 units as the bytes, every character was one byte (multi-byte sequences and broken ones
+      // only ever shrink), so string indices are byte offsets; otherwise each line is decoded on its own.
+      const text = this.wholeChunks ? chunk.toString('utf8', from, last + 1) : '';
+      if (this.wholeChunks && text.length === last + 1 - from) {
+        let i = 0;
+        for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', i)) {
+          this.emit(text.slice(i, nl), nl + 1 - i, out);
+          i = nl + 1;
+        }
+      } else {
+        for (let nl = chunk.indexOf(NEWLINE, from); nl !== -1 && nl <= last; nl = chunk.indexOf(NEWLINE, from)) {
+          this.emit(chunk.toString('utf8', from, nl), nl + 1 - from, out);
+          from = nl + 1;
+        }
+      }
+      from = last + 1;
     }
+    if (from < chunk.length) this.keep(chunk.subarray(from));
+  }
+
+  /** Keeps the start of a line whose end is in a later chunk. */
+  private keep(bytes: Buffer): void {
+    // Copy: the caller reuses nothing, but a subarray would pin the whole chunk for a few bytes.
+    const rest = Buffer.from(bytes);
+    this.parts.push(rest);
+    this.partsLength += rest.length;
   }
 
   async end(out: DecodedItem[]): Promise<void> {
@@ -64,11 +92,11 @@ export class LineDecoder implements RecordDecoder {
     const bytes = Buffer.concat(this.parts);
     this.parts = [];
     this.partsLength = 0;
-    this.emit(bytes, bytes.length, out);
+    this.emit(bytes.toString('utf8'), bytes.length, out);
   }
 
-  private emit(bytes: Buffer, consumed: number, out: DecodedItem[]): void {
-    let text = bytes.toString('utf8');
+  /** One line's text (without its '\n'), `consumed` bytes of the file with the line break. */
+  private emit(text: string, consumed: number, out: DecodedItem[]): void {
     if (text.endsWith('\r')) text = text.slice(0, -1);
     if (this.lineStart === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 byte order mark
     this.lineStart += consumed;
