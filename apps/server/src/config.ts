@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { youngGenerationMb } from '@flowbook/engine';
 import type { TaskManagerPoolOptions } from './jobs/taskmanager/TaskManagerPool.js';
+import { resolveTaskManagerUser } from './jobs/taskmanager/taskManagerUser.js';
 
 export interface ServerConfig {
   host: string;
@@ -36,6 +37,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = env.PORT === undefined ? 8888 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const stateDir = path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook'));
+  const tmUser = env.FLOWBOOK_TASKMANAGER_USER
+    ? resolveTaskManagerUser(env.FLOWBOOK_TASKMANAGER_USER, path.resolve(env.FLOWBOOK_TASKMANAGER_STATE_DIR || `${stateDir}-taskmanager`))
+    : undefined;
   return {
     host: env.HOST ?? '127.0.0.1',
     port,
@@ -43,9 +48,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     metricsToken: env.FLOWBOOK_METRICS_TOKEN || undefined,
     metricsEndedJobGraceMs: positive(env, 'FLOWBOOK_METRICS_ENDED_JOB_GRACE_SECONDS', 300) * 1000,
     notebooksDir: path.resolve(env.FLOWBOOK_NOTEBOOKS ?? path.join(repoRoot, 'notebooks')),
-    stateDir: path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')),
+    stateDir,
     webDir: path.resolve(env.FLOWBOOK_WEB_DIR ?? path.join(repoRoot, 'apps/web/dist')),
-    checkpoints: env.FLOWBOOK_CHECKPOINTS || path.join(path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')), 'checkpoints'),
+    // TaskManagers running as another user write checkpoints into their own folder (see taskManagerUser.ts).
+    checkpoints: env.FLOWBOOK_CHECKPOINTS || path.join(tmUser?.stateDir ?? stateDir, 'checkpoints'),
     resultPointsPerSeries: env.FLOWBOOK_RESULT_POINTS_PER_SERIES ? Number(env.FLOWBOOK_RESULT_POINTS_PER_SERIES) : 1000,
     secretsFile: path.resolve(env.FLOWBOOK_SECRETS_FILE ?? path.join(path.resolve(env.FLOWBOOK_STATE_DIR ?? path.join(repoRoot, '.flowbook')), 'secrets.json')),
     workerMemoryMb: env.FLOWBOOK_WORKER_MEMORY_MB ? Number(env.FLOWBOOK_WORKER_MEMORY_MB) : 1024,
@@ -56,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       memoryMb: positive(env, 'FLOWBOOK_TASKMANAGER_MEMORY_MB', 1024),
       heartbeatTimeoutMs: positive(env, 'FLOWBOOK_TASKMANAGER_HEARTBEAT_TIMEOUT_MS', 10_000),
       idleMs: positive(env, 'FLOWBOOK_TASKMANAGER_IDLE_MS', 60_000),
+      ...(tmUser ? { user: tmUser } : {}),
     },
   };
 }

@@ -6,6 +6,7 @@ import type { ServerConfig } from './config.js';
 import { createApp } from './http/app.js';
 import { JobManager } from './jobs/JobManager.js';
 import { TaskManagerPool } from './jobs/taskmanager/TaskManagerPool.js';
+import { prepareTaskManagerState } from './jobs/taskmanager/taskManagerUser.js';
 import { RunningJobsFile } from './jobs/RunningJobsFile.js';
 import { SecretsFile } from './jobs/SecretsFile.js';
 import { cellOutputsOf } from './jobs/cellOutputs.js';
@@ -29,6 +30,7 @@ export interface FlowbookServer {
 
 /** Wires the notebook store, the job manager, HTTP and socket.io, and starts listening. */
 export async function startServer(config: ServerConfig): Promise<FlowbookServer> {
+  if (config.taskManagers.user) prepareTaskManagerState(config.stateDir, config.taskManagers.user, config.checkpoints);
   const store = new NotebookStore(config.notebooksDir);
   // The job manager broadcasts through socket.io, which needs the HTTP server, which needs the app: wire lazily.
   let io: FlowbookIo | undefined;

@@ -13,11 +13,11 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export type TestServer = FlowbookServer & { config: ServerConfig; origin: string };
 
 /** Starts a real server on a free port with a copy of the sample notebooks, for tests. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'flowbook-nb-'));
   await cp(path.join(repoRoot, 'notebooks'), dir, { recursive: true });
   const state = await mkdtemp(path.join(tmpdir(), 'flowbook-state-'));
-  const config = { ...loadConfig({ PORT: '0', FLOWBOOK_TOKEN: 'test-token', FLOWBOOK_NOTEBOOKS: dir, FLOWBOOK_STATE_DIR: state }), ...overrides };
+  const config = { ...loadConfig({ PORT: '0', FLOWBOOK_TOKEN: 'test-token', FLOWBOOK_NOTEBOOKS: dir, FLOWBOOK_STATE_DIR: state, ...env }), ...overrides };
   const server = await startServer(config);
   return { ...server, config, origin: new URL(server.url).origin };
 }

@@ -4,6 +4,7 @@ import type { WorkerInput } from '../workerMessages.js';
 import type { SlotMemory } from './messages.js';
 import type { SlotHandle } from './SlotHandle.js';
 import { TaskManagerProcess } from './TaskManagerProcess.js';
+import type { TaskManagerUser } from './taskManagerUser.js';
 
 export interface TaskManagerPoolOptions {
   /** Slots (worker threads) per TaskManager before another one is started (FLOWBOOK_TASKMANAGER_SLOTS). */
@@ -16,6 +17,8 @@ export interface TaskManagerPoolOptions {
   heartbeatTimeoutMs: number;
   /** An extra TaskManager (not the first) with no job for this long stops (FLOWBOOK_TASKMANAGER_IDLE_MS). */
   idleMs: number;
+  /** Run TaskManager processes as this OS user (FLOWBOOK_TASKMANAGER_USER; the server must run as root). */
+  user?: TaskManagerUser;
 }
 
 /**
@@ -65,7 +68,7 @@ export class TaskManagerPool {
   }
 
   private start(entry: URL): TaskManagerProcess {
-    const tm = new TaskManagerProcess(`tm-${this.nextId++}`, entry, this.options.slots, this.options.memoryMb, (t) => this.onExit(t));
+    const tm = new TaskManagerProcess(`tm-${this.nextId++}`, entry, this.options.slots, this.options.memoryMb, (t) => this.onExit(t), this.options.user);
     this.taskManagers.push(tm);
     return tm;
   }

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FromTaskManager, Heartbeat, SlotMemory, ToTaskManager } from './messages.js';
 import { SlotHandle } from './SlotHandle.js';
+import { taskManagerEnv, type TaskManagerUser } from './taskManagerUser.js';
 
 const STDERR_TAIL_CHARS = 4000;
 
@@ -31,10 +32,14 @@ export class TaskManagerProcess {
     /** --max-old-space-size of the process (MiB). */
     readonly memoryMb: number,
     private readonly onExit: (tm: TaskManagerProcess) => void,
+    /** Another OS user to run as (the server is root). */
+    user?: TaskManagerUser,
   ) {
     this.child = fork(fileURLToPath(entry), [], {
       // Not the server's own flags (tsx loaders, inspector): the entry is plain JavaScript.
       execArgv: [`--max-old-space-size=${memoryMb}`],
+      env: taskManagerEnv(process.env, user?.stateDir),
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

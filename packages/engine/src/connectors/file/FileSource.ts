@@ -1,10 +1,13 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, promises as fs } from 'node:fs';
+import { statSync, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ConnectorDefinition, ConnectorSpec } from '../registry.js';
 import type { SourceContext, SourceFunction } from '../SourceFunction.js';
 import { CsvDecoder, jsonLine, LineDecoder, textLine, type DecodedItem, type RecordDecoder } from './decoders.js';
+import { linesBefore, splitRanges } from './splits.js';
+
+export { splitRanges } from './splits.js';
 
 export const FileSourceConfig = z.object({
   path: z.string().min(1).describe('A file, or a directory whose files are read in name order'),
@@ -50,59 +53,12 @@ interface Cursor extends FilePosition {
 }
 
 const CHUNK_BYTES = 64 * 1024;
-const NEWLINE = 0x0a;
 
 function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {
     return false;
-  }
-}
-
-/** The first line start at or after byte `b` (0 for 0; the file's size when no line starts there). */
-function lineStartAtOrAfter(fd: number, b: number, size: number): number {
-  if (b <= 0) return 0;
-  const buf = Buffer.allocUnsafe(4096);
-  // A line starts at b when byte b − 1 ends the line before it.
-  for (let pos = b - 1; pos < size; ) {
-    const bytesRead = readSync(fd, buf, 0, buf.length, pos);
-    if (bytesRead === 0) break;
-    const nl = buf.subarray(0, bytesRead).indexOf(NEWLINE);
-    if (nl >= 0) return pos + nl + 1;
-    pos += bytesRead;
-  }
-  return size;
-}
-
-/** Lines (newlines) in the file's bytes [0, end): the line number a split starting at `end` starts after. */
-async function linesBefore(handle: FileHandle, end: number): Promise<number> {
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  let lines = 0;
-  for (let pos = 0; pos < end; ) {
-    const { bytesRead } = await handle.read(buf, 0, Math.min(CHUNK_BYTES, end - pos), pos);
-    if (bytesRead === 0) break;
-    const chunk = buf.subarray(0, bytesRead);
-    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) lines++;
-    pos += bytesRead;
-  }
-  return lines;
-}
-
-/**
- * A single file cut into `parallelism` byte ranges of about equal size, each moved to the next line start (as Flink's
- * and Hadoop's line-oriented input splits): they tile the file, and every line lies in exactly one of them.
- */
-export function splitRanges(file: string, parallelism: number): { start: number; end: number }[] {
-  // Synchronous: a few small reads (one line at each cut), also from a restore, which cannot wait.
-  const fd = openSync(file, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const bounds: number[] = [];
-    for (let k = 0; k <= parallelism; k++) bounds.push(k === parallelism ? size : lineStartAtOrAfter(fd, Math.floor((k * size) / parallelism), size));
-    return bounds.slice(0, -1).map((start, k) => ({ start, end: bounds[k + 1]! }));
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -207,11 +163,15 @@ export class FileSourceFunction implements SourceFunction {
   }
 
   /**
-   * A single bounded JSONL or text file read by several subtasks is cut into line-aligned byte ranges, one per subtask
-   * (FLIP-27 file splits). Not CSV: a quoted field may hold a line break, so a line start is not always a record start.
+   * A single bounded file read by several subtasks is cut into byte ranges, one per subtask (FLIP-27 file splits):
+   * at line starts for JSONL and text, at line starts outside quoted fields for CSV (see splits.ts).
    */
   private splitsLines(): boolean {
-    return (this.parallelism > 1 || this.restoredSplits !== undefined) && !this.c.follow && this.c.format !== 'csv';
+    return (this.parallelism > 1 || this.restoredSplits !== undefined) && !this.c.follow;
+  }
+
+  private splitRanges(parallelism: number) {
+    return splitRanges(this.root, parallelism, this.c.format === 'csv' ? 'csv' : 'lines');
   }
 
   /** Splits of the file dealt to this subtask by a restore at another parallelism (restoreUnionState). */
@@ -223,12 +183,15 @@ export class FileSourceFunction implements SourceFunction {
     let splits: FilePosition[];
     if (this.restoredSplits !== undefined) splits = this.restoredSplits;
     else {
-      const { start, end } = splitRanges(this.root, this.parallelism)[this.subtask]!;
+      const { start, end } = this.splitRanges(this.parallelism)[this.subtask]!;
       const r = [...this.restored.values()].find((f) => f.start === start);
       splits = [r ?? { file: this.root, start, end, offset: start, line: -1 }];
     }
+    let header: string[] | undefined;
     for (const f of splits) {
       let line = f.line;
+      // An empty range (nothing left, or a file that is not split) reads nothing: no need to count lines before it.
+      if (f.offset >= f.end!) line = 0;
       if (line < 0) {
         // Dead letters name their file:line: a split that starts mid-file counts the lines before it once.
         const handle = await fs.open(this.root, 'r');
@@ -238,9 +201,34 @@ export class FileSourceFunction implements SourceFunction {
           await handle.close();
         }
       }
-      this.cursors.push({ file: f.file, start: f.start!, end: f.end!, offset: f.offset, line, readOffset: f.offset, decoder: undefined });
+      let columns = f.columns;
+      // A CSV split after the header line gets the header read once from the file's start (the first split reads it
+      // itself, as a whole-file read does).
+      if (this.c.format === 'csv' && this.c.header && columns === undefined && f.offset > 0) columns = header ??= await this.readCsvHeader();
+      this.cursors.push({ file: f.file, start: f.start!, end: f.end!, offset: f.offset, line, ...(columns ? { columns: [...columns] } : {}), readOffset: f.offset, decoder: undefined });
     }
     return splits.length > 0;
+  }
+
+  /** The CSV header of the single file: its first record, parsed as a read from the start would. */
+  private async readCsvHeader(): Promise<string[] | undefined> {
+    const { delimiter, inferTypes } = this.c;
+    const decoder = new CsvDecoder(0, 0, undefined, { header: true, delimiter, inferTypes });
+    const handle = await fs.open(this.root, 'r');
+    try {
+      const items: DecodedItem[] = [];
+      for (let pos = 0; ; ) {
+        const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+        const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, pos);
+        if (bytesRead === 0) await decoder.end(items);
+        else decoder.push(buf.subarray(0, bytesRead), items);
+        const found = items.find((i) => i.kind === 'header');
+        if (found !== undefined || bytesRead === 0) return found?.columns;
+        pos += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
   }
 
   /**
@@ -257,7 +245,7 @@ export class FileSourceFunction implements SourceFunction {
   private newDecoder(cursor: Cursor): RecordDecoder {
     const { format, header, delimiter, inferTypes } = this.c;
     if (format === 'csv') return new CsvDecoder(cursor.offset, cursor.line, cursor.columns, { header, delimiter, inferTypes });
-    return new LineDecoder(cursor.offset, cursor.line, format === 'jsonl' ? jsonLine : textLine);
+    return format === 'jsonl' ? new LineDecoder(cursor.offset, cursor.line, jsonLine) : new LineDecoder(cursor.offset, cursor.line, textLine, false);
   }
 
   /** Reads a file from where it was read up to its current end; true if there were new bytes. */
@@ -401,10 +389,10 @@ export class FileSourceFunction implements SourceFunction {
     for (const s of old) {
       for (const f of s?.files ?? []) if ((this.restored.get(f.file)?.offset ?? -1) < f.offset) this.restored.set(f.file, f);
     }
-    if (this.c.format === 'csv' || this.c.follow || !isFile(this.root)) return;
+    if (this.c.follow || !isFile(this.root)) return;
     // A single file is read in splits: the rest of each old split goes round robin (an old whole-file position is the
     // rest of the file; an old subtask without state had not started its split).
-    const ranges = old.some((s) => s === undefined) ? splitRanges(this.root, old.length) : [];
+    const ranges = old.some((s) => s === undefined) ? this.splitRanges(old.length) : [];
     const left = old
       .flatMap((s, j): FilePosition[] => {
         if (s === undefined) return [{ file: this.root, ...ranges[j]!, offset: ranges[j]!.start, line: -1 }];

@@ -561,6 +561,14 @@ describe('decoders', () => {
     expect(dead[1]!.error).toMatch(/Invalid Opening Quote: .* at line 8/);
   });
 
+  it('JSONL: decoding a chunk\'s lines at once gives the items (and byte offsets) of decoding each line alone', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? JSON.stringify({ i, s: 'é日😀' }) : i % 61 === 3 ? '{bad' : JSON.stringify({ i })));
+    const bytes = Buffer.from('\ufeff' + lines.join('\r\n') + '\n');
+    const oneByOne = await decode(new LineDecoder(0, 0, jsonLine, false), bytes, 1 << 16);
+    expect(oneByOne.filter((i) => i.kind === 'record')).toHaveLength(295);
+    for (const size of [5, 64, 333, 1 << 16]) expect(await decode(new LineDecoder(0, 0, jsonLine), bytes, size)).toEqual(oneByOne);
+  });
+
   const jsonl = Buffer.from('{"a":1}\r\n\n{bad\n"é ü"\n{"a":2}');
   const cases: [string, () => RecordDecoder, (start: number, line: number, columns?: string[]) => RecordDecoder, Buffer][] = [
     ['csv', () => new CsvDecoder(0, 0, undefined, csvOptions), (s, l, c) => new CsvDecoder(s, l, c, csvOptions), broken],
