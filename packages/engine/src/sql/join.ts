@@ -66,8 +66,12 @@ export class StreamingJoinFunction {
     const ok = (me: Row, o: Row) => (fromLeft ? this.matches(me, o) : this.matches(o, me));
     const mineSide = mine.value() ?? { rows: [] };
     const otherRows = other.value()?.rows ?? [];
-    const clean: Row = { ...row };
-    delete clean.$rowKind;
+    // the row as it is kept and joined: without its kind (an append-only input's rows have none: no copy)
+    let clean = row;
+    if (row.$rowKind !== undefined) {
+      const { $rowKind: _kind, ...rest } = row;
+      clean = rest;
+    }
     const matched = otherRows.filter((o) => ok(clean, o));
     if (isAdd(row)) {
       for (const o of matched) {

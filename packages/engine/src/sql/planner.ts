@@ -11,7 +11,7 @@ import type { TimeWindow } from '../windows/Window.js';
 import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
-import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compileExpr.js';
+import { AGGREGATES, compileExpr, compileJs, compilePiece, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
 import { SqlError } from './SqlError.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
 import { tableSource, type Row } from './tableConnectors.js';
@@ -23,10 +23,83 @@ export interface Rel {
   columns: Column[];
   updating: boolean;
   explain: string;
-  /** Set when the relation is a Calc (filters and projections): a following Calc fuses into the same operator. */
-  calc?: { input: Rel; fn: (r: Row) => Row | null };
+  /** Set when the relation is a Calc (filters and projections): a following Calc fuses into it (see Calc). */
+  calc?: Calc;
   /** Set when the relation is a window TVF: aggregations over its windows use the engine's window operator. */
   tvf?: { fn: 'TUMBLE' | 'HOP' | 'CUMULATE'; timeCol: string; intervals: number[]; base: Rel; proctime: boolean };
+}
+
+/**
+ * Filters and projections over one input, fused at plan time (Flink's Calc after CalcMergeRule): a query over a view
+ * over a table is one Calc whose expressions read the table's rows, the view's columns inlined as the expressions
+ * that compute them (so `bid.price` of the events table is read where the query needs it, and no view row is made).
+ * Its stream is a filter (all conditions) and a map (one object literal per output row): two operators the engine
+ * chains into one batch loop with the operators around them (runtime/OperatorChain.ts).
+ */
+export interface Calc {
+  input: Rel;
+  /** Conditions over the input row; a row passes when all are TRUE (in order: a later one sees only rows that passed). */
+  conds: Piece[];
+  /** The output columns computed from the input row; undefined: the input row passes as it is. */
+  proj?: { name: string; p: Piece }[];
+  /** The projection copies the input row's `$rowKind` (an updating relation). */
+  rowKind: boolean;
+  /** The whole Calc on one row (null: filtered out), for operators that apply it themselves (window Top-N). */
+  fn: (r: Row) => Row | null;
+}
+
+/** The Calc's condition as one function; undefined when it has none. */
+function calcFilter(c: Pick<Calc, 'conds'>): ((r: Row) => boolean) | undefined {
+  if (!c.conds.length) return undefined;
+  const fns = c.conds.map((p) => p.fn);
+  return compileJs(c.conds.map((p) => `(${p.js}) === true`).join(' && '), () => (r) => fns.every((f) => f(r) === true)) as (r: Row) => boolean;
+}
+
+/**
+ * The Calc's projection as one object literal (a fixed shape V8 builds in one step); `extra` adds constant fields
+ * (toChangelogStream's `$rowKind: '+I'`, set where the row is made rather than by a copy).
+ */
+export function calcMap(c: Pick<Calc, 'proj' | 'rowKind'>, extra: Record<string, string> = {}): ((r: Row) => Row) | undefined {
+  if (!c.proj) return undefined;
+  const proj = c.proj;
+  const fields = proj.map(({ name, p }) => `${JSON.stringify(name)}: ${p.js}`);
+  if (c.rowKind) fields.push('"$rowKind": r.$rowKind');
+  for (const [k, v] of Object.entries(extra)) fields.push(`${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const rowKind = c.rowKind;
+  return compileJs(`({${fields.join(', ')}})`, () => (r) => {
+    const o: Row = {};
+    for (const { name, p } of proj) o[name] = p.fn(r);
+    if (rowKind) o.$rowKind = r.$rowKind;
+    Object.assign(o, extra);
+    return o;
+  }) as (r: Row) => Row;
+}
+
+/** The Calc's stream: its input, filtered, mapped (each only if there is something to do). */
+export function calcStream(c: Calc, extra?: Record<string, string>): DataStream<Row> {
+  let s = c.input.stream;
+  const f = calcFilter(c);
+  if (f) s = s.filter(f, 'Calc(where)');
+  const m = calcMap(c, extra);
+  if (m) s = s.map(m, 'Calc(select)');
+  return s;
+}
+
+/** The Calc of `rel` when another Calc may fuse into it (its projections can be inlined: they are deterministic). */
+function fusable(rel: Rel, scope: Scope): Calc | undefined {
+  const c = rel.calc;
+  if (!c) return undefined;
+  if (!c.proj) return c;
+  if (!(scope instanceof RelScope) || !c.proj.every((x) => x.p.deterministic)) return undefined;
+  return c;
+}
+
+/** `scope` (over the Calc's output) with each column inlined as the Calc's expression over its input row. */
+function inlined(scope: Scope, c: Calc): Scope | undefined {
+  if (!c.proj) return scope;
+  const proj = c.proj;
+  const entries = (scope as RelScope).entries.map((e) => ({ ...e, inline: proj.find((x) => x.name === e.key)?.p }));
+  return entries.every((e) => e.inline) ? new RelScope(entries) : undefined;
 }
 
 export interface PlannerOptions {
@@ -61,24 +134,24 @@ export class Planner {
 
   query(q: Query): Rel {
     if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
-    // a comma join takes its condition from WHERE
-    const commaJoin = q.from.k === 'join' && !q.from.on && q.where !== undefined;
+    // a comma join takes its condition from WHERE; so does an inner join (the same rows: ON c WHERE w is ON c AND w),
+    // so that conditions on one side filter that side before the join (Flink's FilterIntoJoinRule)
+    const commaJoin = q.from.k === 'join' && (!q.from.on || q.from.type === 'INNER') && q.where !== undefined;
     let { rel, scope } = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where) : this.fromItem(q.from);
     if (q.where && !commaJoin) {
-      const pred = compileExpr(q.where, scope);
       const base = rel;
-      rel = this.filterRel(base, pred, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
+      rel = this.filterRel(base, q.where, scope, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
       // WHERE over a window TVF filters its input too, so a window aggregation after it still sees the TVF
       if (base.tvf) {
         const t = base.tvf;
         const baseScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
-        let basePred: ((r: Row) => unknown) | undefined;
+        let readsWindow = false;
         try {
-          basePred = compileExpr(q.where, baseScope);
+          compileExpr(q.where, baseScope);
         } catch {
-          basePred = undefined; // the condition reads window columns: only the TVF's rows can be filtered
+          readsWindow = true; // the condition reads window columns: only the TVF's rows can be filtered
         }
-        if (basePred) rel.tvf = { ...t, base: this.filterRel(t.base, basePred, `Calc(where=[${whereText(q)}])\n${indent(t.base.explain)}`) };
+        if (!readsWindow) rel.tvf = { ...t, base: this.filterRel(t.base, q.where, baseScope, `Calc(where=[${whereText(q)}])\n${indent(t.base.explain)}`) };
       }
     }
     const aggs: Expr[] = [];
@@ -109,36 +182,66 @@ export class Planner {
     };
   }
 
-  /**
-   * A Calc step (a filter, or a projection that returns a new row), fused with the Calc before it: a chain of views,
-   * WHERE and SELECT becomes one operator that makes one row object per input row, not one per step.
-   */
-  private calcStep(base: Rel, step: (r: Row) => Row | null, explain: string, columns = base.columns, updating = base.updating): Rel {
-    const prev = base.calc;
-    const input = prev ? prev.input : base;
-    const fn = prev
-      ? (r: Row) => {
-          const x = prev.fn(r);
-          return x === null ? null : step(x);
-        }
-      : step;
-    const rel = this.derive(
+  /** A relation that is a Calc: built (filter, map) only when its stream is used, and fusable with a Calc after it. */
+  private calcRel(input: Rel, conds: Piece[], proj: Calc['proj'], rowKind: boolean, explain: string, columns: Column[], updating: boolean): Rel {
+    let fn: Calc['fn'] | undefined;
+    const calc: Calc = {
       input,
-      () =>
-        input.stream.flatMap<Row>((r, out) => {
-          const x = fn(r);
-          if (x !== null) out.collect(x);
-        }, 'Calc'),
-      explain,
-      columns,
-      updating,
-    );
-    rel.calc = { input, fn };
+      conds,
+      proj,
+      rowKind,
+      // compiled on first use: a Calc that a later one fuses into is never run itself
+      get fn() {
+        if (!fn) {
+          const filter = calcFilter({ conds });
+          const map = calcMap({ proj, rowKind });
+          fn = (r: Row): Row | null => (filter && !filter(r) ? null : map ? map(r) : r);
+        }
+        return fn;
+      },
+    };
+    const rel = this.derive(input, () => calcStream(calc), explain, columns, updating);
+    rel.calc = calc;
     return rel;
   }
 
-  private filterRel(base: Rel, pred: (r: Row) => unknown, explain: string): Rel {
-    return this.calcStep(base, (r) => (pred(r) === true ? r : null), explain);
+  /** A projection of `input`'s rows by expressions already compiled over them (a code table's computed columns). */
+  calcOf(input: Rel, proj: NonNullable<Calc['proj']>, explain: string, columns: Column[]): Rel {
+    return this.calcRel(input, [], proj, false, explain, columns, false);
+  }
+
+  /** WHERE / HAVING: a condition, fused into the Calc before it when there is one. */
+  private filterRel(base: Rel, cond: Expr, scope: Scope, explain: string, special?: (e: Expr) => string | undefined): Rel {
+    const c = fusable(base, scope);
+    const s = c && inlined(scope, c);
+    if (c && s) return this.calcRel(c.input, [...c.conds, compilePiece(cond, s, special)], c.proj, c.rowKind, explain, base.columns, base.updating);
+    return this.calcRel(base, [compilePiece(cond, scope, special)], undefined, false, explain, base.columns, base.updating);
+  }
+
+  /**
+   * A projection (SELECT list): its items compiled over the Calc before it when there is one (the previous columns
+   * inlined), else over `base`'s rows. `items` give an expression or (SELECT *) a scope entry.
+   */
+  private projectRel(
+    base: Rel,
+    scope: Scope,
+    items: { name: string; e?: Expr; entry?: RelScope['entries'][number] }[],
+    explain: string,
+    columns: Column[],
+    updating: boolean,
+    special?: (e: Expr) => string | undefined,
+  ): Rel {
+    const c = fusable(base, scope);
+    const s = c && inlined(scope, c);
+    const use = c && s ? s : scope;
+    const proj = items.map(({ name, e, entry }) => {
+      if (e) return { name, p: compilePiece(e, use, special) };
+      const inline = c && s ? (s as RelScope).entries.find((x) => x.key === entry!.key)?.inline : undefined;
+      const key = entry!.key;
+      return { name, p: inline ?? { js: `r[${JSON.stringify(key)}]`, fn: (r: Row) => r[key], deterministic: true } };
+    });
+    if (c && s) return this.calcRel(c.input, c.conds, proj, updating, explain, columns, updating);
+    return this.calcRel(base, [], proj, updating, explain, columns, updating);
   }
 
   fromItem(f: From): { rel: Rel; scope: RelScope } {
@@ -165,6 +268,7 @@ export class Planner {
   private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr): { rel: Rel; scope: RelScope } {
     const L = this.fromItem(f.left);
     const R = this.fromItem(f.right);
+    const sides = { L, R };
     const used = new Set<string>();
     const unique = (name: string) => {
       let k = name;
@@ -218,9 +322,22 @@ export class Planner {
       });
       return mixed ? undefined : side;
     };
+    // a condition on one side only filters that side's rows before the join, where no row of the other side can be
+    // NULL padding for it: both sides of an inner join, the inner side of an outer join (Flink's join pushdown)
+    const residual: Expr[] = [];
+    for (const c of conjuncts) {
+      const side = sideOf(c);
+      const pushable = side !== undefined && (f.type === 'INNER' || (f.type === 'LEFT' && side === 'R') || (f.type === 'RIGHT' && side === 'L'));
+      if (!pushable) {
+        residual.push(c);
+        continue;
+      }
+      const x = sides[side];
+      x.rel = this.filterRel(x.rel, c, x.scope, `Calc(where=[${exprText(c)}])\n${indent(x.rel.explain)}`);
+    }
     const lKeys: Expr[] = [];
     const rKeys: Expr[] = [];
-    for (const c of conjuncts) {
+    for (const c of residual) {
       if (c.k !== 'bin' || c.op !== '=') continue;
       const a = sideOf(c.l);
       const b = sideOf(c.r);
@@ -230,8 +347,17 @@ export class Planner {
     if (!lKeys.length) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
     const lk = lKeys.map((k) => compileExpr(k, L.scope));
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
-    const keyFn = (fns: ((r: Row) => unknown)[]) => (r: Row) => JSON.stringify(fns.map((g) => g(r)));
-    const residualFn = compileExpr(cond, scope);
+    const keyFn = (fns: ((r: Row) => unknown)[]): ((r: Row) => string) => {
+      if (fns.length !== 1) return (r) => JSON.stringify(fns.map((g) => g(r)));
+      // one key: its value as the key (typed, so that 1 and '1' stay apart as JSON keeps them)
+      const g = fns[0]!;
+      return (r) => {
+        const v = g(r);
+        return typeof v === 'number' ? `n${v}` : typeof v === 'string' ? `s${v}` : JSON.stringify([v]);
+      };
+    };
+    // the equality conditions stay: the key is their values as text, the condition is SQL's = on the values
+    const residualFn = compileExpr(residual.reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }) as Expr), scope);
     const updating = L.rel.updating || R.rel.updating || f.type !== 'INNER';
     const ttl = this.opts.stateTtlMs;
     const columns: Column[] = [
@@ -253,11 +379,14 @@ export class Planner {
 
   table(name: string, pos?: { line: number; column: number }): Rel {
     const e = this.catalog.get(name, pos);
-    if (e.kind === 'view') {
-      const rel = this.query(e.query);
-      return { ...rel, stream: rel.stream, explain: rel.explain };
+    // a view's or a code table's relation as it is: its stream is built only if used, and its Calc fuses with the query's
+    if (e.kind === 'view') return this.query(e.query);
+    if (e.kind === 'stream') {
+      const explain = `DataStreamScan(table=[${name}], fields=[${e.columns.map((c) => c.name).join(', ')}])`;
+      const rel = e.rel;
+      if (rel) return { get stream() { return rel.stream; }, columns: rel.columns, updating: rel.updating, explain, calc: rel.calc };
+      return { stream: e.stream, columns: e.columns, updating: e.updating, explain };
     }
-    if (e.kind === 'stream') return { stream: e.stream, columns: e.columns, updating: e.updating, explain: `DataStreamScan(table=[${name}], fields=[${e.columns.map((c) => c.name).join(', ')}])` };
     const src = tableSource(this.env, e.ddl);
     return { stream: src.stream, columns: src.columns, updating: false, explain: src.explain };
   }
@@ -305,15 +434,14 @@ export class Planner {
   }
 
   private project(q: Query, rel: Rel, scope: RelScope): Rel {
-    const outs: { name: string; fn: (r: Row) => unknown; type: string; time?: Column['time'] }[] = [];
+    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time'] }[] = [];
     q.items.forEach((it, i) => {
       if (it.e.k === 'star') {
         const q2 = it.e.qualifier;
         for (const en of scope.entries) {
           if (q2 && en.qualifier !== q2) continue;
-          const key = en.key;
-          const col = rel.columns.find((c) => c.name === key);
-          outs.push({ name: en.name, fn: (r) => r[key], type: en.type, time: col?.time });
+          const col = rel.columns.find((c) => c.name === en.key);
+          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time });
         }
         return;
       }
@@ -321,20 +449,13 @@ export class Planner {
       let time: Column['time'];
       if (it.e.k === 'col') time = rel.columns.find((c) => c.name === scope.resolve((it.e as { path: string[] }).path).key)?.time;
       if (it.e.k === 'call' && it.e.name === 'PROCTIME') time = 'proctime';
-      outs.push({ name, fn: compileExpr(it.e, scope), type: typeOf(it.e, scope), time });
+      compileExpr(it.e, scope); // errors name the query's own columns, before any inlining
+      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time });
     });
     dedupeNames(outs);
-    const updating = rel.updating;
-    const names = outs.map((o) => o.name);
-    const fns = outs.map((o) => o.fn);
-    const map = (r: Row): Row => {
-      const o: Row = {};
-      for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
-      if (updating) o.$rowKind = r.$rowKind;
-      return o;
-    };
     const base = rel;
-    return this.calcStep(base, map, `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`, outs.map((o) => ({ name: o.name, type: o.type, time: o.time })), updating);
+    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time }));
+    return this.projectRel(base, scope, outs, `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`, columns, rel.updating);
   }
 
   private aggregate(q: Query, rel: Rel, scope: RelScope, aggExprs: Expr[]): Rel {
@@ -488,32 +609,27 @@ export class Planner {
     // HAVING, then the SELECT list over the aggregate's rows
     let out = aggRel;
     if (q.having) {
-      const pred = compileExpr(q.having, aggScope, special);
       const base = out;
-      out = this.filterRel(base, pred, `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`);
+      out = this.filterRel(base, q.having, aggScope, `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`, special);
     }
     const outs = q.items.map((it, i) => {
       if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
       const k = special(it.e);
       const time: Column['time'] = k === '$wt' || (k === '$we' && false) ? 'rowtime' : undefined;
-      return { name: this.outName(it.e, it.alias, i), fn: compileExpr(it.e, aggScope, special), type: typeOf(it.e, aggScope, special, specialType), time };
+      compileExpr(it.e, aggScope, special);
+      return { name: this.outName(it.e, it.alias, i), e: it.e, type: typeOf(it.e, aggScope, special, specialType), time };
     });
     dedupeNames(outs);
-    const names = outs.map((o) => o.name);
-    const fns = outs.map((o) => o.fn);
     const updating = !window;
     const base = out;
-    return this.calcStep(
+    return this.projectRel(
       base,
-      (r) => {
-        const o: Row = {};
-        for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
-        if (updating) o.$rowKind = r.$rowKind;
-        return o;
-      },
-      `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`,
+      aggScope,
+      outs,
+      `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`,
       outs.map((o) => ({ name: o.name, type: o.type, time: o.time })),
       updating,
+      special,
     );
   }
 
