@@ -10,7 +10,7 @@ import { batchesOf, prefix, runEngine, type Input } from '../harness.js';
 import { queries } from '../queries/index.js';
 import { NEXMARK_SQL, nexmarkSql } from './nexmarkSql.js';
 
-const N = Number(process.argv[2] ?? 200_000);
+const N = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Math.max(1, Number(process.env.SQL_RUNS ?? 5));
 // the queries with both a DataStream version and an SQL one (q12 is processing time: its DataStream version runs on
 // the benchmark's event-driven clock, which a SQL table's PROCTIME() does not use)
