@@ -137,7 +137,8 @@ export class Planner {
     // a comma join takes its condition from WHERE; so does an inner join (the same rows: ON c WHERE w is ON c AND w),
     // so that conditions on one side filter that side before the join (Flink's FilterIntoJoinRule)
     const commaJoin = q.from.k === 'join' && (!q.from.on || q.from.type === 'INNER') && q.where !== undefined;
-    let { rel, scope } = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where) : this.fromItem(q.from);
+    const needed = q.from.k === 'join' ? referencedNames(q) : undefined;
+    let { rel, scope } = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where, needed) : this.fromItem(q.from, needed);
     if (q.where && !commaJoin) {
       const base = rel;
       rel = this.filterRel(base, q.where, scope, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
@@ -244,7 +245,8 @@ export class Planner {
     return this.calcRel(base, [], proj, updating, explain, columns, updating);
   }
 
-  fromItem(f: From): { rel: Rel; scope: RelScope } {
+  /** `needed`: the column names the query reads (a join's inputs drop the others), undefined for all. */
+  fromItem(f: From, needed?: Set<string>): { rel: Rel; scope: RelScope } {
     switch (f.k) {
       case 'table': {
         const rel = this.table(f.name, f.pos);
@@ -257,7 +259,7 @@ export class Planner {
       case 'tvf':
         return this.tvf(f);
       case 'join':
-        return this.join(f);
+        return this.join(f, undefined, needed);
     }
   }
 
@@ -265,10 +267,23 @@ export class Planner {
    * A regular join: equality conditions between the two sides become the key both sides are partitioned and kept by;
    * all conditions are checked on each joined pair (SQL's NULL = NULL is not a match).
    */
-  private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr): { rel: Rel; scope: RelScope } {
-    const L = this.fromItem(f.left);
-    const R = this.fromItem(f.right);
+  private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr, needed?: Set<string>): { rel: Rel; scope: RelScope } {
+    const L = this.fromItem(f.left, needed);
+    const R = this.fromItem(f.right, needed);
     const sides = { L, R };
+    // a side that is a Calc projects only the columns the query reads: the join keeps and combines fewer fields
+    // (Flink's projection pushdown into a join's inputs)
+    if (needed) {
+      for (const x of [L, R]) {
+        const c = x.rel.calc;
+        if (!c?.proj) continue;
+        const keep = c.proj.filter((p) => needed.has(p.name.toLowerCase()));
+        if (keep.length === c.proj.length) continue;
+        const names = new Set(keep.map((p) => p.name));
+        x.rel = this.calcRel(c.input, c.conds, keep, c.rowKind, x.rel.explain, x.rel.columns.filter((col) => names.has(col.name)), x.rel.updating);
+        x.scope = new RelScope(x.scope.entries.filter((e) => names.has(e.key)));
+      }
+    }
     const used = new Set<string>();
     const unique = (name: string) => {
       let k = name;
@@ -878,6 +893,28 @@ function dedupeNames(outs: { name: string }[]): void {
     seen.set(o.name, n + 1);
     if (n > 0) o.name = `${o.name}${n - 1}`;
   }
+}
+
+/**
+ * The names any column reference of the query reads (each part of each path, lower case: a superset), or undefined
+ * when it has a `*`. Walks the whole query, so clauses the planner learns later are covered as well.
+ */
+function referencedNames(q: Query): Set<string> | undefined {
+  const names = new Set<string>();
+  let star = false;
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (o.k === 'col' && Array.isArray(o.path)) for (const p of o.path as string[]) names.add(p.toLowerCase());
+    if (o.k === 'star') star = true;
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(q);
+  return star ? undefined : names;
 }
 
 /** Compact text of an expression for EXPLAIN. */
