@@ -121,8 +121,8 @@ export class StreamingJoinFunction {
 export function streamingJoin(
   left: DataStream<Row>,
   right: DataStream<Row>,
-  leftKey: (r: Row) => string,
-  rightKey: (r: Row) => string,
+  leftKey: (r: Row) => string | number,
+  rightKey: (r: Row) => string | number,
   fn: StreamingJoinFunction,
 ): DataStream<Row> {
   return left.connect(right).keyBy(leftKey, rightKey).process<Row>(fn, 'Join');

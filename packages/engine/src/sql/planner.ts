@@ -362,13 +362,13 @@ export class Planner {
     if (!lKeys.length) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
     const lk = lKeys.map((k) => compileExpr(k, L.scope));
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
-    const keyFn = (fns: ((r: Row) => unknown)[]): ((r: Row) => string) => {
+    const keyFn = (fns: ((r: Row) => unknown)[]): ((r: Row) => string | number) => {
       if (fns.length !== 1) return (r) => JSON.stringify(fns.map((g) => g(r)));
-      // one key: its value as the key (typed, so that 1 and '1' stay apart as JSON keeps them)
+      // one key: a number is its own key (no string per row); others as text that no number key equals
       const g = fns[0]!;
       return (r) => {
         const v = g(r);
-        return typeof v === 'number' ? `n${v}` : typeof v === 'string' ? `s${v}` : JSON.stringify([v]);
+        return typeof v === 'number' ? v : typeof v === 'string' ? `s${v}` : JSON.stringify([v]);
       };
     };
     // the equality conditions stay: the key is their values as text, the condition is SQL's = on the values
