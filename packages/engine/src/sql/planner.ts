@@ -137,8 +137,11 @@ export class Planner {
     // a comma join takes its condition from WHERE; so does an inner join (the same rows: ON c WHERE w is ON c AND w),
     // so that conditions on one side filter that side before the join (Flink's FilterIntoJoinRule)
     const commaJoin = q.from.k === 'join' && (!q.from.on || q.from.type === 'INNER') && q.where !== undefined;
-    const needed = q.from.k === 'join' ? referencedNames(q) : undefined;
-    let { rel, scope } = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where, needed) : this.fromItem(q.from, needed);
+    const needed = referencedNames(q);
+    const from = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where, needed) : this.fromItem(q.from, needed);
+    // rows an aggregation or a window keeps carry only the columns the query reads (a projection fuses anyway)
+    if (needed && q.from.k !== 'join') this.prune(from, needed);
+    let { rel, scope } = from;
     if (q.where && !commaJoin) {
       const base = rel;
       rel = this.filterRel(base, q.where, scope, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
@@ -245,6 +248,17 @@ export class Planner {
     return this.calcRel(base, [], proj, updating, explain, columns, updating);
   }
 
+  /** A FROM item that is a Calc projects only the columns in `needed` (Flink's projection pushdown). */
+  private prune(x: { rel: Rel; scope: RelScope }, needed: Set<string>): void {
+    const c = x.rel.calc;
+    if (!c?.proj) return;
+    const keep = c.proj.filter((p) => needed.has(p.name.toLowerCase()));
+    if (keep.length === c.proj.length) return;
+    const names = new Set(keep.map((p) => p.name));
+    x.rel = this.calcRel(c.input, c.conds, keep, c.rowKind, x.rel.explain, x.rel.columns.filter((col) => names.has(col.name)), x.rel.updating);
+    x.scope = new RelScope(x.scope.entries.filter((e) => names.has(e.key)));
+  }
+
   /** `needed`: the column names the query reads (a join's inputs drop the others), undefined for all. */
   fromItem(f: From, needed?: Set<string>): { rel: Rel; scope: RelScope } {
     switch (f.k) {
@@ -273,17 +287,7 @@ export class Planner {
     const sides = { L, R };
     // a side that is a Calc projects only the columns the query reads: the join keeps and combines fewer fields
     // (Flink's projection pushdown into a join's inputs)
-    if (needed) {
-      for (const x of [L, R]) {
-        const c = x.rel.calc;
-        if (!c?.proj) continue;
-        const keep = c.proj.filter((p) => needed.has(p.name.toLowerCase()));
-        if (keep.length === c.proj.length) continue;
-        const names = new Set(keep.map((p) => p.name));
-        x.rel = this.calcRel(c.input, c.conds, keep, c.rowKind, x.rel.explain, x.rel.columns.filter((col) => names.has(col.name)), x.rel.updating);
-        x.scope = new RelScope(x.scope.entries.filter((e) => names.has(e.key)));
-      }
-    }
+    if (needed) for (const x of [L, R]) this.prune(x, needed);
     const used = new Set<string>();
     const unique = (name: string) => {
       let k = name;
@@ -567,8 +571,12 @@ export class Planner {
       return o;
     };
     const keyOf = (r: Row) => {
-      const ks = keyFns.map((f) => f(r));
-      return { ks, key: keyFns.length === 1 && typeof ks[0] !== 'object' ? String(ks[0]) : JSON.stringify(ks) };
+      // one key: its text without an array and an object per row
+      if (keyFns.length === 1) {
+        const v = keyFns[0]!(r);
+        if (typeof v !== 'object') return { key: String(v) };
+      }
+      return { key: JSON.stringify(keyFns.map((f) => f(r))) };
     };
 
     let aggStream: () => DataStream<Row>;
