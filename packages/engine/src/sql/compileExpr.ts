@@ -94,8 +94,17 @@ const NONDETERMINISTIC = /\bF\.(RAND|RAND_INTEGER|UUID|PROCTIME|NOW|CURRENT_TIME
 export function compileJs(src: string, fallback: () => RowFn): RowFn {
   if (codegen) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      return new Function('F', `"use strict"; return (r) => ${src};`)(F) as RowFn;
+      // one function per source text, shared by every job that plans it: the function depends on nothing but F and
+      // its row, and the same function object keeps the call sites of the engine's loops (keyed by source, too)
+      // monomorphic across jobs, where a new function per job would make them polymorphic and stop inlining
+      let fn = compiled.get(src);
+      if (!fn) {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        fn = new Function('F', `"use strict"; return (r) => ${src};`)(F) as RowFn;
+        if (compiled.size >= 10_000) compiled.clear();
+        compiled.set(src, fn);
+      }
+      return fn;
     } catch (err) {
       if (!(err instanceof EvalError)) throw err;
       codegen = false; // code generation from strings is disallowed (a CSP, --disallow-code-generation-from-strings)
@@ -105,6 +114,7 @@ export function compileJs(src: string, fallback: () => RowFn): RowFn {
 }
 
 let codegen = true;
+const compiled = new Map<string, RowFn>();
 
 /** The same expression as nested closures, built once: for processes that refuse code generation from strings. */
 function closureOf(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined): RowFn {
