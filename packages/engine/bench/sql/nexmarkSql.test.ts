@@ -1,99 +1,106 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseStatements } from '../../src/sql/catalog.js';
-import { NexmarkGenerator, StreamExecutionEnvironment, WatermarkStrategy, type NexmarkEvent } from '../../src/index.js';
-import { Schema } from '../../src/table/Schema.js';
-import { StreamTableEnvironment } from '../../src/table/StreamTableEnvironment.js';
+import { NexmarkGenerator } from '../../src/index.js';
 import { same } from '../compare.js';
-import { q2 } from '../queries/simple.js';
+import { runEngine } from '../harness.js';
 import { q3 as q3Join, q8 } from '../queries/joins.js';
+import { q0, q1, q2 } from '../queries/simple.js';
+import { q5, q7, q11 } from '../queries/windowed.js';
+import { NEXMARK_SQL, nexmarkSql } from './nexmarkSql.js';
 
-// Nexmark's official SQL queries, with only the DDL adapted to Flowbook's generator (one table of events with a ROW
-// per kind, and the official views person/auction/bid over it), on the benchmark's input: their results equal the
-// benchmark's DataStream versions (whose own test shows they equal the plain-loop versions used here).
-const input = new NexmarkGenerator({ seed: 7, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).takeWithTimestamps(30_000);
+// Nexmark's official SQL queries (nexmarkSql.ts: only the DDL adapted to Flowbook's generator), run as the benchmark
+// runs the DataStream versions (same source, timestamps, watermarks and sink), on a small input: their results equal
+// the DataStream versions' (whose own test, queries.test.ts, shows they equal the plain-loop versions used here).
+const input = new NexmarkGenerator({ seed: 7, eventsPerSecond: 10_000, outOfOrdernessMs: 3000 }).takeWithTimestamps(20_000);
 
-const VIEWS = [
-  "CREATE VIEW person AS SELECT person.id, person.name, person.emailAddress, person.creditCard, person.city, person.state, `dateTime`, person.extra FROM datagen WHERE event_type = 0",
-  "CREATE VIEW auction AS SELECT auction.id, auction.itemName, auction.initialBid, auction.reserve, `dateTime`, auction.expires, auction.seller, auction.category FROM datagen WHERE event_type = 1",
-  "CREATE VIEW bid AS SELECT bid.auction, bid.bidder, bid.price, bid.channel, `dateTime` FROM datagen WHERE event_type = 2",
-];
-
-async function runSql(query: string): Promise<Record<string, unknown>[]> {
-  const env = new StreamExecutionEnvironment();
-  const tEnv = StreamTableEnvironment.create(env);
-  const events = env
-    .fromCollection(input.events)
-    .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(4000).withTimestampAssigner((e) => e.t))
-    .map((e) => ({ event_type: e.person ? 0 : e.auction ? 1 : 2, person: e.person ?? null, auction: e.auction ?? null, bid: e.bid ?? null }));
-  tEnv.createTemporaryView(
-    'datagen',
-    events,
-    Schema.newBuilder()
-      .column('event_type', 'INT')
-      .column('person', 'ROW<id BIGINT, name STRING, emailAddress STRING, creditCard STRING, city STRING, state STRING, `dateTime` TIMESTAMP(3), extra STRING>')
-      .column('auction', 'ROW<id BIGINT, itemName STRING, initialBid BIGINT, reserve BIGINT, `dateTime` TIMESTAMP(3), expires TIMESTAMP(3), seller BIGINT, category BIGINT>')
-      .column('bid', 'ROW<auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, `dateTime` TIMESTAMP(3)>')
-      .columnByMetadata('dateTime', 'TIMESTAMP(3)')
-      .watermark('dateTime', 'SOURCE_WATERMARK()')
-      .build(),
-  );
-  for (const v of VIEWS) tEnv.executeSql(v);
-  const t = tEnv.sqlQuery(query);
-  const rows = await tEnv.toChangelogStream(t).executeAndCollect();
-  // the final rows (an updating query's changelog applied)
-  const out: Record<string, unknown>[] = [];
+type R = Record<string, unknown>;
+/** The query's final rows: its changelog applied (+I/+U add a row, -U/-D remove one). */
+async function runSql(name: string): Promise<R[]> {
+  const rows = (await runEngine(input, (src) => nexmarkSql(src, NEXMARK_SQL[name]!))).flat() as R[];
+  // counted by the row's text: a retraction finds its row at once (q5's changelog has many)
+  const live = new Map<string, { row: R; n: number }>();
   for (const r of rows) {
     const { $rowKind, ...row } = r;
-    if ($rowKind === '+I' || $rowKind === '+U') out.push(row);
-    else out.splice(out.findIndex((x) => JSON.stringify(x) === JSON.stringify(row)), 1);
+    const k = JSON.stringify(row);
+    const e = live.get(k) ?? { row, n: 0 };
+    e.n += $rowKind === '+I' || $rowKind === '+U' ? 1 : -1;
+    if (e.n === 0) live.delete(k);
+    else live.set(k, e);
   }
-  return out;
+  return [...live.values()].flatMap((e) => Array<R>(e.n).fill(e.row));
 }
+const pick = (rows: unknown[], keys: string[]) => rows.map((r) => Object.fromEntries(keys.map((k) => [k, (r as R)[k]])));
 
 describe('Nexmark SQL (official queries) against the DataStream versions', () => {
   // the first parse loads dt-sql-parser's grammar (seconds on a busy machine): not inside a test's time
   beforeAll(() => void parseStatements('SELECT a FROM t'), 120_000);
+
+  it('q0: pass-through (of the bids)', async () => {
+    const sql = await runSql('q0');
+    const ds = q0.loop(input).flatMap((e) => (e.bid ? [{ auction: e.bid.auction, bidder: e.bid.bidder, price: e.bid.price, dateTime: e.bid.dateTime }] : []));
+    expect(ds.length).toBeGreaterThan(1000);
+    expect(same(sql, ds, 'multiset')).toBe(true);
+  }, 60_000);
+
+  it('q1: currency conversion (the DataStream version floors the euros)', async () => {
+    const sql = (await runSql('q1')).map((r) => ({ auction: r.auction, bidder: r.bidder, price: Math.floor(r.price as number), t: r.dateTime }));
+    const ds = q1.loop(input);
+    expect(ds.length).toBeGreaterThan(1000);
+    expect(same(sql, ds, 'multiset')).toBe(true);
+  }, 60_000);
+
   it('q2: selection', async () => {
-    const sql = await runSql('SELECT auction, price FROM bid WHERE MOD(auction, 123) = 0');
+    const sql = await runSql('q2');
     const ds = q2.loop(input);
     expect(ds.length).toBeGreaterThan(0);
-    expect(same(sql, ds as unknown as Record<string, unknown>[], 'multiset')).toBe(true);
-  });
+    expect(same(sql, ds, 'multiset')).toBe(true);
+  }, 60_000);
 
   it('q3: local item suggestion (a regular join)', async () => {
-    const sql = await runSql(
-      "SELECT P.name, P.city, P.state, A.id FROM auction AS A INNER JOIN person AS P on A.seller = P.id WHERE A.category = 10 and (P.state = 'OR' OR P.state = 'ID' OR P.state = 'CA')",
-    );
+    const sql = (await runSql('q3')).map((r) => ({ name: r.name, city: r.city, state: r.state, auction: r.id }));
     const ds = q3Join.loop(input);
     expect(ds.length).toBeGreaterThan(0);
-    expect(same(sql.map((r) => ({ name: r.name, city: r.city, state: r.state, auction: r.id })), ds as unknown as Record<string, unknown>[], 'multiset')).toBe(true);
-  });
+    expect(same(sql, ds, 'multiset')).toBe(true);
+  }, 60_000);
+
+  it('q5: hot items (HOP window aggregations joined)', async () => {
+    const sql = (await runSql('q5')).map((r) => ({ auction: r.auction, count: r.num }));
+    const ds = pick(q5.loop(input), ['auction', 'count']);
+    expect(ds.length).toBeGreaterThan(0);
+    expect(same(sql, ds, 'multiset')).toBe(true);
+  }, 60_000);
+
+  it('q7: highest bid (window max joined back to the bids)', async () => {
+    // SQL keeps every bid at a window's highest price (ties, and a bid at the window's end, belong to it);
+    // the DataStream version picks one bid per window: each of its bids is among SQL's, at a price SQL found
+    const sql = pick(await runSql('q7'), ['auction', 'bidder', 'price']);
+    const ds = pick(q7.loop(input), ['auction', 'bidder', 'price']);
+    expect(ds.length).toBeGreaterThan(0);
+    const bySql = new Set(sql.map((r) => JSON.stringify(r)));
+    expect(ds.filter((r) => !bySql.has(JSON.stringify(r)))).toEqual([]);
+    const prices = new Set(ds.map((r) => r.price));
+    expect(sql.filter((r) => !prices.has(r.price))).toEqual([]);
+  }, 60_000);
 
   it('q8: new users monitoring (window aggregations joined)', async () => {
-    const sql = await runSql(
-      "SELECT P.id, P.name, P.starttime FROM (SELECT id, name, window_start AS starttime, window_end AS endtime FROM TABLE(TUMBLE(TABLE person, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND)) GROUP BY id, name, window_start, window_end) P JOIN (SELECT seller, window_start AS starttime, window_end AS endtime FROM TABLE(TUMBLE(TABLE auction, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND)) GROUP BY seller, window_start, window_end) A ON P.id = A.seller AND P.starttime = A.starttime AND P.endtime = A.endtime",
-    );
+    const sql = (await runSql('q8')).map((r) => ({ id: r.id, name: r.name, windowStart: r.starttime }));
     const ds = q8.loop(input);
     expect(ds.length).toBeGreaterThan(0);
-    expect(same(sql.map((r) => ({ id: r.id, name: r.name, windowStart: r.starttime })), ds as unknown as Record<string, unknown>[], 'multiset')).toBe(true);
-  });
+    expect(same(sql, ds, 'multiset')).toBe(true);
+  }, 60_000);
 
-  // The rest of the official queries (q4 consumes q4's inner updating aggregate; q5, q7 join window aggregates;
-  // q11 session windows; q12 processing time): each plans and produces rows on the same input.
-  const others: Record<string, string> = {
-    q0: 'SELECT auction, bidder, price, `dateTime` FROM bid',
-    q1: 'SELECT auction, bidder, 0.908 * price as price, `dateTime` FROM bid',
-    q4: 'SELECT Q.category, AVG(Q.final) FROM (SELECT MAX(B.price) AS final, A.category FROM auction A, bid B WHERE A.id = B.auction AND B.`dateTime` BETWEEN A.`dateTime` AND A.expires GROUP BY A.id, A.category) Q GROUP BY Q.category',
-    q5: "SELECT AuctionBids.auction, AuctionBids.num FROM (SELECT auction, count(*) AS num, window_start AS starttime, window_end AS endtime FROM TABLE(HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY auction, window_start, window_end) AS AuctionBids JOIN (SELECT max(CountBids.num) AS maxn, CountBids.starttime, CountBids.endtime FROM (SELECT count(*) AS num, window_start AS starttime, window_end AS endtime FROM TABLE(HOP(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY auction, window_start, window_end) AS CountBids GROUP BY CountBids.starttime, CountBids.endtime) AS MaxBids ON AuctionBids.starttime = MaxBids.starttime AND AuctionBids.endtime = MaxBids.endtime AND AuctionBids.num >= MaxBids.maxn",
-    q7: "SELECT B.auction, B.price, B.bidder, B.`dateTime` from bid B JOIN (SELECT MAX(price) AS maxprice, window_end as `dateTime` FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(`dateTime`), INTERVAL '10' SECOND)) GROUP BY window_start, window_end) B1 ON B.price = B1.maxprice WHERE B.`dateTime` BETWEEN B1.`dateTime` - INTERVAL '10' SECOND AND B1.`dateTime`",
-    q11: "SELECT B.bidder, count(*) as bid_count, SESSION_START(B.`dateTime`, INTERVAL '10' SECOND) as starttime, SESSION_END(B.`dateTime`, INTERVAL '10' SECOND) as endtime FROM bid B GROUP BY B.bidder, SESSION(B.`dateTime`, INTERVAL '10' SECOND)",
-    q20: 'SELECT auction, bidder, price, channel, B.`dateTime`, itemName, initialBid, reserve, A.`dateTime`, expires, seller, category FROM bid AS B INNER JOIN auction AS A on B.auction = A.id WHERE A.category = 10',
-    q21: "SELECT auction, bidder, price, channel, CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' ELSE REGEXP_EXTRACT(channel, '(&|^)channel_id=([^&]*)', 2) END AS channel_id FROM bid where REGEXP_EXTRACT(channel, '(&|^)channel_id=([^&]*)', 2) is not null or lower(channel) in ('apple', 'google', 'facebook', 'baidu')",
-    q22: "SELECT auction, bidder, price, channel, SPLIT_INDEX(channel, '/', 3) as dir1, SPLIT_INDEX(channel, '/', 4) as dir2, SPLIT_INDEX(channel, '/', 5) as dir3 FROM bid",
-  };
-  for (const [name, query] of Object.entries(others)) {
+  it('q11: user sessions (session windows)', async () => {
+    const sql = (await runSql('q11')).map((r) => ({ bidder: r.bidder, count: r.bid_count, start: r.starttime, end: r.endtime }));
+    const ds = q11.loop(input);
+    expect(ds.length).toBeGreaterThan(0);
+    expect(same(sql, ds, 'multiset')).toBe(true);
+  }, 60_000);
+
+  // No DataStream version to compare with: q4 (the benchmark's q4 is Beam's windowed variant, the official SQL is an
+  // unwindowed updating aggregate), q20-q22. Each plans and produces rows on the same input.
+  for (const name of ['q4', 'q20', 'q21', 'q22']) {
     it(`${name} runs`, async () => {
-      expect((await runSql(query)).length).toBeGreaterThan(0);
+      expect((await runSql(name)).length).toBeGreaterThan(0);
     }, 60_000);
   }
 });

@@ -1,5 +1,6 @@
 import type { DataStream } from '../api/DataStream.js';
 import type { Query, Statement } from './ast.js';
+import type { Rel } from './planner.js';
 import { parseFlinkSql } from './flinkParser.js';
 import { SqlError } from './SqlError.js';
 import { toStatement } from './toAst.js';
@@ -11,7 +12,7 @@ export type CatalogEntry =
   | { kind: 'table'; name: string; ddl: CreateTable }
   | { kind: 'view'; name: string; query: Query }
   /** A DataStream registered from code (createTemporaryView / fromDataStream). */
-  | { kind: 'stream'; name: string; stream: DataStream<Record<string, unknown>>; columns: Column[]; updating: boolean };
+  | { kind: 'stream'; name: string; stream: DataStream<Record<string, unknown>>; columns: Column[]; updating: boolean; rel?: Rel };
 
 /** The tables and views a SQL job sees, with the job options SET so far. */
 export class SqlCatalog {

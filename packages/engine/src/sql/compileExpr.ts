@@ -7,27 +7,49 @@ import { kindOf, type Column } from './types.js';
 /** Where a column reference of an expression is found in the row object: its key, type and optional nested path. */
 export interface Scope {
   /** Resolves a (possibly qualified, possibly nested) column path. */
-  resolve(path: string[], pos?: { line: number; column: number }): { key: string; type: string; nested: string[] };
+  resolve(path: string[], pos?: { line: number; column: number }): Resolved;
 }
+
+/**
+ * A resolved column: its key in the row object, or (`inline`) the expression that computes it from the row a fused
+ * Calc reads, so that a query over a view reads the view's input directly instead of a row the view made.
+ */
+export interface Resolved {
+  key: string;
+  type: string;
+  nested: string[];
+  inline?: Piece;
+}
+
+/** A compiled expression: its JS source over the row `r` (for fusing into generated code) and its function. */
+export interface Piece {
+  js: string;
+  fn: RowFn;
+  /** False when it calls a function whose value changes between calls (RAND, PROCTIME...): not to be duplicated. */
+  deterministic: boolean;
+}
+
+export type ScopeEntry = { qualifier?: string; name: string; key: string; type: string; inline?: Piece };
 
 /** Columns of one relation (FROM item), optionally under a qualifier (table name or alias). */
 export class RelScope implements Scope {
-  constructor(readonly entries: { qualifier?: string; name: string; key: string; type: string }[]) {}
+  constructor(readonly entries: ScopeEntry[]) {}
   static of(columns: Column[], qualifier?: string): RelScope {
     return new RelScope(columns.map((c) => ({ qualifier, name: c.name, key: c.name, type: c.type })));
   }
-  resolve(path: string[], pos?: { line: number; column: number }): { key: string; type: string; nested: string[] } {
+  resolve(path: string[], pos?: { line: number; column: number }): Resolved {
     const [a, b, ...rest] = path;
+    const found = (e: ScopeEntry, nested: string[]): Resolved => ({ key: e.key, type: e.type, nested, inline: e.inline });
     if (b !== undefined) {
       const q = this.entries.filter((e) => e.qualifier === a && e.name === b);
-      if (q.length === 1) return { key: q[0]!.key, type: q[0]!.type, nested: rest };
+      if (q.length === 1) return found(q[0]!, rest);
     }
     const m = this.entries.filter((e) => e.name === a);
     if (m.length > 1) throw new SqlError(`column '${a}' is ambiguous`, pos?.line, pos?.column);
-    if (m.length === 1) return { key: m[0]!.key, type: m[0]!.type, nested: path.slice(1) };
+    if (m.length === 1) return found(m[0]!, path.slice(1));
     // case-insensitive fallback (Flink is case-sensitive but users often type keywords-cased names)
     const ci = this.entries.filter((e) => e.name.toLowerCase() === a!.toLowerCase() && (b === undefined || true));
-    if (ci.length === 1) return { key: ci[0]!.key, type: ci[0]!.type, nested: path.slice(1) };
+    if (ci.length === 1) return found(ci[0]!, path.slice(1));
     throw new SqlError(`column '${path.join('.')}' not found; available: ${this.entries.map((e) => (e.qualifier ? e.qualifier + '.' : '') + e.name).join(', ')}`, pos?.line, pos?.column);
   }
 }
@@ -44,19 +66,56 @@ export type RowFn = (r: Record<string, unknown>) => unknown;
  */
 export function compileExpr(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined): RowFn {
   const src = exprJs(e, scope, special);
+  return compileJs(src, () => closureOf(e, scope, special));
+}
+
+/** An expression as a Piece: its source (to fuse into a Calc's generated code) and its function. */
+export function compilePiece(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined): Piece {
+  const js = exprJs(e, scope, special);
+  // the source, with the inlined columns it reads, calls a non-deterministic function
+  const deterministic = !NONDETERMINISTIC.test(js);
+  // compiled on first use: most pieces are only inlined into the code of the Calc that fuses them
+  let fn: RowFn | undefined;
+  return {
+    js,
+    get fn() {
+      return (fn ??= compileJs(js, () => closureOf(e, scope, special)));
+    },
+    deterministic,
+  };
+}
+
+/** Calls of functions whose value differs between calls with the same arguments (Flink's non-deterministic ones). */
+const NONDETERMINISTIC = /\bF\.(RAND|RAND_INTEGER|UUID|PROCTIME|NOW|CURRENT_TIMESTAMP|LOCALTIMESTAMP|CURRENT_ROW_TIMESTAMP|UNIX_TIMESTAMP)\(/;
+
+/**
+ * `(r) => <src>` as a function, compiled once; `fallback` builds the same function from closures where code generation
+ * from strings is refused.
+ */
+export function compileJs(src: string, fallback: () => RowFn): RowFn {
   if (codegen) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      return new Function('F', `"use strict"; return (r) => ${src};`)(F) as RowFn;
+      // one function per source text, shared by every job that plans it: the function depends on nothing but F and
+      // its row, and the same function object keeps the call sites of the engine's loops (keyed by source, too)
+      // monomorphic across jobs, where a new function per job would make them polymorphic and stop inlining
+      let fn = compiled.get(src);
+      if (!fn) {
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        fn = new Function('F', `"use strict"; return (r) => ${src};`)(F) as RowFn;
+        if (compiled.size >= 10_000) compiled.clear();
+        compiled.set(src, fn);
+      }
+      return fn;
     } catch (err) {
       if (!(err instanceof EvalError)) throw err;
       codegen = false; // code generation from strings is disallowed (a CSP, --disallow-code-generation-from-strings)
     }
   }
-  return closureOf(e, scope, special);
+  return fallback();
 }
 
 let codegen = true;
+const compiled = new Map<string, RowFn>();
 
 /** The same expression as nested closures, built once: for processes that refuse code generation from strings. */
 function closureOf(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined): RowFn {
@@ -74,9 +133,10 @@ function closureOf(e: Expr, scope: Scope, special?: (e: Expr) => string | undefi
       return () => v;
     }
     case 'col': {
-      const { key, nested } = scope.resolve(e.path, e.pos);
+      const { key, nested, inline } = scope.resolve(e.path, e.pos);
+      const get = inline?.fn;
       return (r) => {
-        let v: unknown = r[key];
+        let v: unknown = get ? get(r) : r[key];
         for (const p of nested) v = v == null ? undefined : (v as Record<string, unknown>)[p];
         return v;
       };
@@ -168,8 +228,8 @@ export function exprJs(e: Expr, scope: Scope, special?: (e: Expr) => string | un
     case 'interval':
       return String(e.ms);
     case 'col': {
-      const { key, nested } = scope.resolve(e.path, e.pos);
-      return `r[${JSON.stringify(key)}]` + nested.map((p) => `?.[${JSON.stringify(p)}]`).join('');
+      const { key, nested, inline } = scope.resolve(e.path, e.pos);
+      return (inline ? `(${inline.js})` : `r[${JSON.stringify(key)}]`) + nested.map((p) => `?.[${JSON.stringify(p)}]`).join('');
     }
     case 'star':
       throw new SqlError('* is only allowed in SELECT lists and COUNT(*)', e.pos?.line, e.pos?.column);

@@ -57,25 +57,43 @@ export class StreamingJoinFunction {
     return this.residual ? this.residual(this.combine(l, r)) === true : true;
   }
 
+  private pair(fromLeft: boolean, me: Row | null, o: Row | null): Row {
+    return fromLeft ? this.combine(me, o) : this.combine(o, me);
+  }
+
+  private ok(fromLeft: boolean, me: Row, o: Row): boolean {
+    return fromLeft ? this.matches(me, o) : this.matches(o, me);
+  }
+
+  /** Whether any of `rows` (this side's) matches `o` (the other side's). */
+  private anyMatch(fromLeft: boolean, rows: Row[], o: Row): boolean {
+    for (const m of rows) if (this.ok(fromLeft, m, o)) return true;
+    return false;
+  }
+
+  // no closures per row: each would be a new function object for every row joined
   private onRow(row: Row, fromLeft: boolean, out: Collector<Row>): void {
     const mine = fromLeft ? this.left : this.right;
     const other = fromLeft ? this.right : this.left;
     const myOuter = fromLeft ? this.type === 'LEFT' || this.type === 'FULL' : this.type === 'RIGHT' || this.type === 'FULL';
     const otherOuter = fromLeft ? this.type === 'RIGHT' || this.type === 'FULL' : this.type === 'LEFT' || this.type === 'FULL';
-    const pair = (me: Row | null, o: Row | null) => (fromLeft ? this.combine(me, o) : this.combine(o, me));
-    const ok = (me: Row, o: Row) => (fromLeft ? this.matches(me, o) : this.matches(o, me));
     const mineSide = mine.value() ?? { rows: [] };
     const otherRows = other.value()?.rows ?? [];
-    const clean: Row = { ...row };
-    delete clean.$rowKind;
-    const matched = otherRows.filter((o) => ok(clean, o));
+    // the row as it is kept and joined: without its kind (an append-only input's rows have none: no copy)
+    let clean = row;
+    if (row.$rowKind !== undefined) {
+      const { $rowKind: _kind, ...rest } = row;
+      clean = rest;
+    }
+    const matched: Row[] = [];
+    for (const o of otherRows) if (this.ok(fromLeft, clean, o)) matched.push(o);
     if (isAdd(row)) {
       for (const o of matched) {
         // the other row loses its NULL padding when it gets its first match
-        if (otherOuter && !mineSide.rows.some((m) => ok(m, o))) this.emit(out, pair(null, o), '-D');
-        this.emit(out, pair(clean, o), '+I');
+        if (otherOuter && !this.anyMatch(fromLeft, mineSide.rows, o)) this.emit(out, this.pair(fromLeft, null, o), '-D');
+        this.emit(out, this.pair(fromLeft, clean, o), '+I');
       }
-      if (matched.length === 0 && myOuter) this.emit(out, pair(clean, null), '+I');
+      if (matched.length === 0 && myOuter) this.emit(out, this.pair(fromLeft, clean, null), '+I');
       mineSide.rows.push(clean);
       mine.update(mineSide);
       return;
@@ -85,10 +103,10 @@ export class StreamingJoinFunction {
     mineSide.rows.splice(i, 1);
     mine.update(mineSide.rows.length ? mineSide : undefined);
     for (const o of matched) {
-      this.emit(out, pair(clean, o), '-D');
-      if (otherOuter && !mineSide.rows.some((m) => ok(m, o))) this.emit(out, pair(null, o), '+I');
+      this.emit(out, this.pair(fromLeft, clean, o), '-D');
+      if (otherOuter && !this.anyMatch(fromLeft, mineSide.rows, o)) this.emit(out, this.pair(fromLeft, null, o), '+I');
     }
-    if (matched.length === 0 && myOuter) this.emit(out, pair(clean, null), '-D');
+    if (matched.length === 0 && myOuter) this.emit(out, this.pair(fromLeft, clean, null), '-D');
   }
 
   processElement1(row: Row, _ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
@@ -103,8 +121,8 @@ export class StreamingJoinFunction {
 export function streamingJoin(
   left: DataStream<Row>,
   right: DataStream<Row>,
-  leftKey: (r: Row) => string,
-  rightKey: (r: Row) => string,
+  leftKey: (r: Row) => string | number,
+  rightKey: (r: Row) => string | number,
   fn: KeyedCoProcessFunction<unknown, Row, Row, Row>,
   name = 'Join',
 ): DataStream<Row> {

@@ -11,7 +11,7 @@ import type { TimeWindow } from '../windows/Window.js';
 import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
-import { AGGREGATES, compileExpr, RelScope, typeOf, WINDOW_PROPS } from './compileExpr.js';
+import { AGGREGATES, compileExpr, compileJs, compilePiece, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
@@ -27,10 +27,83 @@ export interface Rel {
   columns: Column[];
   updating: boolean;
   explain: string;
-  /** Set when the relation is a Calc (filters and projections): a following Calc fuses into the same operator. */
-  calc?: { input: Rel; fn: (r: Row) => Row | null };
+  /** Set when the relation is a Calc (filters and projections): a following Calc fuses into it (see Calc). */
+  calc?: Calc;
   /** Set when the relation is a window TVF: aggregations over its windows use the engine's window operator. */
   tvf?: { fn: 'TUMBLE' | 'HOP' | 'CUMULATE'; timeCol: string; intervals: number[]; base: Rel; proctime: boolean };
+}
+
+/**
+ * Filters and projections over one input, fused at plan time (Flink's Calc after CalcMergeRule): a query over a view
+ * over a table is one Calc whose expressions read the table's rows, the view's columns inlined as the expressions
+ * that compute them (so `bid.price` of the events table is read where the query needs it, and no view row is made).
+ * Its stream is a filter (all conditions) and a map (one object literal per output row): two operators the engine
+ * chains into one batch loop with the operators around them (runtime/OperatorChain.ts).
+ */
+export interface Calc {
+  input: Rel;
+  /** Conditions over the input row; a row passes when all are TRUE (in order: a later one sees only rows that passed). */
+  conds: Piece[];
+  /** The output columns computed from the input row; undefined: the input row passes as it is. */
+  proj?: { name: string; p: Piece }[];
+  /** The projection copies the input row's `$rowKind` (an updating relation). */
+  rowKind: boolean;
+  /** The whole Calc on one row (null: filtered out), for operators that apply it themselves (window Top-N). */
+  fn: (r: Row) => Row | null;
+}
+
+/** The Calc's condition as one function; undefined when it has none. */
+function calcFilter(c: Pick<Calc, 'conds'>): ((r: Row) => boolean) | undefined {
+  if (!c.conds.length) return undefined;
+  const fns = c.conds.map((p) => p.fn);
+  return compileJs(c.conds.map((p) => `(${p.js}) === true`).join(' && '), () => (r) => fns.every((f) => f(r) === true)) as (r: Row) => boolean;
+}
+
+/**
+ * The Calc's projection as one object literal (a fixed shape V8 builds in one step); `extra` adds constant fields
+ * (toChangelogStream's `$rowKind: '+I'`, set where the row is made rather than by a copy).
+ */
+export function calcMap(c: Pick<Calc, 'proj' | 'rowKind'>, extra: Record<string, string> = {}): ((r: Row) => Row) | undefined {
+  if (!c.proj) return undefined;
+  const proj = c.proj;
+  const fields = proj.map(({ name, p }) => `${JSON.stringify(name)}: ${p.js}`);
+  if (c.rowKind) fields.push('"$rowKind": r.$rowKind');
+  for (const [k, v] of Object.entries(extra)) fields.push(`${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  const rowKind = c.rowKind;
+  return compileJs(`({${fields.join(', ')}})`, () => (r) => {
+    const o: Row = {};
+    for (const { name, p } of proj) o[name] = p.fn(r);
+    if (rowKind) o.$rowKind = r.$rowKind;
+    Object.assign(o, extra);
+    return o;
+  }) as (r: Row) => Row;
+}
+
+/** The Calc's stream: its input, filtered, mapped (each only if there is something to do). */
+export function calcStream(c: Calc, extra?: Record<string, string>): DataStream<Row> {
+  let s = c.input.stream;
+  const f = calcFilter(c);
+  if (f) s = s.filter(f, 'Calc(where)');
+  const m = calcMap(c, extra);
+  if (m) s = s.map(m, 'Calc(select)');
+  return s;
+}
+
+/** The Calc of `rel` when another Calc may fuse into it (its projections can be inlined: they are deterministic). */
+function fusable(rel: Rel, scope: Scope): Calc | undefined {
+  const c = rel.calc;
+  if (!c) return undefined;
+  if (!c.proj) return c;
+  if (!(scope instanceof RelScope) || !c.proj.every((x) => x.p.deterministic)) return undefined;
+  return c;
+}
+
+/** `scope` (over the Calc's output) with each column inlined as the Calc's expression over its input row. */
+function inlined(scope: Scope, c: Calc): Scope | undefined {
+  if (!c.proj) return scope;
+  const proj = c.proj;
+  const entries = (scope as RelScope).entries.map((e) => ({ ...e, inline: proj.find((x) => x.name === e.key)?.p }));
+  return entries.every((e) => e.inline) ? new RelScope(entries) : undefined;
 }
 
 export interface PlannerOptions {
@@ -67,24 +140,28 @@ export class Planner {
     // UNION, DISTINCT, ORDER BY, LIMIT: queryTail.ts
     if (q.setOp || q.orderBy || q.limit !== undefined || q.distinct) return planQueryTail(this, q);
     if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
-    // a comma join takes its condition from WHERE
-    const commaJoin = q.from.k === 'join' && !q.from.on && q.where !== undefined;
-    let { rel, scope } = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where) : this.fromItem(q.from);
+    // a comma join takes its condition from WHERE; so does an inner join (the same rows: ON c WHERE w is ON c AND w),
+    // so that conditions on one side filter that side before the join (Flink's FilterIntoJoinRule)
+    const commaJoin = q.from.k === 'join' && (!q.from.on || q.from.type === 'INNER') && q.where !== undefined;
+    const needed = referencedNames(q);
+    const from = commaJoin ? this.join(q.from as Extract<From, { k: 'join' }>, q.where, needed) : this.fromItem(q.from, needed);
+    // rows an aggregation or a window keeps carry only the columns the query reads (a projection fuses anyway)
+    if (needed && q.from.k !== 'join') this.prune(from, needed);
+    let { rel, scope } = from;
     if (q.where && !commaJoin) {
-      const pred = compileExpr(q.where, scope);
       const base = rel;
-      rel = this.filterRel(base, pred, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
+      rel = this.filterRel(base, q.where, scope, `Calc(where=[${whereText(q)}])\n${indent(base.explain)}`);
       // WHERE over a window TVF filters its input too, so a window aggregation after it still sees the TVF
       if (base.tvf) {
         const t = base.tvf;
         const baseScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
-        let basePred: ((r: Row) => unknown) | undefined;
+        let readsWindow = false;
         try {
-          basePred = compileExpr(q.where, baseScope);
+          compileExpr(q.where, baseScope);
         } catch {
-          basePred = undefined; // the condition reads window columns: only the TVF's rows can be filtered
+          readsWindow = true; // the condition reads window columns: only the TVF's rows can be filtered
         }
-        if (basePred) rel.tvf = { ...t, base: this.filterRel(t.base, basePred, `Calc(where=[${whereText(q)}])\n${indent(t.base.explain)}`) };
+        if (!readsWindow) rel.tvf = { ...t, base: this.filterRel(t.base, q.where, baseScope, `Calc(where=[${whereText(q)}])\n${indent(t.base.explain)}`) };
       }
     }
     const aggs: Expr[] = [];
@@ -115,39 +192,81 @@ export class Planner {
     };
   }
 
-  /**
-   * A Calc step (a filter, or a projection that returns a new row), fused with the Calc before it: a chain of views,
-   * WHERE and SELECT becomes one operator that makes one row object per input row, not one per step.
-   */
-  private calcStep(base: Rel, step: (r: Row) => Row | null, explain: string, columns = base.columns, updating = base.updating): Rel {
-    const prev = base.calc;
-    const input = prev ? prev.input : base;
-    const fn = prev
-      ? (r: Row) => {
-          const x = prev.fn(r);
-          return x === null ? null : step(x);
-        }
-      : step;
-    const rel = this.derive(
+  /** A relation that is a Calc: built (filter, map) only when its stream is used, and fusable with a Calc after it. */
+  private calcRel(input: Rel, conds: Piece[], proj: Calc['proj'], rowKind: boolean, explain: string, columns: Column[], updating: boolean): Rel {
+    let fn: Calc['fn'] | undefined;
+    const calc: Calc = {
       input,
-      () =>
-        input.stream.flatMap<Row>((r, out) => {
-          const x = fn(r);
-          if (x !== null) out.collect(x);
-        }, 'Calc'),
-      explain,
-      columns,
-      updating,
-    );
-    rel.calc = { input, fn };
+      conds,
+      proj,
+      rowKind,
+      // compiled on first use: a Calc that a later one fuses into is never run itself
+      get fn() {
+        if (!fn) {
+          const filter = calcFilter({ conds });
+          const map = calcMap({ proj, rowKind });
+          fn = (r: Row): Row | null => (filter && !filter(r) ? null : map ? map(r) : r);
+        }
+        return fn;
+      },
+    };
+    const rel = this.derive(input, () => calcStream(calc), explain, columns, updating);
+    rel.calc = calc;
     return rel;
   }
 
-  private filterRel(base: Rel, pred: (r: Row) => unknown, explain: string): Rel {
-    return this.calcStep(base, (r) => (pred(r) === true ? r : null), explain);
+  /** A projection of `input`'s rows by expressions already compiled over them (a code table's computed columns). */
+  calcOf(input: Rel, proj: NonNullable<Calc['proj']>, explain: string, columns: Column[]): Rel {
+    return this.calcRel(input, [], proj, false, explain, columns, false);
   }
 
-  fromItem(f: From): { rel: Rel; scope: RelScope } {
+  /** WHERE / HAVING: a condition, fused into the Calc before it when there is one. */
+  private filterRel(base: Rel, cond: Expr, scope: Scope, explain: string, special?: (e: Expr) => string | undefined): Rel {
+    const c = fusable(base, scope);
+    const s = c && inlined(scope, c);
+    if (c && s) return this.calcRel(c.input, [...c.conds, compilePiece(cond, s, special)], c.proj, c.rowKind, explain, base.columns, base.updating);
+    return this.calcRel(base, [compilePiece(cond, scope, special)], undefined, false, explain, base.columns, base.updating);
+  }
+
+  /**
+   * A projection (SELECT list): its items compiled over the Calc before it when there is one (the previous columns
+   * inlined), else over `base`'s rows. `items` give an expression or (SELECT *) a scope entry.
+   */
+  private projectRel(
+    base: Rel,
+    scope: Scope,
+    items: { name: string; e?: Expr; entry?: RelScope['entries'][number] }[],
+    explain: string,
+    columns: Column[],
+    updating: boolean,
+    special?: (e: Expr) => string | undefined,
+  ): Rel {
+    const c = fusable(base, scope);
+    const s = c && inlined(scope, c);
+    const use = c && s ? s : scope;
+    const proj = items.map(({ name, e, entry }) => {
+      if (e) return { name, p: compilePiece(e, use, special) };
+      const inline = c && s ? (s as RelScope).entries.find((x) => x.key === entry!.key)?.inline : undefined;
+      const key = entry!.key;
+      return { name, p: inline ?? { js: `r[${JSON.stringify(key)}]`, fn: (r: Row) => r[key], deterministic: true } };
+    });
+    if (c && s) return this.calcRel(c.input, c.conds, proj, updating, explain, columns, updating);
+    return this.calcRel(base, [], proj, updating, explain, columns, updating);
+  }
+
+  /** A FROM item that is a Calc projects only the columns in `needed` (Flink's projection pushdown). */
+  private prune(x: { rel: Rel; scope: RelScope }, needed: Set<string>): void {
+    const c = x.rel.calc;
+    if (!c?.proj) return;
+    const keep = c.proj.filter((p) => needed.has(p.name.toLowerCase()));
+    if (keep.length === c.proj.length) return;
+    const names = new Set(keep.map((p) => p.name));
+    x.rel = this.calcRel(c.input, c.conds, keep, c.rowKind, x.rel.explain, x.rel.columns.filter((col) => names.has(col.name)), x.rel.updating);
+    x.scope = new RelScope(x.scope.entries.filter((e) => names.has(e.key)));
+  }
+
+  /** `needed`: the column names the query reads (a join's inputs drop the others), undefined for all. */
+  fromItem(f: From, needed?: Set<string>): { rel: Rel; scope: RelScope } {
     switch (f.k) {
       case 'table': {
         const rel = this.table(f.name, f.pos);
@@ -160,7 +279,7 @@ export class Planner {
       case 'tvf':
         return this.tvf(f);
       case 'join':
-        return this.join(f);
+        return this.join(f, undefined, needed);
     }
   }
 
@@ -168,9 +287,13 @@ export class Planner {
    * A regular join: equality conditions between the two sides become the key both sides are partitioned and kept by;
    * all conditions are checked on each joined pair (SQL's NULL = NULL is not a match).
    */
-  private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr): { rel: Rel; scope: RelScope } {
-    const L = this.fromItem(f.left);
-    const R = this.fromItem(f.right);
+  private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr, needed?: Set<string>): { rel: Rel; scope: RelScope } {
+    const L = this.fromItem(f.left, needed);
+    const R = this.fromItem(f.right, needed);
+    const sides = { L, R };
+    // a side that is a Calc projects only the columns the query reads: the join keeps and combines fewer fields
+    // (Flink's projection pushdown into a join's inputs)
+    if (needed) for (const x of [L, R]) this.prune(x, needed);
     const used = new Set<string>();
     const unique = (name: string) => {
       let k = name;
@@ -224,9 +347,22 @@ export class Planner {
       });
       return mixed ? undefined : side;
     };
+    // a condition on one side only filters that side's rows before the join, where no row of the other side can be
+    // NULL padding for it: both sides of an inner join, the inner side of an outer join (Flink's join pushdown)
+    const residual: Expr[] = [];
+    for (const c of conjuncts) {
+      const side = sideOf(c);
+      const pushable = side !== undefined && (f.type === 'INNER' || (f.type === 'LEFT' && side === 'R') || (f.type === 'RIGHT' && side === 'L'));
+      if (!pushable) {
+        residual.push(c);
+        continue;
+      }
+      const x = sides[side];
+      x.rel = this.filterRel(x.rel, c, x.scope, `Calc(where=[${exprText(c)}])\n${indent(x.rel.explain)}`);
+    }
     const lKeys: Expr[] = [];
     const rKeys: Expr[] = [];
-    for (const c of conjuncts) {
+    for (const c of residual) {
       if (c.k !== 'bin' || c.op !== '=') continue;
       const a = sideOf(c.l);
       const b = sideOf(c.r);
@@ -234,15 +370,24 @@ export class Planner {
       else if (a === 'R' && b === 'L') (lKeys.push(c.r), rKeys.push(c.l));
     }
     // time bounds between the two sides' time attributes over append-only inputs: an interval join (intervalJoin.ts)
-    const interval = L.rel.updating || R.rel.updating ? undefined : intervalBounds(conjuncts, timeAttrResolver([
+    const interval = L.rel.updating || R.rel.updating ? undefined : intervalBounds(residual, timeAttrResolver([
       { side: 'L', resolve: (p) => L.scope.resolve(p), columns: L.rel.columns },
       { side: 'R', resolve: (p) => R.scope.resolve(p), columns: R.rel.columns },
     ]));
     if (!lKeys.length && !interval) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
     const lk = lKeys.map((k) => compileExpr(k, L.scope));
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
-    const keyFn = (fns: ((r: Row) => unknown)[]) => (r: Row) => JSON.stringify(fns.map((g) => g(r)));
-    const residualFn = compileExpr(cond, scope);
+    const keyFn = (fns: ((r: Row) => unknown)[]): ((r: Row) => string | number) => {
+      if (fns.length !== 1) return (r) => JSON.stringify(fns.map((g) => g(r)));
+      // one key: a number is its own key (no string per row); others as text that no number key equals
+      const g = fns[0]!;
+      return (r) => {
+        const v = g(r);
+        return typeof v === 'number' ? v : typeof v === 'string' ? `s${v}` : JSON.stringify([v]);
+      };
+    };
+    // the equality conditions stay: the key is their values as text, the condition is SQL's = on the values
+    const residualFn = residual.length === 0 ? () => true : compileExpr(residual.reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }) as Expr), scope);
     const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && windowJoinEnd(lKeys, rKeys) === undefined));
     const ttl = this.opts.stateTtlMs;
     const columns: Column[] = [
@@ -273,11 +418,14 @@ export class Planner {
 
   table(name: string, pos?: { line: number; column: number }): Rel {
     const e = this.catalog.get(name, pos);
-    if (e.kind === 'view') {
-      const rel = this.query(e.query);
-      return { ...rel, stream: rel.stream, explain: rel.explain };
+    // a view's or a code table's relation as it is: its stream is built only if used, and its Calc fuses with the query's
+    if (e.kind === 'view') return this.query(e.query);
+    if (e.kind === 'stream') {
+      const explain = `DataStreamScan(table=[${name}], fields=[${e.columns.map((c) => c.name).join(', ')}])`;
+      const rel = e.rel;
+      if (rel) return { get stream() { return rel.stream; }, columns: rel.columns, updating: rel.updating, explain, calc: rel.calc };
+      return { stream: e.stream, columns: e.columns, updating: e.updating, explain };
     }
-    if (e.kind === 'stream') return { stream: e.stream, columns: e.columns, updating: e.updating, explain: `DataStreamScan(table=[${name}], fields=[${e.columns.map((c) => c.name).join(', ')}])` };
     const src = tableSource(this.env, e.ddl);
     return { stream: src.stream, columns: src.columns, updating: false, explain: src.explain };
   }
@@ -325,15 +473,14 @@ export class Planner {
   }
 
   private project(q: Query, rel: Rel, scope: RelScope): Rel {
-    const outs: { name: string; fn: (r: Row) => unknown; type: string; time?: Column['time'] }[] = [];
+    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time'] }[] = [];
     q.items.forEach((it, i) => {
       if (it.e.k === 'star') {
         const q2 = it.e.qualifier;
         for (const en of scope.entries) {
           if (q2 && en.qualifier !== q2) continue;
-          const key = en.key;
-          const col = rel.columns.find((c) => c.name === key);
-          outs.push({ name: en.name, fn: (r) => r[key], type: en.type, time: col?.time });
+          const col = rel.columns.find((c) => c.name === en.key);
+          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time });
         }
         return;
       }
@@ -341,20 +488,13 @@ export class Planner {
       let time: Column['time'];
       if (it.e.k === 'col') time = rel.columns.find((c) => c.name === scope.resolve((it.e as { path: string[] }).path).key)?.time;
       if (it.e.k === 'call' && it.e.name === 'PROCTIME') time = 'proctime';
-      outs.push({ name, fn: compileExpr(it.e, scope), type: typeOf(it.e, scope), time });
+      compileExpr(it.e, scope); // errors name the query's own columns, before any inlining
+      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time });
     });
     dedupeNames(outs);
-    const updating = rel.updating;
-    const names = outs.map((o) => o.name);
-    const fns = outs.map((o) => o.fn);
-    const map = (r: Row): Row => {
-      const o: Row = {};
-      for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
-      if (updating) o.$rowKind = r.$rowKind;
-      return o;
-    };
     const base = rel;
-    return this.calcStep(base, map, `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`, outs.map((o) => ({ name: o.name, type: o.type, time: o.time })), updating);
+    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time }));
+    return this.projectRel(base, scope, outs, `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`, columns, rel.updating);
   }
 
   private aggregate(q: Query, rel: Rel, scope: RelScope, aggExprs: Expr[]): Rel {
@@ -451,8 +591,12 @@ export class Planner {
       return o;
     };
     const keyOf = (r: Row) => {
-      const ks = keyFns.map((f) => f(r));
-      return { ks, key: keyFns.length === 1 && typeof ks[0] !== 'object' ? String(ks[0]) : JSON.stringify(ks) };
+      // one key: its text without an array and an object per row
+      if (keyFns.length === 1) {
+        const v = keyFns[0]!(r);
+        if (typeof v !== 'object') return { key: String(v) };
+      }
+      return { key: JSON.stringify(keyFns.map((f) => f(r))) };
     };
 
     let aggStream: () => DataStream<Row>;
@@ -508,32 +652,27 @@ export class Planner {
     // HAVING, then the SELECT list over the aggregate's rows
     let out = aggRel;
     if (q.having) {
-      const pred = compileExpr(q.having, aggScope, special);
       const base = out;
-      out = this.filterRel(base, pred, `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`);
+      out = this.filterRel(base, q.having, aggScope, `Calc(where=[${exprText(q.having!)}])\n${indent(base.explain)}`, special);
     }
     const outs = q.items.map((it, i) => {
       if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
       const k = special(it.e);
       const time: Column['time'] = k === '$wt' || (k === '$we' && false) ? 'rowtime' : undefined;
-      return { name: this.outName(it.e, it.alias, i), fn: compileExpr(it.e, aggScope, special), type: typeOf(it.e, aggScope, special, specialType), time };
+      compileExpr(it.e, aggScope, special);
+      return { name: this.outName(it.e, it.alias, i), e: it.e, type: typeOf(it.e, aggScope, special, specialType), time };
     });
     dedupeNames(outs);
-    const names = outs.map((o) => o.name);
-    const fns = outs.map((o) => o.fn);
     const updating = !window;
     const base = out;
-    return this.calcStep(
+    return this.projectRel(
       base,
-      (r) => {
-        const o: Row = {};
-        for (let i = 0; i < fns.length; i++) o[names[i]!] = fns[i]!(r);
-        if (updating) o.$rowKind = r.$rowKind;
-        return o;
-      },
-      `Calc(select=[${names.join(', ')}])\n${indent(base.explain)}`,
+      aggScope,
+      outs,
+      `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`,
       outs.map((o) => ({ name: o.name, type: o.type, time: o.time })),
       updating,
+      special,
     );
   }
 
@@ -784,6 +923,28 @@ function dedupeNames(outs: { name: string }[]): void {
     seen.set(o.name, n + 1);
     if (n > 0) o.name = `${o.name}${n - 1}`;
   }
+}
+
+/**
+ * The names any column reference of the query reads (each part of each path, lower case: a superset), or undefined
+ * when it has a `*`. Walks the whole query, so clauses the planner learns later are covered as well.
+ */
+function referencedNames(q: Query): Set<string> | undefined {
+  const names = new Set<string>();
+  let star = false;
+  const visit = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    if (!x || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    if (o.k === 'col' && Array.isArray(o.path)) for (const p of o.path as string[]) names.add(p.toLowerCase());
+    if (o.k === 'star') star = true;
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(q);
+  return star ? undefined : names;
 }
 
 /** Compact text of an expression for EXPLAIN. */

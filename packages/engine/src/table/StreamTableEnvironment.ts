@@ -1,10 +1,10 @@
 import type { DataStream } from '../api/DataStream.js';
 import type { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
 import { WatermarkStrategy } from '../time/WatermarkStrategy.js';
-import type { Statement } from '../sql/ast.js';
+import type { Expr, Statement } from '../sql/ast.js';
 import { parseStatements, SqlCatalog } from '../sql/catalog.js';
-import { compileExpr, RelScope, typeOf } from '../sql/compileExpr.js';
-import { Planner, type Rel } from '../sql/planner.js';
+import { compilePiece, RelScope, typeOf, type Piece } from '../sql/compileExpr.js';
+import { calcStream, Planner, type Rel } from '../sql/planner.js';
 import { SCALAR_FUNCTIONS } from '../sql/functions.js';
 import { SqlError } from '../sql/SqlError.js';
 import { FunctionCatalog, type ScalarFunction, withFunctions } from '../sql/udf.js';
@@ -167,39 +167,60 @@ export class StreamTableEnvironment {
   /** Registers a DataStream (or Table) under a name for SQL. */
   createTemporaryView(name: string, source: DataStream<unknown> | Table, schema?: Schema): void {
     const t = source instanceof Table ? source : this.fromDataStream(source, schema);
-    this.catalog.entries.set(name, { kind: 'stream', name, stream: t.rel.stream, columns: t.rel.columns, updating: t.rel.updating });
+    const rel = t.rel;
+    // the relation itself, not its stream: a query over the view fuses with its Calc (computed columns) and builds
+    // only the operators it uses
+    this.catalog.entries.set(name, {
+      kind: 'stream',
+      name,
+      get stream() {
+        return rel.stream;
+      },
+      columns: rel.columns,
+      updating: rel.updating,
+      rel,
+    });
   }
 
   /**
    * A Table over a DataStream of objects. The Schema names its columns and types (JS objects carry no types);
    * columnByMetadata('rowtime', ...) reads each record's timestamp, watermark(..., 'SOURCE_WATERMARK()') keeps the
-   * stream's watermarks.
+   * stream's watermarks. Computed columns (columnByExpression) are a Calc over the records: a query inlines their
+   * expressions where it reads them, so no row object is made for the table.
    */
   fromDataStream(stream: DataStream<unknown>, schema?: Schema): Table {
     if (!schema || schema.columns.length === 0) throw new SqlError('fromDataStream needs a Schema with columns (Schema.newBuilder().column(name, type)...)');
     const columns: Column[] = [];
     const meta = schema.columns.filter((c) => c.metadata);
     for (const m of meta) if (m.metadata !== 'rowtime') throw new SqlError(`columnByMetadata('${m.name}'): only the 'rowtime' metadata exists on a DataStream`);
-    const computed: { name: string; fn: (r: Row) => unknown }[] = [];
+    // each column as an expression over the record (after the metadata step): a physical or metadata column reads
+    // its field, a computed one its expression with the columns before it inlined
+    const proj: { name: string; p: Piece }[] = [];
+    let computedCount = 0;
     for (const c of schema.columns) {
       if (c.expression !== undefined) {
         const e = parseExpression(c.expression);
-        const scope = RelScope.of(columns);
-        computed.push({ name: c.name, fn: withFunctions(this.functions, () => compileExpr(e, scope)) });
+        const scope = new RelScope(columns.map((col, i) => ({ name: col.name, key: col.name, type: col.type, inline: proj[i]!.p })));
+        proj.push({ name: c.name, p: withFunctions(this.functions, () => compilePiece(e, scope)) });
+        computedCount++;
         const isProc = e.k === 'call' && e.name === 'PROCTIME';
         columns.push({ name: c.name, type: isProc ? 'TIMESTAMP_LTZ(3)' : withFunctions(this.functions, () => typeOf(e, scope)), time: isProc ? 'proctime' : undefined });
-      } else columns.push({ name: c.name, type: c.type });
+      } else {
+        const key = c.name;
+        proj.push({ name: c.name, p: { js: `r[${JSON.stringify(key)}]`, fn: (r) => r[key], deterministic: true } });
+        columns.push({ name: c.name, type: c.type });
+      }
     }
     let rows: DataStream<Row>;
     const metaNames = meta.map((m) => m.name);
-    if (metaNames.length || computed.length) {
+    if (metaNames.length) {
+      // a record's timestamp is not a field of it: the metadata columns are set on a copy
       rows = stream.process<Row>(
         {
           processElement: (v, ctx, out) => {
             const r: Row = { ...(v as Row) };
             const ts = ctx.timestamp();
             for (const m of metaNames) r[m] = ts ?? null;
-            for (const c of computed) r[c.name] = c.fn(r);
             out.collect(r);
           },
         },
@@ -216,12 +237,16 @@ export class StreamTableEnvironment {
         const e = parseExpression(expression);
         const delay = e.k === 'col' ? 0 : e.k === 'bin' && e.op === '-' && e.r.k === 'interval' ? e.r.ms : NaN;
         if (Number.isNaN(delay)) throw new SqlError(`watermark('${column}', '${expression}'): use SOURCE_WATERMARK() or '${column} - INTERVAL ...'`);
-        const strategy = (delay === 0 ? WatermarkStrategy.forMonotonousTimestamps<Row>() : WatermarkStrategy.forBoundedOutOfOrderness<Row>(delay)).withTimestampAssigner((r) => r[column] as number);
+        const ts = proj[columns.indexOf(col)]!.p.fn;
+        const strategy = (delay === 0 ? WatermarkStrategy.forMonotonousTimestamps<Row>() : WatermarkStrategy.forBoundedOutOfOrderness<Row>(delay)).withTimestampAssigner((r) => ts(r) as number);
         rows = rows.assignTimestampsAndWatermarks(strategy, `watermark ${column}`);
         explain = `WatermarkAssigner(rowtime=[${column}], watermark=[${expression}])\n  ${explain}`;
       }
     }
-    return new Table(this, { stream: rows, columns, updating: false, explain });
+    const scan: Rel = { stream: rows, columns, updating: false, explain };
+    if (!computedCount) return new Table(this, scan);
+    const fused = this.planner().calcOf(scan, proj, `Calc(select=[${columns.map((c) => c.name).join(', ')}])\n  ${explain}`, columns);
+    return new Table(this, fused);
   }
 
   /** An append-only table as a stream of row objects; an updating table is refused, as in Flink. */
@@ -232,8 +257,11 @@ export class StreamTableEnvironment {
 
   /** Every row with its kind: `{ ...columns, $rowKind: '+I' | '-U' | '+U' | '-D' }`. */
   toChangelogStream(table: Table): DataStream<ChangelogRow> {
-    if (table.rel.updating) return table.rel.stream as unknown as DataStream<ChangelogRow>;
-    return table.rel.stream.map((r) => ({ ...r, $rowKind: '+I' as RowKind }), 'toChangelogStream');
+    const rel = table.rel;
+    if (rel.updating) return rel.stream as unknown as DataStream<ChangelogRow>;
+    // an append-only Calc makes its rows: they get their kind where they are made, not by a copy of each
+    if (rel.calc?.proj) return calcStream(rel.calc, { $rowKind: '+I' }) as unknown as DataStream<ChangelogRow>;
+    return rel.stream.map((r) => ({ ...r, $rowKind: '+I' as RowKind }), 'toChangelogStream');
   }
 
   /** Rows for display: timestamps formatted as Flink prints them, with their row kind. */
@@ -254,11 +282,16 @@ export class StreamTableEnvironment {
   }
 }
 
-/** Parses a standalone SQL expression (Schema expressions, watermarks). */
+/** Parses a standalone SQL expression (Schema expressions, watermarks); once per text, as a Schema is reused by jobs. */
 function parseExpression(text: string) {
+  let e = parsedExpressions.get(text);
+  if (e) return e;
   const st = parseStatements(`SELECT ${text} FROM t`)[0];
   if (!st || st.k !== 'query' || st.query.items.length !== 1) throw new SqlError(`cannot parse expression '${text}'`);
-  return st.query.items[0]!.e;
+  e = st.query.items[0]!.e;
+  parsedExpressions.set(text, e);
+  return e;
 }
+const parsedExpressions = new Map<string, Expr>();
 
 export type { Rel };

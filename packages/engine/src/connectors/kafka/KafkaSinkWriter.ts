@@ -44,7 +44,9 @@ export class KafkaSinkWriter implements SinkFunction {
     this.connected = (async () => {
       const { Partitioners } = await loadKafkaJs();
       const kafka = await createKafkaClient(this.c, this.log);
-      this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+      // Idempotent, as the Java client is by default since Kafka 3.0: a produce retried after "not the leader" (a topic
+      // auto-created a moment ago) does not write its records twice. Sends go one request at a time anyway.
+      this.producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true, idempotent: true, maxInFlightRequests: 1 });
       await this.producer.connect();
     })().catch((e: unknown) => this.failed(e));
     return this.connected;
