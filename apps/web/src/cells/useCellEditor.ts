@@ -58,8 +58,10 @@ export function useCellEditor(o: CellEditorOptions) {
   // fixedOverflowWidgets: completion and hover popups may leave the cell instead of being cut off by its edges.
   // No inlay hints: TypeScript has them off by default, yet each change of a visible editor (anyone's typing, in
   // fifty editors) asked the TypeScript worker for them, which brought its program up to date every time.
+  // disableLayerHinting: no translate3d hint making compositor layers of each editor's lines and margin; with fifty
+  // editors, Chromium's Layerize step was the largest cost of every frame (profile in apps/web/bench/README.md).
   const options = useMemo<Monaco.editor.IStandaloneEditorConstructionOptions>(
-    () => ({ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly: o.readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true, fixedOverflowWidgets: true, inlayHints: { enabled: 'off' } }),
+    () => ({ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly: o.readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true, fixedOverflowWidgets: true, inlayHints: { enabled: 'off' }, disableLayerHinting: true }),
     [o.readOnly],
   );
   const editorProps = {
