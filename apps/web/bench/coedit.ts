@@ -73,7 +73,7 @@ try {
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
     // And a trace of the same page: where the time outside JavaScript goes (style, layout, paint).
-    cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as TraceEvent[])));
+    cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown as TraceEvent[])));
     await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
   }
   // Everyone types at once, letters only (no auto-closing brackets), at the end of their own cell.
