@@ -20,6 +20,7 @@ const notebook = {
   cells: [
     { id: 'one', type: 'code', language: 'typescript', source: '// one\n', charts: {} },
     { id: 'two', type: 'code', language: 'typescript', source: '// two\n', charts: {} },
+    { id: 'q', type: 'sql', source: 'SELECT 1', mode: 'update', charts: {} },
   ],
 };
 
@@ -88,6 +89,36 @@ describe('two people on one notebook, in two Chromium contexts', () => {
     await a.reload();
     await a.getByTestId('cell-one').locator('.monaco-editor .view-lines').waitFor();
     expect(await shown(a, 'one')).toBe(both);
+  });
+
+  it('a SQL cell is co-edited like a code cell: both people\'s typing kept', async () => {
+    await a.getByTestId('cell-q').locator('.monaco-editor .view-lines').click();
+    await a.keyboard.press('Control+Home');
+    await Promise.all([a.keyboard.type('/* A */ ', { delay: 20 }), typeAtEnd(b, 'q', ' AS b')]);
+    const both = '/* A */ SELECT 1 AS b';
+    await expect.poll(() => shown(a, 'q'), { timeout: 1_000, intervals: [50] }).toBe(both);
+    await expect.poll(() => shown(b, 'q'), { timeout: 1_000, intervals: [50] }).toBe(both);
+    await expect.poll(() => fileSource('q'), { timeout: 3_000, intervals: [100] }).toBe(both);
+  });
+
+  it('A moves a cell while B types in it: the move and the typing are both kept', async () => {
+    const order = (page: Page) => page.locator('section.cell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cellId));
+    await b.getByTestId('cell-two').locator('.monaco-editor .view-lines').click();
+    await b.keyboard.press('Control+End');
+    await Promise.all([
+      b.keyboard.type(' // typed while moved', { delay: 30 }),
+      (async () => {
+        await a.waitForTimeout(150);
+        await a.getByTestId('cell-two').hover();
+        await a.getByTestId('move-up-two').click();
+      })(),
+    ]);
+    for (const page of [a, b]) {
+      await expect.poll(() => order(page), { timeout: 2_000, intervals: [50] }).toEqual(['two', 'one', 'q']);
+      await expect.poll(() => shown(page, 'two'), { timeout: 2_000, intervals: [50] }).toContain('// typed while moved');
+    }
+    await expect.poll(() => file().cells.map((c) => c.id).join(), { timeout: 3_000, intervals: [100] }).toBe('two,one,q');
+    await expect.poll(() => fileSource('two'), { timeout: 3_000, intervals: [100] }).toContain('// typed while moved');
   });
 
   it('a share link\'s viewer gets the edits live; an edit it sends is refused by the server', async () => {

@@ -18,12 +18,12 @@ export interface RunningServer {
 }
 
 /** Starts the built server (`npm run build` first) as a child process on a free port, with a copy of the sample notebooks. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<RunningServer> {
   const notebooksDir = await mkdtemp(path.join(tmpdir(), 'flowbook-e2e-nb-'));
   await cp(path.join(repoRoot, 'notebooks'), notebooksDir, { recursive: true });
   const stateDir = await mkdtemp(path.join(tmpdir(), 'flowbook-e2e-state-'));
   const token = 'e2e-' + Math.random().toString(36).slice(2);
-  const child = spawn(process.execPath, [path.join(repoRoot, 'apps/server/dist/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(repoRoot, 'apps/server/dist/main.js')], {
     env: { ...process.env, PORT: '0', FLOWBOOK_TOKEN: token, FLOWBOOK_NOTEBOOKS: notebooksDir, FLOWBOOK_STATE_DIR: stateDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,7 @@
 // context, on a notebook of 50 code cells. All five type at once, each in their own cell, ~10 keys/s; every page
 // records when each key is pressed and when the frame after each other user's key appeared in its editor. The
 // latency is from the keydown in one browser to the next animation frame showing it in another (same machine clock).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from '../../../e2e/support/browser.js';
@@ -12,6 +12,8 @@ const USERS = 5;
 const CELLS = 50;
 const KEYS = Number(process.env.COEDIT_KEYS ?? 60);
 const KEY_DELAY_MS = 100;
+/** COEDIT_PROFILE=dir: a CPU profile of the second page (Chromium's Profiler) and of the server (--cpu-prof) go there. */
+const PROFILE = process.env.COEDIT_PROFILE;
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -21,9 +23,12 @@ const quantile = (xs: number[], q: number) => {
 const cells = Array.from({ length: CELLS }, (_, i) => ({ id: `c${i}`, type: 'code', source: `// cell ${i}\nconst x${i} = ${i};\n`, charts: {} }));
 const typists = Array.from({ length: USERS }, (_, u) => `c${u * 10}`);
 
+type TraceEvent = { ph: string; name: string; dur?: number; tid: number; args?: { name?: string } };
+const traceEvents: TraceEvent[] = [];
 type Win = typeof globalThis & { __typed: number[]; __seen: Record<string, { len: number; t: number }[]>; __base: Record<string, number> };
 
-const server = await startServer();
+if (PROFILE) mkdirSync(PROFILE, { recursive: true });
+const server = await startServer({}, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []);
 const browser = await launchChromium();
 try {
   writeFileSync(path.join(server.notebooksDir, 'coedit-bench.flowbook.json'), JSON.stringify({ version: 1, title: 'Co-edit bench', cells }));
@@ -62,6 +67,15 @@ try {
       }
     }, typists);
   }
+  const cdp = PROFILE ? await pages[1]!.context().newCDPSession(pages[1]!) : undefined;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+    // And a trace of the same page: where the time outside JavaScript goes (style, layout, paint).
+    cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...(e.value as unknown as TraceEvent[])));
+    await cdp.send('Tracing.start', { categories: 'devtools.timeline', transferMode: 'ReportEvents' });
+  }
   // Everyone types at once, letters only (no auto-closing brackets), at the end of their own cell.
   await Promise.all(
     pages.map(async (page, u) => {
@@ -73,6 +87,27 @@ try {
     }),
   );
   await pages[0]!.waitForTimeout(3000);
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(path.join(PROFILE!, 'page.cpuprofile'), JSON.stringify(profile));
+    const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await cdp.send('Tracing.end');
+    await done;
+    // Time per trace event name (complete events, nested ones counted in each), per thread of the page's renderer.
+    const names = new Map(traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [e.tid, String(e.args?.name)]));
+    const byThread = new Map<number, Map<string, number>>();
+    for (const e of traceEvents) {
+      if (e.ph !== 'X' || !e.dur) continue;
+      let m = byThread.get(e.tid);
+      if (!m) byThread.set(e.tid, (m = new Map()));
+      m.set(e.name, (m.get(e.name) ?? 0) + e.dur / 1000);
+    }
+    const busiest = [...byThread].sort((x, y) => Math.max(...y[1].values()) - Math.max(...x[1].values())).slice(0, 3);
+    for (const [tid, main] of busiest) {
+      console.log(names.get(tid) ?? `thread ${tid}`);
+      console.table([...main].sort((x, y) => y[1] - x[1]).slice(0, 12).map(([name, ms]) => ({ name, ms: Math.round(ms) })));
+    }
+  }
   const latencies: number[] = [];
   let missing = 0;
   for (let u = 0; u < USERS; u++) {

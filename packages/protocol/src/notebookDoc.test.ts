@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { applyNotebook, docToNotebook, notebookToDoc } from './notebookDoc.js';
+import { applyNotebook, cellOf, docToNotebook, LEGACY_CELLS, migrateDoc, notebookToDoc } from './notebookDoc.js';
 import { Notebook } from './notebook.js';
 
 const nb = (): Notebook =>
@@ -90,5 +90,60 @@ describe('notebook ↔ Y.Doc', () => {
     expect(docToNotebook(doc).cells[1]).toHaveProperty('outputs');
     applyNotebook(doc, { ...n, cells: n.cells.map((c) => (c.type === 'code' ? { ...c, outputs: undefined } : c)) }, null, { outputs: true });
     expect(docToNotebook(doc).cells[1]).not.toHaveProperty('outputs');
+  });
+
+  it('keeps the text someone types in a cell another moves at the same time', () => {
+    const { a, b, sync } = pair(nb());
+    const na = docToNotebook(a);
+    // A moves cell b to the end; B types in it meanwhile.
+    applyNotebook(a, { ...na, cells: [na.cells[0]!, na.cells[2]!, na.cells[1]!] });
+    const nbb = docToNotebook(b);
+    applyNotebook(b, { ...nbb, cells: nbb.cells.map((c) => (c.id === 'b' ? { ...c, source: 'one\ntwo\nthree by B\n' } : c)) });
+    sync();
+    for (const doc of [a, b]) {
+      const cells = docToNotebook(doc).cells;
+      expect(cells.map((c) => c.id)).toEqual(['a', 'c', 'b']);
+      expect(cells[2]).toMatchObject({ source: 'one\ntwo\nthree by B\n', outputs: { status: 'finished' } });
+    }
+  });
+
+  it('two people moving the same cell at once leave it in one place', () => {
+    const { a, b, sync } = pair(nb());
+    const na = docToNotebook(a);
+    applyNotebook(a, { ...na, cells: [na.cells[1]!, na.cells[0]!, na.cells[2]!] });
+    applyNotebook(b, { ...na, cells: [na.cells[0]!, na.cells[2]!, na.cells[1]!] });
+    sync();
+    const ids = docToNotebook(a).cells.map((c) => c.id);
+    expect(ids).toEqual(docToNotebook(b).cells.map((c) => c.id));
+    expect([...ids].sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('migrates an older document (cells in one Y.Array) into the map and order, for every replica', () => {
+    // The layout before: a Y.Array of Y.Maps, as the state files in stateDir/collab still hold it.
+    const old = new Y.Doc();
+    const legacy = old.getArray<Y.Map<unknown>>(LEGACY_CELLS);
+    for (const cell of nb().cells) {
+      const m = new Y.Map<unknown>();
+      legacy.push([m]);
+      for (const [k, v] of Object.entries(cell)) m.set(k, k === 'source' ? new Y.Text(v as string) : v);
+    }
+    old.getMap('meta').set('title', 'T');
+    old.getMap('meta').set('version', 1);
+    const before = legacy.map(cellOf).map((c) => c.id);
+    const other = new Y.Doc();
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(old));
+    const sv = Y.encodeStateVector(old);
+    expect(migrateDoc(old)).toBe(true);
+    expect(migrateDoc(old)).toBe(false);
+    expect(before).toEqual(['a', 'b', 'c']);
+    expect(docToNotebook(old).cells.map((c) => [c.id, 'source' in c ? c.source : undefined])).toEqual([
+      ['a', '# A'],
+      ['b', 'one\ntwo\n'],
+      ['c', undefined],
+    ]);
+    expect(legacy.length).toBe(0);
+    // Another replica gets the same move as an update.
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(old, sv));
+    expect(docToNotebook(other)).toEqual(docToNotebook(old));
   });
 });

@@ -6,26 +6,58 @@ import type { PipelineGraph } from './graph.js';
  * A notebook as a Yjs document, the shared state of co-editing (server and every browser on the notebook hold one).
  *
  *   meta   Y.Map   title, description, params, paramValues, dashboard, version (plain JSON values, last writer wins)
- *   cells  Y.Array of Y.Map per cell: id, type, title, charts… as JSON values; `source` a Y.Text (merged by character);
- *          `graph` a Y.Map: `meta` (version, name, config), `nodes` (Y.Map id → node), `nodeOrder`, `edges`
- *          (Y.Map key → edge), `edgeOrder`, so two people moving different nodes both keep their move.
+ *   cellMap   Y.Map id → Y.Map per cell: id, type, title, charts… as JSON values; `source` a Y.Text (merged by
+ *             character); `graph` a Y.Map: `meta` (version, name, config), `nodes` (Y.Map id → node), `nodeOrder`,
+ *             `edges` (Y.Map key → edge), `edgeOrder`, so two people moving different nodes both keep their move.
+ *   order     Y.Array of cell ids: the cells' order, apart from their content, so moving a cell moves only its id
+ *             and someone typing in it meanwhile keeps their text.
+ *   cells     (older documents) Y.Array of the cells' Y.Maps; `migrateDoc` moves them into `cellMap` and `order`.
  *
  * `applyNotebook` writes a whole Notebook into the doc as the smallest set of changes (what the page's cell operations,
  * a REST PUT or a file changed on disk produce); `docToNotebook` reads it back. Neither validates: the server checks the
  * result with the notebook schema when it saves the file.
  */
 
-export const CELLS = 'cells';
+export const CELL_MAP = 'cellMap';
+export const ORDER = 'order';
+/** Where older documents kept their cells (content and order in one array: a move recreated the cell). */
+export const LEGACY_CELLS = 'cells';
 export const META = 'meta';
 
 type Json = unknown;
 const same = (a: Json, b: Json) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
-export function cellsOf(doc: Y.Doc): Y.Array<Y.Map<unknown>> {
-  return doc.getArray<Y.Map<unknown>>(CELLS);
+export function cellMapOf(doc: Y.Doc): Y.Map<Y.Map<unknown>> {
+  return doc.getMap<Y.Map<unknown>>(CELL_MAP);
+}
+export function orderOf(doc: Y.Doc): Y.Array<string> {
+  return doc.getArray<string>(ORDER);
 }
 export function metaOf(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(META);
+}
+
+/**
+ * The ids in `order` that have a cell, each once (two people moving one cell at once leave it in two places: the first
+ * counts), then cells missing from it (not expected; kept rather than hidden) in a stable order.
+ */
+export function cellIds(doc: Y.Doc): string[] {
+  const map = cellMapOf(doc);
+  const seen = new Set<string>();
+  const ids: string[] = [];
+  for (const id of orderOf(doc)) {
+    if (seen.has(id) || !map.has(id)) continue;
+    seen.add(id);
+    ids.push(id);
+  }
+  if (ids.length < map.size) ids.push(...[...map.keys()].filter((id) => !seen.has(id)).sort());
+  return ids;
+}
+
+/** The cells' Y.Maps in order. */
+export function cellsOf(doc: Y.Doc): Y.Map<unknown>[] {
+  const map = cellMapOf(doc);
+  return cellIds(doc).map((id) => map.get(id)!);
 }
 
 function graphOf(g: Y.Map<unknown>): PipelineGraph {
@@ -136,56 +168,78 @@ function writeCell(m: Y.Map<unknown>, cell: Cell, opts: ApplyOptions): void {
   }
 }
 
-/** Inserts a new cell map at `i` and fills it (a Y type is filled once it is in the document, so it can be read). */
-function insertCell(cells: Y.Array<Y.Map<unknown>>, i: number, cell: Cell, opts: ApplyOptions): Y.Map<unknown> {
-  const m = new Y.Map<unknown>();
-  cells.insert(i, [m]);
-  writeCell(m, cell, opts);
-  return m;
-}
-
 /**
- * Writes `nb` into `doc` as the smallest change: cells matched by id (deleted, inserted, moved), then field by field,
- * source text by one splice. A moved cell is deleted and inserted again (Y.Array has no move), so a concurrent edit of
- * the moved cell's text by someone else is lost; everything else merges.
+ * Writes `nb` into `doc` as the smallest change: cells matched by id (deleted, added), then field by field, source text
+ * by one splice; the order as the fewest moves of ids in `order` (a moved cell keeps its content and anyone's typing in
+ * it). Older documents are migrated first.
  */
 export function applyNotebook(doc: Y.Doc, nb: Notebook, origin: unknown = null, opts: ApplyOptions = {}): void {
   doc.transact(() => {
+    migrateDoc(doc);
     const meta = metaOf(doc);
     const { cells: target, ...rest } = nb;
     for (const k of [...meta.keys()]) if (!(k in rest) || (rest as Record<string, unknown>)[k] === undefined) meta.delete(k);
     for (const [k, v] of Object.entries(rest)) setJson(meta, k, v);
 
-    const cells = cellsOf(doc);
+    const map = cellMapOf(doc);
     const wanted = new Set(target.map((c) => c.id));
-    // Deletions first (from the end, so indexes stay valid), and duplicates of an id (concurrent inserts) after the first.
-    const seen = new Set<string>();
-    const ids = cells.map((m) => m.get('id') as string);
-    const drop: number[] = [];
-    ids.forEach((id, i) => {
-      if (!wanted.has(id) || seen.has(id)) drop.push(i);
-      seen.add(id);
-    });
-    for (const i of drop.reverse()) cells.delete(i, 1);
-
-    target.forEach((cell, i) => {
-      const at = i < cells.length ? cells.get(i) : undefined;
-      if (at && at.get('id') === cell.id) return writeCell(at, cell, opts);
-      // Elsewhere in the array (moved): take it out, then insert it fresh here.
-      for (let j = i + 1; j < cells.length; j++) {
-        if (cells.get(j).get('id') === cell.id) {
-          const old = cells.get(j);
-          const outputs = old.get('outputs');
-          cells.delete(j, 1);
-          const m = insertCell(cells, i, cell, opts);
-          if (!opts.outputs && outputs !== undefined) m.set('outputs', outputs);
-          return;
-        }
-      }
-      insertCell(cells, i, cell, opts);
-    });
-    if (cells.length > target.length) cells.delete(target.length, cells.length - target.length);
+    for (const id of [...map.keys()]) if (!wanted.has(id)) map.delete(id);
+    for (const cell of target) {
+      let m = map.get(cell.id);
+      // A Y type is filled once it is in the document, so it can be read.
+      if (!(m instanceof Y.Map)) map.set(cell.id, (m = new Y.Map()));
+      writeCell(m, cell, opts);
+    }
+    writeOrder(orderOf(doc), target.map((c) => c.id));
   }, origin);
+}
+
+/** Makes `order` equal `ids`: entries not wanted (deleted cells, duplicates) go, then ids move or come in one by one. */
+function writeOrder(order: Y.Array<string>, ids: readonly string[]): void {
+  const wanted = new Set(ids);
+  const seen = new Set<string>();
+  const drop: number[] = [];
+  order.toArray().forEach((id, i) => {
+    if (!wanted.has(id) || seen.has(id)) drop.push(i);
+    seen.add(id);
+  });
+  for (const i of drop.reverse()) order.delete(i, 1);
+  ids.forEach((id, i) => {
+    if (i < order.length && order.get(i) === id) return;
+    const arr = order.toArray();
+    const j = arr.indexOf(id, i + 1);
+    if (j >= 0) order.delete(j, 1);
+    order.insert(i, [id]);
+  });
+  if (order.length > ids.length) order.delete(ids.length, order.length - ids.length);
+}
+
+/**
+ * Moves an older document's cells (one Y.Array of Y.Maps) into `cellMap` and `order`, then empties the old array, in
+ * one transaction: everyone holding the document gets the same move. A Y type cannot change parents, so each cell is
+ * copied (its text as one insert: its history of characters starts again, which only matters to an edit made
+ * concurrently by a client of the old layout). Returns whether there was anything to move.
+ */
+export function migrateDoc(doc: Y.Doc, origin: unknown = null): boolean {
+  const legacy = doc.getArray<Y.Map<unknown>>(LEGACY_CELLS);
+  if (legacy.length === 0) return false;
+  doc.transact(() => {
+    const map = cellMapOf(doc);
+    const order = orderOf(doc);
+    const have = new Set(order.toArray());
+    for (const old of legacy.toArray()) {
+      if (!(old instanceof Y.Map)) continue;
+      const cell = cellOf(old);
+      if (typeof cell.id !== 'string' || map.has(cell.id)) continue;
+      const m = new Y.Map<unknown>();
+      map.set(cell.id, m);
+      writeCell(m, cell, { outputs: true });
+      if (!have.has(cell.id)) order.push([cell.id]);
+      have.add(cell.id);
+    }
+    legacy.delete(0, legacy.length);
+  }, origin);
+  return true;
 }
 
 /** A new document holding `nb` (outputs included). */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { applyNotebook, docToNotebook, NOTEBOOK_VERSION, type Notebook } from '@flowbook/protocol';
+import { applyNotebook, docToNotebook, LEGACY_CELLS, NOTEBOOK_VERSION, type Notebook } from '@flowbook/protocol';
 import { NotebookStore } from '../notebooks/NotebookStore.js';
 import { LiveNotebooks, type LiveEmit } from './LiveNotebooks.js';
 
@@ -129,6 +129,33 @@ describe('LiveNotebooks: the server document and its file', () => {
     expect(restarted.current('n')!.cells.map((c) => c.id)).toEqual(['a', 'b']);
     expect(restarted.current('n')!.title).toBe('offline');
     await restarted.closeAll();
+  });
+
+  it('migrates Yjs state kept by an older version (cells in one array) when it loads, keeping its text', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'flowbook-yjs-'));
+    const { store } = await setup({ stateDir });
+    // The layout before: a Y.Array of Y.Maps, the source a Y.Text, typed into since the file was written.
+    const old = new Y.Doc();
+    for (const [k, v] of Object.entries({ title: 'T', version: NOTEBOOK_VERSION })) old.getMap('meta').set(k, v);
+    for (const cell of nb.cells) {
+      const m = new Y.Map<unknown>();
+      old.getArray<Y.Map<unknown>>(LEGACY_CELLS).push([m]);
+      for (const [k, v] of Object.entries(cell)) m.set(k, k === 'source' ? new Y.Text(v as string) : v);
+    }
+    await writeFile(path.join(stateDir, 'n.yjs'), Y.encodeStateAsUpdate(old));
+    const live = new LiveNotebooks(store, () => {}, { stateDir, saveDelayMs: 50, watchIntervalMs: 50 });
+    const a = await client(live, 'sa');
+    expect(docToNotebook(a.doc).cells.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(a.doc.getArray(LEGACY_CELLS).length).toBe(0);
+    // And it is today's layout: a move keeps someone's typing in the moved cell.
+    const b = await client(live, 'sb');
+    await a.edit((n) => ({ ...n, cells: [...n.cells].reverse() }));
+    await b.edit((n) => ({ ...n, cells: n.cells.map((c) => (c.id === 'b' ? { ...c, source: 'one\nby B\n' } : c)) }));
+    expect(live.current('n')!.cells.map((c) => [c.id, src(live.current('n')!, c.id)])).toEqual([
+      ['b', 'one\nby B\n'],
+      ['a', '# A'],
+    ]);
+    await live.closeAll();
   });
 
   it('reports a file that no longer loads and keeps the live document', async () => {

@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { applyNotebook, cellsOf, docToNotebook, metaOf, Notebook, notebookToDoc } from '@flowbook/protocol';
+import { applyNotebook, cellMapOf, docToNotebook, metaOf, migrateDoc, Notebook, notebookToDoc } from '@flowbook/protocol';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 
 /** What a live notebook says to the sockets of its room; `except` is the socket the change came from. */
@@ -114,7 +114,9 @@ export class LiveNotebooks {
       console.error(`${saved}: ${(e as Error).message}; the notebook's document starts again from its file`);
       doc = new Y.Doc();
     }
-    if (!state || cellsOf(doc).length + metaOf(doc).size === 0) notebookToDoc(nb, doc);
+    // State kept by an older version: cells in one array, moved into the map and order of today's layout.
+    migrateDoc(doc);
+    if (!state || cellMapOf(doc).size + metaOf(doc).size === 0) notebookToDoc(nb, doc);
     // The file as last written with this state: what the file says now beyond it (changed while the server was
     // stopped) merges in below, as any change on disk does.
     const base = new Y.Doc();
@@ -169,6 +171,8 @@ export class LiveNotebooks {
     } catch (e) {
       throw new Error(`not a valid document update: ${(e as Error).message}`);
     }
+    // A page still running an older version wrote cells the old way: moved at once, for everyone.
+    migrateDoc(l.doc);
   }
 
   async awarenessUpdate(name: string, update: Uint8Array, socketId: string): Promise<void> {

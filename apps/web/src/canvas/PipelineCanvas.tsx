@@ -31,7 +31,7 @@ import {
 } from './graphOps.js';
 import { DRAG_TYPE, Palette } from './Palette.js';
 import { PipelineNode } from './PipelineNode.js';
-import { useGraphHistory } from './useGraphHistory.js';
+import { useGraphHistory, type SharedGraph } from './useGraphHistory.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import type { CanvasAction } from './shortcuts.js';
 import { useCanvasClipboard } from './useCanvasClipboard.js';
@@ -57,6 +57,8 @@ export interface PipelineCanvasProps {
   edgeRates?: ReadonlyMap<string, number>;
   /** The running job's busy share (0–1): sources show their backpressure from it. */
   busy?: number;
+  /** The graph is a pipeline cell's in the notebook's shared document: undo undoes this browser's changes only. */
+  shared?: SharedGraph;
 }
 
 const nodeTypes = { pipeline: PipelineNode };
@@ -81,12 +83,12 @@ export function PipelineCanvas(props: PipelineCanvasProps) {
   );
 }
 
-function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDeploy, onStop, catalog = builtinCatalog, onSelectNode, edgeRates, busy }: PipelineCanvasProps) {
+function CanvasInner({ graph: input, onChange, readOnly = false, metrics, onDeploy, onStop, catalog = builtinCatalog, onSelectNode, edgeRates, busy, shared }: PipelineCanvasProps) {
   const graph = useMemo(() => normalizeGraph(input), [input]);
   const rf = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const flowArea = useRef<HTMLDivElement>(null);
-  const { current, canUndo, canRedo, commit, move, step } = useGraphHistory(graph, onChange);
+  const { current, canUndo, canRedo, commit, move, step } = useGraphHistory(graph, onChange, shared);
   const [picked, setSelection] = useState<Selection>(NOTHING);
   // Undo, redo or a parent's change can remove selected elements: the selection is what still exists.
   const selection = useMemo<Selection>(() => {

@@ -1,4 +1,6 @@
-import { useCallback, useRef, useState, type MutableRefObject } from 'react';
+import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 'react';
+import * as Y from 'yjs';
+import { cellMapOf, cellOf } from '@flowbook/protocol';
 import type { PipelineGraph } from './engine.js';
 import { emptyHistory, record, redo, undo, type History } from './history.js';
 
@@ -15,8 +17,86 @@ export interface GraphHistory {
   step(direction: 'undo' | 'redo'): boolean;
 }
 
-/** The canvas's edits of its graph and their undo/redo history (history.ts); the parent owns the graph (`onChange`). */
-export function useGraphHistory(graph: PipelineGraph, onChange: (next: PipelineGraph) => void): GraphHistory {
+/**
+ * A pipeline cell's graph in the notebook's shared document (co-editing): the parent's `onChange` writes it there with
+ * `origin`, the origin of this browser's own changes.
+ */
+export interface SharedGraph {
+  doc: Y.Doc;
+  cellId: string;
+  origin: unknown;
+}
+
+/**
+ * The canvas's edits of its graph and their undo/redo history; the parent owns the graph (`onChange`). Co-edited (a
+ * `shared` graph), undo is Yjs' UndoManager of this browser's own changes to the cell: someone else's move of another
+ * node meanwhile stays. Otherwise (the pipeline page, tests), snapshots of history.ts.
+ */
+export function useGraphHistory(graph: PipelineGraph, onChange: (next: PipelineGraph) => void, shared?: SharedGraph): GraphHistory {
+  const snapshots = useSnapshotHistory(graph, onChange);
+  const yjs = useSharedHistory(graph, onChange, shared);
+  return yjs ?? snapshots;
+}
+
+function useSharedHistory(graph: PipelineGraph, onChange: (next: PipelineGraph) => void, shared: SharedGraph | undefined): GraphHistory | undefined {
+  const current = useRef(graph);
+  current.current = graph;
+  const [undo, setUndo] = useState<Y.UndoManager>();
+  const [, setTick] = useState(0);
+  const dragging = useRef(false);
+  const { doc, cellId, origin } = shared ?? {};
+  useEffect(() => {
+    const cell = doc && cellMapOf(doc).get(cellId!);
+    if (!(cell instanceof Y.Map)) return;
+    // Edits within a second of each other (typing a name, the steps of a drag) are one step.
+    const um = new Y.UndoManager(cell, { trackedOrigins: new Set([origin]), captureTimeout: 1000 });
+    const changed = () => setTick((t) => t + 1);
+    um.on('stack-item-added', changed);
+    um.on('stack-item-popped', changed);
+    um.on('stack-cleared', changed);
+    setUndo(um);
+    return () => {
+      um.destroy();
+      setUndo(undefined);
+    };
+  }, [doc, cellId, origin]);
+  if (!undo || !doc) return undefined;
+  return {
+    current,
+    canUndo: undo.canUndo(),
+    canRedo: undo.canRedo(),
+    commit(next) {
+      if (next === current.current) return;
+      current.current = next;
+      onChange(next);
+    },
+    move(next, isDragging) {
+      // A drag is one step: what came before it is not joined to it, nor what comes after.
+      if (isDragging && !dragging.current) undo.stopCapturing();
+      dragging.current = isDragging;
+      current.current = next;
+      onChange(next);
+      if (!isDragging) undo.stopCapturing();
+    },
+    step(direction) {
+      const item = direction === 'undo' ? undo.undo() : undo.redo();
+      undo.stopCapturing();
+      if (!item) return false;
+      const g = readGraph(doc, cellId!);
+      if (g) current.current = g;
+      return true;
+    },
+  };
+}
+
+/** The cell's graph as the document has it now (after an undo: the page renders it from the document). */
+function readGraph(doc: Y.Doc, cellId: string): PipelineGraph | undefined {
+  const m = cellMapOf(doc).get(cellId);
+  const c = m && (cellOf(m) as { graph?: PipelineGraph });
+  return c?.graph;
+}
+
+function useSnapshotHistory(graph: PipelineGraph, onChange: (next: PipelineGraph) => void): GraphHistory {
   const current = useRef(graph);
   current.current = graph;
   const [history, setHistory] = useState<History<PipelineGraph>>(emptyHistory);

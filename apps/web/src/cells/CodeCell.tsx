@@ -1,14 +1,11 @@
-import Editor, { type OnMount } from '@monaco-editor/react';
+import Editor from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
-import { useEffect, useRef, useState } from 'react';
 import type { ChartSettings, CodeCell as CodeCellModel } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
-import { showErrorMarker } from './errorMarker.js';
 import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
 import { TypeErrorsAtRun, useTypeErrorsAtRun } from './TypeErrorsAtRun.js';
-import { useNotebookDoc } from '../collab/useNotebookDoc.js';
-import { sourceText, useMonacoBinding } from '../collab/useMonacoBinding.js';
+import { useCellEditor } from './useCellEditor.js';
 
 interface Props {
   cell: CodeCellModel;
@@ -48,35 +45,9 @@ const EDITOR_LANGUAGE: Record<CodeCellModel['language'], string> = {
  * of another language (imported) has no run controls, and a banner says it needs porting.
  */
 export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor }: Props) {
-  // Monaco's commands are registered once at mount: they call the latest props through refs.
-  const onRunRef = useRef(onRun);
-  onRunRef.current = onRun;
-  const onAdvanceRef = useRef(onRunAndAdvance);
-  onAdvanceRef.current = onRunAndAdvance;
-  const onEditorRef = useRef(onEditor);
-  onEditorRef.current = onEditor;
-  useEffect(() => () => onEditorRef.current(undefined), []);
   const lines = cell.source.split('\n').length;
-  const [mounted, setMounted] = useState<Parameters<OnMount>>();
-  // Co-editing: the editor is bound to the cell's text in the shared document (collab/), not driven by `value`.
-  const doc = useNotebookDoc(notebook);
-  const text = sourceText(doc, cell.id);
-  useMonacoBinding(doc, text, cell.id, mounted?.[0], mounted?.[1]);
-  useEffect(() => {
-    if (mounted) showErrorMarker(mounted[1], mounted[0], run?.error);
-  }, [mounted, run?.error]);
+  const { mounted, editorProps } = useCellEditor({ notebook, cellId: cell.id, source: cell.source, readOnly, runError: run?.error, onRun, onRunAndAdvance, onEditor, onSource: onChange });
   const typeErrors = useTypeErrorsAtRun(mounted?.[0], mounted?.[1], run?.startedAt);
-  const onMount: OnMount = (editor, monaco) => {
-    setMounted([editor, monaco]);
-    // Shift+Enter runs the cell and moves on, as in Jupyter; Ctrl/Cmd+Enter runs it in place. Actions, not addCommand:
-    // addCommand's keybindings are global to all editors of the page, so every cell would run the last-mounted one.
-    const actions = [
-      editor.addAction({ id: 'flowbook.runAndAdvance', label: 'Run cell and select the next', keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter], run: () => onAdvanceRef.current() }),
-      editor.addAction({ id: 'flowbook.run', label: 'Run cell', keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => onRunRef.current() }),
-    ];
-    editor.onDidDispose(() => actions.forEach((a) => a.dispose()));
-    onEditorRef.current(editor);
-  };
   const runnable = cell.language === 'typescript';
   return (
     <div className="code-cell">
@@ -90,12 +61,7 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
         <Editor
           language={EDITOR_LANGUAGE[cell.language]}
           path={`file:///cells/${cell.id}.${runnable ? 'ts' : cell.language}`}
-          defaultValue={cell.source}
-          value={text ? undefined : cell.source}
-          onChange={(v) => onChange(v ?? '')}
-          onMount={onMount}
-          // fixedOverflowWidgets: completion and hover popups may leave the cell instead of being cut off by its edges.
-          options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true, fixedOverflowWidgets: true }}
+          {...editorProps}
         />
       </div>
       {runnable && run?.startedAt !== undefined && <TypeErrorsAtRun cellId={cell.id} errors={typeErrors} />}

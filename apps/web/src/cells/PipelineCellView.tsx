@@ -7,6 +7,8 @@ import { validatePipeline } from '../canvas/validation.js';
 import { TapPanel } from '../jobs/TapPanel.js';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { RunBar } from './RunBar.js';
+import { useNotebookDoc } from '../collab/useNotebookDoc.js';
+import { LOCAL } from '../collab/NotebookDocClient.js';
 import { CellOutputs } from './CellOutputs.js';
 
 interface Props {
@@ -41,6 +43,8 @@ function exportPipeline(cell: PipelineCell): void {
 
 export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGraph, onChartChange, onRun, onCancel, onResume }: Props) {
   const running = run?.status === 'running' || run?.status === 'pending';
+  // Co-edited: the canvas's undo is of this browser's own changes to the graph in the shared document.
+  const doc = useNotebookDoc(notebook);
   const [tapped, setTapped] = useState<string>();
   const [importError, setImportError] = useState<string>();
   const rates = useEdgeRates(running ? run?.operators : undefined);
@@ -87,6 +91,7 @@ export function PipelineCellView({ cell, run, notebook, readOnly, canRun, onGrap
           {...(rates ? { edgeRates: rates } : {})}
           {...(running && run?.busy !== undefined ? { busy: run.busy } : {})}
           onSelectNode={setTapped}
+          {...(doc?.loaded ? { shared: { doc: doc.doc, cellId: cell.id, origin: LOCAL } } : {})}
         />
       </div>
       {running && !tapped && <p className="muted pipeline-hint">Select a node to open its live data tap.</p>}

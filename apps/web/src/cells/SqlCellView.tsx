@@ -1,9 +1,9 @@
-import Editor, { type OnMount } from '@monaco-editor/react';
+import Editor from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import type { ChartSettings, SqlCell, SqlMode } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
-import { showErrorMarker } from './errorMarker.js';
+import { useCellEditor } from './useCellEditor.js';
 import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
 import { sqlRows } from './sqlResult.js';
@@ -36,31 +36,24 @@ const MODES: { mode: SqlMode; label: string; title: string }[] = [
  * the result through the same charts as a code cell's sinks.
  */
 export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor }: Props) {
-  const onRunRef = useRef(onRun);
-  onRunRef.current = onRun;
-  const onAdvanceRef = useRef(onRunAndAdvance);
-  onAdvanceRef.current = onRunAndAdvance;
-  const onEditorRef = useRef(onEditor);
-  onEditorRef.current = onEditor;
-  useEffect(() => () => onEditorRef.current(undefined), []);
-  const [mounted, setMounted] = useState<Parameters<OnMount>>();
-  useEffect(() => {
-    if (mounted) showErrorMarker(mounted[1], mounted[0], run?.error);
-  }, [mounted, run?.error]);
-  const onMount: OnMount = (editor, monaco) => {
-    setMounted([editor, monaco]);
-    registerSqlCompletion(monaco);
-    // The catalog comes from the saved SQL cells: fetched when an editor is focused, so tables made above are known.
-    const refresh = () => void refreshSqlCatalog(notebook).catch(() => undefined);
-    refresh();
-    editor.onDidFocusEditorText(refresh);
-    const actions = [
-      editor.addAction({ id: 'flowbook.runAndAdvance', label: 'Run cell and select the next', keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter], run: () => onAdvanceRef.current() }),
-      editor.addAction({ id: 'flowbook.run', label: 'Run cell', keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => onRunRef.current() }),
-    ];
-    editor.onDidDispose(() => actions.forEach((a) => a.dispose()));
-    onEditorRef.current(editor);
-  };
+  const { editorProps } = useCellEditor({
+    notebook,
+    cellId: cell.id,
+    source: cell.source,
+    readOnly,
+    runError: run?.error,
+    onRun,
+    onRunAndAdvance,
+    onEditor,
+    onSource: (source) => onChange({ source }),
+    onMount: (editor, monaco) => {
+      registerSqlCompletion(monaco);
+      // The catalog comes from the saved SQL cells: fetched when an editor is focused, so tables made above are known.
+      const refresh = () => void refreshSqlCatalog(notebook).catch(() => undefined);
+      refresh();
+      editor.onDidFocusEditorText(refresh);
+    },
+  });
   // The rows the charts see: the changelog applied (update, single) or every row (append).
   const shown = useMemo(
     () => run && { ...run, results: Object.fromEntries(Object.entries(run.results).map(([sink, r]) => [sink, { rows: sqlRows(r.rows, cell.mode), total: r.total }])) },
@@ -104,10 +97,7 @@ export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChan
         <Editor
           language="sql"
           path={`file:///cells/${cell.id}.sql`}
-          value={cell.source}
-          onChange={(v) => onChange({ source: v ?? '' })}
-          onMount={onMount}
-          options={{ minimap: { enabled: false }, fontSize: 13, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2, renderLineHighlightOnlyWhenFocus: true }}
+          {...editorProps}
         />
       </div>
       {cell.mode === 'single' ? (

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
-import { applyNotebook, cellOf, cellsOf, metaOf, type Cell, type DocSaved, type DocUpdate, type Notebook } from '@flowbook/protocol';
+import { applyNotebook, cellMapOf, cellOf, cellsOf, metaOf, orderOf, type Cell, type DocSaved, type DocUpdate, type Notebook } from '@flowbook/protocol';
 import type { FlowbookSocket } from '../api/socket.js';
 
 /** Origin of this browser's own changes through the page (cell operations, forms, markdown): what its undo undoes. */
@@ -31,7 +31,7 @@ export class NotebookDocClient {
   state: DocState = 'connecting';
   error: string | undefined;
   private pending = 0;
-  /** While listeners are told of a change: it was only someone else's typing (see useNotebookFile). */
+  /** While listeners are told of a change: it was only typing into texts (see useNotebookFile). */
   textOnly = false;
   private listeners = new Set<() => void>();
   private readonly cache = new WeakMap<Y.Map<unknown>, Cell>();
@@ -42,10 +42,10 @@ export class NotebookDocClient {
     readonly name: string,
     private readonly socket: FlowbookSocket,
   ) {
-    this.undo = new Y.UndoManager([cellsOf(this.doc), metaOf(this.doc)], { trackedOrigins: new Set([LOCAL]), captureTimeout: 600 });
+    this.undo = new Y.UndoManager([cellMapOf(this.doc), orderOf(this.doc), metaOf(this.doc)], { trackedOrigins: new Set([LOCAL]), captureTimeout: 600 });
     // Which cells changed: their cached plain copies are dropped, the others are reused (React skips them).
     this.doc.on('afterTransaction', (tr: Y.Transaction) => {
-      const cells = cellsOf(this.doc);
+      const cells = cellMapOf(this.doc);
       for (const type of tr.changedParentTypes.keys()) {
         let t: Y.AbstractType<unknown> | null = type as Y.AbstractType<unknown>;
         while (t && t._item && t.parent !== cells) t = t.parent as Y.AbstractType<unknown> | null;
@@ -53,8 +53,9 @@ export class NotebookDocClient {
       }
       if (tr.changed.size > 0 || tr.changedParentTypes.size > 0) {
         this.notebook = undefined;
-        // Someone else typing: only texts changed, which bound editors show by themselves (y-monaco).
-        this.textOnly = !tr.local && [...tr.changed.keys()].every((t) => t instanceof Y.Text);
+        // Typing (someone else's, or this browser's in a bound editor): only texts changed, which the bound editors
+        // show by themselves (y-monaco). The page's own operations (origin LOCAL) are not.
+        this.textOnly = tr.origin !== LOCAL && [...tr.changed.keys()].every((t) => t instanceof Y.Text);
         this.notify();
         this.textOnly = false;
       }

@@ -17,6 +17,8 @@ export function attachCursorStyles(client: NotebookDocClient): () => void {
   style.dataset.collabCursors = client.name;
   document.head.appendChild(style);
   const render = () => {
+    // Awareness changes with every cursor move of anyone; the rules only with who is there and their names. A new
+    // stylesheet makes the browser restyle the whole page (fifty editors): only when the rules differ.
     const rules: string[] = [];
     for (const [id, state] of client.awareness.getStates()) {
       if (id === client.doc.clientID) continue;
@@ -28,7 +30,8 @@ export function attachCursorStyles(client: NotebookDocClient): () => void {
         `.yRemoteSelectionHead-${id}::after{content:"${cssText(user?.name ?? 'someone')}";position:absolute;top:-1.1em;left:-2px;font-size:10px;line-height:1.1em;padding:0 3px;white-space:nowrap;color:#fff;background:${color};border-radius:2px 2px 2px 0;pointer-events:none;z-index:10}`,
       );
     }
-    style.textContent = rules.join('\n');
+    const text = rules.join('\n');
+    if (style.textContent !== text) style.textContent = text;
   };
   client.awareness.on('change', render);
   render();

@@ -2,14 +2,14 @@ import { useEffect } from 'react';
 import type * as Monaco from 'monaco-editor';
 import * as Y from 'yjs';
 import { MonacoBinding } from 'y-monaco';
-import { cellsOf } from '@flowbook/protocol';
+import { cellMapOf } from '@flowbook/protocol';
 import type { NotebookDocClient } from './NotebookDocClient.js';
 import { boundOf } from './useNotebookDoc.js';
 
 /** The Y.Text of a cell's source in the document, if the cell has one. */
 export function sourceText(client: NotebookDocClient | undefined, cellId: string): Y.Text | undefined {
   if (!client?.loaded) return undefined;
-  const m = cellsOf(client.doc).toArray().find((c) => c.get('id') === cellId);
+  const m = cellMapOf(client.doc).get(cellId);
   const t = m?.get('source');
   return t instanceof Y.Text ? t : undefined;
 }

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState, type MutableRefObject } from 
 import { boundOf, useNotebookDoc } from '../collab/useNotebookDoc.js';
 import type { NotebookDocClient } from '../collab/NotebookDocClient.js';
 
-/** Others' typing re-renders the page at most this often (their text is in the editors at once). */
+/** Typing (anyone's) re-renders the page at most this often (the text is in the bound editors at once). */
 export const TEXT_RENDER_MS = 250;
 
 /** 'saved', 'saving', 'unsaved', 'offline…', or why the last save failed ('not saved: …'). */
@@ -68,8 +68,8 @@ export function useNotebookFile(name: string, canWrite: () => boolean, onLoad: (
       }
       nbRef.current = client.current();
       if (frame) return;
-      // Others' typing shows in the bound editors at once; re-rendering the page for it (editor heights, markdown)
-      // can wait a little, so a page of many cells is not redrawn on every remote keystroke.
+      // Typing shows in the bound editors at once; re-rendering the page for it (editor heights, markdown) can wait a
+      // little, so a page of many cells is not redrawn on every keystroke, one's own or anyone else's.
       if (client.textOnly) slow ||= setTimeout(() => ((slow = undefined), (frame ||= requestAnimationFrame(render))), TEXT_RENDER_MS);
       else frame = requestAnimationFrame(render);
     };
