@@ -1074,7 +1074,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "connector": "kafka",
       "label": "Kafka",
       "group": "sources",
-      "description": "Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once sink",
+      "description": "Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once or exactly-once sink",
       "inputs": 0,
       "outputs": 1,
       "keyed": false,
@@ -1393,6 +1393,29 @@ export const BUILTIN_CATALOG: Catalog = {
                 "minimum": 0,
                 "maximum": 9007199254740991
               },
+              "deliveryGuarantee": {
+                "default": "at-least-once",
+                "description": "sink: exactly-once writes each checkpoint interval in a Kafka transaction, committed when the checkpoint completes",
+                "type": "string",
+                "enum": [
+                  "at-least-once",
+                  "exactly-once",
+                  "none"
+                ]
+              },
+              "transactionalIdPrefix": {
+                "description": "sink (exactly-once): transactional.id = <prefix>-<subtask index>; unique per job writing to the cluster",
+                "type": "string",
+                "minLength": 1,
+                "pattern": "^[\\w.-]+$"
+              },
+              "transactionTimeoutMs": {
+                "default": 60000,
+                "description": "sink (exactly-once): transaction.timeout.ms; longer than the checkpoint interval plus a restart, at most the broker's transaction.max.timeout.ms",
+                "type": "integer",
+                "exclusiveMinimum": 0,
+                "maximum": 9007199254740991
+              },
               "format": {
                 "default": "json",
                 "description": "value format: json, string or bytes",
@@ -1493,6 +1516,8 @@ export const BUILTIN_CATALOG: Catalog = {
           "topic": "output",
           "batchSize": 500,
           "lingerMs": 50,
+          "deliveryGuarantee": "at-least-once",
+          "transactionTimeoutMs": 60000,
           "format": "json"
         },
         "watermarkStrategy": {
@@ -4359,7 +4384,7 @@ export const BUILTIN_CATALOG: Catalog = {
       "connector": "kafka",
       "label": "Kafka",
       "group": "sinks",
-      "description": "Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once sink",
+      "description": "Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once or exactly-once sink",
       "inputs": 1,
       "outputs": 0,
       "keyed": "optional",
@@ -4678,6 +4703,29 @@ export const BUILTIN_CATALOG: Catalog = {
                 "minimum": 0,
                 "maximum": 9007199254740991
               },
+              "deliveryGuarantee": {
+                "default": "at-least-once",
+                "description": "sink: exactly-once writes each checkpoint interval in a Kafka transaction, committed when the checkpoint completes",
+                "type": "string",
+                "enum": [
+                  "at-least-once",
+                  "exactly-once",
+                  "none"
+                ]
+              },
+              "transactionalIdPrefix": {
+                "description": "sink (exactly-once): transactional.id = <prefix>-<subtask index>; unique per job writing to the cluster",
+                "type": "string",
+                "minLength": 1,
+                "pattern": "^[\\w.-]+$"
+              },
+              "transactionTimeoutMs": {
+                "default": 60000,
+                "description": "sink (exactly-once): transaction.timeout.ms; longer than the checkpoint interval plus a restart, at most the broker's transaction.max.timeout.ms",
+                "type": "integer",
+                "exclusiveMinimum": 0,
+                "maximum": 9007199254740991
+              },
               "format": {
                 "default": "json",
                 "description": "value format: json, string or bytes",
@@ -4720,6 +4768,8 @@ export const BUILTIN_CATALOG: Catalog = {
           "topic": "output",
           "batchSize": 500,
           "lingerMs": 50,
+          "deliveryGuarantee": "at-least-once",
+          "transactionTimeoutMs": 60000,
           "format": "json"
         }
       }
@@ -5404,7 +5454,7 @@ export const BUILTIN_CATALOG: Catalog = {
     },
     {
       "name": "kafka",
-      "description": "Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once sink",
+      "description": "Apache Kafka topics: source with per-partition watermarks and checkpointed offsets, at-least-once or exactly-once sink",
       "source": true,
       "sink": true,
       "emitsWatermarks": true,
@@ -5728,6 +5778,29 @@ export const BUILTIN_CATALOG: Catalog = {
             "description": "sink: a partial batch is sent after this many ms",
             "type": "integer",
             "minimum": 0,
+            "maximum": 9007199254740991
+          },
+          "deliveryGuarantee": {
+            "default": "at-least-once",
+            "description": "sink: exactly-once writes each checkpoint interval in a Kafka transaction, committed when the checkpoint completes",
+            "type": "string",
+            "enum": [
+              "at-least-once",
+              "exactly-once",
+              "none"
+            ]
+          },
+          "transactionalIdPrefix": {
+            "description": "sink (exactly-once): transactional.id = <prefix>-<subtask index>; unique per job writing to the cluster",
+            "type": "string",
+            "minLength": 1,
+            "pattern": "^[\\w.-]+$"
+          },
+          "transactionTimeoutMs": {
+            "default": 60000,
+            "description": "sink (exactly-once): transaction.timeout.ms; longer than the checkpoint interval plus a restart, at most the broker's transaction.max.timeout.ms",
+            "type": "integer",
+            "exclusiveMinimum": 0,
             "maximum": 9007199254740991
           },
           "format": {
