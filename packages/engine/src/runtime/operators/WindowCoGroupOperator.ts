@@ -36,6 +36,8 @@ export class WindowCoGroupOperator extends WindowOperator {
   }
 
   override processElement(value: unknown, timestamp: number, input: number): void {
+    // On the fast paths the window operator hands a lone element to processBatch, which tags it (below).
+    if (this.takesBatches()) return super.processElement(value, timestamp, input);
     super.processElement({ side: input === 0 ? 0 : 1, value } satisfies Tagged, timestamp, input);
   }
 
