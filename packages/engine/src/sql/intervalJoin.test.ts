@@ -3,30 +3,13 @@ import '../connectors/index.js';
 import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
 import { Schema } from '../table/Schema.js';
 import { StreamTableEnvironment } from '../table/StreamTableEnvironment.js';
-import { WatermarkStrategy } from '../time/WatermarkStrategy.js';
 import { parseStatements } from './catalog.js';
+import { punctuatedTable } from '../testing/punctuatedTable.js';
 
 type Ev = { k: string; id: string; ts: number };
 
-/** A table whose watermark follows each row at ts - 1 (punctuated), so lateness is exact. */
-function setup(rows: Ev[]) {
-  const env = new StreamExecutionEnvironment();
-  env.setParallelism(1);
-  const tEnv = StreamTableEnvironment.create(env);
-  const stream = env.fromCollection(rows).assignTimestampsAndWatermarks(
-    WatermarkStrategy.forGenerator<Ev>(() => {
-      let max = -Infinity;
-      return {
-        onEvent: (_e, ts, out) => {
-          if (ts > max) out.emitWatermark((max = ts) - 1);
-        },
-        onPeriodicEmit: () => {},
-      };
-    }).withTimestampAssigner((e) => e.ts),
-  );
-  tEnv.createTemporaryView('T', stream, Schema.newBuilder().column('k', 'STRING').column('id', 'STRING').columnByMetadata('rowtime', 'TIMESTAMP(3)').watermark('rowtime', 'SOURCE_WATERMARK()').build());
-  return tEnv;
-}
+/** Table T(k, id, rowtime) with a punctuated watermark ts - 1 after each row: lateness is exact. */
+const setup = (rows: Ev[]) => punctuatedTable(rows, [['k', 'STRING'], ['id', 'STRING']]);
 
 const q = (bounds: string) => `SELECT l.id AS lid, r.id AS rid FROM T AS l JOIN T AS r ON l.k = r.k AND ${bounds}`;
 

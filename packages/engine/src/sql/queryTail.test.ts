@@ -1,33 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../connectors/index.js';
-import { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
-import { Schema } from '../table/Schema.js';
-import { StreamTableEnvironment } from '../table/StreamTableEnvironment.js';
-import { WatermarkStrategy } from '../time/WatermarkStrategy.js';
 import { parseStatements } from './catalog.js';
+import { punctuatedTable } from '../testing/punctuatedTable.js';
 import { SqlError } from './SqlError.js';
 
 type Ev = { k: string; v: number; ts: number };
 
 /** Table T(k, v, rowtime) with a punctuated watermark ts - 1 after each row: lateness is exact. */
-function setup(rows: Ev[]) {
-  const env = new StreamExecutionEnvironment();
-  env.setParallelism(1);
-  const tEnv = StreamTableEnvironment.create(env);
-  const stream = env.fromCollection(rows).assignTimestampsAndWatermarks(
-    WatermarkStrategy.forGenerator<Ev>(() => {
-      let max = -Infinity;
-      return {
-        onEvent: (_e, ts, out) => {
-          if (ts > max) out.emitWatermark((max = ts) - 1);
-        },
-        onPeriodicEmit: () => {},
-      };
-    }).withTimestampAssigner((e) => e.ts),
-  );
-  tEnv.createTemporaryView('T', stream, Schema.newBuilder().column('k', 'STRING').column('v', 'INT').columnByMetadata('rowtime', 'TIMESTAMP(3)').watermark('rowtime', 'SOURCE_WATERMARK()').build());
-  return tEnv;
-}
+const setup = (rows: Ev[]) => punctuatedTable(rows, [['k', 'STRING'], ['v', 'INT']]);
 
 const rows: Ev[] = [
   { k: 'a', v: 3, ts: 3000 },
