@@ -3,9 +3,8 @@ import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescrip
 import type { Rel } from './planner.js';
 import { rowComparator, type SortKey } from './sort.js';
 import type { Row } from './tableConnectors.js';
-import { lazyRel } from './union.js';
+import { indent, lazyRel } from './rel.js';
 
-const indent = (s: string) => s.split('\n').map((l) => '  ' + l).join('\n');
 
 type Held = { rows: Row[]; seq: number };
 

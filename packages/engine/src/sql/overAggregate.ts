@@ -7,9 +7,8 @@ import type { Rel } from './planner.js';
 import { SqlError } from './SqlError.js';
 import type { Row } from './tableConnectors.js';
 import type { Column } from './types.js';
-import { lazyRel } from './union.js';
+import { indent, lazyRel } from './rel.js';
 
-const indent = (s: string) => s.split('\n').map((l) => '  ' + l).join('\n');
 const strip = (e: unknown): string => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
 type Frame = NonNullable<Over['frame']>;
 

@@ -12,6 +12,7 @@ import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggS
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { AGGREGATES, compileExpr, compileJs, compilePiece, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
+import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
@@ -110,7 +111,6 @@ export interface PlannerOptions {
   stateTtlMs?: number;
 }
 
-const indent = (s: string) => s.split('\n').map((l) => '  ' + l).join('\n');
 const strip = (e: unknown): string => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
 const posOf = (e: { pos?: { line: number; column: number } }) => e.pos;
 
@@ -181,15 +181,7 @@ export class Planner {
 
   /** A relation whose stream is built when first used (a TVF's rows are only built if something reads them). */
   private derive(base: Rel, build: () => DataStream<Row>, explain: string, columns = base.columns, updating = base.updating): Rel {
-    let s: DataStream<Row> | undefined;
-    return {
-      get stream() {
-        return (s ??= build());
-      },
-      columns,
-      updating,
-      explain,
-    };
+    return lazyRel(build, columns, updating, explain);
   }
 
   /** A relation that is a Calc: built (filter, map) only when its stream is used, and fusable with a Calc after it. */

@@ -4,7 +4,8 @@ import type { Planner, Rel } from './planner.js';
 import { temporalSort, type SortKey } from './sort.js';
 import { SqlError } from './SqlError.js';
 import type { Row } from './tableConnectors.js';
-import { distinct, lazyRel, unionAll } from './union.js';
+import { lazyRel } from './rel.js';
+import { distinct, unionAll } from './union.js';
 
 /**
  * Plans what follows a SELECT's core: UNION [ALL], DISTINCT, ORDER BY and LIMIT, with Flink's streaming rules:

@@ -2,9 +2,8 @@ import type { Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } f
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import type { Rel } from './planner.js';
 import type { Row } from './tableConnectors.js';
-import { lazyRel } from './union.js';
+import { indent, lazyRel } from './rel.js';
 
-const indent = (s: string) => s.split('\n').map((l) => '  ' + l).join('\n');
 
 /** One ORDER BY key over a planned relation's column. */
 export interface SortKey {

@@ -2,24 +2,12 @@ import type { Collector, KeyedProcessContext, RuntimeContext } from '../api/func
 import type { DataStream } from '../api/DataStream.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import type { Rel } from './planner.js';
+import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import type { Row } from './tableConnectors.js';
 import type { Column } from './types.js';
 
-const indent = (s: string) => s.split('\n').map((l) => '  ' + l).join('\n');
 
-/** A relation whose stream is built on first use, as the planner's relations are. */
-export function lazyRel(build: () => DataStream<Row>, columns: Column[], updating: boolean, explain: string): Rel {
-  let s: DataStream<Row> | undefined;
-  return {
-    get stream() {
-      return (s ??= build());
-    },
-    columns,
-    updating,
-    explain,
-  };
-}
 
 /**
  * UNION ALL (Flink's Union): the rows of both inputs, the right ones renamed by position to the left's column names.
