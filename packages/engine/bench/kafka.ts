@@ -16,6 +16,8 @@ import { getConnector, registerConnector } from '../src/connectors/registry.js';
 import { kafkaConnector } from '../src/connectors/kafka/index.js';
 import { KafkaSink, KafkaSource, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy, type KafkaRecord } from '../src/index.js';
 import { startApacheKafkaBroker } from '../src/testing/apacheKafkaBroker.js';
+import { createTopic } from '../src/testing/kafkaTopics.js';
+import { kafkajsAlone, span as spanOf, type Rate } from './kafkaAlone.js';
 import { KafkajsSourceFunction } from './kafkajsSource.js';
 
 const N = Number(process.env.KAFKA_BENCH_RECORDS ?? 200_000);
@@ -35,21 +37,7 @@ interface Trade {
 
 if (getConnector('kafka-kafkajs') === undefined) registerConnector({ ...kafkaConnector, name: 'kafka-kafkajs', createSource: (config) => new KafkajsSourceFunction(config) });
 
-/** Records per second of wall time, and this process's CPU time (user + system) per record over the same span. */
-interface Rate {
-  perSec: number;
-  cpuUs: number;
-}
-function span(): { end(): Rate } {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  return {
-    end() {
-      const used = process.cpuUsage(cpu);
-      return { perSec: (N / (performance.now() - wall)) * 1000, cpuUs: (used.user + used.system) / N };
-    },
-  };
-}
+const span = () => spanOf(N);
 
 // The broker with its full JIT (not the quick-start flags of tests): it should not be what squeezes the ratios.
 const broker = await startApacheKafkaBroker({ heapMb: 1024, quickStart: false, partitions: PARTITIONS, startTimeoutMs: 180_000 });
@@ -64,26 +52,9 @@ const checkSum = (sum: number, who: string) => {
 };
 
 /** (a) kafkajs alone: one consumer in its own group, parsing every value, until all N are read. */
-async function kafkajsAlone(): Promise<Rate> {
-  const consumer = kafka.consumer({ groupId: `bench-plain-${Math.random()}`, maxWaitTimeInMs: FETCH.maxWaitMs, maxBytes: FETCH.maxBytes, maxBytesPerPartition: FETCH.maxBytesPerPartition });
-  await consumer.connect();
-  await consumer.subscribe({ topic: IN, fromBeginning: true });
-  let seen = 0;
+async function kafkajsAloneRate(): Promise<Rate> {
   let sum = 0;
-  let timing: ReturnType<typeof span> | undefined;
-  const rate = await new Promise<Rate>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        timing ??= span();
-        for (const m of batch.messages) {
-          sum += (JSON.parse(m.value!.toString()) as Trade).price;
-          seen++;
-        }
-        if (seen >= N) resolve(timing.end());
-      },
-    });
-  });
-  await consumer.disconnect();
+  const rate = await kafkajsAlone(kafka, IN, N, FETCH, (t) => (sum += (t as Trade).price));
   checkSum(sum, 'kafkajs');
   return rate;
 }
@@ -170,10 +141,7 @@ const median = (xs: number[]) => {
 };
 
 try {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [IN, OUT].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })), waitForLeaders: true });
-  await admin.disconnect();
+  for (const topic of [IN, OUT]) await createTopic(kafka, topic, PARTITIONS);
   // N records across the partitions, event time advancing 1 ms per record; idempotent, so a retry writes nothing twice.
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
@@ -189,7 +157,7 @@ try {
   await producer.disconnect();
 
   const cases: [string, () => Promise<Rate & { windows?: number }>][] = [
-    ['(a) kafkajs alone', kafkajsAlone],
+    ['(a) kafkajs alone', kafkajsAloneRate],
     ['(b) @platformatic/kafka alone', platformaticAlone],
     ['(c) job, kafkajs source, p=1', () => job('kafka-kafkajs', 1)],
     ['(c) job, kafkajs source, p=2', () => job('kafka-kafkajs', 2)],

@@ -7,6 +7,7 @@ import { Consumer as PConsumer, Producer as PProducer, stringSerializers } from 
 import { Kafka, logLevel } from 'kafkajs';
 import { writeFileSync } from 'node:fs';
 import { startApacheKafkaBroker } from '../src/testing/apacheKafkaBroker.js';
+import { kafkajsAlone, span as spanOf, type Rate } from './kafkaAlone.js';
 
 const N = Number(process.env.KAFKA_CLIENTS_RECORDS ?? 500_000);
 const ROUNDS = Number(process.env.KAFKA_CLIENTS_ROUNDS ?? 5);
@@ -47,51 +48,21 @@ const admin = kafka.admin();
 const run = Date.now().toString(36);
 const IN = `clients-in-${run}`;
 
-/** Records per second of wall time, and this process's CPU time (user + system) per record over the same span. */
-interface Rate {
-  perSec: number;
-  cpuUs: number;
-}
-/** Starts a span: its end() gives the Rate of N records. CPU time is less disturbed than wall time by the other
- * processes on a shared machine, and it leaves out the broker's own work. */
-function span(): { end(): Rate } {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  return {
-    end() {
-      const ms = performance.now() - wall;
-      const used = process.cpuUsage(cpu);
-      return { perSec: (N / ms) * 1000, cpuUs: (used.user + used.system) / N };
-    },
-  };
-}
+const span = () => spanOf(N);
 function check(qty: number, seen: number, who: string): void {
   if (seen !== N || qty !== expectedQty) throw new Error(`${who} read ${seen} records (qty ${qty}), expected ${N} (qty ${expectedQty})`);
 }
 
 // ---- consumers: each reads IN from the start until N records are parsed ----
 
-/** kafkajs: consumer group, eachBatch (what Flowbook's KafkaSource uses today). */
+/** kafkajs: consumer group, eachBatch (what Flowbook's KafkaSource used before @platformatic/kafka). */
 async function kafkajsEachBatch(): Promise<Rate> {
-  const consumer = kafka.consumer({ groupId: `kjs-${Math.random()}`, maxBytes: FETCH.maxBytes, maxBytesPerPartition: FETCH.maxBytesPerPartition, minBytes: FETCH.minBytes, maxWaitTimeInMs: FETCH.maxWaitTime });
-  await consumer.connect();
-  await consumer.subscribe({ topic: IN, fromBeginning: true });
   let seen = 0;
   let qty = 0;
-  let timing: ReturnType<typeof span> | undefined;
-  const rate = await new Promise<Rate>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        timing ??= span();
-        for (const m of batch.messages) {
-          qty += (JSON.parse(m.value as unknown as string) as Trade).qty;
-          seen++;
-        }
-        if (seen >= N) resolve(timing.end());
-      },
-    });
+  const rate = await kafkajsAlone(kafka, IN, N, { maxWaitMs: FETCH.maxWaitTime, maxBytes: FETCH.maxBytes, maxBytesPerPartition: FETCH.maxBytesPerPartition, minBytes: FETCH.minBytes }, (t) => {
+    qty += (t as Trade).qty;
+    seen++;
   });
-  await consumer.disconnect();
   check(qty, seen, 'kafkajs eachBatch');
   return rate;
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApacheKafkaBroker, type ApacheKafkaBroker } from './apacheKafkaBroker.js';
+import { createTopic } from './kafkaTopics.js';
 
 let broker: ApacheKafkaBroker | undefined;
 let kafka: Kafka;
@@ -18,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker?.stop();
 });
-
-async function createTopic(topic: string, numPartitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true })).toBe(true);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 /** Reads `topic` from the start in a fresh group until `until(values)` holds; returns the values in offset order. */
 async function readAll(topic: string, readUncommitted: boolean, until: (values: string[]) => boolean): Promise<string[]> {
@@ -57,7 +48,7 @@ async function readAll(topic: string, readUncommitted: boolean, until: (values: 
 describe('Apache Kafka broker (real, KRaft)', () => {
   it('a read_committed consumer sees committed transactions and not aborted ones', async () => {
     const topic = `tx-${Date.now()}`;
-    await createTopic(topic, 1);
+    await createTopic(kafka, topic, 1);
     const producer = kafka.producer({ transactionalId: `tx-test-${Date.now()}`, idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     try {
@@ -82,7 +73,7 @@ describe('Apache Kafka broker (real, KRaft)', () => {
   it('two consumers of one group split the partitions; when one leaves, the other gets them all', async () => {
     const topic = `group-${Date.now()}`;
     const groupId = `group-${Math.random()}`;
-    await createTopic(topic, 4);
+    await createTopic(kafka, topic, 4);
     const assigned = new Map<Consumer, number[][]>();
     const received = new Map<Consumer, Set<number>>();
     const join = async (): Promise<Consumer> => {
@@ -135,7 +126,7 @@ describe('Apache Kafka broker (real, KRaft)', () => {
   // for — a transactional sink (commit, abort) and a source reading record batches by Fetch from explicit offsets.
   it('@platformatic/kafka: transactional sends, read back by Fetch (read_committed) from offset 0', async () => {
     const topic = `ptx-${Date.now()}`;
-    await createTopic(topic, 1);
+    await createTopic(kafka, topic, 1);
     const producer = new PProducer({ clientId: 'flowbook-test', bootstrapBrokers: [broker!.bootstrap], serializers: stringSerializers, idempotent: true, transactionalId: `ptx-${Date.now()}` });
     try {
       for (const [values, commit] of [[['a1', 'a2'], true], [['x1', 'x2', 'x3'], false], [['b1'], true]] as const) {

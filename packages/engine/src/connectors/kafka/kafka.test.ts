@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointCoordinator } from '../../checkpoint/CheckpointCoordinator.js';
 import { FsCheckpointStorage } from '../../checkpoint/CheckpointStorage.js';
@@ -21,6 +21,7 @@ import { Job } from '../../runtime/Job.js';
 import { getConnector, registerConnector } from '../registry.js';
 import type { SinkContext, SourceContext } from '../SourceFunction.js';
 import type { ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
+import { createTopic, retry, withAdmin } from '../../testing/kafkaTopics.js';
 import { sharedApacheKafkaBroker } from '../../testing/sharedKafkaBroker.js';
 import { kafkaConnector, KafkaSink, KafkaSinkWriter, KafkaSource, KafkaSourceFunction, PartitionWatermarks, type KafkaRecord, type KafkaSourceConfig } from './index.js';
 
@@ -32,53 +33,11 @@ let seq = 0;
 const unique = (name: string) => `${name}-${process.pid}-${++seq}`;
 const T0 = 1_700_000_000_000;
 
-/**
- * A new topic, created before anything is produced: a produce that auto-creates one races the leader election, and
- * kafkajs' retry of a partly written request then duplicates records.
- */
+/** A new topic of its own for a test. */
 async function newTopic(name: string, numPartitions = 4): Promise<string> {
   const topic = unique(name);
-  await withAdmin((a) => a.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: false }));
-  await waitForLeaders(topic, numPartitions);
+  await createTopic(kafka, topic, numPartitions);
   return topic;
-}
-
-/** Not kafkajs' waitForLeaders: it gives up when the broker does not know the topic yet (tests create them concurrently). */
-async function waitForLeaders(topic: string, numPartitions: number): Promise<void> {
-  await retry(
-    () =>
-      withAdmin(async (a) => {
-        const [t] = (await a.fetchTopicMetadata({ topics: [topic] })).topics;
-        if (t?.partitions.length !== numPartitions || t.partitions.some((p) => p.leader < 0)) throw new Error(`${topic} has no leaders yet`);
-      }),
-    50,
-  );
-}
-
-/**
- * A kafkajs admin of its own: one admin refreshes metadata for every topic it has touched, and a topic another test is
- * creating at that moment fails the refresh (UNKNOWN_TOPIC_OR_PARTITION).
- */
-async function withAdmin<T>(f: (a: Admin) => Promise<T>): Promise<T> {
-  const a = kafka.admin();
-  await a.connect();
-  try {
-    return await f(a);
-  } finally {
-    await a.disconnect();
-  }
-}
-
-/** Admin calls right after a topic change can meet metadata the broker has not settled yet. */
-async function retry<T>(f: () => Promise<T>, attempts = 10): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await f();
-    } catch (e) {
-      if (i >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }
 
 // Until connectors/index.ts registers it with the built-in connectors.
@@ -528,7 +487,7 @@ describe.concurrent('kafka connector (against a real Apache Kafka broker)', () =
     const client = env.executeAsync('kafka grow', { collect: (_s: string, v: unknown) => void seen.push(v as KafkaRecord) });
     try {
       await waitFor('the first 2 records', () => seen.length === 2);
-      await withAdmin((a) => a.createPartitions({ topicPartitions: [{ topic, count: 4 }] }));
+      await withAdmin(kafka, (a) => a.createPartitions({ topicPartitions: [{ topic, count: 4 }] }));
       await waitForLeaders(topic, 4);
       // Records written to the new partitions right away: read from startFrom ('earliest'), none lost.
       // A new producer: the shared one's metadata has 2 partitions, and kafkajs drops records for partitions it does not know.
@@ -536,7 +495,7 @@ describe.concurrent('kafka connector (against a real Apache Kafka broker)', () =
       await fresh.connect();
       await fresh.send({ topic, messages: [2, 3].map((p) => ({ partition: p, value: JSON.stringify({ p }) })) });
       await fresh.disconnect();
-      const written = await withAdmin((a) => a.fetchTopicOffsets(topic));
+      const written = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic));
       expect(written.map((o) => o.high)).toEqual(['1', '1', '1', '1']);
       await waitFor('the records of the new partitions', () => {
         if (client.job.status === 'failed') throw client.job.failureCause;
@@ -554,7 +513,7 @@ describe.concurrent('kafka connector (against a real Apache Kafka broker)', () =
     const groupId = `g-${topic}`;
     await producer.send({ topic, messages: Array.from({ length: 8 }, (_, i) => ({ partition: i % 4, value: JSON.stringify({ i }) })) });
     const committed = async () =>
-      Object.fromEntries((await retry(() => withAdmin((a) => a.fetchOffsets({ groupId, topics: [topic] }))))[0]!.partitions.map((p) => [p.partition, p.offset]));
+      Object.fromEntries((await retry(() => withAdmin(kafka, (a) => a.fetchOffsets({ groupId, topics: [topic] }))))[0]!.partitions.map((p) => [p.partition, p.offset]));
 
     const env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.fromSource(new KafkaSource(sourceConfig(topic, { valueOnly: true })), WatermarkStrategy.noWatermarks(), 'commits').sinkTo({ connector: 'collect', config: {} });

@@ -10,6 +10,7 @@ import { CheckpointCoordinator } from '../../checkpoint/CheckpointCoordinator.js
 import { FsCheckpointStorage } from '../../checkpoint/CheckpointStorage.js';
 import { executeGraph, RestartStrategies, StreamExecutionEnvironment, TumblingEventTimeWindows, type Job, type JobSnapshot, type RestartInfo } from '../../index.js';
 import type { ApacheKafkaBroker } from '../../testing/apacheKafkaBroker.js';
+import { createTopic } from '../../testing/kafkaTopics.js';
 import { sharedApacheKafkaBroker } from '../../testing/sharedKafkaBroker.js';
 import { getConnector, registerConnector } from '../registry.js';
 import type { SinkContext, SourceContext, SourceFunction } from '../SourceFunction.js';
@@ -30,16 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker?.stop();
 });
-
-async function createTopic(topic: string, numPartitions: number): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor: 1 }], waitForLeaders: true });
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -242,7 +233,7 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
 
   it('a windowed job with checkpoints and 2 sink subtasks: a read_committed reader sees each result exactly once', { timeout: 60_000 }, async () => {
     const topic = unique('eos-clean');
-    await createTopic(topic, 2);
+    await createTopic(kafka, topic, 2);
     const log = await reader(topic);
     const prefix = unique('clean');
     try {
@@ -275,7 +266,7 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
 
   it('a failure mid-run restarts from the checkpoint: read_committed sees each result once, read_uncommitted the aborted duplicates too', { timeout: 60_000 }, async () => {
     const topic = unique('eos-restart');
-    await createTopic(topic, 2);
+    await createTopic(kafka, topic, 2);
     const log = await reader(topic);
     try {
       // Readings 0..199: windows 0..18 fire (19 windows × 3 sensors), in the transaction of checkpoint 1.
@@ -313,7 +304,7 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
 
   it('restored at sink parallelism 1 from a checkpoint of parallelism 2: each result once for read_committed', { timeout: 60_000 }, async () => {
     const topic = unique('eos-rescale');
-    await createTopic(topic, 2);
+    await createTopic(kafka, topic, 2);
     const prefix = unique('rescale');
     const log = await reader(topic);
     try {
@@ -347,7 +338,7 @@ describe('KafkaSink EXACTLY_ONCE (real Apache Kafka)', () => {
 
   it('a restore writes a completed checkpoint\'s uncommitted transaction once, fences the old writer, and at another parallelism aborts a vanished subtask\'s transaction', { timeout: 60_000 }, async () => {
     const topic = unique('eos-recover');
-    await createTopic(topic, 1);
+    await createTopic(kafka, topic, 1);
     const prefix = unique('recover');
     const log = await reader(topic);
     const failures: unknown[] = [];
