@@ -8,7 +8,8 @@
 //   (d) the job with the engine's KafkaSource (@platformatic/kafka), parallelism 1 and 2.
 // Parallelism 2 runs both subtasks in this thread (env.execute; slot threads are measured by slots.ts). Rounds
 // alternate the order; medians of wall-time rate and of this process's CPU time per record.
-// Env: KAFKA_BENCH_RECORDS (200000), BENCH_RUNS (3), BENCH_VERBOSE=1 prints every round.
+// Env: KAFKA_BENCH_RECORDS (200000), BENCH_RUNS (3), BENCH_VERBOSE=1 prints every round, KAFKA_BENCH_CASES=b,d1 runs
+// only (b) and (d) at p=1.
 import { Consumer as PConsumer } from '@platformatic/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { writeFileSync } from 'node:fs';
@@ -156,7 +157,7 @@ try {
   }
   await producer.disconnect();
 
-  const cases: [string, () => Promise<Rate & { windows?: number }>][] = [
+  const all: [string, () => Promise<Rate & { windows?: number }>][] = [
     ['(a) kafkajs alone', kafkajsAloneRate],
     ['(b) @platformatic/kafka alone', platformaticAlone],
     ['(c) job, kafkajs source, p=1', () => job('kafka-kafkajs', 1)],
@@ -164,6 +165,10 @@ try {
     ['(d) job, KafkaSource, p=1', () => job('kafka', 1)],
     ['(d) job, KafkaSource, p=2', () => job('kafka', 2)],
   ];
+  // KAFKA_BENCH_CASES=a,b,d1 runs only those (a letter, and for a job its parallelism): e.g. for a CPU profile.
+  const only = process.env.KAFKA_BENCH_CASES?.split(',');
+  const caseId = (name: string) => name[1]! + (name.match(/p=(\d)/)?.[1] ?? '');
+  const cases = only === undefined ? all : all.filter(([name]) => only.includes(caseId(name)));
   const rates = new Map<string, Rate[]>(cases.map(([name]) => [name, []]));
   let windows = 0;
   // One warm-up of each (JIT, connections), then rounds in alternating order.
@@ -179,7 +184,8 @@ try {
     }
     if (process.env.BENCH_VERBOSE) console.log(`round ${r + 1}/${RUNS}: ` + cases.map(([name]) => `${name} ${Math.round(rates.get(name)!.at(-1)!.perSec / 1000)} K/s`).join('; '));
   }
-  const med = (name: string, key: keyof Rate) => median(rates.get(name)!.map((x) => x[key]));
+  // NaN for a case that was not run (KAFKA_BENCH_CASES).
+  const med = (name: string, key: keyof Rate) => median(rates.get(name)?.map((x) => x[key]) ?? [Number.NaN]);
   const clientOf = (name: string) => (name.includes('kafkajs') ? '(a) kafkajs alone' : '(b) @platformatic/kafka alone');
   const rows = cases.map(([name]) => ({
     case: name,

@@ -12,7 +12,7 @@ export async function createTopic(kafka: Kafka, topic: string, numPartitions = 4
 }
 
 /** Not kafkajs' waitForLeaders: it gives up when the broker does not know the topic yet (topics created concurrently). */
-async function waitForLeaders(kafka: Kafka, topic: string, numPartitions: number): Promise<void> {
+export async function waitForLeaders(kafka: Kafka, topic: string, numPartitions: number): Promise<void> {
   await retry(
     () =>
       withAdmin(kafka, async (a) => {

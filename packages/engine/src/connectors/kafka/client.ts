@@ -5,7 +5,7 @@ import type { KafkaSinkConfigParsed, KafkaSourceConfigParsed } from './config.js
 /** kafkajs takes ~60 ms to load: only jobs that use Kafka pay for it (as the postgres sink does with pg). */
 export const loadKafkaJs = () => import('kafkajs');
 
-/** @platformatic/kafka (the source's client) loads on first use too. */
+/** @platformatic/kafka (the source's and the at-least-once sink's client) loads on first use too. */
 export const loadPlatformaticKafka = () => import('@platformatic/kafka');
 
 type Connection = Pick<KafkaSourceConfigParsed & KafkaSinkConfigParsed, 'brokers' | 'clientId' | 'ssl' | 'sasl' | 'connectionTimeoutMs' | 'requestTimeoutMs' | 'logLevel'>;
@@ -46,10 +46,13 @@ const SASL_MECHANISMS = { plain: 'PLAIN', 'scram-sha-256': 'SCRAM-SHA-256', 'scr
  * Connection options for @platformatic/kafka from a connector config: the same brokers, TLS and SASL fields the
  * kafkajs client takes. SASL 'aws' (AWS_MSK_IAM) has no implementation there, so it is refused with a clear error.
  */
-export function platformaticConnection(c: Connection): BaseOptions {
+export function platformaticConnection(c: Connection, role: 'source' | 'sink' = 'source'): BaseOptions {
   let sasl: SASLOptions | undefined;
   if (c.sasl !== undefined) {
-    if (c.sasl.mechanism === 'aws') throw new Error("kafka source: SASL mechanism 'aws' is not supported by the source's client (@platformatic/kafka); use plain or scram");
+    if (c.sasl.mechanism === 'aws') {
+      const instead = role === 'sink' ? "; use plain or scram, or the sink's EXACTLY_ONCE guarantee (kafkajs)" : '; use plain or scram';
+      throw new Error(`kafka ${role}: SASL mechanism 'aws' is not supported by the ${role}'s client (@platformatic/kafka)${instead}`);
+    }
     sasl = { mechanism: SASL_MECHANISMS[c.sasl.mechanism], username: c.sasl.username, password: c.sasl.password };
   }
   return {
