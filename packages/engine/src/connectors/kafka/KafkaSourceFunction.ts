@@ -15,7 +15,8 @@ export interface KafkaRecord<V = unknown> {
   /** UTF-8 key, or null. */
   key: string | null;
   value: V;
-  headers: Record<string, string | string[]>;
+  /** Read-only: records without headers share one frozen empty object. */
+  headers: Readonly<Record<string, string | string[]>>;
   /** The Kafka record timestamp (epoch ms; -1 when the record has none). */
   timestamp: number;
 }
@@ -583,8 +584,12 @@ const fetchSignature = (splits: Split[], offsets: number[]): string => splits.ma
 /** Closes without waiting for in-flight requests; typed by hand: the callback overload of close() is picked for `close(true)`. */
 const forceClose = (consumer: Consumer): Promise<void> => (consumer.close as (force: boolean) => Promise<void>).call(consumer, true);
 
+/** The headers of every record without any: one frozen object, not an allocation per record. */
+const NO_HEADERS: Record<string, string | string[]> = Object.freeze({});
+
 /** Header pairs as an object of UTF-8 strings; a repeated header becomes an array, in order. */
 function decodeHeaders(headers: WireRecord['headers']): Record<string, string | string[]> {
+  if (headers.length === 0) return NO_HEADERS;
   const out: Record<string, string | string[]> = {};
   for (let i = 0; i < headers.length; i++) {
     const [k, v] = headers[i]!;
