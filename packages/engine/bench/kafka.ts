@@ -27,8 +27,8 @@ const PARTITIONS = 4;
 const run = Date.now().toString(36);
 const IN = `bench-in-${run}`;
 const OUT = `bench-out-${run}`;
-// The source's defaults (fetchMaxWaitMs 500, 10 MiB per fetch, 1 MiB per partition), for every reader alike.
-const FETCH = { maxWaitMs: 500, maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024 };
+// The source's defaults (fetchMaxWaitMs 500, 10 MiB per fetch, 256 KiB per partition), for every reader alike.
+const FETCH = { maxWaitMs: 500, maxBytes: 10 * 1024 * 1024, maxBytesPerPartition: 256 * 1024 };
 
 interface Trade {
   symbol: string;
@@ -104,7 +104,7 @@ async function job(connector: 'kafka' | 'kafka-kafkajs', parallelism: number): P
   let timing: ReturnType<typeof span> | undefined;
   let rate: Rate | undefined;
   let aggregated = 0;
-  const source = new KafkaSource({ brokers: [broker.bootstrap], topics: [IN], groupId: `bench-engine-${Math.random()}`, bounded: true, fetchMaxWaitMs: FETCH.maxWaitMs, sessionTimeoutMs: 6000 });
+  const source = new KafkaSource({ brokers: [broker.bootstrap], topics: [IN], groupId: `bench-engine-${Math.random()}`, bounded: true, fetchMaxWaitMs: FETCH.maxWaitMs, fetchMaxBytesPerPartition: FETCH.maxBytesPerPartition, sessionTimeoutMs: 6000 });
   env
     .fromSource(connector === 'kafka' ? source : { connector, config: source.config }, WatermarkStrategy.noWatermarks<KafkaRecord<Trade>>(), 'trades')
     .map((r) => {

@@ -1340,6 +1340,13 @@ export const BUILTIN_CATALOG: Catalog = {
                 "exclusiveMinimum": 0,
                 "maximum": 9007199254740991
               },
+              "fetchMaxBytesPerPartition": {
+                "default": 262144,
+                "description": "source: most bytes one fetch returns per partition",
+                "type": "integer",
+                "exclusiveMinimum": 0,
+                "maximum": 9007199254740991
+              },
               "partitionDiscoveryIntervalMs": {
                 "default": 10000,
                 "description": "source: how often to look for partitions added to the topics (not in bounded mode)",
@@ -1512,6 +1519,7 @@ export const BUILTIN_CATALOG: Catalog = {
           "valueOnly": false,
           "maxOutOfOrdernessMs": 0,
           "fetchMaxWaitMs": 500,
+          "fetchMaxBytesPerPartition": 262144,
           "partitionDiscoveryIntervalMs": 10000,
           "topic": "output",
           "batchSize": 500,
@@ -4650,6 +4658,13 @@ export const BUILTIN_CATALOG: Catalog = {
                 "exclusiveMinimum": 0,
                 "maximum": 9007199254740991
               },
+              "fetchMaxBytesPerPartition": {
+                "default": 262144,
+                "description": "source: most bytes one fetch returns per partition",
+                "type": "integer",
+                "exclusiveMinimum": 0,
+                "maximum": 9007199254740991
+              },
               "partitionDiscoveryIntervalMs": {
                 "default": 10000,
                 "description": "source: how often to look for partitions added to the topics (not in bounded mode)",
@@ -4764,6 +4779,7 @@ export const BUILTIN_CATALOG: Catalog = {
           "valueOnly": false,
           "maxOutOfOrdernessMs": 0,
           "fetchMaxWaitMs": 500,
+          "fetchMaxBytesPerPartition": 262144,
           "partitionDiscoveryIntervalMs": 10000,
           "topic": "output",
           "batchSize": 500,
@@ -5723,6 +5739,13 @@ export const BUILTIN_CATALOG: Catalog = {
           "fetchMaxWaitMs": {
             "default": 500,
             "description": "source: longest a fetch waits on the broker (bounds how long cancelling takes)",
+            "type": "integer",
+            "exclusiveMinimum": 0,
+            "maximum": 9007199254740991
+          },
+          "fetchMaxBytesPerPartition": {
+            "default": 262144,
+            "description": "source: most bytes one fetch returns per partition",
             "type": "integer",
             "exclusiveMinimum": 0,
             "maximum": 9007199254740991

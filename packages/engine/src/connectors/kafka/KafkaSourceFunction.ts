@@ -33,9 +33,8 @@ const WATERMARK_INTERVAL_MS = 200;
 const CHUNK = 2048;
 /** Checkpoints taken but not yet completed whose offsets are kept for committing. */
 const MAX_PENDING_COMMITS = 16;
-/** Fetch limits: kafkajs' defaults, which the benchmark compares against. */
+/** Most bytes per fetch: kafkajs' default (per partition: the config's fetchMaxBytesPerPartition). */
 const MAX_BYTES = 10 * 1024 * 1024;
-const MAX_BYTES_PER_PARTITION = 1024 * 1024;
 /** Failed fetches in a row (each retried by the client first) before the job fails and its restart strategy takes over. */
 const MAX_FETCH_FAILURES = 5;
 // Record batch attribute bits (Kafka's DefaultRecordBatch).
@@ -402,7 +401,7 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     splits.forEach((s, i) => {
       let list = byTopicId.get(s.topicId);
       if (list === undefined) byTopicId.set(s.topicId, (list = []));
-      list.push({ partition: s.partition, fetchOffset: BigInt(offsets[i]!), partitionMaxBytes: MAX_BYTES_PER_PARTITION, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
+      list.push({ partition: s.partition, fetchOffset: BigInt(offsets[i]!), partitionMaxBytes: this.c.fetchMaxBytesPerPartition, currentLeaderEpoch: -1, lastFetchedEpoch: -1 });
     });
     return this.consumer!.fetch({ node, maxBytes: MAX_BYTES, topics: [...byTopicId].map(([topicId, partitions]) => ({ topicId, partitions })) });
   }
