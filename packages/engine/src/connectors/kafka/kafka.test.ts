@@ -175,6 +175,29 @@ describe.concurrent('kafka connector (against a real Apache Kafka broker)', () =
     expect(source.snapshotState(1).offsets.find((o) => o.partition === 0)).toEqual({ topic, partition: 0, offset: '300' });
   });
 
+  it('fetches at most fetchMaxBytesPerPartition per partition: more fetches, every record once and in order', async () => {
+    const topic = await newTopic('small-fetches');
+    // Three produce requests: three record batches of ~2.5 KB each in partition 0.
+    for (let b = 0; b < 3; b++) await producer.send({ topic, messages: Array.from({ length: 100 }, (_, i) => ({ partition: 0, value: JSON.stringify({ i: b * 100 + i }) })) });
+    const read = async (fetchMaxBytesPerPartition?: number) => {
+      const source = new KafkaSourceFunction(sourceConfig(topic, { bounded: true, valueOnly: true, ...(fetchMaxBytesPerPartition !== undefined ? { fetchMaxBytesPerPartition } : {}) }));
+      const out: number[] = [];
+      let calls = 0;
+      const { ctx } = recordingContext();
+      ctx.collectBatchWithTimestamps = (values, _ts, n = values.length) => {
+        calls++;
+        for (let i = 0; i < n; i++) out.push((values[i] as { i: number }).i);
+      };
+      await source.run(ctx);
+      return { out, calls };
+    };
+    const all = Array.from({ length: 300 }, (_, i) => i);
+    // The default (256 KiB) takes the three batches in one fetch, handed on as one engine batch.
+    expect(await read()).toEqual({ out: all, calls: 1 });
+    // Below one batch's size the broker still returns one batch per fetch (the source does not stall): three fetches.
+    expect(await read(1024)).toEqual({ out: all, calls: 3 });
+  });
+
   it('emits per-partition watermarks: the minimum over partitions, so a partition running ahead makes no record late', async () => {
     const topic = await newTopic('skewed');
     const bound = 500;
