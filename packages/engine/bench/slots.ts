@@ -13,8 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { Packr } from 'msgpackr';
-import { NexmarkGenerator } from '../src/index.js';
+import { closeSlotPool, NexmarkGenerator } from '../src/index.js';
 import { runProgram } from '../src/testing/runProgram.js';
 
 const N = Number(process.env.BENCH_SLOT_EVENTS ?? 2_000_000);
@@ -120,6 +121,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const canon = (rows: unknown[]) => JSON.stringify(rows.map((r) => JSON.stringify(r)).sort());
 /** BENCH_SLOT_PEER_ARGV='--cpu-prof --cpu-prof-dir=/tmp/p': execArgv of the peer slot threads (to profile them). */
 const PEER_EXEC_ARGV = process.env.BENCH_SLOT_PEER_ARGV?.split(' ').filter((a) => a !== '');
+/** BENCH_SLOT_P=2 runs only that parallelism (for a profile of it alone); no speed-up is printed then. */
+const ONLY_P = process.env.BENCH_SLOT_P === undefined ? undefined : Number(process.env.BENCH_SLOT_P);
 const NEXMARK = Number(process.env.BENCH_SLOT_NEXMARK ?? 1_000_000);
 
 /** Nexmark q5, q7 and q11 (as in bench/queries/windowed.ts) on the generator source, at parallelism p. */
@@ -166,7 +169,7 @@ async function sideBySide(label: string, make: (p: number) => string, globals: R
   // One untimed run at each parallelism: the first p=2 run of a process bundles the engine for the slot threads and
   // starts them, and both compile the job's code; a long-running host pays neither per job.
   for (let r = -1; r < RUNS; r++) {
-    for (const p of r % 2 === 0 ? [1, 2] : [2, 1]) {
+    for (const p of (r % 2 === 0 ? [1, 2] : [2, 1]).filter((q) => ONLY_P === undefined || q === ONLY_P)) {
       const cpu0 = process.cpuUsage();
       const { results } = await runProgram(make(p), { globals, ...(PEER_EXEC_ARGV ? { host: { slots: { program: { source: make(p), globals }, execArgv: PEER_EXEC_ARGV } } } : {}) });
       const ms = performance.now() - (g.benchStart as number);
@@ -183,6 +186,7 @@ async function sideBySide(label: string, make: (p: number) => string, globals: R
       times[p]!.push(ms);
     }
   }
+  if (ONLY_P !== undefined) return console.log(`  ${label.padEnd(28)} p=${ONLY_P} ${median(times[ONLY_P]!).toFixed(0)} ms, CPU µs/event ${median(cpus[ONLY_P]!).toFixed(2)}`);
   const t1 = median(times[1]!);
   const t2 = median(times[2]!);
   const c1 = median(cpus[1]!);
@@ -213,6 +217,33 @@ async function cli(iterations: number): Promise<void> {
   console.log(`  ${'flowbook run (whole command)'.padEnd(28)} p=1 ${t1.toFixed(0).padStart(6)} ms  p=2 ${t2.toFixed(0).padStart(6)} ms  speed-up ${(t1 / t2).toFixed(2)}×`);
 }
 
+/**
+ * What the machine gives two threads now: a busy loop alone, then the same loop in this thread and a worker at once
+ * (work done by two threads / by one, in the same wall time). Two cores all to ourselves give ~1.8 here; under load less.
+ */
+async function ceiling(): Promise<void> {
+  const loop = 'let h = 0; for (let i = 0; i < 3e8; i++) h = (Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + i) | 0;';
+  const busy = new Function(`${loop} return h;`) as () => number;
+  const ratios: string[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    let t0 = performance.now();
+    busy();
+    const one = performance.now() - t0;
+    const w = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.once('message', () => { ${loop}; parentPort.postMessage(0); });`, { eval: true });
+    await new Promise((resolve) => w.once('online', resolve));
+    t0 = performance.now();
+    const done = new Promise((resolve) => w.once('message', resolve));
+    w.postMessage(0);
+    busy();
+    const mine = performance.now() - t0;
+    await done;
+    const both = performance.now() - t0;
+    await w.terminate();
+    ratios.push(`${((2 * one) / Math.max(mine, both)).toFixed(2)} (${one.toFixed(0)} ms alone, ${both.toFixed(0)} ms two)`);
+  }
+  console.log(`  two threads' work / one thread's, same wall time: ${ratios.join('; ')}`);
+}
+
 async function main(): Promise<void> {
   // BENCH_SLOT_ONLY=cpu,q5,... runs only those parts.
   const only = process.env.BENCH_SLOT_ONLY?.split(',');
@@ -221,12 +252,15 @@ async function main(): Promise<void> {
     console.log('Codecs between slot threads');
     codecTable();
   }
+  if (want('ceiling')) await ceiling();
   const iterations = calibrate();
   console.log(`Parallelism 1 and 2 (slots), median of ${RUNS}; CPU-bound map ~2 µs (${iterations} iterations):`);
   if (want('cpu')) await sideBySide(`CPU-bound keyed, ${(N / 1e6).toFixed(1)} M`, program, { benchIterations: iterations }, N);
   if (want('cpu-split')) await sideBySide(`CPU-bound, split source`, programSplit, { benchIterations: iterations }, N);
   for (const q of ['q5', 'q7', 'q11'].filter(want)) await sideBySide(`Nexmark ${q}, ${(NEXMARK / 1e6).toFixed(1)} M`, (p) => nexmark(q, p), {}, NEXMARK);
   if (want('cli')) await cli(iterations);
+  // Stops the pooled peer threads (so that each writes its profile when run with BENCH_SLOT_PEER_ARGV=--cpu-prof).
+  await closeSlotPool();
 }
 
 await main();
