@@ -143,7 +143,6 @@ async function runJob(engine: Record<string, unknown>, options: SlotPeerOptions,
     if (job === undefined) failed(e);
     return false;
   } finally {
-    mute.forwardTo(undefined);
     StreamExecutionEnvironment.setContextHost(undefined);
   }
   try {
@@ -153,6 +152,7 @@ async function runJob(engine: Record<string, unknown>, options: SlotPeerOptions,
     return false;
   } finally {
     control.off('message', onControl);
+    mute.forwardTo(undefined);
   }
 }
 
