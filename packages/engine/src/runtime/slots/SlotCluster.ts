@@ -38,6 +38,8 @@ interface Pooled {
   /** The program this thread ran (undefined: fresh). */
   program: string | undefined;
   worker: Worker;
+  /** Drops it from the pool if it exits while waiting (removed when a job takes it). */
+  onExit?: () => void;
 }
 const pool: Pooled[] = [];
 /** Threads kept for reuse beyond the fresh ones; the oldest is stopped when more come back. */
@@ -55,10 +57,11 @@ function spawnWarm(entry: URL | string, execArgv: string[]): Worker {
 function addToPool(item: Pooled): void {
   item.worker.unref();
   pool.push(item);
-  item.worker.once('exit', () => {
+  item.onExit = () => {
     const i = pool.indexOf(item);
     if (i >= 0) pool.splice(i, 1);
-  });
+  };
+  item.worker.once('exit', item.onExit);
   if (item.program === undefined) return;
   const reused = pool.filter((p) => p.program !== undefined);
   if (reused.length > MAX_REUSABLE) void reused[0]!.worker.terminate();
@@ -73,7 +76,9 @@ function takeWarm(entry: URL | string, execArgv: string[], program: string): Wor
     spawnWarm(entry, execArgv);
     i = pool.length - 1;
   }
-  return pool.splice(i, 1)[0]!.worker;
+  const item = pool.splice(i, 1)[0]!;
+  item.worker.off('exit', item.onExit!);
+  return item.worker;
 }
 
 /** What identifies a program for reusing its threads: its code or graph (not its globals: each job sets them anew). */
@@ -125,7 +130,8 @@ function bundleDevPeer(): Promise<URL> {
 /**
  * Slot 0's view of the other slots of a job (Flink's TaskExecutor slots, on threads): starts one peer worker per slot,
  * relays their host calls (live results, logs) to this thread's services, collects their checkpoint states and
- * metrics, and fails the job when a peer fails or exits. Peers live for one attempt of the job.
+ * metrics, and fails the job when a peer fails or exits. A peer thread serves one attempt of the job; after a clean
+ * end it may serve the next run of the same program (see the pool above).
  */
 export class SlotCluster {
   private readonly workers: Worker[] = [];
