@@ -190,10 +190,11 @@ function notRun(jobName: string, graph: PipelineGraph, JobClass: typeof import('
   return { job, execution: undefined as never, cancel: () => {}, getJobExecutionResult: () => result };
 }
 
-/** Drops console output until the job runs; then forwards it to slot 0's log service, if there is one. */
 interface MutedConsole {
   forwardTo(log: ((line: string) => void) | undefined): void;
 }
+
+/** Drops console output until a job runs; then forwards it to slot 0's log service, if there is one. */
 function muteConsole(): MutedConsole {
   let sink: ((line: string) => void) | undefined;
   const write = (...args: unknown[]) => sink?.(args.map((a) => (typeof a === 'string' ? a : safeInspect(a))).join(' '));
