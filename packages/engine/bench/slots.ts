@@ -13,14 +13,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { Packr } from 'msgpackr';
-import { NexmarkGenerator } from '../src/index.js';
+import { closeSlotPool, NexmarkGenerator } from '../src/index.js';
 import { runProgram } from '../src/testing/runProgram.js';
 
 const N = Number(process.env.BENCH_SLOT_EVENTS ?? 2_000_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
-/** Iterations of the work loop that take ~2 µs on this machine (measured now, so the job is CPU-bound as meant). */
+/** Iterations of the work loop that take ~2 µs of CPU on this machine (measured now, so the job is CPU-bound as meant). */
 function calibrate(): number {
   const work = (x: number, n: number) => {
     let h = x | 0;
@@ -30,9 +31,11 @@ function calibrate(): number {
   let sink = 0;
   const n = 1000;
   for (let i = 0; i < 200_000; i++) sink ^= work(i, 100);
-  const t0 = performance.now();
+  // CPU time, not wall time: on a loaded machine this thread is descheduled part of the time (only it runs now).
+  const c0 = process.cpuUsage();
   for (let i = 0; i < 200_000; i++) sink ^= work(i, n);
-  const nsPerIter = ((performance.now() - t0) * 1e6) / 200_000 / n;
+  const c = process.cpuUsage(c0);
+  const nsPerIter = ((c.user + c.system) * 1e3) / 200_000 / n;
   if (sink === 42) console.log('');
   return Math.max(1, Math.round(2000 / nsPerIter));
 }
@@ -79,6 +82,45 @@ const codecs: Codec[] = [
   { name: 'JSON', encode: (v) => JSON.stringify(v), decode: (b) => JSON.parse(b as string) as unknown[] },
 ];
 
+/**
+ * Measured, not used: a columnar layout in a SharedArrayBuffer, one Float64Array column per field, for batches of flat
+ * records whose fields are all numbers with the same keys in the same order (anything else throws: not applicable).
+ * The receiver rebuilds each record from the columns, adding the keys in order (one hidden class).
+ */
+const columnar: Codec = {
+  name: 'columnar numbers (SharedArrayBuffer)',
+  encode(v) {
+    const first = v[0] as Record<string, unknown>;
+    const keys = Object.keys(first);
+    const k = keys.length;
+    const cols = new Float64Array(new SharedArrayBuffer(8 * k * v.length));
+    for (let i = 0; i < v.length; i++) {
+      const r = v[i] as Record<string, unknown>;
+      let n = 0;
+      for (const key in r) {
+        if (key !== keys[n]) throw new Error('columnar: records of different shapes');
+        const x = r[key];
+        if (typeof x !== 'number') throw new Error('columnar: not a number');
+        cols[n * v.length + i] = x;
+        n++;
+      }
+      if (n !== k) throw new Error('columnar: records of different shapes');
+    }
+    return { keys, n: v.length, cols, byteLength: cols.byteLength };
+  },
+  decode(b) {
+    const { keys, n, cols } = b as { keys: string[]; n: number; cols: Float64Array };
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) {
+      const o: Record<string, number> = {};
+      for (let j = 0; j < keys.length; j++) o[keys[j]!] = cols[j * n + i]!;
+      out[i] = o;
+    }
+    return out;
+  },
+};
+codecs.push(columnar);
+
 function measure(c: Codec, batches: unknown[][]): { enc: number; dec: number; bytes: number } {
   let enc = 0;
   let dec = 0;
@@ -95,7 +137,7 @@ function measure(c: Codec, batches: unknown[][]): { enc: number; dec: number; by
       enc += t1 - t0;
       dec += t2 - t1;
     }
-    bytes = typeof b === 'string' ? b.length : (b as Buffer).length;
+    bytes = typeof b === 'string' ? b.length : ((b as Buffer).length ?? (b as { byteLength: number }).byteLength);
   }
   const n = CODEC_ROUNDS - Math.ceil(CODEC_ROUNDS / 5);
   return { enc: (enc / n) * 1000, dec: (dec / n) * 1000, bytes };
@@ -110,7 +152,13 @@ function codecTable(): void {
   for (const [label, batches] of [['Nexmark events', nexmark], ['keyed records {k, h}', keyed]] as const) {
     console.log(`${label}, ${BATCH} per batch: µs per batch encode / decode (bytes)`);
     for (const c of codecs) {
-      const m = measure(c, batches);
+      let m: ReturnType<typeof measure>;
+      try {
+        m = measure(c, batches);
+      } catch {
+        console.log(`  ${c.name.padEnd(34)} not applicable`);
+        continue;
+      }
       console.log(`  ${c.name.padEnd(34)} ${m.enc.toFixed(0).padStart(6)} / ${m.dec.toFixed(0).padStart(6)}  (${m.bytes})`);
     }
   }
@@ -118,6 +166,10 @@ function codecTable(): void {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const canon = (rows: unknown[]) => JSON.stringify(rows.map((r) => JSON.stringify(r)).sort());
+/** BENCH_SLOT_PEER_ARGV='--cpu-prof --cpu-prof-dir=/tmp/p': execArgv of the peer slot threads (to profile them). */
+const PEER_EXEC_ARGV = process.env.BENCH_SLOT_PEER_ARGV?.split(' ').filter((a) => a !== '');
+/** BENCH_SLOT_P=2 runs only that parallelism (for a profile of it alone); no speed-up is printed then. */
+const ONLY_P = process.env.BENCH_SLOT_P === undefined ? undefined : Number(process.env.BENCH_SLOT_P);
 const NEXMARK = Number(process.env.BENCH_SLOT_NEXMARK ?? 1_000_000);
 
 /** Nexmark q5, q7 and q11 (as in bench/queries/windowed.ts) on the generator source, at parallelism p. */
@@ -158,13 +210,22 @@ await env.execute('${q} p=${p}');
 async function sideBySide(label: string, make: (p: number) => string, globals: Record<string, unknown>, events: number): Promise<void> {
   const g = globalThis as Record<string, unknown>;
   const times: Record<number, number[]> = { 1: [], 2: [] };
+  const cpus: Record<number, number[]> = { 1: [], 2: [] };
   let expected: string | undefined;
   let rows = 0;
-  for (let r = 0; r < RUNS; r++) {
-    for (const p of r % 2 === 0 ? [1, 2] : [2, 1]) {
-      if (process.env.BENCH_SLOT_TRACE) console.log(`    ${label} p=${p} round ${r}`);
-      const { results } = await runProgram(make(p), { globals });
+  // One untimed run at each parallelism: the first p=2 run of a process bundles the engine for the slot threads and
+  // starts them, and both compile the job's code; a long-running host pays neither per job.
+  for (let r = -1; r < RUNS; r++) {
+    for (const p of (r % 2 === 0 ? [1, 2] : [2, 1]).filter((q) => ONLY_P === undefined || q === ONLY_P)) {
+      const cpu0 = process.cpuUsage();
+      const { results } = await runProgram(make(p), { globals, ...(PEER_EXEC_ARGV ? { host: { slots: { program: { source: make(p), globals }, execArgv: PEER_EXEC_ARGV } } } : {}) });
       const ms = performance.now() - (g.benchStart as number);
+      const cpu = process.cpuUsage(cpu0);
+      // Process CPU (all threads, including starting the program): less noise-sensitive than wall time on a loaded machine.
+      const cpuPerEvent = (cpu.user + cpu.system) / events;
+      if (process.env.BENCH_SLOT_TRACE) console.log(`    ${label} p=${p} round ${r}: ${ms.toFixed(0)} ms, ${cpuPerEvent.toFixed(2)} µs CPU/event`);
+      if (r < 0) continue;
+      cpus[p]!.push(cpuPerEvent);
       const c = canon(results.out ?? []);
       rows = results.out?.length ?? 0;
       if (expected === undefined) expected = c;
@@ -172,10 +233,14 @@ async function sideBySide(label: string, make: (p: number) => string, globals: R
       times[p]!.push(ms);
     }
   }
+  if (ONLY_P !== undefined) return console.log(`  ${label.padEnd(28)} p=${ONLY_P} ${median(times[ONLY_P]!).toFixed(0)} ms, CPU µs/event ${median(cpus[ONLY_P]!).toFixed(2)}`);
   const t1 = median(times[1]!);
   const t2 = median(times[2]!);
+  const c1 = median(cpus[1]!);
+  const c2 = median(cpus[2]!);
   const rate = (t: number) => `${((events / t) * 1000 / 1e6).toFixed(2)} M/s`;
-  console.log(`  ${label.padEnd(28)} p=1 ${t1.toFixed(0).padStart(6)} ms (${rate(t1)})  p=2 ${t2.toFixed(0).padStart(6)} ms (${rate(t2)})  speed-up ${(t1 / t2).toFixed(2)}×  same ${rows} results`);
+  const rounds = times[1]!.map((t, i) => (t / times[2]![i]!).toFixed(2)).join(' ');
+  console.log(`  ${label.padEnd(28)} p=1 ${t1.toFixed(0).padStart(6)} ms (${rate(t1)})  p=2 ${t2.toFixed(0).padStart(6)} ms (${rate(t2)})  speed-up ${(t1 / t2).toFixed(2)}× (rounds ${rounds})  CPU µs/event p=1 ${c1.toFixed(2)} p=2 ${c2.toFixed(2)} (×${(c2 / c1).toFixed(2)})  same ${rows} results`);
 }
 
 /** The CPU-bound job as a notebook through `flowbook run` (CLI host), at p = 1 and 2. */
@@ -199,6 +264,39 @@ async function cli(iterations: number): Promise<void> {
   console.log(`  ${'flowbook run (whole command)'.padEnd(28)} p=1 ${t1.toFixed(0).padStart(6)} ms  p=2 ${t2.toFixed(0).padStart(6)} ms  speed-up ${(t1 / t2).toFixed(2)}×`);
 }
 
+/**
+ * What the machine gives two threads now: a busy loop alone, then the same loop in this thread and a worker at once
+ * (work done by two threads / by one, in the same wall time). Two cores all to ourselves give ~1.8 here; under load less.
+ */
+async function ceiling(): Promise<void> {
+  const loop = 'let h = 0; for (let i = 0; i < 3e8; i++) h = (Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + i) | 0;';
+  const busy = new Function(`${loop} return h;`) as () => number;
+  const ratios: string[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    let t0 = performance.now();
+    let c0 = process.cpuUsage();
+    busy();
+    const one = performance.now() - t0;
+    const cpuOne = process.cpuUsage(c0);
+    const w = new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.once('message', () => { ${loop}; parentPort.postMessage(0); });`, { eval: true });
+    await new Promise((resolve) => w.once('online', resolve));
+    t0 = performance.now();
+    c0 = process.cpuUsage();
+    const done = new Promise((resolve) => w.once('message', resolve));
+    w.postMessage(0);
+    busy();
+    const mine = performance.now() - t0;
+    await done;
+    const both = performance.now() - t0;
+    const cpuTwo = process.cpuUsage(c0);
+    await w.terminate();
+    // CPU time for the same work, two loops at once against twice one alone: what running both costs each core.
+    const cpu = (cpuTwo.user + cpuTwo.system) / (2 * (cpuOne.user + cpuOne.system));
+    ratios.push(`${((2 * one) / Math.max(mine, both)).toFixed(2)} (${one.toFixed(0)} ms alone, ${both.toFixed(0)} ms two; CPU per loop ×${cpu.toFixed(2)})`);
+  }
+  console.log(`  two threads' work / one thread's, same wall time: ${ratios.join('; ')}`);
+}
+
 async function main(): Promise<void> {
   // BENCH_SLOT_ONLY=cpu,q5,... runs only those parts.
   const only = process.env.BENCH_SLOT_ONLY?.split(',');
@@ -207,12 +305,15 @@ async function main(): Promise<void> {
     console.log('Codecs between slot threads');
     codecTable();
   }
+  if (want('ceiling')) await ceiling();
   const iterations = calibrate();
   console.log(`Parallelism 1 and 2 (slots), median of ${RUNS}; CPU-bound map ~2 µs (${iterations} iterations):`);
   if (want('cpu')) await sideBySide(`CPU-bound keyed, ${(N / 1e6).toFixed(1)} M`, program, { benchIterations: iterations }, N);
   if (want('cpu-split')) await sideBySide(`CPU-bound, split source`, programSplit, { benchIterations: iterations }, N);
   for (const q of ['q5', 'q7', 'q11'].filter(want)) await sideBySide(`Nexmark ${q}, ${(NEXMARK / 1e6).toFixed(1)} M`, (p) => nexmark(q, p), {}, NEXMARK);
   if (want('cli')) await cli(iterations);
+  // Stops the pooled peer threads (so that each writes its profile when run with BENCH_SLOT_PEER_ARGV=--cpu-prof).
+  await closeSlotPool();
 }
 
 await main();

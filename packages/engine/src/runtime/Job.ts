@@ -626,9 +626,9 @@ export class Job {
     if (this.closed) return;
     this.closed = true;
     if (this.exchange !== undefined && this.status === 'running') {
-      // The job ended normally: the peers are done, the ports can go.
+      // The job ended normally: the peers are done, the ports can go, their threads can take the program's next run.
       this.exchange.close();
-      this.cluster?.terminate();
+      this.cluster?.terminate(true);
     }
     for (const t of this.topoOrder()) {
       for (const op of t.chain) {

@@ -28,24 +28,41 @@ const TAP_INTERVAL_MS = 200;
  */
 export async function runSlotPeer(engine: Record<string, unknown>, options: SlotPeerOptions = {}): Promise<void> {
   const control = parentPort!;
-  // A warm thread: the engine is loaded; the job comes with the first message.
-  const data = await new Promise<PeerData>((resolve) => control.once('message', (m: { type: 'job'; data: PeerData }) => resolve(m.data)));
+  process.setSourceMapsEnabled(true);
+  const mute = muteConsole();
+  for (;;) {
+    // A warm thread: the engine is loaded; the job comes with the next message.
+    const data = await new Promise<PeerData>((resolve) => {
+      const onJob = (m: { type: string; data?: PeerData }) => {
+        if (m.type !== 'job') return;
+        control.off('message', onJob);
+        resolve(m.data!);
+      };
+      control.on('message', onJob);
+    });
+    // Loading the engine costs a new thread ~0.3–0.5 s of CPU (bench/README.md, slots): after a clean end the thread
+    // tells slot 0 it can take another job of the same program, as a TaskManager's slot outlives one job.
+    if (await runJob(engine, options, data, mute)) control.postMessage({ type: 'idle' } satisfies FromPeer);
+  }
+}
+
+/** Runs one job's part in this slot; true when the program and its job ended cleanly (the thread can be reused). */
+async function runJob(engine: Record<string, unknown>, options: SlotPeerOptions, data: PeerData, mute: MutedConsole): Promise<boolean> {
+  const control = parentPort!;
   const send = (m: FromPeer) => control.postMessage(m);
   const failed = (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
     send({ type: 'failed', message: err.message, ...(err.stack !== undefined ? { stack: err.stack } : {}) });
   };
-  process.setSourceMapsEnabled(true);
   options.init?.(data.program.hostData);
   const services: JobServices = {};
   for (const name of data.services) services[name] = (...args: unknown[]) => send({ type: 'service', name, args });
-  const mute = muteConsole();
 
   const { Job, StreamExecutionEnvironment, runCellCode, runCompiledCell, migrateGraph, executeGraph } = engine as unknown as typeof import('../../index.js');
   let startSources!: () => void;
   const started = new Promise<void>((resolve) => (startSources = resolve));
   let job: InstanceType<typeof Job> | undefined;
-  control.on('message', (m: ToPeer) => {
+  const onControl = (m: ToPeer) => {
     if (m.type === 'start') return startSources();
     if (job === undefined) return;
     if (m.type === 'cancel') job.cancel();
@@ -53,10 +70,12 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
     else if (m.type === 'checkpoint') void job.checkpointSlot(m.id).then((operators) => send({ type: 'state', id: m.id, operators }));
     else if (m.type === 'complete') job.notifyCheckpointComplete(m.id);
     else if (m.type === 'tap') taps.open(job, m.nodeId, m.capacity);
-  });
+  };
+  control.on('message', onControl);
   const taps = peerTaps(send);
 
   let submitted = 0;
+  let result: Promise<{ status: string }> | undefined;
   const submit = (graph: PipelineGraph, jobName: string): JobClient => {
     const index = submitted++;
     if (index !== data.jobIndex) return notRun(jobName, graph, Job);
@@ -87,7 +106,7 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
     metrics.unref();
     const tapped = setInterval(() => taps.flush(), TAP_INTERVAL_MS);
     tapped.unref();
-    const result = j.run().then(
+    const run = j.run().then(
       (status) => {
         clearInterval(metrics);
         clearInterval(tapped);
@@ -102,9 +121,10 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
         throw e;
       },
     );
-    result.catch(() => {});
+    run.catch(() => {});
+    result = run;
     // A peer never restarts on its own: slot 0's JobExecution restarts the whole job with new peers.
-    return { job: j, execution: undefined as never, cancel: () => j.cancel(), getJobExecutionResult: () => result };
+    return { job: j, execution: undefined as never, cancel: () => j.cancel(), getJobExecutionResult: () => run };
   };
 
   const transformGraph = options.transformGraph;
@@ -121,6 +141,18 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
     if (job === undefined) throw new Error(`slot ${data.slot}: the program submitted ${submitted} job(s); slot 0 runs job #${data.jobIndex + 1}`);
   } catch (e) {
     if (job === undefined) failed(e);
+    return false;
+  } finally {
+    StreamExecutionEnvironment.setContextHost(undefined);
+  }
+  try {
+    // The program may not wait for its job (executeAsync): the slot is free once the job has ended too.
+    return (await result)?.status === 'finished';
+  } catch {
+    return false;
+  } finally {
+    control.off('message', onControl);
+    mute.forwardTo(undefined);
   }
 }
 
@@ -158,8 +190,12 @@ function notRun(jobName: string, graph: PipelineGraph, JobClass: typeof import('
   return { job, execution: undefined as never, cancel: () => {}, getJobExecutionResult: () => result };
 }
 
-/** Drops console output until the job runs; then forwards it to slot 0's log service, if there is one. */
-function muteConsole(): { forwardTo(log: ((line: string) => void) | undefined): void } {
+interface MutedConsole {
+  forwardTo(log: ((line: string) => void) | undefined): void;
+}
+
+/** Drops console output until a job runs; then forwards it to slot 0's log service, if there is one. */
+function muteConsole(): MutedConsole {
   let sink: ((line: string) => void) | undefined;
   const write = (...args: unknown[]) => sink?.(args.map((a) => (typeof a === 'string' ? a : safeInspect(a))).join(' '));
   for (const k of ['log', 'info', 'warn', 'error', 'debug'] as const) console[k] = write;

@@ -60,6 +60,8 @@ export type FromPeer =
   | { type: 'ready' }
   | { type: 'failed'; message: string; stack?: string }
   | { type: 'finished'; metrics: SubtaskMetrics[] }
+  /** The program and its job ended cleanly: the thread can take another job of the same program. */
+  | { type: 'idle' }
   | { type: 'state'; id: number; operators: Record<string, unknown> }
   | { type: 'metrics'; metrics: SubtaskMetrics[] }
   | { type: 'service'; name: string; args: unknown[] }

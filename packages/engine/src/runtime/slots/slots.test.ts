@@ -285,3 +285,40 @@ describe('slots: idleness', () => {
     expect(end - Math.min(...at)).toBeGreaterThan(800);
   }, 60_000);
 });
+
+/** A program whose map records its thread and whether it is the first record its module instance saw. */
+const reusable = (tag: string) => `
+import { StreamExecutionEnvironment } from '@flowbook/engine';
+import { threadId } from 'node:worker_threads';
+// Module state: each run imports the program anew, so it starts at 0 even in a thread that ran the program before.
+let seen = 0;
+const env = new StreamExecutionEnvironment();
+env.setParallelism(2);
+env
+  .fromSequence(0, 1999)
+  .map((x) => ({ thread: threadId, first: seen++ === 0 ? 1 : 0 }))
+  .sinkTo({ connector: 'collect', config: { name: 'out' } });
+await env.execute('reuse ${tag}');
+`;
+
+describe('slots: peer threads', () => {
+  it('a peer thread whose job ended cleanly runs the next run of the same program, not another program', async () => {
+    const { livePeerThreads } = await import('./SlotCluster.js');
+    const { threadId } = await import('node:worker_threads');
+    const peerThreads = (rows: unknown[]) => {
+      const out = rows as { thread: number; first: number }[];
+      expect(out.length).toBe(2000);
+      // One first record per subtask: the module state did not carry over from the run before.
+      expect(out.reduce((n, r) => n + r.first, 0)).toBe(2);
+      return [...new Set(out.map((r) => r.thread))].filter((t) => t !== threadId);
+    };
+    const a1 = peerThreads((await runProgram(reusable('a'))).results.out!);
+    const a2 = peerThreads((await runProgram(reusable('a'))).results.out!);
+    const b = peerThreads((await runProgram(reusable('b'))).results.out!);
+    expect(a1).toHaveLength(1);
+    expect(a2).toEqual(a1);
+    expect(b).toHaveLength(1);
+    expect(b).not.toEqual(a1);
+    expect(livePeerThreads()).toBe(0);
+  }, 60_000);
+});
