@@ -50,8 +50,8 @@ export interface Query {
   having?: Expr;
   /** SELECT DISTINCT. */
   distinct?: boolean;
-  /** `left UNION [ALL] right`: the query is the set operation (its own items and FROM are unused). */
-  setOp?: { all: boolean; left: Query; right: Query };
+  /** `left UNION|INTERSECT|EXCEPT [ALL] right`: the query is the set operation (its own items and FROM are unused). */
+  setOp?: { op?: 'UNION' | 'INTERSECT' | 'EXCEPT'; all: boolean; left: Query; right: Query };
   orderBy?: { e: Expr; desc: boolean; nullsFirst?: boolean }[];
   limit?: number;
   text: string;
