@@ -66,7 +66,8 @@ describe('SQL cells', { timeout: 90_000 }, () => {
   it("marks the error's line in the cell's own SQL", async () => {
     await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'bad', source: '', params: {} });
     await waitFor(async () => statusOf('bad')?.status, (s) => s === 'error', 60_000);
-    expect(statusOf('bad')!.error).toMatchObject({ line: 2, message: expect.stringContaining('ordres') });
+    // the column too: the editor underlines from there
+    expect(statusOf('bad')!.error).toMatchObject({ line: 2, column: 6, message: expect.stringContaining('ordres') });
   });
 
   it('names the cell above whose statement fails, and marks no line in this one', async () => {

@@ -4,6 +4,8 @@ import { build } from 'esbuild';
 export interface CellErrorInfo {
   message: string;
   line?: number;
+  /** The column in that line (1-based), when known: SQL errors name it. */
+  column?: number;
   stack?: string;
 }
 

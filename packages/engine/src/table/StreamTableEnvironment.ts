@@ -141,7 +141,14 @@ export class StreamTableEnvironment {
       return {};
     }
     if (this.catalog.apply(st)) {
-      if (st.k === 'set' && st.key !== undefined) this.applyOption(st.key, st.value ?? '');
+      if (st.k === 'set' && st.key !== undefined) {
+        try {
+          this.applyOption(st.key, st.value ?? '');
+        } catch (e) {
+          // a bad value names the SET statement's position, as every SQL error does
+          throw e instanceof SqlError && e.line === undefined ? new SqlError(e.message, st.pos.line, st.pos.column) : e;
+        }
+      }
       return {};
     }
     switch (st.k) {
