@@ -37,7 +37,7 @@ export const CellStatusMessage = CellRef.extend({
   status: CellStatus,
   startedAt: z.number().optional(),
   finishedAt: z.number().optional(),
-  error: z.object({ message: z.string(), line: z.number().optional(), stack: z.string().optional() }).optional(),
+  error: z.object({ message: z.string(), line: z.number().optional(), column: z.number().optional(), stack: z.string().optional() }).optional(),
   /** Restarts after failures so far (restart strategy), and the last failure's message. */
   restarts: z.number().optional(),
   lastFailure: z.string().optional(),

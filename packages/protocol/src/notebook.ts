@@ -110,7 +110,7 @@ export const CellOutputs = z.object({
   status: z.enum(['finished', 'error', 'cancelled']),
   startedAt: z.number(),
   finishedAt: z.number(),
-  error: z.object({ message: z.string(), line: z.number().optional() }).optional(),
+  error: z.object({ message: z.string(), line: z.number().optional(), column: z.number().optional() }).optional(),
   results: z.record(z.string(), z.object({ rows: z.array(z.record(z.string(), z.unknown())).max(SAVED_ROWS_PER_SINK), total: z.number() })).default({}),
   logs: z.array(z.string()).default([]),
   /** Results imported from another tool (see StaticOutput); a run here replaces them. */

@@ -9,7 +9,7 @@ export function cellOutputsOf(run: CellRun): CellOutputs {
     status: run.status === 'error' ? 'error' : run.status === 'cancelled' ? 'cancelled' : 'finished',
     startedAt: run.startedAt,
     finishedAt: run.finishedAt ?? Date.now(),
-    ...(run.error ? { error: { message: run.error.message, ...(run.error.line !== undefined ? { line: run.error.line } : {}) } } : {}),
+    ...(run.error ? { error: { message: run.error.message, ...(run.error.line !== undefined ? { line: run.error.line } : {}), ...(run.error.column !== undefined ? { column: run.error.column } : {}) } } : {}),
     results,
     logs: run.logs.slice(-LIMITS.logLines.saved),
   };

@@ -13,3 +13,9 @@ export function errorLineOf(err: Error): number | undefined {
   }
   return cellLineOf(err.stack);
 }
+
+/** The column (1-based) in that line, when the error knows it: a SQL error of the cell's own SQL. */
+export function errorColumnOf(err: Error): number | undefined {
+  const column = (err as { column?: unknown }).column;
+  return errorLineOf(err) !== undefined && (err.name === 'SqlError' || err.constructor.name === 'SqlError') && typeof column === 'number' && column >= 1 ? column : undefined;
+}

@@ -4,7 +4,7 @@ import * as engine from '@flowbook/engine';
 import { runCompiledCell, StreamExecutionEnvironment, type Job, type JobClient } from '@flowbook/engine';
 import { approxJsonBytes, LIMITS, trimOldest, truncateLogLine, truncateRecord } from '@flowbook/protocol';
 import type { FromWorker, ToWorker, WorkerInput } from './workerMessages.js';
-import { errorLineOf } from './errorLine.js';
+import { errorColumnOf, errorLineOf } from './errorLine.js';
 
 // Stack traces of cell code point at the cell's own lines through the inline source map.
 process.setSourceMapsEnabled(true);
@@ -170,11 +170,12 @@ StreamExecutionEnvironment.setContextHost({
   onRestart(info) {
     const err = info.error instanceof Error ? info.error : new Error(String(info.error));
     const line = errorLineOf(err);
+    const column = errorColumnOf(err);
     send({
       type: 'restart',
       attempt: info.attempt,
       delayMs: info.delayMs,
-      error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) },
+      error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(err.stack ? { stack: err.stack } : {}) },
       ...(info.restoreCheckpointId !== undefined ? { restoreCheckpointId: info.restoreCheckpointId } : {}),
     });
   },
@@ -307,7 +308,8 @@ async function main(): Promise<void> {
     } else {
       const err = e instanceof Error ? e : new Error(String(e));
       const line = errorLineOf(err);
-      send({ type: 'error', error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(err.stack ? { stack: err.stack } : {}) } });
+      const column = errorColumnOf(err);
+      send({ type: 'error', error: { message: err.message, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}), ...(err.stack ? { stack: err.stack } : {}) } });
     }
   } finally {
     clearInterval(metricsTimer);

@@ -39,6 +39,8 @@ const cells = [
   { id: 'bad', type: 'sql', source: 'SELECT `user`\nFROM clickz' },
   { id: 'insert', type: 'sql', source: "CREATE TEMPORARY TABLE src (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');\nCREATE TEMPORARY TABLE sink (n BIGINT) WITH ('connector' = 'blackhole');\nINSERT INTO sink SELECT n FROM src" },
   { id: 'endless', type: 'sql', source: "CREATE TEMPORARY TABLE ticks (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');\nSELECT n FROM ticks" },
+  // its SQL is sent at run time (the job id is known then): STOP JOB ... WITH SAVEPOINT
+  { id: 'stop', type: 'sql', source: 'SHOW JOBS' },
 ];
 
 type Row = Record<string, unknown>;
@@ -58,13 +60,13 @@ function materialize(rows: Row[]): string[] {
 }
 
 const statusOf = (cellId: string) => statuses.filter((s) => s.cellId === cellId).at(-1);
-async function runCell(cellId: string, on: 'flink' | 'engine'): Promise<{ rows: Row[]; error?: unknown }> {
+async function runCell(cellId: string, on: 'flink' | 'engine', source = ''): Promise<{ rows: Row[]; error?: unknown }> {
   if (on === 'flink') process.env.FLOWBOOK_FLINK_SQL_GATEWAY = flink.url;
   else delete process.env.FLOWBOOK_FLINK_SQL_GATEWAY;
   const since = results.length;
   const sinceStatus = statuses.length;
   try {
-    expect(await socket.emitWithAck('cell.run', { notebook: 'flinkgw', cellId, source: '', params: {} })).toEqual({ ok: true });
+    expect(await socket.emitWithAck('cell.run', { notebook: 'flinkgw', cellId, source, params: {} })).toEqual({ ok: true });
   } finally {
     delete process.env.FLOWBOOK_FLINK_SQL_GATEWAY;
   }
@@ -148,14 +150,19 @@ describe('SQL cells on Apache Flink through its SQL Gateway', { timeout: 180_000
     await waitFor(async () => statusOf('endless')?.status, (s) => s !== 'running', 30_000);
   });
 
-  it('an INSERT is submitted: the cell finishes with the job id, the job keeps running on Flink', async () => {
+  it('an INSERT is submitted: the cell finishes with the job id, the job keeps running on Flink until STOP JOB', async () => {
     const r = await runCell('insert', 'flink');
     expect(r.error).toBeUndefined();
     const jobId = r.rows.map((row) => Object.values(row).find((v) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v))).find(Boolean) as string;
     expect(jobId).toMatch(/^[0-9a-f]{32}$/);
-    const job = (await (await fetch(`${flink.flinkRest}/jobs/${jobId}`)).json()) as { state: string };
-    expect(['CREATED', 'INITIALIZING', 'RUNNING']).toContain(job.state);
-    await fetch(`${flink.flinkRest}/jobs/${jobId}?mode=cancel`, { method: 'PATCH' });
-    await waitFor(async () => ((await (await fetch(`${flink.flinkRest}/jobs/${jobId}`)).json()) as { state: string }).state, (s) => s === 'CANCELED', 30_000, 250);
+    const state = async () => ((await (await fetch(`${flink.flinkRest}/jobs/${jobId}`)).json()) as { state: string }).state;
+    expect(['CREATED', 'INITIALIZING', 'RUNNING']).toContain(await state());
+    // Flink's own statement stops it with a savepoint, from a SQL cell: the cell's result is the savepoint's path
+    await waitFor(state, (s) => s === 'RUNNING', 60_000, 250);
+    const savepoints = mkdtempSync(path.join(tmpdir(), 'flowbook-flink-savepoints-'));
+    const stop = await runCell('stop', 'flink', `SET 'execution.checkpointing.savepoint-dir' = 'file://${savepoints}';\nSTOP JOB '${jobId}' WITH SAVEPOINT`);
+    expect(stop.error).toBeUndefined();
+    expect(stop.rows).toEqual([{ 'savepoint path': expect.stringContaining(`${savepoints}/savepoint-`), $rowKind: '+I' }]);
+    await waitFor(state, (s) => s === 'FINISHED', 30_000, 250);
   });
 });

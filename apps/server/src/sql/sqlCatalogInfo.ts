@@ -6,9 +6,12 @@ const NON_SCALAR = ['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'TUMBLE', 'HOP', 'CUMUL
 
 /**
  * What the SQL editors of a notebook complete from: the tables and views all its SQL cells create (the engine's
- * describeCatalog, which skips statements that do not parse yet), the functions and the connector options.
+ * describeCatalog, which skips statements that do not parse yet), the functions (built-in and CREATE FUNCTION) and the
+ * connector options.
  */
 export function sqlCatalogInfo(nb: Notebook): SqlCatalogInfo {
   const statements = nb.cells.flatMap((c) => (c.type === 'sql' ? splitStatements(c.source).map((s) => s.text).filter(isCatalogStatement) : []));
-  return SqlCatalogInfo.parse({ tables: describeCatalog(statements).tables, functions: [...NON_SCALAR, ...SCALAR_FUNCTIONS], connectorOptions: TABLE_CONNECTOR_OPTIONS });
+  const catalog = describeCatalog(statements);
+  // the notebook's own functions (CREATE FUNCTION ... AS 'cell.export') complete like the built-in ones
+  return SqlCatalogInfo.parse({ tables: catalog.tables, functions: [...NON_SCALAR, ...SCALAR_FUNCTIONS, ...catalog.functions], connectorOptions: TABLE_CONNECTOR_OPTIONS });
 }

@@ -22,10 +22,18 @@ const cells = [
   { id: 'below', type: 'sql', source: 'SELECT id FROM orders' },
 ];
 
+// A function written in a TypeScript code cell, used from a SQL cell below it (Flink's CREATE FUNCTION ... AS).
+const fnCells = [
+  { id: 'fns', type: 'code', language: 'typescript', title: 'Pricing', source: 'export const withTax = (p: number | null) => (p === null ? null : p * 1.25);' },
+  { id: 'taxed', type: 'sql', source: `${DDL}\nCREATE TEMPORARY FUNCTION with_tax AS 'Pricing.withTax';\nSELECT id, with_tax(price) AS gross FROM orders WHERE id <= 2` },
+];
+
 beforeAll(async () => {
-  await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: owner, body: JSON.stringify({ name: 'sql' }) });
-  const put = await fetch(`${server.origin}/api/notebooks/sql`, { method: 'PUT', headers: owner, body: JSON.stringify({ version: 1, title: 'Shop', cells }) });
-  expect(put.status).toBe(200);
+  for (const [name, nbCells] of [['sql', cells], ['sqlfns', fnCells]] as const) {
+    await fetch(`${server.origin}/api/notebooks`, { method: 'POST', headers: owner, body: JSON.stringify({ name }) });
+    const put = await fetch(`${server.origin}/api/notebooks/${name}`, { method: 'PUT', headers: owner, body: JSON.stringify({ version: 1, title: 'Shop', cells: nbCells }) });
+    expect(put.status).toBe(200);
+  }
   socket = io(server.origin, { extraHeaders: { authorization: 'token test-token' }, transports: ['websocket'] });
   socket.on('cell.status', (m) => statuses.push(m));
   socket.on('result.append', (m) => results.push(m));
@@ -58,7 +66,8 @@ describe('SQL cells', { timeout: 90_000 }, () => {
   it("marks the error's line in the cell's own SQL", async () => {
     await socket.emitWithAck('cell.run', { notebook: 'sql', cellId: 'bad', source: '', params: {} });
     await waitFor(async () => statusOf('bad')?.status, (s) => s === 'error', 60_000);
-    expect(statusOf('bad')!.error).toMatchObject({ line: 2, message: expect.stringContaining('ordres') });
+    // the column too: the editor underlines from there
+    expect(statusOf('bad')!.error).toMatchObject({ line: 2, column: 6, message: expect.stringContaining('ordres') });
   });
 
   it('names the cell above whose statement fails, and marks no line in this one', async () => {
@@ -74,5 +83,17 @@ describe('SQL cells', { timeout: 90_000 }, () => {
     await waitFor(async () => statusOf('plan')?.status, (s) => s === 'finished' || s === 'error', 60_000);
     expect(statusOf('plan')!.error).toBeUndefined();
     expect(logs.filter((l) => l.cellId === 'plan').flatMap((l) => l.lines).join('\n')).toMatch(/orders/);
+  });
+
+  // last: it joins another notebook
+  it("calls a function exported by a code cell above (CREATE FUNCTION ... AS 'Pricing.withTax')", async () => {
+    await socket.emitWithAck('notebook.join', { notebook: 'sqlfns' });
+    expect(await socket.emitWithAck('cell.run', { notebook: 'sqlfns', cellId: 'taxed', source: '', params: {} })).toEqual({ ok: true });
+    await waitFor(async () => statusOf('taxed')?.status, (s) => s === 'finished' || s === 'error', 60_000);
+    expect(statusOf('taxed')?.error).toBeUndefined();
+    expect(results.filter((r) => r.cellId === 'taxed').flatMap((r) => r.rows)).toEqual([
+      { id: 1, gross: 1.25, $rowKind: '+I' },
+      { id: 2, gross: 1.25, $rowKind: '+I' },
+    ]);
   });
 });

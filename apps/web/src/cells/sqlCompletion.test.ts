@@ -17,6 +17,8 @@ describe('sqlSuggestions', () => {
     expect(labels('SELECT o.', 'SELECT o. FROM orders o')).toEqual(['id', 'price']);
     expect(labels('SELECT orders.pr')).toEqual(['id', 'price']);
     expect(labels('SELECT nope.')).toEqual([]);
+    // a set operation after a table is not its alias
+    expect(labels('SELECT id FROM orders INTERSECT SELECT intersect.', 'SELECT id FROM orders INTERSECT SELECT intersect. FROM cities')).toEqual([]);
   });
 
   it("completes connector names, then the chosen connector's options, inside WITH (...)", () => {
@@ -28,7 +30,7 @@ describe('sqlSuggestions', () => {
 
   it('completes tables, the columns of the tables the statement reads, functions and keywords elsewhere', () => {
     const all = labels('SELECT ', "SELECT  FROM orders; SELECT * FROM cities");
-    expect(all).toEqual(expect.arrayContaining(['orders', 'cities', 'id', 'price', 'COUNT', 'TUMBLE', 'GROUP BY']));
+    expect(all).toEqual(expect.arrayContaining(['orders', 'cities', 'id', 'price', 'COUNT', 'TUMBLE', 'GROUP BY', 'CREATE TEMPORARY FUNCTION', 'EXCEPT']));
     expect(all).not.toContain('city');
   });
 });

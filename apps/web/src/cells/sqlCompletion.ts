@@ -12,7 +12,8 @@ const KEYWORDS = [
   'SELECT', 'FROM', 'WHERE', 'GROUP BY', 'HAVING', 'ORDER BY', 'LIMIT', 'JOIN', 'LEFT JOIN', 'ON', 'AS', 'AND', 'OR', 'NOT',
   'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'CAST', 'INTERVAL', 'DESCRIPTOR', 'TABLE', 'CREATE TABLE', 'CREATE VIEW',
   'CREATE TEMPORARY VIEW', 'WITH', 'WATERMARK FOR', 'INSERT INTO', 'EXPLAIN', 'SET', 'OVER', 'PARTITION BY', 'DISTINCT',
-  'FILTER', 'BETWEEN', 'IN', 'LIKE', 'IS NULL', 'PROCTIME()',
+  'FILTER', 'BETWEEN', 'IN', 'LIKE', 'IS NULL', 'PROCTIME()', 'CREATE TEMPORARY FUNCTION', 'DROP TEMPORARY FUNCTION', 'UNION',
+  'INTERSECT', 'EXCEPT',
 ];
 
 const WORD = /[A-Za-z_][\w$]*$/;
@@ -25,7 +26,7 @@ function aliases(text: string, tables: SqlCatalogInfo['tables']): Map<string, st
     const table = known.get(m[1]!.toLowerCase());
     if (!table) continue;
     out.set(m[1]!.toLowerCase(), table);
-    if (m[2] && !/^(WHERE|GROUP|ORDER|JOIN|LEFT|RIGHT|INNER|ON|WINDOW|LIMIT|UNION)$/i.test(m[2])) out.set(m[2].toLowerCase(), table);
+    if (m[2] && !/^(WHERE|GROUP|ORDER|JOIN|LEFT|RIGHT|INNER|ON|WINDOW|LIMIT|UNION|INTERSECT|EXCEPT)$/i.test(m[2])) out.set(m[2].toLowerCase(), table);
   }
   return out;
 }

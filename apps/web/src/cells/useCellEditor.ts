@@ -12,7 +12,7 @@ export interface CellEditorOptions {
   source: string;
   readOnly: boolean;
   /** The last run's error: its line is underlined. */
-  runError: { message: string; line?: number } | undefined;
+  runError: { message: string; line?: number; column?: number } | undefined;
   onRun(): void;
   /** Shift+Enter: run, then the page selects the next cell. */
   onRunAndAdvance(): void;

@@ -96,11 +96,68 @@ describe('Nexmark SQL (official queries) against the DataStream versions', () =>
     expect(same(sql, ds, 'multiset')).toBe(true);
   }, 60_000);
 
-  // No DataStream version to compare with: q4 (the benchmark's q4 is Beam's windowed variant, the official SQL is an
-  // unwindowed updating aggregate), q20-q22. Each plans and produces rows on the same input.
-  for (const name of ['q4', 'q20', 'q21', 'q22']) {
-    it(`${name} runs`, async () => {
-      expect((await runSql(name)).length).toBeGreaterThan(0);
+  // No DataStream version to compare with (the benchmark's q4 is Beam's windowed variant; the official SQL is an
+  // unwindowed updating aggregate): q4, q20-q23 are checked against plain loops over the same events, written from
+  // the queries' SQL semantics (the final rows of the changelog).
+  const events = input.events;
+  const bids = events.flatMap((e) => (e.bid ? [e.bid] : []));
+  const auctions = events.flatMap((e) => (e.auction ? [e.auction] : []));
+  const auctionById = new Map(auctions.map((a) => [a.id, a]));
+  /** Each bid with its auction (B.auction = A.id), both sides whole, as a regular join's final result. */
+  const joined = bids.flatMap((b) => {
+    const a = auctionById.get(b.auction);
+    return a ? [{ b, a }] : [];
+  });
+  const open = joined.filter(({ b, a }) => b.dateTime >= a.dateTime && b.dateTime <= a.expires);
+
+  const loops: Record<string, () => R[]> = {
+    q4: () => {
+      const finals = new Map<number, { category: number; max: number }>();
+      for (const { b, a } of open) {
+        const f = finals.get(a.id);
+        if (!f || b.price > f.max) finals.set(a.id, { category: a.category, max: b.price });
+      }
+      const byCategory = new Map<number, { s: number; c: number }>();
+      for (const f of finals.values()) {
+        const x = byCategory.get(f.category) ?? { s: 0, c: 0 };
+        x.s += f.max;
+        x.c++;
+        byCategory.set(f.category, x);
+      }
+      // AVG of a BIGINT is a BIGINT in Flink
+      return [...byCategory].map(([category, x]) => ({ category, EXPR$1: Math.trunc(x.s / x.c) }));
+    },
+    q20: () =>
+      joined
+        .filter(({ a }) => a.category === 10)
+        .map(({ b, a }) => ({ auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, dateTime: b.dateTime, itemName: a.itemName, initialBid: a.initialBid, reserve: a.reserve, dateTime0: a.dateTime, expires: a.expires, seller: a.seller, category: a.category })),
+    q21: () =>
+      bids.flatMap((b) => {
+        const id = /(&|^)channel_id=([^&]*)/.exec(b.channel)?.[2] ?? null;
+        const known = ['apple', 'google', 'facebook', 'baidu'].indexOf(b.channel.toLowerCase());
+        if (id === null && known < 0) return [];
+        return [{ auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, channel_id: known >= 0 ? String(known) : id }];
+      }),
+    q22: () =>
+      bids.map((b) => {
+        const parts = b.channel.split('/');
+        return { auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, dir1: parts[3] ?? null, dir2: parts[4] ?? null, dir3: parts[5] ?? null };
+      }),
+    q23: () => open.map(({ b, a }) => ({ auction: b.auction, bidder: b.bidder, price: b.price, seller: a.seller })),
+  };
+  for (const [name, loop] of Object.entries(loops)) {
+    it(`${name}: equals a plain loop over the events`, async () => {
+      const sql = await runSql(name);
+      const expected = loop();
+      expect(expected.length).toBeGreaterThan(0);
+      expect(sql.length).toBe(expected.length);
+      expect(same(sql, expected, 'multiset')).toBe(true);
     }, 60_000);
   }
+
+  // q12's windows are on processing time (the wall clock): the 20k events pass in well under its 10 s window, and as
+  // in Flink a processing-time window does not fire when a bounded input ends; it plans and runs, with no rows
+  it('q12: processing-time windows plan and run; none fires before the bounded input ends', async () => {
+    expect(await runSql('q12')).toEqual([]);
+  }, 60_000);
 });

@@ -4,6 +4,8 @@ import { build } from 'esbuild';
 export interface CellErrorInfo {
   message: string;
   line?: number;
+  /** The column in that line (1-based), when known: SQL errors name it. */
+  column?: number;
   stack?: string;
 }
 
@@ -18,6 +20,16 @@ export class CellCompileError extends Error {
 /** Where the host puts the engine module for cells: they must share one engine instance (and its execution host). */
 export const ENGINE_GLOBAL = '__flowbookEngine';
 
+const CELL_MODULE = 'flowbook-cell:';
+
+/**
+ * An import specifier that carries a code cell's TypeScript (a SQL cell's program imports the code cells its CREATE
+ * FUNCTION statements name): compileCell bundles it as a module of the program, so the program stays one text.
+ */
+export function cellModuleSpecifier(name: string, source: string): string {
+  return CELL_MODULE + Buffer.from(JSON.stringify({ name, source })).toString('base64url');
+}
+
 /**
  * Compiles a TypeScript cell to an ES module. `import … from '@flowbook/engine'` becomes a module that re-exports the
  * worker's own engine instance, so the cell and the worker share one engine. Top-level await works (ESM).
@@ -25,6 +37,7 @@ export const ENGINE_GLOBAL = '__flowbookEngine';
 export async function compileCell(source: string, engineExports: string[], sourcefile = CELL_FILE, engineGlobal = ENGINE_GLOBAL): Promise<string> {
   const engineModule =
     `const e = globalThis.${engineGlobal};\n` + engineExports.filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).map((n) => `export const ${n} = e.${n};`).join('\n');
+  const cellModules = new Map<string, string>();
   try {
     const result = await build({
       stdin: { contents: source, loader: 'ts', sourcefile },
@@ -41,6 +54,14 @@ export async function compileCell(source: string, engineExports: string[], sourc
           setup(b) {
             b.onResolve({ filter: /^@flowbook\/engine$/ }, () => ({ path: 'engine', namespace: 'flowbook-engine' }));
             b.onLoad({ filter: /.*/, namespace: 'flowbook-engine' }, () => ({ contents: engineModule, loader: 'js' }));
+            // A code cell imported by a SQL cell's program: its source is in the specifier; errors name the cell.
+            b.onResolve({ filter: /^flowbook-cell:/ }, (a) => {
+              const { name, source: cellSource } = JSON.parse(Buffer.from(a.path.slice(CELL_MODULE.length), 'base64url').toString()) as { name: string; source: string };
+              const p = `code cell "${name}"`;
+              cellModules.set(p, cellSource);
+              return { path: p, namespace: 'flowbook-cell' };
+            });
+            b.onLoad({ filter: /.*/, namespace: 'flowbook-cell' }, (a) => ({ contents: cellModules.get(a.path)!, loader: 'ts' }));
             // Node built-ins stay imports; other packages are not available to cells.
             b.onResolve({ filter: /^node:/ }, (a) => ({ path: a.path, external: true }));
           },
@@ -49,12 +70,14 @@ export async function compileCell(source: string, engineExports: string[], sourc
     });
     return result.outputFiles[0]!.text;
   } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors;
+    const errors = (e as { errors?: { text: string; location?: { file?: string; line: number; column: number } }[] }).errors;
     if (errors && errors.length > 0) {
       const first = errors[0]!;
+      // an error in an imported code cell names that cell, and marks no line of this one
+      const where = (l: { file?: string; line: number }) => (l.file?.startsWith('flowbook-cell:') ? `${l.file.slice('flowbook-cell:'.length)}, line ${l.line}` : `line ${l.line}`);
       throw new CellCompileError({
-        message: errors.map((er) => (er.location ? `line ${er.location.line}: ${er.text}` : er.text)).join('\n'),
-        ...(first.location ? { line: first.location.line } : {}),
+        message: errors.map((er) => (er.location ? `${where(er.location)}: ${er.text}` : er.text)).join('\n'),
+        ...(first.location && !first.location.file?.startsWith('flowbook-cell:') ? { line: first.location.line } : {}),
       });
     }
     throw e;

@@ -1,5 +1,7 @@
 import type { Notebook, SqlCell } from '@flowbook/protocol';
+import { parseStatements } from '../sql/catalog.js';
 import { isCatalogStatement, splitStatements } from '../sql/splitStatements.js';
+import { cellModuleSpecifier } from './compileCell.js';
 
 /**
  * The notebook catalog a SQL cell sees: the DDL and SET statements of the SQL cells above it, in order (tables created
@@ -45,6 +47,35 @@ export function sqlJobName(nb: Notebook, cell: Pick<SqlCell, 'id' | 'title'>): s
 }
 
 /**
+ * The TypeScript code cells above a SQL cell that its functions load: `CREATE FUNCTION f AS 'cell.export'` in the
+ * cell or the catalog above names a code cell by its title or id. Each is imported once, by the name the SQL uses.
+ */
+function functionCellsAbove(nb: Notebook, cellId: string, statements: string[]): { name: string; source: string }[] {
+  const at = nb.cells.findIndex((c) => c.id === cellId);
+  const above = at < 0 ? nb.cells : nb.cells.slice(0, at);
+  const names = new Set<string>();
+  for (const text of statements) {
+    if (!/^CREATE\b[^;]*?\bFUNCTION\b/i.test(text)) continue;
+    try {
+      for (const st of parseStatements(text)) {
+        const dot = st.k === 'createFunction' ? st.identifier.lastIndexOf('.') : -1;
+        if (dot > 0) names.add((st as { identifier: string }).identifier.slice(0, dot));
+      }
+    } catch {
+      // a statement that does not parse fails the run with its position; it loads nothing
+    }
+  }
+  const out: { name: string; source: string }[] = [];
+  for (const name of names) {
+    // the nearest code cell above with that title, else with that id
+    const code = above.filter((c) => c.type === 'code' && c.language === 'typescript');
+    const cell = code.findLast((c) => c.title?.trim() === name) ?? code.findLast((c) => c.id === name);
+    if (cell && cell.type === 'code') out.push({ name, source: cell.source });
+  }
+  return out;
+}
+
+/**
  * What a SQL cell runs: TypeScript that hands its statements to the engine's runSqlScript, so a SQL cell goes through
  * the same worker, TaskManager, checkpoints and taps as a code cell. `source` is the cell's SQL (the saved one unless a
  * writer sends edits). The SQL is embedded as JSON string literals: nothing in it can become code.
@@ -60,11 +91,19 @@ export function sqlProgramOf(nb: Notebook, cell: SqlCell, source: string = cell.
       '',
     ].join('\n');
   }
-  const run = `await runSqlScript(${JSON.stringify(source)}, ${JSON.stringify(options)});`;
-  if (catalog.length === 0) return ["import { runSqlScript } from '@flowbook/engine';", run, ''].join('\n');
+  const modules = functionCellsAbove(nb, cell.id, [...catalog.map((s) => s.text), ...splitStatements(source).map((s) => s.text)]);
+  // Code cells named by CREATE FUNCTION are imported (their source travels inside the import specifier, as data).
+  const imports = modules.map((m, i) => `import * as fnModule${i} from ${JSON.stringify(cellModuleSpecifier(m.name, m.source))};`);
+  const optionsText =
+    modules.length === 0
+      ? JSON.stringify(options)
+      : `{ ...${JSON.stringify(options)}, functionModules: { ${modules.map((m, i) => `${JSON.stringify(m.name)}: fnModule${i}`).join(', ')} } }`;
+  const run = `await runSqlScript(${JSON.stringify(source)}, ${optionsText});`;
+  if (catalog.length === 0) return ["import { runSqlScript } from '@flowbook/engine';", ...imports, run, ''].join('\n');
   // The engine names a failing catalog statement by its number; the user needs the cell above it comes from.
   return [
     "import { runSqlScript } from '@flowbook/engine';",
+    ...imports,
     `const catalogCells = ${JSON.stringify(catalog.map((s) => s.cell))};`,
     'try {',
     `  ${run}`,

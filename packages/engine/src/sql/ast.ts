@@ -50,8 +50,8 @@ export interface Query {
   having?: Expr;
   /** SELECT DISTINCT. */
   distinct?: boolean;
-  /** `left UNION [ALL] right`: the query is the set operation (its own items and FROM are unused). */
-  setOp?: { all: boolean; left: Query; right: Query };
+  /** `left UNION|INTERSECT|EXCEPT [ALL] right`: the query is the set operation (its own items and FROM are unused). */
+  setOp?: { op?: 'UNION' | 'INTERSECT' | 'EXCEPT'; all: boolean; left: Query; right: Query };
   orderBy?: { e: Expr; desc: boolean; nullsFirst?: boolean }[];
   limit?: number;
   text: string;
@@ -70,6 +70,9 @@ export type Statement =
   | { k: 'createTable'; name: string; temporary: boolean; ifNotExists: boolean; columns: ColumnDef[]; watermark?: { column: string; e: Expr }; primaryKey?: string[]; options: Record<string, string>; text: string; pos: Pos }
   | { k: 'createView'; name: string; temporary: boolean; query: Query; text: string; pos: Pos }
   | { k: 'set'; key?: string; value?: string; text: string; pos: Pos }
+  /** `CREATE [TEMPORARY] [SYSTEM] FUNCTION name AS 'module.export'`: a scalar function of the notebook's code. */
+  | { k: 'createFunction'; name: string; identifier: string; ifNotExists: boolean; language?: string; text: string; pos: Pos }
+  | { k: 'dropFunction'; name: string; ifExists: boolean; text: string; pos: Pos }
   | { k: 'insert'; table: string; query: Query; text: string; pos: Pos }
   | { k: 'query'; query: Query; text: string; pos: Pos }
   | { k: 'explain'; inner: Statement; text: string; pos: Pos };

@@ -54,4 +54,32 @@ describe('SQL interval join', () => {
     const rows = await tEnv.toDataStream(t).executeAndCollect();
     expect(rows.map((r) => `${r.lid}-${r.rid}`).sort()).toEqual(['a1-a1', 'b1-b1']);
   });
+
+  it("keeps both sides' time attributes: a window TVF over a view of a LEFT interval join sees no joined row late", async () => {
+    // a right row joins left rows up to 2 s older; the join holds its output watermark back 2 s, so neither the pairs
+    // nor the NULL-padded left rows (emitted when they expire) are late for windows on either side's time
+    const tEnv = setup([
+      { k: 'a', id: 'l1', ts: 1000 },
+      { k: 'b', id: 'l2', ts: 4000 },
+      { k: 'b', id: 'r2', ts: 5500 },
+      { k: 'c', id: 'z', ts: 30000 },
+    ]);
+    tEnv.executeSql(`CREATE VIEW J AS SELECT l.id AS lid, r.id AS rid, l.rowtime AS lt, r.rowtime AS rt FROM T AS l LEFT JOIN T AS r
+      ON l.k = r.k AND l.id <> r.id AND r.rowtime BETWEEN l.rowtime AND l.rowtime + INTERVAL '2' SECOND`);
+    const byRight = tEnv.sqlQuery("SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE J, DESCRIPTOR(rt), INTERVAL '5' SECOND)) GROUP BY window_start, window_end");
+    const rows = await tEnv.toDataStream(byRight).executeAndCollect();
+    // l2-r2 at rt=5500; the padded rows have rt NULL: in no window
+    expect(rows.map((r) => `${r.window_start}:${r.n}`)).toEqual(['5000:1']);
+    const tEnv2 = setup([
+      { k: 'a', id: 'l1', ts: 1000 },
+      { k: 'b', id: 'l2', ts: 4000 },
+      { k: 'b', id: 'r2', ts: 5500 },
+      { k: 'c', id: 'z', ts: 30000 },
+    ]);
+    const byLeft = tEnv2.sqlQuery(`SELECT TUMBLE_START(l.rowtime, INTERVAL '5' SECOND) AS ws, COUNT(*) AS n, COUNT(r.id) AS matched FROM T AS l LEFT JOIN T AS r
+      ON l.k = r.k AND l.id <> r.id AND r.rowtime BETWEEN l.rowtime AND l.rowtime + INTERVAL '2' SECOND GROUP BY TUMBLE(l.rowtime, INTERVAL '5' SECOND)`);
+    // [0, 5 s): l1 unmatched (padded) and l2 with r2; [5 s, 10 s): r2 as a left row, unmatched; [30 s, 35 s): z
+    const out = await tEnv2.toDataStream(byLeft).executeAndCollect();
+    expect(out.map((r) => `${r.ws}:${r.n}:${r.matched}`)).toEqual(['0:2:1', '5000:1:0', '30000:1:0']);
+  });
 });

@@ -99,6 +99,12 @@ export class IntervalJoinFunction {
   private leftExpirationTime = 0;
   private rightExpirationTime = 0;
   private operatorTime = 0;
+  /**
+   * How far behind the input watermark a joined row's time attributes can be (Flink's getMaxOutputDelay): the operator
+   * emits the watermark minus this (KeyedCoProcessOperatorWithWatermarkDelay), so the join's output time attributes
+   * stay time attributes. Processing time needs none.
+   */
+  readonly outputWatermarkDelay: number;
 
   constructor(
     private readonly type: JoinType,
@@ -109,6 +115,7 @@ export class IntervalJoinFunction {
   ) {
     this.leftRelativeSize = -bounds.lower;
     this.rightRelativeSize = bounds.upper;
+    this.outputWatermarkDelay = bounds.proctime ? 0 : Math.max(this.leftRelativeSize, this.rightRelativeSize);
   }
 
   open(ctx: RuntimeContext): void {

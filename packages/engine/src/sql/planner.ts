@@ -15,6 +15,7 @@ import { AGGREGATES, compileExpr, compileJs, compilePiece, RelScope, typeOf, WIN
 import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
+import { restamp } from './restamp.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
 import { WindowJoinFunction, windowJoinEnd } from './windowJoin.js';
 import { isOverAggregate, planOverAggregate } from './overAggregate.js';
@@ -382,9 +383,16 @@ export class Planner {
     const residualFn = residual.length === 0 ? () => true : compileExpr(residual.reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }) as Expr), scope);
     const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && windowJoinEnd(lKeys, rKeys) === undefined));
     const ttl = this.opts.stateTtlMs;
+    // an interval join keeps both sides' time attributes, as Flink's: its output watermark is held back by the
+    // bounds (IntervalJoinFunction.outputWatermarkDelay), so windows over the joined rows see none of them late
+    const timeOf = (rel: Rel, key: string): Partial<Column> => {
+      const time = interval ? rel.columns.find((c) => c.name === key)?.time : undefined;
+      // a joined row's record timestamp is that of either side's row: windows over a rowtime restamp (restamp.ts)
+      return time ? { time, ...(time === 'rowtime' ? { restamp: true } : {}) } : {};
+    };
     const columns: Column[] = [
-      ...lMap.map((e) => ({ name: e.newKey, type: e.type })),
-      ...rMap.map((e) => ({ name: e.newKey, type: e.type })),
+      ...lMap.map((e) => ({ name: e.newKey, type: e.type, ...timeOf(L.rel, e.key) })),
+      ...rMap.map((e) => ({ name: e.newKey, type: e.type, ...timeOf(R.rel, e.key) })),
     ];
     const lRel = L.rel;
     const rRel = R.rel;
@@ -423,8 +431,12 @@ export class Planner {
   }
 
   private tvf(f: Extract<From, { k: 'tvf' }>): { rel: Rel; scope: RelScope } {
-    const base = this.table(f.table, f.pos);
-    const tc = base.columns.find((c) => c.name === f.timeCol);
+    let base = this.table(f.table, f.pos);
+    let tc = base.columns.find((c) => c.name === f.timeCol);
+    if (tc?.restamp) {
+      base = restamp(base, f.timeCol);
+      tc = base.columns.find((c) => c.name === f.timeCol);
+    }
     if (!tc || !tc.time) throw new SqlError(`${f.fn}: DESCRIPTOR(${f.timeCol}) must be a time attribute of ${f.table} (declare a WATERMARK or PROCTIME())`, f.pos?.line, f.pos?.column);
     const need = f.fn === 'TUMBLE' ? 1 : 2;
     if (f.intervals.length < need) throw new SqlError(`${f.fn} needs ${need} interval argument(s)`, f.pos?.line, f.pos?.column);
@@ -465,27 +477,32 @@ export class Planner {
   }
 
   private project(q: Query, rel: Rel, scope: RelScope): Rel {
-    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time'] }[] = [];
+    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time']; restamp?: boolean }[] = [];
     q.items.forEach((it, i) => {
       if (it.e.k === 'star') {
         const q2 = it.e.qualifier;
         for (const en of scope.entries) {
           if (q2 && en.qualifier !== q2) continue;
           const col = rel.columns.find((c) => c.name === en.key);
-          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time });
+          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time, restamp: col?.restamp });
         }
         return;
       }
       const name = this.outName(it.e, it.alias, i);
       let time: Column['time'];
-      if (it.e.k === 'col') time = rel.columns.find((c) => c.name === scope.resolve((it.e as { path: string[] }).path).key)?.time;
+      let restamp: boolean | undefined;
+      if (it.e.k === 'col') {
+        const c = rel.columns.find((x) => x.name === scope.resolve((it.e as { path: string[] }).path).key);
+        time = c?.time;
+        restamp = c?.restamp;
+      }
       if (it.e.k === 'call' && it.e.name === 'PROCTIME') time = 'proctime';
       compileExpr(it.e, scope); // errors name the query's own columns, before any inlining
-      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time });
+      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time, restamp });
     });
     dedupeNames(outs);
     const base = rel;
-    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time }));
+    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time, ...(o.restamp ? { restamp: true } : {}) }));
     return this.projectRel(base, scope, outs, `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`, columns, rel.updating);
   }
 
@@ -505,6 +522,7 @@ export class Planner {
       const c = rel.columns.find((x) => x.name === key);
       if (!c?.time) throw new SqlError(`${legacy.name}: ${key} is not a time attribute (declare a WATERMARK or PROCTIME())`, legacy.pos?.line, legacy.pos?.column);
       const pt = c.time === 'proctime';
+      if (c.restamp) input = restamp(input, key);
       const assigner =
         legacy.name === 'TUMBLE'
           ? pt ? TumblingProcessingTimeWindows.of(ivs[0]!) : TumblingEventTimeWindows.of(ivs[0]!)

@@ -5,10 +5,11 @@ import { temporalSort, type SortKey } from './sort.js';
 import { SqlError } from './SqlError.js';
 import type { Row } from './tableConnectors.js';
 import { lazyRel } from './rel.js';
+import { setOperation } from './setOp.js';
 import { distinct, unionAll } from './union.js';
 
 /**
- * Plans what follows a SELECT's core: UNION [ALL], DISTINCT, ORDER BY and LIMIT, with Flink's streaming rules:
+ * Plans what follows a SELECT's core: UNION / INTERSECT / EXCEPT [ALL], DISTINCT, ORDER BY and LIMIT, with Flink's streaming rules:
  * ORDER BY without LIMIT must start with a time attribute ascending (a temporal sort); with LIMIT any order is a
  * rank over the whole input (updating); ORDER BY keys not in the SELECT list are carried as hidden columns.
  */
@@ -20,11 +21,14 @@ export function planQueryTail(p: Planner, q: Query): Rel {
   const hidden: string[] = [];
   const keys: SortKey[] = [];
   if (q.setOp) {
-    rel = unionAll(p.query(q.setOp.left), p.query(q.setOp.right), q.pos);
-    if (!q.setOp.all) rel = distinct(rel);
+    const op = q.setOp.op ?? 'UNION';
+    if (op === 'UNION') {
+      rel = unionAll(p.query(q.setOp.left), p.query(q.setOp.right), q.pos);
+      if (!q.setOp.all) rel = distinct(rel);
+    } else rel = setOperation(op, q.setOp.all, p.query(q.setOp.left), p.query(q.setOp.right), q.pos);
     for (const o of q.orderBy ?? []) {
       const name = o.e.k === 'col' && o.e.path.length === 1 ? o.e.path[0]! : undefined;
-      if (!name || !rel.columns.some((c) => c.name === name)) fail('ORDER BY of a UNION takes column names of its result');
+      if (!name || !rel.columns.some((c) => c.name === name)) fail(`ORDER BY of a ${op} takes column names of its result`);
       keys.push({ column: name!, desc: o.desc, nullsFirst: o.nullsFirst });
     }
   } else {

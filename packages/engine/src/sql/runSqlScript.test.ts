@@ -83,4 +83,9 @@ describe('runSqlScript', () => {
     expect(err).toBeInstanceOf(SqlError);
     expect((err as SqlError).line).toBe(2);
   });
+
+  it('names the position of a SET with a bad value', async () => {
+    const err = await run("SET 'pipeline.name' = 'x';\n  SET 'parallelism.default' = 'many'").catch((e: unknown) => e);
+    expect(err).toMatchObject({ line: 2, column: 3, message: expect.stringContaining("SET 'parallelism.default': expected a positive integer") });
+  });
 });

@@ -12,21 +12,23 @@ export interface SqlScriptOptions {
   jobName?: string;
   /** LiveSink name for a trailing query's result; default 'result'. */
   resultSink?: string;
+  /** Modules `CREATE FUNCTION f AS 'module.export'` loads from, by name (in a notebook: code cells). */
+  functionModules?: Record<string, Record<string, unknown>>;
 }
 
-const CATALOG_KINDS = new Set(['createTable', 'createView', 'set']);
+const CATALOG_KINDS = new Set(['createTable', 'createView', 'set', 'createFunction', 'dropFunction']);
 
-function catalogStatements(options: SqlScriptOptions | undefined): Statement[] {
-  const out: Statement[] = [];
+/** Runs the catalog statements (earlier cells' DDL and SET); an error names the statement, not a line of this cell. */
+function applyCatalog(tEnv: StreamTableEnvironment, options: SqlScriptOptions | undefined): void {
+  for (const [name, mod] of Object.entries(options?.functionModules ?? {})) tEnv.functionModules.set(name, mod);
   (options?.catalog ?? []).forEach((text, i) => {
     try {
-      for (const st of parseStatements(text)) if (CATALOG_KINDS.has(st.k)) out.push(st);
+      for (const st of parseStatements(text)) if (CATALOG_KINDS.has(st.k)) tEnv.executeStatement(st);
     } catch (e) {
       if (e instanceof SqlError) throw new SqlError(`in catalog statement ${i + 1}: ${e.message}`, e.line, e.column);
       throw e;
     }
   });
-  return out;
 }
 
 /**
@@ -37,7 +39,7 @@ function catalogStatements(options: SqlScriptOptions | undefined): Statement[] {
 export async function runSqlScript(script: string, options?: SqlScriptOptions): Promise<void> {
   const env = StreamExecutionEnvironment.getExecutionEnvironment();
   const tEnv = StreamTableEnvironment.create(env);
-  for (const st of catalogStatements(options)) tEnv.executeStatement(st);
+  applyCatalog(tEnv, options);
   const statements = parseStatements(script);
   let sinks = 0;
   statements.forEach((st, i) => {
@@ -59,7 +61,7 @@ export async function runSqlScript(script: string, options?: SqlScriptOptions): 
 /** The EXPLAIN text of the script's last query or INSERT (after its DDL), without running anything. */
 export function explainSql(script: string, options?: SqlScriptOptions): string {
   const tEnv = StreamTableEnvironment.create(new StreamExecutionEnvironment());
-  for (const st of catalogStatements(options)) tEnv.executeStatement(st);
+  applyCatalog(tEnv, options);
   const statements = parseStatements(script);
   let target: Statement | undefined;
   for (const st of statements) {
@@ -70,10 +72,12 @@ export function explainSql(script: string, options?: SqlScriptOptions): string {
   return tEnv.explainStatement(target);
 }
 
-/** Tables and views the statements define, with their columns (for editor completion). */
+/** Tables and views the statements define, with their columns, and the functions they create (for editor completion). */
 export function describeCatalog(statements: string[]): {
   tables: { name: string; kind: 'table' | 'view'; connector?: string; columns: { name: string; type: string }[] }[];
+  functions: string[];
 } {
+  const functions = new Map<string, string>();
   const catalog = new SqlCatalog();
   const tEnv = StreamTableEnvironment.create(new StreamExecutionEnvironment());
   const tables: { name: string; kind: 'table' | 'view'; connector?: string; columns: { name: string; type: string }[] }[] = [];
@@ -86,6 +90,10 @@ export function describeCatalog(statements: string[]): {
     }
     for (const st of sts) {
       if (!CATALOG_KINDS.has(st.k)) continue;
+      // functions load code cells at run time: completion knows their names only
+      if (st.k === 'createFunction') functions.set(st.name.toUpperCase(), st.name);
+      if (st.k === 'dropFunction') functions.delete(st.name.toUpperCase());
+      if (st.k === 'createFunction' || st.k === 'dropFunction') continue;
       try {
         tEnv.executeStatement(st);
         catalog.apply(st);
@@ -101,5 +109,5 @@ export function describeCatalog(statements: string[]): {
     }
   }
   const seen = new Set<string>();
-  return { tables: tables.reverse().filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true))).reverse() };
+  return { functions: [...functions.values()], tables: tables.reverse().filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true))).reverse() };
 }

@@ -123,7 +123,8 @@ describe('SQL on the engine', () => {
   it('explains and describes a catalog', () => {
     const ddl = "CREATE TABLE bids (auction BIGINT, price BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) WITH ('connector' = 'datagen')";
     expect(explainSql('SELECT auction, price * 2 FROM bids WHERE price > 10', { catalog: [ddl] })).toMatch(/Calc\(select=\[auction, EXPR\$1\]\)[\s\S]*Calc\(where[\s\S]*WatermarkAssigner[\s\S]*TableSourceScan\(table=\[bids\]/);
-    expect(describeCatalog([ddl, 'CREATE VIEW big AS SELECT auction FROM bids WHERE price > 100'])).toEqual({
+    expect(describeCatalog([ddl, 'CREATE VIEW big AS SELECT auction FROM bids WHERE price > 100', "CREATE FUNCTION twice AS 'udfs.twice'"])).toEqual({
+      functions: ['twice'],
       tables: [
         { name: 'bids', kind: 'table', connector: 'datagen', columns: [{ name: 'auction', type: 'BIGINT' }, { name: 'price', type: 'BIGINT' }, { name: 'ts', type: 'TIMESTAMP(3)' }] },
         { name: 'big', kind: 'view', columns: [{ name: 'auction', type: 'BIGINT' }] },

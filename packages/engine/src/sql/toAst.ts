@@ -91,6 +91,16 @@ export class AstBuilder {
         const name = pathOf(find(u, 'ViewPathCreate')!).join('.');
         return { k: 'createView', name, temporary: terms(u).includes('TEMPORARY'), query: this.query(q), text, pos };
       }
+      case 'CreateFunction': {
+        const name = pathOf(find(u, 'FunctionNameCreate')!).join('.');
+        const id = nts(u).find((c) => ruleOf(c) !== 'FunctionNameCreate' && ruleOf(c) !== 'IfNotExists');
+        if (!id) throw this.err(u, "CREATE FUNCTION needs AS 'module.function'");
+        const t = terms(u);
+        const li = t.indexOf('LANGUAGE');
+        return { k: 'createFunction', name, identifier: identText(this.text(id)), ifNotExists: !!find(u, 'IfNotExists'), language: li >= 0 ? t[li + 1] : undefined, text, pos };
+      }
+      case 'DropFunction':
+        return { k: 'dropFunction', name: pathOf(find(u, 'FunctionName')!).join('.'), ifExists: !!find(u, 'IfExists'), text, pos };
       case 'SetStatement': {
         const prop = find(u, 'TableProperty');
         if (!prop) return { k: 'set', text, pos };

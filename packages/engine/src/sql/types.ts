@@ -7,6 +7,8 @@ export interface Column {
   type: string;
   /** An event-time attribute (has a WATERMARK) or a processing-time attribute (PROCTIME()). */
   time?: 'rowtime' | 'proctime';
+  /** The records' timestamps are not this time attribute's values (after an interval join): windows restamp. */
+  restamp?: boolean;
 }
 
 export function kindOf(type: string): ValueKind {

@@ -63,6 +63,37 @@ export class StreamTableEnvironment {
     return this.functions.drop(name);
   }
 
+  /**
+   * What `CREATE FUNCTION f AS 'module.export'` loads (Flink's class path, for TypeScript): modules by name. A SQL cell
+   * gets the TypeScript code cells its CREATE FUNCTION statements name (by title or id), imported as PyFlink imports
+   * a Python module for `LANGUAGE PYTHON`.
+   */
+  readonly functionModules = new Map<string, Record<string, unknown>>();
+
+  /** Flink's CREATE [TEMPORARY] [SYSTEM] FUNCTION: the export is a function, an object with eval, or a class with eval. */
+  private createFunction(st: Extract<Statement, { k: 'createFunction' }>): void {
+    const at = (m: string) => new SqlError(`CREATE FUNCTION ${st.name}: ${m}`, st.pos.line, st.pos.column);
+    if (st.language) throw at(`LANGUAGE ${st.language} functions run on a Flink cluster only; here a function is a TypeScript export: AS 'cell.export' without LANGUAGE`);
+    if (st.ifNotExists && this.functions.get(st.name)) return;
+    const dot = st.identifier.lastIndexOf('.');
+    if (dot <= 0 || dot === st.identifier.length - 1) throw at(`AS '${st.identifier}' must name a module and its export: 'cell.export' (a TypeScript code cell above, by its title or id)`);
+    const moduleName = st.identifier.slice(0, dot);
+    const exportName = st.identifier.slice(dot + 1);
+    const mod = this.functionModules.get(moduleName);
+    const known = [...this.functionModules.keys()];
+    if (!mod) throw at(`no code cell '${moduleName}' above (a TypeScript code cell, by its title or id)${known.length ? `; known: ${known.join(', ')}` : ''}`);
+    let f = mod[exportName];
+    if (f === undefined) throw at(`code cell '${moduleName}' exports no '${exportName}'; its exports: ${Object.keys(mod).join(', ') || '(none)'}`);
+    // A class with eval, as Flink's ScalarFunction subclasses: one instance, as Flink instantiates the class it loads.
+    const proto = typeof f === 'function' ? (f as { prototype?: { eval?: unknown } }).prototype : undefined;
+    if (typeof proto?.eval === 'function') f = new (f as new () => unknown)();
+    try {
+      this.functions.register(st.name, f as ScalarFunction, SCALAR_FUNCTIONS);
+    } catch (e) {
+      throw e instanceof SqlError ? at(e.message) : e;
+    }
+  }
+
   listUserDefinedFunctions(): string[] {
     return this.functions.names();
   }
@@ -101,8 +132,23 @@ export class StreamTableEnvironment {
   }
 
   executeStatement(st: Statement): { table?: Table; explain?: string } {
+    if (st.k === 'createFunction') {
+      this.createFunction(st);
+      return {};
+    }
+    if (st.k === 'dropFunction') {
+      if (!this.functions.drop(st.name) && !st.ifExists) throw new SqlError(`function '${st.name}' does not exist`, st.pos.line, st.pos.column);
+      return {};
+    }
     if (this.catalog.apply(st)) {
-      if (st.k === 'set' && st.key !== undefined) this.applyOption(st.key, st.value ?? '');
+      if (st.k === 'set' && st.key !== undefined) {
+        try {
+          this.applyOption(st.key, st.value ?? '');
+        } catch (e) {
+          // a bad value names the SET statement's position, as every SQL error does
+          throw e instanceof SqlError && e.line === undefined ? new SqlError(e.message, st.pos.line, st.pos.column) : e;
+        }
+      }
       return {};
     }
     switch (st.k) {

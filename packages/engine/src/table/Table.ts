@@ -10,7 +10,8 @@ export class Table {
   ) {}
   /** Column names and SQL types. */
   getResolvedSchema(): { columns: Column[] } {
-    return { columns: this.rel.columns.map((c) => ({ ...c })) };
+    // restamp is the planner's (how windows read an interval join's times), not part of the schema
+    return { columns: this.rel.columns.map(({ restamp: _restamp, ...c }) => c) };
   }
   /** True when the table is an updating query (its changelog has -U/+U/-D rows). */
   isUpdating(): boolean {

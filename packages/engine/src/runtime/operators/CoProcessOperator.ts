@@ -19,6 +19,18 @@ export class CoProcessOperator extends ProcessFunctionOperator {
     });
   }
 
+  /**
+   * A function with `outputWatermarkDelay` (SQL's interval join) emits records up to that many ms behind the input
+   * watermark: the watermark it forwards is held back by as much (Flink's KeyedCoProcessOperatorWithWatermarkDelay),
+   * after its timers fired, so those records are not late downstream.
+   */
+  override processWatermark(watermark: number): void {
+    const delay = (this.fn as { outputWatermarkDelay?: number }).outputWatermarkDelay;
+    if (!this.keyed || !delay || !Number.isFinite(watermark)) return super.processWatermark(watermark);
+    this.timerService.advanceWatermark(watermark);
+    this.output.emitWatermark(watermark - delay);
+  }
+
   protected process(value: unknown, input: number): void {
     if (this.keyed) this.setKeyContextElement(value, input);
     if (input === 0) this.fn.processElement1(value, this.context, this.out);
