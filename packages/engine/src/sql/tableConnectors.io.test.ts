@@ -8,6 +8,7 @@ import { getConnector, registerConnector } from '../connectors/registry.js';
 import { kafkaConnector } from '../connectors/kafka/index.js';
 import { StreamTableEnvironment } from '../table/StreamTableEnvironment.js';
 import type { ApacheKafkaBroker } from '../testing/apacheKafkaBroker.js';
+import { createTopic } from '../testing/kafkaTopics.js';
 import { sharedApacheKafkaBroker } from '../testing/sharedKafkaBroker.js';
 import { parseStatements } from './catalog.js';
 
@@ -45,10 +46,8 @@ describe('SQL Kafka tables', () => {
     ];
     // topics made before anything is written: a produce that auto-creates one races its leader election, and the
     // at-least-once sink's retry would then write a result twice
-    const admin = new Kafka({ brokers: [broker.bootstrap], clientId: 'sql-table-admin', logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [inTopic, outTopic].map((topic) => ({ topic, numPartitions: 4, replicationFactor: 1 })), waitForLeaders: true });
-    await admin.disconnect();
+    const kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'sql-table-admin', logLevel: logLevel.NOTHING });
+    for (const topic of [inTopic, outTopic]) await createTopic(kafka, topic);
     // one partition key: the rows stay in order, so the watermark is exact
     await producer.send({ topic: inTopic, messages: orders.map((o) => ({ key: 'k', value: JSON.stringify({ ...o, ts: new Date(o.ts).toISOString() }) })) });
 
