@@ -1,6 +1,6 @@
 import type { DataStream } from '../api/DataStream.js';
 import type { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
-import type { Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } from '../api/functions.js';
+import type { AggregateFunction, Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } from '../api/functions.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import { StateTtlConfig } from '../state/StateTtlConfig.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../windows/assigners/SlidingWindows.js';
@@ -11,7 +11,8 @@ import type { TimeWindow } from '../windows/Window.js';
 import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
-import { AGGREGATES, compileExpr, compileJs, compilePiece, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
+import { compileAggsHandle, type AggCall } from './aggsHandle.js';
+import { AGGREGATES, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
 import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
@@ -177,6 +178,23 @@ export class Planner {
     if (q.groupBy.length || aggs.length) return this.aggregate(q, rel, scope, aggs);
     if (q.items.some((i) => i.e.k === 'call' && i.e.over)) return this.overQuery(q, rel, scope);
     return this.project(q, rel, scope);
+  }
+
+  /**
+   * A window aggregation over a Calc reads the Calc's input rows: the Calc's conditions filter them and its projections
+   * are inlined where the keys and aggregate arguments read its columns, so no row is made per input row only to be
+   * keyed and accumulated (Flink's generated code reads the Calc's input fields the same way). Only the window
+   * operator keeps rows (its accumulators), and the records' timestamps, which window it, are the same either way.
+   */
+  private fuseCalcInput(input: Rel, scope: RelScope): { input: Rel; scope: RelScope } {
+    const c = fusable(input, scope);
+    if (!c?.proj || input.updating) return { input, scope };
+    const fused = inlined(scope, c);
+    if (!fused) return { input, scope };
+    const f = calcFilter(c);
+    const base = c.input;
+    const rel = this.derive(base, () => (f ? base.stream.filter(f, 'Calc(where)') : base.stream), input.explain, input.columns, false);
+    return { input: rel, scope: fused as RelScope };
   }
 
   /** A relation whose stream is built when first used (a TVF's rows are only built if something reads them). */
@@ -513,6 +531,7 @@ export class Planner {
             : pt ? ProcessingTimeSessionWindows.withGap(ivs[0]!) : EventTimeSessionWindows.withGap(ivs[0]!);
       window = { assigner: assigner as WindowAssigner<TimeWindow>, desc: `${legacy.name}(${key}, ${ivs.map((x) => `${x} ms`).join(', ')})` };
       groupBy = groupBy.filter((g) => g !== legacy);
+      ({ input, scope: inScope } = this.fuseCalcInput(input, inScope));
     } else if (rel.tvf && groupBy.some(isWinCol)) {
       const t = rel.tvf;
       const [a, b] = t.intervals as [number, number];
@@ -524,9 +543,8 @@ export class Planner {
         window = { cumulate: { step: a, size: b }, desc: window.desc };
       }
       groupBy = groupBy.filter((g) => !isWinCol(g));
-      input = t.base;
+      ({ input, scope: inScope } = this.fuseCalcInput(t.base, new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)))));
       if (t.fn === 'HOP' && !t.proctime) input = dropLateSlices(input, gcd(a, b));
-      inScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
     }
     if (window && input.updating) throw new SqlError('window aggregations need an append-only input; this input is an updating query', q.pos?.line, q.pos?.column);
 
@@ -582,14 +600,13 @@ export class Planner {
       for (let i = 0; i < specs.length; i++) o[`$a${i}`] = finish(specs[i]!, result(specs[i]!, accs[i]!), integral[i]!);
       return o;
     };
-    const keyOf = (r: Row) => {
-      // one key: its text without an array and an object per row
-      if (keyFns.length === 1) {
-        const v = keyFns[0]!(r);
-        if (typeof v !== 'object') return { key: String(v) };
-      }
-      return { key: JSON.stringify(keyFns.map((f) => f(r))) };
-    };
+    // the key of a row: one group value as it is (a number keys the state without a string per row; NULL becomes the
+    // engine's 'null' key, as before), several as the JSON of their values, generated as one function
+    const keysJs = groupBy.map((g) => exprJs(g, inScope));
+    const keyOf = compileJs(keysJs.length === 1 ? `(${keysJs[0]}) ?? null` : `JSON.stringify([${keysJs.join(', ')}])`, () => (r) => {
+      if (keyFns.length === 1) return keyFns[0]!(r) ?? null;
+      return JSON.stringify(keyFns.map((f) => f(r)));
+    }) as (r: Row) => string | number | boolean;
 
     let aggStream: () => DataStream<Row>;
     let desc: string;
@@ -598,25 +615,33 @@ export class Planner {
     if (window?.cumulate) {
       const { step, size } = window.cumulate;
       desc = `WindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${window.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
-      aggStream = () => src.stream.keyBy((r) => keyOf(r).key).process<Row>(new CumulateWindowAggFunction(specs, keyFns, emitRow, step, size), 'WindowAggregate');
+      aggStream = () => src.stream.keyBy(keyOf).process<Row>(new CumulateWindowAggFunction(specs, keyFns, emitRow, step, size), 'WindowAggregate');
     } else if (window?.assigner) {
       const w = { assigner: window.assigner, desc: window.desc };
       desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
+      // the aggregate functions compiled into one accumulate function (aggsHandle.ts); generic accumulators otherwise
+      const calls = specs.map((sp, i) => {
+        const a = aggExprs[i] as Extract<Expr, { k: 'call' }>;
+        const arg = a.star || a.args.length === 0 ? undefined : exprJs(a.args[0]!, inScope);
+        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]! };
+      });
+      const handle = compileAggsHandle(calls, keysJs);
+      const generic: AggregateFunction<Row, { keys: unknown[] | null; accs: AggAcc[] }, Row> = {
+        createAccumulator: () => ({ keys: null, accs: specs.map(createAcc) }),
+        add: (r, acc) => {
+          if (acc.keys === null) acc.keys = keyFns.map((f) => f(r));
+          for (let i = 0; i < specs.length; i++) acc.accs[i] = accumulate(specs[i]!, acc.accs[i]!, r, 1);
+          return acc;
+        },
+        getResult: (acc) => emitRow(acc.keys ?? [], acc.accs),
+        merge: (a, b) => ({ keys: a.keys ?? b.keys, accs: a.accs.map((x, i) => mergeAcc(specs[i]!, x, b.accs[i]!)) }),
+      };
       aggStream = () =>
         src.stream
-          .keyBy((r) => keyOf(r).key)
+          .keyBy(keyOf)
           .window(w.assigner)
-          .aggregate<{ keys: unknown[] | null; accs: AggAcc[] }, Row, Row>(
-            {
-              createAccumulator: () => ({ keys: null, accs: specs.map(createAcc) }),
-              add: (r, acc) => {
-                if (acc.keys === null) acc.keys = keyFns.map((f) => f(r));
-                for (let i = 0; i < specs.length; i++) acc.accs[i] = accumulate(specs[i]!, acc.accs[i]!, r, 1);
-                return acc;
-              },
-              getResult: (acc) => emitRow(acc.keys ?? [], acc.accs),
-              merge: (a, b) => ({ keys: a.keys ?? b.keys, accs: a.accs.map((x, i) => mergeAcc(specs[i]!, x, b.accs[i]!)) }),
-            },
+          .aggregate<unknown, Row, Row>(
+            (handle ?? generic) as AggregateFunction<Row, unknown, Row>,
             {
               process: (_key, ctx, elements, out) => {
                 for (const r of elements) {
@@ -634,7 +659,7 @@ export class Planner {
       desc = `GroupAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], select=[${aggExprs.map(exprText).join(', ')}])`;
       aggStream = () =>
         src.stream
-          .keyBy((r) => keyOf(r).key)
+          .keyBy(keyOf)
           .process<Row>(
             new GroupAggFunction(specs, keyFns, emitRow, updatingIn, ttl),
             'GroupAggregate',
