@@ -12,6 +12,7 @@ import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggS
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { compileAggsHandle, type AggCall } from './aggsHandle.js';
+import { groupKeyJs, joinKeyJs } from './rowKeys.js';
 import { AGGREGATES, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
 import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
@@ -387,7 +388,9 @@ export class Planner {
     if (!lKeys.length && !interval) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
     const lk = lKeys.map((k) => compileExpr(k, L.scope));
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
-    const keyFn = (fns: ((r: Row) => unknown)[]): ((r: Row) => string | number) => {
+    const keyFn = (fns: ((r: Row) => unknown)[], keys: Expr[], sc: Scope): ((r: Row) => string | number) =>
+      compileJs(joinKeyJs(keys.map((k) => exprJs(k, sc))), () => keyClosure(fns)) as (r: Row) => string | number;
+    const keyClosure = (fns: ((r: Row) => unknown)[]): ((r: Row) => string | number) => {
       if (fns.length !== 1) return (r) => JSON.stringify(fns.map((g) => g(r)));
       // one key: a number is its own key (no string per row); others as text that no number key equals
       const g = fns[0]!;
@@ -398,7 +401,15 @@ export class Planner {
     };
     // the equality conditions stay: the key is their values as text, the condition is SQL's = on the values
     const residualFn = residual.length === 0 ? () => true : compileExpr(residual.reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }) as Expr), scope);
-    const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && windowJoinEnd(lKeys, rKeys) === undefined));
+    // a key that is a window bound column of its side (also when a projection renamed it)
+    const bound = (e: Expr, side: 'L' | 'R') => {
+      if (e.k !== 'col') return undefined;
+      const x = sides[side];
+      const key = x.scope.resolve(e.path).key;
+      return x.rel.columns.find((c) => c.name === key)?.window;
+    };
+    const winEnd = windowJoinEnd(lKeys, rKeys, bound);
+    const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && winEnd === undefined));
     const ttl = this.opts.stateTtlMs;
     const columns: Column[] = [
       ...lMap.map((e) => ({ name: e.newKey, type: e.type })),
@@ -407,7 +418,7 @@ export class Planner {
     const lRel = L.rel;
     const rRel = R.rel;
     // window_start and window_end of both sides among the keys, append-only inputs: a window join (windowJoin.ts)
-    const wEnd = interval || L.rel.updating || R.rel.updating ? undefined : windowJoinEnd(lKeys, rKeys);
+    const wEnd = interval || L.rel.updating || R.rel.updating ? undefined : winEnd;
     const fn = interval
       ? new IntervalJoinFunction(f.type, interval, combine, (r) => residualFn(r) === true)
       : wEnd !== undefined
@@ -418,7 +429,7 @@ export class Planner {
     const joinTypeText = f.type === 'INNER' ? 'InnerJoin' : `${f.type[0]}${f.type.slice(1).toLowerCase()}OuterJoin`;
     const rel = this.derive(
       lRel,
-      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn, opName),
+      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk, lKeys, L.scope), keyFn(rk, rKeys, R.scope), fn, opName),
       `${opName}(joinType=[${joinTypeText}], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`,
       columns,
       updating,
@@ -453,7 +464,7 @@ export class Planner {
     const offset = f.fn === 'TUMBLE' ? (f.intervals[1] ?? 0) : 0;
     const col = f.timeCol;
     const proctime = tc.time === 'proctime';
-    const columns: Column[] = [...base.columns.map((c) => (c.name === col && f.fn !== 'TUMBLE' ? c : c)), { name: 'window_start', type: 'TIMESTAMP(3)' }, { name: 'window_end', type: 'TIMESTAMP(3)' }, { name: 'window_time', type: proctime ? 'TIMESTAMP_LTZ(3)' : 'TIMESTAMP(3)', time: proctime ? 'proctime' : 'rowtime' }];
+    const columns: Column[] = [...base.columns.map((c) => (c.name === col && f.fn !== 'TUMBLE' ? c : c)), { name: 'window_start', type: 'TIMESTAMP(3)', window: 'start' }, { name: 'window_end', type: 'TIMESTAMP(3)', window: 'end' }, { name: 'window_time', type: proctime ? 'TIMESTAMP_LTZ(3)' : 'TIMESTAMP(3)', time: proctime ? 'proctime' : 'rowtime' }];
     const fn = f.fn;
     const rel = this.derive(
       base,
@@ -483,27 +494,32 @@ export class Planner {
   }
 
   private project(q: Query, rel: Rel, scope: RelScope): Rel {
-    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time'] }[] = [];
+    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time']; window?: Column['window'] }[] = [];
     q.items.forEach((it, i) => {
       if (it.e.k === 'star') {
         const q2 = it.e.qualifier;
         for (const en of scope.entries) {
           if (q2 && en.qualifier !== q2) continue;
           const col = rel.columns.find((c) => c.name === en.key);
-          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time });
+          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time, window: col?.window });
         }
         return;
       }
       const name = this.outName(it.e, it.alias, i);
       let time: Column['time'];
-      if (it.e.k === 'col') time = rel.columns.find((c) => c.name === scope.resolve((it.e as { path: string[] }).path).key)?.time;
+      let window: Column['window'];
+      if (it.e.k === 'col') {
+        const col = rel.columns.find((c) => c.name === scope.resolve((it.e as { path: string[] }).path).key);
+        time = col?.time;
+        window = col?.window;
+      }
       if (it.e.k === 'call' && it.e.name === 'PROCTIME') time = 'proctime';
       compileExpr(it.e, scope); // errors name the query's own columns, before any inlining
-      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time });
+      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time, window });
     });
     dedupeNames(outs);
     const base = rel;
-    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time }));
+    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time, ...(o.window ? { window: o.window } : {}) }));
     return this.projectRel(base, scope, outs, `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`, columns, rel.updating);
   }
 
@@ -603,7 +619,7 @@ export class Planner {
     // the key of a row: one group value as it is (a number keys the state without a string per row; NULL becomes the
     // engine's 'null' key, as before), several as the JSON of their values, generated as one function
     const keysJs = groupBy.map((g) => exprJs(g, inScope));
-    const keyOf = compileJs(keysJs.length === 1 ? `(${keysJs[0]}) ?? null` : `JSON.stringify([${keysJs.join(', ')}])`, () => (r) => {
+    const keyOf = compileJs(groupKeyJs(keysJs), () => (r) => {
       if (keyFns.length === 1) return keyFns[0]!(r) ?? null;
       return JSON.stringify(keyFns.map((f) => f(r)));
     }) as (r: Row) => string | number | boolean;
@@ -676,8 +692,9 @@ export class Planner {
       if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
       const k = special(it.e);
       const time: Column['time'] = k === '$wt' || (k === '$we' && false) ? 'rowtime' : undefined;
+      const bound: Column['window'] = k === '$ws' ? 'start' : k === '$we' ? 'end' : undefined;
       compileExpr(it.e, aggScope, special);
-      return { name: this.outName(it.e, it.alias, i), e: it.e, type: typeOf(it.e, aggScope, special, specialType), time };
+      return { name: this.outName(it.e, it.alias, i), e: it.e, type: typeOf(it.e, aggScope, special, specialType), time, window: bound };
     });
     dedupeNames(outs);
     const updating = !window;
@@ -687,7 +704,7 @@ export class Planner {
       aggScope,
       outs,
       `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`,
-      outs.map((o) => ({ name: o.name, type: o.type, time: o.time })),
+      outs.map((o) => ({ name: o.name, type: o.type, time: o.time, ...(o.window ? { window: o.window } : {}) })),
       updating,
       special,
     );

@@ -7,6 +7,11 @@ export interface Column {
   type: string;
   /** An event-time attribute (has a WATERMARK) or a processing-time attribute (PROCTIME()). */
   time?: 'rowtime' | 'proctime';
+  /**
+   * The start or end of the window a window TVF or window aggregation gave the row, kept by projections that pass the
+   * column on under any name: equality on both bounds makes a join a window join (Flink's window attributes).
+   */
+  window?: 'start' | 'end';
 }
 
 export function kindOf(type: string): ValueKind {

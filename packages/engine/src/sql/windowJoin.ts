@@ -8,10 +8,16 @@ const last = (e: Expr) => (e.k === 'col' ? e.path[e.path.length - 1] : undefined
 
 /**
  * Flink's window join condition: the equi keys pair `L.window_start = R.window_start` and `L.window_end =
- * R.window_end` (of window TVFs). Returns the index of the window_end pair in the keys, or undefined.
+ * R.window_end` (of window TVFs). Returns the index of the window_end pair in the keys, or undefined. `bound` tells
+ * which window bound a key is (a window column renamed by a projection, e.g. `window_end AS endtime`); without it,
+ * or where it knows none, the column's name does.
  */
-export function windowJoinEnd(lKeys: Expr[], rKeys: Expr[]): number | undefined {
-  const pair = (name: string) => lKeys.findIndex((l, i) => last(l) === name && last(rKeys[i]!) === name);
+export function windowJoinEnd(lKeys: Expr[], rKeys: Expr[], bound?: (e: Expr, side: 'L' | 'R') => 'start' | 'end' | undefined): number | undefined {
+  const nameOf = (e: Expr, side: 'L' | 'R') => {
+    const b = bound?.(e, side);
+    return b === 'start' ? 'window_start' : b === 'end' ? 'window_end' : last(e);
+  };
+  const pair = (name: string) => lKeys.findIndex((l, i) => nameOf(l, 'L') === name && nameOf(rKeys[i]!, 'R') === name);
   const start = pair('window_start');
   const end = pair('window_end');
   return start >= 0 && end >= 0 ? end : undefined;
@@ -41,12 +47,21 @@ export class WindowJoinFunction {
   private add(row: Row, isLeft: boolean, ctx: KeyedProcessContext<unknown>): void {
     const end = (isLeft ? this.leftEnd : this.rightEnd)(row);
     if (typeof end !== 'number' || end - 1 <= ctx.timerService().currentWatermark()) return; // late
-    const h = this.held.value() ?? { left: [], right: [] };
-    const clean: Row = { ...row };
-    delete clean.$rowKind;
+    // the row as it is kept: without a kind (an append-only input's rows have none: no copy, no delete that would
+    // turn the row into a slow dictionary object)
+    let clean = row;
+    if (row.$rowKind !== undefined) {
+      const { $rowKind: _kind, ...rest } = row;
+      clean = rest;
+    }
+    let h = this.held.value();
+    if (h === undefined) {
+      h = { left: [], right: [] };
+      // the key includes the window's end: the first row of a key registers the key's one timer
+      ctx.timerService().registerEventTimeTimer(end - 1);
+    }
     (isLeft ? h.left : h.right).push(clean);
     this.held.update(h);
-    ctx.timerService().registerEventTimeTimer(end - 1);
   }
 
   processElement1(row: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
