@@ -13,7 +13,7 @@ import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { compileAggsHandle, type AggCall } from './aggsHandle.js';
 import { groupKeyJs, joinKeyJs } from './rowKeys.js';
-import { AGGREGATES, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
+import { AGGREGATES, compileCode, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope, type ScopeEntry } from './compileExpr.js';
 import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
@@ -319,12 +319,16 @@ export class Planner {
     const lTo = lMap.map((e) => e.newKey);
     const rFrom = rMap.map((e) => e.key);
     const rTo = rMap.map((e) => e.newKey);
-    const combine = (l: Row | null, r: Row | null): Row => {
-      const o: Row = {};
-      for (let i = 0; i < lTo.length; i++) o[lTo[i]!] = l ? l[lFrom[i]!] : null;
-      for (let i = 0; i < rTo.length; i++) o[rTo[i]!] = r ? r[rFrom[i]!] : null;
-      return o;
-    };
+    // the joined row as one generated object literal (one shape, no keyed stores); closures without code generation
+    const field = (side: string, from: string[], to: string[]) => to.map((t, i) => `${JSON.stringify(t)}: ${side} === null ? null : ${side}[${JSON.stringify(from[i])}]`);
+    const combine =
+      (compileCode(`((l, o) => ({ ${[...field('l', lFrom, lTo), ...field('o', rFrom, rTo)].join(', ')} }))`) as ((l: Row | null, r: Row | null) => Row) | undefined) ??
+      ((l: Row | null, r: Row | null): Row => {
+        const o: Row = {};
+        for (let i = 0; i < lTo.length; i++) o[lTo[i]!] = l ? l[lFrom[i]!] : null;
+        for (let i = 0; i < rTo.length; i++) o[rTo[i]!] = r ? r[rFrom[i]!] : null;
+        return o;
+      });
     const cond = f.on && extraCondition ? ({ k: 'bin', op: 'AND', l: f.on, r: extraCondition } as Expr) : (f.on ?? extraCondition);
     if (!cond) throw new SqlError('a join needs a condition (ON, or WHERE for a comma join)', f.pos?.line, f.pos?.column);
     // equality conjuncts with one side in each input are the join key
@@ -423,7 +427,7 @@ export class Planner {
       ? new IntervalJoinFunction(f.type, interval, combine, (r) => residualFn(r) === true)
       : wEnd !== undefined
         ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!)
-        : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+        : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl, pairCondition(residual, lMap, rMap));
     const opName = interval ? 'IntervalJoin' : wEnd !== undefined ? 'WindowJoin' : 'Join';
     // Flink's names: InnerJoin, LeftOuterJoin, RightOuterJoin, FullOuterJoin
     const joinTypeText = f.type === 'INNER' ? 'InnerJoin' : `${f.type[0]}${f.type.slice(1).toLowerCase()}OuterJoin`;
@@ -814,6 +818,21 @@ class GroupAggFunction {
       out.collect({ ...next, $rowKind: '+U' });
     }
   }
+}
+
+/**
+ * A join's conditions over the pair of rows (`l`, `o`) it would join, generated, so that a candidate pair is tested
+ * without first making its joined row; undefined without code generation (the joined row is tested then).
+ */
+function pairCondition(residual: Expr[], lMap: (ScopeEntry & { newKey: string })[], rMap: (ScopeEntry & { newKey: string })[]): ((l: Row, r: Row) => boolean) | undefined {
+  if (residual.length === 0) return () => true;
+  const entry = (side: string) => (e: ScopeEntry & { newKey: string }): ScopeEntry => {
+    const js = `${side}[${JSON.stringify(e.key)}]`;
+    return { qualifier: e.qualifier, name: e.name, key: e.newKey, type: e.type, inline: { js, fn: (r) => r[e.key], deterministic: true } };
+  };
+  const scope = new RelScope([...lMap.map(entry('l')), ...rMap.map(entry('o'))]);
+  const cond = residual.reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }) as Expr);
+  return compileCode(`((l, o) => (${exprJs(cond, scope)}) === true)`) as ((l: Row, r: Row) => boolean) | undefined;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
