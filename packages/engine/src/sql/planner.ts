@@ -18,7 +18,7 @@ import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
-import { WindowJoinFunction, windowJoinEnd } from './windowJoin.js';
+import { WindowJoinFunction, windowJoinBounds } from './windowJoin.js';
 import { isOverAggregate, planOverAggregate } from './overAggregate.js';
 import { planQueryTail } from './queryTail.js';
 import { tableSource, type Row } from './tableConnectors.js';
@@ -412,7 +412,8 @@ export class Planner {
       const key = x.scope.resolve(e.path).key;
       return x.rel.columns.find((c) => c.name === key)?.window;
     };
-    const winEnd = windowJoinEnd(lKeys, rKeys, bound);
+    const winBounds = windowJoinBounds(lKeys, rKeys, bound);
+    const winEnd = winBounds?.end;
     const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && winEnd === undefined));
     const ttl = this.opts.stateTtlMs;
     const columns: Column[] = [
@@ -426,14 +427,19 @@ export class Planner {
     const fn = interval
       ? new IntervalJoinFunction(f.type, interval, combine, (r) => residualFn(r) === true)
       : wEnd !== undefined
-        ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!)
+        ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!, pairCondition(residual, lMap, rMap))
         : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl, pairCondition(residual, lMap, rMap));
     const opName = interval ? 'IntervalJoin' : wEnd !== undefined ? 'WindowJoin' : 'Join';
     // Flink's names: InnerJoin, LeftOuterJoin, RightOuterJoin, FullOuterJoin
     const joinTypeText = f.type === 'INNER' ? 'InnerJoin' : `${f.type[0]}${f.type.slice(1).toLowerCase()}OuterJoin`;
     const rel = this.derive(
       lRel,
-      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk, lKeys, L.scope), keyFn(rk, rKeys, R.scope), fn, opName),
+      () => {
+        // a window join keeps each key's windows apart itself: its key leaves the window bounds out (the residual
+        // conditions, which include every equality, still compare them)
+        const keep = (_k: unknown, i: number) => wEnd === undefined || (i !== winBounds!.start && i !== winBounds!.end);
+        return streamingJoin(lRel.stream, rRel.stream, keyFn(lk.filter(keep), lKeys.filter(keep), L.scope), keyFn(rk.filter(keep), rKeys.filter(keep), R.scope), fn, opName);
+      },
       `${opName}(joinType=[${joinTypeText}], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`,
       columns,
       updating,
