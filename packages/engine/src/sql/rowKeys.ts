@@ -5,16 +5,15 @@
  */
 
 /**
- * Several values: their JSON; when all are numbers (the common case: ids and window bounds), the same text built
- * by concatenation, which is the JSON of an array of numbers without JSON.stringify's cost (NaN and Infinity give
- * their own names, which no JSON text equals).
+ * Several values: the JSON text of their array, built part by part (numbers by concatenation, others by JSON.stringify
+ * of the value alone) without the array and JSON.stringify's walk over it. NaN and Infinity give their own names,
+ * which no JSON text equals; a missing value is NULL.
  */
 function tupleJs(parts: string[]): string {
   if (parts.length === 0) return "'[]'";
   const vs = parts.map((_, i) => `v${i}`);
-  const allNumbers = vs.map((v) => `typeof ${v} === 'number'`).join(' && ');
-  const concat = `'[' + ${vs.join(" + ',' + ")} + ']'`;
-  return `((${vs.join(', ')}) => ${allNumbers} ? ${concat} : JSON.stringify([${vs.join(', ')}]))(${parts.join(', ')})`;
+  const part = (v: string) => `(typeof ${v} === 'number' ? '' + ${v} : JSON.stringify(${v} ?? null))`;
+  return `((${vs.join(', ')}) => '[' + ${vs.map(part).join(" + ',' + ")} + ']')(${parts.join(', ')})`;
 }
 
 /** A GROUP BY key: one value as it is (NULL as the engine's 'null' key), several as a tuple. */
