@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileAggsHandle, type AggCall } from './aggsHandle.js';
+import { compileAggsHandle, compileGroupAggsHandle, type AggCall } from './aggsHandle.js';
 import { accumulate, createAcc, finish, mergeAcc, result, type AggSpec } from './aggregates.js';
 import type { Row } from './tableConnectors.js';
 
@@ -65,5 +65,31 @@ describe('compiled window aggregates (AggsHandle)', () => {
 
   it('leaves DISTINCT aggregates to the generic accumulators', () => {
     expect(compileAggsHandle([{ name: 'COUNT', distinct: true, argJs: 'r.v', integral: true }], [])).toBeUndefined();
+  });
+
+  it('unwindowed: accumulate and retract give the generic accumulators\' results; MIN/MAX only without retractions', () => {
+    const retractable = calls.filter((c) => c.name !== 'MIN' && c.name !== 'MAX');
+    const rSpecs = specs.filter((s) => s.name !== 'MIN' && s.name !== 'MAX');
+    const h = compileGroupAggsHandle(retractable, ['r.k'], true)!;
+    const rows: Row[] = [
+      { k: 'a', v: 3, d: 1.5 },
+      { k: 'a', v: null, d: 2 },
+      { k: 'a', v: 9, d: null },
+      { k: 'a', v: 4, d: 0.25 },
+    ];
+    const acc = h.createAccumulator();
+    let accs = rSpecs.map(createAcc);
+    const changes: [Row, 1 | -1][] = [[rows[0]!, 1], [rows[1]!, 1], [rows[2]!, 1], [rows[0]!, -1], [rows[3]!, 1], [rows[2]!, -1]];
+    for (const [r, sign] of changes) {
+      if (sign > 0) h.accumulate(r, acc);
+      else h.retract(r, acc);
+      accs = accs.map((a, i) => accumulate(rSpecs[i]!, a, r, sign));
+      const want: Row = { $g0: 'a' };
+      rSpecs.forEach((s, i) => (want[`$a${i}`] = finish(s, result(s, accs[i]!), retractable[i]!.integral)));
+      expect(h.getValue(acc)).toEqual(want);
+    }
+    expect(acc.n).toBe(2);
+    expect(compileGroupAggsHandle(calls, ['r.k'], true)).toBeUndefined();
+    expect(compileGroupAggsHandle(calls, ['r.k'], false)).toBeDefined();
   });
 });

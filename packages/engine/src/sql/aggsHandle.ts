@@ -27,27 +27,23 @@ export interface AggsHandle {
 }
 export type AggsAcc = Record<string, unknown> & { n: number };
 
-/**
- * The handle for `calls` grouped by `keysJs` (each over `r`), or undefined when a call has no compiled form (DISTINCT
- * is left to the generic accumulators) or code generation from strings is refused. The result row has `$g<i>`,
- * `$a<i>` and the window columns `$ws`, `$we`, `$wt` (set by the window function: present from the start, so that
- * setting them does not change the row's shape).
- */
-export function compileAggsHandle(calls: (AggCall & { distinct: boolean })[], keysJs: string[]): AggsHandle | undefined {
-  if (calls.some((c) => c.distinct)) return undefined;
+/** The generated pieces of a handle: accumulator fields, per-row statements, merge statements, result fields. */
+function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], retracting: boolean) {
   const init: string[] = ['n: 0', ...keysJs.map((_, i) => `g${i}: null`)];
   const firstRow = keysJs.map((k, i) => `acc.g${i} = ${k};`);
   const adds: string[] = [];
+  const retracts: string[] = [];
   const merges: string[] = keysJs.map((_, i) => `a.g${i} = b.g${i};`);
   const mergeAggs: string[] = [];
   const results: string[] = [...keysJs.map((_, i) => `$g${i}: acc.g${i}`)];
-  calls.forEach((c, i) => {
+  const filtered = (c: AggCall, stmt: string) => (c.filterJs === undefined ? stmt : `if ((${c.filterJs}) === true) { ${stmt} }`);
+  for (const [i, c] of calls.entries()) {
     const a = `acc.a${i}`;
-    let add: string;
     switch (c.name) {
       case 'COUNT':
         init.push(`a${i}: 0`);
-        add = c.argJs === undefined ? `${a}++;` : `if ((${c.argJs}) != null) ${a}++;`;
+        adds.push(filtered(c, c.argJs === undefined ? `${a}++;` : `if ((${c.argJs}) != null) ${a}++;`));
+        retracts.push(filtered(c, c.argJs === undefined ? `${a}--;` : `if ((${c.argJs}) != null) ${a}--;`));
         mergeAggs.push(`a.a${i} += b.a${i};`);
         results.push(`$a${i}: ${a}`);
         break;
@@ -55,7 +51,8 @@ export function compileAggsHandle(calls: (AggCall & { distinct: boolean })[], ke
       case 'AVG':
         // the sum and the count of non-null values (SUM of no values is NULL)
         init.push(`a${i}: 0`, `c${i}: 0`);
-        add = `{ const v = ${c.argJs}; if (v != null) { ${a} += v; acc.c${i}++; } }`;
+        adds.push(filtered(c, `{ const v = ${c.argJs}; if (v != null) { ${a} += v; acc.c${i}++; } }`));
+        retracts.push(filtered(c, `{ const v = ${c.argJs}; if (v != null) { ${a} -= v; acc.c${i}--; } }`));
         mergeAggs.push(`a.a${i} += b.a${i}; a.c${i} += b.c${i};`);
         results.push(
           c.name === 'SUM'
@@ -65,33 +62,77 @@ export function compileAggsHandle(calls: (AggCall & { distinct: boolean })[], ke
         break;
       case 'MIN':
       case 'MAX': {
+        // one value: only for input without retractions (a retracted extreme needs the generic multiset)
+        if (retracting) return undefined;
         const better = c.name === 'MIN' ? '<' : '>';
         init.push(`a${i}: null`);
-        add = `{ const v = ${c.argJs}; if (v != null && (${a} === null || v ${better} ${a})) ${a} = v; }`;
+        adds.push(filtered(c, `{ const v = ${c.argJs}; if (v != null && (${a} === null || v ${better} ${a})) ${a} = v; }`));
         mergeAggs.push(`if (b.a${i} !== null && (a.a${i} === null || b.a${i} ${better} a.a${i})) a.a${i} = b.a${i};`);
         results.push(`$a${i}: ${a}`);
         break;
       }
     }
-    adds.push(c.filterJs === undefined ? add : `if ((${c.filterJs}) === true) { ${add} }`);
-  });
-  results.push('$ws: 0', '$we: 0', '$wt: 0');
+  }
+  return { init, firstRow, adds, retracts, merges, mergeAggs, results };
+}
+
+/**
+ * The handle for `calls` grouped by `keysJs` (each over `r`), or undefined when a call has no compiled form (DISTINCT
+ * is left to the generic accumulators) or code generation from strings is refused. The result row has `$g<i>`,
+ * `$a<i>` and the window columns `$ws`, `$we`, `$wt` (set by the window function: present from the start, so that
+ * setting them does not change the row's shape).
+ */
+export function compileAggsHandle(calls: (AggCall & { distinct: boolean })[], keysJs: string[]): AggsHandle | undefined {
+  if (calls.some((c) => c.distinct)) return undefined;
+  const p = pieces(calls, keysJs, false)!;
   // merge reuses `a` (Flink's merge may reuse either accumulator); an empty `a` takes the group values of `b`
   const src = `({
-  createAccumulator: () => ({ ${init.join(', ')} }),
+  createAccumulator: () => ({ ${p.init.join(', ')} }),
   add: (r, acc) => {
-    if (acc.n === 0) { ${firstRow.join(' ')} }
+    if (acc.n === 0) { ${p.firstRow.join(' ')} }
     acc.n++;
-    ${adds.join('\n    ')}
+    ${p.adds.join('\n    ')}
     return acc;
   },
-  getResult: (acc) => ({ ${results.join(', ')} }),
+  getResult: (acc) => ({ ${[...p.results, '$ws: 0', '$we: 0', '$wt: 0'].join(', ')} }),
   merge: (a, b) => {
-    if (a.n === 0) { ${merges.join(' ')} }
+    if (a.n === 0) { ${p.merges.join(' ')} }
     a.n += b.n;
-    ${mergeAggs.join('\n    ')}
+    ${p.mergeAggs.join('\n    ')}
     return a;
   },
 })`;
   return compileCode(src) as AggsHandle | undefined;
+}
+
+/**
+ * An unwindowed (updating) aggregation's functions over one flat accumulator: accumulate and retract a row (`n` counts
+ * the rows), and the aggregate's row (`$g<i>`, `$a<i>`). MIN/MAX compile only for append-only input (`retracting`
+ * false); otherwise, and for DISTINCT, undefined (the generic accumulators).
+ */
+export interface GroupAggsHandle {
+  createAccumulator(): AggsAcc;
+  accumulate(r: Row, acc: AggsAcc): void;
+  retract(r: Row, acc: AggsAcc): void;
+  getValue(acc: AggsAcc): Row;
+}
+
+export function compileGroupAggsHandle(calls: (AggCall & { distinct: boolean })[], keysJs: string[], retracting: boolean): GroupAggsHandle | undefined {
+  if (calls.some((c) => c.distinct)) return undefined;
+  const p = pieces(calls, keysJs, retracting);
+  if (!p) return undefined;
+  const src = `({
+  createAccumulator: () => ({ ${p.init.join(', ')} }),
+  accumulate: (r, acc) => {
+    if (acc.n === 0) { ${p.firstRow.join(' ')} }
+    acc.n++;
+    ${p.adds.join('\n    ')}
+  },
+  retract: (r, acc) => {
+    acc.n--;
+    ${p.retracts.join('\n    ')}
+  },
+  getValue: (acc) => ({ ${p.results.join(', ')} }),
+})`;
+  return compileCode(src) as GroupAggsHandle | undefined;
 }

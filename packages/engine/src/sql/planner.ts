@@ -11,7 +11,7 @@ import type { TimeWindow } from '../windows/Window.js';
 import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
-import { compileAggsHandle, type AggCall } from './aggsHandle.js';
+import { compileAggsHandle, compileGroupAggsHandle, type AggCall, type AggsAcc, type GroupAggsHandle } from './aggsHandle.js';
 import { groupKeyJs, joinKeyJs } from './rowKeys.js';
 import { AGGREGATES, compileCode, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope, type ScopeEntry } from './compileExpr.js';
 import { indent, lazyRel } from './rel.js';
@@ -634,6 +634,13 @@ export class Planner {
       return JSON.stringify(keyFns.map((f) => f(r)));
     }) as (r: Row) => string | number | boolean;
 
+    // the aggregate calls as generated code over the input row, for the compiled handles (aggsHandle.ts)
+    const aggCalls = () =>
+      specs.map((sp, i) => {
+        const a = aggExprs[i] as Extract<Expr, { k: 'call' }>;
+        const arg = a.star || a.args.length === 0 ? undefined : exprJs(a.args[0]!, inScope);
+        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]! };
+      });
     let aggStream: () => DataStream<Row>;
     let desc: string;
     const updatingIn = input.updating;
@@ -646,12 +653,7 @@ export class Planner {
       const w = { assigner: window.assigner, desc: window.desc };
       desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
       // the aggregate functions compiled into one accumulate function (aggsHandle.ts); generic accumulators otherwise
-      const calls = specs.map((sp, i) => {
-        const a = aggExprs[i] as Extract<Expr, { k: 'call' }>;
-        const arg = a.star || a.args.length === 0 ? undefined : exprJs(a.args[0]!, inScope);
-        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]! };
-      });
-      const handle = compileAggsHandle(calls, keysJs);
+      const handle = compileAggsHandle(aggCalls(), keysJs);
       const generic: AggregateFunction<Row, { keys: unknown[] | null; accs: AggAcc[] }, Row> = {
         createAccumulator: () => ({ keys: null, accs: specs.map(createAcc) }),
         add: (r, acc) => {
@@ -687,7 +689,7 @@ export class Planner {
         src.stream
           .keyBy(keyOf)
           .process<Row>(
-            new GroupAggFunction(specs, keyFns, emitRow, updatingIn, ttl),
+            new GroupAggFunction(specs, keyFns, emitRow, updatingIn, ttl, compileGroupAggsHandle(aggCalls(), keysJs, updatingIn)),
             'GroupAggregate',
           );
     }
@@ -794,15 +796,50 @@ class GroupAggFunction {
     private readonly emitRow: (keys: unknown[], accs: AggAcc[]) => Row,
     private readonly updatingIn: boolean,
     private readonly ttlMs: number | undefined,
+    /** The aggregate functions compiled (aggsHandle.ts); the generic accumulators when undefined. */
+    private readonly handle?: GroupAggsHandle,
   ) {}
+  private compiledState!: ValueStateLike<AggsAcc>;
   open(ctx: RuntimeContext): void {
     const d = new ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>('sql-group-agg');
     if (this.ttlMs) d.enableTimeToLive(StateTtlConfig.newBuilder(this.ttlMs).build());
     this.state = ctx.getState(d);
+    // the compiled accumulator is another layout: its own state name, so state of one is never read as the other
+    const c = new ValueStateDescriptor<AggsAcc>('sql-group-aggs');
+    if (this.ttlMs) c.enableTimeToLive(StateTtlConfig.newBuilder(this.ttlMs).build());
+    if (this.handle) this.compiledState = ctx.getState(c);
+  }
+  /** processElement with the compiled functions: the same changelog (+I, -U/+U when the row changes, -D). */
+  private processCompiled(h: GroupAggsHandle, r: Row, sign: 1 | -1, out: Collector<Row>): void {
+    let acc = this.compiledState.value();
+    if (!acc) {
+      if (sign < 0) return; // retraction of a row this state never saw (expired or before a restore): ignored, as Flink does
+      acc = h.createAccumulator();
+    }
+    const prev = acc.n > 0 ? h.getValue(acc) : undefined;
+    if (sign > 0) h.accumulate(r, acc);
+    else h.retract(r, acc);
+    if (acc.n <= 0) {
+      this.compiledState.update(undefined);
+      if (prev) out.collect({ ...prev, $rowKind: '-D' });
+      return;
+    }
+    this.compiledState.update(acc);
+    const next = h.getValue(acc);
+    if (!prev) {
+      next.$rowKind = '+I';
+      out.collect(next);
+    } else if (!sameRow(prev, next)) {
+      prev.$rowKind = '-U';
+      out.collect(prev);
+      next.$rowKind = '+U';
+      out.collect(next);
+    }
   }
   processElement(r: Row, _ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
     const kind = this.updatingIn ? ((r.$rowKind as string | undefined) ?? '+I') : '+I';
     const sign: 1 | -1 = kind === '+I' || kind === '+U' ? 1 : -1;
+    if (this.handle) return this.processCompiled(this.handle, r, sign, out);
     let st = this.state.value();
     if (!st) {
       if (sign < 0) return; // retraction of a row this state never saw (expired or before a restore): ignored, as Flink does
