@@ -801,13 +801,11 @@ class GroupAggFunction {
   ) {}
   private compiledState!: ValueStateLike<AggsAcc>;
   open(ctx: RuntimeContext): void {
-    const d = new ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>('sql-group-agg');
-    if (this.ttlMs) d.enableTimeToLive(StateTtlConfig.newBuilder(this.ttlMs).build());
-    this.state = ctx.getState(d);
     // the compiled accumulator is another layout: its own state name, so state of one is never read as the other
-    const c = new ValueStateDescriptor<AggsAcc>('sql-group-aggs');
-    if (this.ttlMs) c.enableTimeToLive(StateTtlConfig.newBuilder(this.ttlMs).build());
-    if (this.handle) this.compiledState = ctx.getState(c);
+    const d = this.handle ? new ValueStateDescriptor<AggsAcc>('sql-group-aggs') : new ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>('sql-group-agg');
+    if (this.ttlMs) d.enableTimeToLive(StateTtlConfig.newBuilder(this.ttlMs).build());
+    if (this.handle) this.compiledState = ctx.getState(d as ValueStateDescriptor<AggsAcc>);
+    else this.state = ctx.getState(d as ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>);
   }
   /** processElement with the compiled functions: the same changelog (+I, -U/+U when the row changes, -D). */
   private processCompiled(h: GroupAggsHandle, r: Row, sign: 1 | -1, out: Collector<Row>): void {
