@@ -24,14 +24,18 @@ const median = (xs: number[]) => {
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-async function time(run: (i: Input) => Promise<unknown[][]>): Promise<{ ms: number; results: number }> {
+// CPU time (process.cpuUsage: this process's threads, the GC's included) is less sensitive than wall time to the
+// other processes of a loaded machine
+async function time(run: (i: Input) => Promise<unknown[][]>): Promise<{ ms: number; cpuMs: number; results: number }> {
   global.gc?.();
   await new Promise((r) => setTimeout(r, 200));
   for (let k = 0; k < 2; k++) await run(rewarm);
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const out = await run(input);
   const ms = performance.now() - t0;
-  return { ms, results: out.reduce((n, c) => n + c.length, 0) };
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, results: out.reduce((n, c) => n + c.length, 0) };
 }
 
 if (!global.gc) console.warn('warning: run with --expose-gc (each timed run starts after a forced GC)');
@@ -43,6 +47,8 @@ for (const name of names) {
   const runSql = (i: Input) => runEngine(i, (src) => nexmarkSql(src, sql));
   const dsMs: number[] = [];
   const sqlMs: number[] = [];
+  const dsCpu: number[] = [];
+  const sqlCpu: number[] = [];
   let results: [number, number] = [0, 0];
   for (let r = 0; r < RUNS; r++) {
     // alternate which side runs first, so neither always runs right after the other's garbage
@@ -50,6 +56,7 @@ for (const name of names) {
     for (const side of order) {
       const t = await time(side === 'ds' ? runDs : runSql);
       (side === 'ds' ? dsMs : sqlMs).push(t.ms);
+      (side === 'ds' ? dsCpu : sqlCpu).push(t.cpuMs);
       results[side === 'ds' ? 0 : 1] = t.results;
     }
   }
@@ -64,6 +71,10 @@ for (const name of names) {
       sqlEps,
       ratio: Math.round((sqlEps / dsEps) * 100) / 100,
       roundRatios: ratios.map((x) => Math.round(x * 100) / 100),
+      // CPU ns per input event (medians) and DataStream/SQL of the CPU medians: the same reading as `ratio`
+      cpuNsPerEvent: [Math.round((median(dsCpu) * 1e6) / N), Math.round((median(sqlCpu) * 1e6) / N)],
+      cpuRatio: Math.round((median(dsCpu) / median(sqlCpu)) * 100) / 100,
+      cpuRoundRatios: dsCpu.map((d, i) => Math.round((d / sqlCpu[i]!) * 100) / 100),
       results: results,
       load: os.loadavg().map((x) => Math.round(x * 100) / 100),
     }),

@@ -117,6 +117,29 @@ export function compileJs(src: string, fallback: () => RowFn): RowFn {
 let codegen = true;
 const compiled = new Map<string, RowFn>();
 
+/**
+ * A JS expression (that may read `F`) evaluated once per source text, as compileJs does for row functions; undefined
+ * where code generation from strings is refused (the caller keeps its generic path).
+ */
+export function compileCode(src: string): unknown {
+  if (!codegen) return undefined;
+  let v = compiledCode.get(src);
+  if (v === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      v = new Function('F', `"use strict"; return ${src};`)(F) as unknown;
+    } catch (err) {
+      if (!(err instanceof EvalError)) throw err;
+      codegen = false;
+      return undefined;
+    }
+    if (compiledCode.size >= 10_000) compiledCode.clear();
+    compiledCode.set(src, v);
+  }
+  return v;
+}
+const compiledCode = new Map<string, unknown>();
+
 /** The same expression as nested closures, built once: for processes that refuse code generation from strings. */
 function closureOf(e: Expr, scope: Scope, special?: (e: Expr) => string | undefined): RowFn {
   const go = (x: Expr) => closureOf(x, scope, special);

@@ -36,6 +36,8 @@ export class StreamingJoinFunction {
     private readonly residual: ((joined: Row) => boolean) | undefined,
     private readonly updating: boolean,
     private readonly ttlMs: number | undefined,
+    /** The same conditions over the pair of rows, when the planner could generate them (no joined row per test). */
+    private readonly pairResidual?: (l: Row, r: Row) => boolean,
   ) {}
 
   open(ctx: RuntimeContext): void {
@@ -54,6 +56,7 @@ export class StreamingJoinFunction {
   }
 
   private matches(l: Row, r: Row): boolean {
+    if (this.pairResidual) return this.pairResidual(l, r);
     return this.residual ? this.residual(this.combine(l, r)) === true : true;
   }
 

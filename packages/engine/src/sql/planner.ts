@@ -1,6 +1,6 @@
 import type { DataStream } from '../api/DataStream.js';
 import type { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironment.js';
-import type { Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } from '../api/functions.js';
+import type { AggregateFunction, Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } from '../api/functions.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import { StateTtlConfig } from '../state/StateTtlConfig.js';
 import { SlidingEventTimeWindows, SlidingProcessingTimeWindows } from '../windows/assigners/SlidingWindows.js';
@@ -11,13 +11,15 @@ import type { TimeWindow } from '../windows/Window.js';
 import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
-import { AGGREGATES, compileExpr, compileJs, compilePiece, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope } from './compileExpr.js';
+import { compileAggsHandle, compileGroupAggsHandle, type AggCall, type AggsAcc, type GroupAggsHandle } from './aggsHandle.js';
+import { groupKeyJs, joinKeyJs } from './rowKeys.js';
+import { AGGREGATES, compileCode, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope, type ScopeEntry } from './compileExpr.js';
 import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { restamp } from './restamp.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
-import { WindowJoinFunction, windowJoinEnd } from './windowJoin.js';
+import { WindowJoinFunction, windowJoinBounds } from './windowJoin.js';
 import { isOverAggregate, planOverAggregate } from './overAggregate.js';
 import { planQueryTail } from './queryTail.js';
 import { tableSource, type Row } from './tableConnectors.js';
@@ -180,6 +182,23 @@ export class Planner {
     return this.project(q, rel, scope);
   }
 
+  /**
+   * A window aggregation over a Calc reads the Calc's input rows: the Calc's conditions filter them and its projections
+   * are inlined where the keys and aggregate arguments read its columns, so no row is made per input row only to be
+   * keyed and accumulated (Flink's generated code reads the Calc's input fields the same way). Only the window
+   * operator keeps rows (its accumulators), and the records' timestamps, which window it, are the same either way.
+   */
+  private fuseCalcInput(input: Rel, scope: RelScope): { input: Rel; scope: RelScope } {
+    const c = fusable(input, scope);
+    if (!c?.proj || input.updating) return { input, scope };
+    const fused = inlined(scope, c);
+    if (!fused) return { input, scope };
+    const f = calcFilter(c);
+    const base = c.input;
+    const rel = this.derive(base, () => (f ? base.stream.filter(f, 'Calc(where)') : base.stream), input.explain, input.columns, false);
+    return { input: rel, scope: fused as RelScope };
+  }
+
   /** A relation whose stream is built when first used (a TVF's rows are only built if something reads them). */
   private derive(base: Rel, build: () => DataStream<Row>, explain: string, columns = base.columns, updating = base.updating): Rel {
     return lazyRel(build, columns, updating, explain);
@@ -301,12 +320,16 @@ export class Planner {
     const lTo = lMap.map((e) => e.newKey);
     const rFrom = rMap.map((e) => e.key);
     const rTo = rMap.map((e) => e.newKey);
-    const combine = (l: Row | null, r: Row | null): Row => {
-      const o: Row = {};
-      for (let i = 0; i < lTo.length; i++) o[lTo[i]!] = l ? l[lFrom[i]!] : null;
-      for (let i = 0; i < rTo.length; i++) o[rTo[i]!] = r ? r[rFrom[i]!] : null;
-      return o;
-    };
+    // the joined row as one generated object literal (one shape, no keyed stores); closures without code generation
+    const field = (side: string, from: string[], to: string[]) => to.map((t, i) => `${JSON.stringify(t)}: ${side} === null ? null : ${side}[${JSON.stringify(from[i])}]`);
+    const combine =
+      (compileCode(`((l, o) => ({ ${[...field('l', lFrom, lTo), ...field('o', rFrom, rTo)].join(', ')} }))`) as ((l: Row | null, r: Row | null) => Row) | undefined) ??
+      ((l: Row | null, r: Row | null): Row => {
+        const o: Row = {};
+        for (let i = 0; i < lTo.length; i++) o[lTo[i]!] = l ? l[lFrom[i]!] : null;
+        for (let i = 0; i < rTo.length; i++) o[rTo[i]!] = r ? r[rFrom[i]!] : null;
+        return o;
+      });
     const cond = f.on && extraCondition ? ({ k: 'bin', op: 'AND', l: f.on, r: extraCondition } as Expr) : (f.on ?? extraCondition);
     if (!cond) throw new SqlError('a join needs a condition (ON, or WHERE for a comma join)', f.pos?.line, f.pos?.column);
     // equality conjuncts with one side in each input are the join key
@@ -370,7 +393,9 @@ export class Planner {
     if (!lKeys.length && !interval) throw new SqlError('a join needs an equality condition between its two sides (cross joins are not supported)', f.pos?.line, f.pos?.column);
     const lk = lKeys.map((k) => compileExpr(k, L.scope));
     const rk = rKeys.map((k) => compileExpr(k, R.scope));
-    const keyFn = (fns: ((r: Row) => unknown)[]): ((r: Row) => string | number) => {
+    const keyFn = (fns: ((r: Row) => unknown)[], keys: Expr[], sc: Scope): ((r: Row) => string | number) =>
+      compileJs(joinKeyJs(keys.map((k) => exprJs(k, sc))), () => keyClosure(fns)) as (r: Row) => string | number;
+    const keyClosure = (fns: ((r: Row) => unknown)[]): ((r: Row) => string | number) => {
       if (fns.length !== 1) return (r) => JSON.stringify(fns.map((g) => g(r)));
       // one key: a number is its own key (no string per row); others as text that no number key equals
       const g = fns[0]!;
@@ -381,7 +406,16 @@ export class Planner {
     };
     // the equality conditions stay: the key is their values as text, the condition is SQL's = on the values
     const residualFn = residual.length === 0 ? () => true : compileExpr(residual.reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }) as Expr), scope);
-    const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && windowJoinEnd(lKeys, rKeys) === undefined));
+    // a key that is a window bound column of its side (also when a projection renamed it)
+    const bound = (e: Expr, side: 'L' | 'R') => {
+      if (e.k !== 'col') return undefined;
+      const x = sides[side];
+      const key = x.scope.resolve(e.path).key;
+      return x.rel.columns.find((c) => c.name === key)?.window;
+    };
+    const winBounds = windowJoinBounds(lKeys, rKeys, bound);
+    const winEnd = winBounds?.end;
+    const updating = !interval && (L.rel.updating || R.rel.updating || (f.type !== 'INNER' && winEnd === undefined));
     const ttl = this.opts.stateTtlMs;
     // an interval join keeps both sides' time attributes, as Flink's: its output watermark is held back by the
     // bounds (IntervalJoinFunction.outputWatermarkDelay), so windows over the joined rows see none of them late
@@ -397,18 +431,23 @@ export class Planner {
     const lRel = L.rel;
     const rRel = R.rel;
     // window_start and window_end of both sides among the keys, append-only inputs: a window join (windowJoin.ts)
-    const wEnd = interval || L.rel.updating || R.rel.updating ? undefined : windowJoinEnd(lKeys, rKeys);
+    const wEnd = interval || L.rel.updating || R.rel.updating ? undefined : winEnd;
     const fn = interval
       ? new IntervalJoinFunction(f.type, interval, combine, (r) => residualFn(r) === true)
       : wEnd !== undefined
-        ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!)
-        : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl);
+        ? new WindowJoinFunction(f.type, combine, (r) => residualFn(r) === true, lk[wEnd]!, rk[wEnd]!, pairCondition(residual, lMap, rMap))
+        : new StreamingJoinFunction(f.type, combine, (r) => residualFn(r) === true, updating, ttl, pairCondition(residual, lMap, rMap));
     const opName = interval ? 'IntervalJoin' : wEnd !== undefined ? 'WindowJoin' : 'Join';
     // Flink's names: InnerJoin, LeftOuterJoin, RightOuterJoin, FullOuterJoin
     const joinTypeText = f.type === 'INNER' ? 'InnerJoin' : `${f.type[0]}${f.type.slice(1).toLowerCase()}OuterJoin`;
     const rel = this.derive(
       lRel,
-      () => streamingJoin(lRel.stream, rRel.stream, keyFn(lk), keyFn(rk), fn, opName),
+      () => {
+        // a window join keeps each key's windows apart itself: its key leaves the window bounds out (the residual
+        // conditions, which include every equality, still compare them)
+        const keep = (_k: unknown, i: number) => wEnd === undefined || (i !== winBounds!.start && i !== winBounds!.end);
+        return streamingJoin(lRel.stream, rRel.stream, keyFn(lk.filter(keep), lKeys.filter(keep), L.scope), keyFn(rk.filter(keep), rKeys.filter(keep), R.scope), fn, opName);
+      },
       `${opName}(joinType=[${joinTypeText}], ${interval ? intervalExplain(interval) + ', ' : ''}where=[${exprText(cond)}])\n${indent(lRel.explain)}\n${indent(rRel.explain)}`,
       columns,
       updating,
@@ -447,7 +486,7 @@ export class Planner {
     const offset = f.fn === 'TUMBLE' ? (f.intervals[1] ?? 0) : 0;
     const col = f.timeCol;
     const proctime = tc.time === 'proctime';
-    const columns: Column[] = [...base.columns.map((c) => (c.name === col && f.fn !== 'TUMBLE' ? c : c)), { name: 'window_start', type: 'TIMESTAMP(3)' }, { name: 'window_end', type: 'TIMESTAMP(3)' }, { name: 'window_time', type: proctime ? 'TIMESTAMP_LTZ(3)' : 'TIMESTAMP(3)', time: proctime ? 'proctime' : 'rowtime' }];
+    const columns: Column[] = [...base.columns.map((c) => (c.name === col && f.fn !== 'TUMBLE' ? c : c)), { name: 'window_start', type: 'TIMESTAMP(3)', window: 'start' }, { name: 'window_end', type: 'TIMESTAMP(3)', window: 'end' }, { name: 'window_time', type: proctime ? 'TIMESTAMP_LTZ(3)' : 'TIMESTAMP(3)', time: proctime ? 'proctime' : 'rowtime' }];
     const fn = f.fn;
     const rel = this.derive(
       base,
@@ -477,32 +516,34 @@ export class Planner {
   }
 
   private project(q: Query, rel: Rel, scope: RelScope): Rel {
-    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time']; restamp?: boolean }[] = [];
+    const outs: { name: string; e?: Expr; entry?: RelScope['entries'][number]; type: string; time?: Column['time']; restamp?: boolean; window?: Column['window'] }[] = [];
     q.items.forEach((it, i) => {
       if (it.e.k === 'star') {
         const q2 = it.e.qualifier;
         for (const en of scope.entries) {
           if (q2 && en.qualifier !== q2) continue;
           const col = rel.columns.find((c) => c.name === en.key);
-          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time, restamp: col?.restamp });
+          outs.push({ name: en.name, entry: en, type: en.type, time: col?.time, restamp: col?.restamp, window: col?.window });
         }
         return;
       }
       const name = this.outName(it.e, it.alias, i);
       let time: Column['time'];
       let restamp: boolean | undefined;
+      let window: Column['window'];
       if (it.e.k === 'col') {
         const c = rel.columns.find((x) => x.name === scope.resolve((it.e as { path: string[] }).path).key);
         time = c?.time;
         restamp = c?.restamp;
+        window = c?.window;
       }
       if (it.e.k === 'call' && it.e.name === 'PROCTIME') time = 'proctime';
       compileExpr(it.e, scope); // errors name the query's own columns, before any inlining
-      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time, restamp });
+      outs.push({ name, e: it.e, type: typeOf(it.e, scope), time, restamp, window });
     });
     dedupeNames(outs);
     const base = rel;
-    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time, ...(o.restamp ? { restamp: true } : {}) }));
+    const columns = outs.map((o) => ({ name: o.name, type: o.type, time: o.time, ...(o.restamp ? { restamp: true } : {}), ...(o.window ? { window: o.window } : {}) }));
     return this.projectRel(base, scope, outs, `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`, columns, rel.updating);
   }
 
@@ -531,6 +572,7 @@ export class Planner {
             : pt ? ProcessingTimeSessionWindows.withGap(ivs[0]!) : EventTimeSessionWindows.withGap(ivs[0]!);
       window = { assigner: assigner as WindowAssigner<TimeWindow>, desc: `${legacy.name}(${key}, ${ivs.map((x) => `${x} ms`).join(', ')})` };
       groupBy = groupBy.filter((g) => g !== legacy);
+      ({ input, scope: inScope } = this.fuseCalcInput(input, inScope));
     } else if (rel.tvf && groupBy.some(isWinCol)) {
       const t = rel.tvf;
       const [a, b] = t.intervals as [number, number];
@@ -542,9 +584,8 @@ export class Planner {
         window = { cumulate: { step: a, size: b }, desc: window.desc };
       }
       groupBy = groupBy.filter((g) => !isWinCol(g));
-      input = t.base;
+      ({ input, scope: inScope } = this.fuseCalcInput(t.base, new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)))));
       if (t.fn === 'HOP' && !t.proctime) input = dropLateSlices(input, gcd(a, b));
-      inScope = new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)));
     }
     if (window && input.updating) throw new SqlError('window aggregations need an append-only input; this input is an updating query', q.pos?.line, q.pos?.column);
 
@@ -600,15 +641,21 @@ export class Planner {
       for (let i = 0; i < specs.length; i++) o[`$a${i}`] = finish(specs[i]!, result(specs[i]!, accs[i]!), integral[i]!);
       return o;
     };
-    const keyOf = (r: Row) => {
-      // one key: its text without an array and an object per row
-      if (keyFns.length === 1) {
-        const v = keyFns[0]!(r);
-        if (typeof v !== 'object') return { key: String(v) };
-      }
-      return { key: JSON.stringify(keyFns.map((f) => f(r))) };
-    };
+    // the key of a row: one group value as it is (a number keys the state without a string per row; NULL becomes the
+    // engine's 'null' key, as before), several as the JSON of their values, generated as one function
+    const keysJs = groupBy.map((g) => exprJs(g, inScope));
+    const keyOf = compileJs(groupKeyJs(keysJs), () => (r) => {
+      if (keyFns.length === 1) return keyFns[0]!(r) ?? null;
+      return JSON.stringify(keyFns.map((f) => f(r)));
+    }) as (r: Row) => string | number | boolean;
 
+    // the aggregate calls as generated code over the input row, for the compiled handles (aggsHandle.ts)
+    const aggCalls = () =>
+      specs.map((sp, i) => {
+        const a = aggExprs[i] as Extract<Expr, { k: 'call' }>;
+        const arg = a.star || a.args.length === 0 ? undefined : exprJs(a.args[0]!, inScope);
+        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]! };
+      });
     let aggStream: () => DataStream<Row>;
     let desc: string;
     const updatingIn = input.updating;
@@ -616,25 +663,28 @@ export class Planner {
     if (window?.cumulate) {
       const { step, size } = window.cumulate;
       desc = `WindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${window.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
-      aggStream = () => src.stream.keyBy((r) => keyOf(r).key).process<Row>(new CumulateWindowAggFunction(specs, keyFns, emitRow, step, size), 'WindowAggregate');
+      aggStream = () => src.stream.keyBy(keyOf).process<Row>(new CumulateWindowAggFunction(specs, keyFns, emitRow, step, size), 'WindowAggregate');
     } else if (window?.assigner) {
       const w = { assigner: window.assigner, desc: window.desc };
       desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
+      // the aggregate functions compiled into one accumulate function (aggsHandle.ts); generic accumulators otherwise
+      const handle = compileAggsHandle(aggCalls(), keysJs);
+      const generic: AggregateFunction<Row, { keys: unknown[] | null; accs: AggAcc[] }, Row> = {
+        createAccumulator: () => ({ keys: null, accs: specs.map(createAcc) }),
+        add: (r, acc) => {
+          if (acc.keys === null) acc.keys = keyFns.map((f) => f(r));
+          for (let i = 0; i < specs.length; i++) acc.accs[i] = accumulate(specs[i]!, acc.accs[i]!, r, 1);
+          return acc;
+        },
+        getResult: (acc) => emitRow(acc.keys ?? [], acc.accs),
+        merge: (a, b) => ({ keys: a.keys ?? b.keys, accs: a.accs.map((x, i) => mergeAcc(specs[i]!, x, b.accs[i]!)) }),
+      };
       aggStream = () =>
         src.stream
-          .keyBy((r) => keyOf(r).key)
+          .keyBy(keyOf)
           .window(w.assigner)
-          .aggregate<{ keys: unknown[] | null; accs: AggAcc[] }, Row, Row>(
-            {
-              createAccumulator: () => ({ keys: null, accs: specs.map(createAcc) }),
-              add: (r, acc) => {
-                if (acc.keys === null) acc.keys = keyFns.map((f) => f(r));
-                for (let i = 0; i < specs.length; i++) acc.accs[i] = accumulate(specs[i]!, acc.accs[i]!, r, 1);
-                return acc;
-              },
-              getResult: (acc) => emitRow(acc.keys ?? [], acc.accs),
-              merge: (a, b) => ({ keys: a.keys ?? b.keys, accs: a.accs.map((x, i) => mergeAcc(specs[i]!, x, b.accs[i]!)) }),
-            },
+          .aggregate<unknown, Row, Row>(
+            (handle ?? generic) as AggregateFunction<Row, unknown, Row>,
             {
               process: (_key, ctx, elements, out) => {
                 for (const r of elements) {
@@ -652,9 +702,9 @@ export class Planner {
       desc = `GroupAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], select=[${aggExprs.map(exprText).join(', ')}])`;
       aggStream = () =>
         src.stream
-          .keyBy((r) => keyOf(r).key)
+          .keyBy(keyOf)
           .process<Row>(
-            new GroupAggFunction(specs, keyFns, emitRow, updatingIn, ttl),
+            new GroupAggFunction(specs, keyFns, emitRow, updatingIn, ttl, compileGroupAggsHandle(aggCalls(), keysJs, updatingIn)),
             'GroupAggregate',
           );
     }
@@ -669,8 +719,9 @@ export class Planner {
       if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
       const k = special(it.e);
       const time: Column['time'] = k === '$wt' || (k === '$we' && false) ? 'rowtime' : undefined;
+      const bound: Column['window'] = k === '$ws' ? 'start' : k === '$we' ? 'end' : undefined;
       compileExpr(it.e, aggScope, special);
-      return { name: this.outName(it.e, it.alias, i), e: it.e, type: typeOf(it.e, aggScope, special, specialType), time };
+      return { name: this.outName(it.e, it.alias, i), e: it.e, type: typeOf(it.e, aggScope, special, specialType), time, window: bound };
     });
     dedupeNames(outs);
     const updating = !window;
@@ -680,7 +731,7 @@ export class Planner {
       aggScope,
       outs,
       `Calc(select=[${outs.map((o) => o.name).join(', ')}])\n${indent(base.explain)}`,
-      outs.map((o) => ({ name: o.name, type: o.type, time: o.time })),
+      outs.map((o) => ({ name: o.name, type: o.type, time: o.time, ...(o.window ? { window: o.window } : {}) })),
       updating,
       special,
     );
@@ -760,15 +811,48 @@ class GroupAggFunction {
     private readonly emitRow: (keys: unknown[], accs: AggAcc[]) => Row,
     private readonly updatingIn: boolean,
     private readonly ttlMs: number | undefined,
+    /** The aggregate functions compiled (aggsHandle.ts); the generic accumulators when undefined. */
+    private readonly handle?: GroupAggsHandle,
   ) {}
+  private compiledState!: ValueStateLike<AggsAcc>;
   open(ctx: RuntimeContext): void {
-    const d = new ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>('sql-group-agg');
+    // the compiled accumulator is another layout: its own state name, so state of one is never read as the other
+    const d = this.handle ? new ValueStateDescriptor<AggsAcc>('sql-group-aggs') : new ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>('sql-group-agg');
     if (this.ttlMs) d.enableTimeToLive(StateTtlConfig.newBuilder(this.ttlMs).build());
-    this.state = ctx.getState(d);
+    if (this.handle) this.compiledState = ctx.getState(d as ValueStateDescriptor<AggsAcc>);
+    else this.state = ctx.getState(d as ValueStateDescriptor<{ n: number; keys: unknown[]; accs: AggAcc[] }>);
+  }
+  /** processElement with the compiled functions: the same changelog (+I, -U/+U when the row changes, -D). */
+  private processCompiled(h: GroupAggsHandle, r: Row, sign: 1 | -1, out: Collector<Row>): void {
+    let acc = this.compiledState.value();
+    if (!acc) {
+      if (sign < 0) return; // retraction of a row this state never saw (expired or before a restore): ignored, as Flink does
+      acc = h.createAccumulator();
+    }
+    const prev = acc.n > 0 ? h.getValue(acc) : undefined;
+    if (sign > 0) h.accumulate(r, acc);
+    else h.retract(r, acc);
+    if (acc.n <= 0) {
+      this.compiledState.update(undefined);
+      if (prev) out.collect({ ...prev, $rowKind: '-D' });
+      return;
+    }
+    this.compiledState.update(acc);
+    const next = h.getValue(acc);
+    if (!prev) {
+      next.$rowKind = '+I';
+      out.collect(next);
+    } else if (!sameRow(prev, next)) {
+      prev.$rowKind = '-U';
+      out.collect(prev);
+      next.$rowKind = '+U';
+      out.collect(next);
+    }
   }
   processElement(r: Row, _ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
     const kind = this.updatingIn ? ((r.$rowKind as string | undefined) ?? '+I') : '+I';
     const sign: 1 | -1 = kind === '+I' || kind === '+U' ? 1 : -1;
+    if (this.handle) return this.processCompiled(this.handle, r, sign, out);
     let st = this.state.value();
     if (!st) {
       if (sign < 0) return; // retraction of a row this state never saw (expired or before a restore): ignored, as Flink does
@@ -790,6 +874,21 @@ class GroupAggFunction {
       out.collect({ ...next, $rowKind: '+U' });
     }
   }
+}
+
+/**
+ * A join's conditions over the pair of rows (`l`, `o`) it would join, generated, so that a candidate pair is tested
+ * without first making its joined row; undefined without code generation (the joined row is tested then).
+ */
+function pairCondition(residual: Expr[], lMap: (ScopeEntry & { newKey: string })[], rMap: (ScopeEntry & { newKey: string })[]): ((l: Row, r: Row) => boolean) | undefined {
+  if (residual.length === 0) return () => true;
+  const entry = (side: string) => (e: ScopeEntry & { newKey: string }): ScopeEntry => {
+    const js = `${side}[${JSON.stringify(e.key)}]`;
+    return { qualifier: e.qualifier, name: e.name, key: e.newKey, type: e.type, inline: { js, fn: (r) => r[e.key], deterministic: true } };
+  };
+  const scope = new RelScope([...lMap.map(entry('l')), ...rMap.map(entry('o'))]);
+  const cond = residual.reduce((a, b) => ({ k: 'bin', op: 'AND', l: a, r: b }) as Expr);
+  return compileCode(`((l, o) => (${exprJs(cond, scope)}) === true)`) as ((l: Row, r: Row) => boolean) | undefined;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));

@@ -9,6 +9,11 @@ export interface Column {
   time?: 'rowtime' | 'proctime';
   /** The records' timestamps are not this time attribute's values (after an interval join): windows restamp. */
   restamp?: boolean;
+  /**
+   * The start or end of the window a window TVF or window aggregation gave the row, kept by projections that pass the
+   * column on under any name: equality on both bounds makes a join a window join (Flink's window attributes).
+   */
+  window?: 'start' | 'end';
 }
 
 export function kindOf(type: string): ValueKind {

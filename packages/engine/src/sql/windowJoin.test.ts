@@ -32,4 +32,24 @@ describe('SQL window join', () => {
     const rows = await tEnv.toDataStream(t).executeAndCollect();
     expect(rows.map((r) => `${r.k}@${r.ws}:${r.cnt}`).sort()).toEqual(['a@0:1', 'a@5000:1', 'b@0:1', 'c@0:null', 'z@20000:1']);
   });
+
+  it('is a window join also when projections renamed the window bounds (Nexmark q8), with the regular join\'s rows', async () => {
+    const agg = (k: string) => `SELECT k, window_start AS st, window_end AS en, COUNT(*) AS n FROM ${tvf} WHERE k <> '${k}' GROUP BY k, window_start, window_end`;
+    const renamed = `SELECT L.k, L.st, R.n FROM (${agg('a')}) L JOIN (${agg('b')}) R ON L.k = R.k AND L.st = R.st AND L.en = R.en`;
+    const rows = [
+      { k: 'a', ts: 1000 },
+      { k: 'b', ts: 2000 },
+      { k: 'c', ts: 3000 },
+      { k: 'c', ts: 3500 },
+      { k: 'c', ts: 6000 },
+      { k: 'z', ts: 20000 },
+    ];
+    const tEnv = setup(rows);
+    expect(tEnv.explainSql(renamed)).toContain('WindowJoin(joinType=[InnerJoin]');
+    const got = await tEnv.toDataStream(tEnv.sqlQuery(renamed)).executeAndCollect();
+    expect(got.map((r) => `${r.k}@${r.st}:${r.n}`).sort()).toEqual(['c@0:2', 'c@5000:1', 'z@20000:1']);
+    // the bounds compared by a non-window column (the count) are a regular join
+    const regular = `SELECT L.k FROM (${agg('a')}) L JOIN (${agg('b')}) R ON L.k = R.k AND L.n = R.n AND L.en = R.en`;
+    expect(setup(rows).explainSql(regular)).toMatch(/\bJoin\(joinType=\[InnerJoin\]/);
+  });
 });
