@@ -46,6 +46,10 @@ export async function runWorker(opts: WorkerCommandOptions): Promise<void> {
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     await worker.run();
+  } catch (e) {
+    // A failed job ends the worker; leaving the group hands its partitions to the others at once.
+    await worker.stop();
+    throw e;
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
   }
