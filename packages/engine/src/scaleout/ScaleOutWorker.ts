@@ -51,6 +51,8 @@ export class ScaleOutWorker {
   /** Generation changes run one after the other. */
   private chain: Promise<void> = Promise.resolve();
   private nextCheckpointId = 1;
+  /** Counts rebalances and joins: an assignment started for an older one is dropped. */
+  private epoch = 0;
   private stopped = false;
   private failure: ((e: unknown) => void) | undefined;
   readonly assignments: WorkerAssignment[] = [];
@@ -85,8 +87,16 @@ export class ScaleOutWorker {
       this.resolveStopped = resolve;
     });
     // Eager rebalancing: every member gives up all partitions before it rejoins, so stop processing at once.
-    consumer.on('consumer:group:rebalance', () => this.enqueue(() => this.revoke()));
-    consumer.on('consumer:group:join', (p: ConsumerGroupJoinPayload) => this.enqueue(() => this.assign(p, partitions)));
+    // The job stops at once (this handler runs between two of its batches); its cleanup waits its turn in the chain.
+    consumer.on('consumer:group:rebalance', () => {
+      this.epoch++;
+      this.job?.cancel();
+      void this.enqueue(() => this.revoke());
+    });
+    consumer.on('consumer:group:join', (p: ConsumerGroupJoinPayload) => {
+      const epoch = ++this.epoch;
+      void this.enqueue(() => this.assign(p, partitions, epoch));
+    });
     consumer.topics.trackAll(this.topic);
     await consumer.joinGroup({});
     return done;
@@ -123,9 +133,10 @@ export class ScaleOutWorker {
     this.log(`worker ${this.consumer?.memberId}: released partitions`);
   }
 
-  private async assign(p: ConsumerGroupJoinPayload, partitions: number): Promise<void> {
+  private async assign(p: ConsumerGroupJoinPayload, partitions: number, epoch: number): Promise<void> {
     await this.revoke();
-    if (this.stopped) return;
+    // A newer rebalance or generation came meanwhile: this one's partitions may be another worker's already.
+    if (this.stopped || epoch !== this.epoch) return;
     const owned = (p.assignments ?? []).filter((a) => a.topic === this.topic).flatMap((a) => a.partitions).sort((a, b) => a - b);
     const entry: WorkerAssignment = { generation: p.generationId ?? -1, memberId: p.memberId, partitions: owned, restored: undefined };
     this.assignments.push(entry);
@@ -144,6 +155,10 @@ export class ScaleOutWorker {
     });
     // Restored before the job processes a record: the partitions' key groups and offsets, from whoever wrote them.
     const restoreFrom = await this.checkpoints.latest();
+    if (epoch !== this.epoch) {
+      await this.checkpoints.close();
+      return;
+    }
     entry.restored = restoreFrom?.checkpointId;
     const restored = this.checkpoints.restored;
     this.log(`worker ${p.memberId}: restored ${owned.map((q, i) => `partition ${q} from ${restored[i] === undefined ? 'its start (no checkpoint yet)' : `checkpoint ${restored[i]}`}`).join(', ')}`);

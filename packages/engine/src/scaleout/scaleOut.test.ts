@@ -120,7 +120,7 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     for (let p = 1; p < PARTITIONS; p++) expect(ranges[p]!.start).toBe(ranges[p - 1]!.end + 1);
   });
 
-  it('3 workers, one killed with -9 mid-run and one started later, write exactly what one worker writes', async () => {
+  it('3 workers, one killed with -9 mid-run, one started later and one stopped: the rows one worker writes', async () => {
     const topic = `scale-in-${run}`;
     const admin = kafka.admin();
     await admin.connect();
@@ -141,7 +141,7 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     const logs: string[][] = [[], [], [], []];
     const job = `many-${run}`;
     const w1 = startWorker(job, file, logs[0]!);
-    startWorker(job, file, logs[1]!);
+    const w2 = startWorker(job, file, logs[1]!);
     startWorker(job, file, logs[2]!);
     // Each worker owns partitions (the group spread them over the three) and windows were written.
     await until('3 workers with partitions', async () => logs.slice(0, 3).map((l) => /generation \d+, partitions \[\d/.test(l.join(''))), (v) => v.every(Boolean), 90_000);
@@ -154,13 +154,20 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     await until('the survivors to take all partitions', async () => generations(logs[1]!) + generations(logs[2]!), (n) => n >= before + 2, 60_000);
     startWorker(job, file, logs[3]!);
     await until('the fourth worker to own partitions', async () => generations(logs[3]!), (n) => n >= 1, 60_000);
+    // Scaled down gracefully: a stopped worker leaves the group, and the others take its partitions without waiting
+    // for the session timeout.
+    const stillThere = generations(logs[2]!) + generations(logs[3]!);
+    const exited = new Promise<number | null>((resolve) => w2.once('exit', resolve));
+    w2.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await until('the two others to take its partitions', async () => generations(logs[2]!) + generations(logs[3]!), (n) => n >= stillThere + 2, 20_000);
     await produce(topic, [...events(80, 120), ...sentinels(T0 + 200_000)]);
     // A failure shows what each worker logged (generations, partitions, restores, progress).
     const got = await until('every window', () => rowsOf(many), (r) => r.length >= want.length, 90_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${logs.map((l, i) => `--- worker ${i + 1}\n${l.join('')}`).join('\n')}`);
     });
     // Partitions moved with their state: the workers that took them restored them from the checkpoints of others.
-    expect(logs.slice(1).every((l) => /restored partition \d+ from checkpoint \d+/.test(l.join('')))).toBe(true);
+    expect(logs.slice(2).every((l) => /restored partition \d+ from checkpoint \d+/.test(l.join('')))).toBe(true);
     expect(got.sort()).toEqual(want);
 
     // The same input through one worker of another job: the same rows.
