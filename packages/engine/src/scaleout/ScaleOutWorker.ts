@@ -59,6 +59,8 @@ export class ScaleOutWorker {
   private readonly topic: string;
   private readonly groupId: string;
   private readonly log: (line: string) => void;
+  private readonly connection: ReturnType<typeof platformaticConnection>;
+  private resolveStopped: () => void = () => {};
 
   constructor(private readonly o: ScaleOutWorkerOptions) {
     this.log = o.log ?? ((l) => console.log(l));
@@ -72,7 +74,6 @@ export class ScaleOutWorker {
     this.groupId = `flowbook-${o.jobName}`;
     this.connection = platformaticConnection(config);
   }
-  private readonly connection: ReturnType<typeof platformaticConnection>;
 
   /** Joins the group; resolves when the worker is stopped, rejects when its job fails. */
   async run(): Promise<void> {
@@ -86,8 +87,8 @@ export class ScaleOutWorker {
       this.failure = reject;
       this.resolveStopped = resolve;
     });
-    // Eager rebalancing: every member gives up all partitions before it rejoins, so stop processing at once.
-    // The job stops at once (this handler runs between two of its batches); its cleanup waits its turn in the chain.
+    // Eager rebalancing: every member gives up all its partitions before it rejoins, so the job stops at once (this
+    // handler runs between two of its batches); its cleanup waits its turn in the chain.
     consumer.on('consumer:group:rebalance', () => {
       this.epoch++;
       this.job?.cancel();
@@ -101,7 +102,6 @@ export class ScaleOutWorker {
     await consumer.joinGroup({});
     return done;
   }
-  private resolveStopped: () => void = () => {};
 
   /** Leaves the group (its partitions move to the other workers at once) after stopping the job. */
   async stop(): Promise<void> {
