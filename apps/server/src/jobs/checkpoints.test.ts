@@ -126,9 +126,9 @@ describe('checkpoints and savepoints of a running cell', () => {
     await api(`/jobs/${resumed.jobId}/cancel`, { method: 'POST' });
   }, 40_000);
 
-  it('keeps the checkpoints of two jobs of one cell apart, by job name, and restarts a job from its own', async () => {
+  it('keeps the checkpoints of two jobs of one cell apart, by job name, and restarts each from its own', async () => {
     const two = CELL.replace("await env.execute('checkpointed');", "env.executeAsync('left');")
-      + '\n' + CELL.replace('.keyBy(', '.filter((s) => s.n > 0).keyBy(').replace("await env.execute('checkpointed');", "await env.execute('right');").replace(/^import .*\n/, '').replace('const env', 'const env2').replaceAll('env.', 'env2.');
+      + '\n' + CELL.replace('.keyBy(', '.filter((s) => s.n > 0).keyBy(').replace("new LiveSink('counts')", "new LiveSink('counts2')").replace("await env.execute('checkpointed');", "await env.execute('right');").replace(/^import .*\n/, '').replace('const env', 'const env2').replaceAll('env.', 'env2.');
     await fetch(`${server.origin}/api/notebooks/twojobs`, { method: 'PUT', headers, body: JSON.stringify({ version: 1, title: 'Two', cells: [{ id: 'c', type: 'code', source: two, charts: {} }] }) });
     const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'twojobs', cellId: 'c' }) })).json();
     const dir = path.join(server.config.stateDir, 'checkpoints', 'twojobs', 'c');
@@ -144,6 +144,15 @@ describe('checkpoints and savepoints of a running cell', () => {
     const again = await (await api(`/jobs/${jobId}/restart`, { method: 'POST', body: JSON.stringify({ from: 'latest' }) })).json();
     const resumed = await waitFor(async () => (await api(`/jobs/${again.jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined);
     expect(resumed.checkpoints.restoredFrom).toBe(Math.max(...ids));
+    // Both jobs resumed their own running counts (without a restore a month's count would start again from 1).
+    const results = await waitFor(
+      async () => (await api(`/jobs/${again.jobId}/results`)).json(),
+      (r: { sinks: { sink: string; rows: unknown[] }[] }) => ['counts', 'counts2'].every((name) => (r.sinks.find((x) => x.sink === name)?.rows.length ?? 0) > 0),
+    );
+    for (const name of ['counts', 'counts2']) {
+      const rows = results.sinks.find((x: { sink: string }) => x.sink === name).rows as { n: number }[];
+      expect(Math.min(...rows.map((r) => r.n))).toBeGreaterThan(10);
+    }
     await api(`/jobs/${again.jobId}/cancel`, { method: 'POST' });
   }, 40_000);
 

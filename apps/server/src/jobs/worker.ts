@@ -32,11 +32,15 @@ const storageFor = (jobName: string) => {
 const coordinators = new Map<Job, engine.CheckpointCoordinator>();
 /** Each attempt's job name (savepoints go to the job's own storage). */
 const jobNames = new Map<Job, string>();
-/** The job a restore is for: named by the server from the previous run; unnamed, the cell's first job. */
+/** The job a named restore is for: named by the server from the previous run; unnamed, the cell's first job. */
 const restoreJob = input.checkpointStorage?.jobName;
-// Resumed after a restart: the job starts from its latest complete checkpoint, or from a named checkpoint or savepoint.
+/** Resumed from its latest checkpoint, each job of the cell by its name (a restart, a server restart, "latest"). */
+const latestByJob = new Map<string, engine.JobSnapshot>();
+// A named checkpoint or savepoint, or (checkpoints from before job names) the cell's own latest: for one job.
 let restoreFrom: engine.JobSnapshot | undefined = await initialRestore();
-const restoredFrom = restoreFrom?.checkpointId;
+/** Ids of every checkpoint restored: later checkpoints number on from the newest. */
+const restoredIds = [...latestByJob.values(), ...(restoreFrom ? [restoreFrom] : [])].map((c) => c.checkpointId);
+const restoredFrom = (restoreJob !== undefined ? latestByJob.get(restoreJob) : undefined)?.checkpointId ?? restoreFrom?.checkpointId ?? [...latestByJob.values()][0]?.checkpointId;
 
 async function initialRestore(): Promise<engine.JobSnapshot | undefined> {
   const cs = input.checkpointStorage;
@@ -47,7 +51,12 @@ async function initialRestore(): Promise<engine.JobSnapshot | undefined> {
   try {
     const own = restoreJob !== undefined ? storageFor(restoreJob)! : legacy;
     if (input.restoreFrom) return await own.readByName(input.restoreFrom).catch((e: unknown) => (own === legacy ? Promise.reject(e) : legacy.readByName(input.restoreFrom!)));
-    return (await own.latest()) ?? (own === legacy ? undefined : await legacy.latest());
+    for (const name of await legacy.jobNames()) {
+      const latest = await storageFor(name)!.latest();
+      if (latest !== undefined) latestByJob.set(name, latest);
+    }
+    if (restoreJob !== undefined ? latestByJob.has(restoreJob) : latestByJob.size > 0) return undefined;
+    return await legacy.latest();
   } finally {
     await legacy.close?.();
   }
@@ -171,8 +180,10 @@ StreamExecutionEnvironment.setContextHost({
   // Malformed records are shown under the cell ("dead letters"), not only counted.
   transformGraph: (graph) => engine.withDeadLetterSink(graph),
   jobOptions(jobName) {
-    if (restoreJob !== undefined && jobName !== restoreJob) return {};
-    const r = restoreFrom;
+    const latest = latestByJob.get(jobName);
+    latestByJob.delete(jobName);
+    if (restoreJob !== undefined && jobName !== restoreJob) return latest ? { restoreFrom: latest } : {};
+    const r = restoreFrom ?? latest;
     restoreFrom = undefined;
     return r ? { restoreFrom: r } : {};
   },
@@ -207,7 +218,7 @@ StreamExecutionEnvironment.setContextHost({
 });
 
 function nextCheckpointId(): number {
-  let max = restoredFrom ?? 0;
+  let max = Math.max(restoredFrom ?? 0, ...restoredIds);
   for (const c of coordinators.values()) for (const h of c.history) max = Math.max(max, h.id);
   return max + 1;
 }
