@@ -266,5 +266,13 @@ describe('flowbook worker (scale-out on Kafka)', () => {
     const notKafka = await flowbook(['worker', '--job', 'totals', 'totals.pipeline.json', '--checkpoint-dir', 'postgresql://127.0.0.1/test'], dir);
     expect(notKafka.code).toBe(2);
     expect(notKafka.stderr).toContain('exactly one source, a Kafka source');
-  }, 30_000);
+    // A notebook: its pipeline cell (named with --cell when there are several).
+    const cell = (id: string) => ({ id, type: 'pipeline', graph: { ...pipeline, config: { checkpointInterval: 1000 } } });
+    writeFileSync(path.join(dir, 'two.flowbook.json'), JSON.stringify({ version: 1, title: 'two', cells: [cell('a'), cell('b')] }));
+    const which = await flowbook(['worker', '--job', 'totals', 'two.flowbook.json', '--checkpoint-dir', 'postgresql://127.0.0.1/test'], dir);
+    expect(which.code).toBe(2);
+    expect(which.stderr).toContain('several pipeline cells; name one with --cell <id>');
+    const named = await flowbook(['worker', '--job', 'totals', 'two.flowbook.json', '--cell', 'b', '--checkpoint-dir', 'postgresql://127.0.0.1/test'], dir);
+    expect(named.stderr).toContain('exactly one source, a Kafka source');
+  }, 60_000);
 });

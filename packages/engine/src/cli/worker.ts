@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseNotebook } from '@flowbook/protocol';
 import { migrateGraph } from '../graph/migrateGraph.js';
 import { GraphValidationError, validateGraph } from '../graph/validate.js';
 import { ScaleOutWorker } from '../scaleout/ScaleOutWorker.js';
@@ -6,11 +7,30 @@ import { InvalidInputError } from './InvalidInputError.js';
 
 export interface WorkerCommandOptions {
   file: string;
+  /** In a notebook: the pipeline cell to run (default: its only pipeline cell). */
+  cellId?: string;
   jobName: string;
   /** Shared by every worker of the job: a postgresql:// URL. */
   checkpointDir: string;
   sessionTimeoutMs?: number;
   log?: (line: string) => void;
+}
+
+/** The graph of a notebook's pipeline cell: the one named, or the notebook's only one (code cells build theirs by running). */
+function pipelineCellOf(file: string, raw: unknown, cellId: string | undefined): unknown {
+  let cells;
+  try {
+    cells = parseNotebook(raw).cells;
+  } catch (e) {
+    throw new InvalidInputError(`${file}: not a notebook: ${(e as Error).message}`);
+  }
+  const pipelines = cells.filter((c) => c.type === 'pipeline' && (cellId === undefined || c.id === cellId));
+  if (pipelines.length !== 1) {
+    throw new InvalidInputError(
+      cellId !== undefined ? `${file}: no pipeline cell "${cellId}"` : `${file}: ${pipelines.length === 0 ? 'no pipeline cell' : 'several pipeline cells'}; name one with --cell <id>`,
+    );
+  }
+  return (pipelines[0] as { graph: unknown }).graph;
 }
 
 /**
@@ -24,8 +44,7 @@ export async function runWorker(opts: WorkerCommandOptions): Promise<void> {
   } catch (e) {
     throw new InvalidInputError(`${opts.file}: ${(e as Error).message}`);
   }
-  if (opts.file.endsWith('.flowbook.json')) throw new InvalidInputError('flowbook worker runs a pipeline file (graph JSON); export the notebook cell as a pipeline');
-  const graph = migrateGraph(raw);
+  const graph = migrateGraph(opts.file.endsWith('.flowbook.json') ? pipelineCellOf(opts.file, raw, opts.cellId) : raw);
   const issues = validateGraph(graph);
   if (issues.length > 0) throw new InvalidInputError(`${opts.file}: ${new GraphValidationError(issues).message}`);
   const log = opts.log ?? ((l: string) => process.stdout.write(l + '\n'));
