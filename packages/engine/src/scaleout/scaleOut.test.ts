@@ -169,6 +169,16 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     // Partitions moved with their state: the workers that took them restored them from the checkpoints of others.
     expect(logs.slice(2).every((l) => /restored partition \d+ from checkpoint \d+/.test(l.join('')))).toBe(true);
     expect(got.sort()).toEqual(want);
+    // Completed checkpoints commit the owners' offsets to the group (for monitoring): every partition up to its end.
+    const watcher = kafka.admin();
+    await watcher.connect();
+    try {
+      const ends = Object.fromEntries((await watcher.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      const committed = async () => Object.fromEntries((await watcher.fetchOffsets({ groupId: `flowbook-${job}`, topics: [topic] }))[0]!.partitions.map((p) => [p.partition, p.offset]));
+      await until('the group offsets at the end', committed, (c) => JSON.stringify(c) === JSON.stringify(ends), 30_000);
+    } finally {
+      await watcher.disconnect();
+    }
 
     // The same input through one worker of another job: the same rows.
     const one = `so_one_${run}`;
