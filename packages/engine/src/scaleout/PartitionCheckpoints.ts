@@ -59,6 +59,9 @@ export class PartitionCheckpoints implements Pick<CheckpointStorage, 'write' | '
     return mergeSlices(found.filter((s): s is JobSnapshot => s !== undefined));
   }
 
+  /** Set when keyed state was found outside the owned key groups: no later checkpoint can succeed either. */
+  misconfigured: Error | undefined;
+
   /** Per owned partition, the checkpoint latest() found (undefined: none yet). */
   restored: (number | undefined)[] = [];
 
@@ -88,9 +91,9 @@ export class PartitionCheckpoints implements Pick<CheckpointStorage, 'write' | '
       if (!isKeyed(state)) continue;
       const stray = rescaleKeyedSnapshots([state], (kg) => !owned(kg));
       if (stray !== undefined && 'tables' in stray.keyed && stray.keyed.tables.length > 0) {
-        throw new Error(
+        throw (this.misconfigured = new Error(
           `operator ${key} holds keyed state of key groups that none of this worker's partitions of "${this.o.topic}" holds: the topic must be partitioned by key group (partitionForKey) on the key of the keyBy`,
-        );
+        ));
       }
     }
   }

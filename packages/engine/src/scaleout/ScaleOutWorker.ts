@@ -143,7 +143,7 @@ export class ScaleOutWorker {
     this.log(`worker ${p.memberId}: generation ${entry.generation}, partitions [${owned.join(', ')}] of ${this.topic}`);
     if (owned.length === 0) return;
     const graph = this.o.graph;
-    this.checkpoints = new PartitionCheckpoints({
+    const checkpoints = new PartitionCheckpoints({
       location: this.o.checkpointLocation,
       jobKey: 'scale-out',
       jobName: this.o.jobName,
@@ -153,6 +153,7 @@ export class ScaleOutWorker {
       owned,
       warn: this.log,
     });
+    this.checkpoints = checkpoints;
     // Restored before the job processes a record: the partitions' key groups and offsets, from whoever wrote them.
     const restoreFrom = await this.checkpoints.latest();
     if (epoch !== this.epoch) {
@@ -177,6 +178,8 @@ export class ScaleOutWorker {
     const track = setInterval(() => {
       this.nextCheckpointId = Math.max(this.nextCheckpointId, ...coordinator.history.map((h) => h.id + 1));
       for (const h of coordinator.history.slice(reported)) if (h.status === 'failed') this.log(`worker ${p.memberId}: checkpoint ${h.id} failed: ${h.error}`);
+      // An input that is not partitioned by key group: the worker fails rather than run without checkpoints.
+      if (checkpoints.misconfigured !== undefined && this.job === job) this.failure?.(checkpoints.misconfigured);
       reported = coordinator.history.length;
       if (++ticks % 10 === 0) this.log(`worker ${p.memberId}: ${job.metrics().map((m) => `${m.nodeId} in ${m.recordsIn} out ${m.recordsOut} wm ${m.watermark}`).join('; ')}`);
     }, 500);

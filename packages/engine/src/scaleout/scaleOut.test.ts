@@ -61,8 +61,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
-  await db?.query(`DROP TABLE IF EXISTS "so_one_${run}", "so_many_${run}"`).catch(() => {});
-  await db?.query(`DELETE FROM flowbook_checkpoints WHERE job_key = 'scale-out' AND job_name LIKE $1`, [`%${run}`]).catch(() => {});
+  await db?.query(`DROP TABLE IF EXISTS "so_one_${run}", "so_many_${run}", "so_wrong_${run}"`).catch(() => {});
+  await db?.query(`DELETE FROM flowbook_checkpoints WHERE job_key = 'scale-out' AND job_name LIKE $1`, [`%-${run}`]).catch(() => {});
   await db?.end();
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -119,6 +119,28 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     expect(ranges.at(-1)!.end).toBe(MAX_PARALLELISM - 1);
     for (let p = 1; p < PARTITIONS; p++) expect(ranges[p]!.start).toBe(ranges[p - 1]!.end + 1);
   });
+
+  it('fails a worker whose input is not partitioned by key group, rather than checkpoint without that state', async () => {
+    const topic = `scale-wrong-${run}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }], waitForLeaders: true });
+    await admin.disconnect();
+    const graph = pipeline(cluster.bootstrap, topic, `so_wrong_${run}`);
+    const workers = [0, 1].map(() => new ScaleOutWorker({ graph, jobName: `wrong-${run}`, checkpointLocation: PG, sessionTimeoutMs: 6000, log: () => {} }));
+    try {
+      const outcome = Promise.race(workers.map((w) => w.run().then(() => 'stopped', (e: Error) => e.message)));
+      // Once each owns half the partitions, records keyed by Kafka's default partitioner (murmur2), not by key group.
+      await until('two workers with 3 partitions each', async () => workers.map((w) => w.assignments.at(-1)?.partitions.length), (n) => n.every((x) => x === 3), 30_000);
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic, messages: events(0, 20).map((e) => ({ key: e.key, value: JSON.stringify(e), timestamp: String(e.ts) })) });
+      await producer.disconnect();
+      expect(await outcome).toMatch(/keyed state of key groups that none of this worker's partitions of "scale-wrong-\w+" holds/);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  }, 60_000);
 
   it('3 workers, one killed with -9 mid-run, one started later and one stopped: the rows one worker writes', async () => {
     const topic = `scale-in-${run}`;
