@@ -109,3 +109,5 @@ export { TABLE_CONNECTOR_OPTIONS } from './sql/tableConnectors.js';
 // A SQL cell as a program (server and CLI run the same), and the statement splitter its catalog comes from.
 export { catalogAbove, flinkSqlGateway, sqlJobName, sqlProgramOf } from './cells/sqlCellProgram.js';
 export { isCatalogStatement, splitStatements, type SqlStatement } from './sql/splitStatements.js';
+export { ScaleOutWorker, type ScaleOutWorkerOptions, type WorkerAssignment } from './scaleout/ScaleOutWorker.js';
+export { partitionForKey, partitionOfKeyGroup, keyGroupsOfPartition } from './scaleout/keyGroupPartitions.js';

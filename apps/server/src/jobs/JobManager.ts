@@ -148,6 +148,8 @@ export class JobManager {
 
 
 
+  /** Job names of cells resumed after a server restart, from the running-jobs file: whose checkpoints they restore. */
+  private readonly savedJobNames = new Map<string, string>();
   private readonly savepointRequests = new Map<string, (r: { path?: string; error?: string }) => void>();
   private readonly tapRequests = new Map<string, (r: { records?: TappedRecord[]; seq?: number; error?: string }) => void>();
 
@@ -179,6 +181,7 @@ export class JobManager {
         console.warn(`${ref.notebook}/${ref.cellId}: ${message}`);
         continue;
       }
+      if (e.jobName !== undefined) this.savedJobNames.set(this.key(ref), e.jobName);
       const start = async () => {
         const run = await this.run(ref, e.graph ? { graph: e.graph } : e.source, e.params, true, e.series, failures);
         run.resumed = true;
@@ -240,6 +243,9 @@ export class JobManager {
     const source = typeof program === 'string' ? program : '';
     const graph = typeof program === 'string' ? undefined : program.graph;
     const previous = this.get(ref);
+    // Checkpoints are kept per job name: a restore reads those of the job this cell ran last.
+    const restoreJobName = previous?.jobName ?? this.savedJobNames.get(this.key(ref));
+    this.savedJobNames.delete(this.key(ref));
     if (previous?.worker || previous?.restartTimer) await this.stop(previous, 'cancelled');
     const run = this.newRun(ref, 'cell');
     run.failures = failures;
@@ -259,7 +265,9 @@ export class JobManager {
       return run;
     }
     const notebookDir = this.notebooksDir ? path.dirname(path.join(this.notebooksDir, ref.notebook)) : undefined;
-    const checkpointStorage = this.checkpointsDir ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}` } : undefined;
+    const checkpointStorage = this.checkpointsDir
+      ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}`, ...(restore !== false && restoreJobName !== undefined ? { jobName: restoreJobName } : {}) }
+      : undefined;
     let code: string | undefined;
     if (graph) {
       // A pipeline cell's functions compile before it runs, as a code cell's TypeScript does: the error names the node.
@@ -354,7 +362,9 @@ export class JobManager {
     const resumable = run.input.checkpointStorage !== undefined;
     this.appendLogs(run, [`job failed: ${error.message}; restart ${run.restarts} in ${decision.delayMs} ms from ${resumable ? 'its latest checkpoint' : 'the beginning'}`]);
     if (run.ref) this.broadcast(run.ref.notebook, 'cell.status', this.statusMessage(run as CellRun & { ref: CellRef }));
-    const input: WorkerInput = { ...run.input, ...(resumable ? { restoreLatest: true } : {}) };
+    // The restarted worker restores the checkpoints of the job this run reported (kept per job name).
+    const checkpointStorage = run.input.checkpointStorage && run.jobName !== undefined ? { ...run.input.checkpointStorage, jobName: run.jobName } : run.input.checkpointStorage;
+    const input: WorkerInput = { ...run.input, ...(checkpointStorage ? { checkpointStorage } : {}), ...(resumable ? { restoreLatest: true } : {}) };
     delete input.restoreFrom;
     run.restartTimer = setTimeout(() => {
       run.restartTimer = undefined;
@@ -371,7 +381,7 @@ export class JobManager {
         run.restartStrategy = m.restartStrategy;
         // The job takes as many slots as its highest parallelism.
         if (run.worker) run.worker.slots = highestParallelism(m.graph);
-        if (run.ref) this.runningFile?.update(run.ref, { restartStrategy: m.restartStrategy });
+        if (run.ref) this.runningFile?.update(run.ref, { restartStrategy: m.restartStrategy, jobName: m.jobName });
         break;
       case 'restart': {
         // The job failed and restarts from its latest checkpoint: the cell keeps running, and says so in its log.
@@ -568,7 +578,9 @@ export class JobManager {
   /** The checkpoints and savepoints a cell's job can be resumed from, newest first. */
   async restorePoints(ref: CellRef): Promise<RestorePoint[]> {
     if (!this.checkpointsDir) return [];
-    const storage = openCheckpointStorage(this.checkpointsDir, `${ref.notebook}/${ref.cellId}`, () => {});
+    // Those of the job the cell ran last (checkpoints are kept per job name), else of the cell from before job names.
+    const jobName = this.get(ref)?.jobName ?? this.savedJobNames.get(this.key(ref));
+    const storage = openCheckpointStorage(this.checkpointsDir, `${ref.notebook}/${ref.cellId}`, () => {}, jobName !== undefined ? { jobName } : {});
     try {
       return await storage.restorePoints();
     } finally {

@@ -16,6 +16,8 @@ const Entry = CellRef.extend({
   failures: z.array(z.number()).default([]),
   /** The job's effective restart strategy, once its worker reported it. */
   restartStrategy: z.record(z.string(), z.unknown()).optional(),
+  /** The name of the cell's job, once its worker reported it: a resumed job restores that job's checkpoints. */
+  jobName: z.string().optional(),
 });
 export type RunningJobEntry = z.input<typeof Entry>;
 const FileFormat = z.object({ version: z.literal(1), jobs: z.array(Entry), cleanShutdown: z.boolean().optional() });
@@ -74,7 +76,7 @@ export class RunningJobsFile {
   }
 
   /** Records what changed of a running job (its failures, its restart strategy). */
-  update(ref: CellRef, patch: Partial<Pick<RunningJobEntry, 'failures' | 'restartStrategy'>>): void {
+  update(ref: CellRef, patch: Partial<Pick<RunningJobEntry, 'failures' | 'restartStrategy' | 'jobName'>>): void {
     const key = `${ref.notebook}\u0000${ref.cellId}`;
     const e = this.entries.get(key);
     if (!e) return;

@@ -31,7 +31,8 @@ describe('checkpoints and savepoints of a running cell', () => {
     );
     const first = job.checkpoints.history[0];
     expect(first.sizeBytes).toBeGreaterThan(0);
-    const dir = path.join(server.config.stateDir, 'checkpoints', 'chk', 'c');
+    // Kept per job name, under the cell's folder.
+    const dir = path.join(server.config.stateDir, 'checkpoints', 'chk', 'c', 'job-checkpointed');
     expect(readdirSync(dir).some((n) => n.startsWith('chk-'))).toBe(true);
 
     const sp = await api(`/jobs/${jobId}/savepoints`, { method: 'POST', body: '{}' });
@@ -123,6 +124,36 @@ describe('checkpoints and savepoints of a running cell', () => {
     const reduce = three.operators.find((o: { type: string }) => o.type === 'reduce');
     expect(reduce.stateEntries).toBe(12);
     await api(`/jobs/${resumed.jobId}/cancel`, { method: 'POST' });
+  }, 40_000);
+
+  it('keeps the checkpoints of two jobs of one cell apart, by job name, and restarts each from its own', async () => {
+    const two = CELL.replace("await env.execute('checkpointed');", "env.executeAsync('left');")
+      + '\n' + CELL.replace('.keyBy(', '.filter((s) => s.n > 0).keyBy(').replace("new LiveSink('counts')", "new LiveSink('counts2')").replace("await env.execute('checkpointed');", "await env.execute('right');").replace(/^import .*\n/, '').replace('const env', 'const env2').replaceAll('env.', 'env2.');
+    await fetch(`${server.origin}/api/notebooks/twojobs`, { method: 'PUT', headers, body: JSON.stringify({ version: 1, title: 'Two', cells: [{ id: 'c', type: 'code', source: two, charts: {} }] }) });
+    const { jobId } = await (await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'twojobs', cellId: 'c' }) })).json();
+    const dir = path.join(server.config.stateDir, 'checkpoints', 'twojobs', 'c');
+    const chks = (job: string) => (existsSync(path.join(dir, job)) ? readdirSync(path.join(dir, job)).filter((n) => n.startsWith('chk-')) : []);
+    await waitFor(async () => [chks('job-left').length, chks('job-right').length], ([l, r]) => l! >= 2 && r! >= 2);
+    // Nothing at the cell's level: neither job's latest() can be the other's checkpoint.
+    expect(readdirSync(dir).sort()).toEqual(['job-left', 'job-right']);
+    await api(`/jobs/${jobId}/cancel`, { method: 'POST' });
+    await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'cancelled');
+    const { restorePoints } = await (await api(`/jobs/${jobId}/restore-points`)).json();
+    const ids = chks('job-right').map((n) => Number(n.slice(4)));
+    expect(restorePoints.map((p: { name: string }) => p.name).sort()).toEqual(chks('job-right').sort());
+    const again = await (await api(`/jobs/${jobId}/restart`, { method: 'POST', body: JSON.stringify({ from: 'latest' }) })).json();
+    const resumed = await waitFor(async () => (await api(`/jobs/${again.jobId}`)).json(), (j) => j.checkpoints?.restoredFrom !== undefined);
+    expect(resumed.checkpoints.restoredFrom).toBe(Math.max(...ids));
+    // Both jobs resumed their own running counts (without a restore a month's count would start again from 1).
+    const results = await waitFor(
+      async () => (await api(`/jobs/${again.jobId}/results`)).json(),
+      (r: { sinks: { sink: string; rows: unknown[] }[] }) => ['counts', 'counts2'].every((name) => (r.sinks.find((x) => x.sink === name)?.rows.length ?? 0) > 0),
+    );
+    for (const name of ['counts', 'counts2']) {
+      const rows = results.sinks.find((x: { sink: string }) => x.sink === name).rows as { n: number }[];
+      expect(Math.min(...rows.map((r) => r.n))).toBeGreaterThan(10);
+    }
+    await api(`/jobs/${again.jobId}/cancel`, { method: 'POST' });
   }, 40_000);
 
   it('keeps checkpoints in PostgreSQL when FLOWBOOK_CHECKPOINTS is a postgresql:// URL, and restarts from them', async () => {

@@ -19,17 +19,48 @@ const currentJobs = () => clients.map((c) => c.job);
 let cancelled = false;
 /** Stopped by stop-with-savepoint: the job ends FINISHED (Flink), not cancelled, though it stops like a cancel. */
 let stoppedWithSavepoint = false;
-const storage = input.checkpointStorage ? engine.openCheckpointStorage(input.checkpointStorage.location, input.checkpointStorage.jobKey) : undefined;
+/**
+ * One checkpoint storage per job the cell submits, keyed by the job's name (as the CLI's): two jobs of one cell never
+ * overwrite each other's checkpoint ids nor restore each other's `latest()`.
+ */
+const storages = new Map<string, engine.CheckpointStorage & { close?(): Promise<void> }>();
+const storageFor = (jobName: string) => {
+  let s = storages.get(jobName);
+  if (s === undefined && input.checkpointStorage) storages.set(jobName, (s = engine.openCheckpointStorage(input.checkpointStorage.location, input.checkpointStorage.jobKey, undefined, { jobName })));
+  return s;
+};
 const coordinators = new Map<Job, engine.CheckpointCoordinator>();
-// Resumed after a server restart: the first job starts from the latest complete checkpoint.
-let restoreFrom: engine.JobSnapshot | undefined = !storage
-  ? undefined
-  : input.restoreFrom
-    ? await storage.readByName(input.restoreFrom)
-    : input.restoreLatest
-      ? await storage.latest()
-      : undefined;
-const restoredFrom = restoreFrom?.checkpointId;
+/** Each attempt's job name (savepoints go to the job's own storage). */
+const jobNames = new Map<Job, string>();
+/** The job a named restore is for: named by the server from the previous run; unnamed, the cell's first job. */
+const restoreJob = input.checkpointStorage?.jobName;
+/** Resumed from its latest checkpoint, each job of the cell by its name (a restart, a server restart, "latest"). */
+const latestByJob = new Map<string, engine.JobSnapshot>();
+// A named checkpoint or savepoint, or (checkpoints from before job names) the cell's own latest: for one job.
+let restoreFrom: engine.JobSnapshot | undefined = await initialRestore();
+/** Ids of every checkpoint restored: later checkpoints number on from the newest. */
+const restoredIds = [...latestByJob.values(), ...(restoreFrom ? [restoreFrom] : [])].map((c) => c.checkpointId);
+const restoredFrom = (restoreJob !== undefined ? latestByJob.get(restoreJob) : undefined)?.checkpointId ?? restoreFrom?.checkpointId ?? [...latestByJob.values()][0]?.checkpointId;
+
+async function initialRestore(): Promise<engine.JobSnapshot | undefined> {
+  const cs = input.checkpointStorage;
+  if (!cs || (!input.restoreFrom && !input.restoreLatest)) return undefined;
+  // Checkpoints written before they were kept per job name are in the cell's own folder (PostgreSQL offers its
+  // rows without a job name itself): read there when the job has none of its own.
+  const legacy = engine.openCheckpointStorage(cs.location, cs.jobKey);
+  try {
+    const own = restoreJob !== undefined ? storageFor(restoreJob)! : legacy;
+    if (input.restoreFrom) return await own.readByName(input.restoreFrom).catch((e: unknown) => (own === legacy ? Promise.reject(e) : legacy.readByName(input.restoreFrom!)));
+    for (const name of await legacy.jobNames()) {
+      const latest = await storageFor(name)!.latest();
+      if (latest !== undefined) latestByJob.set(name, latest);
+    }
+    if (restoreJob !== undefined ? latestByJob.has(restoreJob) : latestByJob.size > 0) return undefined;
+    return await legacy.latest();
+  } finally {
+    await legacy.close?.();
+  }
+}
 
 // `${secret:NAME}` in connector configs: from the server's secrets file, given to this worker only.
 engine.setSecretLookup((kind, name) => (kind === 'secret' ? input.secrets?.[name] : process.env[name]));
@@ -148,8 +179,11 @@ StreamExecutionEnvironment.setContextHost({
   },
   // Malformed records are shown under the cell ("dead letters"), not only counted.
   transformGraph: (graph) => engine.withDeadLetterSink(graph),
-  jobOptions() {
-    const r = restoreFrom;
+  jobOptions(jobName) {
+    const latest = latestByJob.get(jobName);
+    latestByJob.delete(jobName);
+    if (restoreJob !== undefined && jobName !== restoreJob) return latest ? { restoreFrom: latest } : {};
+    const r = restoreFrom ?? latest;
     restoreFrom = undefined;
     return r ? { restoreFrom: r } : {};
   },
@@ -158,7 +192,9 @@ StreamExecutionEnvironment.setContextHost({
     if (cancelled) client.cancel();
   },
   onJobSubmitted(job, name, attempt) {
+    jobNames.set(job, name);
     const interval = job.graph.config.checkpointInterval;
+    const storage = storageFor(name);
     if (interval && storage) {
       // Checkpoint ids go on across restarts, so a restart never overwrites the checkpoint it restored.
       const c = new engine.CheckpointCoordinator(job, storage, { intervalMs: interval, timeoutMs: 60_000 }, nextCheckpointId());
@@ -179,11 +215,11 @@ StreamExecutionEnvironment.setContextHost({
       ...(info.restoreCheckpointId !== undefined ? { restoreCheckpointId: info.restoreCheckpointId } : {}),
     });
   },
-  ...(storage ? { latestCheckpoint: () => storage.latest() } : {}),
+  ...(input.checkpointStorage ? { latestCheckpoint: (name: string) => storageFor(name)!.latest() } : {}),
 });
 
 function nextCheckpointId(): number {
-  let max = restoredFrom ?? 0;
+  let max = Math.max(restoredFrom ?? 0, ...restoredIds);
   for (const c of coordinators.values()) for (const h of c.history) max = Math.max(max, h.id);
   return max + 1;
 }
@@ -242,6 +278,7 @@ const pendingSavepoints: Promise<void>[] = [];
  */
 async function savepoint(requestId: string, stop: boolean, drain: boolean): Promise<void> {
   const job = currentJobs().find((j) => j.status === 'running');
+  const storage = job ? storageFor(jobNames.get(job) ?? '') : undefined;
   if (!job || !storage) {
     send({ type: 'savepoint', requestId, error: !job ? 'no running job' : 'this job has no checkpoint storage' });
     return;

@@ -8,8 +8,11 @@ export interface WorkerInput {
   graph?: unknown;
   /** The folder of the cell's notebook, visible to the cell as the global `notebookDir` (for data files next to it). */
   notebookDir?: string;
-  /** Where this cell's checkpoints go; jobs that enableCheckpointing(...) are checkpointed there. */
-  checkpointStorage?: { location: string; jobKey: string };
+  /**
+   * Where this cell's checkpoints go; jobs that enableCheckpointing(...) are checkpointed there, each under its own
+   * name. `jobName`: the job a restore below is for (the name its previous run reported), else the cell's first job.
+   */
+  checkpointStorage?: { location: string; jobKey: string; jobName?: string };
   /** Start the first job from the latest complete checkpoint (a job resumed after a server restart), or from a named checkpoint or savepoint of the cell. */
   restoreLatest?: boolean;
   restoreFrom?: string;

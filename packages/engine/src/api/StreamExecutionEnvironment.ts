@@ -38,7 +38,8 @@ export interface ExecutionHost {
   onRestart?(info: RestartInfo, name: string): void;
   /** The latest completed checkpoint of the job named `jobName`, which a restart resumes from. */
   latestCheckpoint?(jobName: string): Promise<JobSnapshot | undefined>;
-  jobOptions?(): Omit<JobOptions, 'services'>;
+  /** Options of the job named `jobName` (e.g. the snapshot it starts from). */
+  jobOptions?(jobName: string): Omit<JobOptions, 'services'>;
   /** Lets a host rewrite the graph before it runs (e.g. the CLI's --input replaces a source with a file). */
   transformGraph?(graph: PipelineGraph): PipelineGraph;
   /**
@@ -237,7 +238,7 @@ export function executeGraph(graph: PipelineGraph, jobName: string, host: Execut
   const execution = new JobExecution(
     graph,
     {
-      ...(host?.jobOptions?.() ?? {}),
+      ...(host?.jobOptions?.(jobName) ?? {}),
       services: { ...(host?.services ?? {}), ...(services ?? {}) },
       ...(slots !== undefined ? { slots: { ...slots, jobIndex } } : {}),
     },

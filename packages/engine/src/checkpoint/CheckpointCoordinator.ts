@@ -35,7 +35,7 @@ export class CheckpointCoordinator {
 
   constructor(
     private readonly job: Job,
-    private readonly storage: CheckpointStorage,
+    private readonly storage: Pick<CheckpointStorage, 'write'>,
     private readonly config: CheckpointConfig,
     firstId = 1,
   ) {

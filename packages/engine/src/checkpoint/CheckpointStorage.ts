@@ -15,6 +15,8 @@ export interface CheckpointStorage {
   latest(): Promise<JobSnapshot | undefined>;
   restorePoints(): Promise<RestorePoint[]>;
   readByName(name: string): Promise<JobSnapshot>;
+  /** The names of the jobs with checkpoints under this storage's cell key (from a storage opened without a job name). */
+  jobNames(): Promise<string[]>;
 }
 
 /** Key groups [start, end], both included: the part of a job's keyed state a snapshot holds. */
@@ -167,6 +169,17 @@ export class FsCheckpointStorage implements CheckpointStorage {
   async readByName(name: string): Promise<JobSnapshot> {
     if (!/^(chk-\d+|savepoint-\d+-\d+)$/.test(name)) throw new Error(`"${name}" is not a checkpoint or savepoint name`);
     return this.read(path.join(this.dir, name));
+  }
+
+  /** Job folders `job-<name>` in this folder (the cell's, when opened without a job name). */
+  async jobNames(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.startsWith('job-')).map((n) => decodeURIComponent(n.slice(4))).sort();
   }
 
   /** The newest complete checkpoint, skipping torn or corrupt ones (with a warning). */

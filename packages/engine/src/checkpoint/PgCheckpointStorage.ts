@@ -152,6 +152,12 @@ export class PgCheckpointStorage implements CheckpointStorage {
     return this.parse(rows[0]!);
   }
 
+  async jobNames(): Promise<string[]> {
+    const db = await this.db();
+    const { rows } = await db.query<{ job_name: string }>(`SELECT DISTINCT job_name FROM ${TABLE} WHERE job_key = $1 AND job_name <> '' ORDER BY job_name`, [this.jobKey]);
+    return rows.map((r) => r.job_name);
+  }
+
   async close(): Promise<void> {
     await this.ready?.catch(() => undefined);
     await this.pool?.end();

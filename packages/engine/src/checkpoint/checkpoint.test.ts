@@ -91,6 +91,8 @@ describe('checkpoints', () => {
     expect((await part.latest())?.operators).toEqual({ 'x#0': { n: 'part' } });
     expect(readdirSync(path.join(root, 'nb-cell')).sort()).toEqual(['job-orders', 'job-pay%2Fments']);
     expect(readdirSync(path.join(root, 'nb-cell', 'job-orders')).sort()).toEqual(['chk-1', 'kg-0-63']);
+    // What a restart of the cell resumes: every job with checkpoints under the cell.
+    expect(await openCheckpointStorage(root, 'nb-cell').jobNames()).toEqual(['orders', 'pay/ments']);
   });
 
   it('declines a checkpoint it cannot write and keeps the job running', async () => {

@@ -181,8 +181,9 @@ describe('PostgreSQL checkpoint storage', () => {
     expect((await lo.latest())?.operators).toEqual({ 'x#0': { n: 'lo' } });
     expect((await hi.latest())?.operators).toEqual({ 'x#0': { n: 'hi' } });
     expect((await a.latest())?.checkpointId).toBe(2);
-    // A storage without a job name (as before) sees none of them.
+    // A storage without a job name (as before) sees none of them, but lists the jobs a restart of the cell resumes.
     expect(await open({}).latest()).toBeUndefined();
+    expect(await open({}).jobNames()).toEqual(['orders', 'payments']);
   });
 
   it('declines checkpoints while PostgreSQL is unreachable, with the reason, and the job keeps running', async () => {

@@ -255,3 +255,24 @@ describe('flowbook replay', () => {
     await new Promise((r) => child.once('exit', r));
   });
 });
+
+describe('flowbook worker (scale-out on Kafka)', () => {
+  it('refuses invalid input with exit code 2: no job name, or a pipeline that does not read one Kafka topic', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-cli-'));
+    writeFileSync(path.join(dir, 'totals.pipeline.json'), JSON.stringify({ ...pipeline, config: { checkpointInterval: 1000 } }));
+    const noJob = await flowbook(['worker', 'totals.pipeline.json', '--checkpoint-dir', 'postgresql://127.0.0.1/test'], dir);
+    expect(noJob.code).toBe(2);
+    expect(noJob.stderr).toContain('needs --job, --checkpoint-dir and a pipeline file');
+    const notKafka = await flowbook(['worker', '--job', 'totals', 'totals.pipeline.json', '--checkpoint-dir', 'postgresql://127.0.0.1/test'], dir);
+    expect(notKafka.code).toBe(2);
+    expect(notKafka.stderr).toContain('exactly one source, a Kafka source');
+    // A notebook: its pipeline cell (named with --cell when there are several).
+    const cell = (id: string) => ({ id, type: 'pipeline', graph: { ...pipeline, config: { checkpointInterval: 1000 } } });
+    writeFileSync(path.join(dir, 'two.flowbook.json'), JSON.stringify({ version: 1, title: 'two', cells: [cell('a'), cell('b')] }));
+    const which = await flowbook(['worker', '--job', 'totals', 'two.flowbook.json', '--checkpoint-dir', 'postgresql://127.0.0.1/test'], dir);
+    expect(which.code).toBe(2);
+    expect(which.stderr).toContain('several pipeline cells; name one with --cell <id>');
+    const named = await flowbook(['worker', '--job', 'totals', 'two.flowbook.json', '--cell', 'b', '--checkpoint-dir', 'postgresql://127.0.0.1/test'], dir);
+    expect(named.stderr).toContain('exactly one source, a Kafka source');
+  }, 60_000);
+});

@@ -3,10 +3,13 @@ import { run } from './run.js';
 import { InvalidInputError } from './InvalidInputError.js';
 import { parseDuration } from './parseDuration.js';
 import { ReplayServer } from '../connectors/socket/ReplayServer.js';
+import { runWorker } from './worker.js';
 
 const USAGE = `usage:
   flowbook run <notebook.flowbook.json | pipeline.pipeline.json> [--input <sourceName>=<file.jsonl>]... [--output <dir>]
                [--timeout <duration: 10s, 500ms, 2m>] [--param <name>=<value>]... [--checkpoint-dir <dir | postgres://…>]
+  flowbook worker --job <name> <pipeline.pipeline.json | notebook.flowbook.json [--cell <id>]> --checkpoint-dir <postgres://…>
+                  [--session-timeout <duration>]
   flowbook replay --port <port> <file> [--rate <lines/s>] [--loop]
 exit codes: 0 ok (also when --timeout ended the run), 1 a job or cell failed, 2 invalid input (arguments, file, cell, graph)`;
 
@@ -53,6 +56,31 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`flowbook: ${result.failure.message}`);
       return 1;
     }
+    return 0;
+  }
+  if (command === 'worker') {
+    let file: string | undefined;
+    let jobName: string | undefined;
+    let checkpointDir: string | undefined;
+    let sessionTimeoutMs: number | undefined;
+    let cellId: string | undefined;
+    for (let i = 0; i < rest.length; i++) {
+      const a = rest[i]!;
+      const next = () => {
+        const v = rest[++i];
+        if (v === undefined || v.startsWith('--')) throw new InvalidInputError(`${a} needs a value\n${USAGE}`);
+        return v;
+      };
+      if (a === '--job') jobName = next();
+      else if (a === '--checkpoint-dir') checkpointDir = next();
+      else if (a === '--session-timeout') sessionTimeoutMs = parseDuration(next());
+      else if (a === '--cell') cellId = next();
+      else if (a.startsWith('--')) throw new InvalidInputError(`unknown option ${a}\n${USAGE}`);
+      else if (!file) file = a;
+      else throw new InvalidInputError(`unexpected argument "${a}"\n${USAGE}`);
+    }
+    if (!file || !jobName || !checkpointDir) throw new InvalidInputError(`flowbook worker needs --job, --checkpoint-dir and a pipeline file\n${USAGE}`);
+    await runWorker({ file, jobName, checkpointDir, ...(cellId !== undefined ? { cellId } : {}), ...(sessionTimeoutMs !== undefined ? { sessionTimeoutMs } : {}) });
     return 0;
   }
   if (command === 'replay') {

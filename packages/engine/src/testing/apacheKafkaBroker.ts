@@ -29,33 +29,50 @@ export interface ApacheKafkaBrokerOptions {
 const JVM_FLAGS = ['-Xss512k', '-Djava.awt.headless=true'];
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding, not starting with '-' (as Kafka's Uuid). */
-function clusterId(): string {
+export function clusterId(): string {
   for (;;) {
     const id = randomBytes(16).toString('base64url');
     if (!id.startsWith('-')) return id;
   }
 }
 
-function serverProperties(dir: string, port: number, controllerPort: number, partitions: number): string {
+/** One KRaft node of a cluster: broker and controller in one JVM. */
+export interface KafkaNodeSpec {
+  nodeId: number;
+  port: number;
+  controllerPort: number;
+}
+
+/**
+ * server.properties of one node. A single node bootstraps its quorum itself (`format --standalone`); the nodes of a
+ * cluster list every controller as a static voter, and internal topics get 3 replicas (min ISR 2) as in production.
+ */
+export function serverProperties(dir: string, node: KafkaNodeSpec, partitions: number, cluster: KafkaNodeSpec[] = [node]): string {
+  const single = cluster.length === 1;
+  const replicas = Math.min(3, cluster.length);
+  const minIsr = Math.max(1, replicas - 1);
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.bootstrap.servers=127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `node.id=${node.nodeId}`,
+    single
+      ? `controller.quorum.bootstrap.servers=127.0.0.1:${node.controllerPort}`
+      : `controller.quorum.voters=${cluster.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',')}`,
+    `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${path.join(dir, 'data')}`,
     `num.partitions=${partitions}`,
-    // One node: every internal topic has one replica, and a consumer group forms without the 3 s wait for joiners.
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${replicas}`,
+    // One node: every internal topic has one replica. A consumer group forms without the 3 s wait for joiners.
+    `offsets.topic.replication.factor=${replicas}`,
     'offsets.topic.num.partitions=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    `transaction.state.log.replication.factor=${replicas}`,
+    `transaction.state.log.min.isr=${minIsr}`,
     'transaction.state.log.num.partitions=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    `share.coordinator.state.topic.replication.factor=${replicas}`,
+    `share.coordinator.state.topic.min.isr=${minIsr}`,
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=true',
     // Tests and benches write records with event times of 2023: time-based retention would delete them mid-run.
@@ -65,12 +82,12 @@ function serverProperties(dir: string, port: number, controllerPort: number, par
 }
 
 /** Runs a Kafka main class with the jars on the class path, in the broker's folder. */
-function java(jars: string, work: JvmWorkDir, jvmFlags: string[], main: string, args: string[]): JvmProcess {
+export function java(jars: string, work: JvmWorkDir, jvmFlags: string[], main: string, args: string[]): JvmProcess {
   return startJava([...jvmFlags, ...JVM_FLAGS, work.log4jFlag, `-Dkafka.logs.dir=${work.dir}`, '-cp', `${jars}/*`, main, ...args], work.dir, work.logFile);
 }
 
 /** Resolves when the broker answers a Metadata request; rejects if the JVM exits first or the time runs out. */
-async function untilReady(bootstrap: string, jvm: JvmProcess, deadline: number): Promise<void> {
+export async function untilReady(bootstrap: string, jvm: JvmProcess, deadline: number, brokers = 1): Promise<void> {
   const kafka = new Kafka({ clientId: 'flowbook-broker-probe', brokers: [bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } });
   for (;;) {
     if (jvm.exited !== undefined) throw new Error(`the broker exited (${jvm.exited}) before it was ready`);
@@ -79,7 +96,7 @@ async function untilReady(bootstrap: string, jvm: JvmProcess, deadline: number):
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      if (cluster.brokers.length > 0 && cluster.controller !== null) return;
+      if (cluster.brokers.length >= brokers && cluster.controller !== null) return;
     } catch {
       // not listening yet
     } finally {
@@ -106,7 +123,7 @@ export async function startApacheKafkaBroker(options: ApacheKafkaBrokerOptions =
     const { dir, logFile } = work;
     const [port, controllerPort] = [await freePort(), await freePort()];
     const bootstrap = `127.0.0.1:${port}`;
-    writeFileSync(path.join(dir, 'server.properties'), serverProperties(dir, port, controllerPort, options.partitions ?? 3));
+    writeFileSync(path.join(dir, 'server.properties'), serverProperties(dir, { nodeId: 1, port, controllerPort }, options.partitions ?? 3));
     const deadline = Date.now() + startTimeoutMs;
     let broker: JvmProcess | undefined;
     try {

@@ -6,6 +6,7 @@ import { jobLogger, loadPlatformaticKafka, platformaticConnection, tpKey } from 
 import { KafkaSourceConfig, parseRoleConfig, type KafkaSourceConfigParsed } from './config.js';
 import { PartitionWatermarks } from './PartitionWatermarks.js';
 import { subtaskOfPartition } from './SubtaskAssigner.js';
+import { PARTITION_OWNERSHIP_SERVICE, type PartitionOwnership } from './PartitionOwnership.js';
 
 /** What the source emits per Kafka record (unless `valueOnly`). */
 export interface KafkaRecord<V = unknown> {
@@ -21,7 +22,16 @@ export interface KafkaRecord<V = unknown> {
   timestamp: number;
 }
 
-const OffsetEntry = z.object({ topic: z.string(), partition: z.number().int().nonnegative(), offset: z.string().regex(/^\d+$/) });
+const OffsetEntry = z.object({
+  topic: z.string(),
+  partition: z.number().int().nonnegative(),
+  offset: z.string().regex(/^\d+$/),
+  /**
+   * The partition's highest event time so far: its watermark goes on from there after a restore, also in another
+   * process (a partition moved to another scale-out worker), instead of holding the minimum back until its next record.
+   */
+  maxTimestamp: z.number().optional(),
+});
 export type OffsetEntry = z.infer<typeof OffsetEntry>;
 /** Checkpointed state: per topic/partition, the offset of the next record to emit (Kafka's committed-offset convention). */
 export const KafkaSourceState = z.object({ offsets: z.array(OffsetEntry) });
@@ -94,6 +104,10 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   /** This source subtask among `parallelism`: it reads partitions i with i mod parallelism = subtask. */
   private subtask = 0;
   private parallelism = 1;
+  /** Restored per-partition event-time progress, applied when the partition is read again. */
+  private readonly restoredMaxTimestamps = new Map<string, number>();
+  /** Partitions assigned by a consumer group (a scale-out worker), instead of `partition mod parallelism`. */
+  private ownership: PartitionOwnership | undefined;
 
   constructor(config: unknown) {
     this.c = parseRoleConfig(KafkaSourceConfig, config, 'source');
@@ -103,6 +117,7 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     this.ctx = ctx;
     this.subtask = ctx.subtaskIndex ?? 0;
     this.parallelism = ctx.parallelism ?? 1;
+    this.ownership = ctx.services[PARTITION_OWNERSHIP_SERVICE] as PartitionOwnership | undefined;
     this.log = jobLogger(ctx.services);
     this.watermarks = new PartitionWatermarks(this.c.maxOutOfOrdernessMs, this.c.idlenessMs, () => ctx.getCurrentProcessingTime());
     let ticker: Promise<void> | undefined;
@@ -149,7 +164,10 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
   snapshotState(checkpointId: number): KafkaSourceState {
     const offsets = [...this.positions.values()]
       .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition))
-      .map((p) => ({ topic: p.topic, partition: p.partition, offset: String(p.offset) }));
+      .map((p) => {
+        const maxTimestamp = this.watermarks?.maxTimestampOf(tpKey(p.topic, p.partition));
+        return { topic: p.topic, partition: p.partition, offset: String(p.offset), ...(maxTimestamp !== undefined ? { maxTimestamp } : {}) };
+      });
     this.pendingCommits.set(checkpointId, offsets);
     for (const id of this.pendingCommits.keys()) if (this.pendingCommits.size > MAX_PENDING_COMMITS) this.pendingCommits.delete(id);
     return { offsets };
@@ -162,7 +180,10 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       const key = tpKey(o.topic, o.partition);
       const offset = Number(o.offset);
       // Several old subtasks' states (restoreUnionState): the furthest position of a partition wins.
-      if ((this.positions.get(key)?.offset ?? -1) < offset) this.positions.set(key, { topic: o.topic, partition: o.partition, offset });
+      if ((this.positions.get(key)?.offset ?? -1) < offset) {
+        this.positions.set(key, { topic: o.topic, partition: o.partition, offset });
+        if (o.maxTimestamp !== undefined) this.restoredMaxTimestamps.set(key, o.maxTimestamp);
+      }
     }
   }
 
@@ -192,6 +213,8 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     }
     if (byTopic.size === 0) return;
     try {
+      // A group member commits with its generation: the admin API refuses to alter the offsets of a group with members.
+      if (this.ownership !== undefined) return await this.ownership.commit(offsets.filter((o) => this.splits.has(tpKey(o.topic, o.partition))));
       await admin.alterConsumerGroupOffsets({ groupId: this.c.groupId, topics: [...byTopic].map(([name, partitionOffsets]) => ({ name, partitionOffsets })) });
     } catch (e) {
       if (this.running) this.log(`kafka source: committing the offsets of checkpoint ${checkpointId} failed: ${describe(e)}`);
@@ -261,7 +284,7 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
       if (t === undefined) continue;
       for (let partition = 0; partition < t.partitionsCount; partition++) {
         // Other subtasks' partitions: neither read nor waited for here.
-        if (subtaskOfPartition(partition, this.parallelism) !== this.subtask) continue;
+        if (this.ownership ? !this.ownership.owns(topic, partition) : subtaskOfPartition(partition, this.parallelism) !== this.subtask) continue;
         const key = tpKey(topic, partition);
         const split: Split = { key, topic, topicId: t.id, partition, leader: t.partitions[partition]!.leader };
         if (!this.splits.has(key)) fresh.push(split);
@@ -276,6 +299,10 @@ export class KafkaSourceFunction implements SourceFunction<unknown> {
     const active = fresh.filter((s) => !this.isPartitionDone(s.key)).map((s) => s.key);
     if (first) this.watermarks.assign(active);
     else for (const key of active) this.watermarks.add(key);
+    for (const key of active) {
+      const restored = this.restoredMaxTimestamps.get(key);
+      if (restored !== undefined) this.watermarks.onRecord(key, restored);
+    }
   }
 
   /** Start offsets per `startFrom` for partitions without a restored one; at the start of a bounded read, end offsets. */

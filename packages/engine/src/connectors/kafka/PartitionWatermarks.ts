@@ -38,6 +38,12 @@ export class PartitionWatermarks {
     this.partitions.delete(key);
   }
 
+  /** A partition's highest timestamp so far; undefined before its first record. */
+  maxTimestampOf(key: string): number | undefined {
+    const t = this.partitions.get(key)?.maxTimestamp;
+    return t === undefined || t === MIN_WATERMARK ? undefined : t;
+  }
+
   onRecord(key: string, timestamp: number): void {
     const p = this.partitions.get(key);
     if (p === undefined) return;

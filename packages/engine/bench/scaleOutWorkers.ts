@@ -1,0 +1,130 @@
+// Throughput of a job scaled out on Kafka with 1 and with 2 `flowbook worker` processes, on a real Apache Kafka 4.x
+// broker (one KRaft node) and PostgreSQL (the workers' checkpoints). The job: Kafka source (8 partitions, partitioned
+// by key group) → keyBy → 10 s event-time window → blackhole sink, checkpointed every 250 ms. Each round is a new job
+// (a new consumer group) reading the same N records from the start; rounds alternate 1 and 2 workers.
+// Measured from when every worker of the round owns partitions and 20% of the records are committed, to the last
+// record committed (a completed checkpoint commits its offsets for monitoring): start-up and the first rebalance are
+// not counted. CPU: user + system time of the worker processes over the same span, per record committed in it.
+// Env: SCALEOUT_BENCH_RECORDS (1500000), BENCH_RUNS (3), PGURL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { KafkaSource, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../src/index.js';
+import { partitionForKey } from '../src/scaleout/keyGroupPartitions.js';
+import { startApacheKafkaBroker } from '../src/testing/apacheKafkaBroker.js';
+
+const N = Number(process.env.SCALEOUT_BENCH_RECORDS ?? 1_500_000);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const PG = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+const PARTITIONS = 8;
+const KEYS = 2000;
+const BIN = fileURLToPath(new URL('../bin/flowbook.mjs', import.meta.url));
+const run = Date.now().toString(36);
+const topic = `scaleout-bench-${run}`;
+
+const broker = await startApacheKafkaBroker({ partitions: PARTITIONS, quickStart: false, heapMb: 768 });
+const kafka = new Kafka({ clientId: 'scaleout-bench', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+const producer = kafka.producer();
+await producer.connect();
+const T0 = 1_700_000_000_000;
+for (let sent = 0; sent < N; ) {
+  const byPartition = new Map<number, { key: string; value: string; timestamp: string }[]>();
+  for (const end = Math.min(N, sent + 20_000); sent < end; sent++) {
+    const key = `k${sent % KEYS}`;
+    const ts = T0 + sent; // 1,000 records per ms of event time
+    const p = partitionForKey(key, PARTITIONS, 128);
+    let list = byPartition.get(p);
+    if (list === undefined) byPartition.set(p, (list = []));
+    list.push({ key, value: JSON.stringify({ key, ts, amount: sent % 97 }), timestamp: String(ts) });
+  }
+  await producer.sendBatch({ topicMessages: [...byPartition].map(([partition, messages]) => ({ topic, messages: messages.map((m) => ({ ...m, partition })) })) });
+}
+await producer.disconnect();
+
+const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-scaleout-bench-'));
+const file = path.join(dir, 'job.pipeline.json');
+const env = new StreamExecutionEnvironment().enableCheckpointing(250);
+env
+  .fromSource(new KafkaSource({ brokers: [broker.bootstrap], topics: [topic], groupId: 'unused', valueOnly: true, timestampField: 'ts' }), WatermarkStrategy.noWatermarks<{ key: string; ts: number; amount: number }>(), 'trades')
+  .keyBy((t) => t.key)
+  .window(TumblingEventTimeWindows.of(10_000))
+  .reduce((a, b) => ({ key: a.key, ts: Math.max(a.ts, b.ts), amount: a.amount + b.amount }))
+  .sinkTo({ connector: 'blackhole', config: {} });
+writeFileSync(file, JSON.stringify(env.getPipeline('scale-out bench')));
+
+/** CPU seconds (user + system) of a process so far, from /proc (clock ticks of 100 Hz). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function committed(groupId: string): Promise<number> {
+  const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return t!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+}
+
+async function round(workers: number, index: number): Promise<{ perSec: number; cpuUsPerRecord: number }> {
+  const job = `bench-${run}-${index}`;
+  const logs: string[] = Array.from({ length: workers }, () => '');
+  const children: ChildProcess[] = [];
+  for (let w = 0; w < workers; w++) {
+    // Started with the flags the CLI would give itself, so that the process measured is the worker itself.
+    const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout!.on('data', (d: Buffer) => (logs[w] += d.toString()));
+    children.push(child);
+  }
+  let startAt = 0;
+  let startCount = 0;
+  let startCpu = 0;
+  const cpu = () => children.reduce((s, c) => s + cpuSeconds(c.pid!), 0);
+  for (;;) {
+    const n = await committed(`flowbook-${job}`);
+    const joined = logs.every((l) => /restored partition/.test(l));
+    if (startAt === 0 && joined && n >= N * 0.2) {
+      startAt = performance.now();
+      startCount = n;
+      startCpu = cpu();
+    }
+    if (n >= N) {
+      if (startAt === 0) throw new Error('every record was committed before the measurement started: raise SCALEOUT_BENCH_RECORDS');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (performance.now() - startAt) / 1000;
+  const cpuUsed = cpu() - startCpu;
+  for (const c of children) c.kill('SIGKILL');
+  await Promise.all(children.map((c) => new Promise((r) => c.once('exit', r))));
+  return { perSec: (N - startCount) / seconds, cpuUsPerRecord: (cpuUsed * 1e6) / (N - startCount) };
+}
+
+const results: Record<number, { perSec: number; cpuUsPerRecord: number }[]> = { 1: [], 2: [] };
+let index = 0;
+for (let r = 0; r < RUNS; r++) {
+  for (const workers of r % 2 === 0 ? [1, 2] : [2, 1]) {
+    const res = await round(workers, index++);
+    results[workers]!.push(res);
+    console.log(`round ${r + 1}, ${workers} worker(s): ${Math.round(res.perSec).toLocaleString('en')} records/s, ${res.cpuUsPerRecord.toFixed(2)} µs CPU/record`);
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ratios = results[2]!.map((x, i) => (x.perSec / results[1]![i]!.perSec).toFixed(2));
+console.log(`\n${N.toLocaleString('en')} records, ${PARTITIONS} partitions, ${RUNS} rounds; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`1 worker : median ${Math.round(median(results[1]!.map((x) => x.perSec))).toLocaleString('en')} records/s, ${median(results[1]!.map((x) => x.cpuUsPerRecord)).toFixed(2)} µs CPU/record`);
+console.log(`2 workers: median ${Math.round(median(results[2]!.map((x) => x.perSec))).toLocaleString('en')} records/s, ${median(results[2]!.map((x) => x.cpuUsPerRecord)).toFixed(2)} µs CPU/record`);
+console.log(`2 / 1 per round: ${ratios.join(', ')}`);
+
+await admin.disconnect();
+const db = new pg.Client({ connectionString: PG });
+await db.connect();
+await db.query(`DELETE FROM flowbook_checkpoints WHERE job_key = 'scale-out' AND job_name LIKE $1`, [`bench-${run}-%`]);
+await db.end();
+await broker.stop();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,14 @@
+import type { OffsetEntry } from './KafkaSourceFunction.js';
+
+/**
+ * The partitions a Kafka consumer group assigned to this process (a scale-out worker, see scaleout/), handed to the
+ * Kafka source as the job service `kafkaPartitionOwnership`: the source then reads exactly those partitions instead
+ * of `partition mod parallelism`, and commits its checkpointed offsets through the group member (with its
+ * generation), only for partitions it owns. The committed offsets are for monitoring; recovery uses checkpoints.
+ */
+export interface PartitionOwnership {
+  owns(topic: string, partition: number): boolean;
+  commit(offsets: OffsetEntry[]): Promise<void>;
+}
+
+export const PARTITION_OWNERSHIP_SERVICE = 'kafkaPartitionOwnership';
