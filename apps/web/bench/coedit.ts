@@ -23,7 +23,12 @@ const quantile = (xs: number[], q: number) => {
 };
 
 const cells = Array.from({ length: CELLS }, (_, i) => ({ id: `c${i}`, type: 'code', source: `// cell ${i}\nconst x${i} = ${i};\n`, charts: {} }));
-const typists = Array.from({ length: USERS }, (_, u) => `c${u * 10}`);
+/**
+ * COEDIT_SPACING: cells between two typists' cells (default 10: each typist's cell is off the others' screens, shown
+ * by the static view; 1: all five typed cells are on everyone's screen, in live editors).
+ */
+const SPACING = Number(process.env.COEDIT_SPACING ?? 10);
+const typists = Array.from({ length: USERS }, (_, u) => `c${u * SPACING}`);
 
 type TraceEvent = { ph: string; name: string; dur?: number; tid: number; args?: { name?: string } };
 const traceEvents: TraceEvent[] = [];
@@ -141,6 +146,7 @@ try {
       users: USERS,
       cells: CELLS,
       'keys per user': KEYS,
+      spacing: SPACING,
       samples: latencies.length,
       missing,
       'p50 ms': quantile(latencies, 0.5),
