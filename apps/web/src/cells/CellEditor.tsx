@@ -1,5 +1,5 @@
 import Editor, { type EditorProps } from '@monaco-editor/react';
-import { useRef, useState } from 'react';
+import { useRef, useState, type MouseEvent } from 'react';
 import type * as Monaco from 'monaco-editor';
 import type * as Y from 'yjs';
 import { StaticCode } from './StaticCode.js';
@@ -31,8 +31,11 @@ export function CellEditor({ editorProps, language, path, source, text, active }
   const editor = useRef<Monaco.editor.IStandaloneCodeEditor>(undefined);
   const live = near || active || pressed;
   const lines = source.split('\n').length;
-  const onMouseDown = () => {
+  const onMouseDown = (e: MouseEvent) => {
     if (editor.current) return;
+    // Not the browser's default (focusing the cell's section), which would take the focus from the editor made in
+    // this very event when Monaco is loaded already.
+    e.preventDefault();
     wantFocus.current = true;
     setPressed(true);
   };
