@@ -50,8 +50,9 @@ const EDITOR_LANGUAGE: Record<CodeCellModel['language'], string> = {
  */
 export const CodeCell = memo(function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor, active }: Props) {
   const { mounted, editorProps, text } = useCellEditor({ notebook, cellId: cell.id, source: cell.source, readOnly, runError: run?.error, onRun, onRunAndAdvance, onEditor, onSource: onChange });
-  const typeErrors = useTypeErrorsAtRun(mounted?.[0], mounted?.[1], run?.startedAt);
   const runnable = cell.language === 'typescript';
+  const path = `file:///cells/${cell.id}.${runnable ? 'ts' : cell.language}`;
+  const typeErrors = useTypeErrorsAtRun(mounted?.[0], mounted?.[1], run?.startedAt, { path, source: cell.source });
   return (
     <div className="code-cell">
       {!runnable && (
@@ -62,7 +63,7 @@ export const CodeCell = memo(function CodeCell({ cell, run, readOnly, canRun, on
       {runnable && <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} {...(onResume ? { onResume } : {})} runTitle="Run (Shift+Enter, Ctrl+Enter)" />}
       <CellEditor
         language={EDITOR_LANGUAGE[cell.language]}
-        path={`file:///cells/${cell.id}.${runnable ? 'ts' : cell.language}`}
+        path={path}
         editorProps={editorProps}
         source={cell.source}
         text={text}
