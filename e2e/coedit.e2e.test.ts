@@ -164,6 +164,39 @@ describe('two people on one notebook, in two Chromium contexts', () => {
     await expect.poll(() => fileSource('one') + '|' + fileSource('two'), { timeout: 3_000, intervals: [100] }).toMatch(/online A\|.*\/\/ offline B$/s);
   });
 
+  it('a cell off screen has no editor but shows the others\' typing live; scrolled to, it gets one with that text', async () => {
+    // Editors only for cells on or near the screen (50 per page were the cost of co-editing a long notebook).
+    const cells = Array.from({ length: 20 }, (_, i) => ({ id: `l${i}`, type: 'code', language: 'typescript', source: `// cell ${i}\n`, charts: {} }));
+    writeFileSync(path.join(server.notebooksDir, 'coedit-long.flowbook.json'), JSON.stringify({ version: 1, title: 'Long', cells }));
+    const pages = await Promise.all([a, b].map((p) => p.context().newPage()));
+    try {
+      await Promise.all(
+        pages.map(async (page) => {
+          await page.goto(`${server.origin}/notebook/coedit-long`, { timeout: 60_000 });
+          await page.getByTestId('cell-l0').locator('.monaco-editor .view-lines').waitFor({ timeout: 60_000 });
+        }),
+      );
+      const [pa, pb] = pages as [Page, Page];
+      const last = pb.getByTestId('cell-l19');
+      expect(await last.locator('.monaco-editor').count()).toBe(0);
+      expect(await pb.locator('.monaco-editor').count()).toBeLessThan(cells.length);
+      await pa.getByTestId('cell-l19').scrollIntoViewIfNeeded();
+      await typeAtEnd(pa, 'l19', 'const far = 1;');
+      // B, at the top, has the cell's text in its static view within a second, highlighted as Monaco does.
+      // Monaco's highlighting renders spaces as non-breaking ones.
+      await expect.poll(() => last.locator('.code-static').textContent().then((t) => t?.replace(/\u00a0/g, ' ')), { timeout: 1_000, intervals: [50] }).toContain('const far = 1;');
+      await expect.poll(() => last.locator('.code-static [class^="mtk"]').count(), { timeout: 3_000 }).toBeGreaterThan(0);
+      await last.scrollIntoViewIfNeeded();
+      await last.locator('.monaco-editor .view-lines').waitFor({ timeout: 10_000 });
+      expect(await shown(pb, 'l19')).toBe('// cell 19\nconst far = 1;');
+      // And B's typing there, now in a live editor, reaches A.
+      await typeAtEnd(pb, 'l19', ' // B');
+      await expect.poll(() => shown(pa, 'l19'), { timeout: 1_000, intervals: [50] }).toBe('// cell 19\nconst far = 1; // B');
+    } finally {
+      for (const page of pages) await page.close();
+    }
+  });
+
   it('a REST PUT based on an old version gets 409 with the current one', async () => {
     const res = await a.evaluate(async (nb) => {
       const got = await fetch(`/api/notebooks/${nb}`);

@@ -107,6 +107,22 @@ describe('the first minutes, in Chromium at 1024 px', () => {
     expect(await warning.textContent()).toMatch(/Ran with 1 TypeScript error.*line 1: Type 'string' is not assignable to type 'number'/);
     await shot('type-errors');
   });
+
+  it('reports them too for a cell off screen, which has no editor (Run all)', async () => {
+    const tall = Array.from({ length: 12 }, (_, i) => ({ id: `m${i}`, type: 'markdown', source: `## Part ${i}\n\nLine one.\n\nLine two.\n\nLine three.` }));
+    await put('typed-far', {
+      version: 1,
+      title: 'Typed far',
+      cells: [...tall, { id: 'far', type: 'code', source: "const limit: number = 'ten';\nconsole.log('limit is', limit);\n", charts: {} }],
+    });
+    await page.goto(`${server.origin}/notebook/typed-far`);
+    await page.getByTestId('cell-far').locator('.code-static').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('cell-far').locator('.monaco-editor').count()).toBe(0);
+    await page.getByRole('button', { name: 'Run all' }).click();
+    const warning = page.getByTestId('type-errors-far');
+    await warning.waitFor({ timeout: 30_000 });
+    expect(await warning.textContent()).toMatch(/Ran with 1 TypeScript error.*line 1: Type 'string' is not assignable to type 'number'/);
+  });
 });
 
 describe('the scratch /pipeline page, in Chromium', () => {

@@ -14,6 +14,8 @@ const KEYS = Number(process.env.COEDIT_KEYS ?? 60);
 const KEY_DELAY_MS = 100;
 /** COEDIT_PROFILE=dir: a CPU profile of the second page (Chromium's Profiler) and of the server (--cpu-prof) go there. */
 const PROFILE = process.env.COEDIT_PROFILE;
+/** COEDIT_WEB_DIR=dir: serve another build of the page (e.g. a copy of apps/web/dist before a change), for an A/B. */
+const WEB_DIR = process.env.COEDIT_WEB_DIR;
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -21,14 +23,19 @@ const quantile = (xs: number[], q: number) => {
 };
 
 const cells = Array.from({ length: CELLS }, (_, i) => ({ id: `c${i}`, type: 'code', source: `// cell ${i}\nconst x${i} = ${i};\n`, charts: {} }));
-const typists = Array.from({ length: USERS }, (_, u) => `c${u * 10}`);
+/**
+ * COEDIT_SPACING: cells between two typists' cells (default 10: each typist's cell is off the others' screens, shown
+ * by the static view; 1: all five typed cells are on everyone's screen, in live editors).
+ */
+const SPACING = Number(process.env.COEDIT_SPACING ?? 10);
+const typists = Array.from({ length: USERS }, (_, u) => `c${u * SPACING}`);
 
 type TraceEvent = { ph: string; name: string; dur?: number; tid: number; args?: { name?: string } };
 const traceEvents: TraceEvent[] = [];
 type Win = typeof globalThis & { __typed: number[]; __seen: Record<string, { len: number; t: number }[]>; __base: Record<string, number> };
 
 if (PROFILE) mkdirSync(PROFILE, { recursive: true });
-const server = await startServer({}, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []);
+const server = await startServer(WEB_DIR ? { FLOWBOOK_WEB_DIR: path.resolve(WEB_DIR) } : {}, PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE)}`] : []);
 const browser = await launchChromium();
 try {
   writeFileSync(path.join(server.notebooksDir, 'coedit-bench.flowbook.json'), JSON.stringify({ version: 1, title: 'Co-edit bench', cells }));
@@ -41,7 +48,8 @@ try {
     page.setDefaultNavigationTimeout(240_000);
     await page.goto(server.url);
     await page.goto(`${server.origin}/notebook/coedit-bench`);
-    await page.getByTestId(`cell-c${CELLS - 1}`).locator('.monaco-editor .view-lines').waitFor();
+    // The last cell's code, as a live editor or (off screen, since editors are made for visible cells only) a static view.
+    await page.getByTestId(`cell-c${CELLS - 1}`).locator('.view-lines, .code-static').first().waitFor();
     pages.push(page);
   }
   // Observers: each page watches the typists' cells and records when their text grew, at the next frame.
@@ -54,16 +62,18 @@ try {
       document.addEventListener('keydown', () => w.__typed.push(Date.now()), true);
       for (const id of ids) {
         // No named functions in here: tsx's __name helper does not exist in the page.
-        const el = document.querySelector(`[data-testid="cell-${id}"] .view-lines`)!;
+        // The cell's code box holds a live editor or a static view (off screen), and may switch between them while
+        // the page scrolls: the characters shown are counted in either, without line breaks (Monaco has none).
+        const box = document.querySelector(`[data-testid="cell-${id}"] .editor`)!;
         w.__seen[id] = [];
-        w.__base[id] = (el.textContent ?? '').length;
+        w.__base[id] = (box.querySelector('.view-lines') ?? box.querySelector('.code-static'))?.textContent?.replace(/\n/g, '').length ?? 0;
         let last = w.__base[id]!;
         new MutationObserver(() => {
-          const n = (el.textContent ?? '').length;
+          const n = (box.querySelector('.view-lines') ?? box.querySelector('.code-static'))?.textContent?.replace(/\n/g, '').length ?? 0;
           if (n <= last) return;
           last = n;
           requestAnimationFrame(() => w.__seen[id]!.push({ len: n, t: Date.now() }));
-        }).observe(el, { subtree: true, childList: true, characterData: true });
+        }).observe(box, { subtree: true, childList: true, characterData: true });
       }
     }, typists);
   }
@@ -79,7 +89,11 @@ try {
   // Everyone types at once, letters only (no auto-closing brackets), at the end of their own cell.
   await Promise.all(
     pages.map(async (page, u) => {
-      await page.getByTestId(`cell-${typists[u]}`).locator('.monaco-editor .view-lines').click();
+      // Scrolled to, a cell gets its live editor (cells off screen have a static view); typing starts once it has the focus.
+      const cell = page.getByTestId(`cell-${typists[u]}`);
+      await cell.scrollIntoViewIfNeeded();
+      await cell.locator('.monaco-editor .view-lines').click();
+      await cell.locator('.monaco-editor.focused').waitFor();
       await page.keyboard.press('Control+End');
       const base = await page.evaluate((id) => (globalThis as Win).__base[id]!, typists[u]!);
       await page.evaluate((b) => ((globalThis as Win).__typed = []), base);
@@ -128,9 +142,11 @@ try {
   const typedChars = typists.map((id) => saved.notebook.cells.find((c) => c.id === id)!.source.length - cells.find((c) => c.id === id)!.source.length);
   console.table([
     {
+      web: WEB_DIR ?? 'apps/web/dist',
       users: USERS,
       cells: CELLS,
       'keys per user': KEYS,
+      spacing: SPACING,
       samples: latencies.length,
       missing,
       'p50 ms': quantile(latencies, 0.5),

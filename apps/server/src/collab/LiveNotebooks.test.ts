@@ -168,6 +168,27 @@ describe('LiveNotebooks: the server document and its file', () => {
     await live.closeAll();
   });
 
+  it('keeps writing while someone types without a pause: the file is never more than a second behind (a crash loses at most that)', async () => {
+    // The default delay: a throttle, not a debounce that would wait for the typing to stop.
+    const { live, file } = await setup({ saveDelayMs: undefined });
+    const a = await client(live, 'sa');
+    const typed: { at: number; length: number }[] = [];
+    let worst = 0;
+    const start = Date.now();
+    while (Date.now() - start < 2500) {
+      await a.edit((n) => ({ ...n, cells: n.cells.map((c) => (c.id === 'b' && 'source' in c ? { ...c, source: c.source + 'x' } : c)) }));
+      typed.push({ at: Date.now(), length: src(live.current('n')!, 'b')!.length });
+      await new Promise((r) => setTimeout(r, 40));
+      const onDisk = src(await file(), 'b')!.length;
+      // The oldest keystroke not yet in the file: how long ago it was typed.
+      const missing = typed.find((t) => t.length > onDisk);
+      if (missing) worst = Math.max(worst, Date.now() - missing.at);
+    }
+    expect(typed.length).toBeGreaterThan(20);
+    expect(worst).toBeLessThan(1000);
+    await live.closeAll();
+  });
+
   it('writes what is pending on shutdown, and a trashed notebook is not written back', async () => {
     const { store, live, file } = await setup({ saveDelayMs: 60_000 });
     const a = await client(live, 'sa');

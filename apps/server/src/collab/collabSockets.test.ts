@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { applyNotebook, docToNotebook, type ClientToServerEvents, type Notebook, type ServerToClientEvents } from '@flowbook/protocol';
 import { useTestServer } from '../testing.js';
+import { UserStore } from '../auth/UserStore.js';
 
 const server = useTestServer();
 const owner = { authorization: 'token test-token', 'content-type': 'application/json' };
@@ -90,6 +91,30 @@ describe('co-editing over socket.io', () => {
     // (The reader's replica still holds its own refused title, which Yjs may order after this one: only A is checked.)
     await until(() => docToNotebook(ra.doc).title === 'via REST');
     expect((await get()).body.notebook.title).toBe('via REST');
+    a.close();
+    r.close();
+  });
+
+  it('a runner gets the edits live, but the server refuses the runner\'s own edits', async () => {
+    new UserStore(server.config.stateDir).add('rita', 'rita-password1');
+    const login = await fetch(`${server.origin}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'rita', password: 'rita-password1' }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const perms = await fetch(`${server.origin}/api/notebooks/${NB}/permissions`, { method: 'PUT', headers: owner, body: JSON.stringify({ owners: [], writers: [], runners: ['rita'], readers: [] }) });
+    expect(perms.status).toBe(200);
+    const a = await connect({ authorization: 'token test-token' });
+    const ra = await replica(a);
+    const r = await connect({ cookie });
+    const refused: string[] = [];
+    r.on('doc.refused', (m) => refused.push(m.error));
+    const rr = await replica(r);
+    expect(rr.canWrite).toBe(false);
+    await ra.edit((n) => ({ ...n, title: 'by the owner' }));
+    await until(() => docToNotebook(rr.doc).title === 'by the owner');
+    const res = await rr.edit((n) => ({ ...n, title: 'by the runner' }));
+    expect(res).toEqual({ ok: false, error: `rita may not edit "${NB}" (needs the writer role)` });
+    expect(refused).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(docToNotebook(ra.doc).title).toBe('by the owner');
     a.close();
     r.close();
   });

@@ -1,4 +1,4 @@
-import Editor from '@monaco-editor/react';
+import { memo } from 'react';
 import type * as Monaco from 'monaco-editor';
 import type { ChartSettings, CodeCell as CodeCellModel } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
@@ -6,6 +6,8 @@ import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
 import { TypeErrorsAtRun, useTypeErrorsAtRun } from './TypeErrorsAtRun.js';
 import { useCellEditor } from './useCellEditor.js';
+import { sameDataProps } from './sameDataProps.js';
+import { CellEditor } from './CellEditor.js';
 
 interface Props {
   cell: CodeCellModel;
@@ -25,6 +27,8 @@ interface Props {
   notebook: string;
   /** The editor once mounted (undefined when unmounted), so the page can focus it (Enter in command mode). */
   onEditor(editor: Monaco.editor.IStandaloneCodeEditor | undefined): void;
+  /** The selected cell: its editor stays live even off screen. */
+  active: boolean;
 }
 
 /** Monaco's name for an imported cell's language (highlighting only: such cells do not run). */
@@ -44,11 +48,11 @@ const EDITOR_LANGUAGE: Record<CodeCellModel['language'], string> = {
  * A TypeScript cell: Monaco editor, run controls, status and run time, error, log, and live results per sink. A cell
  * of another language (imported) has no run controls, and a banner says it needs porting.
  */
-export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor }: Props) {
-  const lines = cell.source.split('\n').length;
-  const { mounted, editorProps } = useCellEditor({ notebook, cellId: cell.id, source: cell.source, readOnly, runError: run?.error, onRun, onRunAndAdvance, onEditor, onSource: onChange });
-  const typeErrors = useTypeErrorsAtRun(mounted?.[0], mounted?.[1], run?.startedAt);
+export const CodeCell = memo(function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor, active }: Props) {
+  const { mounted, editorProps, text } = useCellEditor({ notebook, cellId: cell.id, source: cell.source, readOnly, runError: run?.error, onRun, onRunAndAdvance, onEditor, onSource: onChange });
   const runnable = cell.language === 'typescript';
+  const path = `file:///cells/${cell.id}.${runnable ? 'ts' : cell.language}`;
+  const typeErrors = useTypeErrorsAtRun(mounted?.[0], mounted?.[1], run?.startedAt, { path, source: cell.source });
   return (
     <div className="code-cell">
       {!runnable && (
@@ -57,15 +61,16 @@ export function CodeCell({ cell, run, readOnly, canRun, onChange, onChartChange,
         </div>
       )}
       {runnable && <RunBar cellId={cell.id} notebook={notebook} run={run} canRun={canRun} onRun={onRun} onCancel={onCancel} {...(onResume ? { onResume } : {})} runTitle="Run (Shift+Enter, Ctrl+Enter)" />}
-      <div className="editor" style={{ height: Math.min(600, Math.max(80, lines * 19 + 16)) }}>
-        <Editor
-          language={EDITOR_LANGUAGE[cell.language]}
-          path={`file:///cells/${cell.id}.${runnable ? 'ts' : cell.language}`}
-          {...editorProps}
-        />
-      </div>
+      <CellEditor
+        language={EDITOR_LANGUAGE[cell.language]}
+        path={path}
+        editorProps={editorProps}
+        source={cell.source}
+        text={text}
+        active={active}
+      />
       {runnable && run?.startedAt !== undefined && <TypeErrorsAtRun cellId={cell.id} errors={typeErrors} />}
       <CellOutputs cellId={cell.id} run={run} charts={cell.charts} onChartChange={onChartChange} errorLine />
     </div>
   );
-}
+}, sameDataProps);

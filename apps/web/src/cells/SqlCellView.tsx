@@ -1,9 +1,10 @@
-import Editor from '@monaco-editor/react';
 import type * as Monaco from 'monaco-editor';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { ChartSettings, SqlCell, SqlMode } from '@flowbook/protocol';
 import type { CellRunView } from '../notebook/cellRuns.js';
 import { useCellEditor } from './useCellEditor.js';
+import { sameDataProps } from './sameDataProps.js';
+import { CellEditor } from './CellEditor.js';
 import { RunBar } from './RunBar.js';
 import { CellOutputs } from './CellOutputs.js';
 import { sqlRows } from './sqlResult.js';
@@ -23,6 +24,8 @@ interface Props {
   onResume?(restore: string): void;
   notebook: string;
   onEditor(editor: Monaco.editor.IStandaloneCodeEditor | undefined): void;
+  /** The selected cell: its editor stays live even off screen. */
+  active: boolean;
 }
 
 const MODES: { mode: SqlMode; label: string; title: string }[] = [
@@ -35,8 +38,8 @@ const MODES: { mode: SqlMode; label: string; title: string }[] = [
  * A Flink SQL cell: Monaco (SQL), Zeppelin's display modes (single / update / append) in its toolbar, run controls, and
  * the result through the same charts as a code cell's sinks.
  */
-export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor }: Props) {
-  const { editorProps } = useCellEditor({
+export const SqlCellView = memo(function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChange, onRun, onRunAndAdvance, onCancel, onResume, notebook, onEditor, active }: Props) {
+  const { editorProps, text } = useCellEditor({
     notebook,
     cellId: cell.id,
     source: cell.source,
@@ -59,7 +62,6 @@ export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChan
     () => run && { ...run, results: Object.fromEntries(Object.entries(run.results).map(([sink, r]) => [sink, { rows: sqlRows(r.rows, cell.mode), total: r.total }])) },
     [run, cell.mode],
   );
-  const lines = cell.source.split('\n').length;
   const single = cell.mode === 'single' && shown ? Object.values(shown.results)[0]?.rows.at(-1) : undefined;
   return (
     <div className="code-cell sql-cell">
@@ -93,13 +95,7 @@ export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChan
           />
         )}
       </RunBar>
-      <div className="editor" style={{ height: Math.min(600, Math.max(80, lines * 19 + 16)) }}>
-        <Editor
-          language="sql"
-          path={`file:///cells/${cell.id}.sql`}
-          {...editorProps}
-        />
-      </div>
+      <CellEditor language="sql" path={`file:///cells/${cell.id}.sql`} editorProps={editorProps} source={cell.source} text={text} active={active} />
       {cell.mode === 'single' ? (
         <>
           <CellOutputs cellId={cell.id} run={shown && { ...shown, results: {} }} charts={cell.charts} onChartChange={onChartChange} errorLine />
@@ -115,4 +111,4 @@ export function SqlCellView({ cell, run, readOnly, canRun, onChange, onChartChan
       )}
     </div>
   );
-}
+}, sameDataProps);

@@ -51,7 +51,12 @@ export function useCellEditor(o: CellEditorOptions) {
       editor.addAction({ id: 'flowbook.runAndAdvance', label: 'Run cell and select the next', keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter], run: () => latest.current.onRunAndAdvance() }),
       editor.addAction({ id: 'flowbook.run', label: 'Run cell', keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run: () => latest.current.onRun() }),
     ];
-    editor.onDidDispose(() => actions.forEach((a) => a.dispose()));
+    editor.onDidDispose(() => {
+      actions.forEach((a) => a.dispose());
+      // Scrolled off screen, the cell shows its static view: the editor is gone, and so is its binding.
+      setMounted((m) => (m?.[0] === editor ? undefined : m));
+      latest.current.onEditor(undefined);
+    });
     latest.current.onEditor(editor);
   };
   // The same object every render: @monaco-editor/react calls updateOptions whenever it is a new one.
@@ -74,5 +79,5 @@ export function useCellEditor(o: CellEditorOptions) {
     onMount,
     options,
   };
-  return { mounted, editorProps };
+  return { mounted, editorProps, text };
 }

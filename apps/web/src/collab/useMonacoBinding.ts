@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import type * as Monaco from 'monaco-editor';
 import * as Y from 'yjs';
 import { MonacoBinding } from 'y-monaco';
+import type { Awareness } from 'y-protocols/awareness';
 import { cellMapOf } from '@flowbook/protocol';
 import type { NotebookDocClient } from './NotebookDocClient.js';
 import { boundOf } from './useNotebookDoc.js';
@@ -24,6 +25,7 @@ export function useMonacoBinding(client: NotebookDocClient | undefined, text: Y.
     const model = editor?.getModel();
     if (!client || !text || !editor || !model || !monaco) return;
     const binding = new MonacoBinding(text, model, new Set([editor]), client.awareness);
+    const stopThrottle = throttleDecorations(binding, client.awareness);
     const bound = boundOf(client.name);
     bound.add(cellId);
     const undo = new Y.UndoManager(text, { trackedOrigins: new Set([binding]), captureTimeout: 500 });
@@ -39,8 +41,34 @@ export function useMonacoBinding(client: NotebookDocClient | undefined, text: Y.
     return () => {
       keys.dispose();
       undo.destroy();
-      binding.destroy();
+      // A disposed model (the cell scrolled off screen) destroyed its binding already.
+      if (!model.isDisposed()) binding.destroy();
+      stopThrottle();
       bound.delete(cellId);
     };
   }, [client, text, cellId, editor, monaco]);
+}
+
+/** Others' cursors are redrawn at most this often: each typist moves theirs with every key. */
+export const CURSOR_RENDER_MS = 50;
+
+/**
+ * y-monaco redraws an editor's remote cursors (deltaDecorations) on every awareness change of anyone, in every bound
+ * editor: with five people typing, that is forty redraws a second per editor. This redraws at most once per
+ * CURSOR_RENDER_MS instead (the decorations follow text edits by themselves in between). Returns the cleanup.
+ */
+function throttleDecorations(binding: MonacoBinding, awareness: Awareness): () => void {
+  const render = binding._rerenderDecorations;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const throttled = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      render();
+    }, CURSOR_RENDER_MS);
+  };
+  awareness.off('change', render);
+  awareness.on('change', throttled);
+  // Also called by the binding after others' text came in; destroy() unsubscribes this one.
+  binding._rerenderDecorations = throttled;
+  return () => clearTimeout(timer);
 }

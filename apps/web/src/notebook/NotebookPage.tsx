@@ -385,6 +385,7 @@ export function NotebookPage({ name }: { name: string }) {
                   onResume={(restore) => runCell(cell.id, restore)}
                   notebook={name}
                   onEditor={(editor) => focus.onEditor(cell.id, editor)}
+                  active={isSelected}
                 />
                 </>
               ) : (
@@ -403,6 +404,7 @@ export function NotebookPage({ name }: { name: string }) {
                   onResume={(restore) => runCell(cell.id, restore)}
                   notebook={name}
                   onEditor={(editor) => focus.onEditor(cell.id, editor)}
+                  active={isSelected}
                 />
               )}
             </section>
