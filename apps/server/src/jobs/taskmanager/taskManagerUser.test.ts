@@ -93,7 +93,7 @@ await env.execute('probe');`;
       home: 'ok',
     });
     // Checkpoints went to the TaskManagers' folder, written by their user.
-    const dir = path.join(server.config.checkpoints, 'probe', 'p');
+    const dir = path.join(server.config.checkpoints, 'probe', 'p', 'job-probe');
     const chk = readdirSync(dir).find((n) => n.startsWith('chk-'))!;
     expect(statSync(path.join(dir, chk)).uid).toBe(uid);
     expect(statSync(state).mode & 0o777).toBe(0o700);
