@@ -188,7 +188,7 @@ describe('two people on one notebook, in two Chromium contexts', () => {
       await expect.poll(() => last.locator('.code-static [class^="mtk"]').count(), { timeout: 3_000 }).toBeGreaterThan(0);
       await last.scrollIntoViewIfNeeded();
       await last.locator('.monaco-editor .view-lines').waitFor({ timeout: 10_000 });
-      expect(await shown(pb, 'l19')).toBe('// cell 19\nconst far = 1;');
+      await expect.poll(() => shown(pb, 'l19'), { timeout: 1_000, intervals: [50] }).toBe('// cell 19\nconst far = 1;');
       // And B's typing there, now in a live editor, reaches A.
       await typeAtEnd(pb, 'l19', ' // B');
       await expect.poll(() => shown(pa, 'l19'), { timeout: 1_000, intervals: [50] }).toBe('// cell 19\nconst far = 1; // B');

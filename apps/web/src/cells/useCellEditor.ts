@@ -70,7 +70,9 @@ export function useCellEditor(o: CellEditorOptions) {
     [o.readOnly],
   );
   const editorProps = {
-    defaultValue: o.source,
+    // The shared text at mount: a cell scrolled into view gets an editor while `source` (the page's copy) may still lag
+    // behind others' typing, and the binding replaces the text only after the first frame.
+    defaultValue: text ? text.toString() : o.source,
     // Bound, the editor's text is the shared document's (y-monaco), not driven by `value`.
     value: text ? undefined : o.source,
     onChange: (v: string | undefined) => {
