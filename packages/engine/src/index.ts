@@ -111,3 +111,5 @@ export { catalogAbove, flinkSqlGateway, sqlJobName, sqlProgramOf } from './cells
 export { isCatalogStatement, splitStatements, type SqlStatement } from './sql/splitStatements.js';
 export { ScaleOutWorker, type ScaleOutWorkerOptions, type WorkerAssignment } from './scaleout/ScaleOutWorker.js';
 export { partitionForKey, partitionOfKeyGroup, keyGroupsOfPartition } from './scaleout/keyGroupPartitions.js';
+export { scaleOutHost, type ScaleOutHost, type ScaleOutHostOptions } from './scaleout/scaleOutHost.js';
+export { describeJobWorkers, type DescribeJobWorkersOptions } from './scaleout/describeJobWorkers.js';

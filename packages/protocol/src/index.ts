@@ -12,3 +12,4 @@ export * from './versioned.js';
 export * from './cellLabel.js';
 export * from './sqlCatalog.js';
 export * from './notebookDoc.js';
+export * from './workers.js';

@@ -53,7 +53,10 @@ export interface ExecutionHost {
     peerEntry?: URL | string;
     execArgv?: string[];
   };
-  /** @internal Set in a peer slot thread: submitting a job hands it to the slot instead of running it. */
+  /**
+   * @internal Set by hosts that run a submitted job themselves (a peer slot thread; a scale-out worker, see
+   * scaleOutHost.ts): submitting a job hands its graph to the host instead of running it here.
+   */
   slotPeer?(graph: PipelineGraph, jobName: string): JobClient;
 }
 

@@ -8,7 +8,7 @@ import { runWorker } from './worker.js';
 const USAGE = `usage:
   flowbook run <notebook.flowbook.json | pipeline.pipeline.json> [--input <sourceName>=<file.jsonl>]... [--output <dir>]
                [--timeout <duration: 10s, 500ms, 2m>] [--param <name>=<value>]... [--checkpoint-dir <dir | postgres://…>]
-  flowbook worker --job <name> <pipeline.pipeline.json | notebook.flowbook.json [--cell <id>]> --checkpoint-dir <postgres://…>
+  flowbook worker --job <name> <pipeline.pipeline.json | notebook.flowbook.json [--cell <pipeline or code cell id>]> --checkpoint-dir <postgres://…>
                   [--session-timeout <duration>]
   flowbook replay --port <port> <file> [--rate <lines/s>] [--loop]
 exit codes: 0 ok (also when --timeout ended the run), 1 a job or cell failed, 2 invalid input (arguments, file, cell, graph)`;

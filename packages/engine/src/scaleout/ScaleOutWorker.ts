@@ -21,6 +21,8 @@ export interface ScaleOutWorkerOptions {
   /** Group session timeout: how long a worker that died (kill -9) keeps its partitions. Default 10 s. */
   sessionTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Each generation's assignment, once its partitions are restored (a host reports rebalances). */
+  onAssignment?: (assignment: WorkerAssignment) => void;
 }
 
 /** What a worker reports: each generation of the group and what it took from it. */
@@ -73,6 +75,11 @@ export class ScaleOutWorker {
     this.topic = config.topics[0]!;
     this.groupId = `flowbook-${o.jobName}`;
     this.connection = platformaticConnection(config);
+  }
+
+  /** The job of the current generation (undefined while the worker owns no partitions). */
+  get currentJob(): Job | undefined {
+    return this.job;
   }
 
   /** Joins the group; resolves when the worker is stopped, rejects when its job fails. */
@@ -141,7 +148,7 @@ export class ScaleOutWorker {
     const entry: WorkerAssignment = { generation: p.generationId ?? -1, memberId: p.memberId, partitions: owned, restored: undefined };
     this.assignments.push(entry);
     this.log(`worker ${p.memberId}: generation ${entry.generation}, partitions [${owned.join(', ')}] of ${this.topic}`);
-    if (owned.length === 0) return;
+    if (owned.length === 0) return this.o.onAssignment?.(entry);
     const graph = this.o.graph;
     const checkpoints = new PartitionCheckpoints({
       location: this.o.checkpointLocation,
@@ -162,6 +169,7 @@ export class ScaleOutWorker {
     }
     entry.restored = restoreFrom?.checkpointId;
     const restored = this.checkpoints.restored;
+    this.o.onAssignment?.(entry);
     this.log(`worker ${p.memberId}: restored ${owned.map((q, i) => `partition ${q} from ${restored[i] === undefined ? 'its start (no checkpoint yet)' : `checkpoint ${restored[i]}`}`).join(', ')}`);
     // Ids go on from the newest restored one, so a partition's next checkpoint is its newest.
     this.nextCheckpointId = Math.max(this.nextCheckpointId, (restoreFrom?.checkpointId ?? 0) + 1);
