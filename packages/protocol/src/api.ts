@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CellStatus, OperatorMetrics, Row } from './messages.js';
 import { CellId, GraphJson, NotebookName } from './notebook.js';
+import { ScaleOutJobName, WorkerRebalance } from './workers.js';
 
 /** REST API v1 bodies (`/api/v1/...`): validated by the server, typed for the web, and turned into the OpenAPI description. */
 
@@ -39,6 +40,8 @@ export const JobSummary = z
     busy: z.number().optional(),
     /** The TaskManager process the running job is deployed on (see /api/v1/taskmanagers). */
     taskManager: z.string().optional(),
+    /** The scale-out job this run is a worker of (its workers: GET /api/v1/jobs/{id}/workers). */
+    scaleOutJob: z.string().optional(),
   })
   .meta({ id: 'JobSummary' });
 export type JobSummary = z.infer<typeof JobSummary>;
@@ -74,6 +77,8 @@ export const JobDetail = JobSummary.extend({
   exceptions: z.array(z.object({ at: z.number(), attempt: z.number(), message: z.string(), line: z.number().optional(), stack: z.string().optional() })),
   /** The restore point name of the savepoint the job was stopped with: where a restart resumes by default. */
   stoppedWithSavepoint: z.string().optional(),
+  /** A scale-out worker: each generation of its group (a rebalance) and the partitions it got, for the timeline. */
+  rebalances: z.array(WorkerRebalance).optional(),
   /** How the job runs (from its graph's config). */
   config: z
     .object({
@@ -101,6 +106,11 @@ export const SubmitPipeline = z
       cellId: z.string(),
       /** Resume from the cell's latest checkpoint or a named checkpoint/savepoint (Flink's `run -s`); fresh when absent. */
       from: z.string().min(1).optional(),
+      /**
+       * Run the cell as one more worker of the scale-out job of this name (consumer group `flowbook-<job>`), with the
+       * server's PostgreSQL checkpoint storage shared by the job's workers (see `flowbook worker`).
+       */
+      scaleOutJob: ScaleOutJobName.optional(),
     }),
   ])
   .meta({ id: 'SubmitPipeline' });

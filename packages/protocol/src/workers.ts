@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A scale-out job's name: it names a Kafka consumer group and checkpoint rows, so it stays short and plain. */
+export const ScaleOutJobName = z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, _ . - (at most 100)');
+
 const KeyGroupRange = z.object({ start: z.number().int(), end: z.number().int() });
 
 /** One partition of a scale-out job's source topic: the key groups it holds, its owner now, its latest checkpoint. */

@@ -9,6 +9,7 @@ import {
   ClearOutputsResult,
   JobDetail,
   JobList,
+  JobWorkers,
   JobResults,
   JobSummary,
   NotebookList,
@@ -30,7 +31,7 @@ import {
   ImportNotebookRequest,
   ImportNotebookResult,
 } from '@flowbook/protocol';
-import { functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
+import { describeJobWorkers, functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph, type PipelineGraph } from '@flowbook/engine';
 import { jobTotals } from '../jobs/jobTotals.js';
 import { completedCheckpoints, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
@@ -61,6 +62,7 @@ export function jobSummary(run: CellRun): JobSummary {
     restarts: run.restarts,
     ...(run.status === 'running' && run.busy !== undefined ? { busy: run.busy } : {}),
     ...(run.worker ? { taskManager: run.worker.taskManagerId } : {}),
+    ...(run.scaleOut ? { scaleOutJob: run.scaleOut.jobName } : {}),
     ...lastCheckpoint(run),
     ...watermarkLag(run),
   };
@@ -106,6 +108,7 @@ function jobDetail(run: CellRun): JobDetail {
     ...(run.graph !== undefined ? { graph: redactSecrets(run.graph) } : {}),
     exceptions: run.exceptions,
     ...(run.stopSavepoint !== undefined ? { stoppedWithSavepoint: run.stopSavepoint } : {}),
+    ...(run.scaleOut ? { rebalances: run.scaleOut.rebalances } : {}),
     ...(jobConfig(run) ? { config: jobConfig(run) } : {}),
   };
 }
@@ -172,7 +175,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer,
       if (from !== 'latest' && from !== 'none' && !(await jobs.restorePoints(run.ref)).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
-      const next = await jobs.run(run.ref, run.program, run.params ?? {}, from === 'none' ? false : from, run.seriesBySink);
+      const next = await jobs.run(run.ref, run.program, run.params ?? {}, from === 'none' ? false : from, run.seriesBySink, [], run.scaleOut?.jobName);
       if (run.titles) next.titles = run.titles;
       res.status(201).json({ jobId: next.jobId } satisfies Submitted);
     } catch (e) {
@@ -197,6 +200,22 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer,
   });
 
   // The newest rows of each live sink: what a pipeline submitted over REST (no notebook room) shows as its results.
+  // The workers of the scale-out job a run belongs to: the group's members and partitions (Kafka), the key groups of
+  // each partition and its latest checkpoint (PostgreSQL), and the rebalances this server's worker saw.
+  r.get('/jobs/:id/workers', async (req, res, next) => {
+    try {
+      const run = jobs.byId(req.params.id);
+      if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
+      const so = run.scaleOut;
+      if (!so) return fail(res, 404, 'not_scale_out', `job "${run.jobId}" is not a worker of a scale-out job`);
+      if (run.graph === undefined) return fail(res, 409, 'not_started', 'the worker has not built its job yet');
+      const described = await describeJobWorkers({ jobName: so.jobName, graph: migrateGraph(run.graph as PipelineGraph), checkpointLocation: so.checkpointLocation, ...(so.memberId ? { selfMemberId: so.memberId } : {}) });
+      res.json({ ...described, rebalances: so.rebalances } satisfies JobWorkers);
+    } catch (e) {
+      next(e);
+    }
+  });
+
   r.get('/jobs/:id/results', (req, res) => {
     const run = jobs.byId(req.params.id);
     if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
@@ -245,7 +264,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer,
         const run = await jobs.submitGraph(body.data.graph, body.data.name);
         return res.status(201).json({ jobId: run.jobId } satisfies Submitted);
       }
-      const { notebook, cellId, from } = body.data;
+      const { notebook, cellId, from, scaleOutJob } = body.data;
       if (!authz.can(res, 'run', notebook)) return fail(res, 403, 'forbidden', `may not run cells of "${notebook}"`);
       const nb = await store.read(notebook);
       const cell = nb.cells.find((c) => c.id === cellId);
@@ -254,7 +273,7 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer,
       if (from !== undefined && from !== 'latest' && !(await jobs.restorePoints({ notebook, cellId })).some((p) => p.name === from)) {
         return fail(res, 404, 'restore_point_not_found', `no complete checkpoint or savepoint "${from}" for this cell`);
       }
-      const run = await jobs.run({ notebook, cellId }, savedProgramOf(cell, nb), paramValuesOf(nb, cell), from ?? false, seriesOf(cell));
+      const run = await jobs.run({ notebook, cellId }, savedProgramOf(cell, nb), paramValuesOf(nb, cell), from ?? false, seriesOf(cell), [], scaleOutJob);
       run.titles = titlesOf(nb, cellId);
       res.status(201).json({ jobId: run.jobId } satisfies Submitted);
     } catch (e) {
@@ -437,6 +456,13 @@ export function openApi(): Record<string, unknown> {
         }),
       },
       '/api/v1/jobs/{id}/results': { get: op('getJobResults', { summary: "Newest rows of each of a job's live sinks", parameters: [jobId], responses: { 200: json(JobResults, 'rows per sink'), 404: err('unknown job') } }) },
+      '/api/v1/jobs/{id}/workers': {
+        get: op('getJobWorkers', {
+          summary: 'The workers of the scale-out job this job is a worker of: group members, partitions, key groups, latest checkpoint per partition, rebalances',
+          parameters: [jobId],
+          responses: { 200: json(JobWorkers, 'workers and partitions'), 404: err('unknown job, or not a scale-out worker') },
+        }),
+      },
       '/api/v1/jobs/{id}/checkpoints': { get: op('getCheckpoints', { summary: 'Checkpoint history of a job', parameters: [jobId], responses: { 200: json(CheckpointHistory, 'history, declined count'), 404: err('unknown job') } }) },
       '/api/v1/taskmanagers': { get: op('listTaskManagers', { summary: 'The TaskManager processes jobs run in: slots used and free, memory, CPU, uptime, jobs', responses: { 200: json(TaskManagerList, 'TaskManagers') } }) },
       '/api/v1/notebooks': { get: op('listNotebooks', { summary: 'List notebooks (and files that failed to load)', responses: { 200: json(NotebookList, 'notebooks') } }) },

@@ -82,6 +82,8 @@ export interface CellRun {
   /** Restarts counted before the current worker (its own restart attempts add to these). */
   attemptBase: number;
   restartTimer?: NodeJS.Timeout;
+  /** A worker of a scale-out job: the job, the shared checkpoints, and each generation of its group it saw. */
+  scaleOut?: { jobName: string; checkpointLocation: string; memberId?: string; rebalances: { generation: number; at: number; partitions: number[] }[] };
 }
 
 /** A run's completed checkpoints (its history also holds declined ones), oldest first. */
@@ -183,7 +185,7 @@ export class JobManager {
       }
       if (e.jobName !== undefined) this.savedJobNames.set(this.key(ref), e.jobName);
       const start = async () => {
-        const run = await this.run(ref, e.graph ? { graph: e.graph } : e.source, e.params, true, e.series, failures);
+        const run = await this.run(ref, e.graph ? { graph: e.graph } : e.source, e.params, true, e.series, failures, e.scaleOutJob);
         run.resumed = true;
         return run;
       };
@@ -239,6 +241,8 @@ export class JobManager {
     seriesBySink?: Record<string, string>,
     /** Failures so far of a job resumed after a server restart (its restart strategy goes on counting from them). */
     failures: number[] = [],
+    /** Run the cell as a worker of this scale-out job (its checkpoints in this server's PostgreSQL storage). */
+    scaleOutJob?: string,
   ): Promise<CellRun> {
     const source = typeof program === 'string' ? program : '';
     const graph = typeof program === 'string' ? undefined : program.graph;
@@ -258,7 +262,7 @@ export class JobManager {
     const restoreFrom = typeof restore === 'string' && restore !== 'latest' ? restore : undefined;
     this.runs.set(this.key(ref), run);
     try {
-      this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt, failures });
+      this.runningFile?.set({ ...ref, source, ...(graph ? { graph } : {}), ...(seriesBySink ? { series: seriesBySink } : {}), params, jobId: run.jobId, startedAt: run.startedAt, failures, ...(scaleOutJob !== undefined ? { scaleOutJob } : {}) });
     } catch (e) {
       // This run fails alone (its cell shows why); the file and other jobs are untouched.
       this.finish(run, 'error', { message: `could not record the running job: ${(e as Error).message}` });
@@ -268,6 +272,14 @@ export class JobManager {
     const checkpointStorage = this.checkpointsDir
       ? { location: this.checkpointsDir, jobKey: `${ref.notebook}/${ref.cellId}`, ...(restore !== false && restoreJobName !== undefined ? { jobName: restoreJobName } : {}) }
       : undefined;
+    if (scaleOutJob !== undefined) {
+      // The job's workers share their checkpoints: only a storage every machine reaches (not this server's folder).
+      if (!this.checkpointsDir?.startsWith('postgres')) {
+        this.finish(run, 'error', { message: 'a scale-out worker needs the server\'s checkpoints in PostgreSQL (FLOWBOOK_CHECKPOINTS=postgresql://…), shared by the job\'s workers' });
+        return run;
+      }
+      run.scaleOut = { jobName: scaleOutJob, checkpointLocation: this.checkpointsDir, rebalances: [] };
+    }
     let code: string | undefined;
     if (graph) {
       // A pipeline cell's functions compile before it runs, as a code cell's TypeScript does: the error names the node.
@@ -290,7 +302,8 @@ export class JobManager {
       cellId: ref.cellId,
       flushMs: RESULT_COALESCE_MS,
       ...(notebookDir ? { notebookDir } : {}),
-      ...(checkpointStorage ? { checkpointStorage, restoreLatest, ...(restoreFrom ? { restoreFrom } : {}) } : {}),
+      ...(checkpointStorage && !run.scaleOut ? { checkpointStorage, restoreLatest, ...(restoreFrom ? { restoreFrom } : {}) } : {}),
+      ...(run.scaleOut ? { scaleOut: { jobName: run.scaleOut.jobName, checkpointLocation: run.scaleOut.checkpointLocation } } : {}),
     });
   }
 
@@ -439,6 +452,13 @@ export class JobManager {
       case 'tap':
         this.tapRequests.get(m.requestId)?.(m);
         this.tapRequests.delete(m.requestId);
+        break;
+      case 'assignment':
+        if (run.scaleOut) {
+          run.scaleOut.memberId = m.memberId;
+          run.scaleOut.rebalances.push({ generation: m.generation, at: m.at, partitions: m.partitions });
+          if (run.scaleOut.rebalances.length > 100) run.scaleOut.rebalances.shift();
+        }
         break;
       case 'done':
         this.finish(run, m.status);

@@ -18,6 +18,8 @@ const Entry = CellRef.extend({
   restartStrategy: z.record(z.string(), z.unknown()).optional(),
   /** The name of the cell's job, once its worker reported it: a resumed job restores that job's checkpoints. */
   jobName: z.string().optional(),
+  /** The scale-out job the cell runs as a worker of: it joins the group again when the server comes back. */
+  scaleOutJob: z.string().optional(),
 });
 export type RunningJobEntry = z.input<typeof Entry>;
 const FileFormat = z.object({ version: z.literal(1), jobs: z.array(Entry), cleanShutdown: z.boolean().optional() });

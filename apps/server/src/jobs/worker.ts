@@ -15,7 +15,7 @@ const send = (m: FromWorker) => port.postMessage(m);
 
 /** The jobs the cell submitted, each across its restarts. */
 const clients: JobClient[] = [];
-const currentJobs = () => clients.map((c) => c.job);
+const currentJobs = () => [...clients.map((c) => c.job), ...(scaleOut?.worker?.currentJob ? [scaleOut.worker.currentJob] : [])];
 let cancelled = false;
 /** Stopped by stop-with-savepoint: the job ends FINISHED (Flink), not cancelled, though it stops like a cancel. */
 let stoppedWithSavepoint = false;
@@ -154,7 +154,7 @@ const slots = input.slotPeerUrl
     }
   : undefined;
 
-StreamExecutionEnvironment.setContextHost({
+const host: engine.ExecutionHost = {
   ...(slots ? { slots } : {}),
   services: {
     live(sink: string, value: unknown, timestamp: number) {
@@ -216,7 +216,32 @@ StreamExecutionEnvironment.setContextHost({
     });
   },
   ...(input.checkpointStorage ? { latestCheckpoint: (name: string) => storageFor(name)!.latest() } : {}),
-});
+};
+
+/**
+ * A worker of a scale-out job: the cell's execute() joins the job's group (scaleOutHost) with the host's live sinks and
+ * log; the partitions, key groups and offsets it owns are checkpointed by the worker itself, per partition.
+ */
+const scaleOut = input.scaleOut ? scaleOutWorkerHost(input.scaleOut) : undefined;
+StreamExecutionEnvironment.setContextHost(scaleOut ?? host);
+
+function scaleOutWorkerHost(o: NonNullable<WorkerInput['scaleOut']>): engine.ScaleOutHost {
+  const h = engine.scaleOutHost({
+    jobName: o.jobName,
+    checkpointLocation: o.checkpointLocation,
+    base: host,
+    log,
+    onAssignment: (a) => send({ type: 'assignment', generation: a.generation, memberId: a.memberId, partitions: a.partitions, at: Date.now() }),
+  });
+  const submit = h.slotPeer!.bind(h);
+  h.slotPeer = (graph, jobName) => {
+    const client = submit(graph, jobName);
+    // A worker that fails leaves the group (others take its partitions); a lost TaskManager restarts it as any job.
+    send({ type: 'started', jobName, graph, restartStrategy: engine.effectiveRestartStrategy(graph.config.restartStrategy, true) });
+    return client;
+  };
+  return h;
+}
 
 function nextCheckpointId(): number {
   let max = Math.max(restoredFrom ?? 0, ...restoredIds);
@@ -228,6 +253,7 @@ port.on('message', (m: ToWorker) => {
   if (m.type === 'cancel') {
     cancelled = true;
     for (const c of clients) c.cancel();
+    void scaleOut?.stop();
   } else if (m.type === 'savepoint') pendingSavepoints.push(savepoint(m.requestId, m.stop, m.drain === true));
   else if (m.type === 'tap') readTap(m);
 });
@@ -331,6 +357,7 @@ async function main(): Promise<void> {
     }
     // The cell may have started jobs with executeAsync; wait for them too.
     for (const c of clients) await c.getJobExecutionResult();
+    await scaleOut?.ended();
     await Promise.all(pendingSavepoints);
     flush();
     reportMetrics(true);

@@ -23,6 +23,11 @@ export interface WorkerInput {
   secrets?: Record<string, string>;
   /** The entry of peer slot threads (slotPeer.ts), for jobs with parallelism > 1. */
   slotPeerUrl?: string;
+  /**
+   * Run the cell as a worker of this scale-out job (ScaleOutWorker): its execute() joins the consumer group
+   * `flowbook-<jobName>`; partitions, key groups and offsets are checkpointed to `checkpointLocation` (PostgreSQL).
+   */
+  scaleOut?: { jobName: string; checkpointLocation: string };
   /** Coalescing interval for result rows, ms. */
   flushMs: number;
 }
@@ -46,5 +51,7 @@ export type FromWorker =
   | { type: 'checkpoints'; history: CheckpointStats[]; declined: number; restoredFrom?: number }
   | { type: 'savepoint'; requestId: string; path?: string; error?: string }
   | { type: 'tap'; requestId: string; records?: TappedRecord[]; seq?: number; error?: string }
+  /** A scale-out worker's partitions in a new generation of its group (a rebalance). */
+  | { type: 'assignment'; generation: number; memberId: string; partitions: number[]; at: number }
   | { type: 'done'; status: 'finished' | 'cancelled' }
   | { type: 'error'; error: CellErrorInfo };
