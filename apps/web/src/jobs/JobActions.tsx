@@ -72,6 +72,8 @@ export function JobActions({ job, actions, restorePoints }: { job: JobDetail; ac
           <button data-testid="job-restart" onClick={() => void actions.restart(restartFrom)}>
             Restart
           </button>
+          <span className="spacer" />
+          {job.notebook !== undefined && job.cellId !== undefined && <JoinScaleOut job={job} actions={actions} />}
         </div>
       )}
       {actions.savepoint && (
@@ -81,5 +83,21 @@ export function JobActions({ job, actions, restorePoints }: { job: JobDetail; ac
       )}
       {actions.error && <p className="error">{actions.error}</p>}
     </>
+  );
+}
+
+/** Runs the job's cell as a worker of a scale-out job: this server joins the job's consumer group as one more worker. */
+function JoinScaleOut({ job, actions }: { job: JobDetail; actions: Actions }) {
+  const [name, setName] = useState(job.scaleOutJob ?? '');
+  return (
+    <span title="The cell's job joins the Kafka consumer group flowbook-<name> as one more worker; partitions, key groups and offsets are checkpointed to the server's PostgreSQL">
+      <label>
+        Run as scale-out worker of job{' '}
+        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="job-scale-out-name" size={16} pattern="[\w.\-]{1,100}" />
+      </label>{' '}
+      <button data-testid="job-scale-out-join" disabled={!/^[\w.-]{1,100}$/.test(name)} onClick={() => void actions.joinScaleOut(job.notebook!, job.cellId!, name)}>
+        Join
+      </button>
+    </span>
   );
 }

@@ -6,6 +6,7 @@ import { JobConfig } from './JobConfig.js';
 import { JobExceptions } from './JobExceptions.js';
 import { JobFacts } from './JobFacts.js';
 import { JobOperators } from './JobOperators.js';
+import { JobWorkers } from './JobWorkers.js';
 import { JobRatesChart } from './JobRatesChart.js';
 import { appendSample, type JobSample } from './jobSamples.js';
 import { timelineOf } from './timeline.js';
@@ -15,7 +16,7 @@ import { JobGraph } from './JobGraph.js';
 import { TapPanel } from './TapPanel.js';
 import type { GraphJson } from './graphLayout.js';
 
-const TABS = ['overview', 'checkpoints', 'exceptions', 'configuration'] as const;
+const TABS = ['overview', 'workers', 'checkpoints', 'exceptions', 'configuration'] as const;
 type Tab = (typeof TABS)[number];
 const tabOfHash = (): Tab => (TABS as readonly string[]).includes(window.location.hash.slice(1)) ? (window.location.hash.slice(1) as Tab) : 'overview';
 
@@ -50,7 +51,7 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
       <JobFacts job={job} navigate={navigate} />
       <JobActions job={job} actions={actions} restorePoints={restorePoints.data?.restorePoints ?? []} />
       <div className="job-tabs" role="tablist" aria-label="Job sections">
-        {TABS.map((t) => (
+        {TABS.filter((t) => t !== 'workers' || job.scaleOutJob !== undefined).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'active' : undefined} data-testid={`job-tab-${t}`} onClick={() => open(t)}>
             {t}
             {t === 'exceptions' && job.exceptions.length > 0 ? ` (${job.exceptions.length})` : ''}
@@ -75,6 +76,10 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
               <li key={i} data-kind={e.kind}>
                 {e.kind === 'status' ? (
                   <span className={`status status-${e.status}`}>{e.status}</span>
+                ) : e.kind === 'rebalance' ? (
+                  <span className="status status-pending" data-testid="job-rebalance">
+                    rebalance: generation {e.generation}, partitions [{e.partitions.join(', ')}]
+                  </span>
                 ) : e.kind === 'failed' ? (
                   <span className="status status-error" title={e.message}>
                     failed (attempt {e.attempt})
@@ -94,6 +99,11 @@ export function JobPage({ jobId, navigate }: { jobId: string; navigate(path: str
               <pre className="job-log">{job.logs.join('\n')}</pre>
             </>
           )}
+        </div>
+      )}
+      {tab === 'workers' && job.scaleOutJob !== undefined && (
+        <div role="tabpanel">
+          <JobWorkers jobId={job.jobId} />
         </div>
       )}
       {tab === 'checkpoints' && <div role="tabpanel">{job.checkpoints ? <JobCheckpoints checkpoints={job.checkpoints} /> : <p className="muted">This job does not checkpoint (call env.enableCheckpointing(ms)).</p>}</div>}

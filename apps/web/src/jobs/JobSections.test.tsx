@@ -7,6 +7,7 @@ import { JobActions } from './JobActions.js';
 import { JobCheckpoints } from './JobCheckpoints.js';
 import { JobExceptions } from './JobExceptions.js';
 import { JobOperators } from './JobOperators.js';
+import { WorkersTables } from './JobWorkers.js';
 import { useJobActions, type JobActions as Actions } from './useJobActions.js';
 
 afterEach(() => {
@@ -36,7 +37,7 @@ const job = (over: Partial<JobDetail> = {}): JobDetail => ({
   ...over,
 });
 
-const noActions: Actions = { cancel: vi.fn(async () => {}), takeSavepoint: vi.fn(async () => {}), restart: vi.fn(async () => {}) };
+const noActions: Actions = { cancel: vi.fn(async () => {}), takeSavepoint: vi.fn(async () => {}), restart: vi.fn(async () => {}), joinScaleOut: vi.fn(async () => {}) };
 
 /** fetch answering every call with `body` and `status`, recording what was asked. */
 function stubFetch(status: number, body: unknown) {
@@ -75,6 +76,59 @@ describe('useJobActions', () => {
     await act(() => r2.current.restart('chk-3'));
     expect(navigate).toHaveBeenCalledWith('/jobs/j2');
     expect(r2.current.error).toBeUndefined();
+  });
+});
+
+describe('scale-out workers', () => {
+  it("runs an ended cell job's cell as a worker of the named scale-out job, and opens the new job", async () => {
+    render(<JobActions job={job({ status: 'finished' })} actions={noActions} restorePoints={[]} />);
+    const join = screen.getByTestId('job-scale-out-join') as HTMLButtonElement;
+    expect(join.disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('job-scale-out-name'), { target: { value: 'orders' } });
+    fireEvent.click(join);
+    expect(noActions.joinScaleOut).toHaveBeenCalledWith('nb', 'c', 'orders');
+    const calls = stubFetch(201, { jobId: 'j9' });
+    const navigate = vi.fn();
+    const { result } = renderHook(() => useJobActions('j1', () => {}, navigate));
+    await act(() => result.current.joinScaleOut('nb', 'c', 'orders'));
+    expect(calls).toEqual([{ url: '/api/v1/jobs', body: { notebook: 'nb', cellId: 'c', scaleOutJob: 'orders' } }]);
+    expect(navigate).toHaveBeenCalledWith('/jobs/j9');
+  });
+
+  it('lists each worker with its partitions and their key groups, and each partition with its owner and checkpoint', () => {
+    render(
+      <WorkersTables
+        workers={{
+          job: 'orders',
+          group: 'flowbook-orders',
+          topic: 'events',
+          state: 'Stable',
+          rebalances: [],
+          workers: [
+            { memberId: 'member-111111', clientId: 'worker-a', clientHost: '/10.0.0.1', partitions: [0, 1], self: true },
+            { memberId: 'member-222222', clientId: 'worker-b', clientHost: '/10.0.0.2', partitions: [2], self: false },
+          ],
+          partitions: [
+            { partition: 0, keyGroups: { start: 0, end: 42 }, owner: 'member-111111', checkpoint: { id: 7, timestamp: 0 } },
+            { partition: 1, keyGroups: { start: 43, end: 85 }, owner: 'member-111111', checkpoint: null },
+            { partition: 2, keyGroups: { start: 86, end: 127 }, owner: 'member-222222', checkpoint: { id: 6, timestamp: 0 } },
+          ],
+        }}
+      />,
+    );
+    const rows = screen.getAllByTestId('job-worker').map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent));
+    expect(rows).toEqual([
+      ['worker-a …111111 (this server)', '/10.0.0.1', '0, 1', '0–42, 43–85'],
+      ['worker-b …222222 ', '/10.0.0.2', '2', '86–127'],
+    ]);
+    const partitions = [...screen.getByTestId('job-worker-partitions-table').querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent));
+    expect(partitions.map((p) => p.slice(0, 3))).toEqual([
+      ['0', '0–42', 'worker-a …111111'],
+      ['1', '43–85', 'worker-a …111111'],
+      ['2', '86–127', 'worker-b …222222'],
+    ]);
+    expect(partitions[1]![3]).toBe('none yet');
+    expect(partitions[0]![3]).toMatch(/^7 at /);
   });
 });
 

@@ -22,4 +22,14 @@ describe('job timeline', () => {
     const events = timelineOf({ status: 'running', timeline: [{ status: 'running', at: 1 }], exceptions: [{ at: 5, attempt: 0, message: 'x' }] });
     expect(events.at(-1)).toEqual({ kind: 'restarting', at: 5, attempt: 1 });
   });
+
+  it("puts a scale-out worker's rebalances between its status changes", () => {
+    const events = timelineOf({
+      status: 'running',
+      timeline: [{ status: 'pending', at: 0 }, { status: 'running', at: 10 }],
+      exceptions: [],
+      rebalances: [{ generation: 1, at: 20, partitions: [0, 1, 2, 3] }, { generation: 2, at: 30, partitions: [0, 1] }],
+    });
+    expect(events.map((e) => (e.kind === 'rebalance' ? `gen ${e.generation}: ${e.partitions.join(',')}` : e.kind === 'status' ? e.status : e.kind))).toEqual(['pending', 'running', 'gen 1: 0,1,2,3', 'gen 2: 0,1']);
+  });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { cancelJob, restartJob, takeSavepoint } from './useJobsApi.js';
+import { cancelJob, restartJob, runAsScaleOutWorker, takeSavepoint } from './useJobsApi.js';
 
 export interface JobActions {
   /** The last action's error, until the next action. */
@@ -11,6 +11,8 @@ export interface JobActions {
   takeSavepoint(stop: boolean, drain?: boolean): Promise<void>;
   /** Runs the cell job again from a restore point and opens the new job's page. */
   restart(from: string): Promise<void>;
+  /** Runs the job's cell as a worker of the scale-out job `job` and opens the new job's page. */
+  joinScaleOut(notebook: string, cellId: string, job: string): Promise<void>;
 }
 
 /** What the job page's buttons do (REST calls in useJobsApi), and what they left to show. */
@@ -32,6 +34,11 @@ export function useJobActions(jobId: string, refresh: () => void, navigate: (pat
     },
     async restart(from) {
       const r = await restartJob(jobId, from);
+      setError(r.error);
+      if (r.jobId) navigate(`/jobs/${r.jobId}`);
+    },
+    async joinScaleOut(notebook, cellId, job) {
+      const r = await runAsScaleOutWorker(notebook, cellId, job);
       setError(r.error);
       if (r.jobId) navigate(`/jobs/${r.jobId}`);
     },

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { JobDetail, JobList, RestorePoints, TaskManagerList } from '@flowbook/protocol';
+import { JobDetail, JobList, JobWorkers, RestorePoints, TaskManagerList } from '@flowbook/protocol';
 
 /** Polls a JSON endpoint of the REST API every `intervalMs`, validating it with its schema. */
 function usePolled<T>(url: string | undefined, parse: (raw: unknown) => T, intervalMs = 1000): { data?: T; error?: string; refresh(): void } {
@@ -32,6 +32,8 @@ function usePolled<T>(url: string | undefined, parse: (raw: unknown) => T, inter
 export const useJobs = () => usePolled('/api/v1/jobs', (raw) => JobList.parse(raw));
 export const useTaskManagers = () => usePolled('/api/v1/taskmanagers', (raw) => TaskManagerList.parse(raw));
 export const useJob = (id: string) => usePolled(`/api/v1/jobs/${encodeURIComponent(id)}`, (raw) => JobDetail.parse(raw));
+/** A scale-out worker's group: every 2 s (each poll asks Kafka and PostgreSQL). */
+export const useJobWorkers = (id: string) => usePolled(`/api/v1/jobs/${encodeURIComponent(id)}/workers`, (raw) => JobWorkers.parse(raw), 2000);
 
 export async function cancelJob(id: string): Promise<string | undefined> {
   const r = await fetch(`/api/v1/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST', credentials: 'same-origin' });
@@ -61,6 +63,18 @@ export async function restartJob(id: string, from: string): Promise<{ jobId?: st
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ from }),
+  });
+  const body = await r.json();
+  return r.ok ? { jobId: body.jobId } : { error: body.error ?? `HTTP ${r.status}` };
+}
+
+/** Runs a notebook cell as one more worker of the scale-out job `job` (the server's checkpoints must be PostgreSQL). */
+export async function runAsScaleOutWorker(notebook: string, cellId: string, job: string): Promise<{ jobId?: string; error?: string }> {
+  const r = await fetch('/api/v1/jobs', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ notebook, cellId, scaleOutJob: job }),
   });
   const body = await r.json();
   return r.ok ? { jobId: body.jobId } : { error: body.error ?? `HTTP ${r.status}` };
