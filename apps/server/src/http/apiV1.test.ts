@@ -83,6 +83,22 @@ describe('REST API v1', () => {
     expect((await again.json()).code).toBe('job_not_running');
   }, 40_000);
 
+  it('runs a cell as a scale-out worker only with PostgreSQL checkpoints, and has workers only for such jobs', async () => {
+    // This server checkpoints to a folder: the job's workers could not share it, so the run fails and says why.
+    const r = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'generated-sales', cellId: 'profit', scaleOutJob: 'sales' }) });
+    expect(r.status).toBe(201);
+    const { jobId } = await r.json();
+    const job = await waitFor(async () => (await api(`/jobs/${jobId}`)).json(), (j) => j.status === 'error');
+    expect(job.error).toMatch(/scale-out worker needs the server's checkpoints in PostgreSQL/);
+    const bad = await api('/jobs', { method: 'POST', body: JSON.stringify({ notebook: 'generated-sales', cellId: 'profit', scaleOutJob: 'a b' }) });
+    expect(bad.status).toBe(400);
+    // A job that is not a worker of a scale-out job has no workers to list.
+    const g = await api('/jobs', { method: 'POST', body: JSON.stringify({ graph }) });
+    const none = await api(`/jobs/${(await g.json()).jobId}/workers`);
+    expect(none.status).toBe(404);
+    expect((await none.json()).code).toBe('not_scale_out');
+  });
+
   it('clears saved outputs of cells that do not run, and leaves running cells alone', async () => {
     const notebook = async () => (await (await fetch(`${server.origin}/api/notebooks/generated-sales`, { headers: auth })).json()).notebook;
     const clear = (body: unknown) => api('/notebooks/generated-sales/clear-outputs', { method: 'POST', body: JSON.stringify(body) });
