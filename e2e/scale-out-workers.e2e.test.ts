@@ -99,6 +99,7 @@ describe('Jobs page: the workers of a scale-out job, in Chromium', () => {
     // The rebalances the server's worker saw are on the job's timeline.
     await page.getByTestId('job-tab-overview').click();
     await expect.poll(async () => page.getByTestId('job-rebalance').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.getByTestId('job-timeline').screenshot({ path: path.join(repoRoot, 'test-results', 'scale-out-rebalances.png') });
     const body = (await (await api(`/api/v1/jobs/${jobId}/workers`)).json()) as { workers: { self: boolean }[]; rebalances: unknown[] };
     expect(body.workers.filter((w) => w.self)).toHaveLength(1);
     expect(body.rebalances.length).toBeGreaterThan(0);
