@@ -31,7 +31,7 @@ import {
   ImportNotebookRequest,
   ImportNotebookResult,
 } from '@flowbook/protocol';
-import { describeJobWorkers, functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph, type PipelineGraph } from '@flowbook/engine';
+import { functionIssues, GraphValidationError, migrateGraph, redactSecrets, validateGraph } from '@flowbook/engine';
 import { jobTotals } from '../jobs/jobTotals.js';
 import { completedCheckpoints, type CellRun, type JobManager } from '../jobs/JobManager.js';
 import type { Authorizer } from '../auth/authorize.js';
@@ -201,16 +201,15 @@ export function apiV1(jobs: JobManager, store: NotebookStore, authz: Authorizer,
 
   // The newest rows of each live sink: what a pipeline submitted over REST (no notebook room) shows as its results.
   // The workers of the scale-out job a run belongs to: the group's members and partitions (Kafka), the key groups of
-  // each partition and its latest checkpoint (PostgreSQL), and the rebalances this server's worker saw.
+  // each partition and its latest checkpoint (PostgreSQL), asked of the run's worker thread, and the rebalances it saw.
   r.get('/jobs/:id/workers', async (req, res, next) => {
     try {
       const run = jobs.byId(req.params.id);
       if (!run || !mayRead(res, run)) return fail(res, 404, 'job_not_found', `no job with id "${req.params.id}"`);
-      const so = run.scaleOut;
-      if (!so) return fail(res, 404, 'not_scale_out', `job "${run.jobId}" is not a worker of a scale-out job`);
-      if (run.graph === undefined) return fail(res, 409, 'not_started', 'the worker has not built its job yet');
-      const described = await describeJobWorkers({ jobName: so.jobName, graph: migrateGraph(run.graph as PipelineGraph), checkpointLocation: so.checkpointLocation, ...(so.memberId ? { selfMemberId: so.memberId } : {}) });
-      res.json({ ...described, rebalances: so.rebalances } satisfies JobWorkers);
+      if (!run.scaleOut) return fail(res, 404, 'not_scale_out', `job "${run.jobId}" is not a worker of a scale-out job`);
+      const r = await jobs.workers(run.jobId);
+      if (!r.workers) return fail(res, 409, 'workers_unavailable', r.error ?? 'no answer');
+      res.json(r.workers satisfies JobWorkers);
     } catch (e) {
       next(e);
     }

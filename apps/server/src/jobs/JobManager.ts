@@ -9,6 +9,7 @@ import {
   type CellStatus,
   type CellStatusMessage,
   type JobMetrics,
+  type JobWorkers,
   type Row,
   type ServerToClientEvents,
 } from '@flowbook/protocol';
@@ -153,6 +154,7 @@ export class JobManager {
   /** Job names of cells resumed after a server restart, from the running-jobs file: whose checkpoints they restore. */
   private readonly savedJobNames = new Map<string, string>();
   private readonly savepointRequests = new Map<string, (r: { path?: string; error?: string }) => void>();
+  private readonly workersRequests = new Map<string, (r: Extract<FromWorker, { type: 'workers' }>) => void>();
   private readonly tapRequests = new Map<string, (r: { records?: TappedRecord[]; seq?: number; error?: string }) => void>();
 
   /**
@@ -453,6 +455,10 @@ export class JobManager {
         this.tapRequests.get(m.requestId)?.(m);
         this.tapRequests.delete(m.requestId);
         break;
+      case 'workers':
+        this.workersRequests.get(m.requestId)?.(m);
+        this.workersRequests.delete(m.requestId);
+        break;
       case 'assignment':
         if (run.scaleOut) {
           run.scaleOut.memberId = m.memberId;
@@ -565,6 +571,29 @@ export class JobManager {
         resolve(r);
       });
       run.worker!.postMessage({ type: 'tap', requestId, nodeId, capacity, afterSeq } satisfies ToWorker);
+    });
+  }
+
+  /**
+   * The workers of the scale-out job a running worker belongs to, as its worker thread describes them (it has the
+   * connector's secrets), with the rebalances it reported.
+   */
+  workers(jobId: string): Promise<{ workers?: JobWorkers; error?: string }> {
+    const run = this.jobs.get(jobId);
+    if (!run?.worker || !run.scaleOut) return Promise.resolve({ error: 'the job is not running' });
+    const rebalances = run.scaleOut.rebalances;
+    const requestId = randomUUID();
+    return new Promise((resolve) => {
+      // Kafka and PostgreSQL answer within their own timeouts; a busy cell thread may not.
+      const timer = setTimeout(() => {
+        this.workersRequests.delete(requestId);
+        resolve({ error: 'the worker did not answer in 15 s' });
+      }, 15_000);
+      this.workersRequests.set(requestId, (r) => {
+        clearTimeout(timer);
+        resolve(r.workers ? { workers: { ...r.workers, rebalances } } : { error: r.error ?? 'no answer' });
+      });
+      run.worker!.postMessage({ type: 'workers', requestId } satisfies ToWorker);
     });
   }
 

@@ -225,17 +225,36 @@ const host: engine.ExecutionHost = {
 const scaleOut = input.scaleOut ? scaleOutWorkerHost(input.scaleOut) : undefined;
 StreamExecutionEnvironment.setContextHost(scaleOut ?? host);
 
+/** The scale-out job's graph (once the cell submitted it) and this worker's member id in the group. */
+let scaleOutGraph: engine.PipelineGraph | undefined;
+let scaleOutMember: string | undefined;
+
+/** The group's members and partitions (Kafka) and each partition's latest checkpoint, with this worker's secrets. */
+async function describeWorkers(requestId: string): Promise<void> {
+  if (!input.scaleOut || scaleOutGraph === undefined) return send({ type: 'workers', requestId, error: !input.scaleOut ? 'not a scale-out worker' : 'the cell has not submitted its job yet' });
+  try {
+    const workers = await engine.describeJobWorkers({ jobName: input.scaleOut.jobName, graph: scaleOutGraph, checkpointLocation: input.scaleOut.checkpointLocation, ...(scaleOutMember ? { selfMemberId: scaleOutMember } : {}) });
+    send({ type: 'workers', requestId, workers });
+  } catch (e) {
+    send({ type: 'workers', requestId, error: (e as Error).message });
+  }
+}
+
 function scaleOutWorkerHost(o: NonNullable<WorkerInput['scaleOut']>): engine.ScaleOutHost {
   const h = engine.scaleOutHost({
     jobName: o.jobName,
     checkpointLocation: o.checkpointLocation,
     base: host,
     log,
-    onAssignment: (a) => send({ type: 'assignment', generation: a.generation, memberId: a.memberId, partitions: a.partitions, at: Date.now() }),
+    onAssignment: (a) => {
+      scaleOutMember = a.memberId;
+      send({ type: 'assignment', generation: a.generation, memberId: a.memberId, partitions: a.partitions, at: Date.now() });
+    },
   });
   const submit = h.slotPeer!.bind(h);
   h.slotPeer = (graph, jobName) => {
     const client = submit(graph, jobName);
+    scaleOutGraph = graph;
     // A worker that fails leaves the group (others take its partitions); a lost TaskManager restarts it as any job.
     send({ type: 'started', jobName, graph, restartStrategy: engine.effectiveRestartStrategy(graph.config.restartStrategy, true) });
     return client;
@@ -256,6 +275,7 @@ port.on('message', (m: ToWorker) => {
     void scaleOut?.stop();
   } else if (m.type === 'savepoint') pendingSavepoints.push(savepoint(m.requestId, m.stop, m.drain === true));
   else if (m.type === 'tap') readTap(m);
+  else if (m.type === 'workers') void describeWorkers(m.requestId);
 });
 
 /** Open taps and when they were last read: a tap nobody reads for a while is closed, so the job runs at full speed again. */

@@ -36,10 +36,13 @@ export type ToWorker =
   | { type: 'cancel' }
   | { type: 'savepoint'; requestId: string; stop: boolean; drain?: boolean }
   /** Opens (or keeps open) a data tap on a node and asks for its records after `afterSeq`. */
-  | { type: 'tap'; requestId: string; nodeId: string; capacity: number; afterSeq: number };
+  | { type: 'tap'; requestId: string; nodeId: string; capacity: number; afterSeq: number }
+  /** A scale-out worker describes its job's group and checkpoints (it holds the connector's secrets; the server does not). */
+  | { type: 'workers'; requestId: string };
 
 export type { CellErrorInfo } from '@flowbook/engine';
 import type { CellErrorInfo, RestartStrategy, TappedRecord } from '@flowbook/engine';
+import type { JobWorkers } from '@flowbook/protocol';
 
 export type FromWorker =
   | { type: 'started'; jobName: string; graph: unknown; restartStrategy: RestartStrategy }
@@ -51,6 +54,7 @@ export type FromWorker =
   | { type: 'checkpoints'; history: CheckpointStats[]; declined: number; restoredFrom?: number }
   | { type: 'savepoint'; requestId: string; path?: string; error?: string }
   | { type: 'tap'; requestId: string; records?: TappedRecord[]; seq?: number; error?: string }
+  | { type: 'workers'; requestId: string; workers?: Omit<JobWorkers, 'rebalances'>; error?: string }
   /** A scale-out worker's partitions in a new generation of its group (a rebalance). */
   | { type: 'assignment'; generation: number; memberId: string; partitions: number[]; at: number }
   | { type: 'done'; status: 'finished' | 'cancelled' }
