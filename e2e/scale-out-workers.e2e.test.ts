@@ -106,5 +106,12 @@ describe('Jobs page: the workers of a scale-out job, in Chromium', () => {
     // The server's worker ran without a failure (a rebalance is not one).
     const detail = (await (await api(`/api/v1/jobs/${jobId}`)).json()) as { exceptions: unknown[]; restarts: number; logs: string[] };
     expect(detail.exceptions, detail.logs.join('\n')).toEqual([]);
+
+    // Cancelled, the server's worker leaves the group: the CLI worker takes all four partitions at once.
+    const allFour = () => (cliOutput.match(/partitions \[0, 1, 2, 3\]/g) ?? []).length;
+    const before = allFour();
+    expect((await api(`/api/v1/jobs/${jobId}/cancel`, 'POST')).status).toBe(202);
+    await expect.poll(async () => ((await (await api(`/api/v1/jobs/${jobId}`)).json()) as { status: string }).status, { timeout: 20_000 }).toBe('cancelled');
+    await expect.poll(allFour, { timeout: 20_000 }).toBeGreaterThan(before);
   }, 240_000);
 });
