@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { CheckpointStats, OperatorMetricsSnapshot } from '@flowbook/engine';
 
 /** Messages between the job manager and a job's worker thread (server-internal). */
@@ -23,6 +24,8 @@ export interface WorkerInput {
   secrets?: Record<string, string>;
   /** The entry of peer slot threads (slotPeer.ts), for jobs with parallelism > 1. */
   slotPeerUrl?: string;
+  /** Set by the TaskManager: its pool of warm peer threads (PeerThreadPool.serve), which outlives this job's thread. */
+  peerThreads?: MessagePort;
   /** Coalescing interval for result rows, ms. */
   flushMs: number;
 }
