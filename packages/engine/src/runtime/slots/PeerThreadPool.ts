@@ -15,9 +15,8 @@ export interface PeerRequest {
 /** The control channel of a leased peer: the job's messages both ways (the thread itself, or a MessagePort to it). */
 export interface PeerControl {
   postMessage(message: unknown, transfer?: readonly Transferable[]): void;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Worker's and MessagePort's own signatures
+  /** Typed as Worker and MessagePort type theirs. */
   on(event: string, listener: (value: any) => void): unknown;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   off(event: string, listener: (value: any) => void): unknown;
 }
 
@@ -168,7 +167,6 @@ class WorkerLease implements PeerLease {
   private idle = false;
   private onIdle: (() => void) | undefined;
   /** The job's listeners, removed when the lease ends. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private readonly listeners: [string, (...a: any[]) => void][] = [];
 
   constructor(
@@ -203,7 +201,6 @@ class WorkerLease implements PeerLease {
     this.listen('exit', listener);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private listen(event: string, listener: (...a: any[]) => void): void {
     this.listeners.push([event, listener]);
     this.worker.on(event, listener);
