@@ -53,3 +53,27 @@ describe('peer threads served from another thread', () => {
     expect(after).not.toEqual(first);
   }, 60_000);
 });
+
+describe('a served pool whose client thread is gone', () => {
+  it('stops the threads still leased through it, and does not pool them', async () => {
+    // A thread that waits for messages, as a peer does between jobs.
+    const entry = `data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => {});")}`;
+    const own = new PeerThreadPool();
+    const { port1, port2 } = new MessageChannel();
+    const stopServing = own.serve(port1);
+    const lease = new RemotePeerThreads(port2).take({ entry, execArgv: [], program: 'p' });
+    // The lease's own port reaches the thread once the pool gave it out.
+    await new Promise<void>((resolve) => {
+      lease.control.on('message', () => {});
+      const check = () => (own.leased === 1 ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    // Slot 0's thread exited without ending its lease (it was stopped, or crashed).
+    stopServing();
+    for (let i = 0; i < 100 && own.leased > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(own.leased).toBe(0);
+    expect(own.idleFor('p')).toBe(0);
+    port2.close();
+    await own.close();
+  }, 30_000);
+});

@@ -49,7 +49,7 @@ interface Pooled {
 }
 
 const poolKey = (r: { entry: string; execArgv: string[] }) => `${r.entry} ${r.execArgv.join(' ')}`;
-const workerEntry = (entry: string) => (entry.startsWith('file:') ? new URL(entry) : entry);
+const workerEntry = (entry: string) => (/^(file|data):/.test(entry) ? new URL(entry) : entry);
 
 /**
  * Warm peer threads owned by this thread: the engine is loaded. A fresh thread has run no program; a thread whose job
