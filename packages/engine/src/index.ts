@@ -91,6 +91,8 @@ export { compileCell, cellLineOf, CellCompileError, ENGINE_GLOBAL, CELL_FILE, ty
 export { runCellCode, runCompiledCell } from './cells/runCellCode.js';
 export { runSlotPeer, type SlotPeerOptions } from './runtime/slots/SlotPeer.js';
 export { closeSlotPool } from './runtime/slots/SlotCluster.js';
+export { PeerThreadPool, type PeerThreads, type PeerLease, type PeerRequest } from './runtime/slots/PeerThreadPool.js';
+export { RemotePeerThreads } from './runtime/slots/RemotePeerThreads.js';
 export { bundleEntryFromSources } from './runtime/bundleEntry.js';
 export type { SlotProgram } from './runtime/slots/messages.js';
 

@@ -467,9 +467,13 @@ export class JobManager {
         }
         break;
       case 'done':
+        // The job has ended: its thread only exits now, and its slots are free for the next job (a rerun of the cell
+        // finds its warm peer threads in this TaskManager, not a full one).
+        if (run.worker) run.worker.slots = 0;
         this.finish(run, m.status);
         break;
       case 'error':
+        if (run.worker) run.worker.slots = 0;
         this.finish(run, 'error', m.error);
         break;
     }

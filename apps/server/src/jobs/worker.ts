@@ -151,6 +151,7 @@ const slots = input.slotPeerUrl
         hostData: { secrets: input.secrets },
       },
       peerEntry: new URL(input.slotPeerUrl),
+      ...(input.peerThreads ? { peerThreads: new engine.RemotePeerThreads(input.peerThreads) } : {}),
     }
   : undefined;
 

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { CheckpointStats, OperatorMetricsSnapshot } from '@flowbook/engine';
 
 /** Messages between the job manager and a job's worker thread (server-internal). */
@@ -28,6 +29,8 @@ export interface WorkerInput {
    * `flowbook-<jobName>`; partitions, key groups and offsets are checkpointed to `checkpointLocation` (PostgreSQL).
    */
   scaleOut?: { jobName: string; checkpointLocation: string };
+  /** Set by the TaskManager: its pool of warm peer threads (PeerThreadPool.serve), which outlives this job's thread. */
+  peerThreads?: MessagePort;
   /** Coalescing interval for result rows, ms. */
   flushMs: number;
 }

@@ -3,6 +3,7 @@ import { cloneNodes, type ConnectorSpec } from '../connectors/registry.js';
 import { GRAPH_VERSION, type GraphEdge, type GraphNode, type PipelineGraph } from '../graph/PipelineGraph.js';
 import type { Job, JobOptions, JobSnapshot, JobStatus } from '../runtime/Job.js';
 import type { SlotProgram } from '../runtime/slots/messages.js';
+import type { PeerThreads } from '../runtime/slots/PeerThreadPool.js';
 import { JobExecution, type RestartInfo } from '../runtime/JobExecution.js';
 import { RestartStrategyConfig } from '../restart/RestartStrategy.js';
 import type { JobServices } from '../runtime/JobServices.js';
@@ -52,6 +53,8 @@ export interface ExecutionHost {
     /** A module that calls runSlotPeer(engine) (needed when the engine is bundled into the host's own worker). */
     peerEntry?: URL | string;
     execArgv?: string[];
+    /** Where the peer threads come from: a host whose job thread ends with the job keeps them in a longer-lived one. */
+    peerThreads?: PeerThreads;
   };
   /**
    * @internal Set by hosts that run a submitted job themselves (a peer slot thread; a scale-out worker, see

@@ -24,6 +24,7 @@ import { Exchange } from './slots/Exchange.js';
 import type { RemoteChannelOutput } from './slots/RemoteChannelOutput.js';
 import type { ChannelMessage, SlotProgram, SubtaskMetrics } from './slots/messages.js';
 import { SlotCluster } from './slots/SlotCluster.js';
+import type { PeerThreads } from './slots/PeerThreadPool.js';
 
 export type JobStatus = 'created' | 'running' | 'finished' | 'failed' | 'cancelled';
 
@@ -49,6 +50,8 @@ export interface SlotsOptions {
   /** The peer worker's entry module (default: the engine's own peerEntry, through tsx when running from sources). */
   peerEntry?: URL | string;
   execArgv?: string[];
+  /** Where the peer threads come from (default: a pool of this thread's own). */
+  peerThreads?: PeerThreads;
 }
 
 /** @internal */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TaskManagerInfo } from '@flowbook/protocol';
 import { bundleDevWorker } from '../bundleDevWorker.js';
 import type { WorkerInput } from '../workerMessages.js';
@@ -54,12 +55,18 @@ export class TaskManagerPool {
   /** Deploys a job on the TaskManager with the most free slots, starting another one when all are full. */
   async deploy(jobId: string, input: WorkerInput, limits: SlotMemory): Promise<SlotHandle> {
     const [entry, workerUrl, slotPeerUrl] = await Promise.all([this.taskManagerEntry(), this.worker(), this.slotPeer()]);
-    return this.place(entry).deploy(jobId, workerUrl.href, { ...input, slotPeerUrl: slotPeerUrl.href }, limits);
+    const program = programKey(input);
+    const tm = this.place(entry, program);
+    tm.ranProgram(program);
+    return tm.deploy(jobId, workerUrl.href, { ...input, slotPeerUrl: slotPeerUrl.href }, limits);
   }
 
-  private place(entry: URL): TaskManagerProcess {
+  private place(entry: URL, program: string): TaskManagerProcess {
     const live = this.taskManagers.filter((t) => !t.exited && !t.stopping);
     const free = (t: TaskManagerProcess) => t.slots - t.slotsUsed;
+    // One that ran this program and has a free slot: its peer threads of the program's last clean run are warm there.
+    const warm = live.find((t) => free(t) > 0 && t.hasRun(program));
+    if (warm) return warm;
     const best = live.reduce<TaskManagerProcess | undefined>((b, t) => (b === undefined || free(t) > free(b) ? t : b), undefined);
     if (best && free(best) > 0) return best;
     if (live.length < this.options.max) return this.start(entry);
@@ -138,4 +145,11 @@ export class TaskManagerPool {
       ),
     );
   }
+}
+
+/** What identifies a job's program for placing it where its threads are warm: the compiled cell or the graph. */
+function programKey(input: WorkerInput): string {
+  return createHash('sha256')
+    .update(input.code ?? JSON.stringify(input.graph ?? null))
+    .digest('base64');
 }

@@ -5,6 +5,8 @@ import { SlotHandle } from './SlotHandle.js';
 import { taskManagerEnv, type TaskManagerUser } from './taskManagerUser.js';
 
 const STDERR_TAIL_CHARS = 4000;
+/** Programs remembered per TaskManager for placement (as many as its pool keeps threads of, roughly). */
+const RECENT_PROGRAMS = 8;
 
 /** The server's side of one TaskManager process: its slots, its jobs, its heartbeats, and why it ended. */
 export class TaskManagerProcess {
@@ -53,6 +55,18 @@ export class TaskManagerProcess {
       this.stderrTail += `\n${e.message}`;
     });
     this.child.on('exit', (code, signal) => this.onProcessExit(code, signal));
+  }
+
+  /** Programs of the jobs placed here lately (newest last, bounded): the TaskManager may keep their peer threads warm. */
+  private readonly programs: string[] = [];
+  ranProgram(program: string): void {
+    const i = this.programs.indexOf(program);
+    if (i >= 0) this.programs.splice(i, 1);
+    this.programs.push(program);
+    if (this.programs.length > RECENT_PROGRAMS) this.programs.shift();
+  }
+  hasRun(program: string): boolean {
+    return this.programs.includes(program);
   }
 
   /** Slots taken by the jobs placed here (may exceed `slots` when every TaskManager is full: over-subscribed). */

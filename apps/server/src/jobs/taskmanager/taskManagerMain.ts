@@ -1,9 +1,16 @@
 // A TaskManager: a child process of the server that runs each deployed job in a worker thread (a slot), so a job that
 // kills its process, exits it or exhausts its memory takes this process down, never the server (the JobManager).
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { PeerThreadPool } from '@flowbook/engine/slots';
 import type { FromTaskManager, ToTaskManager } from './messages.js';
 
 const workers = new Map<string, Worker>();
+/**
+ * The peer slot threads of parallel jobs live here, not in the job's thread (which ends with the job): a thread whose
+ * job ended cleanly serves the next run of the same program warm, as the engine's pool does for CLI runs; threads of a
+ * failed or cancelled job are stopped (PeerThreadPool).
+ */
+const peers = new PeerThreadPool();
 
 function send(m: FromTaskManager): void {
   // The server is gone (IPC closed): nothing left to run for.
@@ -12,7 +19,15 @@ function send(m: FromTaskManager): void {
 }
 
 function deploy(m: Extract<ToTaskManager, { type: 'deploy' }>): void {
-  const worker = new Worker(new URL(m.workerUrl), { workerData: m.input, resourceLimits: m.resourceLimits, stdout: true, stderr: true });
+  const pool = new MessageChannel();
+  const stopServing = peers.serve(pool.port1);
+  const worker = new Worker(new URL(m.workerUrl), {
+    workerData: { ...m.input, peerThreads: pool.port2 },
+    transferList: [pool.port2],
+    resourceLimits: m.resourceLimits,
+    stdout: true,
+    stderr: true,
+  });
   workers.set(m.jobId, worker);
   const out = (chunk: Buffer) => send({ type: 'output', jobId: m.jobId, text: chunk.toString('utf8') });
   worker.stdout.on('data', out);
@@ -21,6 +36,8 @@ function deploy(m: Extract<ToTaskManager, { type: 'deploy' }>): void {
   worker.on('error', (e: Error & { code?: string }) => send({ type: 'workerError', jobId: m.jobId, message: e.message, ...(e.stack ? { stack: e.stack } : {}), ...(e.code ? { code: e.code } : {}) }));
   worker.on('exit', (code) => {
     workers.delete(m.jobId);
+    // Peers still leased by the job's thread (it failed, or was stopped) are stopped with it.
+    stopServing();
     send({ type: 'workerExit', jobId: m.jobId, code });
   });
 }

@@ -1,15 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { PipelineGraph } from '../../graph/PipelineGraph.js';
 import type { Job, JobSnapshot, SlotsOptions } from '../Job.js';
 import type { JobServices } from '../JobServices.js';
 import { bundleEntryFromSources } from '../bundleEntry.js';
+import { PeerThreadPool, type PeerLease } from './PeerThreadPool.js';
 import type { FromPeer, PeerData, SlotProgram, SubtaskMetrics, ToPeer } from './messages.js';
 
-/** How long a finished peer's program may take to end before its thread is stopped instead of reused. */
-const IDLE_TIMEOUT_MS = 5_000;
 /** How long a peer may take to load the program and build its part of the job. */
 const READY_TIMEOUT_MS = 60_000;
 
@@ -20,65 +18,12 @@ export function graphShape(graph: PipelineGraph): string {
   return `${nodes} | ${edges}`;
 }
 
-let liveThreads = 0;
+/** This thread's warm peer threads, for jobs whose host gives no other (SlotsOptions.peerThreads). */
+const localPool = new PeerThreadPool();
+
 /** Peer slot threads of this process given to a job and not exited yet (no job should leave any behind). */
 export function livePeerThreads(): number {
-  return liveThreads;
-}
-
-/**
- * Warm peer threads (Flink's TaskManager slots waiting for work): the engine is loaded. A fresh thread has run no
- * program; a thread whose job ended cleanly comes back for the next job of the same program (loading the engine costs
- * a new thread ~0.3–0.5 s of CPU, more than a short job's work: bench/README.md, slots), never for another program,
- * whose code must not see what this one left in the thread. A thread of a failed or cancelled job is terminated and
- * a fresh one started in its place. They are unref'd: an idle pool never keeps the process alive.
- */
-interface Pooled {
-  key: string;
-  /** The program this thread ran (undefined: fresh). */
-  program: string | undefined;
-  worker: Worker;
-  /** Drops it from the pool if it exits while waiting (removed when a job takes it). */
-  onExit?: () => void;
-}
-const pool: Pooled[] = [];
-/** Threads kept for reuse beyond the fresh ones; the oldest is stopped when more come back. */
-const MAX_REUSABLE = Math.max(2, availableParallelism());
-
-const poolKey = (entry: URL | string, execArgv: string[]) => `${String(entry)} ${execArgv.join(' ')}`;
-
-function spawnWarm(entry: URL | string, execArgv: string[]): Worker {
-  const worker = new Worker(entry, { execArgv });
-  worker.on('error', () => {});
-  addToPool({ key: poolKey(entry, execArgv), program: undefined, worker });
-  return worker;
-}
-
-function addToPool(item: Pooled): void {
-  item.worker.unref();
-  pool.push(item);
-  item.onExit = () => {
-    const i = pool.indexOf(item);
-    if (i >= 0) pool.splice(i, 1);
-  };
-  item.worker.once('exit', item.onExit);
-  if (item.program === undefined) return;
-  const reused = pool.filter((p) => p.program !== undefined);
-  if (reused.length > MAX_REUSABLE) void reused[0]!.worker.terminate();
-}
-
-/** A thread that ran this program before, else a fresh one (started now if none waits). */
-function takeWarm(entry: URL | string, execArgv: string[], program: string): Worker {
-  const key = poolKey(entry, execArgv);
-  let i = pool.findIndex((p) => p.key === key && p.program === program);
-  if (i < 0) i = pool.findIndex((p) => p.key === key && p.program === undefined);
-  if (i < 0) {
-    spawnWarm(entry, execArgv);
-    i = pool.length - 1;
-  }
-  const item = pool.splice(i, 1)[0]!;
-  item.worker.off('exit', item.onExit!);
-  return item.worker;
+  return localPool.leased;
 }
 
 /** What identifies a program for reusing its threads: its code or graph (not its globals: each job sets them anew). */
@@ -88,12 +33,12 @@ function programKey(p: SlotProgram): string {
 
 /** Warm peer threads waiting in the pool. */
 export function idlePeerThreads(): number {
-  return pool.length;
+  return localPool.idle;
 }
 
 /** Stops the warm peer threads (a host shutting down; they never keep the process alive anyway). */
 export async function closeSlotPool(): Promise<void> {
-  await Promise.all(pool.splice(0).map((p) => p.worker.terminate()));
+  await localPool.close();
 }
 
 /** Cell sources compiled once per program for the peers. */
@@ -134,7 +79,7 @@ function bundleDevPeer(): Promise<URL> {
  * end it may serve the next run of the same program (see the pool above).
  */
 export class SlotCluster {
-  private readonly workers: Worker[] = [];
+  private readonly leases: PeerLease[] = [];
   private readonly metrics = new Map<number, SubtaskMetrics[]>();
   private readonly stateWaiters = new Map<number, { parts: Record<string, unknown>[]; resolve: (p: Record<string, unknown>[]) => void }>();
   private readonly earlyStates = new Map<number, Record<string, unknown>[]>();
@@ -160,8 +105,8 @@ export class SlotCluster {
     const entry = this.options.peerEntry ?? (await defaultPeerEntry());
     const execArgv = this.options.execArgv ?? [];
     const program = await compiled(this.options.program);
-    const key = programKey(program);
-    this.entry = { entry, execArgv, program: key };
+    const request = { entry: entry instanceof URL ? entry.href : entry, execArgv, program: programKey(program) };
+    const threads = this.options.peerThreads ?? localPool;
     const serviceNames = Object.keys(this.services).filter((k) => typeof this.services[k] === 'function');
     let ready = 0;
     return new Promise<void>((resolve) => {
@@ -180,10 +125,8 @@ export class SlotCluster {
           ...(this.restoreFrom !== undefined ? { restoreFrom: this.restoreFrom } : {}),
           services: serviceNames,
         };
-        const worker = takeWarm(entry, execArgv, key);
-        worker.ref();
-        this.workers.push(worker);
-        liveThreads++;
+        const lease = threads.take(request);
+        this.leases.push(lease);
         const onMessage = (m: FromPeer) => {
           if (m.type !== 'ready') return this.onMessage(slot, m);
           if (++ready === this.peers) {
@@ -191,28 +134,19 @@ export class SlotCluster {
             resolve();
           }
         };
-        const onError = (e: Error) => this.fail(e);
-        const onExit = (code: number) => {
-          liveThreads--;
+        lease.onError((e) => this.fail(e));
+        lease.onExit((code) => {
           if (!this.terminated && !this.finishedSlots.has(slot)) this.fail(new Error(`slot ${slot} exited (code ${code}) while the job was running`));
-        };
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.on('exit', onExit);
-        this.detach.push(() => {
-          worker.off('message', onMessage);
-          worker.off('error', onError);
-          worker.off('exit', onExit);
         });
-        worker.postMessage({ type: 'job', data }, ports.filter((p) => p !== undefined));
+        lease.control.on('message', onMessage);
+        this.detach.push(() => lease.control.off('message', onMessage));
+        lease.control.postMessage({ type: 'job', data }, ports.filter((p) => p !== undefined));
       }
     });
   }
 
-  private entry: { entry: URL | string; execArgv: string[]; program: string } | undefined;
-  /** Removes this job's listeners from each worker (by slot − 1), before a thread goes back to the pool. */
+  /** Removes this job's listeners from each peer's control channel (by slot − 1), before its lease ends. */
   private readonly detach: (() => void)[] = [];
-  private readonly idleSlots = new Set<number>();
 
   private fail(e: unknown): void {
     this.job.fail(e);
@@ -227,10 +161,6 @@ export class SlotCluster {
       }
       case 'metrics':
         this.metrics.set(slot, m.metrics);
-        return;
-      case 'idle':
-        // Before slot 0 ended its part (see recycle).
-        this.idleSlots.add(slot);
         return;
       case 'finished':
         this.metrics.set(slot, m.metrics);
@@ -260,7 +190,7 @@ export class SlotCluster {
   }
 
   private post(m: ToPeer): void {
-    for (const w of this.workers) w.postMessage(m);
+    for (const l of this.leases) l.control.postMessage(m);
   }
 
   startSources(): void {
@@ -319,48 +249,18 @@ export class SlotCluster {
   }
 
   /**
-   * Ends the peers' part: after a clean end (`reuse`) each peer thread that finished goes back to the pool once it
+   * Ends the peers' part: after a clean end (`reuse`) each peer thread that finished goes back to its pool once it
    * reports its program done; otherwise (the job failed or was cancelled) the threads are stopped and fresh ones
    * started for the next job or attempt.
    */
   terminate(reuse = false): void {
     if (this.terminated) return;
     this.terminated = true;
-    const e = this.entry;
-    let fresh = e === undefined ? 0 : pool.filter((p) => p.key === poolKey(e.entry, e.execArgv) && p.program === undefined).length;
-    this.workers.forEach((w, i) => {
-      if (reuse && e !== undefined && this.finishedSlots.has(i + 1)) this.recycle(w, i, e);
-      else void w.terminate();
-      // Fresh threads for another program's job, or the next attempt (a failed job's threads are not reused).
-      if (e !== undefined && fresh++ < this.workers.length) spawnWarm(e.entry, e.execArgv);
+    this.leases.forEach((lease, i) => {
+      this.detach[i]?.();
+      lease.release(reuse && this.finishedSlots.has(i + 1));
     });
     // Nothing more comes from the peers: whoever waits for them goes on (the job was cancelled or failed).
     this.onFinished?.();
-  }
-
-  /** Gives a finished peer's thread back to the pool when it says its program is done (else stops it). */
-  private recycle(worker: Worker, i: number, e: { entry: URL | string; execArgv: string[]; program: string }): void {
-    this.detach[i]?.();
-    liveThreads--;
-    worker.unref();
-    const back = () => addToPool({ key: poolKey(e.entry, e.execArgv), program: e.program, worker });
-    if (this.idleSlots.has(i + 1)) return back();
-    const timer = setTimeout(() => {
-      worker.off('message', onIdle);
-      void worker.terminate();
-    }, IDLE_TIMEOUT_MS);
-    timer.unref();
-    const onIdle = (m: FromPeer) => {
-      if (m.type !== 'idle') return;
-      clearTimeout(timer);
-      worker.off('message', onIdle);
-      back();
-    };
-    worker.on('message', onIdle);
-  }
-
-  /** Peer threads still alive (for tests of leaks). */
-  get threadIds(): number[] {
-    return this.workers.map((w) => w.threadId);
   }
 }

@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { JobClient } from '../../api/StreamExecutionEnvironment.js';
 import type { PipelineGraph } from '../../graph/PipelineGraph.js';
 import type { JobServices } from '../JobServices.js';
@@ -31,24 +31,41 @@ export async function runSlotPeer(engine: Record<string, unknown>, options: Slot
   process.setSourceMapsEnabled(true);
   const mute = muteConsole();
   for (;;) {
-    // A warm thread: the engine is loaded; the job comes with the next message.
-    const data = await new Promise<PeerData>((resolve) => {
-      const onJob = (m: { type: string; data?: PeerData }) => {
-        if (m.type !== 'job') return;
-        control.off('message', onJob);
-        resolve(m.data!);
-      };
-      control.on('message', onJob);
-    });
+    // A warm thread: the engine is loaded; the job comes with the next message, from the thread that owns this one or
+    // (a lease from a pool served to another thread, see PeerThreadPool.serve) on a port of its own.
+    const { data, port } = await nextJob();
+    const done = await runJob(engine, options, data, mute, port);
+    if (port !== control) port.close();
     // Loading the engine costs a new thread ~0.3–0.5 s of CPU (bench/README.md, slots): after a clean end the thread
-    // tells slot 0 it can take another job of the same program, as a TaskManager's slot outlives one job.
-    if (await runJob(engine, options, data, mute)) control.postMessage({ type: 'idle' } satisfies FromPeer);
+    // tells its owner it can take another job of the same program, as a TaskManager's slot outlives one job.
+    if (done) control.postMessage({ type: 'idle' } satisfies FromPeer);
   }
 }
 
+type JobPort = MessagePort | NonNullable<typeof parentPort>;
+
+/** The next job for this thread: its data, and the port its messages go over. */
+function nextJob(): Promise<{ data: PeerData; port: JobPort }> {
+  const owner = parentPort!;
+  return new Promise((resolve) => {
+    const onJob = (port: JobPort) => {
+      const listener = (m: { type: string; data?: PeerData; port?: MessagePort }) => {
+        if (m.type === 'lease' && port === owner) {
+          owner.off('message', listener);
+          return onJob(m.port!);
+        }
+        if (m.type !== 'job') return;
+        port.off('message', listener);
+        resolve({ data: m.data!, port });
+      };
+      port.on('message', listener);
+    };
+    onJob(owner);
+  });
+}
+
 /** Runs one job's part in this slot; true when the program and its job ended cleanly (the thread can be reused). */
-async function runJob(engine: Record<string, unknown>, options: SlotPeerOptions, data: PeerData, mute: MutedConsole): Promise<boolean> {
-  const control = parentPort!;
+async function runJob(engine: Record<string, unknown>, options: SlotPeerOptions, data: PeerData, mute: MutedConsole, control: JobPort): Promise<boolean> {
   const send = (m: FromPeer) => control.postMessage(m);
   const failed = (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));
