@@ -704,7 +704,10 @@ export class Planner {
       const fn = (handle ?? generic) as AggregateFunction<Row, unknown, Row>;
       if (!window?.assigner) {
         desc = `WindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[attached(window_end=[${exprText(groupBy[attachedEnd]!)}])], select=[${aggExprs.map(exprText).join(', ')}])`;
-        aggStream = () => src.stream.keyBy(keyOf).process<Row>(new WindowAttachedAggFunction(fn, keyFns[attachedEnd]!), 'WindowAggregate');
+        // keyed by the other group keys: each key's windows are kept apart by their end
+        const others = keysJs.filter((_, i) => !bounds[i]);
+        const keyOfOthers = others.length ? (compileJs(groupKeyJs(others), () => keyOf) as (r: Row) => string | number | boolean) : () => 0;
+        aggStream = () => src.stream.keyBy(keyOfOthers).process<Row>(new WindowAttachedAggFunction(fn, keyFns[attachedEnd]!), 'WindowAggregate');
       } else {
         const w = { assigner: window.assigner, desc: window.desc };
         desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;

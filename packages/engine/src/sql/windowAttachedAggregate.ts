@@ -2,6 +2,9 @@ import type { AggregateFunction, Collector, KeyedProcessContext, OnTimerContext,
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
 import type { Row } from './tableConnectors.js';
 
+/** A key's open windows: their ends and accumulators, side by side (usually one or two windows). */
+type Open<ACC> = { ends: number[]; accs: ACC[] };
+
 /**
  * A window aggregation over rows that already carry their window (Flink's WindowAttachedWindowingStrategy): a GROUP BY
  * of an append-only input whose keys include the window_end (and usually window_start) of a window aggregation, window
@@ -10,11 +13,12 @@ import type { Row } from './tableConnectors.js';
  * window's end, and the output is append-only with the window columns still window attributes (so a window join can
  * follow: q5's maximum per window joined back to the counts).
  *
- * Keyed by the whole group key (the window bounds among it): each key has one window, one accumulator and one timer.
- * Rows of a window the watermark has passed are late and dropped, as Flink's window aggregate drops them.
+ * As Flink's, the operator is keyed by the other group keys and keeps each key's windows apart by their end (Flink's
+ * state namespace): the key carries no window bounds (two epoch-ms timestamps made into text per row). Rows of a
+ * window the watermark has passed are late and dropped, as Flink's window aggregate drops them.
  */
 export class WindowAttachedAggFunction<ACC> {
-  private acc!: ValueStateLike<ACC>;
+  private windows!: ValueStateLike<Open<ACC>>;
   constructor(
     private readonly fn: AggregateFunction<Row, ACC, Row>,
     /** The row's window end (epoch ms). */
@@ -22,24 +26,36 @@ export class WindowAttachedAggFunction<ACC> {
   ) {}
 
   open(ctx: RuntimeContext): void {
-    this.acc = ctx.getState(new ValueStateDescriptor<ACC>('sql-window-attached-agg'));
+    this.windows = ctx.getState(new ValueStateDescriptor<Open<ACC>>('sql-window-attached-agg'));
   }
 
   processElement(r: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
     const end = this.endOf(r);
     if (typeof end !== 'number' || end - 1 <= ctx.timerService().currentWatermark()) return; // late (or no window)
-    let acc = this.acc.value();
-    if (acc === undefined) {
-      acc = this.fn.createAccumulator();
-      ctx.timerService().registerEventTimeTimer(end - 1);
+    let o = this.windows.value();
+    if (o === undefined) this.windows.update((o = { ends: [], accs: [] }));
+    const i = o.ends.indexOf(end);
+    if (i >= 0) {
+      o.accs[i] = this.fn.add(r, o.accs[i]!);
+      return;
     }
-    this.acc.update(this.fn.add(r, acc));
+    o.ends.push(end);
+    o.accs.push(this.fn.add(r, this.fn.createAccumulator()));
+    ctx.timerService().registerEventTimeTimer(end - 1);
   }
 
-  onTimer(_t: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
-    const acc = this.acc.value();
-    if (acc === undefined) return;
-    this.acc.clear();
-    out.collect(this.fn.getResult(acc));
+  onTimer(t: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
+    const o = this.windows.value();
+    if (o === undefined) return;
+    for (let i = 0; i < o.ends.length; ) {
+      if (o.ends[i]! - 1 > t) {
+        i++;
+        continue;
+      }
+      out.collect(this.fn.getResult(o.accs[i]!));
+      o.ends.splice(i, 1);
+      o.accs.splice(i, 1);
+    }
+    if (o.ends.length === 0) this.windows.clear();
   }
 }
