@@ -7,6 +7,7 @@ import type { DataStream, NexmarkEvent } from '../../src/index.js';
 import type { Statement } from '../../src/sql/ast.js';
 import { parseStatements } from '../../src/sql/catalog.js';
 import { Schema } from '../../src/table/Schema.js';
+import type { Table } from '../../src/table/Table.js';
 import { StreamTableEnvironment, type ChangelogRow } from '../../src/table/StreamTableEnvironment.js';
 
 const EVENTS_SCHEMA = Schema.newBuilder()
@@ -59,10 +60,16 @@ const statements = (sql: string): Statement[] => {
  * (`$rowKind` on every row), as toChangelogStream gives it.
  */
 export function nexmarkSql(events: DataStream<NexmarkEvent>, query: string): DataStream<ChangelogRow> {
+  const { tEnv, table } = nexmarkTable(events, query);
+  return tEnv.toChangelogStream(table);
+}
+
+/** The query planned over `events` as a Table (its `explain()` is the plan). */
+export function nexmarkTable(events: DataStream<NexmarkEvent>, query: string): { tEnv: StreamTableEnvironment; table: Table } {
   const tEnv = StreamTableEnvironment.create(events.env);
   tEnv.createTemporaryView('datagen', events as unknown as DataStream<unknown>, EVENTS_SCHEMA);
   for (const st of statements(VIEWS)) tEnv.executeStatement(st);
   const st = statements(query)[0]!;
   if (st.k !== 'query') throw new Error('a SELECT expected');
-  return tEnv.toChangelogStream(tEnv.sqlQueryOf(st.query));
+  return { tEnv, table: tEnv.sqlQueryOf(st.query) };
 }

@@ -19,6 +19,7 @@ import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
 import { restamp } from './restamp.js';
 import { streamingJoin, StreamingJoinFunction } from './join.js';
+import { WindowAttachedAggFunction } from './windowAttachedAggregate.js';
 import { WindowJoinFunction, windowJoinBounds } from './windowJoin.js';
 import { isOverAggregate, planOverAggregate } from './overAggregate.js';
 import { planQueryTail } from './queryTail.js';
@@ -112,6 +113,8 @@ function inlined(scope: Scope, c: Calc): Scope | undefined {
 
 export interface PlannerOptions {
   stateTtlMs?: number;
+  /** Flink's table.optimizer.reuse-sub-plan-enabled (default true): see Planner.query. */
+  reuseSubPlans?: boolean;
 }
 
 const strip = (e: unknown): string => JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : v));
@@ -139,7 +142,23 @@ export class Planner {
     readonly opts: PlannerOptions = {},
   ) {}
 
+  /** The relations planned so far by their query's text (positions left out): see query(). */
+  private readonly planned = new Map<string, Rel>();
+
+  /**
+   * A query written more than once in a statement (the same subquery on both sides of a join, a view read twice) is
+   * planned once and its stream runs once, its rows going to each reader (Flink's sub-plan reuse): q5's two identical
+   * HOP aggregations are one operator.
+   */
   query(q: Query): Rel {
+    if (this.opts.reuseSubPlans === false) return this.planQuery(q);
+    const key = strip(q);
+    let rel = this.planned.get(key);
+    if (rel === undefined) this.planned.set(key, (rel = this.planQuery(q)));
+    return rel;
+  }
+
+  private planQuery(q: Query): Rel {
     // UNION, DISTINCT, ORDER BY, LIMIT: queryTail.ts
     if (q.setOp || q.orderBy || q.limit !== undefined || q.distinct) return planQueryTail(this, q);
     if (!q.from) throw new SqlError('SELECT without FROM is not supported', q.pos?.line, q.pos?.column);
@@ -587,6 +606,11 @@ export class Planner {
       ({ input, scope: inScope } = this.fuseCalcInput(t.base, new RelScope(scope.entries.filter((e) => !['window_start', 'window_end', 'window_time'].includes(e.name)))));
       if (t.fn === 'HOP' && !t.proctime) input = dropLateSlices(input, gcd(a, b));
     }
+    // group keys that are the window bounds of an append-only input (a window aggregation's window_start/window_end,
+    // also renamed): a window aggregation over the windows the rows carry (windowAttachedAggregate.ts)
+    const bounds = window || rel.updating ? [] : groupBy.map((g) => windowBoundOf(g, rel, scope));
+    const attachedEnd = bounds.indexOf('end');
+    if (attachedEnd >= 0) ({ input, scope: inScope } = this.fuseCalcInput(input, inScope));
     if (window && input.updating) throw new SqlError('window aggregations need an append-only input; this input is an updating query', q.pos?.line, q.pos?.column);
 
     const keyFns = groupBy.map((g) => compileExpr(g, inScope));
@@ -664,9 +688,7 @@ export class Planner {
       const { step, size } = window.cumulate;
       desc = `WindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${window.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
       aggStream = () => src.stream.keyBy(keyOf).process<Row>(new CumulateWindowAggFunction(specs, keyFns, emitRow, step, size), 'WindowAggregate');
-    } else if (window?.assigner) {
-      const w = { assigner: window.assigner, desc: window.desc };
-      desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
+    } else if (window?.assigner || attachedEnd >= 0) {
       // the aggregate functions compiled into one accumulate function (aggsHandle.ts); generic accumulators otherwise
       const handle = compileAggsHandle(aggCalls(), keysJs);
       const generic: AggregateFunction<Row, { keys: unknown[] | null; accs: AggAcc[] }, Row> = {
@@ -679,24 +701,35 @@ export class Planner {
         getResult: (acc) => emitRow(acc.keys ?? [], acc.accs),
         merge: (a, b) => ({ keys: a.keys ?? b.keys, accs: a.accs.map((x, i) => mergeAcc(specs[i]!, x, b.accs[i]!)) }),
       };
-      aggStream = () =>
-        src.stream
-          .keyBy(keyOf)
-          .window(w.assigner)
-          .aggregate<unknown, Row, Row>(
-            (handle ?? generic) as AggregateFunction<Row, unknown, Row>,
-            {
-              process: (_key, ctx, elements, out) => {
-                for (const r of elements) {
-                  r.$ws = ctx.window.start;
-                  r.$we = ctx.window.end;
-                  r.$wt = ctx.window.end - 1;
-                  out.collect(r);
-                }
+      const fn = (handle ?? generic) as AggregateFunction<Row, unknown, Row>;
+      if (!window?.assigner) {
+        desc = `WindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[attached(window_end=[${exprText(groupBy[attachedEnd]!)}])], select=[${aggExprs.map(exprText).join(', ')}])`;
+        // keyed by the other group keys: each key's windows are kept apart by their end
+        const others = keysJs.filter((_, i) => !bounds[i]);
+        const keyOfOthers = others.length ? (compileJs(groupKeyJs(others), () => keyOf) as (r: Row) => string | number | boolean) : () => 0;
+        aggStream = () => src.stream.keyBy(keyOfOthers).process<Row>(new WindowAttachedAggFunction(fn, keyFns[attachedEnd]!), 'WindowAggregate');
+      } else {
+        const w = { assigner: window.assigner, desc: window.desc };
+        desc = `GroupWindowAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], window=[${w.desc}], select=[${aggExprs.map(exprText).join(', ')}])`;
+        aggStream = () =>
+          src.stream
+            .keyBy(keyOf)
+            .window(w.assigner)
+            .aggregate<unknown, Row, Row>(
+              fn,
+              {
+                process: (_key, ctx, elements, out) => {
+                  for (const r of elements) {
+                    r.$ws = ctx.window.start;
+                    r.$we = ctx.window.end;
+                    r.$wt = ctx.window.end - 1;
+                    out.collect(r);
+                  }
+                },
               },
-            },
-            'GroupWindowAggregate',
-          );
+              'GroupWindowAggregate',
+            );
+      }
     } else {
       const ttl = this.opts.stateTtlMs;
       desc = `GroupAggregate(groupBy=[${groupBy.map(exprText).join(', ')}], select=[${aggExprs.map(exprText).join(', ')}])`;
@@ -708,7 +741,8 @@ export class Planner {
             'GroupAggregate',
           );
     }
-    const aggRel: Rel = this.derive(src, aggStream, `${desc}\n${indent(src.explain)}`, [], !window);
+    const windowed = window !== undefined || attachedEnd >= 0;
+    const aggRel: Rel = this.derive(src, aggStream, `${desc}\n${indent(src.explain)}`, [], !windowed);
     // HAVING, then the SELECT list over the aggregate's rows
     let out = aggRel;
     if (q.having) {
@@ -719,12 +753,13 @@ export class Planner {
       if (it.e.k === 'star') throw new SqlError('SELECT * is not allowed with GROUP BY', q.pos?.line, q.pos?.column);
       const k = special(it.e);
       const time: Column['time'] = k === '$wt' || (k === '$we' && false) ? 'rowtime' : undefined;
-      const bound: Column['window'] = k === '$ws' ? 'start' : k === '$we' ? 'end' : undefined;
+      // a window bound stays one (window_end of a window aggregation, or a group key that was one)
+      const bound: Column['window'] = k === '$ws' ? 'start' : k === '$we' ? 'end' : k?.startsWith('$g') ? bounds[Number(k.slice(2))] : undefined;
       compileExpr(it.e, aggScope, special);
       return { name: this.outName(it.e, it.alias, i), e: it.e, type: typeOf(it.e, aggScope, special, specialType), time, window: bound };
     });
     dedupeNames(outs);
-    const updating = !window;
+    const updating = !windowed;
     const base = out;
     return this.projectRel(
       base,
@@ -1004,6 +1039,17 @@ class CumulateWindowAggFunction {
     out.collect(row);
     delete panes[end];
     this.panes.update(Object.keys(panes).length ? panes : undefined);
+  }
+}
+
+/** The window bound (Column.window) that `e` reads, when it is a column of `rel` that carries one. */
+function windowBoundOf(e: Expr, rel: Rel, scope: RelScope): Column['window'] {
+  if (e.k !== 'col') return undefined;
+  try {
+    const key = scope.resolve(e.path).key;
+    return rel.columns.find((c) => c.name === key)?.window;
+  } catch {
+    return undefined;
   }
 }
 

@@ -105,7 +105,11 @@ export class StreamTableEnvironment {
 
   private planner(): Planner {
     const ttl = this.catalog.options.get('table.exec.state.ttl');
-    return new Planner(this.env, this.catalog, { stateTtlMs: ttl ? parseDuration(ttl, 'table.exec.state.ttl') || undefined : undefined });
+    const reuse = this.catalog.options.get('table.optimizer.reuse-sub-plan-enabled');
+    return new Planner(this.env, this.catalog, {
+      stateTtlMs: ttl ? parseDuration(ttl, 'table.exec.state.ttl') || undefined : undefined,
+      reuseSubPlans: reuse === undefined ? undefined : reuse.toLowerCase() !== 'false',
+    });
   }
 
   /** Applies SET options to the environment (parallelism, checkpoint interval). */
