@@ -4,6 +4,7 @@ import { accumulate, createAcc, finish, result, type AggAcc, type AggSpec } from
 import type { Expr, Over, Query } from './ast.js';
 import { AGGREGATES, compileExpr, type RelScope, typeOf } from './compileExpr.js';
 import type { Rel } from './planner.js';
+import { RowTimeBuffer } from './RowTimeBuffer.js';
 import { SqlError } from './SqlError.js';
 import type { Row } from './tableConnectors.js';
 import type { Column } from './types.js';
@@ -32,8 +33,8 @@ interface OverState {
  */
 class OverAggregateFunction {
   private state!: ValueStateLike<OverState>;
-  private pending!: ValueStateLike<Record<string, Row[]>>;
-  private lastTriggered!: ValueStateLike<number>;
+  // as Flink's RowTime*BoundedPrecedingFunction: every event-time timer moves the last-triggering time
+  private readonly pending = new RowTimeBuffer('sql-over-pending', 'sql-over-last-triggering-ts', 'always');
   constructor(
     private readonly specs: AggSpec[],
     private readonly integral: boolean[],
@@ -45,8 +46,7 @@ class OverAggregateFunction {
 
   open(ctx: RuntimeContext): void {
     this.state = ctx.getState(new ValueStateDescriptor<OverState>('sql-over-frame'));
-    this.pending = ctx.getState(new ValueStateDescriptor<Record<string, Row[]>>('sql-over-pending'));
-    this.lastTriggered = ctx.getState(new ValueStateDescriptor<number>('sql-over-last-triggering-ts'));
+    this.pending.open(ctx);
   }
 
   private values(accs: AggAcc[]): unknown[] {
@@ -89,25 +89,11 @@ class OverAggregateFunction {
       return;
     }
     const t = r[this.timeCol];
-    if (typeof t !== 'number') return;
-    const last = this.lastTriggered.value();
-    if (last !== undefined && t <= last) return; // late
-    const p = this.pending.value() ?? {};
-    (p[t] ??= []).push(r);
-    this.pending.update(p);
-    ctx.timerService().registerEventTimeTimer(t);
+    if (typeof t === 'number') this.pending.add(r, t, ctx.timerService());
   }
 
   onTimer(timestamp: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
-    const p = this.pending.value();
-    if (!p) return;
-    const due = Object.keys(p).map(Number).filter((t) => t <= timestamp).sort((a, b) => a - b);
-    for (const t of due) {
-      this.process(p[t]!, t, out);
-      delete p[t];
-    }
-    this.pending.update(Object.keys(p).length ? p : undefined);
-    this.lastTriggered.update(timestamp);
+    this.pending.fire(timestamp, (rows, t) => this.process(rows, t, out));
   }
 }
 
