@@ -27,6 +27,10 @@ export interface AggsHandle {
 }
 export type AggsAcc = Record<string, unknown> & { n: number };
 
+const COMPILED = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+/** A call with a compiled form: a built-in aggregate without DISTINCT (user-defined ones run their own methods). */
+const compiled = (c: AggCall & { distinct: boolean }) => !c.distinct && COMPILED.has(c.name);
+
 /** The generated pieces of a handle: accumulator fields, per-row statements, merge statements, result fields. */
 function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], retracting: boolean) {
   const init: string[] = ['n: 0', ...keysJs.map((_, i) => `g${i}: null`)];
@@ -83,7 +87,7 @@ function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], re
  * setting them does not change the row's shape).
  */
 export function compileAggsHandle(calls: (AggCall & { distinct: boolean })[], keysJs: string[]): AggsHandle | undefined {
-  if (calls.some((c) => c.distinct)) return undefined;
+  if (!calls.every(compiled)) return undefined;
   const p = pieces(calls, keysJs, false)!;
   // merge reuses `a` (Flink's merge may reuse either accumulator); an empty `a` takes the group values of `b`
   const src = `({
@@ -118,7 +122,7 @@ export interface GroupAggsHandle {
 }
 
 export function compileGroupAggsHandle(calls: (AggCall & { distinct: boolean })[], keysJs: string[], retracting: boolean): GroupAggsHandle | undefined {
-  if (calls.some((c) => c.distinct)) return undefined;
+  if (!calls.every(compiled)) return undefined;
   const p = pieces(calls, keysJs, retracting);
   if (!p) return undefined;
   const src = `({

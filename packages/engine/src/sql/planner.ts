@@ -8,12 +8,12 @@ import { EventTimeSessionWindows, ProcessingTimeSessionWindows } from '../window
 import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from '../windows/assigners/TumblingWindows.js';
 import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
 import type { TimeWindow } from '../windows/Window.js';
-import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
+import { accumulate, aggSpecOf, createAcc, finish, mergeAcc, requireAggMethods, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { compileAggsHandle, compileGroupAggsHandle, type AggCall, type AggsAcc, type GroupAggsHandle } from './aggsHandle.js';
 import { groupKeyJs, joinKeyJs } from './rowKeys.js';
-import { AGGREGATES, compileCode, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope, type ScopeEntry } from './compileExpr.js';
+import { compileCode, compileExpr, compileJs, compilePiece, exprJs, isAggregate, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope, type ScopeEntry } from './compileExpr.js';
 import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
@@ -170,7 +170,7 @@ export class Planner {
     const aggs: Expr[] = [];
     const findAggs = (e: Expr) =>
       walk(e, (x) => {
-        if (x.k === 'call' && AGGREGATES.has(x.name) && !x.over) {
+        if (x.k === 'call' && isAggregate(x.name) && !x.over) {
           if (!aggs.some((a) => strip(a) === strip(x))) aggs.push(x);
           return false;
         }
@@ -593,11 +593,9 @@ export class Planner {
     const keyTypes = groupBy.map((g) => typeOf(g, inScope));
     const specs: AggSpec[] = aggExprs.map((a) => {
       if (a.k !== 'call') throw new Error('not an aggregate');
-      const arg = a.star || a.args.length === 0 ? undefined : compileExpr(a.args[0]!, inScope);
-      if (!arg && a.name !== 'COUNT') throw new SqlError(`${a.name} needs an argument`, a.pos?.line, a.pos?.column);
-      if (!['COUNT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(a.name)) throw new SqlError(`aggregate ${a.name} is not supported yet`, a.pos?.line, a.pos?.column);
-      return { name: a.name, distinct: !!a.distinct, arg, filter: a.filter ? compileExpr(a.filter, inScope) : undefined, call: a };
+      return aggSpecOf(a, inScope);
     });
+    requireAggMethods(specs, { retract: input.updating ? 'an updating input' : undefined, merge: legacy?.k === 'call' && legacy.name === 'SESSION' ? 'a SESSION window' : undefined });
     const aggTypes = aggExprs.map((a) => typeOf(a, inScope));
     const integral = aggTypes.map((t) => /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT)\b/.test(t));
 
