@@ -22,6 +22,7 @@ import { streamingJoin, StreamingJoinFunction } from './join.js';
 import { WindowJoinFunction, windowJoinBounds } from './windowJoin.js';
 import { isOverAggregate, planOverAggregate } from './overAggregate.js';
 import { planQueryTail } from './queryTail.js';
+import { correlate } from './correlate.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
 
@@ -292,6 +293,8 @@ export class Planner {
         return this.tvf(f);
       case 'join':
         return this.join(f, undefined, needed);
+      case 'lateral':
+        throw new SqlError(`${f.unnest ? 'UNNEST(...)' : 'LATERAL TABLE(...)'} must follow a table it reads: FROM t, LATERAL TABLE(f(t.x)) or FROM t CROSS JOIN UNNEST(t.arr)`, f.pos?.line, f.pos?.column);
     }
   }
 
@@ -300,6 +303,7 @@ export class Planner {
    * all conditions are checked on each joined pair (SQL's NULL = NULL is not a match).
    */
   private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr, needed?: Set<string>): { rel: Rel; scope: RelScope } {
+    if (f.right.k === 'lateral') return this.lateralJoin(f, f.right, extraCondition, needed);
     const L = this.fromItem(f.left, needed);
     const R = this.fromItem(f.right, needed);
     const sides = { L, R };
@@ -453,6 +457,22 @@ export class Planner {
       updating,
     );
     return { rel, scope };
+  }
+
+  /**
+   * `t, LATERAL TABLE(f(x))`, `t [LEFT] JOIN LATERAL TABLE(f(x)) ON TRUE`, `t CROSS JOIN UNNEST(arr)`: a Correlate
+   * (correlate.ts); an inner join's ON and a comma join's WHERE filter its rows.
+   */
+  private lateralJoin(f: Extract<From, { k: 'join' }>, lat: Extract<From, { k: 'lateral' }>, extraCondition?: Expr, needed?: Set<string>): { rel: Rel; scope: RelScope } {
+    const on = f.on && !(f.on.k === 'lit' && f.on.v === true) ? f.on : undefined;
+    if (f.type !== 'INNER' && f.type !== 'LEFT') throw new SqlError(`${f.type} JOIN LATERAL is not supported (INNER or LEFT)`, f.pos?.line, f.pos?.column);
+    if (f.type === 'LEFT' && on) throw new SqlError('LEFT JOIN LATERAL TABLE(...) supports only ON TRUE, as in Flink', f.pos?.line, f.pos?.column);
+    const left = this.fromItem(f.left, needed);
+    if (needed && f.left.k !== 'join') this.prune(left, needed);
+    const x = correlate(left, lat, f.type);
+    const cond = on && extraCondition ? ({ k: 'bin', op: 'AND', l: on, r: extraCondition } as Expr) : (on ?? extraCondition);
+    if (cond) x.rel = this.filterRel(x.rel, cond, x.scope, `Calc(where=[${exprText(cond)}])\n${indent(x.rel.explain)}`);
+    return x;
   }
 
   table(name: string, pos?: { line: number; column: number }): Rel {
