@@ -104,7 +104,7 @@ describe("user-defined aggregate functions (Flink's AggregateFunction)", () => {
     expect(() => tEnv.sqlQuery('SELECT plain_sum(s) AS t FROM per_key')).toThrow('aggregate function PLAIN_SUM has no retract(acc, ...args), which an updating input needs');
   });
 
-  it('aggregates windows of a window TVF, and merges session windows (refused without merge)', async () => {
+  it('aggregates windows of TUMBLE, HOP and CUMULATE, and merges session windows (refused without merge)', async () => {
     const tEnv = table();
     const tumble = await tEnv
       .toDataStream(tEnv.sqlQuery("SELECT k, window_start, wavg(v, w) AS avg_v, plain_sum(v) AS s FROM TABLE(TUMBLE(TABLE T, DESCRIPTOR(rowtime), INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end"))
@@ -114,6 +114,21 @@ describe("user-defined aggregate functions (Flink's AggregateFunction)", () => {
       { k: 'b', window_start: 0, avg_v: 5, s: 5 },
       { k: 'a', window_start: 10_000, avg_v: 40, s: 40 },
       { k: 'b', window_start: 10_000, avg_v: null, s: 7 },
+    ]);
+    // HOP and CUMULATE windows: each row in every window it falls in
+    const tvf = (fn: string) =>
+      tEnv.toDataStream(tEnv.sqlQuery(`SELECT window_start AS ws, window_end AS we, plain_sum(v) AS s FROM TABLE(${fn}) WHERE k = 'a' GROUP BY window_start, window_end`)).executeAndCollect();
+    expect(await tvf("HOP(TABLE T, DESCRIPTOR(rowtime), INTERVAL '5' SECOND, INTERVAL '10' SECOND)")).toEqual([
+      { ws: -5000, we: 5000, s: 30 },
+      { ws: 0, we: 10_000, s: 30 },
+      { ws: 5000, we: 15_000, s: 40 },
+      { ws: 10_000, we: 20_000, s: 40 },
+    ]);
+    expect(await tvf("CUMULATE(TABLE T, DESCRIPTOR(rowtime), INTERVAL '5' SECOND, INTERVAL '10' SECOND)")).toEqual([
+      { ws: 0, we: 5000, s: 30 },
+      { ws: 0, we: 10_000, s: 30 },
+      { ws: 10_000, we: 15_000, s: 40 },
+      { ws: 10_000, we: 20_000, s: 40 },
     ]);
     const session = "SELECT k, SESSION_START(rowtime, INTERVAL '5' SECOND) AS s, SESSION_END(rowtime, INTERVAL '5' SECOND) AS e, FN(v, w) AS x FROM T GROUP BY k, SESSION(rowtime, INTERVAL '5' SECOND)";
     expect(await tEnv.toDataStream(tEnv.sqlQuery(session.replace('FN', 'wavg'))).executeAndCollect()).toEqual([
