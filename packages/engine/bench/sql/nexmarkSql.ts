@@ -58,8 +58,9 @@ const statements = (sql: string): Statement[] => {
  * The query planned over `events` (the benchmark's source stream, with its timestamps and watermarks): its changelog
  * (`$rowKind` on every row), as toChangelogStream gives it.
  */
-export function nexmarkSql(events: DataStream<NexmarkEvent>, query: string): DataStream<ChangelogRow> {
+export function nexmarkSql(events: DataStream<NexmarkEvent>, query: string, functions: Record<string, Parameters<StreamTableEnvironment['createTemporarySystemFunction']>[1]> = {}): DataStream<ChangelogRow> {
   const tEnv = StreamTableEnvironment.create(events.env);
+  for (const [name, f] of Object.entries(functions)) tEnv.createTemporarySystemFunction(name, f);
   tEnv.createTemporaryView('datagen', events as unknown as DataStream<unknown>, EVENTS_SCHEMA);
   for (const st of statements(VIEWS)) tEnv.executeStatement(st);
   const st = statements(query)[0]!;

@@ -1,7 +1,7 @@
 import type { Expr } from './ast.js';
 import { compileExpr, type RowFn, type Scope } from './compileExpr.js';
 import { SqlError } from './SqlError.js';
-import { lookupAggregate, type SqlAggregateFunction } from './udf.js';
+import { lookupFunction, type SqlAggregateFunction } from './udf.js';
 
 /**
  * Accumulators of SQL aggregate functions, as plain JSON data (they live in keyed state and checkpoints). Each takes
@@ -13,8 +13,9 @@ export interface AggSpec {
   arg?: RowFn;
   filter?: RowFn;
   call: Expr;
-  /** A user-defined aggregate function (udf.ts) and its arguments. */
+  /** A user-defined aggregate function (udf.ts), its registration id, and its arguments. */
   udaf?: SqlAggregateFunction;
+  udafId?: number;
   args?: RowFn[];
 }
 
@@ -26,10 +27,11 @@ export function aggSpecOf(a: Extract<Expr, { k: 'call' }>, scope: Scope): AggSpe
     throw new SqlError(m, a.pos?.line, a.pos?.column);
   };
   const filter = a.filter ? compileExpr(a.filter, scope) : undefined;
-  const udaf = lookupAggregate(a.name);
+  const f = lookupFunction(a.name);
+  const udaf = f?.kind === 'aggregate' ? f.aggregate : undefined;
   if (udaf) {
     if (a.distinct) fail(`${a.name}(DISTINCT ...): DISTINCT is not supported for user-defined aggregate functions`);
-    return { name: a.name, distinct: false, filter, call: a, udaf, args: a.star ? [] : a.args.map((x) => compileExpr(x, scope)) };
+    return { name: a.name, distinct: false, filter, call: a, udaf, udafId: f!.id, args: a.star ? [] : a.args.map((x) => compileExpr(x, scope)) };
   }
   const arg = a.star || a.args.length === 0 ? undefined : compileExpr(a.args[0]!, scope);
   if (!arg && a.name !== 'COUNT') fail(`${a.name} needs an argument`);

@@ -9,7 +9,11 @@ import type { Row } from './tableConnectors.js';
  * aggregates use the non-retracting accumulators.
  */
 export interface AggCall {
-  name: 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
+  /** A built-in aggregate, or the name of a user-defined one (with `udaf`). */
+  name: string;
+  /** A user-defined aggregate function's registration id (F.$udaf[id]), and its arguments over `r`. */
+  udaf?: number;
+  argsJs?: string[];
   /** The argument over the input row `r` (generated JS); undefined for COUNT(*). */
   argJs?: string;
   /** The FILTER (WHERE ...) condition over `r`. */
@@ -28,8 +32,8 @@ export interface AggsHandle {
 export type AggsAcc = Record<string, unknown> & { n: number };
 
 const COMPILED = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
-/** A call with a compiled form: a built-in aggregate without DISTINCT (user-defined ones run their own methods). */
-const compiled = (c: AggCall & { distinct: boolean }) => !c.distinct && COMPILED.has(c.name);
+/** A call with a compiled form: a built-in aggregate or a user-defined one (its methods called by id), no DISTINCT. */
+const compiled = (c: AggCall & { distinct: boolean }) => !c.distinct && (COMPILED.has(c.name) || c.udaf !== undefined);
 
 /** The generated pieces of a handle: accumulator fields, per-row statements, merge statements, result fields. */
 function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], retracting: boolean) {
@@ -43,6 +47,17 @@ function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], re
   const filtered = (c: AggCall, stmt: string) => (c.filterJs === undefined ? stmt : `if ((${c.filterJs}) === true) { ${stmt} }`);
   for (const [i, c] of calls.entries()) {
     const a = `acc.a${i}`;
+    if (c.udaf !== undefined) {
+      // Flink's AggregateFunction: its accumulator is a field of the flat one, its methods are called in place
+      const u = `F.$udaf[${c.udaf}]`;
+      const args = (c.argsJs ?? []).map((x) => `(${x}) ?? null`).join(', ');
+      init.push(`a${i}: ${u}.createAccumulator()`);
+      adds.push(filtered(c, `${u}.accumulate(${a}${args ? ', ' + args : ''});`));
+      retracts.push(filtered(c, `${u}.retract(${a}${args ? ', ' + args : ''});`));
+      mergeAggs.push(`${u}.merge(a.a${i}, [b.a${i}]);`);
+      results.push(`$a${i}: ${u}.getValue(${a}) ?? null`);
+      continue;
+    }
     switch (c.name) {
       case 'COUNT':
         init.push(`a${i}: 0`);

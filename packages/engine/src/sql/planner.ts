@@ -672,7 +672,8 @@ export class Planner {
       specs.map((sp, i) => {
         const a = aggExprs[i] as Extract<Expr, { k: 'call' }>;
         const arg = a.star || a.args.length === 0 ? undefined : exprJs(a.args[0]!, inScope);
-        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]! };
+        const udaf = sp.udaf ? { udaf: sp.udafId!, argsJs: a.args.map((x) => exprJs(x, inScope)) } : {};
+        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]!, ...udaf };
       });
     let aggStream: () => DataStream<Row>;
     let desc: string;

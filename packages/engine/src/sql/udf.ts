@@ -51,7 +51,7 @@ export abstract class TableFunction<T = unknown> {
 
 export interface RegisteredFunction {
   kind: 'scalar' | 'aggregate' | 'table';
-  /** Index into UDFS: what generated code calls (F.$udf[id]); -1 for aggregate and table functions. */
+  /** Index into UDFS (F.$udf[id]), or for an aggregate function into UDAFS (F.$udaf[id]); -1 for table functions. */
   id: number;
   fn: (...args: unknown[]) => unknown;
   resultType?: string;
@@ -61,6 +61,8 @@ export interface RegisteredFunction {
 
 /** Every function ever registered, by id: compiled expressions call them by index, like the built-in F functions. */
 export const UDFS: ((...args: unknown[]) => unknown)[] = [];
+/** Every aggregate function ever registered, by id: compiled aggregation handles call them by index (F.$udaf[id]). */
+export const UDAFS: SqlAggregateFunction[] = [];
 
 const isAggregateFunction = (f: unknown): f is SqlAggregateFunction =>
   typeof f === 'object' && f !== null && ['createAccumulator', 'accumulate', 'getValue'].every((m) => typeof (f as Record<string, unknown>)[m] === 'function');
@@ -83,7 +85,8 @@ export class FunctionCatalog {
       throw new SqlError(`function '${name}' is not a scalar function`);
     };
     if (isAggregateFunction(f)) {
-      this.fns.set(key, { kind: 'aggregate', id: -1, fn: notCalled, resultType, aggregate: f });
+      UDAFS.push(f);
+      this.fns.set(key, { kind: 'aggregate', id: UDAFS.length - 1, fn: notCalled, resultType, aggregate: f });
       return;
     }
     if (isTableFunction(f)) {
@@ -126,12 +129,6 @@ export function withFunctions<T>(functions: FunctionCatalog, plan: () => T): T {
   } finally {
     active.pop();
   }
-}
-
-/** The user-defined aggregate function of that name in the environment being planned, if any. */
-export function lookupAggregate(name: string): SqlAggregateFunction | undefined {
-  const f = lookupFunction(name);
-  return f?.kind === 'aggregate' ? f.aggregate : undefined;
 }
 
 /** The user function of that name in the environment being planned, if any. */
