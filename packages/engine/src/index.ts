@@ -106,7 +106,8 @@ export { Table } from './table/Table.js';
 export { Schema, SchemaBuilder } from './table/Schema.js';
 // What SQL editors complete (the server's /sql-catalog): the engine's scalar functions and connector options.
 export { SCALAR_FUNCTIONS } from './sql/functions.js';
-export type { ScalarFunction } from './sql/udf.js';
+export type { ScalarFunction, SqlAggregateFunction } from './sql/udf.js';
+export { TableFunction } from './sql/udf.js';
 export { TABLE_CONNECTOR_OPTIONS } from './sql/tableConnectors.js';
 // A SQL cell as a program (server and CLI run the same), and the statement splitter its catalog comes from.
 export { catalogAbove, flinkSqlGateway, sqlJobName, sqlProgramOf } from './cells/sqlCellProgram.js';

@@ -17,6 +17,7 @@ import { can, describe, identify, type AuthContext, type Identity } from '../aut
 import { programToRun } from '../auth/programToRun.js';
 import type { JobManager } from '../jobs/JobManager.js';
 import { titlesOf } from '../jobs/jobName.js';
+import { answerJobStatements, jobStatementsToRun } from '../sql/jobStatements.js';
 import type { NotebookStore } from '../notebooks/NotebookStore.js';
 
 export interface SocketData {
@@ -163,6 +164,13 @@ export function attachHandlers(io: FlowbookIo, jobs: JobManager, auth: AuthConte
       'cell.run',
       handler(CellRun, async ({ notebook, cellId, source, graph, params, restore, series }) => {
         mayRun(notebook);
+        // SHOW JOBS / STOP JOB in a SQL cell: answered by the server, no job runs (sql/jobStatements.ts)
+        const jobStatements = await jobStatementsToRun({ jobs, identity, permissions, store }, { notebook, cellId, source, graph });
+        if (jobStatements) {
+          const room = io.to(roomOf(notebook));
+          void answerJobStatements({ notebook, cellId }, jobStatements, { jobs, identity, permissions }, { status: (m) => room.emit('cell.status', m), append: (m) => room.emit('result.append', m) });
+          return;
+        }
         const run = await programToRun(identity, permissions, store, { notebook, cellId, source, graph, params, series });
         // The canvas's checks, before any job exists: a refused pipeline leaves no failed job behind, only its reasons.
         if (typeof run.program !== 'string') {

@@ -26,6 +26,24 @@ const cells = [
 const fnCells = [
   { id: 'fns', type: 'code', language: 'typescript', title: 'Pricing', source: 'export const withTax = (p: number | null) => (p === null ? null : p * 1.25);' },
   { id: 'taxed', type: 'sql', source: `${DDL}\nCREATE TEMPORARY FUNCTION with_tax AS 'Pricing.withTax';\nSELECT id, with_tax(price) AS gross FROM orders WHERE id <= 2` },
+  // an AggregateFunction and a TableFunction (a subclass of the engine's) from a code cell
+  {
+    id: 'statsFns',
+    type: 'code',
+    language: 'typescript',
+    title: 'Stats',
+    source: [
+      "import { TableFunction } from '@flowbook/engine';",
+      'export class Total { resultType = "BIGINT"; createAccumulator() { return { s: 0 }; } accumulate(a: { s: number }, v: number | null) { a.s += v ?? 0; } getValue(a: { s: number }) { return a.s; } }',
+      'export class Upto extends TableFunction<number> { eval(n: number) { for (let i = 1; i <= n; i++) this.collect(i); } }',
+    ].join('\n'),
+  },
+  {
+    id: 'stats',
+    type: 'sql',
+    // orders comes from the cell above (the notebook catalog)
+    source: `CREATE FUNCTION total AS 'Stats.Total';\nCREATE FUNCTION upto AS 'Stats.Upto';\nSELECT total(i) AS t FROM orders, LATERAL TABLE(upto(id)) AS U(i) WHERE id <= 3`,
+  },
 ];
 
 beforeAll(async () => {
@@ -83,6 +101,16 @@ describe('SQL cells', { timeout: 90_000 }, () => {
     await waitFor(async () => statusOf('plan')?.status, (s) => s === 'finished' || s === 'error', 60_000);
     expect(statusOf('plan')!.error).toBeUndefined();
     expect(logs.filter((l) => l.cellId === 'plan').flatMap((l) => l.lines).join('\n')).toMatch(/orders/);
+  });
+
+  it('aggregates with an AggregateFunction and joins a TableFunction exported by a code cell above', async () => {
+    await socket.emitWithAck('notebook.join', { notebook: 'sqlfns' });
+    expect(await socket.emitWithAck('cell.run', { notebook: 'sqlfns', cellId: 'stats', source: '', params: {} })).toEqual({ ok: true });
+    await waitFor(async () => statusOf('stats')?.status, (s) => s === 'finished' || s === 'error', 60_000);
+    expect(statusOf('stats')?.error).toBeUndefined();
+    // ids 1..3 give 1; 1, 2; 1, 2, 3: the running total of those six rows
+    const rows = results.filter((r) => r.cellId === 'stats').flatMap((r) => r.rows);
+    expect(rows.filter((r) => r.$rowKind !== '-U').map((r) => r.t)).toEqual([1, 2, 4, 5, 7, 10]);
   });
 
   // last: it joins another notebook

@@ -59,14 +59,15 @@ const statements = (sql: string): Statement[] => {
  * The query planned over `events` (the benchmark's source stream, with its timestamps and watermarks): its changelog
  * (`$rowKind` on every row), as toChangelogStream gives it.
  */
-export function nexmarkSql(events: DataStream<NexmarkEvent>, query: string): DataStream<ChangelogRow> {
-  const { tEnv, table } = nexmarkTable(events, query);
+export function nexmarkSql(events: DataStream<NexmarkEvent>, query: string, functions: Record<string, Parameters<StreamTableEnvironment['createTemporarySystemFunction']>[1]> = {}): DataStream<ChangelogRow> {
+  const { tEnv, table } = nexmarkTable(events, query, functions);
   return tEnv.toChangelogStream(table);
 }
 
 /** The query planned over `events` as a Table (its `explain()` is the plan). */
-export function nexmarkTable(events: DataStream<NexmarkEvent>, query: string): { tEnv: StreamTableEnvironment; table: Table } {
+export function nexmarkTable(events: DataStream<NexmarkEvent>, query: string, functions: Record<string, Parameters<StreamTableEnvironment['createTemporarySystemFunction']>[1]> = {}): { tEnv: StreamTableEnvironment; table: Table } {
   const tEnv = StreamTableEnvironment.create(events.env);
+  for (const [name, f] of Object.entries(functions)) tEnv.createTemporarySystemFunction(name, f);
   tEnv.createTemporaryView('datagen', events as unknown as DataStream<unknown>, EVENTS_SCHEMA);
   for (const st of statements(VIEWS)) tEnv.executeStatement(st);
   const st = statements(query)[0]!;

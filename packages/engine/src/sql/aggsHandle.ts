@@ -9,7 +9,11 @@ import type { Row } from './tableConnectors.js';
  * aggregates use the non-retracting accumulators.
  */
 export interface AggCall {
-  name: 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
+  /** A built-in aggregate, or the name of a user-defined one (with `udaf`). */
+  name: string;
+  /** A user-defined aggregate function's registration id (F.$udaf[id]), and its arguments over `r`. */
+  udaf?: number;
+  argsJs?: string[];
   /** The argument over the input row `r` (generated JS); undefined for COUNT(*). */
   argJs?: string;
   /** The FILTER (WHERE ...) condition over `r`. */
@@ -27,6 +31,10 @@ export interface AggsHandle {
 }
 export type AggsAcc = Record<string, unknown> & { n: number };
 
+const COMPILED = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+/** A call with a compiled form: a built-in aggregate or a user-defined one (its methods called by id), no DISTINCT. */
+const compiled = (c: AggCall & { distinct: boolean }) => !c.distinct && (COMPILED.has(c.name) || c.udaf !== undefined);
+
 /** The generated pieces of a handle: accumulator fields, per-row statements, merge statements, result fields. */
 function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], retracting: boolean) {
   const init: string[] = ['n: 0', ...keysJs.map((_, i) => `g${i}: null`)];
@@ -39,6 +47,17 @@ function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], re
   const filtered = (c: AggCall, stmt: string) => (c.filterJs === undefined ? stmt : `if ((${c.filterJs}) === true) { ${stmt} }`);
   for (const [i, c] of calls.entries()) {
     const a = `acc.a${i}`;
+    if (c.udaf !== undefined) {
+      // Flink's AggregateFunction: its accumulator is a field of the flat one, its methods are called in place
+      const u = `F.$udaf[${c.udaf}]`;
+      const args = (c.argsJs ?? []).map((x) => `(${x}) ?? null`).join(', ');
+      init.push(`a${i}: ${u}.createAccumulator()`);
+      adds.push(filtered(c, `${u}.accumulate(${a}${args ? ', ' + args : ''});`));
+      retracts.push(filtered(c, `${u}.retract(${a}${args ? ', ' + args : ''});`));
+      mergeAggs.push(`${u}.merge(a.a${i}, [b.a${i}]);`);
+      results.push(`$a${i}: ${u}.getValue(${a}) ?? null`);
+      continue;
+    }
     switch (c.name) {
       case 'COUNT':
         init.push(`a${i}: 0`);
@@ -83,7 +102,7 @@ function pieces(calls: (AggCall & { distinct: boolean })[], keysJs: string[], re
  * setting them does not change the row's shape).
  */
 export function compileAggsHandle(calls: (AggCall & { distinct: boolean })[], keysJs: string[]): AggsHandle | undefined {
-  if (calls.some((c) => c.distinct)) return undefined;
+  if (!calls.every(compiled)) return undefined;
   const p = pieces(calls, keysJs, false)!;
   // merge reuses `a` (Flink's merge may reuse either accumulator); an empty `a` takes the group values of `b`
   const src = `({
@@ -118,7 +137,7 @@ export interface GroupAggsHandle {
 }
 
 export function compileGroupAggsHandle(calls: (AggCall & { distinct: boolean })[], keysJs: string[], retracting: boolean): GroupAggsHandle | undefined {
-  if (calls.some((c) => c.distinct)) return undefined;
+  if (!calls.every(compiled)) return undefined;
   const p = pieces(calls, keysJs, retracting);
   if (!p) return undefined;
   const src = `({

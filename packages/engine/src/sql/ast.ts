@@ -39,7 +39,12 @@ export type From =
   | { k: 'table'; name: string; alias?: string; pos?: Pos }
   | { k: 'sub'; query: Query; alias?: string; pos?: Pos }
   | { k: 'tvf'; fn: 'TUMBLE' | 'HOP' | 'CUMULATE'; table: string; timeCol: string; intervals: number[]; alias?: string; pos?: Pos }
-  | { k: 'join'; type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'; left: From; right: From; on?: Expr; pos?: Pos };
+  | { k: 'join'; type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'; left: From; right: From; on?: Expr; pos?: Pos }
+  /**
+   * `LATERAL TABLE(f(args))` (a user-defined table function) or `UNNEST(array)`, correlated with the FROM item on its
+   * left (a join whose right side it is); `AS T(a, b)` names the table and its columns.
+   */
+  | { k: 'lateral'; call: Extract<Expr, { k: 'call' }>; unnest?: boolean; alias?: string; columns?: string[]; pos?: Pos };
 
 export interface Query {
   k: 'select';

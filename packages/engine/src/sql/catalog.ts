@@ -1,6 +1,7 @@
 import type { DataStream } from '../api/DataStream.js';
 import type { Query, Statement } from './ast.js';
 import type { Rel } from './planner.js';
+import { splitStatements } from './splitStatements.js';
 import { parseFlinkSql } from './flinkParser.js';
 import { SqlError } from './SqlError.js';
 import { toStatement } from './toAst.js';
@@ -46,6 +47,9 @@ export class SqlCatalog {
 
 /** Parses a script into statements; errors carry line and column. */
 export function parseStatements(script: string): Statement[] {
+  // Flink's job statements address a cluster, not tables: the notebook server (or a Flink SQL Gateway) answers them
+  const job = splitStatements(script).find((s) => /^(SHOW\s+JOBS|STOP\s+JOB)\b/i.test(s.text));
+  if (job) throw new SqlError(`${/^SHOW/i.test(job.text) ? 'SHOW JOBS' : 'STOP JOB'} runs in a SQL cell of its own on the Flowbook server (or with a Flink SQL Gateway), not in a job`, job.line, 1);
   const { trees, text } = parseFlinkSql(script);
   return trees.map((n) => toStatement(n, text));
 }

@@ -55,6 +55,11 @@ export class RelScope implements Scope {
 }
 
 export const AGGREGATES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG']);
+
+/** A built-in aggregate or a user-defined aggregate function of the environment being planned (udf.ts). */
+export function isAggregate(name: string): boolean {
+  return AGGREGATES.has(name) || lookupFunction(name)?.kind === 'aggregate';
+}
 export const WINDOW_PROPS = /^(TUMBLE|HOP|SESSION)_(START|END|ROWTIME|PROCTIME)$/;
 
 export type RowFn = (r: Record<string, unknown>) => unknown;
@@ -305,11 +310,12 @@ export function exprJs(e: Expr, scope: Scope, special?: (e: Expr) => string | un
     case 'isnull':
       return e.not ? `(${go(e.e)} != null)` : `(${go(e.e)} == null)`;
     case 'call': {
-      if (AGGREGATES.has(e.name) || e.over) throw new SqlError(`aggregate ${e.name} is not allowed here`, e.pos?.line, e.pos?.column);
+      if (isAggregate(e.name) || e.over) throw new SqlError(`aggregate ${e.name} is not allowed here`, e.pos?.line, e.pos?.column);
       if (WINDOW_PROPS.test(e.name)) throw new SqlError(`${e.name} needs GROUP BY ${e.name.split('_')[0]}(...)`, e.pos?.line, e.pos?.column);
       if (!SCALAR_FUNCTIONS.includes(e.name)) {
         // a user-defined function of the environment being planned (udf.ts)
         const udf = lookupFunction(e.name);
+        if (udf?.kind === 'table') throw new SqlError(`${e.name} is a table function: use it as LATERAL TABLE(${e.name}(...)) in FROM`, e.pos?.line, e.pos?.column);
         if (udf) return `F.$udf[${udf.id}](${e.args.map(go).join(', ')})`;
         throw new SqlError(`unknown function ${e.name}; see docs/sql.md for the supported functions`, e.pos?.line, e.pos?.column);
       }

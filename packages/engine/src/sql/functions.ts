@@ -1,5 +1,5 @@
 import { formatTimestamp, parseTimestamp } from './types.js';
-import { UDFS } from './udf.js';
+import { UDAFS, UDFS } from './udf.js';
 
 /**
  * Flink SQL's built-in scalar functions and operators with SQL's NULL semantics (NULL in, NULL out), used by the code
@@ -52,6 +52,8 @@ function likeRegex(pattern: string, escape?: string): RegExp {
 export const F = {
   /** User-defined functions by registration id (udf.ts): compiled expressions call F.$udf[id](...). */
   $udf: UDFS,
+  /** User-defined aggregate functions by registration id: compiled aggregation handles call F.$udaf[id].accumulate(...). */
+  $udaf: UDAFS,
   // comparison and logic (three-valued)
   eq: (a: unknown, b: unknown) => (n(a) || n(b) ? null : a === b || (typeof a === 'number' && typeof b === 'number' ? a === b : String(a) === String(b) && typeof a === typeof b)),
   ne: (a: unknown, b: unknown) => (n(a) || n(b) ? null : a !== b),

@@ -1,9 +1,10 @@
 import type { Collector, KeyedProcessContext, OnTimerContext, RuntimeContext } from '../api/functions.js';
 import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescriptor.js';
-import { accumulate, createAcc, finish, result, type AggAcc, type AggSpec } from './aggregates.js';
+import { accumulate, aggSpecOf, createAcc, finish, requireAggMethods, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, Over, Query } from './ast.js';
-import { AGGREGATES, compileExpr, type RelScope, typeOf } from './compileExpr.js';
+import { compileExpr, isAggregate, type RelScope, typeOf } from './compileExpr.js';
 import type { Rel } from './planner.js';
+import { RowTimeBuffer } from './RowTimeBuffer.js';
 import { SqlError } from './SqlError.js';
 import type { Row } from './tableConnectors.js';
 import type { Column } from './types.js';
@@ -14,7 +15,7 @@ type Frame = NonNullable<Over['frame']>;
 
 /** True when the query's OVER items are aggregates (not ROW_NUMBER, which is window Top-N). */
 export function isOverAggregate(q: Query): boolean {
-  return q.items.some((i) => i.e.k === 'call' && i.e.over && AGGREGATES.has(i.e.name));
+  return q.items.some((i) => i.e.k === 'call' && i.e.over && isAggregate(i.e.name));
 }
 
 /** What the over function keeps per partition key. */
@@ -32,8 +33,8 @@ interface OverState {
  */
 class OverAggregateFunction {
   private state!: ValueStateLike<OverState>;
-  private pending!: ValueStateLike<Record<string, Row[]>>;
-  private lastTriggered!: ValueStateLike<number>;
+  // as Flink's RowTime*BoundedPrecedingFunction: every event-time timer moves the last-triggering time
+  private readonly pending = new RowTimeBuffer('sql-over-pending', 'sql-over-last-triggering-ts', 'always');
   constructor(
     private readonly specs: AggSpec[],
     private readonly integral: boolean[],
@@ -45,8 +46,7 @@ class OverAggregateFunction {
 
   open(ctx: RuntimeContext): void {
     this.state = ctx.getState(new ValueStateDescriptor<OverState>('sql-over-frame'));
-    this.pending = ctx.getState(new ValueStateDescriptor<Record<string, Row[]>>('sql-over-pending'));
-    this.lastTriggered = ctx.getState(new ValueStateDescriptor<number>('sql-over-last-triggering-ts'));
+    this.pending.open(ctx);
   }
 
   private values(accs: AggAcc[]): unknown[] {
@@ -89,25 +89,11 @@ class OverAggregateFunction {
       return;
     }
     const t = r[this.timeCol];
-    if (typeof t !== 'number') return;
-    const last = this.lastTriggered.value();
-    if (last !== undefined && t <= last) return; // late
-    const p = this.pending.value() ?? {};
-    (p[t] ??= []).push(r);
-    this.pending.update(p);
-    ctx.timerService().registerEventTimeTimer(t);
+    if (typeof t === 'number') this.pending.add(r, t, ctx.timerService());
   }
 
   onTimer(timestamp: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
-    const p = this.pending.value();
-    if (!p) return;
-    const due = Object.keys(p).map(Number).filter((t) => t <= timestamp).sort((a, b) => a - b);
-    for (const t of due) {
-      this.process(p[t]!, t, out);
-      delete p[t];
-    }
-    this.pending.update(Object.keys(p).length ? p : undefined);
-    this.lastTriggered.update(timestamp);
+    this.pending.fire(timestamp, (rows, t) => this.process(rows, t, out));
   }
 }
 
@@ -124,8 +110,7 @@ export function planOverAggregate(q: Query, rel: Rel, scope: RelScope, outName: 
   const calls = q.items.map((i) => i.e).filter((e): e is Extract<Expr, { k: 'call' }> => e.k === 'call' && !!e.over);
   const over = calls[0]!.over!;
   for (const c of calls) {
-    if (!AGGREGATES.has(c.name)) fail(`${c.name}() OVER cannot be mixed with OVER aggregates`, c);
-    if (!['COUNT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(c.name)) fail(`aggregate ${c.name} is not supported yet`, c);
+    if (!isAggregate(c.name)) fail(`${c.name}() OVER cannot be mixed with OVER aggregates`, c);
     if (strip(c.over) !== strip(over)) fail('Over Agg: Unsupported use of OVER windows. All aggregates must be computed on the same window.', c);
   }
   const order = over.orderBy[0];
@@ -135,11 +120,9 @@ export function planOverAggregate(q: Query, rel: Rel, scope: RelScope, outName: 
   const proctime = timeColumn!.time === 'proctime';
   const frame: Frame = over.frame ?? { rows: false, preceding: 'UNBOUNDED' };
 
-  const specs: AggSpec[] = calls.map((c) => {
-    const arg = c.star || c.args.length === 0 ? undefined : compileExpr(c.args[0]!, scope);
-    if (!arg && c.name !== 'COUNT') fail(`${c.name} needs an argument`, c);
-    return { name: c.name, distinct: !!c.distinct, arg, filter: c.filter ? compileExpr(c.filter, scope) : undefined, call: c };
-  });
+  const specs: AggSpec[] = calls.map((c) => aggSpecOf(c, scope));
+  // a bounded frame removes the rows that leave it
+  requireAggMethods(specs, { retract: frame.preceding !== 'UNBOUNDED' ? 'a bounded OVER frame' : undefined });
   const aggTypes = calls.map((c) => typeOf({ ...c, over: undefined }, scope));
   const integral = aggTypes.map((t) => /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT)\b/.test(t));
   const special = (e: Expr): string | undefined => {

@@ -8,12 +8,12 @@ import { EventTimeSessionWindows, ProcessingTimeSessionWindows } from '../window
 import { TumblingEventTimeWindows, TumblingProcessingTimeWindows } from '../windows/assigners/TumblingWindows.js';
 import type { WindowAssigner } from '../windows/assigners/WindowAssigner.js';
 import type { TimeWindow } from '../windows/Window.js';
-import { accumulate, createAcc, finish, mergeAcc, result, type AggAcc, type AggSpec } from './aggregates.js';
+import { accumulate, aggSpecOf, createAcc, finish, mergeAcc, requireAggMethods, result, type AggAcc, type AggSpec } from './aggregates.js';
 import type { Expr, From, Query } from './ast.js';
 import type { SqlCatalog } from './catalog.js';
 import { compileAggsHandle, compileGroupAggsHandle, type AggCall, type AggsAcc, type GroupAggsHandle } from './aggsHandle.js';
 import { groupKeyJs, joinKeyJs } from './rowKeys.js';
-import { AGGREGATES, compileCode, compileExpr, compileJs, compilePiece, exprJs, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope, type ScopeEntry } from './compileExpr.js';
+import { compileCode, compileExpr, compileJs, compilePiece, exprJs, isAggregate, RelScope, typeOf, WINDOW_PROPS, type Piece, type Scope, type ScopeEntry } from './compileExpr.js';
 import { indent, lazyRel } from './rel.js';
 import { SqlError } from './SqlError.js';
 import { intervalBounds, intervalExplain, IntervalJoinFunction, timeAttrResolver } from './intervalJoin.js';
@@ -23,6 +23,7 @@ import { WindowAttachedAggFunction } from './windowAttachedAggregate.js';
 import { WindowJoinFunction, windowJoinBounds } from './windowJoin.js';
 import { isOverAggregate, planOverAggregate } from './overAggregate.js';
 import { planQueryTail } from './queryTail.js';
+import { correlate } from './correlate.js';
 import { tableSource, type Row } from './tableConnectors.js';
 import type { Column } from './types.js';
 
@@ -189,7 +190,7 @@ export class Planner {
     const aggs: Expr[] = [];
     const findAggs = (e: Expr) =>
       walk(e, (x) => {
-        if (x.k === 'call' && AGGREGATES.has(x.name) && !x.over) {
+        if (x.k === 'call' && isAggregate(x.name) && !x.over) {
           if (!aggs.some((a) => strip(a) === strip(x))) aggs.push(x);
           return false;
         }
@@ -311,6 +312,8 @@ export class Planner {
         return this.tvf(f);
       case 'join':
         return this.join(f, undefined, needed);
+      case 'lateral':
+        throw new SqlError(`${f.unnest ? 'UNNEST(...)' : 'LATERAL TABLE(...)'} must follow a table it reads: FROM t, LATERAL TABLE(f(t.x)) or FROM t CROSS JOIN UNNEST(t.arr)`, f.pos?.line, f.pos?.column);
     }
   }
 
@@ -319,6 +322,7 @@ export class Planner {
    * all conditions are checked on each joined pair (SQL's NULL = NULL is not a match).
    */
   private join(f: Extract<From, { k: 'join' }>, extraCondition?: Expr, needed?: Set<string>): { rel: Rel; scope: RelScope } {
+    if (f.right.k === 'lateral') return this.lateralJoin(f, f.right, extraCondition, needed);
     const L = this.fromItem(f.left, needed);
     const R = this.fromItem(f.right, needed);
     const sides = { L, R };
@@ -474,6 +478,22 @@ export class Planner {
     return { rel, scope };
   }
 
+  /**
+   * `t, LATERAL TABLE(f(x))`, `t [LEFT] JOIN LATERAL TABLE(f(x)) ON TRUE`, `t CROSS JOIN UNNEST(arr)`: a Correlate
+   * (correlate.ts); an inner join's ON and a comma join's WHERE filter its rows.
+   */
+  private lateralJoin(f: Extract<From, { k: 'join' }>, lat: Extract<From, { k: 'lateral' }>, extraCondition?: Expr, needed?: Set<string>): { rel: Rel; scope: RelScope } {
+    const on = f.on && !(f.on.k === 'lit' && f.on.v === true) ? f.on : undefined;
+    if (f.type !== 'INNER' && f.type !== 'LEFT') throw new SqlError(`${f.type} JOIN LATERAL is not supported (INNER or LEFT)`, f.pos?.line, f.pos?.column);
+    if (f.type === 'LEFT' && on) throw new SqlError('LEFT JOIN LATERAL TABLE(...) supports only ON TRUE, as in Flink', f.pos?.line, f.pos?.column);
+    const left = this.fromItem(f.left, needed);
+    if (needed && f.left.k !== 'join') this.prune(left, needed);
+    const x = correlate(left, lat, f.type);
+    const cond = on && extraCondition ? ({ k: 'bin', op: 'AND', l: on, r: extraCondition } as Expr) : (on ?? extraCondition);
+    if (cond) x.rel = this.filterRel(x.rel, cond, x.scope, `Calc(where=[${exprText(cond)}])\n${indent(x.rel.explain)}`);
+    return x;
+  }
+
   table(name: string, pos?: { line: number; column: number }): Rel {
     const e = this.catalog.get(name, pos);
     // a view's or a code table's relation as it is: its stream is built only if used, and its Calc fuses with the query's
@@ -617,11 +637,9 @@ export class Planner {
     const keyTypes = groupBy.map((g) => typeOf(g, inScope));
     const specs: AggSpec[] = aggExprs.map((a) => {
       if (a.k !== 'call') throw new Error('not an aggregate');
-      const arg = a.star || a.args.length === 0 ? undefined : compileExpr(a.args[0]!, inScope);
-      if (!arg && a.name !== 'COUNT') throw new SqlError(`${a.name} needs an argument`, a.pos?.line, a.pos?.column);
-      if (!['COUNT', 'SUM', 'AVG', 'MIN', 'MAX'].includes(a.name)) throw new SqlError(`aggregate ${a.name} is not supported yet`, a.pos?.line, a.pos?.column);
-      return { name: a.name, distinct: !!a.distinct, arg, filter: a.filter ? compileExpr(a.filter, inScope) : undefined, call: a };
+      return aggSpecOf(a, inScope);
     });
+    requireAggMethods(specs, { retract: input.updating ? 'an updating input' : undefined, merge: legacy?.k === 'call' && legacy.name === 'SESSION' ? 'a SESSION window' : undefined });
     const aggTypes = aggExprs.map((a) => typeOf(a, inScope));
     const integral = aggTypes.map((t) => /^(TINYINT|SMALLINT|INT|INTEGER|BIGINT)\b/.test(t));
 
@@ -678,7 +696,8 @@ export class Planner {
       specs.map((sp, i) => {
         const a = aggExprs[i] as Extract<Expr, { k: 'call' }>;
         const arg = a.star || a.args.length === 0 ? undefined : exprJs(a.args[0]!, inScope);
-        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]! };
+        const udaf = sp.udaf ? { udaf: sp.udafId!, argsJs: a.args.map((x) => exprJs(x, inScope)) } : {};
+        return { name: sp.name as AggCall['name'], distinct: sp.distinct, argJs: arg, filterJs: a.filter ? exprJs(a.filter, inScope) : undefined, integral: integral[i]!, ...udaf };
       });
     let aggStream: () => DataStream<Row>;
     let desc: string;

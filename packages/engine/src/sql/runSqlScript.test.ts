@@ -84,6 +84,14 @@ describe('runSqlScript', () => {
     expect((err as SqlError).line).toBe(2);
   });
 
+  it('sends SHOW JOBS / STOP JOB to the server that answers them, naming their line', async () => {
+    expect(await run("SET 'pipeline.name' = 'x';\nSTOP JOB 'abc' WITH SAVEPOINT").catch((e: unknown) => e)).toMatchObject({
+      line: 2,
+      message: expect.stringContaining('STOP JOB runs in a SQL cell of its own on the Flowbook server'),
+    });
+    expect(() => parseStatements('show jobs')).toThrow('SHOW JOBS runs in a SQL cell of its own');
+  });
+
   it('names the position of a SET with a bad value', async () => {
     const err = await run("SET 'pipeline.name' = 'x';\n  SET 'parallelism.default' = 'many'").catch((e: unknown) => e);
     expect(err).toMatchObject({ line: 2, column: 3, message: expect.stringContaining("SET 'parallelism.default': expected a positive integer") });

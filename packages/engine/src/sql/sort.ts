@@ -3,7 +3,7 @@ import { ValueStateDescriptor, type ValueStateLike } from '../state/StateDescrip
 import type { Rel } from './planner.js';
 import type { Row } from './tableConnectors.js';
 import { indent, lazyRel } from './rel.js';
-
+import { RowTimeBuffer } from './RowTimeBuffer.js';
 
 /** One ORDER BY key over a planned relation's column. */
 export interface SortKey {
@@ -33,46 +33,29 @@ export function rowComparator(keys: SortKey[]): (a: Row, b: Row) => number {
   };
 }
 
-type Buffer = Record<string, Row[]>;
-
 /**
  * Flink's RowTimeSortOperator: rows wait in state by their rowtime until the watermark passes it, then leave in time
  * order (ties by the secondary keys, then arrival). A row not later than the last time emitted is late: dropped.
  */
 class RowTimeSortFunction {
-  private rows!: ValueStateLike<Buffer>;
-  private lastTriggered!: ValueStateLike<number>;
+  // as RowTimeSortOperator: the last-triggering time moves only when a timer emitted rows
+  private readonly buffer = new RowTimeBuffer('sql-sort-rows', 'sql-sort-last-triggering-ts', 'whenRowsFired');
   constructor(
     private readonly timeCol: string,
     private readonly cmp: (a: Row, b: Row) => number,
   ) {}
   open(ctx: RuntimeContext): void {
-    this.rows = ctx.getState(new ValueStateDescriptor<Buffer>('sql-sort-rows'));
-    this.lastTriggered = ctx.getState(new ValueStateDescriptor<number>('sql-sort-last-triggering-ts'));
+    this.buffer.open(ctx);
   }
   processElement(r: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
     const t = r[this.timeCol];
-    if (typeof t !== 'number') return;
-    const last = this.lastTriggered.value();
-    if (last !== undefined && t <= last) return; // late
-    const buf = this.rows.value() ?? {};
-    (buf[t] ??= []).push(r);
-    this.rows.update(buf);
-    ctx.timerService().registerEventTimeTimer(t);
+    if (typeof t === 'number') this.buffer.add(r, t, ctx.timerService());
   }
   onTimer(timestamp: number, _ctx: OnTimerContext<unknown>, out: Collector<Row>): void {
-    const buf = this.rows.value();
-    if (buf) {
-      const due = Object.keys(buf).map(Number).filter((t) => t <= timestamp).sort((a, b) => a - b);
-      for (const t of due) {
-        const rows = buf[t]!;
-        rows.sort(this.cmp); // stable: equal rows keep their arrival order
-        for (const r of rows) out.collect(r);
-        delete buf[t];
-      }
-      this.rows.update(Object.keys(buf).length ? buf : undefined);
-    }
-    this.lastTriggered.update(timestamp);
+    this.buffer.fire(timestamp, (rows) => {
+      rows.sort(this.cmp); // stable: equal rows keep their arrival order
+      for (const r of rows) out.collect(r);
+    });
   }
 }
 

@@ -293,7 +293,9 @@ export class AstBuilder {
         for (const k of kids.slice(1)) acc = { k: 'join', type: 'INNER', left: acc, right: this.from(k), pos: posOf(k) };
         return acc;
       }
-      if (t.includes('CROSS') || t.includes('NATURAL')) throw this.err(n, 'CROSS/NATURAL joins are not supported');
+      // CROSS JOIN is a correlation with a table function or UNNEST on its right (other cross joins are refused)
+      const crossLateral = t.includes('CROSS') && !t.includes('NATURAL') && kids.length === 2 && this.from(kids[1]!).k === 'lateral';
+      if ((t.includes('CROSS') && !crossLateral) || t.includes('NATURAL')) throw this.err(n, 'CROSS/NATURAL joins are not supported (CROSS JOIN UNNEST / LATERAL TABLE(...) is)');
       const type = t.includes('LEFT') ? 'LEFT' : t.includes('RIGHT') ? 'RIGHT' : t.includes('FULL') ? 'FULL' : 'INNER';
       const cond = kids.find((c) => ruleOf(c) === 'JoinCondition');
       if (cond && terms(cond).includes('USING')) throw this.err(cond, 'JOIN ... USING is not supported; use ON');
@@ -306,13 +308,25 @@ export class AstBuilder {
       const alias = aliasNode ? pathOf(nts(aliasNode)[0]!).join('.') : undefined;
       const f = this.from(prim);
       if (alias) (f as { alias?: string }).alias = alias;
+      // AS T(a, b): the column names of a LATERAL TABLE or UNNEST
+      const list = aliasNode && find(aliasNode, 'IdentifierList');
+      if (list) {
+        if (f.k !== 'lateral') throw this.err(list, 'column aliases AS t(a, b) are supported on LATERAL TABLE(...) and UNNEST(...) only');
+        f.columns = nts(find(list, 'IdentifierSeq') ?? list).map((c) => pathOf(c).join('.'));
+      }
       return f;
     }
     if (r === 'TablePrimary') {
       const inner = kids[0]!;
       const ir = ruleOf(inner);
       if (ir === 'TablePath') return { k: 'table', name: pathOf(inner).join('.'), pos: posOf(inner) };
+      if (ir === 'AtomExpressionTable' && terms(inner).includes('UNNEST')) return this.unnest(inner);
       if (ir === 'AtomExpressionTable') return { k: 'sub', query: this.query(nts(inner)[0]!), pos: posOf(inner) };
+      if (ir === 'AtomFunctionTable') {
+        const call = this.expr(find(inner, 'FunctionCallExpression') ?? nts(inner)[0]!);
+        if (call.k !== 'call') throw this.err(inner, 'LATERAL TABLE(...) needs a table function call');
+        return { k: 'lateral', call, pos: posOf(inner) };
+      }
       if (ir === '_QueryStatement' || ir === 'SelectStatement') return { k: 'sub', query: this.query(inner), pos: posOf(inner) };
       if (ir === '_TableExpression' || ir === 'WindowTVFClause' || ir === 'WindowTVFExpression') return this.from(inner);
       throw this.err(inner, `unsupported table reference ${ir}`);
@@ -335,8 +349,16 @@ export class AstBuilder {
       if (!table || !timeCol) throw this.err(n, `${fn} needs TABLE t and DESCRIPTOR(time column)`);
       return { k: 'tvf', fn, table, timeCol, intervals, pos: posOf(n) };
     }
+    if (r === 'AtomExpressionTable' && terms(n).includes('UNNEST')) return this.unnest(n);
     if (r === 'AtomExpressionTable') return { k: 'sub', query: this.query(kids[0]!), pos: posOf(n) };
     throw this.err(n, `unsupported FROM item ${r}`);
+  }
+
+  /** `UNNEST(array)`: a built-in table function over the array's elements. */
+  unnest(n: CstNode): From {
+    const args = nts(n).map((c) => this.expr(c));
+    if (args.length !== 1) throw this.err(n, 'UNNEST takes one array');
+    return { k: 'lateral', call: { k: 'call', name: 'UNNEST', args, pos: posOf(n) }, unnest: true, pos: posOf(n) };
   }
 
   interval(n: CstNode): Expr {

@@ -3,11 +3,11 @@ import type { StreamExecutionEnvironment } from '../api/StreamExecutionEnvironme
 import { WatermarkStrategy } from '../time/WatermarkStrategy.js';
 import type { Expr, Statement } from '../sql/ast.js';
 import { parseStatements, SqlCatalog } from '../sql/catalog.js';
-import { compilePiece, RelScope, typeOf, type Piece } from '../sql/compileExpr.js';
+import { AGGREGATES, compilePiece, RelScope, typeOf, type Piece } from '../sql/compileExpr.js';
 import { calcStream, Planner, type Rel } from '../sql/planner.js';
 import { SCALAR_FUNCTIONS } from '../sql/functions.js';
 import { SqlError } from '../sql/SqlError.js';
-import { FunctionCatalog, type ScalarFunction, withFunctions } from '../sql/udf.js';
+import { FunctionCatalog, type ScalarFunction, type SqlAggregateFunction, type TableFunction, withFunctions } from '../sql/udf.js';
 import { tableSink, type Row } from '../sql/tableConnectors.js';
 import { formatTimestamp, kindOf, type Column } from '../sql/types.js';
 import { Schema } from './Schema.js';
@@ -15,6 +15,9 @@ import { Table } from './Table.js';
 
 export type RowKind = '+I' | '-U' | '+U' | '-D';
 export type ChangelogRow = Row & { $rowKind: RowKind };
+
+/** Names a user function may not take: the built-in scalar and aggregate functions. */
+const BUILT_IN_FUNCTIONS = [...SCALAR_FUNCTIONS, ...AGGREGATES];
 
 /** Parses a duration option ('10 s', '1min', '500 ms', '2h', a number of ms). */
 export function parseDuration(v: string, what: string): number {
@@ -43,15 +46,17 @@ export class StreamTableEnvironment {
   readonly functions = new FunctionCatalog();
 
   /**
-   * Registers a scalar function for SQL (Flink's createTemporarySystemFunction): a function, or an object with
-   * `eval(...)` and optionally `resultType` ('DOUBLE', 'STRING', ...). `SELECT name(a, b) FROM t` calls it per row.
+   * Registers a function for SQL (Flink's createTemporarySystemFunction). A scalar function: a function, or an object
+   * with `eval(...)` and optionally `resultType` ('DOUBLE', 'STRING', ...); `SELECT name(a, b) FROM t` calls it per
+   * row. An aggregate function (Flink's AggregateFunction: createAccumulator, accumulate, retract, merge, getValue)
+   * is used in GROUP BY, window and OVER aggregations. A TableFunction is used as `LATERAL TABLE(name(a))`.
    */
-  createTemporarySystemFunction(name: string, fn: ScalarFunction): void {
-    this.functions.register(name, fn, SCALAR_FUNCTIONS);
+  createTemporarySystemFunction(name: string, fn: ScalarFunction | SqlAggregateFunction | TableFunction): void {
+    this.functions.register(name, fn, BUILT_IN_FUNCTIONS);
   }
 
   /** The same as createTemporarySystemFunction: the engine has one catalog and database, so the scopes coincide. */
-  createTemporaryFunction(name: string, fn: ScalarFunction): void {
+  createTemporaryFunction(name: string, fn: ScalarFunction | SqlAggregateFunction | TableFunction): void {
     this.createTemporarySystemFunction(name, fn);
   }
 
@@ -84,11 +89,12 @@ export class StreamTableEnvironment {
     if (!mod) throw at(`no code cell '${moduleName}' above (a TypeScript code cell, by its title or id)${known.length ? `; known: ${known.join(', ')}` : ''}`);
     let f = mod[exportName];
     if (f === undefined) throw at(`code cell '${moduleName}' exports no '${exportName}'; its exports: ${Object.keys(mod).join(', ') || '(none)'}`);
-    // A class with eval, as Flink's ScalarFunction subclasses: one instance, as Flink instantiates the class it loads.
-    const proto = typeof f === 'function' ? (f as { prototype?: { eval?: unknown } }).prototype : undefined;
-    if (typeof proto?.eval === 'function') f = new (f as new () => unknown)();
+    // A class with eval (ScalarFunction, TableFunction) or accumulate (AggregateFunction), as Flink's function
+    // classes: one instance, as Flink instantiates the class it loads.
+    const proto = typeof f === 'function' ? (f as { prototype?: { eval?: unknown; accumulate?: unknown } }).prototype : undefined;
+    if (typeof proto?.eval === 'function' || typeof proto?.accumulate === 'function') f = new (f as new () => unknown)();
     try {
-      this.functions.register(st.name, f as ScalarFunction, SCALAR_FUNCTIONS);
+      this.functions.register(st.name, f as ScalarFunction, BUILT_IN_FUNCTIONS);
     } catch (e) {
       throw e instanceof SqlError ? at(e.message) : e;
     }
