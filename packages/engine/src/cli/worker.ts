@@ -13,6 +13,9 @@ export interface WorkerCommandOptions {
   /** Shared by every worker of the job: a postgresql:// URL. */
   checkpointDir: string;
   sessionTimeoutMs?: number;
+  /** False: the source topic is partitioned by key group already, no repartition topic (ScaleOutWorkerOptions.repartition). */
+  repartition?: boolean;
+  repartitionPartitions?: number;
   log?: (line: string) => void;
 }
 
@@ -56,6 +59,8 @@ export async function runWorker(opts: WorkerCommandOptions): Promise<void> {
       checkpointLocation: opts.checkpointDir,
       services: { log, live: (sink, value) => log(`${sink}: ${JSON.stringify(value)}`) },
       ...(opts.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: opts.sessionTimeoutMs } : {}),
+      ...(opts.repartition !== undefined ? { repartition: opts.repartition } : {}),
+      ...(opts.repartitionPartitions !== undefined ? { repartitionPartitions: opts.repartitionPartitions } : {}),
       log,
     });
   } catch (e) {
