@@ -8,6 +8,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSource, PostgresSink, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../index.js';
 import { startApacheKafkaCluster, type ApacheKafkaCluster } from '../testing/apacheKafkaCluster.js';
+import { createTopic } from '../testing/kafkaTopics.js';
+import type { SinkContext, SourceContext } from '../connectors/SourceFunction.js';
+import { toFnSpec } from '../graph/fn.js';
+import { RepartitionSource } from './repartition/RepartitionSource.js';
+import { RepartitionWriter } from './repartition/RepartitionWriter.js';
 import { ScaleOutWorker } from './ScaleOutWorker.js';
 
 // A job whose source topic is NOT partitioned by its keyBy's key: the workers split it at the keyBy through a
@@ -164,4 +169,68 @@ describe('scale-out with a repartition topic: keyBy on a key the source topic is
       await single.stop();
     }
   }, 300_000);
+
+  it('a writer restored from a checkpoint writes records again: the reader takes each once, and the minimum watermark', async () => {
+    const topic = `rp-direct-${run}`;
+    await createTopic(kafka, topic, 3);
+    const config = { kafka: { brokers: cluster.bootstrap.split(','), fetchMaxWaitMs: 100 }, topic, partitions: 3, maxParallelism: 128, keySelector: toFnSpec((v: { user: string }) => v.user), lingerMs: 5 };
+    const sinkCtx: SinkContext = { services: { log: () => {} }, name: 'w', nodeId: 'w', getCurrentProcessingTime: () => Date.now(), checkpointing: true, failJob: (e) => { throw e; } };
+    const records = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ user: `u${(from + i) % 10}`, i: from + i }));
+    // Writer 0 writes 0..59, is checkpointed after 29 and dies after 59 (records 30..59 written); restored, it writes 30..99.
+    const first = new RepartitionWriter({ ...config, writer: 0 });
+    await first.open(sinkCtx);
+    for (const r of records(0, 30)) first.invoke(r, 1000 + r.i);
+    const checkpoint = first.snapshotState();
+    for (const r of records(30, 60)) first.invoke(r, 1000 + r.i);
+    first.writeWatermark(1059);
+    await first.finish();
+    await first.close();
+    const restored = new RepartitionWriter({ ...config, writer: 0 });
+    restored.restoreState(JSON.parse(JSON.stringify(checkpoint)));
+    await restored.open(sinkCtx);
+    for (const r of records(30, 100)) restored.invoke(r, 1000 + r.i);
+    restored.writeWatermark(1099);
+    // Writer 1 lags behind: the watermark is its.
+    const other = new RepartitionWriter({ ...config, writer: 1 });
+    await other.open(sinkCtx);
+    other.invoke({ user: 'v', i: -1 }, 500);
+    other.writeWatermark(500);
+    await Promise.all([restored.finish(), other.finish()]);
+    await Promise.all([restored.close(), other.close()]);
+
+    const got: { user: string; i: number }[] = [];
+    const watermarks: number[] = [];
+    let running = true;
+    const ctx = {
+      services: {},
+      collect: () => {},
+      collectWithTimestamp: () => {},
+      collectBatch: () => {},
+      collectBatchWithTimestamps: (vs: readonly unknown[], _ts: unknown, n?: number) => got.push(...(vs.slice(0, n ?? vs.length) as { user: string; i: number }[])),
+      emitWatermark: (w: number) => watermarks.push(w),
+      markAsTemporarilyIdle: () => {},
+      deadLetter: () => {},
+      isRunning: () => running,
+      yield: () => Promise.resolve(),
+      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, running ? ms : 0)),
+      getCurrentProcessingTime: () => Date.now(),
+    } satisfies SourceContext;
+    const reader = new RepartitionSource({ ...config, writers: 2 });
+    const reading = reader.run(ctx);
+    try {
+      await until('every record', async () => got.length, (n) => n >= 101, 30_000);
+      await until('the watermark', async () => watermarks.at(-1), (w) => w === 500, 10_000);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(got.filter((r) => r.user !== 'v').map((r) => r.i).sort((a, b) => a - b)).toEqual(records(0, 100).map((r) => r.i));
+      expect(got).toHaveLength(101);
+      // Each user's records are in the partition of its key group, in the order written.
+      const u3 = got.filter((r) => r.user === 'u3').map((r) => r.i);
+      expect(u3).toEqual([...u3].sort((a, b) => a - b));
+      expect(watermarks.every((w) => w <= 500)).toBe(true);
+    } finally {
+      running = false;
+      reader.cancel();
+      await reading;
+    }
+  }, 60_000);
 });

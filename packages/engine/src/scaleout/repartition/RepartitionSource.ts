@@ -1,15 +1,18 @@
 import { z } from 'zod';
-import { KafkaSourceFunction } from '../../connectors/kafka/KafkaSourceFunction.js';
+import { KafkaSourceFunction, type KafkaRecord } from '../../connectors/kafka/KafkaSourceFunction.js';
 import type { SourceContext, SourceFunction } from '../../connectors/SourceFunction.js';
 import { MIN_WATERMARK } from '../../time/Watermark.js';
 import { RepartitionConfig } from './RepartitionConfig.js';
 import { parseRepartitionRecord } from './RepartitionRecord.js';
-import { WriterWatermarks } from './WriterWatermarks.js';
+import { WriterWatermarks, type WriterProgress } from './WriterWatermarks.js';
 
 /** Checkpointed: the Kafka source's offsets (under `reader`, so it is not taken for a plain Kafka source's) and each writer's progress. */
 export const RepartitionSourceState = z.object({
   reader: z.unknown(),
-  writers: z.array(z.object({ writer: z.number().int(), seq: z.number().int(), watermark: z.number() })),
+    progress: z.object({
+    seqs: z.array(z.object({ partition: z.number().int(), writer: z.number().int(), seq: z.number().int() })),
+    watermarks: z.array(z.object({ writer: z.number().int(), watermark: z.number().nullable() })),
+  }),
 });
 export type RepartitionSourceState = z.infer<typeof RepartitionSourceState>;
 
@@ -26,7 +29,7 @@ export class RepartitionSource implements SourceFunction {
   private readonly c: RepartitionConfig;
   private readonly reader: KafkaSourceFunction;
   private watermarks: WriterWatermarks | undefined;
-  private restored: RepartitionSourceState['writers'] = [];
+  private restored: WriterProgress = { seqs: [], watermarks: [] };
   private lastWatermark = MIN_WATERMARK;
   private idle = false;
   private running = true;
@@ -37,7 +40,6 @@ export class RepartitionSource implements SourceFunction {
       ...this.c.kafka,
       topics: [this.c.topic],
       groupId: `${this.c.topic}-reader`,
-      valueOnly: true,
       format: 'json',
       startFrom: 'earliest',
     });
@@ -61,14 +63,15 @@ export class RepartitionSource implements SourceFunction {
     };
     const unwrap = (batch: readonly unknown[], length: number) => {
       for (let i = 0; i < length; i++) {
-        const r = parseRepartitionRecord(batch[i]);
-        if (r === undefined) throw new Error(`repartition source ${this.c.topic}: a record not written by a repartition writer: ${JSON.stringify(batch[i]).slice(0, 200)}`);
+        const k = batch[i] as KafkaRecord;
+        const r = parseRepartitionRecord(k.value);
+        if (r === undefined) throw new Error(`repartition source ${this.c.topic}: a record not written by a repartition writer at ${k.partition}@${k.offset}: ${JSON.stringify(k.value).slice(0, 200)}`);
         if ('watermark' in r) {
           // The records before it go out first: a watermark must not overtake them.
           if (values.length > 0) flush();
           watermarks.onWatermark(r.writer, r.watermark);
           emitWatermark();
-        } else if (watermarks.accept(r.writer, r.seq)) {
+        } else if (watermarks.accept(k.partition, r.writer, r.seq)) {
           values.push(r.value);
           timestamps.push(r.timestamp);
         }
@@ -117,13 +120,13 @@ export class RepartitionSource implements SourceFunction {
   }
 
   snapshotState(checkpointId: number): RepartitionSourceState {
-    return { reader: this.reader.snapshotState(checkpointId), writers: this.watermarks?.snapshot() ?? this.restored };
+    return { reader: this.reader.snapshotState(checkpointId), progress: this.watermarks?.snapshot() ?? this.restored };
   }
 
   restoreState(state: unknown): void {
     const s = RepartitionSourceState.parse(state);
     this.reader.restoreState(s.reader);
-    this.restored = s.writers;
+    this.restored = s.progress;
   }
 
   notifyCheckpointComplete(checkpointId: number): Promise<void> {

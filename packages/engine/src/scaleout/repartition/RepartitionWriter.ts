@@ -13,7 +13,8 @@ const Pending = z.object({ partition: z.number().int(), value: z.string(), times
 type Pending = z.infer<typeof Pending>;
 
 /** Checkpointed: per repartition partition the next sequence number, the watermark sent, and what Kafka has not acknowledged. */
-export const RepartitionWriterState = z.object({ seqs: z.array(z.number().int()), watermark: z.number(), unacked: z.array(Pending) });
+// The watermark is null before the first one (MIN_WATERMARK, -Infinity, is not JSON).
+export const RepartitionWriterState = z.object({ seqs: z.array(z.number().int()), watermark: z.number().nullable(), unacked: z.array(Pending) });
 export type RepartitionWriterState = z.infer<typeof RepartitionWriterState>;
 
 /**
@@ -115,14 +116,14 @@ export class RepartitionWriter implements SinkFunction {
     void this.flush();
     const unacked: Pending[] = [];
     for (const batch of this.inFlight) unacked.push(...batch);
-    return { seqs: [...this.seqs], watermark: this.sentWatermark, unacked };
+    return { seqs: [...this.seqs], watermark: Number.isFinite(this.sentWatermark) ? this.sentWatermark : null, unacked };
   }
 
   restoreState(state: unknown): void {
     const s = RepartitionWriterState.parse(state);
     if (s.seqs.length !== this.c.partitions) throw new Error(`repartition sink: the checkpoint is of ${s.seqs.length} repartition partitions, the topic has ${this.c.partitions}`);
     this.seqs = [...s.seqs];
-    this.watermark = this.sentWatermark = s.watermark;
+    this.watermark = this.sentWatermark = s.watermark ?? MIN_WATERMARK;
     // Sent again before anything new, with their numbers: the reader drops those it already has.
     this.buffer.unshift(...s.unacked);
     if (this.buffer.length > 0) void this.flush();

@@ -35,12 +35,19 @@ describe('WriterWatermarks: the watermark of a repartition partition over its wr
 
   it('drops records a restored writer sends again, per writer, also after its own restore', () => {
     const w = new WriterWatermarks(2, undefined, () => 0);
-    expect([0, 1, 2].map((s) => w.accept(0, s))).toEqual([true, true, true]);
-    expect(w.accept(1, 0)).toBe(true);
+    expect([0, 1, 2].map((s) => w.accept(0, 0, s))).toEqual([true, true, true]);
+    expect(w.accept(0, 1, 0)).toBe(true);
+    // Numbers are per partition: writer 0's first record in partition 1.
+    expect(w.accept(1, 0, 0)).toBe(true);
     // Writer 0 restored from a checkpoint taken after its record 0: it writes 1 and 2 again, then 3.
-    expect([1, 2, 3].map((s) => w.accept(0, s))).toEqual([false, false, true]);
+    expect([1, 2, 3].map((s) => w.accept(0, 0, s))).toEqual([false, false, true]);
+    w.onWatermark(0, 10);
     const restored = new WriterWatermarks(2, undefined, () => 0);
-    restored.restore(w.snapshot());
-    expect([restored.accept(0, 3), restored.accept(0, 4), restored.accept(1, 0), restored.accept(1, 1)]).toEqual([false, true, false, true]);
+    restored.restore(JSON.parse(JSON.stringify(w.snapshot())));
+    expect([restored.accept(0, 0, 3), restored.accept(0, 0, 4), restored.accept(0, 1, 0), restored.accept(0, 1, 1)]).toEqual([false, true, false, true]);
+    // Writer 1 has no watermark yet, also after the JSON round trip.
+    expect(restored.current().watermark).toBe(MIN_WATERMARK);
+    restored.onWatermark(1, 20);
+    expect(restored.current().watermark).toBe(10);
   });
 });
