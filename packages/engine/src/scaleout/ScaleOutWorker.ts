@@ -46,8 +46,10 @@ export interface WorkerAssignment {
  * consumer group `flowbook-<job>` for the source topic; the group protocol (classic, eager: @platformatic/kafka's
  * client-side assignment) gives each worker some partitions. For each generation the worker runs the graph as one
  * job reading only its partitions, first restoring their key groups and offsets from the last checkpoint of each
- * partition (written by whichever worker owned it); it checkpoints them per partition (PartitionCheckpoints). When
- * the group rebalances, the worker cancels its job before it rejoins: what it had not checkpointed is read again by
+ * partition (written by whichever worker owned it); it checkpoints them per partition (PartitionCheckpoints). A job
+ * with a keyBy is split there through a repartition topic (subTopologies.ts): the group then assigns partitions of
+ * both topics, and the worker runs part 1 per owned source partition and part 2 per owned repartition partition. When
+ * the group rebalances, the worker cancels its jobs before it rejoins: what it had not checkpointed is read again by
  * the next owner from the checkpointed offsets, so sinks must be idempotent (PostgreSQL upserts) or transactional.
  */
 export class ScaleOutWorker {
