@@ -71,7 +71,11 @@ function cpuSeconds(pid: number): number {
 
 /** Source records committed; with a repartition topic, only once its committed offsets have reached its end too. */
 async function committed(groupId: string): Promise<number> {
-  const topics = await admin.fetchOffsets({ groupId });
+  // A group created a moment ago may still be loading on its coordinator: nothing committed yet.
+  const topics = await admin.fetchOffsets({ groupId }).catch((e: { retriable?: boolean }) => {
+    if (e.retriable) return [];
+    throw e;
+  });
   const sum = (t: (typeof topics)[number] | undefined) => t?.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) ?? 0;
   const source = sum(topics.find((t) => t.topic === topic));
   const repartition = topics.find((t) => t.topic !== topic);

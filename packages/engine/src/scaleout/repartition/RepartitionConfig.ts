@@ -23,5 +23,7 @@ export const RepartitionConfig = z.object({
   /** Sink: records per produce request, and how long a partial batch waits. */
   batchSize: z.number().int().positive().default(500),
   lingerMs: z.number().int().nonnegative().default(20),
+  /** Sink: watermark records go out at most this often (Flink's autoWatermarkInterval): each costs every reader work. */
+  watermarkIntervalMs: z.number().int().nonnegative().default(200),
 });
 export type RepartitionConfig = z.infer<typeof RepartitionConfig>;

@@ -39,6 +39,8 @@ export class RepartitionWriter implements SinkFunction {
   /** The watermark received, and the one written to the partitions. */
   private watermark = MIN_WATERMARK;
   private sentWatermark = MIN_WATERMARK;
+  /** When watermark records were last written (Date.now()). */
+  private sentAt = 0;
   private failJob: (e: unknown) => void = () => {};
   private log: (line: string) => void = () => {};
 
@@ -75,15 +77,21 @@ export class RepartitionWriter implements SinkFunction {
   writeWatermark(watermark: number): void {
     if (watermark <= this.watermark) return;
     this.watermark = watermark;
-    this.timer ??= setTimeout(() => void this.flush(), this.c.lingerMs);
+    this.timer ??= setTimeout(() => void this.flush(), Math.max(this.c.lingerMs, this.sentAt + this.c.watermarkIntervalMs - Date.now()));
   }
 
-  private flush(): Promise<void> {
+  /** Sends the buffer after what was sent; `force` (end of input) sends a held-back watermark now too. */
+  private flush(force = false): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.watermark > this.sentWatermark) {
-      this.sentWatermark = this.watermark;
-      for (let p = 0; p < this.c.partitions; p++) this.buffer.push({ partition: p, value: watermarkRecord(this.writer, this.watermark) });
+      const wait = this.sentAt + this.c.watermarkIntervalMs - Date.now();
+      // One watermark record per partition at most every watermarkIntervalMs; the newest goes out with a later batch.
+      if (wait <= 0 || force) {
+        this.sentWatermark = this.watermark;
+        this.sentAt = Date.now();
+        for (let p = 0; p < this.c.partitions; p++) this.buffer.push({ partition: p, value: watermarkRecord(this.writer, this.watermark) });
+      } else this.timer = setTimeout(() => void this.flush(), wait);
     }
     if (this.buffer.length === 0) return this.chain;
     const batch = this.buffer;
@@ -104,7 +112,7 @@ export class RepartitionWriter implements SinkFunction {
   }
 
   finish(): Promise<void> {
-    const done = this.flush().then(() => {
+    const done = this.flush(true).then(() => {
       if (this.error) throw this.error;
     });
     done.catch(() => {});
