@@ -5,7 +5,10 @@
 // Measured from when every worker of the round owns partitions and 20% of the records are committed, to the last
 // record committed (a completed checkpoint commits its offsets for monitoring): start-up and the first rebalance are
 // not counted. CPU: user + system time of the worker processes over the same span, per record committed in it.
-// Env: SCALEOUT_BENCH_RECORDS (1500000), BENCH_RUNS (3), PGURL.
+// SCALEOUT_BENCH_REPARTITION=1: the records are produced round robin instead, and the workers split the job at its
+// keyBy through a repartition topic (part 1 writes it, part 2 reads it); a round ends when the source is committed to
+// its end and the repartition topic's committed offsets have caught up with its end.
+// Env: SCALEOUT_BENCH_RECORDS (1500000), BENCH_RUNS (3), SCALEOUT_BENCH_REPARTITION, PGURL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +24,7 @@ const N = Number(process.env.SCALEOUT_BENCH_RECORDS ?? 1_500_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const PG = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const PARTITIONS = 8;
+const REPARTITION = process.env.SCALEOUT_BENCH_REPARTITION === '1';
 const KEYS = 2000;
 const BIN = fileURLToPath(new URL('../bin/flowbook.mjs', import.meta.url));
 const run = Date.now().toString(36);
@@ -39,7 +43,7 @@ for (let sent = 0; sent < N; ) {
   for (const end = Math.min(N, sent + 20_000); sent < end; sent++) {
     const key = `k${sent % KEYS}`;
     const ts = T0 + sent; // 1,000 records per ms of event time
-    const p = partitionForKey(key, PARTITIONS, 128);
+    const p = REPARTITION ? sent % PARTITIONS : partitionForKey(key, PARTITIONS, 128);
     let list = byPartition.get(p);
     if (list === undefined) byPartition.set(p, (list = []));
     list.push({ key, value: JSON.stringify({ key, ts, amount: sent % 97 }), timestamp: String(ts) });
@@ -65,9 +69,20 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Source records committed; with a repartition topic, only once its committed offsets have reached its end too. */
 async function committed(groupId: string): Promise<number> {
-  const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  return t!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+  // A group created a moment ago may still be loading on its coordinator: nothing committed yet.
+  const topics = await admin.fetchOffsets({ groupId }).catch((e: { retriable?: boolean }) => {
+    if (e.retriable) return [];
+    throw e;
+  });
+  const sum = (t: (typeof topics)[number] | undefined) => t?.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0) ?? 0;
+  const source = sum(topics.find((t) => t.topic === topic));
+  const repartition = topics.find((t) => t.topic !== topic);
+  if (!REPARTITION || source < N) return source;
+  if (repartition === undefined) return N - 1;
+  const end = (await admin.fetchTopicOffsets(repartition.topic)).reduce((n, p) => n + Number(p.high), 0);
+  return sum(repartition) >= end ? source : N - 1;
 }
 
 async function round(workers: number, index: number): Promise<{ perSec: number; cpuUsPerRecord: number }> {
@@ -76,7 +91,7 @@ async function round(workers: number, index: number): Promise<{ perSec: number; 
   const children: ChildProcess[] = [];
   for (let w = 0; w < workers; w++) {
     // Started with the flags the CLI would give itself, so that the process measured is the worker itself.
-    const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s', ...(REPARTITION ? [] : ['--no-repartition'])], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout!.on('data', (d: Buffer) => (logs[w] += d.toString()));
     children.push(child);
   }
@@ -86,7 +101,7 @@ async function round(workers: number, index: number): Promise<{ perSec: number; 
   const cpu = () => children.reduce((s, c) => s + cpuSeconds(c.pid!), 0);
   for (;;) {
     const n = await committed(`flowbook-${job}`);
-    const joined = logs.every((l) => /restored partition/.test(l));
+    const joined = logs.every((l) => /restored .*partition/.test(l));
     if (startAt === 0 && joined && n >= N * 0.2) {
       startAt = performance.now();
       startCount = n;
@@ -116,7 +131,7 @@ for (let r = 0; r < RUNS; r++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ratios = results[2]!.map((x, i) => (x.perSec / results[1]![i]!.perSec).toFixed(2));
-console.log(`\n${N.toLocaleString('en')} records, ${PARTITIONS} partitions, ${RUNS} rounds; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`\n${N.toLocaleString('en')} records, ${PARTITIONS} partitions${REPARTITION ? ', through a repartition topic' : ''}, ${RUNS} rounds; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`1 worker : median ${Math.round(median(results[1]!.map((x) => x.perSec))).toLocaleString('en')} records/s, ${median(results[1]!.map((x) => x.cpuUsPerRecord)).toFixed(2)} µs CPU/record`);
 console.log(`2 workers: median ${Math.round(median(results[2]!.map((x) => x.perSec))).toLocaleString('en')} records/s, ${median(results[2]!.map((x) => x.cpuUsPerRecord)).toFixed(2)} µs CPU/record`);
 console.log(`2 / 1 per round: ${ratios.join(', ')}`);

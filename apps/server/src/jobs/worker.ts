@@ -15,7 +15,7 @@ const send = (m: FromWorker) => port.postMessage(m);
 
 /** The jobs the cell submitted, each across its restarts. */
 const clients: JobClient[] = [];
-const currentJobs = () => [...clients.map((c) => c.job), ...(scaleOut?.worker?.currentJob ? [scaleOut.worker.currentJob] : [])];
+const currentJobs = () => [...clients.map((c) => c.job), ...(scaleOut?.worker?.currentJobs ?? [])];
 let cancelled = false;
 /** Stopped by stop-with-savepoint: the job ends FINISHED (Flink), not cancelled, though it stops like a cancel. */
 let stoppedWithSavepoint = false;

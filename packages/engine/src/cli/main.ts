@@ -9,7 +9,7 @@ const USAGE = `usage:
   flowbook run <notebook.flowbook.json | pipeline.pipeline.json> [--input <sourceName>=<file.jsonl>]... [--output <dir>]
                [--timeout <duration: 10s, 500ms, 2m>] [--param <name>=<value>]... [--checkpoint-dir <dir | postgres://…>]
   flowbook worker --job <name> <pipeline.pipeline.json | notebook.flowbook.json [--cell <pipeline or code cell id>]> --checkpoint-dir <postgres://…>
-                  [--session-timeout <duration>]
+                  [--session-timeout <duration>] [--no-repartition | --repartition-partitions <n>]
   flowbook replay --port <port> <file> [--rate <lines/s>] [--loop]
 exit codes: 0 ok (also when --timeout ended the run), 1 a job or cell failed, 2 invalid input (arguments, file, cell, graph)`;
 
@@ -64,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
     let checkpointDir: string | undefined;
     let sessionTimeoutMs: number | undefined;
     let cellId: string | undefined;
+    let repartition: boolean | undefined;
+    let repartitionPartitions: number | undefined;
     for (let i = 0; i < rest.length; i++) {
       const a = rest[i]!;
       const next = () => {
@@ -75,12 +77,24 @@ export async function main(argv: string[]): Promise<number> {
       else if (a === '--checkpoint-dir') checkpointDir = next();
       else if (a === '--session-timeout') sessionTimeoutMs = parseDuration(next());
       else if (a === '--cell') cellId = next();
-      else if (a.startsWith('--')) throw new InvalidInputError(`unknown option ${a}\n${USAGE}`);
+      else if (a === '--no-repartition') repartition = false;
+      else if (a === '--repartition-partitions') {
+        repartitionPartitions = Number(next());
+        if (!Number.isInteger(repartitionPartitions) || repartitionPartitions < 1) throw new InvalidInputError(`--repartition-partitions needs a positive integer\n${USAGE}`);
+      } else if (a.startsWith('--')) throw new InvalidInputError(`unknown option ${a}\n${USAGE}`);
       else if (!file) file = a;
       else throw new InvalidInputError(`unexpected argument "${a}"\n${USAGE}`);
     }
     if (!file || !jobName || !checkpointDir) throw new InvalidInputError(`flowbook worker needs --job, --checkpoint-dir and a pipeline file\n${USAGE}`);
-    await runWorker({ file, jobName, checkpointDir, ...(cellId !== undefined ? { cellId } : {}), ...(sessionTimeoutMs !== undefined ? { sessionTimeoutMs } : {}) });
+    await runWorker({
+      file,
+      jobName,
+      checkpointDir,
+      ...(cellId !== undefined ? { cellId } : {}),
+      ...(sessionTimeoutMs !== undefined ? { sessionTimeoutMs } : {}),
+      ...(repartition !== undefined ? { repartition } : {}),
+      ...(repartitionPartitions !== undefined ? { repartitionPartitions } : {}),
+    });
     return 0;
   }
   if (command === 'replay') {

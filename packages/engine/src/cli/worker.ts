@@ -18,6 +18,9 @@ export interface WorkerCommandOptions {
   /** Shared by every worker of the job: a postgresql:// URL. */
   checkpointDir: string;
   sessionTimeoutMs?: number;
+  /** False: the source topic is partitioned by key group already, no repartition topic (ScaleOutWorkerOptions.repartition). */
+  repartition?: boolean;
+  repartitionPartitions?: number;
   log?: (line: string) => void;
 }
 
@@ -61,6 +64,8 @@ export async function runWorker(opts: WorkerCommandOptions): Promise<void> {
     jobName: opts.jobName,
     checkpointLocation: opts.checkpointDir,
     ...(opts.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: opts.sessionTimeoutMs } : {}),
+    ...(opts.repartition !== undefined ? { repartition: opts.repartition } : {}),
+    ...(opts.repartitionPartitions !== undefined ? { repartitionPartitions: opts.repartitionPartitions } : {}),
     log,
   };
   if ('source' in cell) return runCodeCellWorker(opts, cell, scaleOutHost({ ...workerOptions, base: { services } }));

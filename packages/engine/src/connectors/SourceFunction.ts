@@ -66,6 +66,8 @@ export interface SinkFunction<T = unknown> {
   invoke(value: T, timestamp: number): void;
   /** Optional: values[i] with timestamps[i] for i < length, as invoke() per record would take them; the arrays are only lent. */
   invokeBatch?(values: readonly T[], timestamps: Float64Array, length: number): void;
+  /** Flink's SinkWriter.writeWatermark: the sink's input watermark advanced (a repartition writer passes it on). */
+  writeWatermark?(watermark: number): void;
   /** End of input: flush buffered records. */
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;

@@ -1,18 +1,25 @@
 import type { Consumer, ConsumerGroupJoinPayload } from '@platformatic/kafka';
-import { CheckpointCoordinator } from '../checkpoint/CheckpointCoordinator.js';
 import { loadPlatformaticKafka, platformaticConnection } from '../connectors/kafka/client.js';
 import { KafkaSourceConfig, parseRoleConfig } from '../connectors/kafka/config.js';
 import type { OffsetEntry } from '../connectors/kafka/KafkaSourceFunction.js';
-import { PARTITION_OWNERSHIP_SERVICE, type PartitionOwnership } from '../connectors/kafka/PartitionOwnership.js';
 import { resolveSecrets } from '../connectors/secrets.js';
 import type { PipelineGraph } from '../graph/PipelineGraph.js';
-import { Job } from '../runtime/Job.js';
 import type { JobServices } from '../runtime/JobServices.js';
-import { PartitionCheckpoints } from './PartitionCheckpoints.js';
+import { ensureTopic } from './ensureTopic.js';
+import { registerRepartitionConnector } from './repartition/connector.js';
+import { splitAtKeyBy, type SubTopologies } from './subTopologies.js';
+import { SubTopologyRun } from './SubTopologyRun.js';
 
 export interface ScaleOutWorkerOptions {
-  /** The job every worker runs: one Kafka source on one topic partitioned by key group (see keyGroupPartitions.ts). */
+  /** The job every worker runs: one Kafka source on one topic. */
   graph: PipelineGraph;
+  /**
+   * Whether a keyBy goes through a repartition topic (default true), as Kafka Streams does for a key the input is not
+   * partitioned by; false when the source topic is already partitioned by key group on the keyBy's key (partitionForKey).
+   */
+  repartition?: boolean;
+  /** Partitions of a repartition topic the worker creates (default: the source topic's). */
+  repartitionPartitions?: number;
   /** The job's name: its consumer group is `flowbook-<jobName>`, its checkpoints are kept under it. */
   jobName: string;
   /** Shared checkpoint storage of the job's workers: a postgresql:// URL (or a folder every worker can reach). */
@@ -30,6 +37,8 @@ export interface WorkerAssignment {
   generation: number;
   memberId: string;
   partitions: number[];
+  /** The repartition topic's partitions it owns (a job split at its keyBy). */
+  repartitioned?: number[];
   /** The checkpoint id restored per partition (absent: the partition started from the source's startFrom). */
   restored: number | undefined;
 }
@@ -39,17 +48,18 @@ export interface WorkerAssignment {
  * consumer group `flowbook-<job>` for the source topic; the group protocol (classic, eager: @platformatic/kafka's
  * client-side assignment) gives each worker some partitions. For each generation the worker runs the graph as one
  * job reading only its partitions, first restoring their key groups and offsets from the last checkpoint of each
- * partition (written by whichever worker owned it); it checkpoints them per partition (PartitionCheckpoints). When
- * the group rebalances, the worker cancels its job before it rejoins: what it had not checkpointed is read again by
+ * partition (written by whichever worker owned it); it checkpoints them per partition (PartitionCheckpoints). A job
+ * with a keyBy is split there through a repartition topic (subTopologies.ts): the group then assigns partitions of
+ * both topics, and the worker runs part 1 per owned source partition and part 2 per owned repartition partition. When
+ * the group rebalances, the worker cancels its jobs before it rejoins: what it had not checkpointed is read again by
  * the next owner from the checkpointed offsets, so sinks must be idempotent (PostgreSQL upserts) or transactional.
  */
 export class ScaleOutWorker {
   private consumer: Consumer | undefined;
-  private job: Job | undefined;
-  /** The job's run(): settles when it ends. */
-  private running: Promise<unknown> = Promise.resolve();
-  private coordinator: CheckpointCoordinator | undefined;
-  private checkpoints: PartitionCheckpoints | undefined;
+  /** The jobs of the current generation: one over the owned partitions, or one per partition of each part of a split job. */
+  private runs: SubTopologyRun[] = [];
+  /** The job split at its keyBy (undefined: it runs whole on a topic partitioned by key group). */
+  private readonly split: SubTopologies | undefined;
   /** Generation changes run one after the other. */
   private chain: Promise<void> = Promise.resolve();
   private nextCheckpointId = 1;
@@ -75,11 +85,18 @@ export class ScaleOutWorker {
     this.topic = config.topics[0]!;
     this.groupId = `flowbook-${o.jobName}`;
     this.connection = platformaticConnection(config);
+    registerRepartitionConnector();
+    this.split = o.repartition === false ? undefined : splitAtKeyBy(oneSubtaskPerNode(o.graph), o.jobName);
   }
 
-  /** The job of the current generation (undefined while the worker owns no partitions). */
+  /** The jobs of the current generation: one, or parts 1 and 2 per owned partition (none while it owns none). */
+  get currentJobs(): Job[] {
+    return this.runs.flatMap((r) => (r.currentJob ? [r.currentJob] : []));
+  }
+
+  /** The job of the current generation that holds the sinks (the last part 2, or the whole job). */
   get currentJob(): Job | undefined {
-    return this.job;
+    return this.currentJobs.at(-1);
   }
 
   /** Joins the group; resolves when the worker is stopped, rejects when its job fails. */
@@ -90,6 +107,8 @@ export class ScaleOutWorker {
     this.consumer = consumer;
     const partitions = (await consumer.metadata({ topics: [this.topic], forceUpdate: true })).topics.get(this.topic)?.partitionsCount;
     if (partitions === undefined) throw new Error(`topic "${this.topic}" does not exist`);
+    const split = this.split;
+    const repartitions = split && (await ensureTopic(this.connection, split.topic, this.o.repartitionPartitions ?? partitions));
     const done = new Promise<void>((resolve, reject) => {
       this.failure = reject;
       this.resolveStopped = resolve;
@@ -98,14 +117,14 @@ export class ScaleOutWorker {
     // handler runs between two of its batches); its cleanup waits its turn in the chain.
     consumer.on('consumer:group:rebalance', () => {
       this.epoch++;
-      this.job?.cancel();
+      for (const r of this.runs) r.cancel();
       void this.enqueue(() => this.revoke());
     });
     consumer.on('consumer:group:join', (p: ConsumerGroupJoinPayload) => {
       const epoch = ++this.epoch;
-      void this.enqueue(() => this.assign(p, partitions, epoch));
+      void this.enqueue(() => this.assign(p, partitions, repartitions, epoch));
     });
-    consumer.topics.trackAll(this.topic);
+    consumer.topics.trackAll(this.topic, ...(split ? [split.topic] : []));
     await consumer.joinGroup({});
     return done;
   }
@@ -127,83 +146,67 @@ export class ScaleOutWorker {
     return this.chain;
   }
 
-  /** Cancels the running job; its checkpoint in flight, if any, completes or fails first. */
+  /** Cancels the running jobs; their checkpoints in flight, if any, complete or fail first. */
   private async revoke(): Promise<void> {
-    const job = this.job;
-    if (job === undefined) return;
-    this.job = undefined;
-    const stoppedCheckpoints = this.coordinator?.stop();
-    job.cancel();
-    await stoppedCheckpoints;
-    await this.running.catch(() => {});
-    await this.checkpoints?.close();
+    const runs = this.runs;
+    if (runs.length === 0) return this.o.onAssignment?.(entry);
+    this.runs = [];
+    await Promise.all(runs.map((r) => r.stop()));
+    this.nextCheckpointId = Math.max(this.nextCheckpointId, ...runs.map((r) => r.nextCheckpointId()));
     this.log(`worker ${this.consumer?.memberId}: released partitions`);
   }
 
-  private async assign(p: ConsumerGroupJoinPayload, partitions: number, epoch: number): Promise<void> {
+  private async assign(p: ConsumerGroupJoinPayload, partitions: number, repartitions: number | undefined, epoch: number): Promise<void> {
     await this.revoke();
     // A newer rebalance or generation came meanwhile: this one's partitions may be another worker's already.
     if (this.stopped || epoch !== this.epoch) return;
-    const owned = (p.assignments ?? []).filter((a) => a.topic === this.topic).flatMap((a) => a.partitions).sort((a, b) => a - b);
-    const entry: WorkerAssignment = { generation: p.generationId ?? -1, memberId: p.memberId, partitions: owned, restored: undefined };
+    const ownedOf = (topic: string) => (p.assignments ?? []).filter((a) => a.topic === topic).flatMap((a) => a.partitions).sort((a, b) => a - b);
+    const owned = ownedOf(this.topic);
+    const split = this.split;
+    const repartitioned = split ? ownedOf(split.topic) : [];
+    const entry: WorkerAssignment = { generation: p.generationId ?? -1, memberId: p.memberId, partitions: owned, ...(split ? { repartitioned } : {}), restored: undefined };
     this.assignments.push(entry);
-    this.log(`worker ${p.memberId}: generation ${entry.generation}, partitions [${owned.join(', ')}] of ${this.topic}`);
-    if (owned.length === 0) return this.o.onAssignment?.(entry);
-    const graph = this.o.graph;
-    const checkpoints = new PartitionCheckpoints({
-      location: this.o.checkpointLocation,
-      jobKey: 'scale-out',
-      jobName: this.o.jobName,
-      topic: this.topic,
-      partitions,
-      maxParallelism: graph.config.maxParallelism,
-      owned,
-      warn: this.log,
-    });
-    this.checkpoints = checkpoints;
-    // Restored before the job processes a record: the partitions' key groups and offsets, from whoever wrote them.
-    const restoreFrom = await this.checkpoints.latest();
+    this.log(`worker ${p.memberId}: generation ${entry.generation}, partitions [${owned.join(', ')}] of ${this.topic}${split ? `, partitions [${repartitioned.join(', ')}] of ${split.topic}` : ''}`);
+    const run = (graph: PipelineGraph, topic: string, count: number, parts: number[], jobName: string, label: string) =>
+      new SubTopologyRun({
+        graph,
+        topic,
+        partitions: count,
+        owned: parts,
+        jobName,
+        checkpointLocation: this.o.checkpointLocation,
+        services: this.o.services,
+        firstCheckpointId: this.nextCheckpointId,
+        commit: (offsets) => this.commit(offsets),
+        fail: (e) => {
+          if (this.runs.length > 0) this.failure?.(e);
+        },
+        log: this.log,
+        label: `worker ${p.memberId} ${label}`,
+      });
+    const runs: { run: SubTopologyRun; topic: string; parts: number[] }[] = [];
+    if (split === undefined) {
+      if (owned.length > 0) runs.push({ run: run(oneSubtaskPerNode(this.o.graph), this.topic, partitions, owned, this.o.jobName, 'job'), topic: this.topic, parts: owned });
+    } else {
+      // Part 1 per source partition: each writes the repartition topic as its own writer, replayed from its own offsets.
+      for (const q of owned) runs.push({ run: run(split.part1(q, repartitions!), this.topic, partitions, [q], this.o.jobName, `part 1 (${this.topic}/${q})`), topic: this.topic, parts: [q] });
+      // Part 2 per repartition partition: the keyed state of its key groups and the watermarks of its writers.
+      for (const q of repartitioned) runs.push({ run: run(split.part2(repartitions!, partitions), split.topic, repartitions!, [q], `${this.o.jobName}/${split.operatorId}`, `part 2 (${split.topic}/${q})`), topic: split.topic, parts: [q] });
+    }
+    if (runs.length === 0) return;
+    // Restored before any job processes a record: the partitions' key groups and offsets, from whoever wrote them.
+    const restored = await Promise.all(runs.map((r) => r.run.restore()));
     if (epoch !== this.epoch) {
-      await this.checkpoints.close();
+      await Promise.all(runs.map((r) => r.run.stop()));
       return;
     }
-    entry.restored = restoreFrom?.checkpointId;
-    const restored = this.checkpoints.restored;
+    const ids = restored.filter((id): id is number => id !== undefined);
+    entry.restored = ids.length > 0 ? Math.max(...ids) : undefined;
     this.o.onAssignment?.(entry);
-    this.log(`worker ${p.memberId}: restored ${owned.map((q, i) => `partition ${q} from ${restored[i] === undefined ? 'its start (no checkpoint yet)' : `checkpoint ${restored[i]}`}`).join(', ')}`);
-    // Ids go on from the newest restored one, so a partition's next checkpoint is its newest.
-    this.nextCheckpointId = Math.max(this.nextCheckpointId, (restoreFrom?.checkpointId ?? 0) + 1);
-    const ownership: PartitionOwnership = {
-      owns: (topic, partition) => topic === this.topic && owned.includes(partition),
-      commit: (offsets) => this.commit(offsets),
-    };
-    const job = new Job(oneSubtaskPerNode(graph), { services: { ...this.o.services, [PARTITION_OWNERSHIP_SERVICE]: ownership }, ...(restoreFrom ? { restoreFrom } : {}) });
-    this.job = job;
-    const coordinator = new CheckpointCoordinator(job, this.checkpoints, { intervalMs: graph.config.checkpointInterval!, timeoutMs: 60_000 }, this.nextCheckpointId);
-    this.coordinator = coordinator;
-    // The coordinator numbers on from here in the next generation.
-    let reported = 0;
-    const track = setInterval(() => {
-      this.nextCheckpointId = Math.max(this.nextCheckpointId, ...coordinator.history.map((h) => h.id + 1));
-      for (const h of coordinator.history.slice(reported)) if (h.status === 'failed') this.log(`worker ${p.memberId}: checkpoint ${h.id} failed: ${h.error}`);
-      // An input that is not partitioned by key group: the worker fails rather than run without checkpoints.
-      if (checkpoints.misconfigured !== undefined && this.job === job) this.failure?.(checkpoints.misconfigured);
-      reported = coordinator.history.length;
-      if (++ticks % 10 === 0) this.log(`worker ${p.memberId}: ${job.metrics().map((m) => `${m.nodeId} in ${m.recordsIn} out ${m.recordsOut} wm ${m.watermark}`).join('; ')}`);
-    }, 500);
-    let ticks = 0;
-    track.unref();
-    this.running = job.run().finally(() => clearInterval(track));
-    // A job that ends while it owns its partitions failed (or, reading an unbounded topic, should not have ended).
-    this.running.then(
-      () => {
-        if (this.job === job && job.status !== 'cancelled') this.failure?.(new Error('the job ended while it owned partitions'));
-      },
-      (e: unknown) => {
-        if (this.job === job) this.failure?.(e);
-      },
-    );
-    coordinator.start();
+    const described = runs.flatMap((r) => r.parts.map((q, i) => `${split ? `${r.topic} ` : ''}partition ${q} from ${r.run.restored[i] === undefined ? 'its start (no checkpoint yet)' : `checkpoint ${r.run.restored[i]}`}`));
+    this.log(`worker ${p.memberId}: restored ${described.join(', ')}`);
+    this.runs = runs.map((r) => r.run);
+    for (const r of this.runs) r.start();
   }
 
   /** Offsets of owned partitions, committed by this member of the generation (for monitoring: lag, tooling). */

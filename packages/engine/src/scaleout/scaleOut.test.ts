@@ -105,7 +105,7 @@ async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boole
 }
 
 function startWorker(job: string, file: string, output: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s', '--no-repartition'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
   children.push(child);
@@ -120,14 +120,14 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     for (let p = 1; p < PARTITIONS; p++) expect(ranges[p]!.start).toBe(ranges[p - 1]!.end + 1);
   });
 
-  it('fails a worker whose input is not partitioned by key group, rather than checkpoint without that state', async () => {
+  it('without repartition, fails a worker whose input is not partitioned by key group, rather than checkpoint without that state', async () => {
     const topic = `scale-wrong-${run}`;
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }], waitForLeaders: true });
     await admin.disconnect();
     const graph = pipeline(cluster.bootstrap, topic, `so_wrong_${run}`);
-    const workers = [0, 1].map(() => new ScaleOutWorker({ graph, jobName: `wrong-${run}`, checkpointLocation: PG, sessionTimeoutMs: 6000, log: () => {} }));
+    const workers = [0, 1].map(() => new ScaleOutWorker({ graph, jobName: `wrong-${run}`, checkpointLocation: PG, sessionTimeoutMs: 6000, repartition: false, log: () => {} }));
     try {
       const outcome = Promise.race(workers.map((w) => w.run().then(() => 'stopped', (e: Error) => e.message)));
       // Once each owns half the partitions, records keyed by Kafka's default partitioner (murmur2), not by key group.
@@ -204,7 +204,7 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
 
     // The same input through one worker of another job: the same rows.
     const one = `so_one_${run}`;
-    const single = new ScaleOutWorker({ graph: pipeline(cluster.bootstrap, topic, one), jobName: `one-${run}`, checkpointLocation: PG, sessionTimeoutMs: 6000, log: () => {} });
+    const single = new ScaleOutWorker({ graph: pipeline(cluster.bootstrap, topic, one), jobName: `one-${run}`, checkpointLocation: PG, sessionTimeoutMs: 6000, repartition: false, log: () => {} });
     const running = single.run();
     running.catch(() => {});
     try {

@@ -66,7 +66,9 @@ export class SinkOperator extends StreamOperator<never> {
       throw e;
     }
   }
-  override processWatermark(): void {}
+  override processWatermark(watermark: number): void {
+    this.sink.writeWatermark?.(watermark);
+  }
   override finish(): void {
     this.track(this.sink.finish?.());
   }
