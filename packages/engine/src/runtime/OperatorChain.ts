@@ -156,10 +156,11 @@ export class OperatorChain {
     // Read before anything goes on: downstream operators' loops report through the same loopFailure.
     const { at, stage, bad } = loopFailure;
     loopFailure.bad = undefined;
+    loopFailure.stage = 0;
     // The assigner emitted the record a stage threw at, not the one it failed on itself.
     const emitted = failed && stage !== -1 ? at + 1 : at;
     by.assigned(values, assigned, emitted, max, failed || at < length ? at : -1, length);
-    if (failed && stage !== -1) this.passOnFailed(outputs, values, assigned, length);
+    if (failed && stage !== -1) this.passOnFailed(outputs, values, assigned, length, at, stage!);
     else this.passOnAll(outputs, values, assigned, emitted);
     if (failed) throw error;
     this.badTimestamp = bad;
@@ -186,17 +187,15 @@ export class OperatorChain {
     }
   }
 
-  /** After the stage in loopFailure threw at record loopFailure.at: each output as record by record would leave it. */
-  private passOnFailed(outputs: readonly Output[], values: readonly unknown[], timestamps: Float64Array, length: number): void {
+  /** After stage `stage` threw at record `at`: each output as record by record would leave it. */
+  private passOnFailed(outputs: readonly Output[], values: readonly unknown[], timestamps: Float64Array, length: number, at: number, stage: number): void {
     const { stages, rootOf } = this;
-    const { at, stage } = loopFailure;
-    loopFailure.stage = 0;
-    let failingRoot = stage!;
+    let failingRoot = stage;
     while (stages[failingRoot]!.parent >= 0) failingRoot = stages[failingRoot]!.parent;
     for (let i = 0; i < outputs.length; i++) {
       const root = rootOf[i]!;
       // Outputs up to the failing one saw record `at`, the ones after it did not.
-      const seen = root < 0 ? (i <= rootOf.indexOf(failingRoot) ? at + 1 : at) : root <= stage! ? at + 1 : at;
+      const seen = root < 0 ? (i <= rootOf.indexOf(failingRoot) ? at + 1 : at) : root <= stage ? at + 1 : at;
       if (root >= 0) this.passOn(root, length, seen, timestamps);
       else if (seen > 0) outputs[i]!.collectBatch(values, timestamps, seen);
     }
@@ -220,7 +219,9 @@ export class OperatorChain {
     try {
       this.loop(this.plan, this.fns, values, timestamps, length, this.outValues, this.outTimestamps, this.counts, loopFailure);
     } catch (e) {
-      this.passOnFailed(outputs, values, timestamps, length);
+      const { at, stage } = loopFailure;
+      loopFailure.stage = 0;
+      this.passOnFailed(outputs, values, timestamps, length, at, stage!);
       throw e;
     }
     this.passOnAll(outputs, values, timestamps, length);
