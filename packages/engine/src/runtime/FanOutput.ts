@@ -1,6 +1,6 @@
 import { ChannelOutput } from './ChannelOutput.js';
 import type { DataTap } from './DataTap.js';
-import { OperatorChain } from './OperatorChain.js';
+import { OperatorChain, type AssigningOperator } from './OperatorChain.js';
 import { DEAD_LETTER_TAG, SourceOperator } from './operators/SourceOperator.js';
 import type { Output } from './Output.js';
 import type { StreamOperator } from './StreamOperator.js';
@@ -58,6 +58,29 @@ export class FanOutput implements Output {
     if (this.chain !== undefined) this.chain.runBatch(values, timestamps, length, m);
     else for (let i = 0; i < m.length; i++) m[i]!.collectBatch(values, timestamps, length);
   }
+  /**
+   * collectBatch for a batch whose timestamps `assigner` gives (see OperatorChain.runAssigning), when the chain after
+   * this output can assign them in its loop: no data tap open here or inside. Returns the index of a record whose
+   * timestamp is bad (-1: none), or undefined when it cannot (the operator then assigns and calls collectBatch).
+   */
+  collectBatchAssigning(
+    assigner: (value: unknown, timestamp: number) => unknown,
+    assignerKey: string,
+    values: readonly unknown[],
+    timestamps: Float64Array,
+    length: number,
+    assigned: Float64Array,
+    by: AssigningOperator,
+  ): number | undefined {
+    const chain = this.chain;
+    if (chain === undefined || this.tap !== undefined || length <= 0 || !chain.canAssign()) return undefined;
+    return chain.runAssigning(assigner, assignerKey, values, timestamps, length, this.main, assigned, by);
+  }
+  /** What the assigner returned for the record collectBatchAssigning stopped at. */
+  badTimestamp(): unknown {
+    return this.chain?.badTimestamp;
+  }
+
   emitWatermark(watermark: number): void {
     for (const o of this.main) o.emitWatermark(watermark);
     for (const outs of this.side.values()) for (const o of outs) o.emitWatermark(watermark);

@@ -5,6 +5,7 @@ import { chainLoop, FILTER, MAP, type ChainLoop, type ChainPlan } from './chainL
 import type { FanOutput } from './FanOutput.js';
 import type { Output } from './Output.js';
 import type { StreamOperator } from './StreamOperator.js';
+import { MIN_WATERMARK as MIN_TIMESTAMP } from '../time/Watermark.js';
 
 /** Most stages in one chain: beyond it the generated loop grows and little is left to gain. */
 const MAX_STAGES = 16;
@@ -43,6 +44,11 @@ export class OperatorChain {
   private readonly loop: ChainLoop;
   /** The same chain cut after the inner stages that have a data tap open, and which those were. */
   private tapped: { ops: StreamOperator[]; chain: OperatorChain } | undefined;
+  /** What the assigner returned for the record runAssigning stopped at. */
+  badTimestamp: unknown;
+  /** The loop that also assigns timestamps (runAssigning), by the key of the assigner it was made for. */
+  private assigning: { key: string; plan: ChainPlan; loop: ChainLoop } | undefined;
+  private readonly key: string;
 
   /** `cut`: operators that end the chain here although they could go on (their own output runs the rest). */
   private constructor(
@@ -71,7 +77,8 @@ export class OperatorChain {
     this.outValues = this.stages.map((s) => s.buffer?.values ?? []);
     this.outTimestamps = this.stages.map((s) => s.buffer?.timestamps ?? new Float64Array(0));
     this.inner = this.stages.filter((s) => s.children.length > 0).map((s) => s.out);
-    this.loop = chainLoop(this.plan, this.stages.map((s) => `${s.op.ctx.nodeId}\n${String(s.op.loopStage()!.fn)}`).join('\n'));
+    this.key = this.stages.map((s) => `${s.op.ctx.nodeId}\n${String(s.op.loopStage()!.fn)}`).join('\n');
+    this.loop = chainLoop(this.plan, this.key);
   }
 
   /** Adds `op` (and the operators chained after it) in preorder; returns its index. */
@@ -104,6 +111,96 @@ export class OperatorChain {
     this.run(values, timestamps, length, outputs);
   }
 
+  /** Whether runAssigning can take the next batch: no data tap open on an inner stage (those need the cut chain). */
+  canAssign(): boolean {
+    for (let j = 0; j < this.inner.length; j++) if (this.inner[j]!.tap !== undefined) return false;
+    return true;
+  }
+
+  /**
+   * runBatch for a batch whose timestamps `assigner` gives first (Flink chains the TimestampsAndWatermarksOperator
+   * with the operators after it): one loop reads each record once, for its timestamp and its stages, where the
+   * assigning operator's loop and then the chain's would read every record twice. The timestamps go to `assigned` and
+   * on downstream. Before anything goes on, `by.assigned` learns how many records the assigner emitted and the largest
+   * timestamp among them, and where the batch stopped (-1: it did not). Every output then sees the records record by
+   * record processing would have given it: all of them; those before a record whose timestamp is bad (returned: its
+   * index, the value in badTimestamp; -1 when none) or whose assigner threw; or, when a stage threw, as run() leaves
+   * it. An exception from the loop is rethrown after that. `assignerKey` names the assigner, for the loop's copy.
+   */
+  runAssigning(
+    assigner: (value: unknown, timestamp: number) => unknown,
+    assignerKey: string,
+    values: readonly unknown[],
+    timestamps: Float64Array,
+    length: number,
+    outputs: readonly Output[],
+    assigned: Float64Array,
+    by: AssigningOperator,
+  ): number {
+    let a = this.assigning;
+    if (a === undefined || a.key !== assignerKey) {
+      const plan = { ...this.plan, assign: true };
+      a = this.assigning = { key: assignerKey, plan, loop: chainLoop(plan, `${assignerKey}\n${this.key}`) };
+    }
+    this.resetBuffers(length);
+    let failed = false;
+    let error: unknown;
+    let max: number;
+    try {
+      max = a.loop(a.plan, this.fns, values, timestamps, length, this.outValues, this.outTimestamps, this.counts, loopFailure, assigner, assigned, MIN_TIMESTAMP) as number;
+    } catch (e) {
+      failed = true;
+      error = e;
+      max = loopFailure.max!;
+    }
+    // Read before anything goes on: downstream operators' loops report through the same loopFailure.
+    const { at, stage, bad } = loopFailure;
+    loopFailure.bad = undefined;
+    loopFailure.stage = 0;
+    // The assigner emitted the record a stage threw at, not the one it failed on itself.
+    const emitted = failed && stage !== -1 ? at + 1 : at;
+    by.assigned(values, assigned, emitted, max, failed || at < length ? at : -1, length);
+    if (failed && stage !== -1) this.passOnFailed(outputs, values, assigned, length, at, stage!);
+    else this.passOnAll(outputs, values, assigned, emitted);
+    if (failed) throw error;
+    this.badTimestamp = bad;
+    return at < length ? at : -1;
+  }
+
+  private resetBuffers(length: number): void {
+    const { stages, outValues, outTimestamps } = this;
+    for (let j = 0; j < stages.length; j++) {
+      const b = stages[j]!.buffer;
+      if (b === undefined) continue;
+      b.reset(length);
+      outValues[j] = b.values;
+      outTimestamps[j] = b.timestamps;
+    }
+  }
+
+  /** Every output gets the batch's first `seen` records (those that went through the loop). */
+  private passOnAll(outputs: readonly Output[], values: readonly unknown[], timestamps: Float64Array, seen: number): void {
+    for (let i = 0; i < outputs.length; i++) {
+      const root = this.rootOf[i]!;
+      if (root >= 0) this.passOn(root, seen, seen, timestamps);
+      else if (seen > 0) outputs[i]!.collectBatch(values, timestamps, seen);
+    }
+  }
+
+  /** After stage `stage` threw at record `at`: each output as record by record would leave it. */
+  private passOnFailed(outputs: readonly Output[], values: readonly unknown[], timestamps: Float64Array, length: number, at: number, stage: number): void {
+    const { stages, rootOf } = this;
+    let failingRoot = stage;
+    while (stages[failingRoot]!.parent >= 0) failingRoot = stages[failingRoot]!.parent;
+    for (let i = 0; i < outputs.length; i++) {
+      const root = rootOf[i]!;
+      // Outputs up to the failing one saw record `at`, the ones after it did not.
+      const seen = root < 0 ? (i <= rootOf.indexOf(failingRoot) ? at + 1 : at) : root <= stage ? at + 1 : at;
+      if (root >= 0) this.passOn(root, length, seen, timestamps);
+      else if (seen > 0) outputs[i]!.collectBatch(values, timestamps, seen);
+    }
+  }
+
   /**
    * While data taps are open on inner stages, the chain ends at those stages: their results then go through their
    * output, where the tap sees them, and on into the chain that output runs.
@@ -118,35 +215,16 @@ export class OperatorChain {
   }
 
   private run(values: readonly unknown[], timestamps: Float64Array, length: number, outputs: readonly Output[]): void {
-    const { stages, outValues, outTimestamps, rootOf } = this;
-    for (let j = 0; j < stages.length; j++) {
-      const b = stages[j]!.buffer;
-      if (b === undefined) continue;
-      b.reset(length);
-      outValues[j] = b.values;
-      outTimestamps[j] = b.timestamps;
-    }
+    this.resetBuffers(length);
     try {
-      this.loop(this.plan, this.fns, values, timestamps, length, outValues, outTimestamps, this.counts, loopFailure);
+      this.loop(this.plan, this.fns, values, timestamps, length, this.outValues, this.outTimestamps, this.counts, loopFailure);
     } catch (e) {
       const { at, stage } = loopFailure;
       loopFailure.stage = 0;
-      let failingRoot = stage!;
-      while (stages[failingRoot]!.parent >= 0) failingRoot = stages[failingRoot]!.parent;
-      for (let i = 0; i < outputs.length; i++) {
-        const root = rootOf[i]!;
-        // Outputs up to the failing one saw record `at`, the ones after it did not.
-        const seen = root < 0 ? (i <= rootOf.indexOf(failingRoot) ? at + 1 : at) : root <= stage! ? at + 1 : at;
-        if (root >= 0) this.passOn(root, length, seen, timestamps);
-        else if (seen > 0) outputs[i]!.collectBatch(values, timestamps, seen);
-      }
+      this.passOnFailed(outputs, values, timestamps, length, at, stage!);
       throw e;
     }
-    for (let i = 0; i < outputs.length; i++) {
-      const root = rootOf[i]!;
-      if (root >= 0) this.passOn(root, length, length, timestamps);
-      else outputs[i]!.collectBatch(values, timestamps, length);
-    }
+    this.passOnAll(outputs, values, timestamps, length);
   }
 
   /**
@@ -169,6 +247,12 @@ export class OperatorChain {
     s.op.metrics.recordsOut += passed;
     for (const c of s.children) this.passOn(c, passed, this.counts[c]!, timestamps);
   }
+}
+
+/** The operator that assigns a batch's timestamps in a chain's loop (runAssigning), told what it emitted. */
+export interface AssigningOperator {
+  /** Records [0, emitted) went on with timestamps assigned[i], the largest `max`; the batch stopped at `stoppedAt` (-1: it did not). */
+  assigned(values: readonly unknown[], assigned: Float64Array, emitted: number, max: number, stoppedAt: number, length: number): void;
 }
 
 /** The operator behind `o` when it can join a chain: a per-record stage fed through this channel only. */

@@ -18,10 +18,12 @@ export interface LoopFailure {
   at: number;
   produced: number;
   bad: unknown;
-  /** In a chain's loop (chainLoop.ts): the stage that threw. */
+  /** In a chain's loop (chainLoop.ts): the stage that threw (-1: the timestamp assigner). */
   stage?: number;
+  /** In a chain's loop that assigns timestamps: the largest timestamp assigned before it stopped. */
+  max?: number;
 }
-export const loopFailure: LoopFailure = { at: 0, produced: 0, bad: undefined, stage: 0 };
+export const loopFailure: LoopFailure = { at: 0, produced: 0, bad: undefined, stage: 0, max: 0 };
 
 /** out[i] = fn(values[i]) for i < length. */
 export function mapLoop(fn: MapFunction<unknown, unknown>, values: readonly unknown[], length: number, out: unknown[], failure: LoopFailure): void {

@@ -299,4 +299,54 @@ describe('batch path', () => {
   it('generators that may emit from onEvent (idleness) take the batch record by record', async () => {
     await same([{ records: events(50) }, { records: events(50, 50) }], (src) => collect(src.map((e) => e.v), 'out'), WatermarkStrategy.forBoundedOutOfOrderness<Ev>(0).withIdleness(60_000));
   });
+
+  it('a timestamp assigner chained with the filters and maps after it (one loop) leaves what record by record leaves', async () => {
+    const both = async (steps: Step[], build: (src: DataStream<Ev>) => void) => {
+      const one = await run(steps, false, build, undefined, false);
+      const batched = await run(steps, true, build, undefined, false);
+      expect({ ...batched, metrics: batched.metrics.slice(1) }).toEqual({ ...one, metrics: one.metrics.slice(1) });
+      return batched;
+    };
+    // Timestamps from the record (not the source's); a split after them, one branch a filter and a map.
+    const pipeline = (opts: { badAt?: number; assignerThrowsAt?: number; filterThrowsAt?: number } = {}) => (src: DataStream<Ev>) => {
+      const s = src.assignTimestampsAndWatermarks(
+        WatermarkStrategy.forBoundedOutOfOrderness<Ev>(5).withTimestampAssigner((e) => {
+          if (e.v === opts.assignerThrowsAt) throw new Error(`assigner boom at ${e.v}`);
+          return e.v === opts.badAt ? (undefined as unknown as number) : e.t + 1;
+        }),
+      );
+      collect(
+        s
+          .filter((e) => {
+            if (e.v === opts.filterThrowsAt) throw new Error(`filter boom at ${e.v}`);
+            return e.k !== 1;
+          })
+          .map((e) => e.v * 2),
+        'out',
+      );
+      collect(s.map((e) => -e.v), 'neg');
+    };
+    const ok = await both([{ records: events(3000) }, { records: events(2500, 3000) }], pipeline());
+    expect(ok.out.neg).toEqual(events(5500).map(([e, t]) => [-e.v, t + 1]));
+    expect(ok.out.out).toEqual(events(5500).filter(([e]) => e.k !== 1).map(([e, t]) => [e.v * 2, t + 1]));
+    const byType = (r: RunResult) => Object.fromEntries(r.metrics.map((o) => [o.type, [o.recordsIn, o.recordsOut]]));
+    expect(byType(ok)).toMatchObject({ assignTimestampsAndWatermarks: [5500, 5500] });
+
+    const bad = await both([{ records: events(20) }], pipeline({ badAt: 4 }));
+    expect(bad.error).toMatch(/timestamp assigner returned undefined for \{"k":1,"v":4,"t":40\}/);
+    expect(bad.out.neg!.map(([v]) => v)).toEqual([-0, -1, -2, -3]);
+    expect(byType(bad)).toMatchObject({ assignTimestampsAndWatermarks: [5, 4] });
+
+    const thrown = await both([{ records: events(20) }], pipeline({ assignerThrowsAt: 6 }));
+    expect(thrown.error).toBe('assigner boom at 6');
+    expect(thrown.out.neg).toHaveLength(6);
+    expect(byType(thrown)).toMatchObject({ assignTimestampsAndWatermarks: [7, 6] });
+
+    // The filter throws at record 7: the assigner emitted it, the filter's branch stopped, the map after it not reached.
+    const f = await both([{ records: events(20) }], pipeline({ filterThrowsAt: 7 }));
+    expect(f.error).toBe('filter boom at 7');
+    expect(f.out.out!.map(([v]) => v)).toEqual([0, 4, 6, 10, 12]);
+    expect(f.out.neg).toHaveLength(7);
+    expect(byType(f)).toMatchObject({ assignTimestampsAndWatermarks: [8, 8] });
+  });
 });

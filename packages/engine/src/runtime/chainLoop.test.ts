@@ -81,4 +81,48 @@ describe('chain loop', () => {
     expect(m.reached).toEqual([-1, 8, 8, -1]);
     expect(m.out[1]!.values).toHaveLength(7);
   });
+
+  it('assigns timestamps in the same pass: the stages see them, the largest comes back, a bad one stops before its stages', () => {
+    const assigning: ChainPlan = { ...tree, assign: true };
+    const generated = compile(chainLoopSource(assigning), chainLoopPlain);
+    expect(generated).not.toBe(chainLoopPlain);
+    const go = (loop: ChainLoop, assigner: (v: unknown, t: number) => unknown, fns = [triple, even, neg, overTen]) => {
+      const k = tree.kinds.length;
+      const outValues = tree.kinds.map((): unknown[] => []);
+      const outTimestamps = tree.kinds.map(() => new Float64Array(values.length));
+      const counts = new Int32Array(2 * k);
+      const assigned = new Float64Array(values.length);
+      const failure: LoopFailure = { at: -1, produced: 0, bad: undefined, stage: 0, max: 0 };
+      let max: unknown;
+      let error: string | undefined;
+      try {
+        max = loop(assigning, fns, values, timestamps, values.length, outValues, outTimestamps, counts, failure, assigner, assigned, -1);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      const n = failure.at;
+      return { max, error, at: failure.at, stage: failure.stage, failMax: failure.max, bad: failure.bad, assigned: [...assigned.subarray(0, n)], times: [...outTimestamps[1]!.subarray(0, counts[k + 1])], n3: counts[k + 3] };
+    };
+    // Timestamps from the value (not the batch's): 7 - v for v < 7, then v.
+    const byValue = (v: unknown) => ((v as number) < 7 ? 7 - (v as number) : (v as number));
+    const ok = go(generated, byValue);
+    expect(ok).toEqual(go(chainLoopPlain, byValue));
+    expect(ok).toMatchObject({ max: 29, at: 30, error: undefined });
+    // The filter on tripled values keeps the even ones, with the timestamp assigned to their record.
+    expect(ok.times).toEqual(values.filter((v) => even(v * 3)).map(byValue));
+    const bad = (v: unknown, t: number) => (v === 12 ? 'x' : t);
+    const b = go(generated, bad);
+    expect(b).toEqual(go(chainLoopPlain, bad));
+    expect(b).toMatchObject({ max: 110, at: 12, stage: -1, bad: 'x', n3: 1 });
+    const throwing = (v: unknown, t: number) => {
+      if (v === 9) throw new Error('assigner boom');
+      return t;
+    };
+    const th = go(generated, throwing);
+    expect(th).toEqual(go(chainLoopPlain, throwing));
+    expect(th).toMatchObject({ error: 'assigner boom', at: 9, stage: -1, failMax: 80 });
+    // A stage that throws: the record's timestamp was assigned, and counts in the largest.
+    const stageThrows = go(generated, (_v, t) => t, [triple, even, neg, throwsAt(overTen, 15)]);
+    expect(stageThrows).toMatchObject({ error: 'boom at 15', at: 15, stage: 3, failMax: 150 });
+  });
 });

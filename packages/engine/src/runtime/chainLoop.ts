@@ -22,12 +22,22 @@ export interface ChainPlan {
   leaves: readonly boolean[];
   /** Per leaf: whether it writes timestamps (a filter is on its path). */
   writesTimestamps: readonly boolean[];
+  /**
+   * The loop first assigns each record's timestamp (assignTimestampsAndWatermarks chained before the stages): the
+   * record is read once for its timestamp and its stages. Stages and leaves then see the assigned timestamp.
+   */
+  assign?: boolean;
 }
 
 /**
  * The chain's loop. On return (or when a stage throws), counts[j] is the number of records that reached non-root stage
  * j and counts[k + j] the number leaf j wrote (k = number of stages); when a stage throws, failure.at is the record and
  * failure.stage the stage.
+ *
+ * With plan.assign, the loop also calls `assigner(values[i], timestamps[i])` for each record before its stages, writes
+ * the result to assigned[i] and returns the largest of `max` and the timestamps assigned (failure.max too, when it
+ * throws). A result that is not a number stops the loop at that record (failure.at, failure.bad, failure.stage = -1;
+ * failure.at = length when none); an assigner that throws leaves failure.stage = -1.
  */
 export type ChainLoop = (
   plan: ChainPlan,
@@ -39,7 +49,10 @@ export type ChainLoop = (
   outTimestamps: readonly Float64Array[],
   counts: Int32Array,
   failure: LoopFailure,
-) => void;
+  assigner?: (value: unknown, timestamp: number) => unknown,
+  assigned?: Float64Array,
+  max?: number,
+) => number | void;
 
 export const FILTER = 0;
 export const MAP = 1;
@@ -50,7 +63,7 @@ export function chainLoop(plan: ChainPlan, key: string): ChainLoop {
 }
 
 function planId(plan: ChainPlan): string {
-  return plan.kinds.map((k, j) => `${k}${plan.parents[j]}${plan.leaves[j] ? 'l' : ''}${plan.writesTimestamps[j] ? 't' : ''}`).join(',');
+  return (plan.assign ? 'a:' : '') + plan.kinds.map((k, j) => `${k}${plan.parents[j]}${plan.leaves[j] ? 'l' : ''}${plan.writesTimestamps[j] ? 't' : ''}`).join(',');
 }
 
 const childrenOf = (plan: ChainPlan, j: number): number[] => plan.parents.flatMap((p, c) => (p === j ? [c] : []));
@@ -61,23 +74,38 @@ export function chainLoopSource(plan: ChainPlan): string {
   const all = plan.kinds.map((_, j) => j);
   const counted = all.filter((j) => plan.parents[j]! >= 0);
   const leaves = all.filter((j) => plan.leaves[j]);
+  const assign = plan.assign === true;
+  // The record's timestamp: the one just assigned, or the batch's.
+  const time = assign ? 'ts' : 'timestamps[i]';
   const stage = (j: number, input: string): string => {
     const set = `s = ${j};${plan.parents[j]! >= 0 ? ` r${j}++;` : ''}`;
     const kids = childrenOf(plan, j);
     if (plan.kinds[j] === FILTER) {
       const body = plan.leaves[j]
-        ? `b${j}[n${j}] = ${input};${plan.writesTimestamps[j] ? ` t${j}[n${j}] = timestamps[i];` : ''} n${j}++;`
+        ? `b${j}[n${j}] = ${input};${plan.writesTimestamps[j] ? ` t${j}[n${j}] = ${time};` : ''} n${j}++;`
         : kids.map((c) => stage(c, input)).join('\n');
       return `${set}\nif (f${j}(${input})) {\n${body}\n}`;
     }
     if (plan.leaves[j]) {
       // The result is written before n moves, so a map that throws leaves n at the records it produced.
-      return `${set}\nb${j}[n${j}] = f${j}(${input});${plan.writesTimestamps[j] ? ` t${j}[n${j}] = timestamps[i];` : ''} n${j}++;`;
+      return `${set}\nb${j}[n${j}] = f${j}(${input});${plan.writesTimestamps[j] ? ` t${j}[n${j}] = ${time};` : ''} n${j}++;`;
     }
     return `${set}\nconst v${j} = f${j}(${input});\n${kids.map((c) => stage(c, `v${j}`)).join('\n')}`;
   };
   const store = [...counted.map((j) => `counts[${j}] = r${j};`), ...leaves.map((j) => `counts[${k + j}] = n${j};`)].join(' ');
-  return `function chainLoop(plan, fns, values, timestamps, length, outValues, outTimestamps, counts, failure) {
+  // Assigning: a result that is not a number (or NaN) stops the loop before the record's stages, as the operator alone would.
+  const assignStep = assign
+    ? `s = -1;
+      const ts = assigner(v, timestamps[i]);
+      if (typeof ts !== 'number' || ts !== ts) {
+        failure.bad = ts; failure.at = i; failure.stage = -1; failure.max = max;
+        ${store}
+        return max;
+      }
+      assigned[i] = ts;
+      if (ts > max) max = ts;`
+    : '';
+  return `function chainLoop(plan, fns, values, timestamps, length, outValues, outTimestamps, counts, failure, assigner, assigned, max) {
   ${all.map((j) => `const f${j} = fns[${j}];`).join(' ')}
   ${leaves.map((j) => `const b${j} = outValues[${j}], t${j} = outTimestamps[${j}]; let n${j} = 0;`).join('\n  ')}
   ${counted.map((j) => `let r${j} = 0;`).join(' ')}
@@ -85,15 +113,18 @@ export function chainLoopSource(plan: ChainPlan): string {
   try {
     for (; i < length; i++) {
       const v = values[i];
+      ${assignStep}
       ${all.filter((j) => plan.parents[j] === -1).map((j) => stage(j, 'v')).join('\n')}
     }
   } catch (e) {
     failure.at = i;
     failure.stage = s;
+    ${assign ? 'failure.max = max;' : ''}
     ${store}
     throw e;
   }
   ${store}
+  ${assign ? 'failure.at = length;\n  return max;' : ''}
 }`;
 }
 
@@ -108,7 +139,10 @@ export function chainLoopPlain(
   outTimestamps: readonly Float64Array[],
   counts: Int32Array,
   failure: LoopFailure,
-): void {
+  assigner?: (value: unknown, timestamp: number) => unknown,
+  assigned?: Float64Array,
+  max = Number.NEGATIVE_INFINITY,
+): number {
   const k = plan.kinds.length;
   counts.fill(0);
   const children: number[][] = plan.kinds.map(() => []);
@@ -120,10 +154,11 @@ export function chainLoopPlain(
   }
   let i = 0;
   let s = 0;
+  let ts = 0;
   const leaf = (j: number, v: unknown): void => {
     const n = counts[k + j]!;
     outValues[j]![n] = v;
-    if (plan.writesTimestamps[j]) outTimestamps[j]![n] = timestamps[i]!;
+    if (plan.writesTimestamps[j]) outTimestamps[j]![n] = plan.assign ? ts : timestamps[i]!;
     counts[k + j] = n + 1;
   };
   const visit = (j: number, v: unknown): void => {
@@ -142,11 +177,27 @@ export function chainLoopPlain(
   try {
     for (; i < length; i++) {
       const v = values[i];
+      if (plan.assign) {
+        s = -1;
+        const t = assigner!(v, timestamps[i]!);
+        if (typeof t !== 'number' || Number.isNaN(t)) {
+          failure.bad = t;
+          failure.at = i;
+          failure.stage = -1;
+          failure.max = max;
+          return max;
+        }
+        assigned![i] = ts = t;
+        if (t > max) max = t;
+      }
       for (const r of roots) visit(r, v);
     }
   } catch (e) {
     failure.at = i;
     failure.stage = s;
+    if (plan.assign) failure.max = max;
     throw e;
   }
+  if (plan.assign) failure.at = length;
+  return max;
 }

@@ -1,4 +1,6 @@
 import { BatchBuffer } from '../runtime/BatchBuffer.js';
+import { FanOutput } from '../runtime/FanOutput.js';
+import type { AssigningOperator } from '../runtime/OperatorChain.js';
 import { assignLoop, loopFailure, maxTimestampBeforeNaN } from '../runtime/batchLoops.js';
 import { loopCopy } from '../runtime/loopCopies.js';
 import { StreamOperator } from '../runtime/StreamOperator.js';
@@ -9,7 +11,7 @@ import type { TimestampAssigner, WatermarkGenerator, WatermarkOutput, WatermarkS
  * Assigns timestamps and generates watermarks (Flink's TimestampsAndWatermarksOperator). Watermarks from upstream are
  * dropped except the final +∞ one; periodic emission runs every `autoWatermarkInterval` ms of processing time.
  */
-export class TimestampsAndWatermarksOperator extends StreamOperator implements WatermarkOutput {
+export class TimestampsAndWatermarksOperator extends StreamOperator implements WatermarkOutput, AssigningOperator {
   private assigner: TimestampAssigner<unknown> | undefined;
   private generator!: WatermarkGenerator<unknown>;
   private lastEmitted = MIN_WATERMARK;
@@ -18,6 +20,8 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
   private readonly batchTimestamps = new BatchBuffer();
   /** This node's copy of the loop (see loopCopy), from open(). */
   private assignTimestamps = assignLoop;
+  /** Names this node's assigner for the loop copies (see loopCopy). */
+  private assignerKey = '';
 
   constructor(
     private readonly strategy: WatermarkStrategy,
@@ -29,7 +33,10 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
   override open(): void {
     const pts = this.ctx.processingTimeService;
     this.assigner = this.strategy.createTimestampAssigner();
-    if (this.assigner !== undefined) this.assignTimestamps = loopCopy(assignLoop, `${this.ctx.nodeId}\n${String(this.assigner)}`);
+    if (this.assigner !== undefined) {
+      this.assignerKey = `${this.ctx.nodeId}\n${String(this.assigner)}`;
+      this.assignTimestamps = loopCopy(assignLoop, this.assignerKey);
+    }
     this.generator = this.strategy.createWatermarkGenerator(() => pts.getCurrentProcessingTime());
     if (this.interval > 0 && this.strategy.isEventTime()) this.schedule(pts.getCurrentProcessingTime() + this.interval);
   }
@@ -58,6 +65,15 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
     if (generator.onEventBatch === undefined) return super.processBatch(values, timestamps, length, input);
     let out = timestamps;
     let max: number;
+    if (this.assigner !== undefined && this.output instanceof FanOutput) {
+      // Chained: the loop of the filters and maps after this operator assigns the timestamps as it reads each record.
+      this.batchTimestamps.reset(length);
+      const bad = this.output.collectBatchAssigning(this.assigner, this.assignerKey, values, timestamps, length, this.batchTimestamps.timestamps, this);
+      if (bad !== undefined) {
+        if (bad >= 0) throw badTimestamp(this.output.badTimestamp(), values[bad]);
+        return;
+      }
+    }
     if (this.assigner === undefined) max = maxTimestampBeforeNaN(timestamps, length, MIN_WATERMARK, loopFailure);
     else {
       this.batchTimestamps.reset(length);
@@ -81,6 +97,13 @@ export class TimestampsAndWatermarksOperator extends StreamOperator implements W
       throw e;
     }
     this.output.collectBatch(values, out, length);
+  }
+
+  /** The chain's loop assigned the batch's timestamps (collectBatchAssigning): as processBatch's own loop would have. */
+  assigned(values: readonly unknown[], assigned: Float64Array, emitted: number, max: number, stoppedAt: number, length: number): void {
+    this.generator.onEventBatch!(values, assigned, emitted, max);
+    this.metrics.recordsOut += emitted;
+    if (stoppedAt >= 0) this.batchStoppedAt(stoppedAt, length);
   }
 
   /** Only the end-of-input watermark passes: this operator is the stream's source of watermarks. */
