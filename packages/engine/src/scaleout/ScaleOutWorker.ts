@@ -4,6 +4,7 @@ import { KafkaSourceConfig, parseRoleConfig } from '../connectors/kafka/config.j
 import type { OffsetEntry } from '../connectors/kafka/KafkaSourceFunction.js';
 import { resolveSecrets } from '../connectors/secrets.js';
 import type { PipelineGraph } from '../graph/PipelineGraph.js';
+import type { Job } from '../runtime/Job.js';
 import type { JobServices } from '../runtime/JobServices.js';
 import { ensureTopic } from './ensureTopic.js';
 import { registerRepartitionConnector } from './repartition/connector.js';
@@ -149,7 +150,7 @@ export class ScaleOutWorker {
   /** Cancels the running jobs; their checkpoints in flight, if any, complete or fail first. */
   private async revoke(): Promise<void> {
     const runs = this.runs;
-    if (runs.length === 0) return this.o.onAssignment?.(entry);
+    if (runs.length === 0) return;
     this.runs = [];
     await Promise.all(runs.map((r) => r.stop()));
     this.nextCheckpointId = Math.max(this.nextCheckpointId, ...runs.map((r) => r.nextCheckpointId()));
@@ -193,7 +194,7 @@ export class ScaleOutWorker {
       // Part 2 per repartition partition: the keyed state of its key groups and the watermarks of its writers.
       for (const q of repartitioned) runs.push({ run: run(split.part2(repartitions!, partitions), split.topic, repartitions!, [q], `${this.o.jobName}/${split.operatorId}`, `part 2 (${split.topic}/${q})`), topic: split.topic, parts: [q] });
     }
-    if (runs.length === 0) return;
+    if (runs.length === 0) return this.o.onAssignment?.(entry);
     // Restored before any job processes a record: the partitions' key groups and offsets, from whoever wrote them.
     const restored = await Promise.all(runs.map((r) => r.run.restore()));
     if (epoch !== this.epoch) {
