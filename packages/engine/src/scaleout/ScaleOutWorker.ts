@@ -168,6 +168,7 @@ export class ScaleOutWorker {
     const ownership: PartitionOwnership = {
       owns: (topic, partition) => topic === this.topic && owned.includes(partition),
       commit: (offsets) => this.commit(offsets),
+      writerId: `p${owned[0]}-g${entry.generation}`,
     };
     const job = new Job(oneSubtaskPerNode(graph), { services: { ...this.o.services, [PARTITION_OWNERSHIP_SERVICE]: ownership }, ...(restoreFrom ? { restoreFrom } : {}) });
     this.job = job;
