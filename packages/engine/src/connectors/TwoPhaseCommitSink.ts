@@ -3,14 +3,14 @@ import type { SinkContext, SinkFunction } from './SourceFunction.js';
 /** The id a transaction gets when bounded input ends: above every checkpoint id, so nothing after it commits twice. */
 export const FINAL_TRANSACTION_ID = Number.MAX_SAFE_INTEGER;
 
-interface Lineage<TXN> {
+export interface Lineage<TXN> {
   /** Identifies a writer's lineage of transactions: commits are deduplicated per lineage and checkpoint id. */
   transactionalIdPrefix: string;
   /** Pre-committed transactions not yet known to be committed, oldest first. */
   pending: { checkpointId: number; txn: TXN }[];
 }
 
-interface TwoPhaseState<TXN> extends Lineage<TXN> {
+export interface TwoPhaseState<TXN> extends Lineage<TXN> {
   /** Restored transactions of earlier lineages whose commit is still running: a checkpoint taken meanwhile keeps them. */
   inherited?: Lineage<TXN>[];
 }
@@ -31,6 +31,8 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
   private pending: { checkpointId: number; txn: TXN }[] = [];
   /** Restored transactions of other lineages, by lineage, until their commit is done. */
   private readonly inherited = new Map<string, Lineage<TXN>>();
+  /** Pending transactions whose commit is running. */
+  private readonly committing = new Set<{ checkpointId: number; txn: TXN }>();
   /** Commits run one after another, in checkpoint order. */
   private commitChain: Promise<void> = Promise.resolve();
   private flushTimer: ReturnType<typeof setInterval> | undefined;
@@ -106,10 +108,27 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
     return structuredClone({ transactionalIdPrefix: this.transactionalIdPrefix, pending: this.pending, ...(inherited.length > 0 ? { inherited } : {}) });
   }
 
+  /**
+   * Commits are asynchronous, so a transaction stays pending (in the snapshots taken meanwhile) until its commit has
+   * succeeded: a commit that fails fails the job, and the next checkpoint's restore must still hold the transaction.
+   */
   notifyCheckpointComplete(checkpointId: number): Promise<void> {
-    const ready = this.pending.filter((p) => p.checkpointId <= checkpointId);
-    this.pending = this.pending.filter((p) => p.checkpointId > checkpointId);
-    return Promise.all(ready.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
+    const ready = this.pending.filter((p) => p.checkpointId <= checkpointId && !this.committing.has(p));
+    return Promise.all(
+      ready.map((p) => {
+        this.committing.add(p);
+        return this.enqueueCommit(p.txn, p.checkpointId).then(
+          () => {
+            this.committing.delete(p);
+            this.pending = this.pending.filter((q) => q !== p);
+          },
+          (e: unknown) => {
+            this.committing.delete(p);
+            throw e;
+          },
+        );
+      }),
+    ).then(() => {});
   }
 
   /** Commits what the checkpoint had pre-committed: its checkpoint completed, or the job would not restore it. */
@@ -161,7 +180,7 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
     const txn = this.current!;
     this.current = this.beginTransaction();
     this.preCommit(txn);
-    const pending = this.pending;
+    const pending = this.pending.filter((p) => !this.committing.has(p));
     this.pending = [];
     return Promise.all([...pending.map((p) => this.enqueueCommit(p.txn, p.checkpointId)), this.enqueueCommit(txn, FINAL_TRANSACTION_ID)]).then(() => {});
   }

@@ -149,6 +149,22 @@ describe('PostgreSQL sink', () => {
     expect(rows[0].n).toBe(5);
   });
 
+  it('a transaction stays in snapshots until its commit has succeeded', async () => {
+    const t = table('committing');
+    const sink = new PostgresSinkFunction({ url: URL, table: t });
+    await sink.open(ctx(true));
+    sink.invoke({ id: 1 }, 0);
+    sink.snapshotState(1);
+    const committing = sink.notifyCheckpointComplete(1);
+    // Taken while checkpoint 1's commit runs: if that commit failed, a restore from checkpoint 2 must still commit it.
+    const during = sink.snapshotState(2) as { pending: { checkpointId: number }[] };
+    expect(during.pending.map((p) => p.checkpointId)).toEqual([1, 2]);
+    await committing;
+    const after = sink.snapshotState(3) as { pending: { checkpointId: number }[] };
+    expect(after.pending.map((p) => p.checkpointId)).toEqual([2, 3]);
+    await sink.close();
+  });
+
   it('a commit that PostgreSQL rejects fails the job with a message naming the table', async () => {
     const t = table('bad');
     await db.query(`CREATE TABLE "${t}" (id bigint NOT NULL)`);
