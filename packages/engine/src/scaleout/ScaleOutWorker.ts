@@ -169,6 +169,7 @@ export class ScaleOutWorker {
       owns: (topic, partition) => topic === this.topic && owned.includes(partition),
       commit: (offsets) => this.commit(offsets),
       writerId: `p${owned[0]}-g${entry.generation}`,
+      partitions: owned,
     };
     const job = new Job(oneSubtaskPerNode(graph), { services: { ...this.o.services, [PARTITION_OWNERSHIP_SERVICE]: ownership }, ...(restoreFrom ? { restoreFrom } : {}) });
     this.job = job;

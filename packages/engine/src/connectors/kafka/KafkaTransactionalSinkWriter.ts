@@ -67,6 +67,8 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
   private readonly live = new WeakMap<KafkaTransaction, Live>();
   /** Restored states not settled yet: a checkpoint taken meanwhile keeps them. */
   private settling: KafkaTransactionalSinkState[] = [];
+  /** A scale-out worker's partitions (see PartitionOwnership). */
+  private owner: PartitionOwnership | undefined;
   /** Transactions begun and not yet committed, oldest first: only the first may hold the producer's Kafka transaction. */
   private readonly openTxns: KafkaTransaction[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -86,7 +88,7 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
   override open(ctx: SinkContext): Promise<void> {
     this.log = jobLogger(ctx.services);
     // A scale-out worker (every one runs subtask 0) writes under an id of its own for the partitions it holds.
-    const owner = ctx.services[PARTITION_OWNERSHIP_SERVICE] as PartitionOwnership | undefined;
+    const owner = (this.owner = ctx.services[PARTITION_OWNERSHIP_SERVICE] as PartitionOwnership | undefined);
     this.transactionalId = owner?.writerId !== undefined ? `${this.c.transactionalIdPrefix}-${owner.writerId}` : this.idOf(ctx.subtaskIndex ?? 0);
     this.lineage = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     void super.open(ctx);
@@ -265,6 +267,7 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
   private async recover(states: KafkaTransactionalSinkState[]): Promise<void> {
     const byId = new Map<string, KafkaTransactionalSinkState>();
     for (const s of states.flatMap((s) => [s, ...(s.settling ?? [])])) {
+      if (!this.settles(s.transactionalId)) continue;
       const known = byId.get(s.transactionalId) ?? { transactionalId: s.transactionalId, pending: [] };
       for (const p of s.pending) if (!known.pending.some((q) => q.checkpointId === p.checkpointId)) known.pending.push(p);
       known.pending.sort((a, b) => a.checkpointId - b.checkpointId);
@@ -282,6 +285,16 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
       this.failed(e);
       throw this.error;
     }
+  }
+
+  /**
+   * A scale-out worker's state is restored by every new owner of one of its partitions, but only the owner of the
+   * partition its id names (`p<m>-g<generation>`: the worker owned m and wrote its row at every checkpoint) settles
+   * it: one settler per id, and someone owns m in every generation, so every old id is fenced.
+   */
+  private settles(transactionalId: string): boolean {
+    const named = this.owner?.partitions === undefined ? undefined : /-p(\d+)-g-?\d+$/.exec(transactionalId);
+    return named == null || this.owner!.partitions!.includes(Number(named[1]));
   }
 
   /**

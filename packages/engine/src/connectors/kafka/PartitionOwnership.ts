@@ -15,6 +15,8 @@ export interface PartitionOwnership {
    * transactional.id instead of `<prefix>-<subtask>` (every worker runs subtask 0). See KafkaTransactionalSinkWriter.
    */
   writerId?: string;
+  /** The source partitions owned: a writer id names its lowest partition, whose owner alone settles it. */
+  partitions?: readonly number[];
 }
 
 export const PARTITION_OWNERSHIP_SERVICE = 'kafkaPartitionOwnership';
