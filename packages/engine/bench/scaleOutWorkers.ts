@@ -8,7 +8,10 @@
 // SCALEOUT_BENCH_REPARTITION=1: the records are produced round robin instead, and the workers split the job at its
 // keyBy through a repartition topic (part 1 writes it, part 2 reads it); a round ends when the source is committed to
 // its end and the repartition topic's committed offsets have caught up with its end.
-// Env: SCALEOUT_BENCH_RECORDS (1500000), BENCH_RUNS (3), SCALEOUT_BENCH_REPARTITION, PGURL.
+// SCALEOUT_BENCH_SINK=kafka-eos runs instead: Kafka source → keyBy → running reduce (one result per record) → KafkaSink
+// EXACTLY_ONCE (a transaction per run per checkpoint, transactional.id per owned partition and generation), so every
+// record crosses the exactly-once sink.
+// Env: SCALEOUT_BENCH_RECORDS (1500000), BENCH_RUNS (3), SCALEOUT_BENCH_REPARTITION, SCALEOUT_BENCH_SINK, PGURL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { KafkaSource, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../src/index.js';
+import { DeliveryGuarantee, KafkaSink, KafkaSource, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../src/index.js';
 import { partitionForKey } from '../src/scaleout/keyGroupPartitions.js';
 import { startApacheKafkaBroker } from '../src/testing/apacheKafkaBroker.js';
 
@@ -29,12 +32,15 @@ const KEYS = 2000;
 const BIN = fileURLToPath(new URL('../bin/flowbook.mjs', import.meta.url));
 const run = Date.now().toString(36);
 const topic = `scaleout-bench-${run}`;
+const SINK = process.env.SCALEOUT_BENCH_SINK ?? 'blackhole';
+if (SINK !== 'blackhole' && SINK !== 'kafka-eos') throw new Error(`SCALEOUT_BENCH_SINK: blackhole or kafka-eos, not ${SINK}`);
 
-const broker = await startApacheKafkaBroker({ partitions: PARTITIONS, quickStart: false, heapMb: 768 });
+// A loaded machine may take minutes to start a broker with the full JIT.
+const broker = await startApacheKafkaBroker({ partitions: PARTITIONS, quickStart: false, heapMb: 768, startTimeoutMs: 240_000 });
 const kafka = new Kafka({ clientId: 'scaleout-bench', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
-await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }, { topic: `${topic}-out`, numPartitions: PARTITIONS }], waitForLeaders: true });
 const producer = kafka.producer();
 await producer.connect();
 const T0 = 1_700_000_000_000;
@@ -55,12 +61,17 @@ await producer.disconnect();
 const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-scaleout-bench-'));
 const file = path.join(dir, 'job.pipeline.json');
 const env = new StreamExecutionEnvironment().enableCheckpointing(250);
-env
-  .fromSource(new KafkaSource({ brokers: [broker.bootstrap], topics: [topic], groupId: 'unused', valueOnly: true, timestampField: 'ts' }), WatermarkStrategy.noWatermarks<{ key: string; ts: number; amount: number }>(), 'trades')
-  .keyBy((t) => t.key)
-  .window(TumblingEventTimeWindows.of(10_000))
-  .reduce((a, b) => ({ key: a.key, ts: Math.max(a.ts, b.ts), amount: a.amount + b.amount }))
-  .sinkTo({ connector: 'blackhole', config: {} });
+type Trade = { key: string; ts: number; amount: number };
+const trades = env
+  .fromSource(new KafkaSource({ brokers: [broker.bootstrap], topics: [topic], groupId: 'unused', valueOnly: true, timestampField: 'ts' }), WatermarkStrategy.noWatermarks<Trade>(), 'trades')
+  .keyBy((t) => t.key);
+const sum = (a: Trade, b: Trade): Trade => ({ key: a.key, ts: Math.max(a.ts, b.ts), amount: a.amount + b.amount });
+if (SINK === 'blackhole') trades.window(TumblingEventTimeWindows.of(10_000)).reduce(sum).sinkTo({ connector: 'blackhole', config: {} });
+else {
+  trades
+    .reduce(sum)
+    .sinkTo(new KafkaSink({ brokers: [broker.bootstrap], topic: `${topic}-out`, keyField: 'key', deliveryGuarantee: DeliveryGuarantee.EXACTLY_ONCE, transactionalIdPrefix: `bench-${run}` }));
+}
 writeFileSync(file, JSON.stringify(env.getPipeline('scale-out bench')));
 
 /** CPU seconds (user + system) of a process so far, from /proc (clock ticks of 100 Hz). */
@@ -131,7 +142,7 @@ for (let r = 0; r < RUNS; r++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ratios = results[2]!.map((x, i) => (x.perSec / results[1]![i]!.perSec).toFixed(2));
-console.log(`\n${N.toLocaleString('en')} records, ${PARTITIONS} partitions${REPARTITION ? ', through a repartition topic' : ''}, ${RUNS} rounds; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`\n${SINK}: ${N.toLocaleString('en')} records, ${PARTITIONS} partitions${REPARTITION ? ', through a repartition topic' : ''}, ${RUNS} rounds; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`1 worker : median ${Math.round(median(results[1]!.map((x) => x.perSec))).toLocaleString('en')} records/s, ${median(results[1]!.map((x) => x.cpuUsPerRecord)).toFixed(2)} µs CPU/record`);
 console.log(`2 workers: median ${Math.round(median(results[2]!.map((x) => x.perSec))).toLocaleString('en')} records/s, ${median(results[2]!.map((x) => x.cpuUsPerRecord)).toFixed(2)} µs CPU/record`);
 console.log(`2 / 1 per round: ${ratios.join(', ')}`);

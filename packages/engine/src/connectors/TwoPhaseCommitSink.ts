@@ -3,11 +3,16 @@ import type { SinkContext, SinkFunction } from './SourceFunction.js';
 /** The id a transaction gets when bounded input ends: above every checkpoint id, so nothing after it commits twice. */
 export const FINAL_TRANSACTION_ID = Number.MAX_SAFE_INTEGER;
 
-interface TwoPhaseState<TXN> {
-  /** Identifies this sink's lineage of transactions across restores (a fresh run gets a new one). */
+export interface Lineage<TXN> {
+  /** Identifies a writer's lineage of transactions: commits are deduplicated per lineage and checkpoint id. */
   transactionalIdPrefix: string;
   /** Pre-committed transactions not yet known to be committed, oldest first. */
   pending: { checkpointId: number; txn: TXN }[];
+}
+
+export interface TwoPhaseState<TXN> extends Lineage<TXN> {
+  /** Restored transactions of earlier lineages whose commit is still running: a checkpoint taken meanwhile keeps them. */
+  inherited?: Lineage<TXN>[];
 }
 
 /**
@@ -24,6 +29,10 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
   protected transactionalIdPrefix = '';
   private current: TXN | undefined;
   private pending: { checkpointId: number; txn: TXN }[] = [];
+  /** Restored transactions of other lineages, by lineage, until their commit is done. */
+  private readonly inherited = new Map<string, Lineage<TXN>>();
+  /** Pending transactions whose commit is running. */
+  private readonly committing = new Set<{ checkpointId: number; txn: TXN }>();
   /** Commits run one after another, in checkpoint order. */
   private commitChain: Promise<void> = Promise.resolve();
   private flushTimer: ReturnType<typeof setInterval> | undefined;
@@ -35,8 +44,11 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
   protected abstract transactionSize(txn: TXN): number;
   /** At the barrier: make the transaction ready to commit (flush, close files). Synchronous: the snapshot is taken now. */
   protected preCommit(_txn: TXN): void {}
-  /** Makes the transaction durable and visible; must be idempotent (called again after a restore). */
-  protected abstract commit(txn: TXN, checkpointId: number): Promise<void>;
+  /**
+   * Makes the transaction durable and visible; must be idempotent per (lineage, checkpointId): it is called again
+   * after a restore, by one or several new writers, with the lineage that wrote the transaction.
+   */
+  protected abstract commit(txn: TXN, checkpointId: number, lineage: string): Promise<void>;
   protected abort(_txn: TXN): void {}
   /** Without checkpointing: commit when this many records are buffered, or every `flushIntervalMs`. */
   protected flushEvery = { records: 1000, intervalMs: 1000 };
@@ -77,8 +89,8 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
     this.enqueueCommit(txn, id).catch((e: unknown) => this.ctx.failJob(e));
   }
 
-  private enqueueCommit(txn: TXN, checkpointId: number): Promise<void> {
-    const next = this.commitChain.then(() => this.commit(txn, checkpointId));
+  private enqueueCommit(txn: TXN, checkpointId: number, lineage = this.transactionalIdPrefix): Promise<void> {
+    const next = this.commitChain.then(() => this.commit(txn, checkpointId, lineage));
     // A failed commit must not block later ones forever; the caller sees (and fails the job on) this one's error.
     this.commitChain = next.catch(() => {});
     return next;
@@ -92,34 +104,74 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
       this.pending.push({ checkpointId, txn });
       this.current = this.beginTransaction();
     }
-    return structuredClone({ transactionalIdPrefix: this.transactionalIdPrefix, pending: this.pending });
+    const inherited = [...this.inherited.values()];
+    return structuredClone({ transactionalIdPrefix: this.transactionalIdPrefix, pending: this.pending, ...(inherited.length > 0 ? { inherited } : {}) });
   }
 
+  /**
+   * Commits are asynchronous, so a transaction stays pending (in the snapshots taken meanwhile) until its commit has
+   * succeeded: a commit that fails fails the job, and the next checkpoint's restore must still hold the transaction.
+   */
   notifyCheckpointComplete(checkpointId: number): Promise<void> {
-    const ready = this.pending.filter((p) => p.checkpointId <= checkpointId);
-    this.pending = this.pending.filter((p) => p.checkpointId > checkpointId);
-    return Promise.all(ready.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
+    const ready = this.pending.filter((p) => p.checkpointId <= checkpointId && !this.committing.has(p));
+    return Promise.all(
+      ready.map((p) => {
+        this.committing.add(p);
+        return this.enqueueCommit(p.txn, p.checkpointId).then(
+          () => {
+            this.committing.delete(p);
+            this.pending = this.pending.filter((q) => q !== p);
+          },
+          (e: unknown) => {
+            this.committing.delete(p);
+            throw e;
+          },
+        );
+      }),
+    ).then(() => {});
   }
 
   /** Commits what the checkpoint had pre-committed: its checkpoint completed, or the job would not restore it. */
   restoreState(state: unknown): Promise<void> {
-    const s = state as TwoPhaseState<TXN>;
-    this.transactionalIdPrefix = s.transactionalIdPrefix;
-    const recovered = s.pending;
-    return Promise.all(recovered.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
+    return this.recommit([state as TwoPhaseState<TXN>]);
   }
 
   /**
    * After a change of parallelism: new subtask i commits what old subtasks j with j mod parallelism = i left pending, so
-   * each transaction is committed by one subtask; every new subtask starts a lineage of its own.
+   * each transaction is committed by one subtask. Every transaction commits under the lineage that wrote it, so a
+   * transaction that several new writers restore (a scale-out worker's state is kept with each of its partitions)
+   * or that its writer committed already is written once.
    */
   restoreRescaledState(states: unknown[], subtaskIndex: number): Promise<void> {
     const now = this.ctx.parallelism ?? 1;
-    const recovered = (states as (TwoPhaseState<TXN> | undefined)[])
-      .filter((s, j) => s !== undefined && j % now === subtaskIndex)
-      .flatMap((s) => s!.pending)
-      .sort((a, b) => a.checkpointId - b.checkpointId);
-    return Promise.all(recovered.map((p) => this.enqueueCommit(p.txn, p.checkpointId))).then(() => {});
+    return this.recommit((states as (TwoPhaseState<TXN> | undefined)[]).filter((s, j): s is TwoPhaseState<TXN> => s !== undefined && j % now === subtaskIndex));
+  }
+
+  /**
+   * Restored pending transactions, grouped by lineage (each checkpoint id once), committed in checkpoint order under
+   * their own lineage; this sink keeps the lineage it began with in open(), so its new transactions never share
+   * (and never skip) an inherited lineage's checkpoint ids. Until committed they stay in this sink's snapshots.
+   */
+  private recommit(states: TwoPhaseState<TXN>[]): Promise<void> {
+    const added: { lineage: Lineage<TXN>; entry: { checkpointId: number; txn: TXN } }[] = [];
+    for (const s of states.flatMap((s) => [s, ...(s.inherited ?? [])])) {
+      if (s.pending.length === 0) continue;
+      const lineage = this.inherited.get(s.transactionalIdPrefix) ?? { transactionalIdPrefix: s.transactionalIdPrefix, pending: [] };
+      this.inherited.set(s.transactionalIdPrefix, lineage);
+      for (const entry of s.pending) {
+        if (lineage.pending.some((q) => q.checkpointId === entry.checkpointId)) continue;
+        lineage.pending.push(entry);
+        added.push({ lineage, entry });
+      }
+    }
+    added.sort((a, b) => a.entry.checkpointId - b.entry.checkpointId);
+    const commits = added.map(({ lineage, entry }) =>
+      this.enqueueCommit(entry.txn, entry.checkpointId, lineage.transactionalIdPrefix).then(() => {
+        lineage.pending = lineage.pending.filter((q) => q !== entry);
+        if (lineage.pending.length === 0) this.inherited.delete(lineage.transactionalIdPrefix);
+      }),
+    );
+    return Promise.all(commits).then(() => {});
   }
 
   /** End of bounded input: everything left commits as the final transaction. */
@@ -128,7 +180,7 @@ export abstract class TwoPhaseCommitSink<IN, TXN> implements SinkFunction<IN> {
     const txn = this.current!;
     this.current = this.beginTransaction();
     this.preCommit(txn);
-    const pending = this.pending;
+    const pending = this.pending.filter((p) => !this.committing.has(p));
     this.pending = [];
     return Promise.all([...pending.map((p) => this.enqueueCommit(p.txn, p.checkpointId)), this.enqueueCommit(txn, FINAL_TRANSACTION_ID)]).then(() => {});
   }

@@ -178,6 +178,7 @@ export class ScaleOutWorker {
         checkpointLocation: this.o.checkpointLocation,
         services: this.o.services,
         firstCheckpointId: this.nextCheckpointId,
+        generation: entry.generation,
         commit: (offsets) => this.commit(offsets),
         fail: (e) => {
           if (this.runs.length > 0) this.failure?.(e);

@@ -16,6 +16,8 @@ export interface SubTopologyRunOptions {
   jobName: string;
   checkpointLocation: string;
   services: JobServices | undefined;
+  /** The group generation this run belongs to: it names the run's transactional writers (PartitionOwnership.writerId). */
+  generation: number;
   /** Checkpoint ids go on from here (or from the newest restored one). */
   firstCheckpointId: number;
   /** Commits the owned partitions' offsets through the group member. */
@@ -72,7 +74,13 @@ export class SubTopologyRun {
   /** Starts the job from what restore() read, and its checkpoints. */
   start(): void {
     const { o } = this;
-    const ownership: PartitionOwnership = { owns: (topic, partition) => topic === o.topic && o.owned.includes(partition), commit: (offsets) => o.commit(offsets) };
+    const ownership: PartitionOwnership = {
+      owns: (topic, partition) => topic === o.topic && o.owned.includes(partition),
+      commit: (offsets) => o.commit(offsets),
+      // No other live worker runs this topic's lowest owned partition in this generation: its writers' id.
+      writerId: `p${o.owned[0]}-g${o.generation}`,
+      partitions: o.owned,
+    };
     const job = new Job(o.graph, { services: { ...o.services, [PARTITION_OWNERSHIP_SERVICE]: ownership }, ...(this.restoreFrom ? { restoreFrom: this.restoreFrom } : {}) });
     this.job = job;
     const coordinator = new CheckpointCoordinator(job, this.checkpoints, { intervalMs: o.graph.config.checkpointInterval!, timeoutMs: 60_000 }, this.next);

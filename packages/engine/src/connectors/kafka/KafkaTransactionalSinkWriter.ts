@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SinkContext } from '../SourceFunction.js';
 import { TwoPhaseCommitSink } from '../TwoPhaseCommitSink.js';
 import { createKafkaClient, jobLogger, loadKafkaJs } from './client.js';
+import { PARTITION_OWNERSHIP_SERVICE, type PartitionOwnership } from './PartitionOwnership.js';
 import { KafkaSinkConfig, parseRoleConfig, type KafkaSinkConfigParsed } from './config.js';
 import { fromStored, recordSerializer, StoredMessage, toStored, type OutMessage } from './KafkaRecordSerializer.js';
 
@@ -16,10 +17,15 @@ export const KafkaTransaction = z.object({
 });
 export type KafkaTransaction = z.infer<typeof KafkaTransaction>;
 
-/** A sink subtask's checkpointed state: its id and the transactions pre-committed but not known to be committed. */
-export const KafkaTransactionalSinkState = z.object({
+const WriterState = z.object({
   transactionalId: z.string(),
   pending: z.array(z.object({ checkpointId: z.number(), txn: KafkaTransaction })),
+});
+
+/** A sink subtask's checkpointed state: its id and the transactions pre-committed but not known to be committed. */
+export const KafkaTransactionalSinkState = WriterState.extend({
+  /** Restored states of other transactional ids still being settled when the checkpoint was taken. */
+  settling: z.array(WriterState).optional(),
 });
 export type KafkaTransactionalSinkState = z.infer<typeof KafkaTransactionalSinkState>;
 
@@ -59,6 +65,10 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
   /** Done when the transactions a restored checkpoint left are settled; the own producer starts after it. */
   private recovery: Promise<void> = Promise.resolve();
   private readonly live = new WeakMap<KafkaTransaction, Live>();
+  /** Restored states not settled yet: a checkpoint taken meanwhile keeps them. */
+  private settling: KafkaTransactionalSinkState[] = [];
+  /** A scale-out worker's partitions (see PartitionOwnership). */
+  private owner: PartitionOwnership | undefined;
   /** Transactions begun and not yet committed, oldest first: only the first may hold the producer's Kafka transaction. */
   private readonly openTxns: KafkaTransaction[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -77,7 +87,9 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
 
   override open(ctx: SinkContext): Promise<void> {
     this.log = jobLogger(ctx.services);
-    this.transactionalId = this.idOf(ctx.subtaskIndex ?? 0);
+    // A scale-out worker (every one runs subtask 0) writes under an id of its own for the partitions it holds.
+    const owner = (this.owner = ctx.services[PARTITION_OWNERSHIP_SERVICE] as PartitionOwnership | undefined);
+    this.transactionalId = owner?.writerId !== undefined ? `${this.c.transactionalIdPrefix}-${owner.writerId}` : this.idOf(ctx.subtaskIndex ?? 0);
     this.lineage = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     void super.open(ctx);
     // The warning kafkajs gives for the bounded retries below does not apply: a send that fails fails the job, its
@@ -223,7 +235,7 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
   override snapshotState(checkpointId: number) {
     // A sink that failed to write must not let a checkpoint complete.
     if (this.error) throw this.error;
-    return { ...super.snapshotState(checkpointId), transactionalId: this.transactionalId };
+    return { ...super.snapshotState(checkpointId), transactionalId: this.transactionalId, ...(this.settling.length > 0 ? { settling: structuredClone(this.settling) } : {}) };
   }
 
   /** Checkpoints that complete after close() began are not this writer's to commit (as Flink does not notify closed tasks). */
@@ -248,16 +260,60 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
     return (this.recovery = this.recover(mine));
   }
 
+  /**
+   * Settles the restored states one transactional id at a time (a scale-out worker's state is restored from each of
+   * its partitions: the pending transactions of one id are joined, each checkpoint once).
+   */
   private async recover(states: KafkaTransactionalSinkState[]): Promise<void> {
+    const byId = new Map<string, KafkaTransactionalSinkState>();
+    for (const s of states.flatMap((s) => [s, ...(s.settling ?? [])])) {
+      if (!this.settles(s.transactionalId)) continue;
+      const known = byId.get(s.transactionalId) ?? { transactionalId: s.transactionalId, pending: [] };
+      for (const p of s.pending) if (!known.pending.some((q) => q.checkpointId === p.checkpointId)) known.pending.push(p);
+      known.pending.sort((a, b) => a.checkpointId - b.checkpointId);
+      byId.set(s.transactionalId, known);
+    }
+    // Kept in snapshots until settled, except the own id's: its marker will carry this writer's lineage, which a
+    // later restore would take as "not committed" for the old one (its loss window is the settling itself).
+    this.settling = [...byId.values()].filter((s) => s.pending.length > 0 && s.transactionalId !== this.transactionalId);
     try {
-      for (const s of states) await this.recoverOne(s);
+      for (const s of byId.values()) {
+        await this.recoverFenced(s);
+        this.settling = this.settling.filter((x) => x !== s);
+      }
     } catch (e) {
       this.failed(e);
       throw this.error;
     }
   }
 
-  private async recoverOne(s: KafkaTransactionalSinkState): Promise<void> {
+  /**
+   * A scale-out worker's state is restored by every new owner of one of its partitions, but only the owner of the
+   * partition its id names (`p<m>-g<generation>`: the worker owned m and wrote its row at every checkpoint) settles
+   * it: one settler per id, and someone owns m in every generation, so every old id is fenced.
+   */
+  private settles(transactionalId: string): boolean {
+    const named = this.owner?.partitions === undefined ? undefined : /-p(\d+)-g-?\d+$/.exec(transactionalId);
+    return named == null || this.owner!.partitions!.includes(Number(named[1]));
+  }
+
+  /**
+   * Several new owners may settle one old id at once (each took some of a dead worker's partitions): the later one's
+   * InitProducerId fences the earlier one's rewrite, which then starts over and finds the marker committed.
+   */
+  private async recoverFenced(s: KafkaTransactionalSinkState): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recoverOne(s);
+      } catch (e) {
+        if (!isFenced(e) || attempt >= 10) throw e;
+        this.log(`kafka sink ${this.c.topic}: settling ${s.transactionalId} was fenced by another writer; again (${attempt})`);
+        await new Promise((r) => setTimeout(r, 200 + Math.random() * 800));
+      }
+    }
+  }
+
+  private async recoverOne(s: Pick<KafkaTransactionalSinkState, 'transactionalId' | 'pending'>): Promise<void> {
     const producer = await this.newProducer(s.transactionalId);
     await producer.connect();
     try {
@@ -279,7 +335,7 @@ export class KafkaTransactionalSinkWriter extends TwoPhaseCommitSink<unknown, Ka
   }
 
   /** The pending transactions whose marker is not committed (read after the fence, so no commit is still in flight). */
-  private async notCommitted(s: KafkaTransactionalSinkState): Promise<KafkaTransactionalSinkState['pending']> {
+  private async notCommitted(s: Pick<KafkaTransactionalSinkState, 'transactionalId' | 'pending'>): Promise<KafkaTransactionalSinkState['pending']> {
     if (s.pending.length === 0) return [];
     const admin = (await this.kafka!).admin();
     await admin.connect();
@@ -334,6 +390,12 @@ async function withRetries<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
       await new Promise((r) => setTimeout(r, Math.min(100 * i, 1000)));
     }
   }
+}
+
+/** Another producer with the same transactional.id took over (InitProducerId gave it a newer epoch). */
+function isFenced(e: unknown): boolean {
+  const text = (x: unknown): string => (x instanceof Error ? `${(x as { type?: string }).type ?? ''} ${x.message} ${text((x as { cause?: unknown }).cause)}` : '');
+  return /PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|fenced/i.test(text(e));
 }
 
 function parseState(state: unknown): KafkaTransactionalSinkState {

@@ -52,8 +52,9 @@ function sqlValue(v: unknown): unknown {
 /**
  * Writes records to a PostgreSQL table, exactly-once with checkpointing: each checkpoint's records are one
  * transaction, committed when the checkpoint completes, together with a row in `flowbook_sink_commits` that records
- * the highest checkpoint committed for this sink's transaction lineage. A commit repeated after a restore finds its
- * checkpoint already recorded and does nothing, so no row is written twice and none is lost.
+ * the highest checkpoint committed for the transaction's lineage (the writer that began it). A commit repeated after a
+ * restore, by the same or by several new writers (scale-out workers that each took some of its partitions), finds
+ * its checkpoint already recorded and does nothing, so no row is written twice and none is lost.
  */
 export class PostgresSinkFunction extends TwoPhaseCommitSink<Row, Txn> {
   private readonly c: z.output<typeof PostgresSinkConfig>;
@@ -109,7 +110,7 @@ export class PostgresSinkFunction extends TwoPhaseCommitSink<Row, Txn> {
     this.columns = columns;
   }
 
-  protected async commit(txn: Txn, checkpointId: number): Promise<void> {
+  protected async commit(txn: Txn, checkpointId: number, lineage: string): Promise<void> {
     await this.opening;
     if (!this.pool) throw new Error('postgres sink is not open');
     const client = await this.pool.connect();
@@ -117,14 +118,14 @@ export class PostgresSinkFunction extends TwoPhaseCommitSink<Row, Txn> {
       await this.prepare(client, txn.rows);
       await client.query('BEGIN');
       // The lineage's row is locked, so two commits of the same lineage (a zombie and its restart) serialize.
-      await client.query(`INSERT INTO ${COMMITS_TABLE} (sink_id, checkpoint_id) VALUES ($1, 0) ON CONFLICT (sink_id) DO NOTHING`, [this.transactionalIdPrefix]);
-      const done = await client.query<{ checkpoint_id: string }>(`SELECT checkpoint_id FROM ${COMMITS_TABLE} WHERE sink_id = $1 FOR UPDATE`, [this.transactionalIdPrefix]);
+      await client.query(`INSERT INTO ${COMMITS_TABLE} (sink_id, checkpoint_id) VALUES ($1, 0) ON CONFLICT (sink_id) DO NOTHING`, [lineage]);
+      const done = await client.query<{ checkpoint_id: string }>(`SELECT checkpoint_id FROM ${COMMITS_TABLE} WHERE sink_id = $1 FOR UPDATE`, [lineage]);
       if (Number(done.rows[0]!.checkpoint_id) >= checkpointId) {
         await client.query('ROLLBACK');
         return;
       }
       if (txn.rows.length > 0) await this.writeRows(client, txn.rows);
-      await client.query(`UPDATE ${COMMITS_TABLE} SET checkpoint_id = $2, committed_at = now() WHERE sink_id = $1`, [this.transactionalIdPrefix, checkpointId]);
+      await client.query(`UPDATE ${COMMITS_TABLE} SET checkpoint_id = $2, committed_at = now() WHERE sink_id = $1`, [lineage, checkpointId]);
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});

@@ -91,6 +91,80 @@ describe('PostgreSQL sink', () => {
     expect(rows[0]).toEqual({ n: 30, d: 30, lo: 0, hi: 29 });
   });
 
+  it('scale-out: a transaction restored by several new writers commits once, and their own transactions all commit', async () => {
+    const t = table('moved');
+    const count = async () => Number((await db.query(`SELECT count(*) FROM "${t}"`).catch(() => ({ rows: [{ count: 0 }] }))).rows[0].count);
+    // Worker w owned two partitions: its state (one lineage) is kept with each partition's checkpoint.
+    const w = new PostgresSinkFunction({ url: URL, table: t });
+    await w.open(ctx(true));
+    for (let i = 0; i < 10; i++) w.invoke({ id: i }, 0);
+    const s4 = w.snapshotState(4);
+    await w.notifyCheckpointComplete(4);
+    for (let i = 10; i < 20; i++) w.invoke({ id: i }, 0);
+    const s5 = w.snapshotState(5);
+    await w.notifyCheckpointComplete(5); // committed: the new owners must not write it again
+    for (let i = 20; i < 30; i++) w.invoke({ id: i }, 0);
+    const s6 = w.snapshotState(6); // the worker dies before its commit
+    await (w as unknown as { pool: pg.Pool }).pool.end();
+    expect(await count()).toBe(20);
+    // x took one partition (checkpoint 6), y two (checkpoints 6 and an older 5 of a row written before the crash).
+    const x = new PostgresSinkFunction({ url: URL, table: t });
+    const y = new PostgresSinkFunction({ url: URL, table: t });
+    await x.open(ctx(true));
+    await y.open(ctx(true));
+    await Promise.all([x.restoreState(s6), y.restoreRescaledState([s6, s5, s4], 0)]);
+    expect(await count()).toBe(30);
+    // Each numbers its checkpoints on from 6: the same ids, in lineages of their own, so neither skips the other's.
+    x.invoke({ id: 100 }, 0);
+    y.invoke({ id: 200 }, 0);
+    x.snapshotState(7);
+    y.snapshotState(7);
+    await Promise.all([x.notifyCheckpointComplete(7), y.notifyCheckpointComplete(7)]);
+    await Promise.all([x.close(), y.close()]);
+    const { rows } = await db.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM "${t}"`);
+    expect(rows[0]).toEqual({ n: 32, d: 32 });
+  });
+
+  it('a checkpoint taken while restored transactions still commit keeps them', async () => {
+    const t = table('inherit');
+    const w = new PostgresSinkFunction({ url: URL, table: t });
+    await w.open(ctx(true));
+    for (let i = 0; i < 5; i++) w.invoke({ id: i }, 0);
+    const s1 = w.snapshotState(1);
+    await (w as unknown as { pool: pg.Pool }).pool.end();
+    const x = new PostgresSinkFunction({ url: URL, table: t });
+    await x.open(ctx(true));
+    const restoring = x.restoreState(s1);
+    // Taken before the restored commit ran: the next writer must still find checkpoint 1's transaction.
+    const s2 = x.snapshotState(2) as { inherited?: { pending: { checkpointId: number }[] }[] };
+    expect(s2.inherited?.[0]?.pending.map((p) => p.checkpointId)).toEqual([1]);
+    await restoring;
+    expect((x.snapshotState(3) as { inherited?: unknown }).inherited).toBeUndefined();
+    await x.close();
+    const y = new PostgresSinkFunction({ url: URL, table: t });
+    await y.open(ctx(true));
+    await y.restoreState(s2);
+    await y.close();
+    const { rows } = await db.query(`SELECT count(*)::int AS n FROM "${t}"`);
+    expect(rows[0].n).toBe(5);
+  });
+
+  it('a transaction stays in snapshots until its commit has succeeded', async () => {
+    const t = table('committing');
+    const sink = new PostgresSinkFunction({ url: URL, table: t });
+    await sink.open(ctx(true));
+    sink.invoke({ id: 1 }, 0);
+    sink.snapshotState(1);
+    const committing = sink.notifyCheckpointComplete(1);
+    // Taken while checkpoint 1's commit runs: if that commit failed, a restore from checkpoint 2 must still commit it.
+    const during = sink.snapshotState(2) as { pending: { checkpointId: number }[] };
+    expect(during.pending.map((p) => p.checkpointId)).toEqual([1, 2]);
+    await committing;
+    const after = sink.snapshotState(3) as { pending: { checkpointId: number }[] };
+    expect(after.pending.map((p) => p.checkpointId)).toEqual([2, 3]);
+    await sink.close();
+  });
+
   it('a commit that PostgreSQL rejects fails the job with a message naming the table', async () => {
     const t = table('bad');
     await db.query(`CREATE TABLE "${t}" (id bigint NOT NULL)`);
