@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KafkaSource, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../index.js';
+import { withDeadLetterSink } from '../graph/deadLetterSink.js';
 import { splitAtKeyBy } from './subTopologies.js';
 
 const source = () => new KafkaSource({ brokers: ['localhost:9092'], topics: ['clicks'], groupId: 'g', valueOnly: true, idlenessMs: 5000 });
@@ -43,5 +44,23 @@ describe('splitAtKeyBy: a job as two sub-topologies around a repartition topic',
       .reduce((a) => a)
       .print();
     expect(() => splitAtKeyBy(twice.getPipeline('x'), 'j')).toThrow(/a second keyBy/);
+  });
+
+  it('runs a sink fed from both sides (the dead-letter sink) in both parts', () => {
+    const env = new StreamExecutionEnvironment().enableCheckpointing(1000);
+    env
+      .fromSource(source(), WatermarkStrategy.noWatermarks<{ user: string }>(), 'clicks')
+      .map((e) => ({ user: e.user, n: 1 }))
+      .keyBy((e) => e.user)
+      .reduce((a, b) => ({ user: a.user, n: a.n + b.n }))
+      .print();
+    const graph = withDeadLetterSink(env.getPipeline('clicks'));
+    const split = splitAtKeyBy(graph, 'j')!;
+    const p1 = split.part1(0, 4);
+    const p2 = split.part2(4, 4);
+    const dead = (g: typeof p1) => g.edges.filter((e) => e.target === '__dead-letters').map((e) => g.nodes.find((n) => n.id === e.source)!.type);
+    expect(dead(p1)).toEqual(['source', 'map']);
+    expect(dead(p2)).toEqual(['reduce']);
+    for (const g of [p1, p2]) expect(g.nodes.filter((n) => n.id === '__dead-letters')).toHaveLength(1);
   });
 });

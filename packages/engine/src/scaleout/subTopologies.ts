@@ -47,8 +47,11 @@ export function splitAtKeyBy(graph: PipelineGraph, jobName: string): SubTopologi
   const keyBy = keyBys[0]!;
   if (keyBy.keySelector === undefined) throw new Error(`the keyBy into ${keyBy.target} has no key selector`);
   const downstream = new Set(graph.nodes.map((n) => n.id).filter((id) => !upstream.has(id)));
+  // A sink fed from both sides (the host's dead-letter sink takes every operator's side output) runs in both parts,
+  // each writing what its own operators send it.
+  const shared = new Set(graph.nodes.filter((n) => n.type === 'sink' && upstream.has(n.id) && graph.edges.some((e) => e.target === n.id && downstream.has(e.source))).map((n) => n.id));
   for (const e of graph.edges) {
-    if (e === keyBy) continue;
+    if (e === keyBy || shared.has(e.target)) continue;
     if (upstream.has(e.source) !== upstream.has(e.target)) throw new Error(`a scaled-out job's part after its keyBy (${keyBy.target}) must be reached only through the keyBy, not through ${e.source} → ${e.target}`);
     if (downstream.has(e.source) && e.partitioning === 'hash') throw new Error(`a scaled-out job repartitions once: a second keyBy (into ${e.target}) is not supported`);
   }
@@ -68,7 +71,7 @@ export function splitAtKeyBy(graph: PipelineGraph, jobName: string): SubTopologi
       return { ...graph, name: `${graph.name ?? jobName} (part 1)`, nodes: [...nodes, sink], edges: [...edges, { source: keyBy.source, target: sink.id, targetInput: 0, partitioning: 'forward', ...(keyBy.sideOutput !== undefined ? { sideOutput: keyBy.sideOutput } : {}) }] };
     },
     part2(partitions, writers) {
-      const { nodes, edges } = keep(downstream);
+      const { nodes, edges } = keep(new Set([...downstream, ...shared]));
       const { sideOutput: _side, ...into } = keyBy;
       const idlenessMs = src.config.idlenessMs as number | undefined;
       const config: Partial<RepartitionConfig> = { ...common, partitions, writers, ...(idlenessMs !== undefined ? { idlenessMs } : {}) };
