@@ -285,8 +285,10 @@ const TAP_IDLE_MS = 30_000;
 const MAX_TAP_VALUE_CHARS = LIMITS.tapValueChars;
 
 function readTap(m: Extract<ToWorker, { type: 'tap' }>): void {
-  const job = currentJobs().find((j) => j.status === 'running') ?? currentJobs().at(-1);
-  if (!job) return send({ type: 'tap', requestId: m.requestId, error: 'the job has not started' });
+  // A scale-out worker runs its graph in parts (one job each): the tap goes to the part that has the node.
+  const jobs = currentJobs().filter((j) => j.hasNode(m.nodeId));
+  const job = jobs.find((j) => j.status === 'running') ?? jobs.at(-1);
+  if (!job) return send({ type: 'tap', requestId: m.requestId, error: currentJobs().length > 0 ? `no node "${m.nodeId}" in this job` : 'the job has not started' });
   try {
     // A restart replaces the Job: the tap is opened again on the current attempt.
     const tap = job.tap(m.nodeId, m.capacity)!;
@@ -312,7 +314,7 @@ const tapTimer = setInterval(() => {
   for (const [nodeId, at] of tapReads) {
     if (Date.now() - at < TAP_IDLE_MS) continue;
     tapReads.delete(nodeId);
-    for (const j of currentJobs()) if (j.status === 'running') j.tap(nodeId, 0);
+    for (const j of currentJobs()) if (j.status === 'running' && j.hasNode(nodeId)) j.tap(nodeId, 0);
   }
 }, 5000);
 tapTimer.unref();

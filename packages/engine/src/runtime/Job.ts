@@ -722,6 +722,11 @@ export class Job {
    * several slots, the other slots' subtasks send theirs to slot 0's tap (mergeTapped). Undefined when no subtask of
    * the node runs in this slot.
    */
+  /** Whether the job runs this node (a scale-out worker's jobs each run one part of the graph). */
+  hasNode(nodeId: string): boolean {
+    return this.tasks.has(nodeId);
+  }
+
   tap(nodeId: string, capacity: number): DataTap | undefined {
     const subtasks = this.tasks.get(nodeId);
     if (!subtasks) throw new Error(`no node "${nodeId}" in this job`);
