@@ -1,24 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSource, PostgresSink, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../index.js';
-import { startApacheKafkaCluster, type ApacheKafkaCluster } from '../testing/apacheKafkaCluster.js';
+import type { ApacheKafkaCluster } from '../testing/apacheKafkaCluster.js';
+import { sharedApacheKafkaCluster } from '../testing/sharedKafkaBroker.js';
 import { createTopic } from '../testing/kafkaTopics.js';
 import type { SinkContext, SourceContext } from '../connectors/SourceFunction.js';
 import { toFnSpec } from '../graph/fn.js';
 import { RepartitionSource } from './repartition/RepartitionSource.js';
 import { RepartitionWriter } from './repartition/RepartitionWriter.js';
 import { ScaleOutWorker } from './ScaleOutWorker.js';
+import { PG_URL, startWorkerProcess, until } from '../testing/workerProcesses.js';
 
 // A job whose source topic is NOT partitioned by its keyBy's key: the workers split it at the keyBy through a
 // repartition topic (Kafka Streams' sub-topologies) and combine the writers' watermarks per repartition partition.
-const PG = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const BIN = fileURLToPath(new URL('../../bin/flowbook.mjs', import.meta.url));
+const PG = PG_URL;
 const run = `${Date.now().toString(36)}${process.pid}`;
 const PARTITIONS = 6;
 const KEYS = 48;
@@ -31,6 +31,8 @@ interface Event {
 }
 
 /** Per user, the events of each 10 s event-time window, upserted into `table`; the user is in the value, not the Kafka key. */
+const startWorker = (job: string, file: string, output: string[]) => startWorkerProcess(job, file, output, children);
+
 function pipeline(brokers: string, topic: string, table: string) {
   const env = new StreamExecutionEnvironment().enableCheckpointing(300);
   env
@@ -58,7 +60,7 @@ const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-repartition-'));
 
 beforeAll(async () => {
-  cluster = await startApacheKafkaCluster({ nodes: 3 });
+  cluster = await sharedApacheKafkaCluster();
   kafka = new Kafka({ clientId: 'repartition-test', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
   db = new pg.Client({ connectionString: PG });
   await db.connect();
@@ -87,23 +89,7 @@ const sentinels = (at: number): Event[] => Array.from({ length: PARTITIONS }, (_
 const rowsOf = async (table: string) =>
   (await db.query<{ key: string; w: string; n: number }>(`SELECT key, w::text, n::int FROM "${table}" ORDER BY key, w`).catch(() => ({ rows: [] }))).rows.map((r) => `${r.key}@${Number(r.w) - T0}=${r.n}`);
 
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${Array.isArray(v) ? `${v.length} rows ` : ''}${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
-function startWorker(job: string, file: string, output: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  children.push(child);
-  return child;
-}
 
 const generations = (l: string[]) => (l.join('').match(/generation \d+, partitions/g) ?? []).length;
 

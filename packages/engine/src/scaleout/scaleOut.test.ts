@@ -1,19 +1,19 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaSource, PostgresSink, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../index.js';
-import { startApacheKafkaCluster, type ApacheKafkaCluster } from '../testing/apacheKafkaCluster.js';
+import type { ApacheKafkaCluster } from '../testing/apacheKafkaCluster.js';
+import { sharedApacheKafkaCluster } from '../testing/sharedKafkaBroker.js';
 import { keyGroupsOfPartition, partitionForKey } from './keyGroupPartitions.js';
 import { ScaleOutWorker } from './ScaleOutWorker.js';
+import { PG_URL, produceByKeyGroup, startWorkerProcess, until } from '../testing/workerProcesses.js';
 
 // The PostgreSQL of the test machine (trust auth, database `test`); PGURL overrides.
-const PG = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const BIN = fileURLToPath(new URL('../../bin/flowbook.mjs', import.meta.url));
+const PG = PG_URL;
 const run = `${Date.now().toString(36)}${process.pid}`;
 const PARTITIONS = 6;
 const MAX_PARALLELISM = 128;
@@ -27,6 +27,8 @@ interface Event {
 }
 
 /** The job every worker runs: per key, the events of each 10 s event-time window, upserted into `table`. */
+const startWorker = (job: string, file: string, output: string[]) => startWorkerProcess(job, file, output, children, ['--no-repartition']);
+
 function pipeline(brokers: string, topic: string, table: string) {
   const env = new StreamExecutionEnvironment().enableCheckpointing(300);
   env
@@ -53,7 +55,7 @@ const children: ChildProcess[] = [];
 const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-scaleout-'));
 
 beforeAll(async () => {
-  cluster = await startApacheKafkaCluster({ nodes: 3 });
+  cluster = await sharedApacheKafkaCluster();
   kafka = new Kafka({ clientId: 'scale-out-test', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
   db = new pg.Client({ connectionString: PG });
   await db.connect();
@@ -68,21 +70,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function produce(topic: string, list: Event[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const byPartition = new Map<number, Event[]>();
-  for (const e of list) {
-    const p = partitionForKey(e.key, PARTITIONS, MAX_PARALLELISM);
-    byPartition.set(p, [...(byPartition.get(p) ?? []), e]);
-  }
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: [...byPartition].flatMap(([partition, es]) => es.sort((a, b) => a.ts - b.ts).map((e) => ({ partition, key: e.key, value: JSON.stringify(e), timestamp: String(e.ts) }))),
-  });
-  await producer.disconnect();
-}
 
 /** A key of each partition with a time after every window: the watermark of every partition passes all windows. */
 function sentinels(at: number): Event[] {
@@ -94,23 +81,7 @@ function sentinels(at: number): Event[] {
 const rowsOf = async (table: string) =>
   (await db.query<{ key: string; w: string; n: number }>(`SELECT key, w::text, n::int FROM "${table}" ORDER BY key, w`).catch(() => ({ rows: [] }))).rows.map((r) => `${r.key}@${Number(r.w) - T0}=${r.n}`);
 
-async function until<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${Array.isArray(v) ? `${v.length} rows ` : ''}${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
-function startWorker(job: string, file: string, output: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s', '--no-repartition'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  children.push(child);
-  return child;
-}
 
 describe('scale-out on Kafka: workers of one job in a consumer group', () => {
   it('maps partitions of a key-group-partitioned topic to disjoint key-group ranges covering all key groups', () => {
@@ -159,7 +130,7 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     }
     const want = [...expected].map(([k, n]) => `${k}=${n}`).sort();
 
-    await produce(topic, events(0, 40));
+    await produceByKeyGroup(kafka, topic, events(0, 40), PARTITIONS, MAX_PARALLELISM);
     const logs: string[][] = [[], [], [], []];
     const job = `many-${run}`;
     const w1 = startWorker(job, file, logs[0]!);
@@ -171,7 +142,7 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     const generations = (l: string[]) => (l.join('').match(/generation \d+, partitions \[\d/g) ?? []).length;
     const before = generations(logs[1]!) + generations(logs[2]!);
     w1.kill('SIGKILL');
-    await produce(topic, events(40, 80));
+    await produceByKeyGroup(kafka, topic, events(40, 80), PARTITIONS, MAX_PARALLELISM);
     // After the session timeout the group gives the killed worker's partitions to the two others.
     await until('the survivors to take all partitions', async () => generations(logs[1]!) + generations(logs[2]!), (n) => n >= before + 2, 60_000);
     startWorker(job, file, logs[3]!);
@@ -183,7 +154,7 @@ describe('scale-out on Kafka: workers of one job in a consumer group', () => {
     w2.kill('SIGTERM');
     expect(await exited).toBe(0);
     await until('the two others to take its partitions', async () => generations(logs[2]!) + generations(logs[3]!), (n) => n >= stillThere + 2, 20_000);
-    await produce(topic, [...events(80, 120), ...sentinels(T0 + 200_000)]);
+    await produceByKeyGroup(kafka, topic, [...events(80, 120), ...sentinels(T0 + 200_000)], PARTITIONS, MAX_PARALLELISM);
     // A failure shows what each worker logged (generations, partitions, restores, progress).
     const got = await until('every window', () => rowsOf(many), (r) => r.length >= want.length, 90_000).catch((e: Error) => {
       throw new Error(`${e.message}\n${logs.map((l, i) => `--- worker ${i + 1}\n${l.join('')}`).join('\n')}`);

@@ -3,21 +3,21 @@
 // back to 2 by a kill -9. Each window's result must be in the table once and in the topic's committed log once.
 // The input is partitioned by key group, so the job runs whole (--no-repartition), the path these sinks were built on:
 // through a repartition topic, one CI run under load had 4 extra partial window counts in the topic (not the table).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryGuarantee, KafkaSink, KafkaSource, PostgresSink, StreamExecutionEnvironment, TumblingEventTimeWindows, WatermarkStrategy } from '../index.js';
-import { startApacheKafkaCluster, type ApacheKafkaCluster } from '../testing/apacheKafkaCluster.js';
+import type { ApacheKafkaCluster } from '../testing/apacheKafkaCluster.js';
+import { sharedApacheKafkaCluster } from '../testing/sharedKafkaBroker.js';
 import { readTransactionalLog } from '../testing/transactionalLogReader.js';
 import { partitionForKey } from './keyGroupPartitions.js';
+import { PG_URL, produceByKeyGroup, startWorkerProcess, until } from '../testing/workerProcesses.js';
 
-const PG = process.env.PGURL ?? 'postgresql://postgres@127.0.0.1:5432/test';
-const BIN = fileURLToPath(new URL('../../bin/flowbook.mjs', import.meta.url));
+const PG = PG_URL;
 const run = `${Date.now().toString(36)}${process.pid}`;
 const PARTITIONS = 6;
 const MAX_PARALLELISM = 128;
@@ -31,6 +31,8 @@ interface Event {
 }
 
 /** Per key, the events of each 10 s event-time window, appended to a table and written to a topic, both exactly-once. */
+const startWorker = (job: string, file: string, output: string[]) => startWorkerProcess(job, file, output, children, ['--no-repartition']);
+
 function pipeline(brokers: string, topic: string, table: string, out: string) {
   const env = new StreamExecutionEnvironment().enableCheckpointing(300);
   const results = env
@@ -88,7 +90,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'flowbook-scaleout-eos-'));
 
 beforeAll(async () => {
   // A loaded machine (other test clusters, benchmarks) may take minutes to elect a controller.
-  cluster = await startApacheKafkaCluster({ nodes: 3, startTimeoutMs: 270_000 });
+  cluster = await sharedApacheKafkaCluster();
   kafka = new Kafka({ clientId: 'scale-out-eos-test', brokers: cluster.bootstrap.split(','), logLevel: logLevel.NOTHING });
   db = new pg.Client({ connectionString: PG });
   await db.connect();
@@ -103,39 +105,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function produce(topic: string, list: Event[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const byPartition = new Map<number, Event[]>();
-  for (const e of list) {
-    const p = partitionForKey(e.key, PARTITIONS, MAX_PARALLELISM);
-    byPartition.set(p, [...(byPartition.get(p) ?? []), e]);
-  }
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: [...byPartition].flatMap(([partition, es]) => es.sort((a, b) => a.ts - b.ts).map((e) => ({ partition, key: e.key, value: JSON.stringify(e), timestamp: String(e.ts) }))),
-  });
-  await producer.disconnect();
-}
 
-async function until<T>(what: string, get: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${Array.isArray(v) ? `${v.length} items ` : ''}${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
-function startWorker(job: string, file: string, output: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--conditions=development', BIN, 'worker', '--job', job, file, '--checkpoint-dir', PG, '--session-timeout', '6s', '--no-repartition'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  children.push(child);
-  return child;
-}
 
 const generations = (l: string[]) => (l.join('').match(/generation \d+, partitions \[\d/g) ?? []).length;
 /** The worker's last generation gave it partitions. */
@@ -161,7 +132,7 @@ describe('scale-out on Kafka: exactly-once sinks across workers', () => {
     const logs: string[][] = [[], [], []];
     const job = `eos-${run}`;
     try {
-      await produce(topic, events(0, 30));
+      await produceByKeyGroup(kafka, topic, events(0, 30), PARTITIONS, MAX_PARALLELISM);
       // 1 worker
       const w1 = startWorker(job, file, logs[0]!);
       await until('the first worker to own every partition', () => logs[0]!.join('').includes('partitions [0, 1, 2, 3, 4, 5]'), Boolean, 90_000);
@@ -169,18 +140,18 @@ describe('scale-out on Kafka: exactly-once sinks across workers', () => {
       // 2 workers
       startWorker(job, file, logs[1]!);
       await until('the second worker to own partitions', () => generations(logs[1]!), (n) => n >= 1 && owning(logs[1]!), 60_000);
-      await produce(topic, events(30, 60));
+      await produceByKeyGroup(kafka, topic, events(30, 60), PARTITIONS, MAX_PARALLELISM);
       // 3 workers
       startWorker(job, file, logs[2]!);
       await until('the third worker to own partitions', () => generations(logs[2]!), (n) => n >= 1 && owning(logs[2]!), 60_000);
-      await produce(topic, events(60, 90));
+      await produceByKeyGroup(kafka, topic, events(60, 90), PARTITIONS, MAX_PARALLELISM);
       await new Promise((r) => setTimeout(r, 1500));
       // 2 workers: the first dies mid-run, with a transaction open and possibly one pre-committed.
       const before = generations(logs[1]!) + generations(logs[2]!);
       w1.kill('SIGKILL');
-      await produce(topic, events(90, 120));
+      await produceByKeyGroup(kafka, topic, events(90, 120), PARTITIONS, MAX_PARALLELISM);
       await until('the survivors to take all partitions', () => generations(logs[1]!) + generations(logs[2]!), (n) => n >= before + 2, 60_000);
-      await produce(topic, sentinels(T0 + 200_000));
+      await produceByKeyGroup(kafka, topic, sentinels(T0 + 200_000), PARTITIONS, MAX_PARALLELISM);
       const got = await until('every window in the table', rows, (r) => r.length >= want.length, 120_000);
       const topicRows = await until('every window in the topic, committed', committed, (r) => r.length >= want.length, 120_000).catch((e: Error) => {
         const seen = new Set(committed());
