@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
 import { startApacheKafkaBroker, type ApacheKafkaBroker } from './apacheKafkaBroker.js';
+import { startApacheKafkaCluster, type ApacheKafkaCluster } from './apacheKafkaCluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,4 +22,18 @@ export async function sharedApacheKafkaBroker(): Promise<ApacheKafkaBroker> {
   const body = (await res.json()) as { bootstrap?: string; pid?: number; error?: string };
   if (!res.ok || body.bootstrap === undefined) throw new Error(body.error ?? `test services answered ${res.status}`);
   return { bootstrap: body.bootstrap, pid: body.pid ?? -1, stop: async () => {} };
+}
+
+/**
+ * One 3-node Apache Kafka cluster for every test file of a run that needs a cluster (scale-out: group rebalances,
+ * replicated transaction logs), started by the run's global setup on first request; `stop()` does nothing. Outside
+ * such a run, a cluster of the caller's own.
+ */
+export async function sharedApacheKafkaCluster(): Promise<ApacheKafkaCluster> {
+  const services = inject('flowbookTestServices');
+  if (services === undefined) return startApacheKafkaCluster({ nodes: 3, startTimeoutMs: 270_000 });
+  const res = await fetch(`${services}/apache-kafka-cluster`, { method: 'POST', signal: AbortSignal.timeout(290_000) });
+  const body = (await res.json()) as { bootstrap?: string; pids?: number[]; error?: string };
+  if (!res.ok || body.bootstrap === undefined) throw new Error(body.error ?? `test services answered ${res.status}`);
+  return { bootstrap: body.bootstrap, pids: body.pids ?? [], stop: async () => {} };
 }
